@@ -1,0 +1,30 @@
+//! `aspirec-ir`: the model, everything that reasons about it, and the publisher contract.
+//!
+//! This crate is pure: no file system, no environment, no clock (enforced by `clippy.toml`).
+//!
+//! - [`model`]: the model as declared, produced by a front end.
+//! - [`check()`]: runs the passes and returns a [`CheckedModel`] or the reasons it cannot.
+//! - [`checked`]: the checked model that publishers read.
+//! - [`publish`]: the [`Publisher`] trait and [`Artifacts`].
+//! - [`diagnostic`] and [`codes`]: diagnostics as data, and every code with its documentation.
+#![warn(clippy::wildcard_enum_match_arm)]
+
+pub mod checked;
+pub mod codes;
+pub mod diagnostic;
+pub mod expr;
+pub mod integrations;
+pub mod model;
+pub mod publish;
+pub mod quantity;
+pub mod span;
+
+mod check;
+mod passes;
+
+pub use check::{CheckOptions, check};
+pub use checked::*;
+pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
+pub use integrations::IntegrationKind;
+pub use publish::{Artifacts, PublishOptions, Publisher};
+pub use span::{FileId, SourceFile, SourceMap, Span, Spanned};

@@ -1,0 +1,238 @@
+//! The model as declared: what a front end (`model.toml` or an Aspire manifest) produces.
+//!
+//! Names are still strings and expressions are unresolved [`Template`]s; every user-written
+//! value keeps its span. Nothing here is checked beyond its shape: [`crate::check`] turns a
+//! `Model` into a [`crate::CheckedModel`] or reports why it cannot.
+
+use crate::expr::Template;
+use crate::integrations::IntegrationKind;
+use crate::span::{Span, Spanned};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Model {
+    pub name: Spanned<String>,
+    pub namespace: Option<Spanned<String>>,
+    pub registry: Option<Spanned<String>>,
+    pub tag: Option<Spanned<String>>,
+    pub parameters: Vec<ParameterDecl>,
+    pub resources: Vec<ResourceDecl>,
+    /// Aspire manifests already carry the variables that references inject; a model.toml
+    /// does not, and the inject pass adds them.
+    pub pre_injected: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParameterDecl {
+    pub name: Spanned<String>,
+    pub secret: bool,
+    /// A default value, taken literally.
+    pub value: Option<Spanned<String>>,
+    pub generate: Option<Spanned<Generate>>,
+    pub description: Option<String>,
+    /// An Aspire `AddConnectionString` parameter: `{name.connectionString}` is its value.
+    pub is_connection_string: bool,
+}
+
+/// How a deploy tool may generate a missing value (Aspire's `generate` default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Generate {
+    pub min_length: u32,
+    pub lower: bool,
+    pub upper: bool,
+    pub numeric: bool,
+    pub special: bool,
+    pub min_lower: u32,
+    pub min_upper: u32,
+    pub min_numeric: u32,
+    pub min_special: u32,
+}
+
+impl Default for Generate {
+    fn default() -> Self {
+        Generate {
+            min_length: 22,
+            lower: true,
+            upper: true,
+            numeric: true,
+            special: true,
+            min_lower: 0,
+            min_upper: 0,
+            min_numeric: 0,
+            min_special: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceDecl {
+    pub name: Spanned<String>,
+    pub kind: ResourceKindDecl,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResourceKindDecl {
+    Compute(ComputeDecl),
+    Integration(IntegrationDecl),
+    /// A service outside the app (`external`; a manifest `value.v0`).
+    External(ExternalDecl),
+    /// Something no target can publish (a manifest `executable.v0`, `azure.bicep.v0`, or an
+    /// entry with only `error`). The check reports it, or with `allow_unsupported` leaves it
+    /// out and turns what others read from it into deploy-time parameters.
+    Unsupported(UnsupportedDecl),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComputeDecl {
+    /// `project`: built from source, `endpoints.http = {}` listens on 8080.
+    pub project: bool,
+    pub image: Option<Spanned<String>>,
+    pub build: Option<BuildDecl>,
+    pub entrypoint: Vec<Spanned<String>>,
+    pub args: Vec<Template>,
+    pub env: Vec<EnvDecl>,
+    pub endpoints: Vec<EndpointDecl>,
+    pub references: Vec<ReferenceDecl>,
+    pub wait_for: Vec<Spanned<String>>,
+    pub replicas: Option<Spanned<i64>>,
+    pub health: Option<HealthDecl>,
+    pub volumes: Vec<VolumeDecl>,
+    pub bind_mounts: Vec<BindMountDecl>,
+    pub limits: LimitsDecl,
+    /// A manifest container may declare its own connection string.
+    pub connection_string: Option<Template>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvDecl {
+    pub name: Spanned<String>,
+    pub value: Template,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildDecl {
+    pub context: Spanned<String>,
+    pub dockerfile: Option<Spanned<String>>,
+    pub target: Option<Spanned<String>>,
+    pub args: Vec<EnvDecl>,
+    /// Build secrets (manifest `build.secrets` of type env): name and value.
+    pub secrets: Vec<EnvDecl>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointDecl {
+    pub name: Spanned<String>,
+    /// `http`, `https`, `tcp`, `udp` in model.toml; any URI scheme in a manifest.
+    pub scheme: Option<Spanned<String>>,
+    pub transport: Option<Spanned<String>>,
+    /// `tcp` or `udp`.
+    pub protocol: Option<Spanned<String>>,
+    pub target_port: Option<Spanned<i64>>,
+    pub port: Option<Spanned<i64>>,
+    pub external: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReferenceDecl {
+    pub target: Spanned<String>,
+    /// `None`: inject everything.
+    pub inject: Option<Vec<Spanned<Inject>>>,
+}
+
+/// The kinds of variables a reference injects (Aspire's `ReferenceEnvironmentInjectionFlags`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Inject {
+    /// `ConnectionStrings__x`.
+    ConnectionString,
+    /// `X_HOST`, `X_PORT`, `X_URI`, ...
+    ConnectionProperties,
+    /// `services__x__<scheme>__<i>`.
+    ServiceDiscovery,
+    /// `X_<ENDPOINT>`.
+    Endpoints,
+}
+
+impl Inject {
+    pub const ALL: [Inject; 4] =
+        [Inject::ConnectionString, Inject::ConnectionProperties, Inject::ServiceDiscovery, Inject::Endpoints];
+
+    /// The spelling used in `model.toml`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Inject::ConnectionString => "connection_string",
+            Inject::ConnectionProperties => "connection_properties",
+            Inject::ServiceDiscovery => "service_discovery",
+            Inject::Endpoints => "endpoints",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HealthDecl {
+    pub check: HealthCheckDecl,
+    pub initial_delay: Option<Spanned<i64>>,
+    pub period: Option<Spanned<i64>>,
+    pub timeout: Option<Spanned<i64>>,
+    pub failure_threshold: Option<Spanned<i64>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HealthCheckDecl {
+    Http { path: Spanned<String>, endpoint: Spanned<String> },
+    Command(Vec<Spanned<String>>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VolumeDecl {
+    pub name: Spanned<String>,
+    pub target: Spanned<String>,
+    pub read_only: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BindMountDecl {
+    pub source: Spanned<String>,
+    pub target: Spanned<String>,
+    pub read_only: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LimitsDecl {
+    pub cpu: Option<Spanned<String>>,
+    pub memory: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntegrationDecl {
+    pub kind: IntegrationKind,
+    pub image: Option<Spanned<String>>,
+    pub password: Option<Template>,
+    pub persistent: bool,
+    pub replicas: Option<Spanned<i64>>,
+    pub env: Vec<EnvDecl>,
+    pub limits: LimitsDecl,
+    pub databases: Vec<Spanned<String>>,
+    pub azure_hosting: Option<Spanned<AzureHosting>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AzureHosting {
+    /// The Azure managed service where one exists (Postgres flexible server, Azure Cache for Redis).
+    Managed,
+    /// A container app with an Azure Files volume.
+    Container,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalDecl {
+    pub url: Option<Template>,
+    pub connection_string: Option<Template>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnsupportedDecl {
+    /// The manifest type (`executable.v0`), or `error` for entries that only carry one.
+    pub type_name: String,
+    pub reason: String,
+}

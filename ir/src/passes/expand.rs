@@ -1,0 +1,517 @@
+//! Declares the checked resources and parameters: compute resources keep their shape,
+//! integrations become workloads (image, endpoints, data volume, health check, implicit
+//! password parameter) with their child databases, and endpoints and ports are checked.
+//! Values are filled in later by `resolve` and `inject`; this pass builds the [`Ctx`].
+
+use crate::check::CheckOptions;
+use crate::checked::*;
+use crate::codes;
+use crate::diagnostic::Diagnostics;
+use crate::model::{
+    ComputeDecl, EndpointDecl, HealthCheckDecl, HealthDecl, IntegrationDecl, LimitsDecl, Model, ParameterDecl,
+    ResourceKindDecl,
+};
+use crate::passes::names::Symbols;
+use crate::quantity::{parse_cpu, parse_memory};
+use crate::span::{Span, Spanned};
+
+/// The state shared by the passes after `expand`.
+pub(crate) struct Ctx<'m> {
+    pub(crate) model: &'m Model,
+    pub(crate) symbols: &'m Symbols,
+    pub(crate) options: CheckOptions<'m>,
+    pub(crate) params: Vec<Parameter>,
+    pub(crate) resources: Vec<Slot<'m>>,
+    /// Checked id of each resource declaration (`None` for unsupported ones).
+    pub(crate) resource_of_decl: Vec<Option<ResourceId>>,
+}
+
+/// A checked resource under construction, with what later passes need to report on it.
+pub(crate) struct Slot<'m> {
+    pub(crate) decl_name: Spanned<String>,
+    pub(crate) decl: Option<&'m ResourceKindDecl>,
+    pub(crate) resource: Resource,
+    /// The implicit password parameter of an integration.
+    pub(crate) password_param: Option<ParamId>,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn finish(self, start_order: Vec<ResourceId>) -> CheckedModel {
+        let model = self.model;
+        let name = model.name.value.clone();
+        CheckedModel {
+            namespace: model.namespace.as_ref().map_or_else(|| name.clone(), |n| n.value.clone()),
+            name,
+            tag: model.tag.as_ref().map_or_else(|| "latest".to_string(), |t| t.value.clone()),
+            registry: model.registry.as_ref().map(|r| r.value.clone()),
+            parameters: self.params,
+            resources: self.resources.into_iter().map(|s| s.resource).collect(),
+            start_order,
+        }
+    }
+
+    pub(crate) fn workload_mut(&mut self, id: ResourceId) -> Option<&mut Workload> {
+        match &mut self.resources[id.0 as usize].resource.kind {
+            ResourceKind::Workload(w) => Some(w),
+            ResourceKind::Database(_) | ResourceKind::External(_) => None,
+        }
+    }
+
+    /// Adds a parameter and returns its id.
+    pub(crate) fn add_param(&mut self, parameter: Parameter) -> ParamId {
+        self.params.push(parameter);
+        ParamId((self.params.len() - 1) as u32)
+    }
+}
+
+pub(crate) fn run<'m>(
+    model: &'m Model,
+    symbols: &'m Symbols,
+    options: &CheckOptions<'m>,
+    diags: &mut Diagnostics,
+) -> Ctx<'m> {
+    let mut ctx = Ctx {
+        model,
+        symbols,
+        options: *options,
+        params: model.parameters.iter().map(|p| declared_parameter(p, diags)).collect(),
+        resources: Vec::new(),
+        resource_of_decl: Vec::new(),
+    };
+    for decl in &model.resources {
+        let id = ResourceId(ctx.resources.len() as u32);
+        let kind = match &decl.kind {
+            ResourceKindDecl::Compute(compute) => ResourceKind::Workload(compute_workload(&decl.name, compute, model, diags)),
+            ResourceKindDecl::Integration(integration) => {
+                ResourceKind::Workload(integration_workload(&decl.name, integration, diags))
+            }
+            ResourceKindDecl::External(_) => ResourceKind::External(External { url: None }),
+            ResourceKindDecl::Unsupported(unsupported) => {
+                let d = crate::Diagnostic::new(
+                    codes::UNSUPPORTED_RESOURCE,
+                    decl.name.span,
+                    format!("resource `{}` of type `{}` cannot be published", decl.name.value, unsupported.type_name),
+                )
+                .label(unsupported.reason.clone());
+                if options.allow_unsupported {
+                    diags.push(
+                        crate::Diagnostic { code: codes::UNSUPPORTED_LEFT_OUT, ..d.downgrade() }
+                            .note("left out by --allow-unsupported; values read from it become deploy-time parameters"),
+                    );
+                } else {
+                    diags.push(d.help("pass --allow-unsupported to leave it out and supply what others read from it at deploy time"));
+                }
+                ctx.resource_of_decl.push(None);
+                continue;
+            }
+        };
+        ctx.resource_of_decl.push(Some(id));
+        ctx.resources.push(Slot {
+            decl_name: decl.name.clone(),
+            decl: Some(&decl.kind),
+            resource: Resource { name: decl.name.value.clone(), kind, connection_string: None, properties: Vec::new() },
+            password_param: None,
+        });
+        if let ResourceKindDecl::Integration(integration) = &decl.kind {
+            add_integration_children(&mut ctx, id, &decl.name, integration);
+        }
+    }
+    ctx
+}
+
+fn declared_parameter(decl: &ParameterDecl, diags: &mut Diagnostics) -> Parameter {
+    if let (Some(value), Some(generate)) = (&decl.value, &decl.generate) {
+        diags
+            .report(
+                codes::PARAMETER_VALUE_AND_GENERATE,
+                generate.span,
+                format!("parameter `{}` has both `value` and `generate`", decl.name.value),
+            )
+            .with_label("`generate` is set here")
+            .with_secondary(value.span, "`value` is set here")
+            .with_help("keep `value` for a fixed default, or `generate` for a value the deploy tool creates");
+    }
+    if let Some(generate) = &decl.generate {
+        check_generate(&generate.value, generate.span, diags);
+    }
+    if decl.secret {
+        if let Some(value) = &decl.value {
+            diags
+                .report(
+                    codes::SECRET_LITERAL_DEFAULT,
+                    value.span,
+                    format!("secret parameter `{}` has a literal default", decl.name.value),
+                )
+                .with_label("this secret is committed with the model")
+                .with_help("remove `value` and supply the secret at deploy time; aspirec never writes it to any output");
+        }
+    }
+    Parameter {
+        name: decl.name.value.clone(),
+        secret: decl.secret,
+        // A secret's literal default never reaches output: it is dropped here.
+        default: if decl.secret { None } else { decl.value.as_ref().map(|v| v.value.clone()) },
+        generate: decl.generate.as_ref().map(|g| g.value),
+        description: decl.description.clone(),
+        origin: ParamOrigin::Declared,
+    }
+}
+
+fn check_generate(rule: &Generate, span: Span, diags: &mut Diagnostics) {
+    let classes = [
+        (rule.lower, rule.min_lower, "lower"),
+        (rule.upper, rule.min_upper, "upper"),
+        (rule.numeric, rule.min_numeric, "numeric"),
+        (rule.special, rule.min_special, "special"),
+    ];
+    let problem = if classes.iter().all(|(allowed, _, _)| !allowed) {
+        Some("every character class is excluded".to_string())
+    } else if let Some((_, _, name)) = classes.iter().find(|(allowed, min, _)| !allowed && *min > 0) {
+        Some(format!("`min_{name}` is set but `{name}` is false"))
+    } else {
+        let sum: u32 = classes.iter().map(|(_, min, _)| min).sum();
+        (sum > rule.min_length.max(sum)).then(|| "the minimum counts exceed the length".to_string())
+    };
+    if rule.min_length == 0 || rule.min_length > 1024 {
+        diags
+            .report(codes::INVALID_GENERATE, span, "`min_length` must be between 1 and 1024")
+            .with_label("cannot generate a value of this length");
+    } else if let Some(problem) = problem {
+        diags.report(codes::INVALID_GENERATE, span, "this `generate` rule cannot produce a value").with_label(problem);
+    }
+}
+
+fn replicas(value: Option<&Spanned<i64>>, max: i64, diags: &mut Diagnostics, what: &str) -> u32 {
+    let Some(value) = value else { return 1 };
+    if value.value < 0 || value.value > max {
+        diags
+            .report(codes::INVALID_VALUE, value.span, format!("replicas must be between 0 and {max}"))
+            .with_label(format!("{what} cannot have {} replicas", value.value));
+        return 1;
+    }
+    value.value as u32
+}
+
+fn compute_workload(name: &Spanned<String>, decl: &ComputeDecl, model: &Model, diags: &mut Diagnostics) -> Workload {
+    let image = match (&decl.image, &decl.build) {
+        (Some(image), None) => Image::Pull(image.value.clone()),
+        (_, Some(build)) => {
+            if let Some(image) = &decl.image {
+                diags
+                    .report(codes::CONFLICTING_KEYS, image.span, format!("`{}` has both `image` and `build`", name.value))
+                    .with_label("remove `image` or `build`");
+            }
+            let tag = model.tag.as_ref().map_or("latest", |t| &t.value);
+            let image = match &model.registry {
+                Some(registry) => format!("{}/{}:{tag}", registry.value.trim_end_matches('/'), name.value.to_ascii_lowercase()),
+                None => format!("{}:{tag}", name.value.to_ascii_lowercase()),
+            };
+            Image::Build(Build {
+                image,
+                context: build.context.value.clone(),
+                dockerfile: build.dockerfile.as_ref().map(|d| d.value.clone()),
+                target: build.target.as_ref().map(|t| t.value.clone()),
+                args: Vec::new(),
+                secrets: Vec::new(),
+            })
+        }
+        (None, None) => {
+            diags
+                .report(codes::MISSING_KEY, name.span, format!("container `{}` has neither `image` nor `build`", name.value))
+                .with_label("add `image = \"...\"` or `build = { context = \"...\" }`");
+            Image::Pull(String::new())
+        }
+    };
+    let endpoints = endpoints(name, &decl.endpoints, decl.project, diags);
+    let health = decl.health.as_ref().and_then(|h| health(h, &decl.endpoints, &endpoints, diags));
+    Workload {
+        role: if decl.project { Role::Project } else { Role::Container },
+        image,
+        entrypoint: decl.entrypoint.iter().map(|e| e.value.clone()).collect(),
+        args: Vec::new(),
+        env: Vec::new(),
+        endpoints,
+        replicas: replicas(decl.replicas.as_ref(), 1000, diags, "a workload"),
+        health,
+        volumes: decl
+            .volumes
+            .iter()
+            .map(|v| Volume { name: v.name.value.clone(), target: v.target.value.clone(), read_only: v.read_only })
+            .collect(),
+        bind_mounts: decl
+            .bind_mounts
+            .iter()
+            .map(|b| BindMount { source: b.source.value.clone(), target: b.target.value.clone(), read_only: b.read_only })
+            .collect(),
+        limits: limits(&decl.limits, diags),
+        wait_for: Vec::new(),
+    }
+}
+
+fn integration_workload(name: &Spanned<String>, decl: &IntegrationDecl, diags: &mut Diagnostics) -> Workload {
+    let kind = decl.kind;
+    if !kind.has_databases() {
+        if let Some(db) = decl.databases.first() {
+            diags
+                .report(codes::INVALID_VALUE, db.span, format!("`{}` has no databases", kind.type_name()))
+                .with_label("`databases` is not supported here")
+                .with_note("`databases` is accepted by postgres, mongodb, mysql and sqlserver");
+        }
+    }
+    let (entrypoint, args) = kind.container_command();
+    let volumes = if decl.persistent {
+        vec![Volume { name: format!("{}-data", name.value), target: kind.data_path().to_string(), read_only: false }]
+    } else {
+        Vec::new()
+    };
+    Workload {
+        role: Role::Integration(Integration {
+            kind,
+            password: None,
+            persistent: decl.persistent,
+            databases: Vec::new(),
+            azure: decl.azure_hosting.as_ref().map_or(AzureHosting::Container, |h| h.value),
+        }),
+        image: Image::Pull(decl.image.as_ref().map_or_else(|| kind.default_image().to_string(), |i| i.value.clone())),
+        entrypoint: entrypoint.iter().map(|s| s.to_string()).collect(),
+        args: args.iter().map(|a| Value::text(*a)).collect(),
+        env: Vec::new(),
+        endpoints: kind
+            .endpoints()
+            .iter()
+            .map(|e| Endpoint {
+                name: e.name.to_string(),
+                scheme: e.scheme.to_string(),
+                transport: if e.http { Transport::Http } else { Transport::Tcp },
+                protocol: Protocol::Tcp,
+                target_port: e.port,
+                port: e.port,
+                external: false,
+            })
+            .collect(),
+        // Scaling a stateful single-node service needs its own clustering setup.
+        replicas: replicas(decl.replicas.as_ref(), 1, diags, kind.type_name()),
+        health: Some(Health {
+            check: HealthCheck::Command(kind.health_command().iter().map(|s| s.to_string()).collect()),
+            initial_delay: Some(5),
+            period: Some(10),
+            timeout: Some(5),
+            failure_threshold: Some(6),
+        }),
+        volumes,
+        bind_mounts: Vec::new(),
+        limits: limits(&decl.limits, diags),
+        wait_for: Vec::new(),
+    }
+}
+
+/// Adds the implicit password parameter and the child databases of an integration.
+fn add_integration_children(ctx: &mut Ctx<'_>, id: ResourceId, name: &Spanned<String>, decl: &IntegrationDecl) {
+    let kind = decl.kind;
+    if kind.has_password() && decl.password.is_none() {
+        let param = ctx.add_param(Parameter {
+            name: format!("{}-password", name.value),
+            secret: true,
+            default: None,
+            generate: Some(kind.password_rule()),
+            description: Some(format!("Password of the {} server `{}`", kind.type_name(), name.value)),
+            origin: ParamOrigin::IntegrationPassword(id),
+        });
+        ctx.resources[id.0 as usize].password_param = Some(param);
+    }
+    if !kind.has_databases() {
+        return;
+    }
+    let mut databases = Vec::new();
+    for db in &decl.databases {
+        let db_id = ResourceId(ctx.resources.len() as u32);
+        databases.push(db_id);
+        ctx.resources.push(Slot {
+            decl_name: db.clone(),
+            decl: None,
+            resource: Resource {
+                name: db.value.clone(),
+                kind: ResourceKind::Database(Database { server: id, database_name: db.value.clone() }),
+                connection_string: None,
+                properties: Vec::new(),
+            },
+            password_param: None,
+        });
+    }
+    if let Some(Workload { role: Role::Integration(integration), .. }) = ctx.workload_mut(id) {
+        integration.databases = databases;
+    }
+}
+
+fn port(value: &Spanned<i64>, diags: &mut Diagnostics) -> Option<u16> {
+    match u16::try_from(value.value) {
+        Ok(port) if port > 0 => Some(port),
+        _ => {
+            diags
+                .report(codes::PORT_OUT_OF_RANGE, value.span, format!("port {} is out of range", value.value))
+                .with_label("ports are between 1 and 65535");
+            None
+        }
+    }
+}
+
+fn endpoints(owner: &Spanned<String>, decls: &[EndpointDecl], project: bool, diags: &mut Diagnostics) -> Vec<Endpoint> {
+    let mut out: Vec<Endpoint> = Vec::new();
+    // (target port, span) of endpoints whose target port was written, to find duplicates.
+    let mut explicit: Vec<(u16, Span, &str)> = Vec::new();
+    for decl in decls {
+        let target_port = decl.target_port.as_ref().and_then(|p| port(p, diags));
+        let published = decl.port.as_ref().and_then(|p| port(p, diags));
+        if let (Some(p), Some(span)) = (target_port, decl.target_port.as_ref().map(|p| p.span)) {
+            if let Some((_, first, first_name)) = explicit.iter().find(|(q, _, _)| *q == p) {
+                diags
+                    .report(
+                        codes::DUPLICATE_TARGET_PORT,
+                        span,
+                        format!("target port {p} of `{}` is used by two endpoints", owner.value),
+                    )
+                    .with_label(format!("endpoint `{}` listens on {p}", decl.name.value))
+                    .with_secondary(*first, format!("endpoint `{first_name}` already listens on {p}"))
+                    .with_help("give each endpoint its own target port");
+            } else {
+                explicit.push((p, span, &decl.name.value));
+            }
+        }
+        let target_port = match (target_port, published) {
+            (Some(t), _) => t,
+            (None, Some(p)) => p,
+            (None, None) if decl.target_port.is_none() && decl.port.is_none() => {
+                if project {
+                    8080
+                } else {
+                    diags
+                        .report(
+                            codes::MISSING_KEY,
+                            decl.span,
+                            format!("endpoint `{}` of `{}` has no `target_port`", decl.name.value, owner.value),
+                        )
+                        .with_label("where does the process listen?")
+                        .with_help("add `target_port = <port>`");
+                    continue;
+                }
+            }
+            (None, None) => continue,
+        };
+        let name = &decl.name.value;
+        let scheme = decl.scheme.as_ref().map_or_else(
+            || if matches!(name.as_str(), "http" | "https" | "tcp" | "udp") { name.clone() } else { "tcp".to_string() },
+            |s| s.value.clone(),
+        );
+        let transport = match decl.transport.as_ref().map(|t| t.value.as_str()) {
+            Some("http2") => Transport::Http2,
+            Some("http") => Transport::Http,
+            Some(_) => Transport::Tcp,
+            None if scheme == "http" || scheme == "https" => Transport::Http,
+            None => Transport::Tcp,
+        };
+        let protocol = match decl.protocol.as_ref().map(|p| p.value.as_str()) {
+            Some("udp") => Protocol::Udp,
+            Some(_) => Protocol::Tcp,
+            None if scheme == "udp" => Protocol::Udp,
+            None => Protocol::Tcp,
+        };
+        out.push(Endpoint {
+            name: name.clone(),
+            scheme,
+            transport,
+            protocol,
+            target_port,
+            port: published.unwrap_or(target_port),
+            external: decl.external,
+        });
+    }
+    out
+}
+
+fn health(decl: &HealthDecl, endpoint_decls: &[EndpointDecl], endpoints: &[Endpoint], diags: &mut Diagnostics) -> Option<Health> {
+    let seconds = |v: &Option<Spanned<i64>>, min: i64, diags: &mut Diagnostics| -> Option<u32> {
+        let v = v.as_ref()?;
+        if v.value < min || v.value > 3600 {
+            diags
+                .report(codes::INVALID_VALUE, v.span, format!("must be between {min} and 3600"))
+                .with_label(format!("{} is out of range", v.value));
+            return None;
+        }
+        Some(v.value as u32)
+    };
+    let check = match &decl.check {
+        HealthCheckDecl::Http { path, endpoint } => {
+            let Some(index) = endpoints.iter().position(|e| e.name == endpoint.value) else {
+                let known: Vec<&str> = endpoint_decls.iter().map(|e| e.name.value.as_str()).collect();
+                let d = diags
+                    .report(codes::UNKNOWN_ENDPOINT, endpoint.span, format!("no endpoint named `{}`", endpoint.value))
+                    .with_label("the health check must use one of this resource's endpoints");
+                if let Some(s) = crate::diagnostic::did_you_mean(&endpoint.value, known.iter().copied()) {
+                    d.with_help(format!("did you mean `{s}`?"));
+                }
+                return None;
+            };
+            if !endpoints[index].is_http() {
+                diags
+                    .report(codes::INVALID_VALUE, endpoint.span, format!("endpoint `{}` is not http", endpoint.value))
+                    .with_label("an HTTP health check needs an http or https endpoint");
+                return None;
+            }
+            if !path.value.starts_with('/') {
+                diags.report(codes::INVALID_VALUE, path.span, "a health check path starts with `/`").with_label("add a leading `/`");
+            }
+            HealthCheck::Http { path: path.value.clone(), endpoint: index }
+        }
+        HealthCheckDecl::Command(command) => {
+            if command.is_empty() {
+                diags.report(codes::INVALID_VALUE, decl.span, "a health command cannot be empty").with_label("add the command to run");
+                return None;
+            }
+            HealthCheck::Command(command.iter().map(|c| c.value.clone()).collect())
+        }
+    };
+    Some(Health {
+        check,
+        initial_delay: seconds(&decl.initial_delay, 0, diags),
+        period: seconds(&decl.period, 1, diags),
+        timeout: seconds(&decl.timeout, 1, diags),
+        failure_threshold: seconds(&decl.failure_threshold, 1, diags),
+    })
+}
+
+/// CPU and memory in Kubernetes quantity syntax, which every target can convert from.
+fn limits(decl: &LimitsDecl, diags: &mut Diagnostics) -> Limits {
+    let cpu = decl.cpu.as_ref().filter(|cpu| {
+        let ok = parse_cpu(&cpu.value).is_some();
+        if !ok {
+            diags
+                .report(codes::INVALID_VALUE, cpu.span, format!("invalid cpu quantity `{}`", cpu.value))
+                .with_label("expected cores like `0.5` or `2`, or millicores like `500m`");
+        }
+        ok
+    });
+    let memory = decl.memory.as_ref().filter(|memory| {
+        let ok = parse_memory(&memory.value).is_some();
+        if !ok {
+            diags
+                .report(codes::INVALID_VALUE, memory.span, format!("invalid memory quantity `{}`", memory.value))
+                .with_label("expected a size like `512Mi`, `1Gi` or `1.5Gi`");
+        }
+        ok
+    });
+    Limits { cpu: cpu.map(|c| c.value.clone()), memory: memory.map(|m| m.value.clone()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::integrations::IntegrationKind;
+
+    #[test]
+    fn every_integration_kind_has_a_usable_catalogue_entry() {
+        for kind in IntegrationKind::ALL {
+            assert!(!kind.endpoints().is_empty(), "{kind:?}");
+            assert!(!kind.health_command().is_empty(), "{kind:?}");
+            assert_eq!(IntegrationKind::from_type_name(kind.type_name()), Some(kind));
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Reference injection: `references = ["x"]` adds Aspire 13's variables for `x` to the
+//! consumer's environment, narrowed by `inject`. An explicit `env` entry of the same name wins,
+//! with a warning. Aspire manifests already carry these variables, so they are not injected.
+
+use crate::checked::*;
+use crate::codes;
+use crate::diagnostic::{Diagnostics, did_you_mean};
+use crate::model::{Inject, ReferenceDecl, ResourceKindDecl};
+use crate::passes::Ctx;
+use crate::passes::names::Symbol;
+use crate::publish::env_name;
+use crate::span::Spanned;
+
+pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
+    for index in 0..ctx.resources.len() {
+        let id = ResourceId(index as u32);
+        let Some(ResourceKindDecl::Compute(compute)) = ctx.resources[index].decl else { continue };
+        let mut injected: Vec<EnvVar> = Vec::new();
+        for reference in &compute.references {
+            let Some(target) = resolve_target(ctx, &reference.target, diags) else { continue };
+            if ctx.model.pre_injected {
+                continue;
+            }
+            for var in variables(ctx, target, reference) {
+                if !injected.iter().any(|e| e.name == var.name) {
+                    injected.push(var);
+                }
+            }
+        }
+        let Some(workload) = ctx.workload_mut(id) else { continue };
+        for var in injected {
+            if workload.env.iter().any(|e| e.name == var.name) {
+                let span = compute.env.iter().find(|e| e.name.value == var.name).map(|e| e.name.span);
+                if let Some(span) = span {
+                    diags
+                        .report(codes::ENV_OVERRIDES_INJECTED, span, format!("`{}` overrides an injected variable", var.name))
+                        .with_label("this explicit value wins over the one a reference injects");
+                }
+                continue;
+            }
+            workload.env.push(var);
+        }
+    }
+}
+
+/// Resolves a reference or `wait_for` name to a resource; reports what it cannot be.
+pub(crate) fn resolve_target(ctx: &Ctx<'_>, name: &Spanned<String>, diags: &mut Diagnostics) -> Option<ResourceId> {
+    match ctx.symbols.get(&name.value) {
+        None => {
+            let d = diags
+                .report(codes::UNKNOWN_REFERENCE, name.span, format!("unknown resource `{}`", name.value))
+                .with_label("no resource has this name");
+            let resources = ctx.symbols.by_name.iter().filter(|(_, (s, _))| !matches!(s, Symbol::Parameter(_))).map(|(n, _)| n.as_str());
+            if let Some(s) = did_you_mean(&name.value, resources) {
+                d.with_help(format!("did you mean `{s}`?"));
+            }
+            None
+        }
+        Some(Symbol::Parameter(_)) => {
+            diags
+                .report(codes::INVALID_REFERENCE_TARGET, name.span, format!("`{}` is a parameter, not a resource", name.value))
+                .with_label("parameters cannot be referenced or waited for")
+                .with_help(format!("use `{{{}.value}}` in an `env` value instead", name.value));
+            None
+        }
+        Some(Symbol::Resource(decl)) => ctx.resource_of_decl[decl],
+        Some(Symbol::Database { server, index }) => {
+            let server = ctx.resource_of_decl[server]?;
+            match &ctx.resources[server.0 as usize].resource.kind {
+                ResourceKind::Workload(Workload { role: Role::Integration(i), .. }) => i.databases.get(index).copied(),
+                ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => None,
+            }
+        }
+    }
+}
+
+fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl) -> Vec<EnvVar> {
+    let wants = |kind: Inject| reference.inject.as_ref().is_none_or(|list| list.iter().any(|i| i.value == kind));
+    let resource = &ctx.resources[target.0 as usize].resource;
+    let upper = env_name(&resource.name);
+    let mut out = Vec::new();
+    let mut push = |name: String, value: Value| {
+        out.push(EnvVar { name, value, origin: EnvOrigin::Reference(target) });
+    };
+    if wants(Inject::ConnectionString) {
+        if let Some(cs) = &resource.connection_string {
+            push(format!("ConnectionStrings__{}", resource.name), cs.clone());
+        }
+    }
+    if wants(Inject::ConnectionProperties) {
+        for (suffix, value) in &resource.properties {
+            push(format!("{upper}_{suffix}"), value.clone());
+        }
+    }
+    if let ResourceKind::External(External { url: Some(url) }) = &resource.kind {
+        if wants(Inject::ServiceDiscovery) {
+            push(format!("services__{}__default__0", resource.name), url.clone());
+        }
+        if wants(Inject::Endpoints) {
+            push(upper.clone(), url.clone());
+        }
+    }
+    let endpoints = resource.endpoints();
+    if wants(Inject::ServiceDiscovery) {
+        let mut per_scheme: Vec<(&str, usize)> = Vec::new();
+        for (index, endpoint) in endpoints.iter().enumerate() {
+            let counter = match per_scheme.iter_mut().find(|(s, _)| *s == endpoint.scheme) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    per_scheme.push((&endpoint.scheme, 0));
+                    0
+                }
+            };
+            push(format!("services__{}__{}__{counter}", resource.name, endpoint.scheme), url(target, index));
+        }
+    }
+    if wants(Inject::Endpoints) {
+        for (index, endpoint) in endpoints.iter().enumerate() {
+            push(format!("{upper}_{}", env_name(&endpoint.name)), url(target, index));
+        }
+    }
+    out
+}
+
+fn url(resource: ResourceId, endpoint: usize) -> Value {
+    Value { parts: vec![Part::Endpoint { resource, endpoint, property: EndpointProperty::Url }] }
+}

@@ -1,0 +1,9 @@
+//! The passes of [`crate::check`], one file each, sharing the [`Ctx`] built by `expand`.
+
+pub(crate) mod expand;
+pub(crate) mod graph;
+pub(crate) mod inject;
+pub(crate) mod names;
+pub(crate) mod resolve;
+
+pub(crate) use expand::Ctx;

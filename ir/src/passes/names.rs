@@ -1,0 +1,151 @@
+//! Names: validity, uniqueness (one case-insensitive namespace for resources, databases and
+//! parameters), the symbol table, and collisions under the targets' naming rules.
+
+use indexmap::IndexMap;
+use indexmap::map::Entry;
+
+use crate::check::CheckOptions;
+use crate::codes;
+use crate::diagnostic::Diagnostics;
+use crate::model::{Model, ResourceKindDecl};
+use crate::publish::env_name;
+use crate::span::{Span, Spanned};
+
+/// What a name refers to, by declaration index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Symbol {
+    Parameter(usize),
+    Resource(usize),
+    /// `databases` entry `index` of resource declaration `server`.
+    Database { server: usize, index: usize },
+}
+
+/// The symbol table: lower-cased name to its declaration and the span of that declaration.
+#[derive(Debug, Default)]
+pub(crate) struct Symbols {
+    pub(crate) by_name: IndexMap<String, (Symbol, Span)>,
+}
+
+impl Symbols {
+    pub(crate) fn get(&self, name: &str) -> Option<Symbol> {
+        self.by_name.get(&name.to_ascii_lowercase()).map(|(s, _)| *s)
+    }
+
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+}
+
+pub(crate) fn run(model: &Model, options: &CheckOptions<'_>, diags: &mut Diagnostics) -> Symbols {
+    let mut symbols = Symbols::default();
+    check_name(&model.name, "application", true, diags);
+    let mut declare = |name: &Spanned<String>, symbol: Symbol, what: &str, diags: &mut Diagnostics| {
+        check_name(name, what, options.strict_names, diags);
+        match symbols.by_name.entry(name.value.to_ascii_lowercase()) {
+            Entry::Occupied(existing) => {
+                diags
+                    .report(codes::DUPLICATE_NAME, name.span, format!("the name `{}` is declared twice", name.value))
+                    .with_label(format!("second declaration of `{}`", name.value))
+                    .with_secondary(existing.get().1, "first declared here")
+                    .with_note("resources, databases and parameters share one namespace, and names are compared without case");
+            }
+            Entry::Vacant(slot) => {
+                slot.insert((symbol, name.span));
+            }
+        }
+    };
+    for (index, parameter) in model.parameters.iter().enumerate() {
+        declare(&parameter.name, Symbol::Parameter(index), "parameter", diags);
+    }
+    for (index, resource) in model.resources.iter().enumerate() {
+        declare(&resource.name, Symbol::Resource(index), "resource", diags);
+        if let ResourceKindDecl::Integration(integration) = &resource.kind {
+            for (db_index, db) in integration.databases.iter().enumerate() {
+                declare(db, Symbol::Database { server: index, index: db_index }, "database", diags);
+            }
+        }
+    }
+    symbols
+}
+
+/// `[a-z][a-z0-9-]*`, at most 40 characters, not ending in `-` (so it is a DNS label and
+/// leaves room for suffixes). Manifests allow upper case and `_`, as Aspire does.
+fn check_name(name: &Spanned<String>, what: &str, strict: bool, diags: &mut Diagnostics) {
+    let text = &name.value;
+    let max = if strict { 40 } else { 64 };
+    let first_ok = text.starts_with(|c: char| if strict { c.is_ascii_lowercase() } else { c.is_ascii_alphabetic() });
+    let rest_ok = text.chars().all(|c| {
+        if strict { c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' } else { c.is_ascii_alphanumeric() || c == '-' || c == '_' }
+    });
+    let problem = if text.is_empty() {
+        Some("it is empty".to_string())
+    } else if text.len() > max {
+        Some(format!("it is {} characters long; the limit is {max}", text.len()))
+    } else if !first_ok {
+        Some("it must start with a lowercase letter".to_string())
+    } else if !rest_ok {
+        Some(if strict {
+            "only lowercase letters, digits and `-` are allowed".to_string()
+        } else {
+            "only letters, digits, `-` and `_` are allowed".to_string()
+        })
+    } else if text.ends_with('-') {
+        Some("it must not end with `-`".to_string())
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let suggestion = crate::publish::dns_label(text, max);
+        diags
+            .report(codes::INVALID_NAME, name.span, format!("invalid {what} name `{text}`"))
+            .with_label(problem)
+            .with_help(format!("names match `[a-z][a-z0-9-]*` and have at most {max} characters, for example `{suggestion}`"));
+    }
+}
+
+/// Two names that one target's naming turns into the same object name, or two parameter
+/// names that become the same variable name.
+pub(crate) fn collisions(ctx: &super::Ctx<'_>, options: &CheckOptions<'_>, diags: &mut Diagnostics) {
+    let resource_names: Vec<&Spanned<String>> = ctx.resources.iter().map(|r| &r.decl_name).collect();
+    for target in options.targets {
+        report_collisions(&resource_names, |n| target.object_name(n), target.id(), diags);
+    }
+    let param_names: Vec<&Spanned<String>> = ctx.model.parameters.iter().map(|p| &p.name).collect();
+    report_collisions(&param_names, env_name, "environment variable", diags);
+}
+
+fn report_collisions(
+    names: &[&Spanned<String>],
+    normalize: impl Fn(&str) -> String,
+    target: &str,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: IndexMap<String, &Spanned<String>> = IndexMap::new();
+    for name in names {
+        let normal = normalize(&name.value);
+        match seen.entry(normal) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                if first.value.eq_ignore_ascii_case(&name.value) {
+                    continue; // already reported as a duplicate name
+                }
+                diags
+                    .report(
+                        codes::NAME_COLLISION,
+                        name.span,
+                        format!("`{}` and `{}` have the same name `{}` in {target}", first.value, name.value, first_key(&normalize, first)),
+                    )
+                    .with_label(format!("`{}` becomes `{}`", name.value, normalize(&name.value)))
+                    .with_secondary(first.span, format!("`{}` becomes the same", first.value))
+                    .with_help("rename one of them");
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(name);
+            }
+        }
+    }
+}
+
+fn first_key(normalize: &impl Fn(&str) -> String, name: &Spanned<String>) -> String {
+    normalize(&name.value)
+}

@@ -1,0 +1,397 @@
+//! Resolves every expression to [`Value`] parts and computes each resource's connection string
+//! and connection properties. Secrecy needs no bookkeeping here: a value is secret exactly
+//! when it contains a secret parameter, and connection strings are inlined part by part, so
+//! the taint follows them wherever they are used.
+
+use indexmap::IndexMap;
+
+use crate::checked::*;
+use crate::codes;
+use crate::diagnostic::{Diagnostics, did_you_mean};
+use crate::expr::{Expr, Segment, Template};
+use crate::integrations::{IntegrationKind, Piece};
+use crate::model::{EnvDecl, ResourceKindDecl};
+use crate::passes::Ctx;
+use crate::passes::names::Symbol;
+
+#[derive(Clone)]
+enum Memo {
+    Todo,
+    Busy,
+    Done(Option<Value>),
+}
+
+struct Resolver<'a, 'm> {
+    ctx: &'a mut Ctx<'m>,
+    connection_strings: Vec<Memo>,
+    passwords: Vec<Memo>,
+    /// Implicit parameters standing for values of resources left out by `--allow-unsupported`.
+    left_out: IndexMap<String, ParamId>,
+}
+
+pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
+    let count = ctx.resources.len();
+    let mut resolver = Resolver {
+        ctx,
+        connection_strings: vec![Memo::Todo; count],
+        passwords: vec![Memo::Todo; count],
+        left_out: IndexMap::new(),
+    };
+    for index in 0..count {
+        let id = ResourceId(index as u32);
+        let connection_string = resolver.connection_string(id, diags);
+        let properties = resolver.properties(id, diags);
+        resolver.fill_workload(id, diags);
+        let resource = &mut resolver.ctx.resources[index].resource;
+        resource.connection_string = connection_string;
+        resource.properties = properties;
+    }
+}
+
+impl<'m> Resolver<'_, 'm> {
+    fn decl(&self, id: ResourceId) -> Option<&'m ResourceKindDecl> {
+        self.ctx.resources[id.0 as usize].decl
+    }
+
+    fn integration(&self, id: ResourceId) -> Option<IntegrationKind> {
+        match &self.ctx.resources[id.0 as usize].resource.kind {
+            ResourceKind::Workload(Workload { role: Role::Integration(i), .. }) => Some(i.kind),
+            ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => None,
+        }
+    }
+
+    /// The database resource's server and name, if it is one.
+    fn database(&self, id: ResourceId) -> Option<(ResourceId, String)> {
+        match &self.ctx.resources[id.0 as usize].resource.kind {
+            ResourceKind::Database(db) => Some((db.server, db.database_name.clone())),
+            ResourceKind::Workload(_) | ResourceKind::External(_) => None,
+        }
+    }
+
+    fn password(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Option<Value> {
+        match &self.passwords[id.0 as usize] {
+            Memo::Done(v) => return v.clone(),
+            Memo::Busy => return None, // reported by the connection-string cycle check
+            Memo::Todo => {}
+        }
+        self.passwords[id.0 as usize] = Memo::Busy;
+        let value = if let Some(param) = self.ctx.resources[id.0 as usize].password_param {
+            Some(Value { parts: vec![Part::Param { param, encoding: Encoding::Raw }] })
+        } else if let Some(ResourceKindDecl::Integration(decl)) = self.decl(id) {
+            decl.password.as_ref().map(|t| self.template(t, diags))
+        } else {
+            None
+        };
+        self.passwords[id.0 as usize] = Memo::Done(value.clone());
+        value
+    }
+
+    fn pieces(&mut self, server: ResourceId, pieces: &[Piece], database: Option<&str>, diags: &mut Diagnostics) -> Value {
+        let mut value = Value::default();
+        for piece in pieces {
+            match piece {
+                Piece::Text(text) => value.push(Part::Text((*text).to_string())),
+                Piece::Host => value.push(Part::Endpoint { resource: server, endpoint: 0, property: EndpointProperty::Host }),
+                Piece::Port => value.push(Part::Endpoint { resource: server, endpoint: 0, property: EndpointProperty::Port }),
+                Piece::Password => {
+                    if let Some(pw) = self.password(server, diags) {
+                        value.extend(&pw);
+                    }
+                }
+                Piece::PasswordUri => {
+                    if let Some(pw) = self.password(server, diags) {
+                        value.extend(&pw.uri_encoded());
+                    }
+                }
+                Piece::Database => value.push(Part::Text(database.unwrap_or_default().to_string())),
+            }
+        }
+        value
+    }
+
+    fn connection_string(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Option<Value> {
+        match &self.connection_strings[id.0 as usize] {
+            Memo::Done(v) => return v.clone(),
+            Memo::Busy => {
+                let name = &self.ctx.resources[id.0 as usize].decl_name;
+                diags
+                    .report(
+                        codes::INVALID_REFERENCE_TARGET,
+                        name.span,
+                        format!("the connection string of `{}` refers to itself", name.value),
+                    )
+                    .with_label("its connection string is built from its own, directly or through others");
+                self.connection_strings[id.0 as usize] = Memo::Done(None);
+                return None;
+            }
+            Memo::Todo => {}
+        }
+        self.connection_strings[id.0 as usize] = Memo::Busy;
+        let value = if let Some(kind) = self.integration(id) {
+            Some(self.pieces(id, kind.connection_string(), None, diags))
+        } else if let Some((server, name)) = self.database(id) {
+            self.integration(server).map(|kind| self.pieces(server, kind.database_connection_string(), Some(&name), diags))
+        } else {
+            match self.decl(id) {
+                Some(ResourceKindDecl::Compute(c)) => c.connection_string.as_ref().map(|t| self.template(t, diags)),
+                Some(ResourceKindDecl::External(e)) => {
+                    e.connection_string.as_ref().or(e.url.as_ref()).map(|t| self.template(t, diags))
+                }
+                Some(ResourceKindDecl::Integration(_) | ResourceKindDecl::Unsupported(_)) | None => None,
+            }
+        };
+        if matches!(self.connection_strings[id.0 as usize], Memo::Busy) {
+            self.connection_strings[id.0 as usize] = Memo::Done(value.clone());
+            value
+        } else {
+            None // a cycle was found and reported while resolving
+        }
+    }
+
+    fn properties(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Vec<(String, Value)> {
+        let (server, database, kind) = if let Some(kind) = self.integration(id) {
+            (id, None, kind)
+        } else if let Some((server, name)) = self.database(id) {
+            match self.integration(server) {
+                Some(kind) => (server, Some(name), kind),
+                None => return Vec::new(),
+            }
+        } else {
+            return Vec::new();
+        };
+        kind.connection_properties(database.is_some())
+            .into_iter()
+            .map(|(suffix, pieces)| (suffix.to_string(), self.pieces(server, &pieces, database.as_deref(), diags)))
+            .collect()
+    }
+
+    /// Fills env, args and build values of a workload, and the url of an external.
+    fn fill_workload(&mut self, id: ResourceId, diags: &mut Diagnostics) {
+        let Some(decl) = self.decl(id) else { return };
+        match decl {
+            ResourceKindDecl::Compute(compute) => {
+                let env = self.env(&compute.env, EnvOrigin::Explicit, diags);
+                let args: Vec<Value> = compute.args.iter().map(|a| self.template(a, diags)).collect();
+                let build = compute.build.as_ref().map(|b| (self.pairs(&b.args, diags), self.pairs(&b.secrets, diags)));
+                if let Some(workload) = self.ctx.workload_mut(id) {
+                    workload.env = env;
+                    workload.args = args;
+                    if let (Image::Build(image), Some((args, secrets))) = (&mut workload.image, build) {
+                        image.args = args;
+                        image.secrets = secrets;
+                    }
+                }
+            }
+            ResourceKindDecl::Integration(integration) => {
+                let kind = integration.kind;
+                let mut env: Vec<EnvVar> = kind
+                    .container_env()
+                    .iter()
+                    .map(|(name, pieces)| EnvVar {
+                        name: (*name).to_string(),
+                        value: self.pieces(id, pieces, None, diags),
+                        origin: EnvOrigin::Integration,
+                    })
+                    .collect();
+                for var in self.env(&integration.env, EnvOrigin::Explicit, diags) {
+                    match env.iter_mut().find(|e| e.name == var.name) {
+                        Some(existing) => *existing = var,
+                        None => env.push(var),
+                    }
+                }
+                let password = self.password(id, diags);
+                if let Some(workload) = self.ctx.workload_mut(id) {
+                    workload.env = env;
+                    if let Role::Integration(i) = &mut workload.role {
+                        i.password = password;
+                    }
+                }
+            }
+            ResourceKindDecl::External(external) => {
+                let url = external.url.as_ref().map(|t| self.template(t, diags));
+                if let ResourceKind::External(e) = &mut self.ctx.resources[id.0 as usize].resource.kind {
+                    e.url = url;
+                }
+            }
+            ResourceKindDecl::Unsupported(_) => {}
+        }
+    }
+
+    fn env(&mut self, decls: &[EnvDecl], origin: EnvOrigin, diags: &mut Diagnostics) -> Vec<EnvVar> {
+        decls
+            .iter()
+            .map(|d| EnvVar { name: d.name.value.clone(), value: self.template(&d.value, diags), origin })
+            .collect()
+    }
+
+    fn pairs(&mut self, decls: &[EnvDecl], diags: &mut Diagnostics) -> Vec<(String, Value)> {
+        decls.iter().map(|d| (d.name.value.clone(), self.template(&d.value, diags))).collect()
+    }
+
+    fn template(&mut self, template: &Template, diags: &mut Diagnostics) -> Value {
+        let mut value = Value::default();
+        for segment in &template.segments {
+            match segment {
+                Segment::Text(text) => value.push(Part::Text(text.clone())),
+                Segment::Expr(expr) => {
+                    if let Some(resolved) = self.expr(expr, diags) {
+                        value.extend(&resolved);
+                    }
+                }
+            }
+        }
+        value
+    }
+
+    fn expr(&mut self, expr: &Expr, diags: &mut Diagnostics) -> Option<Value> {
+        let path: Vec<&str> = expr.path.iter().map(|p| p.value.as_str()).collect();
+        let Some(symbol) = self.ctx.symbols.get(&expr.target.value) else {
+            let d = diags
+                .report(codes::UNKNOWN_REFERENCE, expr.target.span, format!("unknown name `{}`", expr.target.value))
+                .with_label("no resource or parameter has this name");
+            if let Some(s) = did_you_mean(&expr.target.value, self.ctx.symbols.names()) {
+                d.with_help(format!("did you mean `{s}`?"));
+            }
+            return None;
+        };
+        let id = match symbol {
+            Symbol::Parameter(index) => return self.parameter_expr(index, expr, &path, diags),
+            Symbol::Resource(decl) => match self.ctx.resource_of_decl[decl] {
+                Some(id) => id,
+                None => return self.left_out_expr(expr),
+            },
+            Symbol::Database { server, index } => {
+                let server = self.ctx.resource_of_decl[server]?;
+                match &self.ctx.resources[server.0 as usize].resource.kind {
+                    ResourceKind::Workload(Workload { role: Role::Integration(i), .. }) => *i.databases.get(index)?,
+                    ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => return None,
+                }
+            }
+        };
+        match path.as_slice() {
+            ["connectionString"] => {
+                let value = self.connection_string(id, diags);
+                if value.is_none() {
+                    self.no_connection_string(id, expr, diags);
+                }
+                value
+            }
+            ["bindings" | "endpoints", endpoint, property] => self.endpoint_expr(id, expr, endpoint, property, diags),
+            _ => {
+                let name = &self.ctx.resources[id.0 as usize].resource.name;
+                let d = diags
+                    .report(
+                        codes::UNKNOWN_PROPERTY,
+                        expr.path.first().map_or(expr.span, |p| p.span),
+                        format!("`{}` has no property `{}`", name, path.join(".")),
+                    )
+                    .with_label("unknown property");
+                d.with_help("a resource offers `connectionString` and `bindings.<endpoint>.url|host|port|targetPort|scheme`");
+                None
+            }
+        }
+    }
+
+    fn no_connection_string(&self, id: ResourceId, expr: &Expr, diags: &mut Diagnostics) {
+        let slot = &self.ctx.resources[id.0 as usize];
+        // A cycle already produced its own diagnostic at the declaration.
+        if diags.iter().any(|d| d.code == codes::INVALID_REFERENCE_TARGET && d.primary.span == slot.decl_name.span) {
+            return;
+        }
+        diags
+            .report(
+                codes::UNKNOWN_PROPERTY,
+                expr.path.first().map_or(expr.span, |p| p.span),
+                format!("`{}` has no connection string", slot.resource.name),
+            )
+            .with_label("`connectionString` is not available here")
+            .with_help("integrations, their databases, and externals with a `url` or `connection_string` have one; use `bindings.<endpoint>.url` for a service");
+    }
+
+    fn parameter_expr(&mut self, index: usize, expr: &Expr, path: &[&str], diags: &mut Diagnostics) -> Option<Value> {
+        let decl = &self.ctx.model.parameters[index];
+        let ok = match path {
+            ["value"] | ["inputs", "value"] => true,
+            ["connectionString"] => decl.is_connection_string,
+            _ => false,
+        };
+        if !ok {
+            diags
+                .report(
+                    codes::UNKNOWN_PROPERTY,
+                    expr.path.first().map_or(expr.span, |p| p.span),
+                    format!("parameter `{}` has no property `{}`", decl.name.value, path.join(".")),
+                )
+                .with_label("unknown property")
+                .with_help(format!("write `{{{}.value}}`", decl.name.value));
+            return None;
+        }
+        Some(Value { parts: vec![Part::Param { param: ParamId(index as u32), encoding: Encoding::Raw }] })
+    }
+
+    fn endpoint_expr(
+        &mut self,
+        id: ResourceId,
+        expr: &Expr,
+        endpoint: &str,
+        property: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let resource = &self.ctx.resources[id.0 as usize].resource;
+        let Some(index) = resource.endpoints().iter().position(|e| e.name == endpoint) else {
+            let names: Vec<&str> = resource.endpoints().iter().map(|e| e.name.as_str()).collect();
+            let d = diags
+                .report(
+                    codes::UNKNOWN_ENDPOINT,
+                    expr.path[1].span,
+                    format!("`{}` has no endpoint `{endpoint}`", resource.name),
+                )
+                .with_label("unknown endpoint");
+            if names.is_empty() {
+                d.with_note(format!("`{}` has no endpoints", resource.name));
+            } else if let Some(s) = did_you_mean(endpoint, names.iter().copied()) {
+                d.with_help(format!("did you mean `{s}`?"));
+            } else {
+                d.with_note(format!("its endpoints are: {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+            }
+            return None;
+        };
+        if property == "tlsEnabled" {
+            let tls = resource.endpoints()[index].scheme == "https";
+            return Some(Value::text(if tls { "true" } else { "false" }));
+        }
+        let Some(property) = EndpointProperty::from_name(property) else {
+            diags
+                .report(codes::UNKNOWN_PROPERTY, expr.path[2].span, format!("endpoints have no property `{property}`"))
+                .with_label("unknown property")
+                .with_help("an endpoint offers `url`, `host`, `port`, `targetPort` and `scheme`");
+            return None;
+        };
+        Some(Value { parts: vec![Part::Endpoint { resource: id, endpoint: index, property }] })
+    }
+
+    /// A value read from a resource left out by `--allow-unsupported` becomes a secret
+    /// deploy-time parameter (secret, because nothing says it is not).
+    fn left_out_expr(&mut self, expr: &Expr) -> Option<Value> {
+        if !self.ctx.options.allow_unsupported {
+            return None; // the resource itself was reported
+        }
+        let name = crate::publish::dns_label(&expr.text().replace('.', "-"), 64);
+        let param = match self.left_out.get(&name) {
+            Some(p) => *p,
+            None => {
+                let p = self.ctx.add_param(Parameter {
+                    name: name.clone(),
+                    secret: true,
+                    default: None,
+                    generate: None,
+                    description: Some(format!("`{{{}}}` of a resource aspirec left out", expr.text())),
+                    origin: ParamOrigin::LeftOut,
+                });
+                self.left_out.insert(name, p);
+                p
+            }
+        };
+        Some(Value { parts: vec![Part::Param { param, encoding: Encoding::Raw }] })
+    }
+}
