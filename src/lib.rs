@@ -1,0 +1,115 @@
+//! `aspirec`: compiles an app model into deployment artifacts.
+//!
+//! The pipeline, each step pure except where noted:
+//!
+//! 1. [`front`]: bytes to a declared [`ir::model::Model`]: `model.toml` ([`model_toml`]) or an
+//!    Aspire manifest ([`manifest`]), chosen by content; `--env` overlays are applied here.
+//! 2. [`ir::check()`]: the passes (names, integration expansion, resolution, injection, the
+//!    `wait_for` graph, target naming) give an [`ir::CheckedModel`] or diagnostics.
+//! 3. [`ir::Publisher::publish`]: each target in [`targets`] turns the checked model into
+//!    in-memory [`ir::Artifacts`].
+//! 4. The binary writes files atomically ([`output`]) and renders diagnostics ([`render`]).
+//!
+//! [`compile`] runs steps 1 to 3 on in-memory input and performs no IO:
+//!
+//! ```
+//! let model = r#"
+//! name = "shop"
+//!
+//! [resources.cache]
+//! type = "redis"
+//!
+//! [resources.api]
+//! type = "container"
+//! image = "ghcr.io/acme/api:1.0"
+//! references = ["cache"]
+//! endpoints.http = { target_port = 8080 }
+//! "#;
+//! let options = aspirec::CompileOptions { targets: aspirec::targets::all().to_vec(), ..Default::default() };
+//! let compilation = aspirec::compile("model.toml", model.as_bytes(), &options);
+//! assert!(!compilation.has_errors(), "{}", compilation.render_diagnostics());
+//! let checked = compilation.model.as_ref().unwrap();
+//! let (_, api, workload) = checked.workloads().find(|(_, r, _)| r.name == "api").unwrap();
+//! assert!(workload.env.iter().any(|e| e.name == "ConnectionStrings__cache"));
+//! # let _ = api;
+//! ```
+
+pub mod front;
+pub mod graph;
+pub mod inspect;
+pub mod manifest;
+pub mod model_toml;
+pub mod output;
+pub mod render;
+pub mod targets;
+
+use ir::{Artifacts, CheckedModel, Diagnostic, Diagnostics, SourceMap};
+
+/// What to compile for.
+#[derive(Clone, Default)]
+pub struct CompileOptions {
+    /// The publishers to run; their naming rules are also checked.
+    pub targets: Vec<&'static dyn ir::Publisher>,
+    /// `--env`: the environment overlay to apply.
+    pub environment: Option<String>,
+    /// `--allow-unsupported`: leave out what a target cannot express, with a warning.
+    pub allow_unsupported: bool,
+}
+
+/// The result of [`compile`].
+pub struct Compilation {
+    /// The input, for rendering diagnostics.
+    pub sources: SourceMap,
+    /// All diagnostics, sorted by position and de-duplicated.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The checked model, when the model has no errors.
+    pub model: Option<CheckedModel>,
+    /// The artifacts of each target, by target id, when every stage succeeded.
+    pub artifacts: Vec<(&'static str, Artifacts)>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The diagnostics in the human format, without colour.
+    pub fn render_diagnostics(&self) -> String {
+        render::human(&self.sources, &self.diagnostics, false)
+    }
+}
+
+/// Compiles one model file (`name` as the user wrote it, `bytes` its contents). No IO.
+pub fn compile(name: &str, bytes: &[u8], options: &CompileOptions) -> Compilation {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let (declared, strict_names) = front::load(&mut sources, name, bytes, options.environment.as_deref(), &mut diags);
+    let mut compilation = Compilation { sources, diagnostics: Vec::new(), model: None, artifacts: Vec::new() };
+    let checked = declared.filter(|_| !diags.has_errors()).and_then(|model| {
+        let check_options = ir::CheckOptions {
+            targets: &options.targets,
+            allow_unsupported: options.allow_unsupported,
+            strict_names,
+        };
+        ir::check(&model, &check_options, &mut diags)
+    });
+    if let Some(checked) = &checked {
+        let publish_options = ir::PublishOptions {
+            source_name: name.to_string(),
+            environment: options.environment.clone(),
+            allow_unsupported: options.allow_unsupported,
+        };
+        let mut artifacts = Vec::new();
+        for target in &options.targets {
+            if let Some(files) = target.publish(checked, &publish_options, &mut diags) {
+                artifacts.push((target.id(), files));
+            }
+        }
+        if !diags.has_errors() {
+            compilation.artifacts = artifacts;
+        }
+    }
+    compilation.model = checked;
+    compilation.diagnostics = diags.into_sorted();
+    compilation
+}
