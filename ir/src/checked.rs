@@ -82,12 +82,46 @@ impl CheckedModel {
         &self.resource(resource).endpoints()[endpoint]
     }
 
-    /// Whether a value contains a secret parameter.
+    /// Whether a value contains a secret parameter, directly or through a connection string
+    /// or property it refers to.
     pub fn is_secret(&self, value: &Value) -> bool {
         value.parts.iter().any(|p| match p {
             Part::Param { param, .. } => self.parameter(*param).secret,
+            Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
+                self.connection_part(p).is_some_and(|v| self.is_secret(v))
+            }
             Part::Text(_) | Part::Endpoint { .. } => false,
         })
+    }
+
+    /// The value a `ConnectionString` or `ConnectionProperty` part stands for.
+    pub fn connection_part(&self, part: &Part) -> Option<&Value> {
+        match part {
+            Part::ConnectionString { resource } => self.resource(*resource).connection_string.as_ref(),
+            Part::ConnectionProperty { resource, property } => {
+                self.resource(*resource).properties.iter().find(|(name, _)| name == property).map(|(_, v)| v)
+            }
+            Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => None,
+        }
+    }
+
+    /// The value with every `ConnectionString` and `ConnectionProperty` part replaced by what
+    /// it stands for, recursively, so only text, parameters and endpoints remain. Targets that
+    /// do not treat connection information specially publish this form. (The check rejects
+    /// connection strings that contain themselves, so this terminates.)
+    pub fn expand(&self, value: &Value) -> Value {
+        let mut out = Value::default();
+        for part in &value.parts {
+            match part {
+                Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
+                    if let Some(inner) = self.connection_part(part) {
+                        out.extend(&self.expand(inner));
+                    }
+                }
+                Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => out.push(part.clone()),
+            }
+        }
+        out
     }
 }
 
@@ -376,21 +410,26 @@ impl Value {
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Param { .. } | Part::Endpoint { .. } => return None,
+                Part::Param { .. }
+                | Part::Endpoint { .. }
+                | Part::ConnectionString { .. }
+                | Part::ConnectionProperty { .. } => return None,
             }
         }
         Some(out)
     }
 
     /// The same value percent-encoded for use inside a URI: literal text is encoded now,
-    /// parameters are marked so the target encodes them at deploy time.
+    /// parameters are marked so the target encodes them at deploy time. Call it on an
+    /// expanded value (see [`CheckedModel::expand`]); the check only encodes passwords, which
+    /// are parameters or expanded values.
     pub fn uri_encoded(&self) -> Value {
         let mut out = Value::default();
         for part in &self.parts {
             out.push(match part {
                 Part::Text(t) => Part::Text(percent_encode(t)),
                 Part::Param { param, .. } => Part::Param { param: *param, encoding: Encoding::Uri },
-                Part::Endpoint { .. } => part.clone(),
+                Part::Endpoint { .. } | Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => part.clone(),
             });
         }
         out
@@ -418,6 +457,12 @@ pub enum Part {
     /// A property of an endpoint, resolved per target (a Service name, a Compose service, an
     /// Azure Container Apps address).
     Endpoint { resource: ResourceId, endpoint: usize, property: EndpointProperty },
+    /// The connection string of a resource (`{x.connectionString}`, `ConnectionStrings__x`).
+    /// Kept symbolic so a target that hosts the resource as a managed service can substitute
+    /// its own; others use [`CheckedModel::expand`].
+    ConnectionString { resource: ResourceId },
+    /// A connection property of a resource (`HOST`, `PORT`, `URI`, ... as in `X_HOST`).
+    ConnectionProperty { resource: ResourceId, property: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -82,14 +82,18 @@ fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl) -> Ve
     let mut push = |name: String, value: Value| {
         out.push(EnvVar { name, value, origin: EnvOrigin::Reference(target) });
     };
-    if wants(Inject::ConnectionString) {
-        if let Some(cs) = &resource.connection_string {
-            push(format!("ConnectionStrings__{}", resource.name), cs.clone());
-        }
+    if wants(Inject::ConnectionString) && resource.connection_string.is_some() {
+        push(
+            format!("ConnectionStrings__{}", resource.name),
+            Value { parts: vec![Part::ConnectionString { resource: target }] },
+        );
     }
     if wants(Inject::ConnectionProperties) {
-        for (suffix, value) in &resource.properties {
-            push(format!("{upper}_{suffix}"), value.clone());
+        for (suffix, _) in &resource.properties {
+            push(
+                format!("{upper}_{suffix}"),
+                Value { parts: vec![Part::ConnectionProperty { resource: target, property: suffix.clone() }] },
+            );
         }
     }
     if let ResourceKind::External(External { url: Some(url) }) = &resource.kind {

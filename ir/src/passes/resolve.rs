@@ -23,7 +23,6 @@ enum Memo {
 
 struct Resolver<'a, 'm> {
     ctx: &'a mut Ctx<'m>,
-    connection_strings: Vec<Memo>,
     passwords: Vec<Memo>,
     /// Implicit parameters standing for values of resources left out by `--allow-unsupported`.
     left_out: IndexMap<String, ParamId>,
@@ -33,7 +32,6 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
     let count = ctx.resources.len();
     let mut resolver = Resolver {
         ctx,
-        connection_strings: vec![Memo::Todo; count],
         passwords: vec![Memo::Todo; count],
         left_out: IndexMap::new(),
     };
@@ -46,6 +44,63 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
         resource.connection_string = connection_string;
         resource.properties = properties;
     }
+    report_connection_cycles(ctx, diags);
+}
+
+/// A connection string that contains itself (through `{x.connectionString}` in manifests'
+/// `value.v0` or containers) could never be written out: report each such resource once.
+fn report_connection_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
+    let count = ctx.resources.len();
+    // 0 = unvisited, 1 = on the stack, 2 = done.
+    let mut state = vec![0u8; count];
+    for start in 0..count {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, connection_deps(ctx, start))];
+        state[start] = 1;
+        while let Some((node, deps)) = stack.last_mut() {
+            let node = *node;
+            match deps.pop() {
+                Some(next) if state[next] == 1 => {
+                    let name = &ctx.resources[next].decl_name;
+                    diags
+                        .report(
+                            codes::INVALID_REFERENCE_TARGET,
+                            name.span,
+                            format!("the connection string of `{}` contains itself", name.value),
+                        )
+                        .with_label("built from its own connection string, directly or through others")
+                        .with_secondary(ctx.resources[node].decl_name.span, "which refers back to it here");
+                }
+                Some(next) if state[next] == 0 => {
+                    state[next] = 1;
+                    stack.push((next, connection_deps(ctx, next)));
+                }
+                Some(_) => {}
+                None => {
+                    state[node] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+}
+
+fn connection_deps(ctx: &Ctx<'_>, index: usize) -> Vec<usize> {
+    let resource = &ctx.resources[index].resource;
+    let values = resource.connection_string.iter().chain(resource.properties.iter().map(|(_, v)| v));
+    let mut deps: Vec<usize> = values
+        .flat_map(|v| v.parts.iter())
+        .filter_map(|p| match p {
+            Part::ConnectionString { resource } | Part::ConnectionProperty { resource, .. } => Some(resource.0 as usize),
+            Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => None,
+        })
+        .collect();
+    deps.sort_unstable();
+    deps.dedup();
+    deps.reverse();
+    deps
 }
 
 impl<'m> Resolver<'_, 'm> {
@@ -109,24 +164,18 @@ impl<'m> Resolver<'_, 'm> {
         value
     }
 
-    fn connection_string(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Option<Value> {
-        match &self.connection_strings[id.0 as usize] {
-            Memo::Done(v) => return v.clone(),
-            Memo::Busy => {
-                let name = &self.ctx.resources[id.0 as usize].decl_name;
-                diags
-                    .report(
-                        codes::INVALID_REFERENCE_TARGET,
-                        name.span,
-                        format!("the connection string of `{}` refers to itself", name.value),
-                    )
-                    .with_label("its connection string is built from its own, directly or through others");
-                self.connection_strings[id.0 as usize] = Memo::Done(None);
-                return None;
+    /// Whether `{id.connectionString}` means something, known from the declaration alone.
+    fn has_connection_string(&self, id: ResourceId) -> bool {
+        self.integration(id).is_some()
+            || self.database(id).is_some()
+            || match self.decl(id) {
+                Some(ResourceKindDecl::Compute(c)) => c.connection_string.is_some(),
+                Some(ResourceKindDecl::External(e)) => e.connection_string.is_some() || e.url.is_some(),
+                Some(ResourceKindDecl::Integration(_) | ResourceKindDecl::Unsupported(_)) | None => false,
             }
-            Memo::Todo => {}
-        }
-        self.connection_strings[id.0 as usize] = Memo::Busy;
+    }
+
+    fn connection_string(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Option<Value> {
         let value = if let Some(kind) = self.integration(id) {
             Some(self.pieces(id, kind.connection_string(), None, diags))
         } else if let Some((server, name)) = self.database(id) {
@@ -140,12 +189,7 @@ impl<'m> Resolver<'_, 'm> {
                 Some(ResourceKindDecl::Integration(_) | ResourceKindDecl::Unsupported(_)) | None => None,
             }
         };
-        if matches!(self.connection_strings[id.0 as usize], Memo::Busy) {
-            self.connection_strings[id.0 as usize] = Memo::Done(value.clone());
-            value
-        } else {
-            None // a cycle was found and reported while resolving
-        }
+        value
     }
 
     fn properties(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Vec<(String, Value)> {
@@ -270,11 +314,12 @@ impl<'m> Resolver<'_, 'm> {
         };
         match path.as_slice() {
             ["connectionString"] => {
-                let value = self.connection_string(id, diags);
-                if value.is_none() {
+                if self.has_connection_string(id) {
+                    Some(Value { parts: vec![Part::ConnectionString { resource: id }] })
+                } else {
                     self.no_connection_string(id, expr, diags);
+                    None
                 }
-                value
             }
             ["bindings" | "endpoints", endpoint, property] => self.endpoint_expr(id, expr, endpoint, property, diags),
             _ => {
@@ -294,10 +339,6 @@ impl<'m> Resolver<'_, 'm> {
 
     fn no_connection_string(&self, id: ResourceId, expr: &Expr, diags: &mut Diagnostics) {
         let slot = &self.ctx.resources[id.0 as usize];
-        // A cycle already produced its own diagnostic at the declaration.
-        if diags.iter().any(|d| d.code == codes::INVALID_REFERENCE_TARGET && d.primary.span == slot.decl_name.span) {
-            return;
-        }
         diags
             .report(
                 codes::UNKNOWN_PROPERTY,
