@@ -196,6 +196,8 @@ pub struct Workload {
     pub bind_mounts: Vec<BindMount>,
     pub limits: Limits,
     pub wait_for: Vec<WaitFor>,
+    /// The resources named in `references`, in order (what the topology graph shows).
+    pub references: Vec<ResourceId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

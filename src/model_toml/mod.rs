@@ -7,3 +7,9 @@ use ir::{Diagnostics, FileId};
 pub fn parse(_file: FileId, _text: &str, _environment: Option<&str>, _diags: &mut Diagnostics) -> Option<Model> {
     None
 }
+
+/// The JSON Schema of model.toml, generated from the front end's schema description
+/// (placeholder until the declarative schema lands).
+pub fn json_schema() -> serde_json::Value {
+    serde_json::json!({})
+}

@@ -245,6 +245,7 @@ fn compute_workload(name: &Spanned<String>, decl: &ComputeDecl, model: &Model, d
             .collect(),
         limits: limits(&decl.limits, diags),
         wait_for: Vec::new(),
+        references: Vec::new(),
     }
 }
 
@@ -302,6 +303,7 @@ fn integration_workload(name: &Spanned<String>, decl: &IntegrationDecl, diags: &
         bind_mounts: Vec::new(),
         limits: limits(&decl.limits, diags),
         wait_for: Vec::new(),
+        references: Vec::new(),
     }
 }
 

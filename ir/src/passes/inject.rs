@@ -16,8 +16,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
         let id = ResourceId(index as u32);
         let Some(ResourceKindDecl::Compute(compute)) = ctx.resources[index].decl else { continue };
         let mut injected: Vec<EnvVar> = Vec::new();
+        let mut targets: Vec<ResourceId> = Vec::new();
         for reference in &compute.references {
             let Some(target) = resolve_target(ctx, &reference.target, diags) else { continue };
+            if !targets.contains(&target) {
+                targets.push(target);
+            }
             if ctx.model.pre_injected {
                 continue;
             }
@@ -28,6 +32,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
             }
         }
         let Some(workload) = ctx.workload_mut(id) else { continue };
+        workload.references = targets;
         for var in injected {
             if workload.env.iter().any(|e| e.name == var.name) {
                 let span = compute.env.iter().find(|e| e.name.value == var.name).map(|e| e.name.span);

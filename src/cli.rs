@@ -1,0 +1,89 @@
+//! The command line: clap's raw arguments ("low level"), validated into the choices the driver
+//! acts on. `main.rs` runs them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "aspirec", version, about = "Compile an app model into Kubernetes, Docker Compose, Terraform and Bicep artifacts")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Check a model and report every problem, without writing anything
+    Check {
+        #[command(flatten)]
+        input: Input,
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+    },
+    /// Compile a model and write the artifacts of each target to DIR/<target>/
+    Build {
+        #[command(flatten)]
+        input: Input,
+        /// Target to emit: k8s, compose, terraform, bicep, or all (repeatable, or comma-separated)
+        #[arg(long = "emit", value_name = "TARGET", required = true, value_delimiter = ',')]
+        emit: Vec<String>,
+        /// Output folder
+        #[arg(long, value_name = "DIR", default_value = "out")]
+        out: PathBuf,
+        /// Write nothing; exit 1 and list the files that would change, appear or disappear
+        #[arg(long)]
+        check: bool,
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+    },
+    /// Print the checked, enriched model as JSON (a documented, stable shape)
+    Inspect {
+        #[command(flatten)]
+        input: Input,
+    },
+    /// Print the topology: resources, references and wait_for edges
+    Graph {
+        #[command(flatten)]
+        input: Input,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+    },
+    /// Print the JSON Schema of model.toml (for taplo / Even Better TOML)
+    Schema,
+    /// Print shell completions
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Explain a diagnostic code (`aspirec explain E0301`)
+    Explain {
+        /// A code (E0301) or its name (unknown-reference); all codes when omitted
+        code: Option<String>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct Input {
+    /// The model: a model.toml or an aspire-manifest.json
+    #[arg(value_name = "MODEL")]
+    pub(crate) model: PathBuf,
+    /// Apply the overlay [environments.ENV]
+    #[arg(long = "env", value_name = "ENV")]
+    pub(crate) environment: Option<String>,
+    /// Leave out resources and features a target cannot express, with a warning
+    #[arg(long)]
+    pub(crate) allow_unsupported: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DiagnosticFormat {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GraphFormat {
+    Dot,
+    Mermaid,
+}
