@@ -83,6 +83,8 @@ codes! {
         "Azure Container Apps accepts only fixed CPU and memory pairs; the help lists them.";
     INVALID_INGRESS = "E0704" "invalid-ingress"
         "A target cannot expose the endpoints as declared, for example more than one external endpoint on Azure Container Apps.";
+    MANIFEST_KEY_IGNORED = "W0201" "manifest-key-ignored"
+        "An Aspire manifest describes a build step aspirec does not perform (`containerFiles`, a build secret of type `file`); it is left out, and the help says what your image build must do instead.";
     ENV_OVERRIDES_INJECTED = "W0301" "env-overrides-injected"
         "An explicit `env` entry has the same name as a variable a reference injects; the explicit one wins.";
     SECRET_LITERAL_DEFAULT = "W0501" "secret-literal-default"

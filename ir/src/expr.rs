@@ -4,6 +4,7 @@
 //! `{{` and `}}` for literal braces. This module only splits and checks the shape; what a
 //! name or property means is decided by the resolve pass.
 
+use crate::checked::Encoding;
 use crate::codes;
 use crate::diagnostic::Diagnostics;
 use crate::span::{Span, Spanned};
@@ -29,6 +30,9 @@ pub struct Expr {
     pub path: Vec<Spanned<String>>,
     /// The span of the expression including its braces.
     pub span: Span,
+    /// How the value is encoded where it is used: [`Encoding::Uri`] for a manifest's
+    /// `annotated.string` with filter `uri`; always [`Encoding::Raw`] from [`Template::parse`].
+    pub encoding: Encoding,
 }
 
 impl Expr {
@@ -155,7 +159,7 @@ fn parse_expr(
     }
     let mut parts = parts.into_iter();
     let target = parts.next()?;
-    Some(Expr { target, path: parts.collect(), span })
+    Some(Expr { target, path: parts.collect(), span, encoding: Encoding::Raw })
 }
 
 #[cfg(test)]

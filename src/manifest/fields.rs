@@ -38,6 +38,11 @@ impl<'j> Record<'j> {
         Some(Record { members, owner, what })
     }
 
+    /// Views `node` as an object whose keys are not checked.
+    pub(super) fn open(node: &'j Node, owner: Span, what: String, diags: &mut Diagnostics) -> Option<Record<'j>> {
+        Some(Record { members: object(node, &what, diags)?, owner, what })
+    }
+
     pub(super) fn what(&self) -> &str {
         &self.what
     }

@@ -1,9 +1,39 @@
-//! The Aspire manifest front end (placeholder).
+//! The Aspire manifest front end: `aspire-manifest.json` to a declared [`Model`].
+//!
+//! - [`json`]: a JSON parser that keeps the span of every key and value.
+//! - [`fields`]: typed access to JSON objects with the schema's diagnostics.
+//! - [`expr`]: manifest strings to templates (the manifest's brace rules) and the
+//!   `annotated.string` URI aliases.
+//! - [`lower`]: the document and the dispatch on resource types; [`compute`] and
+//!   [`parameters`]: the resource types themselves.
+//!
+//! Each module documents the decisions it makes where the manifest and the model differ.
+
+mod compute;
+mod expr;
+mod fields;
+mod json;
+mod lower;
+mod parameters;
+#[cfg(test)]
+mod tests;
 
 use ir::model::Model;
-use ir::{Diagnostics, FileId};
+use ir::{Diagnostics, FileId, Span, codes};
 
-/// Parses and lowers an `aspire-manifest.json`.
-pub fn parse(_file: FileId, _text: &str, _environment: Option<&str>, _diags: &mut Diagnostics) -> Option<Model> {
-    None
+/// Parses and lowers an `aspire-manifest.json`. `environment` (`--env`) is an error: a
+/// manifest is one resolved environment already.
+pub fn parse(file: FileId, text: &str, environment: Option<&str>, diags: &mut Diagnostics) -> Option<Model> {
+    if let Some(environment) = environment {
+        diags
+            .report(
+                codes::UNKNOWN_ENVIRONMENT,
+                Span::DETACHED,
+                format!("`--env {environment}` does not apply to an Aspire manifest"),
+            )
+            .with_label("manifests have no environments")
+            .with_help("remove `--env`; publish the AppHost once per environment instead");
+    }
+    let root = json::parse(file, text, diags)?;
+    lower::model(&root, diags)
 }

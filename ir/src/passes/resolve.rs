@@ -279,7 +279,10 @@ impl<'m> Resolver<'_, 'm> {
                 Segment::Text(text) => value.push(Part::Text(text.clone())),
                 Segment::Expr(expr) => {
                     if let Some(resolved) = self.expr(expr, diags) {
-                        value.extend(&resolved);
+                        match expr.encoding {
+                            Encoding::Raw => value.extend(&resolved),
+                            Encoding::Uri => value.extend(&resolved.uri_encoded()),
+                        }
                     }
                 }
             }

@@ -1,7 +1,30 @@
-//! The Compose publisher (placeholder: reports that the target is not implemented yet).
+//! The Docker Compose target: `compose.yaml` and `.env.example`, for `docker compose up`.
+//!
+//! - [`lower`] turns the checked model into the Compose file's own types ([`spec`]), resolving
+//!   values with [`values`] into Compose's interpolation syntax ([`interpolation`]).
+//! - [`env_file`] lists every variable the file reads, for the user's `.env`.
+//!
+//! Deploy-time values (parameters, secrets) are never written: compose.yaml refers to them as
+//! `${NAME...}` variables that Compose reads from `.env` at `up` time. The `.env` file itself
+//! belongs to the user and is never written.
 #![warn(clippy::wildcard_enum_match_arm)]
 
-use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher};
+mod comment;
+mod env_file;
+mod interpolation;
+mod lower;
+mod names;
+mod paths;
+mod spec;
+mod values;
+
+use std::collections::BTreeMap;
+
+use ir::publish::env_name;
+use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher, codes};
+
+use crate::comment::push_comment;
+use crate::interpolation::Variable;
 
 /// The Compose target, registered in the root crate's `targets` module.
 pub struct Compose;
@@ -15,11 +38,63 @@ impl Publisher for Compose {
     }
 
     fn description(&self) -> &'static str {
-        "Compose (not implemented yet)"
+        "Docker Compose: compose.yaml and .env.example for `docker compose up`"
     }
 
-    fn publish(&self, _model: &CheckedModel, _options: &PublishOptions, diags: &mut Diagnostics) -> Option<Artifacts> {
-        diags.push(ir::Diagnostic::new(ir::codes::INTERNAL, ir::Span::DETACHED, "the compose publisher is not implemented yet"));
-        None
+    fn object_name(&self, name: &str) -> String {
+        names::service_name(name)
+    }
+
+    fn publish(&self, model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Option<Artifacts> {
+        let errors_before = diags.error_count();
+        let lowered = lower::lower(model, options, diags);
+        check_variable_names(model, &lowered.used, diags);
+        let yaml = match aspirec_yaml::to_string(&lowered.file) {
+            Ok(yaml) => yaml,
+            Err(error) => {
+                values::bug(diags, &format!("compose.yaml cannot be serialised: {error}"));
+                return None;
+            }
+        };
+        if diags.error_count() > errors_before {
+            return None;
+        }
+        let mut compose = String::new();
+        push_comment(&mut compose, &options.header());
+        push_comment(
+            &mut compose,
+            "Deploy-time values come from .env: copy .env.example to .env, fill it in, then run `docker compose up`.",
+        );
+        if !lowered.notes.is_empty() {
+            push_comment(&mut compose, "\nNotes:");
+            for note in &lowered.notes {
+                push_comment(&mut compose, &format!("- {note}"));
+            }
+        }
+        compose.push_str(&yaml);
+        let mut artifacts = Artifacts::new();
+        artifacts.insert("compose.yaml", compose);
+        artifacts.insert(".env.example", env_file::render(model, options, &lowered.used));
+        Some(artifacts)
+    }
+}
+
+/// The `NAME_URI_ENCODED` twin of a parameter could be the variable of another parameter
+/// (`pg-password-uri-encoded`); the check cannot know, because the twin is this target's own.
+fn check_variable_names(model: &CheckedModel, used: &std::collections::BTreeSet<Variable>, diags: &mut Diagnostics) {
+    let params: BTreeMap<String, &str> = model.parameters().map(|(_, p)| (env_name(&p.name), p.name.as_str())).collect();
+    for variable in used.iter().filter(|v| v.uri_encoded) {
+        let name = variable.name(model);
+        if let Some(other) = params.get(&name) {
+            let param = &model.parameter(variable.param).name;
+            diags.push(
+                ir::Diagnostic::new(
+                    codes::NAME_COLLISION,
+                    ir::Span::DETACHED,
+                    format!("the Compose variable `{name}` would be both parameter `{other}` and the URI-encoded `{param}`"),
+                )
+                .help(format!("rename parameter `{other}`")),
+            );
+        }
     }
 }

@@ -1,0 +1,330 @@
+//! Lowers the checked model to the Compose file ([`crate::spec`]): one service per workload
+//! (containers, projects, integrations), in declaration order. Databases run nothing of their
+//! own and externals run elsewhere: both only show up inside the values that use them.
+//!
+//! What Compose cannot carry is either a diagnostic (`E0702`, or a warning with
+//! `--allow-unsupported`) or, where the file still works without it, a note that the caller
+//! writes as a comment at the top of `compose.yaml`.
+
+use std::collections::BTreeSet;
+
+use ir::integrations::IntegrationKind;
+use ir::{
+    CheckedModel, Diagnostic, Diagnostics, Encoding, Health, HealthCheck, Image, Part, Protocol, PublishOptions,
+    Resource, ResourceKind, Role, WaitCondition, Workload, codes,
+};
+
+use crate::interpolation::{Variable, escape};
+use crate::names::{project_name, service_name};
+use crate::paths::relative_to;
+use crate::spec::*;
+use crate::values::Resolver;
+
+/// Where Postgres and MySQL images run scripts on their first start.
+const INITDB_TARGET: &str = "/docker-entrypoint-initdb.d/aspirec-databases.sql";
+
+pub(crate) struct Lowered {
+    pub(crate) file: ComposeFile,
+    /// What the file does not carry and why, one note per entry, for the header comment.
+    pub(crate) notes: Vec<String>,
+    /// The variables the file reads, for `.env.example`.
+    pub(crate) used: BTreeSet<Variable>,
+}
+
+pub(crate) fn lower(model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Lowered {
+    let mut cx = Lowering {
+        model,
+        options,
+        resolver: Resolver::new(model),
+        file: ComposeFile { name: project_name(model.name()), ..ComposeFile::default() },
+        notes: Vec::new(),
+    };
+    for (_, resource, workload) in model.workloads() {
+        let service = cx.service(resource, workload, diags);
+        cx.file.services.insert(service_name(&resource.name), service);
+    }
+    if model.workloads().any(|(_, _, w)| has_relative_host_path(w)) {
+        cx.notes.push(
+            "Build contexts and bind mount sources are written as the model gives them, relative to the model's \
+             folder, while Compose reads them relative to the project directory. Run Compose from the model's folder \
+             (`docker compose -f <this folder>/compose.yaml --env-file <this folder>/.env --project-directory . up`) \
+             or move this folder there."
+                .to_string(),
+        );
+    }
+    Lowered { file: cx.file, notes: cx.notes, used: cx.resolver.used }
+}
+
+struct Lowering<'m> {
+    model: &'m CheckedModel,
+    options: &'m PublishOptions,
+    resolver: Resolver<'m>,
+    file: ComposeFile,
+    notes: Vec<String>,
+}
+
+impl Lowering<'_> {
+    fn service(&mut self, resource: &Resource, workload: &Workload, diags: &mut Diagnostics) -> Service {
+        let name = service_name(&resource.name);
+        let (ports, expose) = ports(workload);
+        if let Some(Health { check: HealthCheck::Http { path, endpoint }, .. }) = &workload.health {
+            let port = workload.endpoints.get(*endpoint).map_or_else(String::new, |e| format!(" on port {}", e.target_port));
+            self.notes.push(format!(
+                "`{name}`: its HTTP health check (GET {path}{port}) is not written. Compose runs health checks inside \
+                 the container, whose image may have no HTTP client (distroless and .NET images have none); services \
+                 that wait for `{name}` wait until it has started."
+            ));
+        }
+        Service {
+            image: escape(workload.image.reference()),
+            build: self.build(&name, &workload.image, diags),
+            entrypoint: workload.entrypoint.iter().map(|e| escape(e)).collect(),
+            command: workload.args.iter().map(|a| self.resolver.value(a, diags)).collect(),
+            environment: workload.env.iter().map(|e| (e.name.clone(), self.resolver.value(&e.value, diags))).collect(),
+            ports,
+            expose,
+            volumes: self.mounts(workload),
+            configs: self.init_scripts(&name, workload),
+            healthcheck: healthcheck(workload),
+            depends_on: self.depends_on(workload),
+            deploy: deploy(workload),
+        }
+    }
+
+    /// `build:` for an image built from source. The model gives the Dockerfile relative to its
+    /// own folder, Compose wants it relative to the context.
+    fn build(&mut self, service: &str, image: &Image, diags: &mut Diagnostics) -> Option<Build> {
+        let build = match image {
+            Image::Build(build) => build,
+            Image::Pull(_) => return None,
+        };
+        let dockerfile = build.dockerfile.as_ref().map(|dockerfile| {
+            relative_to(&build.context, dockerfile).unwrap_or_else(|| {
+                self.notes.push(format!(
+                    "`{service}`: the Dockerfile `{dockerfile}` cannot be expressed relative to the build context \
+                     `{}`; it is written as the model gives it.",
+                    build.context
+                ));
+                dockerfile.clone()
+            })
+        });
+        let mut secrets = Vec::new();
+        for (name, value) in &build.secrets {
+            // Compose reads a build secret from one variable; anything else would have to be
+            // written into the file.
+            let [Part::Param { param, encoding: Encoding::Raw }] = value.parts.as_slice() else {
+                self.unsupported(
+                    diags,
+                    format!("build secret `{name}` of `{service}` is not a single parameter"),
+                    "Compose reads a build secret from one variable of the environment; make the secret a parameter",
+                );
+                continue;
+            };
+            let variable = Variable { param: *param, uri_encoded: false };
+            self.resolver.used.insert(variable);
+            let key = service_name(&format!("{service}-{name}"));
+            self.file.secrets.insert(key.clone(), Secret { environment: variable.name(self.model) });
+            secrets.push(SecretMount { source: key, target: escape(name) });
+        }
+        Some(Build {
+            context: escape(&build.context),
+            dockerfile: dockerfile.map(|d| escape(&d)),
+            target: build.target.as_deref().map(escape),
+            args: build.args.iter().map(|(k, v)| (k.clone(), self.resolver.value(v, diags))).collect(),
+            secrets,
+        })
+    }
+
+    /// Named volumes (declared at the top level too) and bind mounts, in long syntax.
+    fn mounts(&mut self, workload: &Workload) -> Vec<Mount> {
+        let mut mounts = Vec::new();
+        for volume in &workload.volumes {
+            let source = service_name(&volume.name);
+            self.file.volumes.entry(source.clone()).or_default();
+            mounts.push(Mount {
+                kind: MountKind::Volume,
+                source,
+                target: escape(&volume.target),
+                read_only: volume.read_only,
+            });
+        }
+        for bind in &workload.bind_mounts {
+            mounts.push(Mount {
+                kind: MountKind::Bind,
+                source: escape(&bind.source),
+                target: escape(&bind.target),
+                read_only: bind.read_only,
+            });
+        }
+        mounts
+    }
+
+    /// The script that creates an integration's child databases, as an inline config mounted
+    /// where the image runs scripts on its first start.
+    fn init_scripts(&mut self, service: &str, workload: &Workload) -> Vec<ConfigMount> {
+        let Role::Integration(integration) = &workload.role else { return Vec::new() };
+        let databases: Vec<&str> = integration
+            .databases
+            .iter()
+            .filter_map(|id| match &self.model.resource(*id).kind {
+                ResourceKind::Database(db) => Some(db.database_name.as_str()),
+                ResourceKind::Workload(_) | ResourceKind::External(_) => None,
+            })
+            .collect();
+        let Some(script) = integration.kind.database_init_script(&databases) else {
+            if !databases.is_empty() && integration.kind == IntegrationKind::SqlServer {
+                self.notes.push(format!(
+                    "`{service}`: the SQL Server image has no init hook, so the databases {} are not created; the \
+                     application creates them on first use (as EF Core migrations do).",
+                    databases.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            return Vec::new();
+        };
+        let key = format!("{service}-initdb");
+        self.file.configs.insert(key.clone(), Config { content: escape(&script) });
+        vec![ConfigMount { source: key, target: INITDB_TARGET.to_string() }]
+    }
+
+    /// `wait_for` as `depends_on`: healthy where the target has a health check in this file.
+    fn depends_on(&self, workload: &Workload) -> indexmap::IndexMap<String, Dependency> {
+        workload
+            .wait_for
+            .iter()
+            .map(|wait| {
+                let target = self.model.resource(wait.target);
+                let healthy = match wait.condition {
+                    WaitCondition::Healthy => target.as_workload().and_then(healthcheck).is_some(),
+                    WaitCondition::Started => false,
+                };
+                let condition = if healthy { Condition::ServiceHealthy } else { Condition::ServiceStarted };
+                (service_name(&target.name), Dependency { condition })
+            })
+            .collect()
+    }
+
+    /// A part of the model Compose cannot express: an error, or with `--allow-unsupported` a
+    /// warning and the part is left out.
+    fn unsupported(&self, diags: &mut Diagnostics, message: String, help: &str) {
+        let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, ir::Span::DETACHED, message);
+        diags.push(if self.options.allow_unsupported {
+            Diagnostic { code: codes::UNSUPPORTED_LEFT_OUT, ..diagnostic.downgrade() }
+                .note("left out of compose.yaml by --allow-unsupported")
+        } else {
+            diagnostic.help(help)
+        });
+    }
+}
+
+/// External endpoints are published on the host (`port:target_port`); the others are only
+/// reachable inside the project network (`expose`). With several replicas one host port cannot
+/// serve them all, so they get a host port range starting at `port`.
+fn ports(workload: &Workload) -> (Vec<String>, Vec<String>) {
+    let (mut ports, mut expose) = (Vec::new(), Vec::new());
+    for endpoint in &workload.endpoints {
+        let protocol = match endpoint.protocol {
+            Protocol::Tcp => "",
+            Protocol::Udp => "/udp",
+        };
+        let target = endpoint.target_port;
+        let (list, entry) = if endpoint.external {
+            let host = if workload.replicas > 1 {
+                let last = u16::try_from(workload.replicas - 1).ok().and_then(|n| endpoint.port.checked_add(n));
+                // No room for a range: let Docker pick free host ports.
+                last.map_or_else(String::new, |last| format!("{}-{last}:", endpoint.port))
+            } else {
+                format!("{}:", endpoint.port)
+            };
+            (&mut ports, format!("{host}{target}{protocol}"))
+        } else {
+            (&mut expose, format!("{target}{protocol}"))
+        };
+        if !list.contains(&entry) {
+            list.push(entry);
+        }
+    }
+    (ports, expose)
+}
+
+/// The health check Compose can run: a command inside the container. HTTP checks are left out
+/// (see the note in [`Lowering::service`]).
+fn healthcheck(workload: &Workload) -> Option<Healthcheck> {
+    let health = workload.health.as_ref()?;
+    let command = match &health.check {
+        HealthCheck::Command(command) => command,
+        HealthCheck::Http { .. } => return None,
+    };
+    let test = match command.as_slice() {
+        // `CMD-SHELL` is `/bin/sh -c` already, and reads as the script it runs.
+        [shell, flag, script] if matches!(shell.as_str(), "/bin/sh" | "sh") && flag == "-c" => {
+            vec!["CMD-SHELL".to_string(), escape(script)]
+        }
+        _ => std::iter::once("CMD".to_string()).chain(command.iter().map(|c| escape(c))).collect(),
+    };
+    let seconds = |s: Option<u32>| s.map(|s| format!("{s}s"));
+    Some(Healthcheck {
+        test,
+        interval: seconds(health.period),
+        timeout: seconds(health.timeout),
+        retries: health.failure_threshold,
+        start_period: seconds(health.initial_delay),
+    })
+}
+
+fn deploy(workload: &Workload) -> Option<Deploy> {
+    let replicas = (workload.replicas != 1).then_some(workload.replicas);
+    let cpus = workload.limits.cpu_millicores().map(cores);
+    let memory = workload.limits.memory_bytes().map(bytes);
+    let resources = (cpus.is_some() || memory.is_some()).then_some(Resources { limits: Limits { cpus, memory } });
+    (replicas.is_some() || resources.is_some()).then_some(Deploy { replicas, resources })
+}
+
+/// Millicores as decimal cores: 500 is `0.5`, 2000 is `2`, 1 is `0.001`.
+fn cores(millicores: u64) -> String {
+    let (whole, fraction) = (millicores / 1000, millicores % 1000);
+    if fraction == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{fraction:03}").trim_end_matches('0'))
+    }
+}
+
+/// Bytes in the largest binary unit that divides them exactly (Docker's `k`, `m`, `g` are
+/// 1024-based, like Kubernetes' `Ki`, `Mi`, `Gi`), else plain bytes.
+fn bytes(bytes: u64) -> String {
+    for (unit, size) in [("g", 1u64 << 30), ("m", 1 << 20), ("k", 1 << 10)] {
+        if bytes >= size && bytes % size == 0 {
+            return format!("{}{unit}", bytes / size);
+        }
+    }
+    format!("{bytes}b")
+}
+
+/// Whether the workload has a path on the build machine or host that is relative.
+fn has_relative_host_path(workload: &Workload) -> bool {
+    let relative = |path: &str| !path.starts_with('/') && !path.starts_with('~');
+    let context = match &workload.image {
+        Image::Build(build) => relative(&build.context),
+        Image::Pull(_) => false,
+    };
+    context || workload.bind_mounts.iter().any(|b| relative(&b.source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bytes, cores};
+
+    #[test]
+    fn limits_convert_exactly() {
+        assert_eq!(cores(500), "0.5");
+        assert_eq!(cores(250), "0.25");
+        assert_eq!(cores(2000), "2");
+        assert_eq!(cores(1500), "1.5");
+        assert_eq!(cores(1), "0.001");
+        assert_eq!(bytes(512 << 20), "512m");
+        assert_eq!(bytes(1 << 30), "1g");
+        assert_eq!(bytes(1536 << 20), "1536m");
+        assert_eq!(bytes(1_000_000_000), "1000000000b");
+        assert_eq!(bytes(0), "0b");
+    }
+}

@@ -1,0 +1,160 @@
+//! The subset of the Compose Specification that aspirec writes, as serde types.
+//!
+//! Field order here is the key order in `compose.yaml`. Empty collections and unset options are
+//! left out, so a service only shows what the model says. Every string in these types is
+//! already in Compose's interpolation syntax (see [`crate::interpolation`]): the types do no
+//! escaping of their own.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// A whole `compose.yaml` (no `version:`: the Compose Specification made it obsolete).
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct ComposeFile {
+    pub(crate) name: String,
+    pub(crate) services: IndexMap<String, Service>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub(crate) volumes: IndexMap<String, NamedVolume>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub(crate) configs: IndexMap<String, Config>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub(crate) secrets: IndexMap<String, Secret>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Service {
+    pub(crate) image: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) build: Option<Build>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) entrypoint: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) command: Vec<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub(crate) environment: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) ports: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) expose: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) volumes: Vec<Mount>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) configs: Vec<ConfigMount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) healthcheck: Option<Healthcheck>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub(crate) depends_on: IndexMap<String, Dependency>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) deploy: Option<Deploy>,
+}
+
+/// `build:`, written next to `image:` so that one file both builds (`docker compose build`)
+/// and runs the image under the name the other targets pull.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Build {
+    pub(crate) context: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) dockerfile: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) target: Option<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub(crate) args: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) secrets: Vec<SecretMount>,
+}
+
+/// A volume or bind mount in long syntax, which says what it is instead of leaving Compose to
+/// guess from the shape of `source`.
+#[derive(Debug, Serialize)]
+pub(crate) struct Mount {
+    #[serde(rename = "type")]
+    pub(crate) kind: MountKind,
+    pub(crate) source: String,
+    pub(crate) target: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) read_only: bool,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum MountKind {
+    Volume,
+    Bind,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ConfigMount {
+    pub(crate) source: String,
+    pub(crate) target: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct SecretMount {
+    pub(crate) source: String,
+    pub(crate) target: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Healthcheck {
+    /// `["CMD", ...]` or `["CMD-SHELL", script]`.
+    pub(crate) test: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) interval: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) timeout: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) retries: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) start_period: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Dependency {
+    pub(crate) condition: Condition,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Condition {
+    ServiceStarted,
+    ServiceHealthy,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Deploy {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) replicas: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) resources: Option<Resources>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Resources {
+    pub(crate) limits: Limits,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Limits {
+    /// Cores as a decimal string (`"0.5"`), the form the specification documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cpus: Option<String>,
+    /// Bytes with Docker's binary unit suffix (`"512m"` is 512 MiB).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) memory: Option<String>,
+}
+
+/// A top-level named volume; Compose creates it (as `<project>_<name>`) with its defaults.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct NamedVolume {}
+
+/// A top-level config whose file content is written inline.
+#[derive(Debug, Serialize)]
+pub(crate) struct Config {
+    pub(crate) content: String,
+}
+
+/// A top-level secret read from a variable of the environment (and so of `.env`).
+#[derive(Debug, Serialize)]
+pub(crate) struct Secret {
+    pub(crate) environment: String,
+}

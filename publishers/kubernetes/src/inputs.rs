@@ -1,0 +1,220 @@
+//! Deploy-time inputs: where each parameter's value comes from in the cluster.
+//!
+//! A parameter's value is unknown when the model is compiled. Kubernetes reads it from one of
+//! two objects in the application's namespace:
+//!
+//! - the ConfigMap `<app>-parameters` ([`crate::names::PARAMETERS_FILE`]), which aspirec writes,
+//!   holds the defaults of non-secret parameters; an overlay can patch it to override one;
+//! - the Secret `<app>-secrets`, which aspirec never writes, holds every secret parameter and
+//!   every non-secret one without a default. The user creates it at deploy time from an env
+//!   file; aspirec writes `secrets.env.example` listing its keys, what each one is and how to
+//!   generate it.
+//!
+//! Kubernetes cannot percent-encode a value at deploy time, so a parameter used inside a URI
+//! (`Encoding::Uri`) has a second key, `<KEY>_URI_ENCODED`, holding the encoded form; for a
+//! default, aspirec encodes it. Only keys that some emitted object reads are listed.
+
+use std::collections::BTreeSet;
+
+use ir::publish::env_name;
+use ir::{CheckedModel, Encoding, Generate, ParamId, Parameter};
+use k8s_openapi::api::core::v1::{ConfigMapKeySelector, EnvVarSource, SecretKeySelector};
+
+use crate::names;
+
+/// The file the user fills in; aspirec writes only its example.
+pub(crate) const SECRETS_ENV: &str = "secrets.env";
+pub(crate) const SECRETS_EXAMPLE: &str = "secrets.env.example";
+
+/// One key of the inputs: a parameter, raw or percent-encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Key {
+    pub(crate) param: ParamId,
+    pub(crate) uri_encoded: bool,
+}
+
+impl Key {
+    pub(crate) fn new(param: ParamId, encoding: Encoding) -> Key {
+        Key { param, uri_encoded: matches!(encoding, Encoding::Uri) }
+    }
+
+    /// The key in the ConfigMap or Secret (an environment-variable-style name, as in the
+    /// env file the user writes).
+    pub(crate) fn name(self, model: &CheckedModel) -> String {
+        let base = env_name(&model.parameter(self.param).name);
+        if self.uri_encoded { format!("{base}_URI_ENCODED") } else { base }
+    }
+
+    /// Whether the value lives in the user's Secret (rather than the defaults ConfigMap).
+    pub(crate) fn in_secret(self, model: &CheckedModel) -> bool {
+        from_secret(model.parameter(self.param))
+    }
+
+    /// The container variable that holds the key's value where a string is assembled from
+    /// several pieces with `$(NAME)`. The prefix keeps it apart from the application's own
+    /// variables and says where the value comes from.
+    pub(crate) fn helper_variable(self, model: &CheckedModel) -> String {
+        let kind = if model.parameter(self.param).secret { "SECRET" } else { "PARAM" };
+        format!("ASPIREC_{kind}_{}", self.name(model))
+    }
+}
+
+fn from_secret(parameter: &Parameter) -> bool {
+    parameter.secret || parameter.default.is_none()
+}
+
+/// The inputs the emitted objects read, collected while lowering.
+pub(crate) struct Inputs {
+    app: String,
+    used: BTreeSet<Key>,
+}
+
+impl Inputs {
+    pub(crate) fn new(app: &str) -> Inputs {
+        Inputs { app: app.to_string(), used: BTreeSet::new() }
+    }
+
+    pub(crate) fn secret_name(&self) -> String {
+        names::derived(&self.app, "secrets")
+    }
+
+    pub(crate) fn config_map_name(&self) -> String {
+        names::derived(&self.app, "parameters")
+    }
+
+    /// Records that `key` is read, and returns where its value comes from.
+    pub(crate) fn source(&mut self, model: &CheckedModel, key: Key) -> EnvVarSource {
+        self.used.insert(key);
+        let name = key.name(model);
+        if key.in_secret(model) {
+            EnvVarSource {
+                secret_key_ref: Some(SecretKeySelector { name: self.secret_name(), key: name, optional: None }),
+                ..EnvVarSource::default()
+            }
+        } else {
+            EnvVarSource {
+                config_map_key_ref: Some(ConfigMapKeySelector { name: self.config_map_name(), key: name, optional: None }),
+                ..EnvVarSource::default()
+            }
+        }
+    }
+
+    /// Keys read from the defaults ConfigMap, with their values (the only parameter values
+    /// that ever reach output: non-secret defaults).
+    pub(crate) fn defaults(&self, model: &CheckedModel) -> Vec<(String, String)> {
+        self.used
+            .iter()
+            .filter(|key| !key.in_secret(model))
+            .filter_map(|key| {
+                let default = model.parameter(key.param).default.as_ref()?;
+                let value = if key.uri_encoded { ir::percent_encode(default) } else { default.clone() };
+                Some((key.name(model), value))
+            })
+            .collect()
+    }
+
+    /// Keys the user supplies in the Secret, in parameter order.
+    pub(crate) fn secret_keys(&self, model: &CheckedModel) -> Vec<Key> {
+        self.used.iter().copied().filter(|key| key.in_secret(model)).collect()
+    }
+
+    /// Two keys with one name (parameter `a-uri-encoded` next to the encoded form of `a`).
+    pub(crate) fn duplicate_key(&self, model: &CheckedModel) -> Option<String> {
+        let mut seen = BTreeSet::new();
+        self.used.iter().map(|key| key.name(model)).find(|name| !seen.insert(name.clone()))
+    }
+
+    /// `secrets.env.example`: every key of the Secret, what it is, and how to generate it.
+    /// `None` when the output reads no Secret.
+    pub(crate) fn example(&self, model: &CheckedModel, header: &str) -> Option<String> {
+        let keys = self.secret_keys(model);
+        if keys.is_empty() {
+            return None;
+        }
+        let secret = self.secret_name();
+        let namespace = model.namespace();
+        let mut out = format!(
+            "# {header}\n\
+             #\n\
+             # The deploy-time inputs of this Kubernetes output. The manifests read them from the\n\
+             # Secret `{secret}` in namespace `{namespace}`, which aspirec never writes. To supply them:\n\
+             #   1. copy this file to {SECRETS_ENV}, keep that out of version control, and fill in every value;\n\
+             #   2. kubectl create namespace {namespace}\n\
+             #   3. kubectl create secret generic {secret} --namespace {namespace} --from-env-file={SECRETS_ENV}\n\
+             #   4. kubectl apply -k <this folder>\n\
+             # or generate the Secret in your own kustomize overlay (secretGenerator `{secret}` with\n\
+             # envs [{SECRETS_ENV}]), or have a secret operator create it.\n\
+             # A value is everything after the first `=`, as it is: no quotes, no escapes.\n"
+        );
+        for key in keys {
+            out.push('\n');
+            out.push_str(&describe(model, key));
+            out.push_str(&format!("{}=\n", key.name(model)));
+        }
+        Some(out)
+    }
+}
+
+/// The comment lines above one key of the example file.
+fn describe(model: &CheckedModel, key: Key) -> String {
+    let parameter = model.parameter(key.param);
+    let raw = Key { uri_encoded: false, ..key }.name(model);
+    if key.uri_encoded {
+        return format!(
+            "# `{raw}` percent-encoded (RFC 3986), for use inside URIs; it must match `{raw}`.\n\
+             # Equal to it when it has only letters, digits and `-._~`; otherwise, for example:\n\
+             #   python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=\"\"))' \"$value\"\n"
+        );
+    }
+    let mut out = String::new();
+    if let Some(description) = &parameter.description {
+        for line in description.lines() {
+            out.push_str(&format!("# {line}\n"));
+        }
+    }
+    let what = if parameter.secret { "Secret" } else { "Not secret, but it has no default" };
+    out.push_str(&format!("# {what}: parameter `{}`.\n", parameter.name));
+    if let Some(rule) = &parameter.generate {
+        out.push_str(&generate_hint(rule));
+    }
+    out
+}
+
+/// The generation rule in words, and a command that follows it. The command draws from the
+/// allowed classes only; as special characters it uses the URI-unreserved `-._~`, which also
+/// need no quoting anywhere and no percent-encoding.
+fn generate_hint(rule: &Generate) -> String {
+    let classes = [
+        (rule.lower, rule.min_lower, "a-z", "lowercase"),
+        (rule.upper, rule.min_upper, "A-Z", "uppercase"),
+        (rule.numeric, rule.min_numeric, "0-9", "digit"),
+        (rule.special, rule.min_special, "._~-", "special"),
+    ];
+    let allowed: Vec<&str> = classes.iter().filter(|c| c.0).map(|c| c.3).collect();
+    let minimums: Vec<String> =
+        classes.iter().filter(|c| c.0 && c.1 > 0).map(|c| format!("{} {}", c.1, c.3)).collect();
+    let charset: String = classes.iter().filter(|c| c.0).map(|c| c.2).collect();
+    let mut out = format!("# Generate: at least {} characters ({}", rule.min_length, allowed.join(", "));
+    if !minimums.is_empty() {
+        out.push_str(&format!("; at least {}", minimums.join(", ")));
+    }
+    out.push_str("), for example:\n");
+    // The special characters come last, ending with `-`: a trailing `-` is literal in `tr`.
+    out.push_str(&format!("#   LC_ALL=C tr -dc '{charset}' </dev/urandom | head -c {}; echo\n", rule.min_length));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generate_hints_follow_the_rule() {
+        let rule = Generate { special: false, min_upper: 1, ..Generate::default() };
+        assert_eq!(
+            generate_hint(&rule),
+            "# Generate: at least 22 characters (lowercase, uppercase, digit; at least 1 uppercase), for example:\n\
+             #   LC_ALL=C tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 22; echo\n"
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! Bad inputs: every fixture in `tests/fixtures/err/` (and a few generated inputs: non-UTF-8,
+//! 10 MB, 10,000-deep nesting) must produce diagnostics, never a panic; each rendering is a
+//! reviewed snapshot in `snapshots/diagnostics/<case>.snap`. Fixtures named `warn-*` must
+//! compile with warnings only. Every diagnostic code must be exercised by some fixture.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::{case_name, compile_file, files_in, root, snapshot_settings};
+
+fn err_fixtures() -> Vec<PathBuf> {
+    let dir = root().join("tests/fixtures/err");
+    let mut files = files_in(&dir, ".toml");
+    files.extend(files_in(&dir, ".json"));
+    files.sort();
+    files
+}
+
+fn render(compilation: &aspirec::Compilation) -> String {
+    let mut text = compilation.render_diagnostics();
+    if let Some(summary) = aspirec::render::summary("input", &compilation.diagnostics) {
+        text.push_str(&summary);
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn err_fixtures_report_diagnostics_and_match_their_snapshots() {
+    let fixtures = err_fixtures();
+    assert!(!fixtures.is_empty(), "no fixtures in tests/fixtures/err");
+    crate::compile_ok::for_each_input_in(&fixtures, |fixture| {
+        let compilation = compile_file(fixture, aspirec::targets::all().to_vec());
+        let case = case_name(fixture);
+        if case.starts_with("warn-") {
+            assert!(!compilation.has_errors(), "{case} must compile:\n{}", render(&compilation));
+            assert!(!compilation.diagnostics.is_empty(), "{case} must warn");
+        } else {
+            assert!(compilation.has_errors(), "{case} must fail to compile");
+            assert!(compilation.artifacts.is_empty(), "{case}: no output on errors");
+        }
+        snapshot_settings("diagnostics", fixture).bind(|| insta::assert_snapshot!(case.as_str(), render(&compilation)));
+    });
+}
+
+fn generated(name: &str, bytes: &[u8]) -> aspirec::Compilation {
+    aspirec::compile(name, bytes, &aspirec::CompileOptions { targets: aspirec::targets::all().to_vec(), ..Default::default() })
+}
+
+fn snapshot_generated(case: &str, compilation: &aspirec::Compilation) {
+    assert!(compilation.has_errors(), "{case} must fail");
+    let input = Path::new("tests/it/compile_err.rs");
+    snapshot_settings("diagnostics", input).bind(|| insta::assert_snapshot!(case, render(compilation)));
+}
+
+#[test]
+fn input_that_is_not_utf8() {
+    let mut bytes = b"name = \"shop\"\n[resources.web]\ntype = \"container\"\nimage = \"x".to_vec();
+    bytes.extend([0xff, 0xfe, b'"', b'\n']);
+    snapshot_generated("generated-not-utf8", &generated("model.toml", &bytes));
+}
+
+#[test]
+fn ten_megabyte_input_with_an_error_at_the_end() {
+    let mut text = String::from("name = \"big\"\n");
+    let mut index = 0;
+    while text.len() < 10 * 1024 * 1024 {
+        text.push_str(&format!("[resources.svc-{index}]\ntype = \"container\"\nimage = \"example.com/svc:{index}\"\n"));
+        index += 1;
+    }
+    text.push_str("[resources.last]\ntype = \"container\"\nimag = \"x\"\n");
+    let started = std::time::Instant::now();
+    let compilation = generated("big.toml", text.as_bytes());
+    println!("10 MB model checked in {:?}", started.elapsed());
+    snapshot_generated("generated-ten-megabytes", &compilation);
+}
+
+#[test]
+fn tables_nested_ten_thousand_deep() {
+    let text = format!("name = \"deep\"\nx = {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    snapshot_generated("generated-nested-arrays", &generated("deep.toml", text.as_bytes()));
+    let text = format!("name = \"deep\"\nx = {}\n", "{ a = ".repeat(10_000) + "1" + &" }".repeat(10_000));
+    snapshot_generated("generated-nested-tables", &generated("deep.toml", text.as_bytes()));
+    let text = format!("{{\"resources\": {}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    snapshot_generated("generated-nested-json", &generated("aspire-manifest.json", text.as_bytes()));
+}
+
+#[test]
+fn every_diagnostic_code_is_exercised_by_a_fixture() {
+    let snapshots = files_in(&root().join("snapshots/diagnostics"), ".snap");
+    let mut seen = BTreeSet::new();
+    for snapshot in snapshots {
+        let text = std::fs::read_to_string(snapshot).unwrap();
+        for code in ir::codes::ALL {
+            if text.contains(&format!("[{}]", code.id)) {
+                seen.insert(code.id);
+            }
+        }
+    }
+    let missing: Vec<&str> = ir::codes::ALL
+        .iter()
+        .map(|c| c.id)
+        .filter(|id| !seen.contains(id) && *id != ir::codes::INTERNAL.id)
+        .collect();
+    assert!(missing.is_empty(), "codes without a fixture in snapshots/diagnostics: {missing:?}");
+}

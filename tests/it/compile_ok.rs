@@ -1,0 +1,72 @@
+//! Inputs that must compile: every example model and ok fixture with every target, and the
+//! Aspire corpus with the Kubernetes and Compose targets (its Azure-only resources left out).
+//! Each (input, target) output is a reviewed snapshot in `snapshots/<target>/<case>.snap`;
+//! the checked model is snapshotted as `aspirec inspect` JSON in `snapshots/inspect/`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use crate::{artifacts_text, case_name, compile_file, ok_inputs, snapshot_settings};
+
+fn is_manifest(path: &Path) -> bool {
+    path.to_string_lossy().ends_with(".json")
+}
+
+/// The targets an input is published to in tests.
+pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
+    if is_manifest(path) {
+        ["k8s", "compose"].iter().filter_map(|id| aspirec::targets::by_id(id)).collect()
+    } else {
+        aspirec::targets::all().to_vec()
+    }
+}
+
+/// Runs `check` for every input and fails once at the end, listing every failing case, so
+/// one broken case does not hide the others.
+pub(crate) fn for_each_input(check: impl Fn(&Path)) {
+    for_each_input_in(&ok_inputs(), check);
+}
+
+/// [`for_each_input`] over the given inputs.
+pub(crate) fn for_each_input_in(inputs: &[std::path::PathBuf], check: impl Fn(&Path)) {
+    let mut failures = Vec::new();
+    for input in inputs {
+        if catch_unwind(AssertUnwindSafe(|| check(&input))).is_err() {
+            failures.push(crate::display_name(input));
+        }
+    }
+    assert!(failures.is_empty(), "failing inputs:\n  {}", failures.join("\n  "));
+}
+
+#[test]
+fn ok_inputs_compile_and_match_their_snapshots() {
+    for_each_input(|input| {
+        let compilation = compile_file(input, targets_for(input));
+        assert!(!compilation.has_errors(), "{}:\n{}", input.display(), compilation.render_diagnostics());
+        let case = case_name(input);
+        for (target, artifacts) in &compilation.artifacts {
+            snapshot_settings(target, input).bind(|| insta::assert_snapshot!(case.as_str(), artifacts_text(artifacts)));
+        }
+        let model = compilation.model.as_ref().unwrap();
+        let inspect = serde_json::to_string_pretty(&aspirec::inspect::to_json(model)).unwrap();
+        snapshot_settings("inspect", input).bind(|| insta::assert_snapshot!(case.as_str(), inspect));
+    });
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    for_each_input(|input| {
+        let first = compile_file(input, targets_for(input));
+        let second = compile_file(input, targets_for(input));
+        assert_eq!(first.artifacts, second.artifacts, "{}", input.display());
+    });
+}
+
+#[test]
+fn every_target_produces_files_for_every_example_model() {
+    for input in crate::files_in(&crate::root().join("tests/models"), ".toml") {
+        let compilation = compile_file(&input, aspirec::targets::all().to_vec());
+        let ids: Vec<&str> = compilation.artifacts.iter().map(|(id, a)| if a.is_empty() { "" } else { *id }).collect();
+        assert_eq!(ids, ["k8s", "compose", "terraform", "bicep"], "{}", input.display());
+    }
+}

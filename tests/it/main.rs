@@ -1,0 +1,123 @@
+//! aspirec's one integration-test binary: every case goes through the public pipeline
+//! (`aspirec::compile` or the built `aspirec` binary), and file snapshots live in the
+//! top-level `snapshots/<suite>/<case>.snap`.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+mod cli;
+mod compile_err;
+mod compile_ok;
+mod output;
+mod secrets;
+mod tidy;
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// insta settings shared by all file snapshots: one folder per suite under `snapshots/`,
+/// named after the case, with the input file recorded in the header.
+pub(crate) fn snapshot_settings(suite: &str, input: &Path) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots").join(suite));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_input_file(input);
+    settings.set_omit_expression(true);
+    settings
+}
+
+/// Options read from a fixture's header lines `#: key = value` (TOML syntax).
+#[derive(Default)]
+pub(crate) struct Directives {
+    pub(crate) environment: Option<String>,
+    pub(crate) allow_unsupported: bool,
+}
+
+pub(crate) fn directives(text: &str) -> Directives {
+    let header: String = text
+        .lines()
+        .take_while(|l| l.starts_with("#:"))
+        .map(|l| format!("{}\n", l.trim_start_matches("#:").trim()))
+        .collect();
+    let table: toml::Table = toml::from_str(&header).unwrap();
+    Directives {
+        environment: table.get("env").and_then(|v| v.as_str()).map(str::to_string),
+        allow_unsupported: table.get("allow_unsupported").and_then(toml::Value::as_bool).unwrap_or(false),
+    }
+}
+
+/// Compiles a file with every target, as the CLI would, naming it relative to the repository.
+pub(crate) fn compile_file(path: &Path, targets: Vec<&'static dyn ir::Publisher>) -> aspirec::Compilation {
+    let bytes = std::fs::read(path).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let directives = directives(&text);
+    let options = aspirec::CompileOptions {
+        targets,
+        environment: directives.environment,
+        allow_unsupported: directives.allow_unsupported,
+    };
+    aspirec::compile(&display_name(path), &bytes, &options)
+}
+
+/// A path relative to the repository root, with `/`, for stable snapshots.
+pub(crate) fn display_name(path: &Path) -> String {
+    let shared = root().join("../shared");
+    if let Ok(rel) = path.strip_prefix(&shared) {
+        return format!("shared/{}", rel.to_string_lossy().replace('\\', "/"));
+    }
+    path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Files with `extension` directly inside `dir`, sorted.
+pub(crate) fn files_in(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.is_file() && p.to_string_lossy().ends_with(extension));
+    files.sort();
+    files
+}
+
+/// The case name of a fixture: its file name without extension(s).
+pub(crate) fn case_name(path: &Path) -> String {
+    let name = path.file_name().unwrap().to_string_lossy();
+    name.split('.').next().unwrap().to_string()
+}
+
+/// Every input that must compile: the example models, the ok fixtures and the Aspire corpus.
+pub(crate) fn ok_inputs() -> Vec<PathBuf> {
+    let mut inputs = files_in(&root().join("tests/models"), ".toml");
+    inputs.extend(files_in(&root().join("tests/fixtures/ok"), ".toml"));
+    inputs.extend(corpus());
+    inputs
+}
+
+/// The Aspire manifests in ../shared/corpus.
+pub(crate) fn corpus() -> Vec<PathBuf> {
+    files_in(&root().join("../shared/corpus/aspire-manifests"), ".aspire-manifest.json")
+}
+
+/// All artifacts of a compilation as one reviewable text, file by file.
+pub(crate) fn artifacts_text(artifacts: &ir::Artifacts) -> String {
+    let mut out = String::new();
+    for (path, contents) in artifacts.iter() {
+        out.push_str(&format!("=== {path} ===\n{contents}"));
+        if !contents.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn no_forgotten_test_modules() {
+    let main = std::fs::read_to_string(root().join("tests/it/main.rs")).unwrap();
+    for file in files_in(&root().join("tests/it"), ".rs") {
+        let name = case_name(&file);
+        if name != "main" {
+            assert!(main.contains(&format!("mod {name};")), "tests/it/{name}.rs is not declared in main.rs");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Writing output: `--check` on up-to-date and changed trees, user files left alone, stale
+//! generated files removed, and no partial file when writing fails midway.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use aspirec::output;
+
+const BASE: &str = r#"
+name = "demo"
+
+[resources.api]
+type = "container"
+image = "example.com/api:1"
+endpoints.http = { target_port = 8080 }
+
+[resources.web]
+type = "container"
+image = "example.com/web:1"
+references = ["api"]
+"#;
+
+fn compile(model: &str) -> Vec<(&'static str, ir::Artifacts)> {
+    let options = aspirec::CompileOptions { targets: aspirec::targets::all().to_vec(), ..Default::default() };
+    let compilation = aspirec::compile("model.toml", model.as_bytes(), &options);
+    assert!(!compilation.has_errors(), "{}", compilation.render_diagnostics());
+    compilation.artifacts
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("output-tests").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    output::list_files(dir).unwrap().into_iter().map(|p| (p.clone(), fs::read(&p).unwrap())).collect()
+}
+
+#[test]
+fn check_passes_on_an_up_to_date_tree_and_names_changed_files() {
+    let out = scratch("check");
+    let artifacts = compile(BASE);
+    output::write(&out, &artifacts).unwrap();
+    assert!(output::check(&out, &artifacts).unwrap().is_empty());
+
+    let changed = compile(&BASE.replace("example.com/web:1", "example.com/web:2"));
+    let before = snapshot_tree(&out);
+    let differences = output::check(&out, &changed).unwrap();
+    assert_eq!(snapshot_tree(&out), before, "--check must write nothing");
+    let paths: Vec<&str> = differences.iter().map(output::Difference::path).collect();
+    assert!(paths.contains(&"k8s/web.yaml"), "{paths:?}");
+    assert!(paths.contains(&"compose/compose.yaml"), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.contains("api")), "only web changed: {paths:?}");
+    let text = output::describe(&differences);
+    assert!(text.contains("-        image: \"example.com/web:1\"") || text.contains("web:1"), "{text}");
+}
+
+#[test]
+fn user_files_are_never_overwritten_or_deleted() {
+    let out = scratch("user-files");
+    let artifacts = compile(BASE);
+    fs::create_dir_all(out.join("k8s")).unwrap();
+    fs::write(out.join("k8s/notes.md"), "mine").unwrap();
+    output::write(&out, &artifacts).unwrap();
+    output::write(&out, &compile(BASE.replace("[resources.web]", "[resources.www]").as_str())).unwrap();
+    assert_eq!(fs::read_to_string(out.join("k8s/notes.md")).unwrap(), "mine");
+
+    // A user file where aspirec wants to write stops the build before anything is written.
+    let clash = scratch("clash");
+    fs::create_dir_all(clash.join("k8s")).unwrap();
+    fs::write(clash.join("k8s/web.yaml"), "mine").unwrap();
+    let error = output::write(&clash, &artifacts).unwrap_err();
+    assert!(error.to_string().contains("refusing to overwrite"), "{error}");
+    assert_eq!(fs::read_to_string(clash.join("k8s/web.yaml")).unwrap(), "mine");
+}
+
+#[test]
+fn files_a_build_no_longer_produces_are_removed() {
+    let out = scratch("stale");
+    output::write(&out, &compile(BASE)).unwrap();
+    assert!(out.join("k8s/web.yaml").exists());
+    let without_web = compile(&BASE.replace("[resources.web]", "[resources.www]"));
+    let differences = output::check(&out, &without_web).unwrap();
+    assert!(differences.iter().any(|d| matches!(d, output::Difference::Removed { path } if path == "k8s/web.yaml")));
+    output::write(&out, &without_web).unwrap();
+    assert!(!out.join("k8s/web.yaml").exists());
+    assert!(out.join("k8s/www.yaml").exists());
+}
+
+#[test]
+fn a_failure_midway_leaves_no_partial_file() {
+    let out = scratch("failure");
+    output::write(&out, &compile(BASE)).unwrap();
+    let before = snapshot_tree(&out);
+    let changed = compile(&BASE.replace("example.com/", "registry.example.org/"));
+    let mut renames = 0;
+    let result = output::write_with(&out, &changed, &mut |_| {
+        renames += 1;
+        if renames == 3 { Err(std::io::Error::other("injected failure")) } else { Ok(()) }
+    });
+    assert!(result.is_err());
+    let after = snapshot_tree(&out);
+    // Every file is either entirely old or entirely new, and no temporary file is left.
+    for (path, contents) in &after {
+        assert!(!path.to_string_lossy().contains(".aspirec-tmp-"), "temporary file left: {}", path.display());
+        let old = before.iter().find(|(p, _)| p == path).map(|(_, c)| c);
+        let target = path.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/");
+        let (dir, file) = target.split_once('/').unwrap();
+        let new = changed.iter().find(|(t, _)| *t == dir).and_then(|(_, a)| a.get(file)).map(str::as_bytes);
+        assert!(Some(contents) == old || Some(contents.as_slice()) == new, "{} is neither old nor new", path.display());
+    }
+    // The next build completes the job.
+    output::write(&out, &changed).unwrap();
+    assert!(output::check(&out, &changed).unwrap().is_empty());
+}
