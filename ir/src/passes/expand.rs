@@ -357,15 +357,28 @@ fn port(value: &Spanned<i64>, diags: &mut Diagnostics) -> Option<u16> {
     }
 }
 
+/// An `http` and an `https` endpoint with the same transport may share a target port: TLS
+/// ends in front of the workload (an Ingress, Azure Container Apps), as Aspire's own
+/// manifests assume (an Azure Functions project declares both on 8080).
+fn is_tls_pair(a: &EndpointDecl, b: &EndpointDecl) -> bool {
+    let scheme = |d: &EndpointDecl| d.scheme.as_ref().map_or(d.name.value.clone(), |s| s.value.clone());
+    let transport = |d: &EndpointDecl| d.transport.as_ref().map(|t| t.value.clone());
+    let mut schemes = [scheme(a), scheme(b)];
+    schemes.sort();
+    schemes == ["http", "https"] && transport(a) == transport(b)
+}
+
 fn endpoints(owner: &Spanned<String>, decls: &[EndpointDecl], project: bool, diags: &mut Diagnostics) -> Vec<Endpoint> {
     let mut out: Vec<Endpoint> = Vec::new();
-    // (target port, span) of endpoints whose target port was written, to find duplicates.
-    let mut explicit: Vec<(u16, Span, &str)> = Vec::new();
+    // (target port, span, declaration) of endpoints whose target port was written, to find duplicates.
+    let mut explicit: Vec<(u16, Span, &EndpointDecl)> = Vec::new();
     for decl in decls {
         let target_port = decl.target_port.as_ref().and_then(|p| port(p, diags));
         let published = decl.port.as_ref().and_then(|p| port(p, diags));
         if let (Some(p), Some(span)) = (target_port, decl.target_port.as_ref().map(|p| p.span)) {
-            if let Some((_, first, first_name)) = explicit.iter().find(|(q, _, _)| *q == p) {
+            let clash = explicit.iter().find(|(q, _, first)| *q == p && !is_tls_pair(first, decl));
+            if let Some((_, first, first_decl)) = clash {
+                let first_name = &first_decl.name.value;
                 diags
                     .report(
                         codes::DUPLICATE_TARGET_PORT,
@@ -376,7 +389,7 @@ fn endpoints(owner: &Spanned<String>, decls: &[EndpointDecl], project: bool, dia
                     .with_secondary(*first, format!("endpoint `{first_name}` already listens on {p}"))
                     .with_help("give each endpoint its own target port");
             } else {
-                explicit.push((p, span, &decl.name.value));
+                explicit.push((p, span, decl));
             }
         }
         let target_port = match (target_port, published) {

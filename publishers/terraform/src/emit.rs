@@ -21,8 +21,8 @@ impl TfFile {
     }
 
     /// Adds a block preceded by `# ` comment lines that say why it looks the way it does.
-    pub(crate) fn push_commented(&mut self, comment: &[&str], block: Block) {
-        self.items.push((comment.iter().map(|c| (*c).to_string()).collect(), block));
+    pub(crate) fn push_commented(&mut self, comment: Vec<String>, block: Block) {
+        self.items.push((comment, block));
     }
 
     pub(crate) fn is_empty(&self) -> bool {

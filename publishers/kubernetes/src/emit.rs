@@ -1,0 +1,88 @@
+//! Text: Kubernetes objects to YAML files, through the project's one YAML writer.
+//!
+//! A file is the generated-file header, then its documents separated by `---`, each optionally
+//! preceded by comment lines. Fields come in k8s-openapi's order (alphabetical under
+//! `apiVersion`, `kind`, `metadata`), except that in list items `name` comes first, so that
+//! `- name: web` heads each container, port, variable and volume, as people write them.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// One YAML document with the comment lines above it.
+pub(crate) struct Document {
+    comment: Vec<String>,
+    body: Value,
+}
+
+impl Document {
+    pub(crate) fn new(object: &impl Serialize) -> Result<Document, serde_json::Error> {
+        let mut body = serde_json::to_value(object)?;
+        names_first(&mut body, false);
+        Ok(Document { comment: Vec::new(), body })
+    }
+
+    pub(crate) fn with_comment(mut self, lines: Vec<String>) -> Document {
+        self.comment = lines;
+        self
+    }
+}
+
+/// A file of documents, starting with the header comment.
+pub(crate) fn file(header: &str, documents: &[Document]) -> Result<String, serde_json::Error> {
+    let mut out = comment_lines(&[header.to_string()]);
+    for (index, document) in documents.iter().enumerate() {
+        if index > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&comment_lines(&document.comment));
+        out.push_str(&aspirec_yaml::to_string(&document.body)?);
+    }
+    Ok(out)
+}
+
+/// `# line` for each line; a line break inside a line would end the comment, so it is split.
+pub(crate) fn comment_lines(lines: &[String]) -> String {
+    lines.iter().flat_map(|line| line.lines()).map(|line| format!("# {line}\n").replace("# \n", "#\n")).collect()
+}
+
+fn names_first(value: &mut Value, in_list: bool) {
+    match value {
+        Value::Object(map) => {
+            for child in map.values_mut() {
+                names_first(child, false);
+            }
+            if in_list && map.contains_key("name") {
+                let mut reordered = Map::new();
+                if let Some(name) = map.remove("name") {
+                    reordered.insert("name".to_string(), name);
+                }
+                reordered.append(map);
+                *map = reordered;
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                names_first(item, true);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_lead_list_items_only() {
+        let doc = Document::new(&json!({"data": {"a": "1", "name": "2"}, "ports": [{"containerPort": 80, "name": "http"}]}))
+            .unwrap()
+            .with_comment(vec!["why".to_string(), String::new()]);
+        let text = file("header", &[doc]).unwrap();
+        assert_eq!(
+            text,
+            "# header\n# why\n#\ndata:\n  a: \"1\"\n  name: \"2\"\nports:\n  - name: \"http\"\n    containerPort: 80\n"
+        );
+    }
+}
