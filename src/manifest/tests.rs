@@ -21,3 +21,18 @@ fn explore() {
         }
     }
 }
+
+#[test]
+fn explore2() {
+    for file in ["testshop", "aspirewithjavascript", "withdockerfile", "testproject"] {
+        let bytes = std::fs::read(corpus_dir().join(format!("{file}.aspire-manifest.json"))).unwrap();
+        let options = crate::CompileOptions { targets: vec![], allow_unsupported: true, ..Default::default() };
+        let c = crate::compile("m.json", &bytes, &options);
+        let m = c.model.unwrap();
+        for (_, p) in m.parameters() { println!("param {p:?}"); }
+        for (_, r, w) in m.workloads() {
+            println!("{} {:?} eps={:?}", r.name, w.image, w.endpoints.iter().map(|e| (&e.name, &e.scheme, e.target_port, e.port)).collect::<Vec<_>>());
+            for e in &w.env { if e.name.contains("URI") || e.name.contains("PORT") { println!("   {} = {:?}", e.name, e.value); } }
+        }
+    }
+}

@@ -42,7 +42,18 @@ pub(crate) fn file(header: &str, documents: &[Document]) -> Result<String, serde
 
 /// `# line` for each line; a line break inside a line would end the comment, so it is split.
 pub(crate) fn comment_lines(lines: &[String]) -> String {
-    lines.iter().flat_map(|line| line.lines()).map(|line| format!("# {line}\n").replace("# \n", "#\n")).collect()
+    let mut out = String::new();
+    for line in lines.iter().flat_map(|line| line.split('\n')) {
+        match line.trim_end() {
+            "" => out.push_str("#\n"),
+            text => {
+                out.push_str("# ");
+                out.push_str(text);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 fn names_first(value: &mut Value, in_list: bool) {
@@ -53,7 +64,7 @@ fn names_first(value: &mut Value, in_list: bool) {
             }
             if in_list && map.contains_key("name") {
                 let mut reordered = Map::new();
-                if let Some(name) = map.remove("name") {
+                if let Some(name) = map.shift_remove("name") {
                     reordered.insert("name".to_string(), name);
                 }
                 reordered.append(map);
