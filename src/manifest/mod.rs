@@ -31,7 +31,7 @@ pub fn parse(file: FileId, text: &str, environment: Option<&str>, diags: &mut Di
                 Span::DETACHED,
                 format!("`--env {environment}` does not apply to an Aspire manifest"),
             )
-            .with_label("manifests have no environments")
+            .with_note("a manifest has no environments: the AppHost wrote it for one")
             .with_help("remove `--env`; publish the AppHost once per environment instead");
     }
     let root = json::parse(file, text, diags)?;

@@ -81,10 +81,11 @@ fn generate(node: &Node, default: &Record<'_>, name: &Spanned<String>, diags: &m
     let what = format!("the `generate` rule of parameter `{}`", name.value);
     let rule = Record::new(node, owner, what, GENERATE_KEYS, diags)?;
     rule.require("minLength", diags);
+    let min_length = rule.count("minLength", diags);
     // Aspire's defaults: every class allowed, no minimum counts.
     let allowed = |key: &str, diags: &mut Diagnostics| rule.bool(key, diags).is_none_or(|b| b.value);
     let generate = Generate {
-        min_length: rule.count("minLength", diags)?,
+        min_length: 0, // set below, once every other key has been checked
         lower: allowed("lower", diags),
         upper: allowed("upper", diags),
         numeric: allowed("numeric", diags),
@@ -94,7 +95,7 @@ fn generate(node: &Node, default: &Record<'_>, name: &Spanned<String>, diags: &m
         min_numeric: rule.count("minNumeric", diags).unwrap_or(0),
         min_special: rule.count("minSpecial", diags).unwrap_or(0),
     };
-    Some(Spanned::new(generate, node.span))
+    Some(Spanned::new(Generate { min_length: min_length?, ..generate }, node.span))
 }
 
 /// Records an `annotated.string` in `scope`: its value must be one expression, and its filter

@@ -1,38 +1,371 @@
-//! Tests of the whole front end: small manifests lowered and checked, and the corpus of real
-//! manifests compiled end to end.
+//! Tests of the whole front end: small manifests lowered (and some checked end to end), and
+//! the corpus of real Aspire manifests compiled with and without `--allow-unsupported`.
 
 use std::path::PathBuf;
+
+use ir::checked::{Encoding, Part};
+use ir::expr::Segment;
+use ir::model::{ComputeDecl, Model, ResourceKindDecl};
+use ir::{Diagnostic, Diagnostics, FileId};
+
+fn lower(text: &str) -> (Option<Model>, Vec<Diagnostic>) {
+    let mut diags = Diagnostics::new();
+    let model = super::parse(FileId(0), text, None, &mut diags);
+    (model, diags.into_sorted())
+}
+
+/// Lowers a manifest that must produce no diagnostics.
+fn lower_clean(text: &str) -> Model {
+    let (model, diags) = lower(text);
+    assert!(diags.is_empty(), "{diags:#?}");
+    model.expect("a model")
+}
+
+fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
+    diags.iter().map(|d| d.code.id).collect()
+}
+
+/// The source text under a diagnostic's primary span.
+fn under<'t>(text: &'t str, d: &Diagnostic) -> &'t str {
+    &text[d.primary.span.start as usize..d.primary.span.end as usize]
+}
+
+fn compute<'m>(model: &'m Model, name: &str) -> &'m ComputeDecl {
+    match model.resources.iter().find(|r| r.name.value == name).map(|r| &r.kind) {
+        Some(ResourceKindDecl::Compute(c)) => c,
+        other => panic!("`{name}` is not a compute resource: {other:?}"),
+    }
+}
+
+fn unsupported_reason(model: &Model, name: &str) -> String {
+    match model.resources.iter().find(|r| r.name.value == name).map(|r| &r.kind) {
+        Some(ResourceKindDecl::Unsupported(u)) => format!("{}: {}", u.type_name, u.reason),
+        other => panic!("`{name}` is not unsupported: {other:?}"),
+    }
+}
+
+fn compile(text: &str, allow_unsupported: bool) -> crate::Compilation {
+    let options = crate::CompileOptions { targets: vec![], allow_unsupported, ..Default::default() };
+    crate::compile("aspire-manifest.json", text.as_bytes(), &options)
+}
+
+#[test]
+fn lowers_a_container_with_every_field() {
+    let model = lower_clean(
+        r#"{
+  "$schema": "https://json.schemastore.org/aspire-8.0.json",
+  "resources": {
+    "Cache_1": {
+      "type": "container.v0",
+      "connectionString": "{Cache_1.bindings.tcp.host}:{Cache_1.bindings.tcp.port}",
+      "image": "redis:8",
+      "entrypoint": "/bin/sh",
+      "args": ["-c", "redis-server --port {Cache_1.bindings.tcp.targetPort}"],
+      "volumes": [{"name": "app-cache-data", "target": "/data", "readOnly": false}],
+      "bindMounts": [{"source": "../conf", "target": "/conf", "readOnly": true}],
+      "env": {"A": "1"},
+      "bindings": {
+        "tcp": {"scheme": "redis", "protocol": "tcp", "transport": "tcp", "targetPort": 6379},
+        "admin": {"scheme": "http", "protocol": "tcp", "transport": "http", "port": 8081, "external": true},
+        "web": {"scheme": "http", "protocol": "tcp", "transport": "http"}
+      }
+    }
+  }
+}"#,
+    );
+    assert_eq!(model.name.value, "aspire");
+    assert!(model.pre_injected);
+    let c = compute(&model, "Cache_1");
+    assert!(!c.project);
+    assert_eq!(c.image.as_ref().map(|i| i.value.as_str()), Some("redis:8"));
+    assert_eq!(c.entrypoint.iter().map(|e| e.value.as_str()).collect::<Vec<_>>(), ["/bin/sh"]);
+    assert_eq!(c.args.len(), 2);
+    assert_eq!(c.args[1].exprs().next().map(|e| e.text()), Some("Cache_1.bindings.tcp.targetPort".into()));
+    assert_eq!(c.env[0].name.value, "A");
+    assert_eq!(c.connection_string.as_ref().map(|t| t.exprs().count()), Some(2));
+    assert_eq!((c.volumes[0].name.value.as_str(), c.volumes[0].read_only), ("app-cache-data", false));
+    assert_eq!((c.bind_mounts[0].source.value.as_str(), c.bind_mounts[0].read_only), ("../conf", true));
+    let ports: Vec<_> = c
+        .endpoints
+        .iter()
+        .map(|e| (e.name.value.as_str(), e.target_port.as_ref().map(|p| p.value), e.port.as_ref().map(|p| p.value), e.external))
+        .collect();
+    // A port without a target port is left to the ir; neither falls back to 80.
+    assert_eq!(ports, [("tcp", Some(6379), None, false), ("admin", None, Some(8081), true), ("web", Some(80), None, false)]);
+    assert_eq!(c.endpoints[0].scheme.as_ref().map(|s| s.value.as_str()), Some("redis"));
+    // Its own expressions do not make a reference.
+    assert!(c.references.is_empty());
+}
+
+#[test]
+fn lowers_builds_projects_and_legacy_dockerfiles() {
+    let text = r#"{"resources": {
+      "p": {"type": "parameter.v0", "value": "{p.inputs.value}", "inputs": {"value": {"type": "string", "secret": true}}},
+      "web": {"type": "container.v1", "build": {"context": "src", "dockerfile": "src/Dockerfile", "stage": "final",
+        "args": {"V": "{p.value}"},
+        "secrets": {"TOKEN": {"type": "env", "value": "{p.value}"}, "CERT": {"type": "file", "source": "cert.pem"}}}},
+      "files": {"type": "container.v1", "build": {"context": ".", "dockerfile": "Dockerfile", "buildOnly": true}},
+      "api": {"type": "project.v1", "path": "../Api/Api.csproj", "deployment": {"type": "azure.bicep.v0", "path": "x"},
+        "containerFiles": {"files": {"destination": "./wwwroot", "sources": ["/app/dist"]}},
+        "bindings": {"http": {"scheme": "http", "protocol": "tcp", "transport": "http"}}},
+      "tool": {"type": "project.v0", "path": "Tool.csproj"},
+      "old": {"type": "dockerfile.v0", "path": "old/Dockerfile", "context": "old", "buildArgs": {"X": "1"}}
+    }}"#;
+    let (model, diags) = lower(text);
+    let model = model.expect("a model");
+    assert_eq!(codes(&diags), ["W0201", "W0201"]);
+    assert_eq!(under(text, &diags[0]), "\"CERT\"");
+    assert_eq!(under(text, &diags[1]), "\"files\"");
+    assert_eq!(
+        diags[1].help.as_deref(),
+        Some("when you build the image of `api`, copy `/app/dist` from the image of `files` into `./wwwroot`")
+    );
+
+    let build = compute(&model, "web").build.as_ref().expect("a build");
+    assert_eq!(build.context.value, "src");
+    assert_eq!(build.dockerfile.as_ref().map(|d| d.value.as_str()), Some("src/Dockerfile"));
+    assert_eq!(build.target.as_ref().map(|t| t.value.as_str()), Some("final"));
+    assert_eq!(build.args[0].name.value, "V");
+    assert_eq!(build.secrets.iter().map(|s| s.name.value.as_str()).collect::<Vec<_>>(), ["TOKEN"]);
+
+    assert!(unsupported_reason(&model, "files").contains("`buildOnly`"));
+
+    let api = compute(&model, "api");
+    assert!(api.project);
+    assert_eq!(api.build.as_ref().map(|b| b.context.value.as_str()), Some("../Api"));
+    // Projects keep endpoints without ports as they are: the ir gives projects 8080.
+    assert!(api.endpoints[0].target_port.is_none());
+    assert_eq!(compute(&model, "tool").build.as_ref().map(|b| b.context.value.as_str()), Some("."));
+
+    let old = compute(&model, "old").build.as_ref().expect("a build");
+    assert_eq!((old.context.value.as_str(), old.dockerfile.as_ref().map(|d| d.value.as_str())), ("old", Some("old/Dockerfile")));
+    assert_eq!(old.args[0].name.value, "X");
+}
+
+#[test]
+fn lowers_parameters_values_and_unsupported_entries() {
+    let model = lower_clean(
+        r#"{"resources": {
+      "pw": {"type": "parameter.v0", "value": "{pw.inputs.value}", "inputs": {"value": {"type": "string", "secret": true,
+        "default": {"generate": {"minLength": 30, "special": false, "minUpper": 2}}}}},
+      "region": {"type": "parameter.v0", "value": "{region.inputs.value}", "inputs": {"value": {"type": "string",
+        "description": "Where", "default": {"value": "west"}}}},
+      "conn": {"type": "parameter.v0", "connectionString": "{conn.value}", "value": "{conn.inputs.value}",
+        "inputs": {"value": {"type": "string", "secret": true}}},
+      "db": {"type": "value.v0", "connectionString": "{conn.connectionString};Database=db"},
+      "job": {"type": "executable.v0", "command": "node", "workingDirectory": "."},
+      "kv": {"type": "azure.bicep.v1", "path": "kv.bicep", "scope": {"resourceGroup": "rg"}},
+      "mystery": {"type": "acme.widget.v3", "size": 3},
+      "compose": {"error": "This resource does not support generation in the manifest."}
+    }}"#,
+    );
+    let [pw, region, conn] = &model.parameters[..] else { panic!("three parameters: {:?}", model.parameters) };
+    assert!(pw.secret && !pw.is_connection_string);
+    let rule = pw.generate.as_ref().expect("a generate rule").value;
+    assert_eq!((rule.min_length, rule.special, rule.lower, rule.min_upper, rule.min_lower), (30, false, true, 2, 0));
+    assert!(!region.secret);
+    assert_eq!(region.value.as_ref().map(|v| v.value.as_str()), Some("west"));
+    assert_eq!(region.description.as_deref(), Some("Where"));
+    assert!(conn.secret && conn.is_connection_string);
+
+    match &model.resources[0].kind {
+        ResourceKindDecl::External(e) => {
+            assert!(e.url.is_none());
+            assert_eq!(e.connection_string.as_ref().map(|t| t.segments.len()), Some(2));
+        }
+        other => panic!("value.v0 is an external: {other:?}"),
+    }
+    assert!(unsupported_reason(&model, "job").starts_with("executable.v0: a process started on the host"));
+    assert!(unsupported_reason(&model, "kv").starts_with("azure.bicep.v1: an Azure Bicep module"));
+    assert!(unsupported_reason(&model, "mystery").contains("does not define"));
+    assert_eq!(
+        unsupported_reason(&model, "compose"),
+        "error: Aspire could not write it into the manifest: This resource does not support generation in the manifest."
+    );
+}
+
+#[test]
+fn references_follow_the_expressions_a_resource_reads() {
+    let model = lower_clean(
+        r#"{"resources": {
+      "pw": {"type": "parameter.v0", "value": "{pw.inputs.value}", "inputs": {"value": {"type": "string"}}},
+      "pg": {"type": "container.v0", "image": "postgres", "env": {"P": "{pw.value}"},
+        "bindings": {"tcp": {"scheme": "tcp", "protocol": "tcp", "transport": "tcp", "targetPort": 5432}}},
+      "db": {"type": "value.v0", "connectionString": "{pg.bindings.tcp.host}"},
+      "api": {"type": "project.v0", "path": "a/a.csproj", "args": ["{PG.bindings.tcp.port}"],
+        "env": {"A": "{db.connectionString}", "B": "{pg.bindings.tcp.host}", "C": "{pw.value}", "D": "{api.bindings.http.url}"},
+        "bindings": {"http": {"scheme": "http", "protocol": "tcp", "transport": "http"}}}
+    }}"#,
+    );
+    let targets: Vec<&str> = compute(&model, "api").references.iter().map(|r| r.target.value.as_str()).collect();
+    assert_eq!(targets, ["db", "pg"], "resources only, once each, not itself, in order of appearance");
+    assert!(compute(&model, "pg").references.is_empty());
+}
+
+#[test]
+fn reports_schema_problems_at_the_key_or_value() {
+    let text = r#"{"resources": {
+      "a": {"type": "container.v0", "imag": "x", "env": {"N": 1},
+        "bindings": {"b": {"scheme": "http", "protocol": "sctp", "transport": "http", "targetPort": 80.5}}},
+      "b": {"type": "container.v1"},
+      "p": {"type": "parameter.v0", "value": "{q.inputs.value}", "inputs": {"value": {"type": "number",
+        "default": {"generate": {"special": "no"}}}}},
+      "u": {"type": "annotated.string", "value": "x{p.value}", "filter": "base64"}
+    }, "extra": 1}"#;
+    let (_, diags) = lower(text);
+    let found: Vec<(&str, &str)> = diags.iter().map(|d| (d.code.id, under(text, d))).collect();
+    assert_eq!(
+        found,
+        [
+            ("E0203", "\"a\""),
+            ("E0201", "\"imag\""),
+            ("E0202", "1"),
+            ("E0205", "sctp"),
+            ("E0202", "80.5"),
+            ("E0203", "\"b\""),
+            ("E0205", "\"{q.inputs.value}\""),
+            ("E0205", "number"),
+            ("E0203", "\"generate\""),
+            ("E0202", "\"no\""),
+            ("E0205", "\"x{p.value}\""),
+            ("E0205", "base64"),
+            ("E0201", "\"extra\""),
+        ]
+    );
+    let imag = diags.iter().find(|d| d.code.id == "E0201").expect("unknown key");
+    assert_eq!(imag.help.as_deref(), Some("did you mean `image`?"));
+}
+
+#[test]
+fn an_environment_is_an_error_for_manifests() {
+    let mut diags = Diagnostics::new();
+    let model = super::parse(FileId(0), r#"{"resources": {}}"#, Some("prod"), &mut diags);
+    assert!(model.is_some());
+    let d = diags.iter().next().expect("a diagnostic");
+    assert_eq!(d.code.id, "E0207");
+    assert!(d.primary.span.is_detached());
+}
+
+#[test]
+fn diagnostics_point_into_escaped_strings() {
+    // `\u00e9` and `\"` before the expression shift its source position.
+    let text = "{\"resources\": {\n  \"a\": {\"type\": \"container.v0\", \"image\": \"x\",\n    \"env\": {\"E\": \"caf\\u00e9 \\\"{nope.value}\\\"\"}}}}";
+    let compilation = compile(text, false);
+    let d = compilation.diagnostics.iter().find(|d| d.code.id == "E0301").expect("an unknown reference");
+    assert_eq!(under(text, d), "nope");
+    let rendered = compilation.render_diagnostics();
+    assert!(rendered.contains(":3:"), "line 3 in {rendered}");
+}
+
+#[test]
+fn syntax_errors_are_reported_with_their_position() {
+    let text = "{\n  \"resources\": {\n    \"a\": {\"type\": \"value.v0\",}\n  }\n}";
+    let compilation = compile(text, false);
+    assert_eq!(codes(&compilation.diagnostics), ["E0102"]);
+    assert_eq!(under(text, &compilation.diagnostics[0]), ",");
+    assert!(compilation.model.is_none());
+}
+
+#[test]
+fn uri_encoded_strings_become_encoded_parameters() {
+    let text = r#"{"resources": {
+      "pw": {"type": "parameter.v0", "value": "{pw.inputs.value}", "inputs": {"value": {"type": "string", "secret": true}}},
+      "pw-uri-encoded": {"type": "annotated.string", "value": "{pw.value}", "filter": "uri"},
+      "mq": {"type": "container.v0", "image": "rabbitmq", "env": {"U": "amqp://u:{pw-uri-encoded.value}@x", "P": "{pw.value}"}}
+    }}"#;
+    let compilation = compile(text, false);
+    assert!(!compilation.has_errors(), "{}", compilation.render_diagnostics());
+    let model = compilation.model.expect("a checked model");
+    let (_, _, mq) = model.workloads().next().expect("one workload");
+    let encodings: Vec<Vec<Encoding>> = mq
+        .env
+        .iter()
+        .map(|e| e.value.parts.iter().filter_map(|p| if let Part::Param { encoding, .. } = p { Some(*encoding) } else { None }).collect())
+        .collect();
+    assert_eq!(encodings, [vec![Encoding::Uri], vec![Encoding::Raw]]);
+    // The alias is not a resource.
+    assert_eq!(model.resources().count(), 1);
+}
+
+#[test]
+fn literal_braces_in_values_are_kept() {
+    let model = lower_clean(
+        r#"{"resources": {"gw": {"type": "container.v0", "image": "yarp", "env": {"R": "/catalog/{**catch-all}"}}}}"#,
+    );
+    assert_eq!(compute(&model, "gw").env[0].value.segments, [Segment::Text("/catalog/{**catch-all}".into())]);
+}
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/aspire-manifests")
 }
 
-#[test]
-fn explore() {
-    let mut names: Vec<_> = std::fs::read_dir(corpus_dir()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(".aspire-manifest.json")).collect();
-    names.sort();
-    for path in names {
-        for allow in [false, true] {
-            let bytes = std::fs::read(&path).unwrap();
-            let options = crate::CompileOptions { targets: vec![], allow_unsupported: allow, ..Default::default() };
-            let c = crate::compile(&path.file_name().unwrap().to_string_lossy(), &bytes, &options);
-            println!("==== {} allow={allow}", path.display());
-            for d in &c.diagnostics { println!("{} {}", d.code.id, d.message); }
-        }
-    }
-}
+/// Every manifest of the corpus and the resources it cannot publish.
+const CORPUS: &[(&str, &[&str])] = &[
+    ("aspirewithjavascript", &["reactvite"]),
+    (
+        "azurecontainerapps",
+        &["infra-acr", "infra", "account", "account-kv", "storage", "api-identity", "api-roles-storage", "api-roles-account-kv"],
+    ),
+    (
+        "deployers",
+        &[
+            "aca-env-acr",
+            "aca-env",
+            "aas-env-acr",
+            "aas-env",
+            "storage",
+            "eventhubs",
+            "messaging",
+            "cosmosdb",
+            "funcstorage6662c",
+            "functions-api-service-identity",
+            "functions-api-service-roles-eventhubs",
+            "functions-api-service-roles-messaging",
+            "functions-api-service-roles-cosmosdb",
+            "functions-api-service-roles-storage",
+            "func-app-identity",
+            "func-app-roles-eventhubs",
+            "func-app-roles-messaging",
+            "func-app-roles-cosmosdb",
+            "func-app-roles-storage",
+            "func-app-roles-funcstorage6662c",
+        ],
+    ),
+    ("keycloak", &[]),
+    ("postgresendtoend", &["pg", "mvn-clean", "javaservice", "pg-roles"]),
+    ("testproject", &["nodeapp", "npmapp", "cosmos"]),
+    ("testshop", &[]),
+    ("withdockerfile", &["docker-compose"]),
+];
 
 #[test]
-fn explore2() {
-    for file in ["testshop", "aspirewithjavascript", "withdockerfile", "testproject"] {
-        let bytes = std::fs::read(corpus_dir().join(format!("{file}.aspire-manifest.json"))).unwrap();
-        let options = crate::CompileOptions { targets: vec![], allow_unsupported: true, ..Default::default() };
-        let c = crate::compile("m.json", &bytes, &options);
-        let m = c.model.unwrap();
-        for (_, p) in m.parameters() { println!("param {p:?}"); }
-        for (_, r, w) in m.workloads() {
-            println!("{} {:?} eps={:?}", r.name, w.image, w.endpoints.iter().map(|e| (&e.name, &e.scheme, e.target_port, e.port)).collect::<Vec<_>>());
-            for e in &w.env { if e.name.contains("URI") || e.name.contains("PORT") { println!("   {} = {:?}", e.name, e.value); } }
+fn every_corpus_manifest_compiles_except_for_its_unsupported_resources() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(corpus_dir())
+        .expect("the corpus directory")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".aspire-manifest.json").map(str::to_string))
+        .collect();
+    on_disk.sort();
+    let listed: Vec<&str> = CORPUS.iter().map(|(name, _)| *name).collect();
+    assert_eq!(on_disk, listed, "list every corpus manifest in CORPUS");
+
+    for (name, unsupported) in CORPUS {
+        let bytes = std::fs::read(corpus_dir().join(format!("{name}.aspire-manifest.json"))).expect("readable");
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        for allow in [false, true] {
+            let compilation = compile(&text, allow);
+            let named = |code: &str| -> Vec<&str> {
+                compilation.diagnostics.iter().filter(|d| d.code.id == code).map(|d| under(&text, d)).collect()
+            };
+            let (unsupported_code, other_errors) = if allow { ("W0701", 0) } else { ("E0701", unsupported.len()) };
+            let mut left_out = named(unsupported_code);
+            left_out.sort_unstable();
+            let mut expected = unsupported.to_vec();
+            expected.sort_unstable();
+            assert_eq!(left_out, expected, "{name} (allow_unsupported = {allow})");
+            let errors = compilation.diagnostics.iter().filter(|d| d.is_error()).count();
+            assert_eq!(errors, other_errors, "{name} (allow_unsupported = {allow}):\n{}", compilation.render_diagnostics());
+            assert_eq!(compilation.model.is_some(), allow || unsupported.is_empty(), "{name}");
         }
     }
 }

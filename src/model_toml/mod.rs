@@ -1,15 +1,39 @@
-//! The `model.toml` front end (placeholder).
+//! The `model.toml` front end: text to a declared [`ir::model::Model`].
+//!
+//! The steps, each in its own module:
+//!
+//! 1. [`syntax`]: TOML to a spanned tree; syntax errors stop here.
+//! 2. [`overlay`]: `--env` merges one `[environments.<env>]` into the tree.
+//! 3. [`validate`]: the tree against [`schema`], the one description of the format, which
+//!    also yields the JSON Schema of [`json_schema()`].
+//! 4. [`lower`]: the checked tree to the IR; expressions are parsed here, with positions
+//!    mapped back to the source by [`strings`].
+//!
+//! All problems of steps 2 to 4 are reported in one run.
+
+mod json;
+mod lower;
+mod overlay;
+mod schema;
+mod strings;
+mod syntax;
+mod validate;
 
 use ir::model::Model;
 use ir::{Diagnostics, FileId};
 
-/// Parses and lowers a model.toml, applying the `environment` overlay.
-pub fn parse(_file: FileId, _text: &str, _environment: Option<&str>, _diags: &mut Diagnostics) -> Option<Model> {
-    None
+/// Parses and lowers a model.toml, applying the `environment` overlay. `None` if this
+/// reported any error.
+pub fn parse(file: FileId, text: &str, environment: Option<&str>, diags: &mut Diagnostics) -> Option<Model> {
+    let errors_before = diags.error_count();
+    let mut root = syntax::parse(file, text, diags)?;
+    overlay::apply(file, &mut root, environment, diags);
+    validate::check_model(file, &root, diags);
+    let model = lower::lower(file, text, &root, diags);
+    model.filter(|_| diags.error_count() == errors_before)
 }
 
-/// The JSON Schema of model.toml, generated from the front end's schema description
-/// (placeholder until the declarative schema lands).
+/// The JSON Schema (draft 2020-12) of `model.toml`, for editors (`aspirec schema`).
 pub fn json_schema() -> serde_json::Value {
-    serde_json::json!({})
+    json::schema()
 }

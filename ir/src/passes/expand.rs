@@ -113,7 +113,7 @@ pub(crate) fn run<'m>(
             password_param: None,
         });
         if let ResourceKindDecl::Integration(integration) = &decl.kind {
-            add_integration_children(&mut ctx, id, &decl.name, integration);
+            add_integration_children(&mut ctx, id, &decl.name, integration, diags);
         }
     }
     ctx
@@ -308,11 +308,29 @@ fn integration_workload(name: &Spanned<String>, decl: &IntegrationDecl, diags: &
 }
 
 /// Adds the implicit password parameter and the child databases of an integration.
-fn add_integration_children(ctx: &mut Ctx<'_>, id: ResourceId, name: &Spanned<String>, decl: &IntegrationDecl) {
+fn add_integration_children(
+    ctx: &mut Ctx<'_>,
+    id: ResourceId,
+    name: &Spanned<String>,
+    decl: &IntegrationDecl,
+    diags: &mut Diagnostics,
+) {
     let kind = decl.kind;
     if kind.has_password() && decl.password.is_none() {
+        let param_name = format!("{}-password", name.value);
+        if let Some(symbol) = ctx.symbols.by_name.get(&param_name.to_ascii_lowercase()) {
+            diags
+                .report(
+                    codes::DUPLICATE_NAME,
+                    symbol.1,
+                    format!("`{param_name}` is also the name of `{}`'s implicit password parameter", name.value),
+                )
+                .with_label("this name is taken")
+                .with_secondary(name.span, format!("`{}` has no `password`, so aspirec creates `{param_name}`", name.value))
+                .with_help(format!("to use this parameter as the password, write `password = \"{{{param_name}.value}}\"` on `{}`", name.value));
+        }
         let param = ctx.add_param(Parameter {
-            name: format!("{}-password", name.value),
+            name: param_name,
             secret: true,
             default: None,
             generate: Some(kind.password_rule()),

@@ -1,7 +1,34 @@
-//! The Bicep publisher (placeholder: reports that the target is not implemented yet).
+//! The Bicep publisher: one `main.bicep` (resource-group scope) deploying the model to Azure
+//! Container Apps, and a `main.bicepparam` with its values.
+//!
+//! The topology is the one the Terraform publisher emits too (/work/notes/azure.md): a Log
+//! Analytics workspace, a Container Apps environment, a user-assigned identity, one container
+//! app per workload, managed Postgres and Redis where the model asks for them, Azure Files for
+//! named volumes, and outputs for public URLs.
+//!
+//! Pipeline: [`build`] decides everything (names, symbols, ingress, values, secrets) into the
+//! serializable structs of [`view`]; [`templates`] prints them with minijinja. The templates
+//! hold layout only, and every Bicep string goes through the one `bicep_string` filter
+//! ([`bicep_string`]), so escaping lives in one place.
 #![warn(clippy::wildcard_enum_match_arm)]
 
-use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher};
+mod app;
+mod bicep_string;
+mod build;
+mod hosting;
+mod ingress;
+mod names;
+mod params;
+mod sizing;
+mod storage;
+mod templates;
+mod values;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher, Span, codes};
 
 /// The Bicep target, registered in the root crate's `targets` module.
 pub struct Bicep;
@@ -15,11 +42,29 @@ impl Publisher for Bicep {
     }
 
     fn description(&self) -> &'static str {
-        "Bicep (not implemented yet)"
+        "Bicep for Azure Container Apps (main.bicep + main.bicepparam)"
     }
 
-    fn publish(&self, _model: &CheckedModel, _options: &PublishOptions, diags: &mut Diagnostics) -> Option<Artifacts> {
-        diags.push(ir::Diagnostic::new(ir::codes::INTERNAL, ir::Span::DETACHED, "the bicep publisher is not implemented yet"));
-        None
+    /// Container app names, so the check reports two resources that would share one.
+    fn object_name(&self, name: &str) -> String {
+        names::app_name(name)
+    }
+
+    fn publish(&self, model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Option<Artifacts> {
+        let (main, param_file) = build::build(model, options, diags)?;
+        let rendered = templates::render("main.bicep.j2", &main)
+            .and_then(|main| templates::render("main.bicepparam.j2", &param_file).map(|params| (main, params)));
+        match rendered {
+            Ok((main, params)) => {
+                let mut artifacts = Artifacts::new();
+                artifacts.insert("main.bicep", main);
+                artifacts.insert("main.bicepparam", params);
+                Some(artifacts)
+            }
+            Err(error) => {
+                diags.report(codes::INTERNAL, Span::DETACHED, format!("bicep: a template failed to render: {error:#}"));
+                None
+            }
+        }
     }
 }

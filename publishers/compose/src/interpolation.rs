@@ -48,7 +48,11 @@ impl Variable {
     /// `LOG_LEVEL`, or `PG_PASSWORD_URI_ENCODED` for the encoded form.
     pub(crate) fn name(self, model: &CheckedModel) -> String {
         let base = env_name(&model.parameter(self.param).name);
-        if self.uri_encoded { format!("{base}_URI_ENCODED") } else { base }
+        if self.uri_encoded {
+            format!("{base}_URI_ENCODED")
+        } else {
+            base
+        }
     }
 }
 
@@ -68,8 +72,16 @@ pub(crate) fn writable_default(param: &Parameter) -> Option<&str> {
 ///   `${NAME_URI_ENCODED:-${NAME:?message}}`. The fallback is exact whenever the value has only
 ///   unreserved characters, which is what the generation rules of passwords used in URIs give;
 ///   `.env.example` says when the encoded variable must be set. A default is encoded here.
-pub(crate) fn reference(model: &CheckedModel, param: ParamId, encoding: Encoding, used: &mut BTreeSet<Variable>) -> String {
-    let raw = Variable { param, uri_encoded: false };
+pub(crate) fn reference(
+    model: &CheckedModel,
+    param: ParamId,
+    encoding: Encoding,
+    used: &mut BTreeSet<Variable>,
+) -> String {
+    let raw = Variable {
+        param,
+        uri_encoded: false,
+    };
     used.insert(raw);
     let default = writable_default(model.parameter(param)).map(|d| match encoding {
         Encoding::Raw => d.to_string(),
@@ -83,7 +95,10 @@ pub(crate) fn reference(model: &CheckedModel, param: ParamId, encoding: Encoding
     match encoding {
         Encoding::Raw => raw_ref,
         Encoding::Uri => {
-            let encoded = Variable { param, uri_encoded: true };
+            let encoded = Variable {
+                param,
+                uri_encoded: true,
+            };
             used.insert(encoded);
             format!("${{{}:-{raw_ref}}}", encoded.name(model))
         }
@@ -96,7 +111,7 @@ mod tests {
 
     #[test]
     fn escape_doubles_every_dollar_and_nothing_else() {
-        assert_eq!(escape("a$b $$ ${X} $"), "a$$b $$$$ $$${X} $$");
+        assert_eq!(escape("a$b $$ ${X} $"), "a$$b $$$$ $${X} $$");
         assert_eq!(escape("\"q\" #c\nnl é☃ {}"), "\"q\" #c\nnl é☃ {}");
     }
 

@@ -45,14 +45,22 @@ impl Publisher for Compose {
         names::service_name(name)
     }
 
-    fn publish(&self, model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Option<Artifacts> {
+    fn publish(
+        &self,
+        model: &CheckedModel,
+        options: &PublishOptions,
+        diags: &mut Diagnostics,
+    ) -> Option<Artifacts> {
         let errors_before = diags.error_count();
         let lowered = lower::lower(model, options, diags);
         check_variable_names(model, &lowered.used, diags);
         let yaml = match aspirec_yaml::to_string(&lowered.file) {
             Ok(yaml) => yaml,
             Err(error) => {
-                values::bug(diags, &format!("compose.yaml cannot be serialised: {error}"));
+                values::bug(
+                    diags,
+                    &format!("compose.yaml cannot be serialised: {error}"),
+                );
                 return None;
             }
         };
@@ -74,15 +82,25 @@ impl Publisher for Compose {
         compose.push_str(&yaml);
         let mut artifacts = Artifacts::new();
         artifacts.insert("compose.yaml", compose);
-        artifacts.insert(".env.example", env_file::render(model, options, &lowered.used));
+        artifacts.insert(
+            ".env.example",
+            env_file::render(model, options, &lowered.used),
+        );
         Some(artifacts)
     }
 }
 
 /// The `NAME_URI_ENCODED` twin of a parameter could be the variable of another parameter
 /// (`pg-password-uri-encoded`); the check cannot know, because the twin is this target's own.
-fn check_variable_names(model: &CheckedModel, used: &std::collections::BTreeSet<Variable>, diags: &mut Diagnostics) {
-    let params: BTreeMap<String, &str> = model.parameters().map(|(_, p)| (env_name(&p.name), p.name.as_str())).collect();
+fn check_variable_names(
+    model: &CheckedModel,
+    used: &std::collections::BTreeSet<Variable>,
+    diags: &mut Diagnostics,
+) {
+    let params: BTreeMap<String, &str> = model
+        .parameters()
+        .map(|(_, p)| (env_name(&p.name), p.name.as_str()))
+        .collect();
     for variable in used.iter().filter(|v| v.uri_encoded) {
         let name = variable.name(model);
         if let Some(other) = params.get(&name) {
@@ -98,3 +116,8 @@ fn check_variable_names(model: &CheckedModel, used: &std::collections::BTreeSet<
         }
     }
 }
+
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 
 use ir::integrations::IntegrationKind;
 use ir::{
-    CheckedModel, Diagnostic, Diagnostics, Encoding, Health, HealthCheck, Image, Part, Protocol, PublishOptions,
-    Resource, ResourceKind, Role, WaitCondition, Workload, codes,
+    CheckedModel, Diagnostic, Diagnostics, Encoding, Health, HealthCheck, Image, Part, Protocol,
+    PublishOptions, Resource, ResourceKind, Role, WaitCondition, Workload, codes,
 };
 
 use crate::interpolation::{Variable, escape};
@@ -31,17 +31,26 @@ pub(crate) struct Lowered {
     pub(crate) used: BTreeSet<Variable>,
 }
 
-pub(crate) fn lower(model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Lowered {
+pub(crate) fn lower(
+    model: &CheckedModel,
+    options: &PublishOptions,
+    diags: &mut Diagnostics,
+) -> Lowered {
     let mut cx = Lowering {
         model,
         options,
         resolver: Resolver::new(model),
-        file: ComposeFile { name: project_name(model.name()), ..ComposeFile::default() },
+        file: ComposeFile {
+            name: project_name(model.name()),
+            ..ComposeFile::default()
+        },
         notes: Vec::new(),
     };
     for (_, resource, workload) in model.workloads() {
         let service = cx.service(resource, workload, diags);
-        cx.file.services.insert(service_name(&resource.name), service);
+        cx.file
+            .services
+            .insert(service_name(&resource.name), service);
     }
     if model.workloads().any(|(_, _, w)| has_relative_host_path(w)) {
         cx.notes.push(
@@ -52,7 +61,11 @@ pub(crate) fn lower(model: &CheckedModel, options: &PublishOptions, diags: &mut 
                 .to_string(),
         );
     }
-    Lowered { file: cx.file, notes: cx.notes, used: cx.resolver.used }
+    Lowered {
+        file: cx.file,
+        notes: cx.notes,
+        used: cx.resolver.used,
+    }
 }
 
 struct Lowering<'m> {
@@ -64,11 +77,23 @@ struct Lowering<'m> {
 }
 
 impl Lowering<'_> {
-    fn service(&mut self, resource: &Resource, workload: &Workload, diags: &mut Diagnostics) -> Service {
+    fn service(
+        &mut self,
+        resource: &Resource,
+        workload: &Workload,
+        diags: &mut Diagnostics,
+    ) -> Service {
         let name = service_name(&resource.name);
         let (ports, expose) = ports(workload);
-        if let Some(Health { check: HealthCheck::Http { path, endpoint }, .. }) = &workload.health {
-            let port = workload.endpoints.get(*endpoint).map_or_else(String::new, |e| format!(" on port {}", e.target_port));
+        if let Some(Health {
+            check: HealthCheck::Http { path, endpoint },
+            ..
+        }) = &workload.health
+        {
+            let port = workload
+                .endpoints
+                .get(*endpoint)
+                .map_or_else(String::new, |e| format!(" on port {}", e.target_port));
             self.notes.push(format!(
                 "`{name}`: its HTTP health check (GET {path}{port}) is not written. Compose runs health checks inside \
                  the container, whose image may have no HTTP client (distroless and .NET images have none); services \
@@ -79,8 +104,16 @@ impl Lowering<'_> {
             image: escape(workload.image.reference()),
             build: self.build(&name, &workload.image, diags),
             entrypoint: workload.entrypoint.iter().map(|e| escape(e)).collect(),
-            command: workload.args.iter().map(|a| self.resolver.value(a, diags)).collect(),
-            environment: workload.env.iter().map(|e| (e.name.clone(), self.resolver.value(&e.value, diags))).collect(),
+            command: workload
+                .args
+                .iter()
+                .map(|a| self.resolver.value(a, diags))
+                .collect(),
+            environment: workload
+                .env
+                .iter()
+                .map(|e| (e.name.clone(), self.resolver.value(&e.value, diags)))
+                .collect(),
             ports,
             expose,
             volumes: self.mounts(workload),
@@ -112,7 +145,13 @@ impl Lowering<'_> {
         for (name, value) in &build.secrets {
             // Compose reads a build secret from one variable; anything else would have to be
             // written into the file.
-            let [Part::Param { param, encoding: Encoding::Raw }] = value.parts.as_slice() else {
+            let [
+                Part::Param {
+                    param,
+                    encoding: Encoding::Raw,
+                },
+            ] = value.parts.as_slice()
+            else {
                 self.unsupported(
                     diags,
                     format!("build secret `{name}` of `{service}` is not a single parameter"),
@@ -120,17 +159,32 @@ impl Lowering<'_> {
                 );
                 continue;
             };
-            let variable = Variable { param: *param, uri_encoded: false };
+            let variable = Variable {
+                param: *param,
+                uri_encoded: false,
+            };
             self.resolver.used.insert(variable);
             let key = service_name(&format!("{service}-{name}"));
-            self.file.secrets.insert(key.clone(), Secret { environment: variable.name(self.model) });
-            secrets.push(SecretMount { source: key, target: escape(name) });
+            self.file.secrets.insert(
+                key.clone(),
+                Secret {
+                    environment: variable.name(self.model),
+                },
+            );
+            secrets.push(SecretMount {
+                source: key,
+                target: escape(name),
+            });
         }
         Some(Build {
             context: escape(&build.context),
             dockerfile: dockerfile.map(|d| escape(&d)),
             target: build.target.as_deref().map(escape),
-            args: build.args.iter().map(|(k, v)| (k.clone(), self.resolver.value(v, diags))).collect(),
+            args: build
+                .args
+                .iter()
+                .map(|(k, v)| (k.clone(), self.resolver.value(v, diags)))
+                .collect(),
             secrets,
         })
     }
@@ -162,7 +216,9 @@ impl Lowering<'_> {
     /// The script that creates an integration's child databases, as an inline config mounted
     /// where the image runs scripts on its first start.
     fn init_scripts(&mut self, service: &str, workload: &Workload) -> Vec<ConfigMount> {
-        let Role::Integration(integration) = &workload.role else { return Vec::new() };
+        let Role::Integration(integration) = &workload.role else {
+            return Vec::new();
+        };
         let databases: Vec<&str> = integration
             .databases
             .iter()
@@ -182,8 +238,16 @@ impl Lowering<'_> {
             return Vec::new();
         };
         let key = format!("{service}-initdb");
-        self.file.configs.insert(key.clone(), Config { content: escape(&script) });
-        vec![ConfigMount { source: key, target: INITDB_TARGET.to_string() }]
+        self.file.configs.insert(
+            key.clone(),
+            Config {
+                content: escape(&script),
+            },
+        );
+        vec![ConfigMount {
+            source: key,
+            target: INITDB_TARGET.to_string(),
+        }]
     }
 
     /// `wait_for` as `depends_on`: healthy where the target has a health check in this file.
@@ -197,7 +261,11 @@ impl Lowering<'_> {
                     WaitCondition::Healthy => target.as_workload().and_then(healthcheck).is_some(),
                     WaitCondition::Started => false,
                 };
-                let condition = if healthy { Condition::ServiceHealthy } else { Condition::ServiceStarted };
+                let condition = if healthy {
+                    Condition::ServiceHealthy
+                } else {
+                    Condition::ServiceStarted
+                };
                 (service_name(&target.name), Dependency { condition })
             })
             .collect()
@@ -208,8 +276,11 @@ impl Lowering<'_> {
     fn unsupported(&self, diags: &mut Diagnostics, message: String, help: &str) {
         let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, ir::Span::DETACHED, message);
         diags.push(if self.options.allow_unsupported {
-            Diagnostic { code: codes::UNSUPPORTED_LEFT_OUT, ..diagnostic.downgrade() }
-                .note("left out of compose.yaml by --allow-unsupported")
+            Diagnostic {
+                code: codes::UNSUPPORTED_LEFT_OUT,
+                ..diagnostic.downgrade()
+            }
+            .note("left out of compose.yaml by --allow-unsupported")
         } else {
             diagnostic.help(help)
         });
@@ -229,7 +300,9 @@ fn ports(workload: &Workload) -> (Vec<String>, Vec<String>) {
         let target = endpoint.target_port;
         let (list, entry) = if endpoint.external {
             let host = if workload.replicas > 1 {
-                let last = u16::try_from(workload.replicas - 1).ok().and_then(|n| endpoint.port.checked_add(n));
+                let last = u16::try_from(workload.replicas - 1)
+                    .ok()
+                    .and_then(|n| endpoint.port.checked_add(n));
                 // No room for a range: let Docker pick free host ports.
                 last.map_or_else(String::new, |last| format!("{}-{last}:", endpoint.port))
             } else {
@@ -259,7 +332,9 @@ fn healthcheck(workload: &Workload) -> Option<Healthcheck> {
         [shell, flag, script] if matches!(shell.as_str(), "/bin/sh" | "sh") && flag == "-c" => {
             vec!["CMD-SHELL".to_string(), escape(script)]
         }
-        _ => std::iter::once("CMD".to_string()).chain(command.iter().map(|c| escape(c))).collect(),
+        _ => std::iter::once("CMD".to_string())
+            .chain(command.iter().map(|c| escape(c)))
+            .collect(),
     };
     let seconds = |s: Option<u32>| s.map(|s| format!("{s}s"));
     Some(Healthcheck {
@@ -275,8 +350,13 @@ fn deploy(workload: &Workload) -> Option<Deploy> {
     let replicas = (workload.replicas != 1).then_some(workload.replicas);
     let cpus = workload.limits.cpu_millicores().map(cores);
     let memory = workload.limits.memory_bytes().map(bytes);
-    let resources = (cpus.is_some() || memory.is_some()).then_some(Resources { limits: Limits { cpus, memory } });
-    (replicas.is_some() || resources.is_some()).then_some(Deploy { replicas, resources })
+    let resources = (cpus.is_some() || memory.is_some()).then_some(Resources {
+        limits: Limits { cpus, memory },
+    });
+    (replicas.is_some() || resources.is_some()).then_some(Deploy {
+        replicas,
+        resources,
+    })
 }
 
 /// Millicores as decimal cores: 500 is `0.5`, 2000 is `2`, 1 is `0.001`.

@@ -21,7 +21,11 @@ fn sanitize(name: &str, punctuation: &[char]) -> String {
         .chars()
         .map(|c| {
             let c = c.to_ascii_lowercase();
-            if c.is_ascii_lowercase() || c.is_ascii_digit() || punctuation.contains(&c) { c } else { '-' }
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || punctuation.contains(&c) {
+                c
+            } else {
+                '-'
+            }
         })
         .collect();
     if !out.starts_with(|c: char| c.is_ascii_alphanumeric()) {

@@ -21,8 +21,14 @@ pub(crate) fn relative_to(base: &str, path: &str) -> Option<String> {
     if base_rest.contains(&"..") {
         return None;
     }
-    let parts: Vec<&str> = std::iter::repeat_n("..", base_rest.len()).chain(path_rest.iter().copied()).collect();
-    Some(if parts.is_empty() { ".".to_string() } else { parts.join("/") })
+    let parts: Vec<&str> = std::iter::repeat_n("..", base_rest.len())
+        .chain(path_rest.iter().copied())
+        .collect();
+    Some(if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    })
 }
 
 fn is_absolute(path: &str) -> bool {
@@ -50,18 +56,36 @@ mod tests {
 
     #[test]
     fn rebases_relative_paths() {
-        assert_eq!(relative_to("src", "src/Worker/Dockerfile").as_deref(), Some("Worker/Dockerfile"));
-        assert_eq!(relative_to("./src/Api/", "src/Api/Dockerfile").as_deref(), Some("Dockerfile"));
-        assert_eq!(relative_to("src/Api", "docker/Api.Dockerfile").as_deref(), Some("../../docker/Api.Dockerfile"));
-        assert_eq!(relative_to("src/x/..", "Dockerfile").as_deref(), Some("../Dockerfile"));
+        assert_eq!(
+            relative_to("src", "src/Worker/Dockerfile").as_deref(),
+            Some("Worker/Dockerfile")
+        );
+        assert_eq!(
+            relative_to("./src/Api/", "src/Api/Dockerfile").as_deref(),
+            Some("Dockerfile")
+        );
+        assert_eq!(
+            relative_to("src/Api", "docker/Api.Dockerfile").as_deref(),
+            Some("../../docker/Api.Dockerfile")
+        );
+        assert_eq!(
+            relative_to("src/x/..", "Dockerfile").as_deref(),
+            Some("../Dockerfile")
+        );
         assert_eq!(relative_to(".", ".").as_deref(), Some("."));
-        assert_eq!(relative_to("../app", "../app/Dockerfile").as_deref(), Some("Dockerfile"));
+        assert_eq!(
+            relative_to("../app", "../app/Dockerfile").as_deref(),
+            Some("Dockerfile")
+        );
     }
 
     #[test]
     fn gives_up_where_the_answer_depends_on_the_file_system() {
         assert_eq!(relative_to("../app", "Dockerfile"), None);
         assert_eq!(relative_to("/abs/app", "Dockerfile"), None);
-        assert_eq!(relative_to("app", "/abs/Dockerfile").as_deref(), Some("/abs/Dockerfile"));
+        assert_eq!(
+            relative_to("app", "/abs/Dockerfile").as_deref(),
+            Some("/abs/Dockerfile")
+        );
     }
 }

@@ -6,7 +6,10 @@
 
 use ir::expr::Template;
 use ir::model::*;
-use ir::{Artifacts, CheckOptions, CheckedModel, Diagnostics, IntegrationKind, PublishOptions, Publisher, Span, Spanned};
+use ir::{
+    Artifacts, CheckOptions, CheckedModel, Diagnostics, IntegrationKind, PublishOptions, Publisher,
+    Span, Spanned,
+};
 
 pub(crate) fn s<T>(value: T) -> Spanned<T> {
     Spanned::new(value, Span::DETACHED)
@@ -98,7 +101,10 @@ pub(crate) fn integration(kind: IntegrationKind) -> IntegrationDecl {
 }
 
 pub(crate) fn env(name: &str, value: Template) -> EnvDecl {
-    EnvDecl { name: s(name.to_string()), value }
+    EnvDecl {
+        name: s(name.to_string()),
+        value,
+    }
 }
 
 pub(crate) fn endpoint(name: &str, target_port: i64, external: bool) -> EndpointDecl {
@@ -115,11 +121,17 @@ pub(crate) fn endpoint(name: &str, target_port: i64, external: bool) -> Endpoint
 }
 
 pub(crate) fn reference(target: &str) -> ReferenceDecl {
-    ReferenceDecl { target: s(target.to_string()), inject: None }
+    ReferenceDecl {
+        target: s(target.to_string()),
+        inject: None,
+    }
 }
 
 pub(crate) fn resource(name: &str, kind: ResourceKindDecl) -> ResourceDecl {
-    ResourceDecl { name: s(name.to_string()), kind }
+    ResourceDecl {
+        name: s(name.to_string()),
+        kind,
+    }
 }
 
 pub(crate) fn compute(name: &str, decl: ComputeDecl) -> ResourceDecl {
@@ -130,18 +142,28 @@ pub(crate) fn compute(name: &str, decl: ComputeDecl) -> ResourceDecl {
 pub(crate) fn check(model: &Model) -> CheckedModel {
     let targets: [&dyn Publisher; 1] = [&crate::PUBLISHER];
     let mut diags = Diagnostics::new();
-    let options = CheckOptions { targets: &targets, allow_unsupported: false, strict_names: true };
+    let options = CheckOptions {
+        targets: &targets,
+        allow_unsupported: false,
+        strict_names: true,
+    };
     let checked = ir::check(model, &options, &mut diags);
     assert!(!diags.has_errors(), "{diags:?}");
     checked.expect("a model without errors checks")
 }
 
 pub(crate) fn options() -> PublishOptions {
-    PublishOptions { source_name: "model.toml".to_string(), ..PublishOptions::default() }
+    PublishOptions {
+        source_name: "model.toml".to_string(),
+        ..PublishOptions::default()
+    }
 }
 
 /// Checks and publishes; returns the artifacts (if any) and the diagnostics of publishing.
-pub(crate) fn publish_with(model: &Model, options: &PublishOptions) -> (Option<Artifacts>, Diagnostics) {
+pub(crate) fn publish_with(
+    model: &Model,
+    options: &PublishOptions,
+) -> (Option<Artifacts>, Diagnostics) {
     let checked = check(model);
     let mut diags = Diagnostics::new();
     let artifacts = crate::PUBLISHER.publish(&checked, options, &mut diags);
@@ -153,6 +175,11 @@ pub(crate) fn publish(model: &Model) -> (String, String) {
     let (artifacts, diags) = publish_with(model, &options());
     assert!(!diags.has_errors(), "{diags:?}");
     let artifacts = artifacts.expect("published");
-    let file = |path: &str| artifacts.get(path).unwrap_or_else(|| panic!("no {path}")).to_string();
+    let file = |path: &str| {
+        artifacts
+            .get(path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .to_string()
+    };
     (file("compose.yaml"), file(".env.example"))
 }

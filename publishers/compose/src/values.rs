@@ -20,7 +20,10 @@ pub(crate) struct Resolver<'m> {
 
 impl<'m> Resolver<'m> {
     pub(crate) fn new(model: &'m CheckedModel) -> Resolver<'m> {
-        Resolver { model, used: BTreeSet::new() }
+        Resolver {
+            model,
+            used: BTreeSet::new(),
+        }
     }
 
     /// The Compose string for `value`.
@@ -32,8 +35,14 @@ impl<'m> Resolver<'m> {
                 Part::Param { param, encoding } => {
                     out.push_str(&reference(self.model, *param, *encoding, &mut self.used));
                 }
-                Part::Endpoint { resource, endpoint, property } => {
-                    out.push_str(&escape(&self.endpoint(*resource, *endpoint, *property, diags)));
+                Part::Endpoint {
+                    resource,
+                    endpoint,
+                    property,
+                } => {
+                    out.push_str(&escape(
+                        &self.endpoint(*resource, *endpoint, *property, diags),
+                    ));
                 }
                 // `expand` leaves none of these; nothing to write if one slipped through.
                 Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
@@ -45,17 +54,30 @@ impl<'m> Resolver<'m> {
     }
 
     /// A property of endpoint `index` of `resource` as seen from another service.
-    fn endpoint(&self, resource: ResourceId, index: usize, property: EndpointProperty, diags: &mut Diagnostics) -> String {
+    fn endpoint(
+        &self,
+        resource: ResourceId,
+        index: usize,
+        property: EndpointProperty,
+        diags: &mut Diagnostics,
+    ) -> String {
         let owner = self.model.resource(resource);
         let Some(endpoint) = owner.endpoints().get(index) else {
-            bug(diags, &format!("endpoint {index} of `{}` does not exist", owner.name));
+            bug(
+                diags,
+                &format!("endpoint {index} of `{}` does not exist", owner.name),
+            );
             return String::new();
         };
         let host = service_name(&owner.name);
         match property {
-            EndpointProperty::Url => format!("{}://{host}:{}", endpoint.scheme, endpoint.target_port),
+            EndpointProperty::Url => {
+                format!("{}://{host}:{}", endpoint.scheme, endpoint.target_port)
+            }
             EndpointProperty::Host => host,
-            EndpointProperty::Port | EndpointProperty::TargetPort => endpoint.target_port.to_string(),
+            EndpointProperty::Port | EndpointProperty::TargetPort => {
+                endpoint.target_port.to_string()
+            }
             EndpointProperty::Scheme => endpoint.scheme.clone(),
         }
     }
@@ -63,5 +85,9 @@ impl<'m> Resolver<'m> {
 
 /// Reports a broken invariant of the checked model instead of panicking.
 pub(crate) fn bug(diags: &mut Diagnostics, what: &str) {
-    diags.push(ir::Diagnostic::new(ir::codes::INTERNAL, ir::Span::DETACHED, format!("compose publisher: {what}")));
+    diags.push(ir::Diagnostic::new(
+        ir::codes::INTERNAL,
+        ir::Span::DETACHED,
+        format!("compose publisher: {what}"),
+    ));
 }

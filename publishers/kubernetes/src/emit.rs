@@ -1,8 +1,8 @@
 //! Text: Kubernetes objects to YAML files, through the project's one YAML writer.
 //!
 //! A file is the generated-file header, then its documents separated by `---`, each optionally
-//! preceded by comment lines. Fields come in k8s-openapi's order (alphabetical under
-//! `apiVersion`, `kind`, `metadata`), except that in list items `name` comes first, so that
+//! preceded by comment lines. Fields come in k8s-openapi's order (alphabetical), except that a
+//! document starts with `apiVersion`, `kind`, `metadata`, and a list item with `name`, so that
 //! `- name: web` heads each container, port, variable and volume, as people write them.
 
 use serde::Serialize;
@@ -18,12 +18,22 @@ impl Document {
     pub(crate) fn new(object: &impl Serialize) -> Result<Document, serde_json::Error> {
         let mut body = serde_json::to_value(object)?;
         names_first(&mut body, false);
+        if let Value::Object(map) = &mut body {
+            lead_with(map, &["apiVersion", "kind", "metadata"]);
+        }
         Ok(Document { comment: Vec::new(), body })
     }
 
     pub(crate) fn with_comment(mut self, lines: Vec<String>) -> Document {
         self.comment = lines;
         self
+    }
+
+    /// The object's kind and name.
+    pub(crate) fn identity(&self) -> Option<(String, String)> {
+        let kind = self.body.get("kind")?.as_str()?;
+        let name = self.body.get("metadata")?.get("name")?.as_str()?;
+        Some((kind.to_string(), name.to_string()))
     }
 }
 
@@ -56,19 +66,26 @@ pub(crate) fn comment_lines(lines: &[String]) -> String {
     out
 }
 
+/// Moves `keys` (those present) to the front of `map`, in that order.
+fn lead_with(map: &mut Map<String, Value>, keys: &[&str]) {
+    let mut reordered = Map::new();
+    for key in keys {
+        if let Some(value) = map.shift_remove(*key) {
+            reordered.insert((*key).to_string(), value);
+        }
+    }
+    reordered.append(map);
+    *map = reordered;
+}
+
 fn names_first(value: &mut Value, in_list: bool) {
     match value {
         Value::Object(map) => {
             for child in map.values_mut() {
                 names_first(child, false);
             }
-            if in_list && map.contains_key("name") {
-                let mut reordered = Map::new();
-                if let Some(name) = map.shift_remove("name") {
-                    reordered.insert("name".to_string(), name);
-                }
-                reordered.append(map);
-                *map = reordered;
+            if in_list {
+                lead_with(map, &["name"]);
             }
         }
         Value::Array(items) => {

@@ -96,14 +96,18 @@ impl<'a> ContainerEnv<'a> {
     }
 }
 
+/// Appends text, merging it with text before it.
+fn push_text(parts: &mut Vec<(Option<Key>, String)>, text: &str) {
+    match parts.last_mut() {
+        Some((None, last)) => last.push_str(text),
+        Some((Some(_), _)) | None => parts.push((None, text.to_string())),
+    }
+}
+
 fn resolve(model: &CheckedModel, value: &Value, diags: &mut Diagnostics) -> Resolved {
     // (parameter, or None for text; the text) with adjacent text merged, so that escaping sees
     // every `$` next to its neighbours.
     let mut parts: Vec<(Option<Key>, String)> = Vec::new();
-    let mut push_text = |parts: &mut Vec<(Option<Key>, String)>, text: &str| match parts.last_mut() {
-        Some((None, last)) => last.push_str(text),
-        _ => parts.push((None, text.to_string())),
-    };
     for part in &model.expand(value).parts {
         match part {
             Part::Text(text) => push_text(&mut parts, text),

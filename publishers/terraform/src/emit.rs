@@ -25,10 +25,6 @@ impl TfFile {
         self.items.push((comment, block));
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// The file text: the header comment, then every block, separated by blank lines.
     pub(crate) fn render(&self, header: &str) -> Result<String, hcl::Error> {
         let mut out = format!("# {header}\n");

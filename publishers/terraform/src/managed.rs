@@ -6,8 +6,7 @@
 //! describes the container (`Username=postgres`, port 6379). The values keep
 //! `Part::ConnectionString` symbolic exactly so that this substitution is possible.
 
-use hcl::expr::Variable;
-use hcl::{Block, Expression, Identifier};
+use hcl::{Block, Expression};
 use ir::{
     AzureHosting, EndpointProperty, Integration, IntegrationKind, Part, Resource, ResourceId, ResourceKind, Role, Workload,
 };
@@ -237,6 +236,8 @@ pub(crate) fn blocks(renderer: &mut Renderer<'_>, id: ResourceId, service: Servi
                 .add_attribute(("resource_group_name", resource_group_name()))
                 .add_attribute(("location", location()))
                 .add_attribute(("version", "16"))
+                // Zone 1, as Aspire pins it: left out, Azure picks one and later plans differ.
+                .add_attribute(("zone", "1"))
                 .add_attribute(("sku_name", "B_Standard_B1ms"))
                 .add_attribute(("storage_mb", 32768))
                 .add_attribute(("backup_retention_days", 7))
@@ -245,10 +246,6 @@ pub(crate) fn blocks(renderer: &mut Renderer<'_>, id: ResourceId, service: Servi
             if let Some(password) = &integration.password {
                 server = server.add_attribute(("administrator_password", renderer.render(password).expression()));
             }
-            // Azure picks an availability zone when none is given; pinning one would fail in
-            // regions without zones, and ignoring it keeps later plans clean.
-            let zone = Expression::Variable(Variable::from(Identifier::sanitized("zone")));
-            server = server.add_block(Block::builder("lifecycle").add_attribute(("ignore_changes", vec![zone])).build());
             let server_id = traversal(service.resource_type(), &[&label, "id"]);
             let mut out = vec![(
                 vec![

@@ -1,0 +1,271 @@
+//! One container app per workload: image, command, environment and secrets, CPU and memory,
+//! probes, scale, ingress and volumes.
+//!
+//! Every environment value that is secret becomes a container-app secret (named after the
+//! variable, see [`secret_name`]) and the variable refers to it, so secret values only ever
+//! appear as secure-parameter interpolations inside `secrets`.
+
+use ir::{
+    CheckedModel, Diagnostic, Diagnostics, Endpoint, Health, HealthCheck, Image, PublishOptions, Resource, Role, Span, Workload,
+    codes,
+};
+
+use crate::bicep_string::BicepStr;
+use crate::hosting::AppHosting;
+use crate::names::{UniqueNames, secret_name};
+use crate::sizing::container_size;
+use crate::storage::Shares;
+use crate::values::Resolver;
+use crate::view::{
+    AppView, AppVolumeView, Bool, ContainerView, EnvView, HttpProbeView, IngressView, MountView, PortMappingView, ProbeView,
+    SecretView,
+};
+
+/// What building an app needs besides the workload itself.
+pub(crate) struct AppContext<'a, 'r> {
+    pub(crate) model: &'a CheckedModel,
+    pub(crate) options: &'a PublishOptions,
+    pub(crate) resolver: &'a mut Resolver<'r>,
+    pub(crate) shares: &'a Shares,
+    /// The `image_tag` param symbol; set to used when a built image refers to it.
+    pub(crate) image_tag: &'a str,
+    pub(crate) image_tag_used: bool,
+}
+
+/// The view of one container app, or `None` after an error.
+pub(crate) fn build(
+    ctx: &mut AppContext<'_, '_>,
+    resource: &Resource,
+    workload: &Workload,
+    hosting: &AppHosting,
+    diags: &mut Diagnostics,
+) -> Option<AppView> {
+    let mut comments = Vec::new();
+    let size = container_size(&resource.name, &workload.limits, diags);
+
+    let (secrets, env) = environment(ctx, workload);
+    let args = arguments(ctx, resource, workload, diags);
+    if !workload.bind_mounts.is_empty() {
+        unsupported(
+            diags,
+            ctx.options,
+            format!("`{}` has bind mounts, which Azure Container Apps cannot mount", resource.name),
+            "use a named volume (Azure Files) instead",
+        );
+    }
+    let (volumes, mounts) = volumes(ctx, workload);
+    let probes = probes(workload, hosting, &mut comments);
+
+    if let Role::Integration(integration) = &workload.role {
+        if integration.azure == ir::AzureHosting::Managed {
+            comments.push(format!("`{}` has no managed Azure service here: it runs as a container app", integration.kind.type_name()));
+        }
+        if !workload.volumes.is_empty()
+            && matches!(integration.kind, ir::IntegrationKind::Postgres | ir::IntegrationKind::MySql)
+        {
+            comments.push(
+                "Its data is on Azure Files (SMB), where Postgres and MySQL have known locking and permission issues.".to_string(),
+            );
+        }
+    }
+    if let Image::Build(_) = &workload.image {
+        comments.push(
+            "Built from source: push the image before deploying; registry credentials are not configured here.".to_string(),
+        );
+    }
+    if !workload.wait_for.is_empty() {
+        comments.push("Azure Container Apps has no start order: `wait_for` is not enforced.".to_string());
+    }
+
+    let image = image(ctx, &workload.image);
+    let ingress = hosting.ingress.main.map(|main| IngressView {
+        external: Bool(main.external),
+        target_port: main.target_port,
+        transport: main.transport.as_str(),
+        exposed_port: main.exposed_port,
+        additional: hosting
+            .ingress
+            .additional
+            .iter()
+            .map(|m| PortMappingView { target_port: m.target_port, exposed_port: m.exposed_port })
+            .collect(),
+    });
+    let size = size?;
+    Some(AppView {
+        symbol: hosting.symbol.clone(),
+        name: hosting.name.clone(),
+        comments,
+        ingress,
+        secrets,
+        container: ContainerView {
+            name: hosting.name.clone(),
+            image,
+            command: workload.entrypoint.clone(),
+            args,
+            env,
+            cpu: size.cpu,
+            memory: size.memory,
+            probes,
+            mounts,
+        },
+        volumes,
+        min_replicas: workload.replicas,
+        // ACA needs at least one as the maximum; with 0 replicas the app stays scaled to zero.
+        max_replicas: workload.replicas.max(1),
+    })
+}
+
+/// Reports something ACA cannot express: E0702, or W0701 (and it is left out) with
+/// `--allow-unsupported`.
+fn unsupported(diags: &mut Diagnostics, options: &PublishOptions, message: String, help: &str) {
+    let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, Span::DETACHED, message).label("not supported by the bicep target");
+    if options.allow_unsupported {
+        diags.push(
+            Diagnostic { code: codes::UNSUPPORTED_LEFT_OUT, ..diagnostic.downgrade() }
+                .note("left out of the Bicep output by --allow-unsupported"),
+        );
+    } else {
+        diags.push(diagnostic.help(format!("{help}, or pass --allow-unsupported to leave it out")));
+    }
+}
+
+/// The image: built images take their tag from the `image_tag` param.
+fn image(ctx: &mut AppContext<'_, '_>, image: &Image) -> BicepStr {
+    match image {
+        Image::Pull(reference) => BicepStr::text(reference.clone()),
+        Image::Build(build) => {
+            let tag_suffix = format!(":{}", ctx.model.tag());
+            let repository = build.image.strip_suffix(&tag_suffix).unwrap_or(&build.image);
+            ctx.image_tag_used = true;
+            let mut out = BicepStr::text(format!("{repository}:"));
+            out.push_expr(ctx.image_tag);
+            out
+        }
+    }
+}
+
+/// Environment variables and the secrets behind the secret ones.
+fn environment(ctx: &mut AppContext<'_, '_>, workload: &Workload) -> (Vec<SecretView>, Vec<EnvView>) {
+    let mut secrets = Vec::new();
+    let mut env = Vec::new();
+    let mut secret_names = UniqueNames::default();
+    for var in &workload.env {
+        let rendered = ctx.resolver.render(&var.value);
+        if rendered.secret {
+            let name = secret_names.claim(&secret_name(&var.name), 253);
+            secrets.push(SecretView { name: name.clone(), value: rendered.value });
+            env.push(EnvView { name: var.name.clone(), value: None, secret_ref: Some(name) });
+        } else {
+            env.push(EnvView { name: var.name.clone(), value: Some(rendered.value), secret_ref: None });
+        }
+    }
+    (secrets, env)
+}
+
+/// Arguments. ACA cannot pass a secret as an argument without showing it in the app's
+/// definition, so a secret argument is unsupported.
+fn arguments(ctx: &mut AppContext<'_, '_>, resource: &Resource, workload: &Workload, diags: &mut Diagnostics) -> Vec<BicepStr> {
+    let mut args = Vec::new();
+    for arg in &workload.args {
+        let rendered = ctx.resolver.render(arg);
+        if rendered.secret {
+            unsupported(
+                diags,
+                ctx.options,
+                format!("`{}` passes a secret as a command argument, which Azure Container Apps would show in clear", resource.name),
+                "read the secret from an environment variable instead",
+            );
+        } else {
+            args.push(rendered.value);
+        }
+    }
+    args
+}
+
+fn volumes(ctx: &AppContext<'_, '_>, workload: &Workload) -> (Vec<AppVolumeView>, Vec<MountView>) {
+    let mut volumes: Vec<(String, AppVolumeView)> = Vec::new();
+    let mut mounts = Vec::new();
+    let mut names = UniqueNames::default();
+    for volume in &workload.volumes {
+        let Some(storage_symbol) = ctx.shares.storage_symbol(&volume.name) else { continue };
+        let app_volume = match volumes.iter().find(|(model_name, _)| *model_name == volume.name) {
+            Some((_, existing)) => existing.name.clone(),
+            None => {
+                let name = names.claim(&ir::publish::dns_label(&volume.name, 63), 63);
+                volumes.push((
+                    volume.name.clone(),
+                    AppVolumeView { name: name.clone(), storage_symbol: storage_symbol.to_string() },
+                ));
+                name
+            }
+        };
+        mounts.push(MountView { volume: app_volume, path: volume.target.clone() });
+    }
+    (volumes.into_iter().map(|(_, v)| v).collect(), mounts)
+}
+
+/// Liveness and readiness probes. ACA has no exec probes: a health command becomes a TCP
+/// probe on the main ingress port (noted in a comment), or no probe without one.
+fn probes(workload: &Workload, hosting: &AppHosting, comments: &mut Vec<String>) -> Vec<ProbeView> {
+    let Some(health) = &workload.health else { return Vec::new() };
+    let (http, tcp_port) = match &health.check {
+        HealthCheck::Http { path, endpoint } => match workload.endpoints.get(*endpoint) {
+            Some(endpoint) => (Some(http_probe(path, endpoint)), None),
+            None => return Vec::new(),
+        },
+        HealthCheck::Command(_) => match hosting.ingress.main {
+            Some(main) => {
+                comments.push(format!(
+                    "The health command becomes a TCP probe on port {}: Azure Container Apps has no exec probes.",
+                    main.target_port
+                ));
+                (None, Some(main.target_port))
+            }
+            None => {
+                comments.push("The health command is left out: Azure Container Apps has no exec probes and the app has no port.".to_string());
+                return Vec::new();
+            }
+        },
+    };
+    let timing = Timing::of(health);
+    ["Liveness", "Readiness"]
+        .into_iter()
+        .map(|kind| ProbeView {
+            kind,
+            http: http.as_ref().map(|h| HttpProbeView { path: h.path.clone(), port: h.port, scheme: h.scheme }),
+            tcp_port,
+            initial_delay: timing.initial_delay,
+            period: timing.period,
+            timeout: timing.timeout,
+            failure_threshold: timing.failure_threshold,
+        })
+        .collect()
+}
+
+fn http_probe(path: &str, endpoint: &Endpoint) -> HttpProbeView {
+    HttpProbeView {
+        path: path.to_string(),
+        port: endpoint.target_port,
+        scheme: if endpoint.scheme == "https" { "HTTPS" } else { "HTTP" },
+    }
+}
+
+/// Probe timing, clamped to what ACA accepts: initial delay 0–60 s, period and timeout
+/// 1–240 s, failure threshold 1–10.
+struct Timing {
+    initial_delay: Option<u32>,
+    period: Option<u32>,
+    timeout: Option<u32>,
+    failure_threshold: Option<u32>,
+}
+
+impl Timing {
+    fn of(health: &Health) -> Timing {
+        Timing {
+            initial_delay: health.initial_delay.map(|s| s.min(60)),
+            period: health.period.map(|s| s.clamp(1, 240)),
+            timeout: health.timeout.map(|s| s.clamp(1, 240)),
+            failure_threshold: health.failure_threshold.map(|s| s.clamp(1, 10)),
+        }
+    }
+}

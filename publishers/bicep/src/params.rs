@@ -1,0 +1,128 @@
+//! Bicep params for the model's parameters, and the `main.bicepparam` file that supplies them.
+//!
+//! Only parameters the output uses become params (the password of a managed Redis, replaced by
+//! the cache's access key, does not). Secret ones are `@secure()` and never have a default.
+//!
+//! Generated values: Bicep has no random source that is stable across deployments (`newGuid()`
+//! is allowed only as a param default and changes on every deployment, which would rotate
+//! every password; `uniqueString(...)` is stable but derivable by anyone who knows the
+//! resource group). So a value with a `generate` rule is a required param, like any other
+//! value without a default: `main.bicepparam` reads it from an environment variable with
+//! `readEnvironmentVariable`, and a comment gives a command that generates one following the
+//! rule, to run once and keep in a secret store. The file therefore never holds a secret.
+
+use ir::{CheckedModel, Generate, ParamId};
+
+use crate::bicep_string::BicepStr;
+use crate::names::param_env_var;
+use crate::view::{ParamEntry, ParamView};
+
+/// The declared params of `main.bicep` (after `location`, which the template declares) and the
+/// entries of `main.bicepparam`.
+pub(crate) struct Params {
+    pub(crate) declared: Vec<ParamView>,
+    pub(crate) entries: Vec<ParamEntry>,
+}
+
+/// Builds the params: `image_tag` when a built image uses it, then every used model parameter.
+pub(crate) fn build(
+    model: &CheckedModel,
+    used: impl Iterator<Item = ParamId>,
+    symbols: &[String],
+    image_tag: Option<&str>,
+) -> Params {
+    let mut params = Params { declared: Vec::new(), entries: Vec::new() };
+    if let Some(symbol) = image_tag {
+        let default = BicepStr::text(model.tag());
+        params.declared.push(ParamView {
+            symbol: symbol.to_string(),
+            description: Some("Tag of the images built from source.".to_string()),
+            secure: false,
+            default: Some(default.clone()),
+        });
+        params.entries.push(ParamEntry { symbol: symbol.to_string(), comments: Vec::new(), value: default });
+    }
+    for id in used {
+        let parameter = model.parameter(id);
+        let Some(symbol) = symbols.get(id.0 as usize) else { continue };
+        // The IR drops literal defaults of secret parameters; this keeps it true here too.
+        let default = parameter.default.as_ref().filter(|_| !parameter.secret).map(|d| BicepStr::text(d.clone()));
+        let mut comments: Vec<String> = parameter.description.iter().map(|d| one_line(d)).collect();
+        let value = match &default {
+            Some(default) => default.clone(),
+            None => {
+                let var = param_env_var(&parameter.name);
+                let what = if parameter.secret { "Required secret" } else { "Required" };
+                comments.push(format!("{what}: read from the environment variable {var} when deploying."));
+                if let Some(rule) = &parameter.generate {
+                    comments.push("Generate it once, keep it in your secret store, and export it before every deployment:".to_string());
+                    comments.push(format!("  export {var}=\"$({})\"", generate_command(rule)));
+                    if let Some(minimums) = minimums(rule) {
+                        comments.push(format!("It must contain at least {minimums}."));
+                    }
+                }
+                BicepStr::expr(format!("readEnvironmentVariable({})", BicepStr::text(var).to_bicep()))
+            }
+        };
+        params.declared.push(ParamView {
+            symbol: symbol.clone(),
+            description: parameter.description.clone(),
+            secure: parameter.secret,
+            default,
+        });
+        params.entries.push(ParamEntry { symbol: symbol.clone(), comments, value });
+    }
+    params
+}
+
+/// A shell command printing a value that follows `rule` (its length and character classes).
+/// The special characters are ones that need no quoting in connection strings and URIs.
+fn generate_command(rule: &Generate) -> String {
+    let mut set = String::new();
+    for (allowed, class) in [(rule.lower, "a-z"), (rule.upper, "A-Z"), (rule.numeric, "0-9"), (rule.special, "!*+._~-")] {
+        if allowed {
+            set.push_str(class);
+        }
+    }
+    let length = rule.min_length.max(rule.min_lower + rule.min_upper + rule.min_numeric + rule.min_special);
+    format!("LC_ALL=C tr -dc '{set}' < /dev/urandom | head -c {length}")
+}
+
+fn minimums(rule: &Generate) -> Option<String> {
+    let parts: Vec<String> = [
+        (rule.min_lower, "lowercase letter"),
+        (rule.min_upper, "uppercase letter"),
+        (rule.min_numeric, "digit"),
+        (rule.min_special, "special character"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}{}", if n > 1 { "s" } else { "" }))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Text made safe for a `//` comment: control characters (newlines) become spaces.
+pub(crate) fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generation_commands_follow_the_rule() {
+        let rule = Generate { special: false, min_length: 32, ..Generate::default() };
+        assert_eq!(generate_command(&rule), "LC_ALL=C tr -dc 'a-zA-Z0-9' < /dev/urandom | head -c 32");
+        let rule = Generate { min_lower: 1, min_upper: 2, ..Generate::default() };
+        assert_eq!(generate_command(&rule), "LC_ALL=C tr -dc 'a-zA-Z0-9!*+._~-' < /dev/urandom | head -c 22");
+        assert_eq!(minimums(&rule).as_deref(), Some("1 lowercase letter, 2 uppercase letters"));
+        assert_eq!(minimums(&Generate::default()), None);
+    }
+
+    #[test]
+    fn comments_stay_on_one_line() {
+        assert_eq!(one_line("a\nb\r\tc"), "a b  c");
+    }
+}

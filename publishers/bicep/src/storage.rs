@@ -1,0 +1,62 @@
+//! Azure Files for named volumes: one storage account for the deployment, one file share and
+//! one managed-environment storage per distinct volume name. Like Compose named volumes, two
+//! workloads that mount the same volume name share its data.
+
+use ir::publish::dns_label;
+
+use crate::bicep_string::BicepStr;
+use crate::hosting::Hosting;
+use crate::names::{Symbols, UniqueNames, resource_symbol, storage_account_name};
+use crate::view::{ShareView, StorageView};
+
+/// The shares, by volume name.
+#[derive(Debug, Default)]
+pub(crate) struct Shares {
+    shares: Vec<(String, ShareView)>,
+}
+
+impl Shares {
+    /// Plans a share for every volume of every workload hosted as a container app.
+    pub(crate) fn plan(model: &ir::CheckedModel, hosting: &[Hosting], symbols: &mut Symbols) -> Shares {
+        let mut shares = Shares::default();
+        let mut names = UniqueNames::default();
+        for (id, _, workload) in model.workloads() {
+            if !matches!(hosting.get(id.0 as usize), Some(Hosting::App(_))) {
+                continue;
+            }
+            for volume in &workload.volumes {
+                if let Some((_, share)) = shares.shares.iter_mut().find(|(name, _)| *name == volume.name) {
+                    if !volume.read_only {
+                        share.access_mode = "ReadWrite";
+                    }
+                    continue;
+                }
+                // File shares take 3 to 63 characters; environment storages at most 32.
+                let share_name = names.claim(&format!("{:0<3}", dns_label(&volume.name, 63)), 32);
+                let share = ShareView {
+                    share_symbol: symbols.claim(&resource_symbol(&share_name, "Share")),
+                    storage_symbol: symbols.claim(&resource_symbol(&share_name, "Volume")),
+                    storage_name: share_name.clone(),
+                    share_name,
+                    access_mode: if volume.read_only { "ReadOnly" } else { "ReadWrite" },
+                };
+                shares.shares.push((volume.name.clone(), share));
+            }
+        }
+        shares
+    }
+
+    /// The environment-storage symbol of a volume.
+    pub(crate) fn storage_symbol(&self, volume: &str) -> Option<&str> {
+        self.shares.iter().find(|(name, _)| name == volume).map(|(_, share)| share.storage_symbol.as_str())
+    }
+
+    /// The storage view, when any volume needs one.
+    pub(crate) fn into_view(self, app: &str) -> Option<StorageView> {
+        if self.shares.is_empty() {
+            return None;
+        }
+        let account_name: BicepStr = storage_account_name(app);
+        Some(StorageView { account_name, shares: self.shares.into_iter().map(|(_, share)| share).collect() })
+    }
+}

@@ -1,0 +1,197 @@
+//! The view structs the templates print. They hold finished decisions only: names, symbols,
+//! numbers and [`BicepStr`] values; the templates add layout and nothing else.
+//!
+//! Templates print every string through the `bicep_string` filter; symbols, numbers and
+//! [`Bool`] are printed as they are (Rust guarantees they are valid Bicep tokens).
+
+use serde::{Serialize, Serializer};
+
+use crate::bicep_string::BicepStr;
+
+/// A boolean printed as Bicep's `true`/`false` (minijinja prints Python's `True`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Bool(pub(crate) bool);
+
+impl Serialize for Bool {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(if self.0 { "true" } else { "false" })
+    }
+}
+
+/// `main.bicep`.
+#[derive(Debug, Serialize)]
+pub(crate) struct MainFile {
+    /// The generated-file header, one line.
+    pub(crate) header: String,
+    pub(crate) params: Vec<ParamView>,
+    pub(crate) law_name: String,
+    pub(crate) env_name: String,
+    pub(crate) identity_name: String,
+    pub(crate) storage: Option<StorageView>,
+    pub(crate) postgres: Vec<PostgresView>,
+    pub(crate) redis: Vec<RedisView>,
+    pub(crate) apps: Vec<AppView>,
+    pub(crate) outputs: Vec<OutputView>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ParamView {
+    pub(crate) symbol: String,
+    pub(crate) description: Option<String>,
+    pub(crate) secure: bool,
+    pub(crate) default: Option<BicepStr>,
+}
+
+/// The Azure Files storage behind named volumes.
+#[derive(Debug, Serialize)]
+pub(crate) struct StorageView {
+    pub(crate) account_name: BicepStr,
+    pub(crate) shares: Vec<ShareView>,
+}
+
+/// One file share and the environment storage that mounts it.
+#[derive(Debug, Serialize)]
+pub(crate) struct ShareView {
+    pub(crate) share_symbol: String,
+    pub(crate) share_name: String,
+    pub(crate) storage_symbol: String,
+    pub(crate) storage_name: String,
+    /// `ReadOnly` when every mount of the volume is read-only, else `ReadWrite`.
+    pub(crate) access_mode: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PostgresView {
+    pub(crate) symbol: String,
+    pub(crate) name: BicepStr,
+    pub(crate) admin_login: &'static str,
+    pub(crate) password: BicepStr,
+    pub(crate) firewall_symbol: String,
+    pub(crate) databases: Vec<DatabaseView>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct DatabaseView {
+    pub(crate) symbol: String,
+    pub(crate) name: String,
+    /// The server allows one operation at a time, so children are created one after another.
+    pub(crate) depends_on: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct RedisView {
+    pub(crate) symbol: String,
+    pub(crate) name: BicepStr,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct AppView {
+    pub(crate) symbol: String,
+    pub(crate) name: String,
+    /// One-line notes printed above the resource.
+    pub(crate) comments: Vec<String>,
+    pub(crate) ingress: Option<IngressView>,
+    pub(crate) secrets: Vec<SecretView>,
+    pub(crate) container: ContainerView,
+    pub(crate) volumes: Vec<AppVolumeView>,
+    pub(crate) min_replicas: u32,
+    pub(crate) max_replicas: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct IngressView {
+    pub(crate) external: Bool,
+    pub(crate) target_port: u16,
+    pub(crate) transport: &'static str,
+    pub(crate) exposed_port: Option<u16>,
+    pub(crate) additional: Vec<PortMappingView>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PortMappingView {
+    pub(crate) target_port: u16,
+    pub(crate) exposed_port: u16,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct SecretView {
+    pub(crate) name: String,
+    pub(crate) value: BicepStr,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ContainerView {
+    pub(crate) name: String,
+    pub(crate) image: BicepStr,
+    pub(crate) command: Vec<String>,
+    pub(crate) args: Vec<BicepStr>,
+    pub(crate) env: Vec<EnvView>,
+    pub(crate) cpu: &'static str,
+    pub(crate) memory: &'static str,
+    pub(crate) probes: Vec<ProbeView>,
+    pub(crate) mounts: Vec<MountView>,
+}
+
+/// An environment variable: a plain `value`, or a `secret_ref` to one of the app's secrets.
+#[derive(Debug, Serialize)]
+pub(crate) struct EnvView {
+    pub(crate) name: String,
+    pub(crate) value: Option<BicepStr>,
+    pub(crate) secret_ref: Option<String>,
+}
+
+/// A probe: exactly one of `http` and `tcp_port` is set.
+#[derive(Debug, Serialize)]
+pub(crate) struct ProbeView {
+    /// `Liveness` or `Readiness`.
+    pub(crate) kind: &'static str,
+    pub(crate) http: Option<HttpProbeView>,
+    pub(crate) tcp_port: Option<u16>,
+    pub(crate) initial_delay: Option<u32>,
+    pub(crate) period: Option<u32>,
+    pub(crate) timeout: Option<u32>,
+    pub(crate) failure_threshold: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct HttpProbeView {
+    pub(crate) path: String,
+    pub(crate) port: u16,
+    /// `HTTP` or `HTTPS`.
+    pub(crate) scheme: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct MountView {
+    pub(crate) volume: String,
+    pub(crate) path: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct AppVolumeView {
+    pub(crate) name: String,
+    /// The symbol of the environment storage it mounts.
+    pub(crate) storage_symbol: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct OutputView {
+    pub(crate) symbol: String,
+    pub(crate) description: String,
+    pub(crate) value: BicepStr,
+}
+
+/// `main.bicepparam`.
+#[derive(Debug, Serialize)]
+pub(crate) struct ParamFile {
+    pub(crate) header: String,
+    pub(crate) entries: Vec<ParamEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ParamEntry {
+    pub(crate) symbol: String,
+    /// One-line notes printed above the assignment.
+    pub(crate) comments: Vec<String>,
+    pub(crate) value: BicepStr,
+}

@@ -1,0 +1,231 @@
+//! The checked model to files of Kubernetes objects: one file per workload, the Namespace, the
+//! parameters' defaults, the example of the deploy-time Secret, and the kustomization that
+//! lists them.
+//!
+//! Databases run nothing of their own (their server's init script creates them) and external
+//! resources run elsewhere; both appear only in the values that point at them.
+
+use std::collections::BTreeMap;
+
+use ir::publish::dns_label;
+use ir::{Artifacts, CheckedModel, Diagnostics, Endpoint, PublishOptions, Resource, Role, Workload, codes};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+
+use crate::emit::{self, Document};
+use crate::inputs::{self, Inputs};
+use crate::names;
+use crate::workload;
+
+/// What every part of the lowering shares.
+pub(crate) struct Ctx<'a> {
+    pub(crate) model: &'a CheckedModel,
+    /// The application name as a label value.
+    pub(crate) app: String,
+    pub(crate) namespace: String,
+    pub(crate) inputs: Inputs,
+}
+
+impl Ctx<'_> {
+    /// Metadata of an object in the application's namespace. The namespace is written on every
+    /// object, so the files also work with `kubectl apply -f`.
+    pub(crate) fn meta(&self, name: &str, labels: BTreeMap<String, String>) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some(self.namespace.clone()),
+            labels: Some(labels),
+            ..ObjectMeta::default()
+        }
+    }
+}
+
+/// One workload and the names its objects share.
+pub(crate) struct Owner<'a> {
+    pub(crate) resource: &'a Resource,
+    pub(crate) workload: &'a Workload,
+    pub(crate) object: String,
+    pub(crate) endpoints: &'a [Endpoint],
+    /// The IANA name of each endpoint, in the same order.
+    pub(crate) port_names: Vec<String>,
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) selector: BTreeMap<String, String>,
+}
+
+impl<'a> Owner<'a> {
+    fn new(app: &str, resource: &'a Resource, workload: &'a Workload) -> Owner<'a> {
+        let object = names::object_name(&resource.name);
+        let component = match &workload.role {
+            Role::Container => "container",
+            Role::Project => "project",
+            Role::Integration(integration) => integration.kind.type_name(),
+        };
+        Owner {
+            resource,
+            workload,
+            labels: names::labels(app, &object, component),
+            selector: names::selector(app, &object),
+            port_names: names::port_names(workload.endpoints.iter().map(|e| e.name.as_str())),
+            endpoints: &workload.endpoints,
+            object,
+        }
+    }
+}
+
+/// Lowers the model; `Err` only for a value the YAML writer cannot represent (a bug).
+pub(crate) fn run(
+    model: &CheckedModel,
+    options: &PublishOptions,
+    diags: &mut Diagnostics,
+) -> Result<Artifacts, serde_json::Error> {
+    let app = names::app_name(model.name());
+    let mut ctx = Ctx {
+        model,
+        namespace: dns_label(model.namespace(), 63),
+        inputs: Inputs::new(&app),
+        app,
+    };
+    let header = options.header();
+    let mut files: Vec<(String, Vec<Document>)> = Vec::new();
+    files.push((names::NAMESPACE_FILE.to_string(), vec![Document::new(&namespace(&ctx))?]));
+    for (_, resource, workload) in model.workloads() {
+        if !bind_mounts_allowed(resource, workload, options, diags) {
+            continue;
+        }
+        let owner = Owner::new(&ctx.app, resource, workload);
+        let documents = workload::documents(&mut ctx, &owner, diags)?;
+        files.push((names::resource_file(&owner.object), documents));
+    }
+    if let Some(config_map) = defaults(&ctx) {
+        let comment = vec![
+            "Defaults of the model's non-secret parameters. Override one in a kustomize overlay with a patch".to_string(),
+            "of this ConfigMap; running pods read it when they start.".to_string(),
+        ];
+        // Right after the Namespace: it is read by the workloads.
+        files.insert(1, (names::PARAMETERS_FILE.to_string(), vec![Document::new(&config_map)?.with_comment(comment)]));
+    }
+    check_duplicates(&ctx, &files, diags);
+
+    let mut artifacts = Artifacts::new();
+    let resources: Vec<String> = files.iter().map(|(path, _)| path.clone()).collect();
+    for (path, documents) in &files {
+        artifacts.insert(path.clone(), emit::file(&header, documents)?);
+    }
+    if let Some(example) = ctx.inputs.example(model, &header) {
+        artifacts.insert(inputs::SECRETS_EXAMPLE, example);
+    }
+    let has_ingress = files.iter().flat_map(|(_, d)| d).any(|d| d.identity().is_some_and(|(kind, _)| kind == "Ingress"));
+    artifacts.insert(names::KUSTOMIZATION_FILE, kustomization(&ctx, &header, resources, has_ingress)?);
+    Ok(artifacts)
+}
+
+fn namespace(ctx: &Ctx<'_>) -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            name: Some(ctx.namespace.clone()),
+            labels: Some(names::app_labels(&ctx.app)),
+            ..ObjectMeta::default()
+        },
+        ..Namespace::default()
+    }
+}
+
+/// The ConfigMap of parameter defaults, when any object reads one.
+fn defaults(ctx: &Ctx<'_>) -> Option<ConfigMap> {
+    let data: BTreeMap<String, String> = ctx.inputs.defaults(ctx.model).into_iter().collect();
+    if data.is_empty() {
+        return None;
+    }
+    Some(ConfigMap {
+        metadata: ctx.meta(&ctx.inputs.config_map_name(), names::app_labels(&ctx.app)),
+        data: Some(data),
+        ..ConfigMap::default()
+    })
+}
+
+/// Kubernetes cannot mount a folder of the machine that runs the deploy tool.
+fn bind_mounts_allowed(resource: &Resource, workload: &Workload, options: &PublishOptions, diags: &mut Diagnostics) -> bool {
+    let Some(mount) = workload.bind_mounts.first() else { return true };
+    let message = format!("`{}` has bind mounts, which Kubernetes cannot express", resource.name);
+    if options.allow_unsupported {
+        diags
+            .report(codes::UNSUPPORTED_LEFT_OUT, ir::Span::DETACHED, message)
+            .with_label(format!("`{}` → `{}` and any other bind mount were left out", mount.source, mount.target))
+            .with_note("a pod cannot mount a folder of the machine that runs the deploy tool");
+        true
+    } else {
+        diags
+            .report(codes::UNSUPPORTED_FEATURE, ir::Span::DETACHED, message)
+            .with_label(format!("`{}` → `{}` cannot be mounted in a pod", mount.source, mount.target))
+            .with_help("use a named volume (`volumes`) or bake the files into the image; `--allow-unsupported` leaves bind mounts out");
+        false
+    }
+}
+
+/// Two emitted objects of one kind with one name (derived names such as `<resource>-external`
+/// can meet a resource of that name); the apply would silently keep only one.
+fn check_duplicates(ctx: &Ctx<'_>, files: &[(String, Vec<Document>)], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<(String, String), &str> = BTreeMap::new();
+    for (path, documents) in files {
+        for document in documents {
+            let Some(id) = document.identity() else { continue };
+            if let Some(first) = seen.get(&id) {
+                diags
+                    .report(
+                        codes::NAME_COLLISION,
+                        ir::Span::DETACHED,
+                        format!("two Kubernetes objects are named {} `{}` (in `{first}` and `{path}`)", id.0, id.1),
+                    )
+                    .with_label("Kubernetes would keep only one of them")
+                    .with_help("rename one of the resources");
+            } else {
+                seen.insert(id, path);
+            }
+        }
+    }
+    if let Some(key) = ctx.inputs.duplicate_key(ctx.model) {
+        diags
+            .report(codes::NAME_COLLISION, ir::Span::DETACHED, format!("two deploy-time inputs are named `{key}`"))
+            .with_label("a parameter's name ends like the URI-encoded form of another")
+            .with_help("rename the parameter");
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Kustomization {
+    api_version: &'static str,
+    kind: &'static str,
+    resources: Vec<String>,
+}
+
+/// `kustomization.yaml`, whose comment says what must exist before the workloads can start,
+/// and what a deployment outside a local cluster changes.
+fn kustomization(
+    ctx: &Ctx<'_>,
+    header: &str,
+    resources: Vec<String>,
+    has_ingress: bool,
+) -> Result<String, serde_json::Error> {
+    let mut notes = vec![header.to_string()];
+    if !ctx.inputs.secret_keys(ctx.model).is_empty() {
+        notes.extend([
+            String::new(),
+            format!(
+                "Deploy-time input: the Secret `{}` in namespace `{}`, which aspirec never writes;",
+                ctx.inputs.secret_name(),
+                ctx.namespace
+            ),
+            format!("{} lists its keys and how to create it. Pods wait until it exists.", inputs::SECRETS_EXAMPLE),
+        ]);
+    }
+    if has_ingress {
+        notes.extend([
+            String::new(),
+            format!("Ingress hosts are `<resource>.{}.localhost`, which reach a local cluster;", ctx.namespace),
+            "elsewhere, set real ones with a patch of `/spec/rules/0/host` in an overlay.".to_string(),
+        ]);
+    }
+    let body = Kustomization { api_version: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources };
+    Ok(emit::comment_lines(&notes) + &aspirec_yaml::to_string(&body)?)
+}

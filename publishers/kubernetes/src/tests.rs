@@ -1,0 +1,270 @@
+//! Tests of the whole publisher on models built in Rust (the crate cannot see the TOML front
+//! end): secrets never reach output, `$(` is escaped, values are assembled in order, output
+//! is deterministic and parses back into k8s-openapi types.
+
+use ir::model::*;
+use ir::{Artifacts, CheckOptions, Diagnostics, FileId, PublishOptions, Publisher, Span, Spanned, expr::Template};
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, PersistentVolumeClaim, Service};
+use k8s_openapi::api::networking::v1::Ingress;
+use serde::Deserialize;
+
+use crate::PUBLISHER;
+
+/// A secret value the tests plant in the model; it must never appear in any artifact.
+const PLANTED: &str = "planted-s3cret";
+
+fn span() -> Span {
+    Span::new(FileId(0), 0, 0)
+}
+
+fn spanned<T>(value: T) -> Spanned<T> {
+    Spanned::new(value, span())
+}
+
+fn template(text: &str) -> Template {
+    let mut diags = Diagnostics::new();
+    let template = Template::parse(text, span(), &|_, _| span(), &mut diags);
+    assert!(diags.is_empty(), "bad template in a test: {text}");
+    template
+}
+
+fn parameter(name: &str, secret: bool, value: Option<&str>) -> ParameterDecl {
+    ParameterDecl {
+        name: spanned(name.to_string()),
+        secret,
+        value: value.map(|v| spanned(v.to_string())),
+        generate: None,
+        description: Some(format!("The {name}")),
+        is_connection_string: false,
+    }
+}
+
+fn container(image: &str) -> ComputeDecl {
+    ComputeDecl {
+        project: false,
+        image: Some(spanned(image.to_string())),
+        build: None,
+        entrypoint: Vec::new(),
+        args: Vec::new(),
+        env: Vec::new(),
+        endpoints: Vec::new(),
+        references: Vec::new(),
+        wait_for: Vec::new(),
+        replicas: None,
+        health: None,
+        volumes: Vec::new(),
+        bind_mounts: Vec::new(),
+        limits: LimitsDecl::default(),
+        connection_string: None,
+    }
+}
+
+fn endpoint(name: &str, target_port: i64, external: bool) -> EndpointDecl {
+    EndpointDecl {
+        name: spanned(name.to_string()),
+        scheme: None,
+        transport: None,
+        protocol: None,
+        target_port: Some(spanned(target_port)),
+        port: None,
+        external,
+        span: span(),
+    }
+}
+
+fn env(name: &str, value: &str) -> EnvDecl {
+    EnvDecl { name: spanned(name.to_string()), value: template(value) }
+}
+
+fn resource(name: &str, kind: ResourceKindDecl) -> ResourceDecl {
+    ResourceDecl { name: spanned(name.to_string()), kind }
+}
+
+fn postgres(password: Option<&str>, databases: &[&str]) -> IntegrationDecl {
+    IntegrationDecl {
+        kind: ir::IntegrationKind::Postgres,
+        image: None,
+        password: password.map(template),
+        persistent: true,
+        replicas: None,
+        env: Vec::new(),
+        limits: LimitsDecl::default(),
+        databases: databases.iter().map(|d| spanned(d.to_string())).collect(),
+        azure_hosting: None,
+    }
+}
+
+fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Model {
+    Model {
+        name: spanned("shop".to_string()),
+        namespace: None,
+        registry: None,
+        tag: None,
+        parameters,
+        resources,
+        pre_injected: false,
+    }
+}
+
+/// Checks and publishes `model`; returns the artifacts (if any) and every diagnostic.
+fn publish(model: &Model, allow_unsupported: bool) -> (Option<Artifacts>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let targets: [&dyn Publisher; 1] = [&PUBLISHER];
+    let options = CheckOptions { targets: &targets, allow_unsupported, strict_names: true };
+    let checked = ir::check(model, &options, &mut diags);
+    let checked = checked.unwrap_or_else(|| panic!("the test model does not check: {diags:?}"));
+    let options = PublishOptions { source_name: "model.toml".to_string(), environment: None, allow_unsupported };
+    let artifacts = PUBLISHER.publish(&checked, &options, &mut diags);
+    (artifacts, diags)
+}
+
+fn file<'a>(artifacts: &'a Artifacts, path: &str) -> &'a str {
+    artifacts.get(path).unwrap_or_else(|| panic!("no `{path}` among {:?}", artifacts.iter().map(|(p, _)| p).collect::<Vec<_>>()))
+}
+
+/// A model with a planted secret in every place a secret can go: a parameter's literal
+/// default, an integration password, a plain variable, a connection string, an argument.
+fn secret_model() -> Model {
+    let mut api = container("ghcr.io/acme/api:1.0");
+    api.endpoints = vec![endpoint("http", 8080, true)];
+    api.references = vec![ReferenceDecl { target: spanned("orders".to_string()), inject: None }];
+    api.wait_for = vec![spanned("orders".to_string())];
+    api.env = vec![
+        env("TOKEN", "{token.value}"),
+        env("MIXED", "Bearer {token.value}; level={level.value}"),
+        env("SHELL", "echo $(date) $$ {token.value}"),
+    ];
+    api.args = vec![template("--token={token.value}"), template("$(literal)")];
+    model(
+        vec![
+            parameter("token", true, Some(PLANTED)),
+            parameter("level", false, Some("info")),
+            parameter("db-pass", true, Some(PLANTED)),
+        ],
+        vec![
+            resource("pg", ResourceKindDecl::Integration(postgres(Some("{db-pass.value}"), &["orders"]))),
+            resource("api", ResourceKindDecl::Compute(api)),
+        ],
+    )
+}
+
+#[test]
+fn planted_secrets_never_reach_any_artifact() {
+    let (artifacts, diags) = publish(&secret_model(), false);
+    let artifacts = artifacts.unwrap_or_else(|| panic!("{diags:?}"));
+    for (path, text) in artifacts.iter() {
+        assert!(!text.contains(PLANTED), "`{path}` contains the planted secret:\n{text}");
+    }
+    let api = file(&artifacts, "api.yaml");
+    // Each secret reaches the container through the Secret the user supplies.
+    assert!(api.contains("secretKeyRef:\n                  key: \"TOKEN\"\n                  name: \"shop-secrets\""), "{api}");
+    assert!(api.contains("value: \"Host=pg;Port=5432;Username=postgres;Password=$(ASPIREC_SECRET_DB_PASS);Database=orders\""), "{api}");
+    // The non-secret default is the one parameter value that is written, in the ConfigMap.
+    assert!(file(&artifacts, "parameters.yaml").contains("LEVEL: \"info\""));
+    let example = file(&artifacts, "secrets.env.example");
+    assert!(example.contains("\nTOKEN=\n") && example.contains("\nDB_PASS=\n") && example.contains("\nDB_PASS_URI_ENCODED=\n"), "{example}");
+    assert!(!example.contains("LEVEL="), "a parameter with a default is not a deploy-time input:\n{example}");
+}
+
+#[test]
+fn literal_dollar_parens_are_escaped_and_helpers_come_first() {
+    let (artifacts, _) = publish(&secret_model(), false);
+    let api = artifacts.as_ref().map(|a| file(a, "api.yaml")).unwrap_or_default();
+    assert!(api.contains("value: \"echo $$(date) $$$ $(ASPIREC_SECRET_TOKEN)\""), "{api}");
+    assert!(api.contains("- \"--token=$(ASPIREC_SECRET_TOKEN)\"\n            - \"$$(literal)\""), "{api}");
+    assert!(api.contains("value: \"Bearer $(ASPIREC_SECRET_TOKEN); level=$(ASPIREC_PARAM_LEVEL)\""), "{api}");
+    // `$(NAME)` sees only variables defined earlier in the list.
+    for helper in ["ASPIREC_SECRET_TOKEN", "ASPIREC_PARAM_LEVEL", "ASPIREC_SECRET_DB_PASS"] {
+        let defined = api.find(&format!("- name: \"{helper}\"")).unwrap_or_else(|| panic!("{helper} is not defined"));
+        let used = api.find(&format!("$({helper})")).unwrap_or_else(|| panic!("{helper} is not used"));
+        assert!(defined < used, "{helper} is used before it is defined");
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    let (first, _) = publish(&secret_model(), false);
+    let (second, _) = publish(&secret_model(), false);
+    assert!(first.is_some());
+    assert_eq!(first, second);
+}
+
+#[test]
+fn every_document_parses_back_into_its_type() {
+    let (artifacts, _) = publish(&secret_model(), false);
+    let artifacts = artifacts.unwrap_or_default();
+    let mut kinds = Vec::new();
+    for (path, text) in artifacts.iter().filter(|(p, _)| p.ends_with(".yaml") && *p != "kustomization.yaml") {
+        assert!(text.starts_with("# Generated by aspirec from model.toml."), "{path}");
+        for document in serde_yaml::Deserializer::from_str(text) {
+            let value = serde_yaml::Value::deserialize(document).unwrap();
+            let kind = value["kind"].as_str().unwrap_or_default().to_string();
+            let parsed = match kind.as_str() {
+                "Deployment" => serde_yaml::from_value::<Deployment>(value).map(drop),
+                "StatefulSet" => serde_yaml::from_value::<StatefulSet>(value).map(drop),
+                "Service" => serde_yaml::from_value::<Service>(value).map(drop),
+                "Ingress" => serde_yaml::from_value::<Ingress>(value).map(drop),
+                "ConfigMap" => serde_yaml::from_value::<ConfigMap>(value).map(drop),
+                "Namespace" => serde_yaml::from_value::<Namespace>(value).map(drop),
+                "PersistentVolumeClaim" => serde_yaml::from_value::<PersistentVolumeClaim>(value).map(drop),
+                other => panic!("unexpected kind `{other}` in {path}"),
+            };
+            parsed.unwrap_or_else(|e| panic!("{path}: {kind}: {e}"));
+            kinds.push(kind);
+        }
+    }
+    kinds.sort();
+    assert_eq!(kinds, ["ConfigMap", "ConfigMap", "Deployment", "Ingress", "Namespace", "Service", "Service", "StatefulSet"]);
+}
+
+#[test]
+fn a_persistent_database_server_creates_its_databases() {
+    let (artifacts, _) = publish(&secret_model(), false);
+    let pg = artifacts.as_ref().map(|a| file(a, "pg.yaml")).unwrap_or_default();
+    assert!(pg.contains("kind: \"StatefulSet\""), "{pg}");
+    assert!(pg.contains("create-databases.sql: \"CREATE DATABASE \\\"orders\\\";\\n\""), "{pg}");
+    assert!(pg.contains("mountPath: \"/docker-entrypoint-initdb.d\""), "{pg}");
+    let api = artifacts.as_ref().map(|a| file(a, "api.yaml")).unwrap_or_default();
+    assert!(api.contains("\"until nc -z -w 2 pg 5432; do echo waiting for pg:5432; sleep 2; done\""), "{api}");
+}
+
+fn bind_mount_model() -> Model {
+    let mut web = container("nginx:1.27");
+    web.bind_mounts = vec![BindMountDecl {
+        source: spanned("./site".to_string()),
+        target: spanned("/usr/share/nginx/html".to_string()),
+        read_only: true,
+    }];
+    model(Vec::new(), vec![resource("web", ResourceKindDecl::Compute(web))])
+}
+
+#[test]
+fn bind_mounts_are_an_error_unless_left_out() {
+    let (artifacts, diags) = publish(&bind_mount_model(), false);
+    assert!(artifacts.is_none());
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0702"]);
+    assert!(diags.iter().any(|d| d.message.contains("`web`")));
+
+    let (artifacts, diags) = publish(&bind_mount_model(), true);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["W0701"]);
+    let web = artifacts.as_ref().map(|a| file(a, "web.yaml")).unwrap_or_default();
+    assert!(web.contains("kind: \"Deployment\"") && !web.contains("nginx/html"), "{web}");
+}
+
+#[test]
+fn a_uri_encoded_default_is_encoded_now() {
+    let pg = postgres(Some("{pw.value}"), &[]);
+    let mut api = container("api:1");
+    api.references = vec![ReferenceDecl { target: spanned("pg".to_string()), inject: None }];
+    let model = model(
+        vec![parameter("pw", false, Some("p@ss word"))],
+        vec![resource("pg", ResourceKindDecl::Integration(pg)), resource("api", ResourceKindDecl::Compute(api))],
+    );
+    let (artifacts, _) = publish(&model, false);
+    let parameters = artifacts.as_ref().map(|a| file(a, "parameters.yaml")).unwrap_or_default();
+    assert!(parameters.contains("PW: \"p@ss word\"\n  PW_URI_ENCODED: \"p%40ss%20word\"\n"), "{parameters}");
+    assert!(artifacts.as_ref().is_some_and(|a| a.get("secrets.env.example").is_none()));
+}

@@ -1,0 +1,382 @@
+//! One workload's objects: its Deployment or StatefulSet, Services, Ingress, volume claims
+//! and database creation script.
+//!
+//! An integration that keeps data (`persistent`) is a StatefulSet whose claim template gives
+//! its one pod the same volume across restarts and rescheduling; everything else is a
+//! Deployment, with a PersistentVolumeClaim per named volume.
+
+use std::collections::BTreeMap;
+
+use ir::{Diagnostics, Health, HealthCheck, Limits, Protocol, Role, WaitCondition};
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy, StatefulSet, StatefulSetSpec};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, ExecAction, HTTPGetAction, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, Volume, VolumeMount, VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::emit::Document;
+use crate::expansion::escape;
+use crate::integration;
+use crate::lower::{Ctx, Owner};
+use crate::names;
+use crate::network;
+use crate::values::ContainerEnv;
+
+/// The image of the init containers that wait for dependencies: small, with `nc`, pinned so
+/// output never drifts with upstream.
+pub(crate) const WAIT_IMAGE: &str = "docker.io/library/busybox:1.37.0";
+
+/// The size of every volume claim: the model has no size, and 1Gi is what most storage classes
+/// provision at least. Patch `spec.resources.requests.storage` in an overlay for more.
+const VOLUME_SIZE: &str = "1Gi";
+
+/// The documents of one workload: controller first, then what reaches it, then its storage.
+pub(crate) fn documents(
+    ctx: &mut Ctx<'_>,
+    owner: &Owner<'_>,
+    diags: &mut Diagnostics,
+) -> Result<Vec<Document>, serde_json::Error> {
+    let storage = Storage::new(ctx, owner);
+    let pod = pod_template(ctx, owner, &storage, diags);
+    let mut documents = vec![match &storage.claim_templates {
+        Some(templates) => Document::new(&stateful_set(ctx, owner, pod, templates.clone()))?,
+        None => Document::new(&deployment(ctx, owner, pod, !storage.claims.is_empty()))?,
+    }];
+    if let Some(service) = network::internal_service(ctx, owner) {
+        documents.push(Document::new(&service)?);
+    }
+    if let Some(service) = network::external_service(ctx, owner) {
+        documents.push(Document::new(&service)?);
+    }
+    if let Some(ingress) = network::ingress(ctx, owner) {
+        documents.push(Document::new(&ingress)?);
+    }
+    for claim in &storage.claims {
+        documents.push(Document::new(claim)?);
+    }
+    if let Some((config_map, comment)) = storage.initdb {
+        documents.push(Document::new(&config_map)?.with_comment(comment));
+    }
+    Ok(documents)
+}
+
+/// A workload's volumes: pod volumes and mounts, and the claims or claim templates behind them.
+struct Storage {
+    volumes: Vec<Volume>,
+    mounts: Vec<VolumeMount>,
+    /// Claims of a Deployment, one per named volume.
+    claims: Vec<PersistentVolumeClaim>,
+    /// Claim templates of a StatefulSet (`Some` for a persistent integration).
+    claim_templates: Option<Vec<PersistentVolumeClaim>>,
+    /// The database creation script and its comment.
+    initdb: Option<(ConfigMap, Vec<String>)>,
+    fs_group: Option<i64>,
+}
+
+impl Storage {
+    fn new(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Storage {
+        let workload = owner.workload;
+        let integration = match &workload.role {
+            Role::Integration(integration) => Some(integration),
+            Role::Container | Role::Project => None,
+        };
+        let kind = integration.map(|i| i.kind);
+        let volume_names = names::volume_names(workload.volumes.iter().map(|v| v.name.as_str()));
+        let mut storage = Storage {
+            volumes: Vec::new(),
+            mounts: Vec::new(),
+            claims: Vec::new(),
+            claim_templates: None,
+            initdb: None,
+            fs_group: None,
+        };
+        let stateful = integration.is_some_and(|i| i.persistent) && !workload.volumes.is_empty();
+        let mut templates = Vec::new();
+        for (volume, name) in workload.volumes.iter().zip(volume_names) {
+            storage.mounts.push(VolumeMount {
+                name: name.clone(),
+                mount_path: volume.target.clone(),
+                read_only: volume.read_only.then_some(true),
+                sub_path: kind.and_then(integration::data_sub_path).map(str::to_string),
+                ..VolumeMount::default()
+            });
+            if stateful {
+                // The StatefulSet names each pod's claim `<template>-<statefulset>-<ordinal>`.
+                let metadata = ObjectMeta { name: Some(name), labels: Some(owner.labels.clone()), ..ObjectMeta::default() };
+                templates.push(claim(metadata));
+            } else {
+                let claim_name = names::derived(&owner.object, &name);
+                storage.volumes.push(Volume {
+                    name,
+                    persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                        claim_name: claim_name.clone(),
+                        read_only: None,
+                    }),
+                    ..Volume::default()
+                });
+                storage.claims.push(claim(ctx.meta(&claim_name, owner.labels.clone())));
+            }
+        }
+        if stateful {
+            storage.claim_templates = Some(templates);
+        }
+        if !workload.volumes.is_empty() {
+            storage.fs_group = kind.and_then(integration::fs_group);
+        }
+        if let Some(integration) = integration {
+            let databases: Vec<&str> = integration
+                .databases
+                .iter()
+                .filter_map(|id| match &ctx.model.resource(*id).kind {
+                    ir::ResourceKind::Database(db) => Some(db.database_name.as_str()),
+                    ir::ResourceKind::Workload(_) | ir::ResourceKind::External(_) => None,
+                })
+                .collect();
+            if let Some(script) = integration.kind.database_init_script(&databases) {
+                storage.add_initdb(ctx, owner, script, integration::initdb_comment(integration.kind, &databases));
+            }
+        }
+        storage
+    }
+
+    /// Mounts the database creation script where the image looks for init scripts.
+    fn add_initdb(&mut self, ctx: &Ctx<'_>, owner: &Owner<'_>, script: String, comment: Vec<String>) {
+        let name = names::derived(&owner.object, "initdb");
+        self.volumes.push(Volume {
+            name: "initdb".to_string(),
+            config_map: Some(ConfigMapVolumeSource { name: name.clone(), ..ConfigMapVolumeSource::default() }),
+            ..Volume::default()
+        });
+        self.mounts.push(VolumeMount {
+            name: "initdb".to_string(),
+            mount_path: integration::INITDB_PATH.to_string(),
+            read_only: Some(true),
+            ..VolumeMount::default()
+        });
+        let config_map = ConfigMap {
+            metadata: ctx.meta(&name, owner.labels.clone()),
+            data: Some(BTreeMap::from([(integration::INITDB_SCRIPT.to_string(), script)])),
+            ..ConfigMap::default()
+        };
+        self.initdb = Some((config_map, comment));
+    }
+}
+
+/// A claim for one volume: read-write by one node at a time, in the cluster's default class.
+fn claim(metadata: ObjectMeta) -> PersistentVolumeClaim {
+    PersistentVolumeClaim {
+        metadata,
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(vec!["ReadWriteOnce".to_string()]),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".to_string(), Quantity(VOLUME_SIZE.to_string()))])),
+                limits: None,
+            }),
+            ..PersistentVolumeClaimSpec::default()
+        }),
+        ..PersistentVolumeClaim::default()
+    }
+}
+
+fn deployment(ctx: &Ctx<'_>, owner: &Owner<'_>, template: PodTemplateSpec, has_claims: bool) -> Deployment {
+    Deployment {
+        metadata: ctx.meta(&owner.object, owner.labels.clone()),
+        spec: Some(DeploymentSpec {
+            replicas: Some(replicas(owner.workload.replicas)),
+            selector: LabelSelector { match_labels: Some(owner.selector.clone()), match_expressions: None },
+            // A ReadWriteOnce volume attaches to one node: a rolling update would start the
+            // new pod before the old one lets go of the volume, and wait forever.
+            strategy: has_claims.then(|| DeploymentStrategy { type_: Some("Recreate".to_string()), rolling_update: None }),
+            template,
+            ..DeploymentSpec::default()
+        }),
+        ..Deployment::default()
+    }
+}
+
+fn stateful_set(
+    ctx: &Ctx<'_>,
+    owner: &Owner<'_>,
+    template: PodTemplateSpec,
+    claim_templates: Vec<PersistentVolumeClaim>,
+) -> StatefulSet {
+    StatefulSet {
+        metadata: ctx.meta(&owner.object, owner.labels.clone()),
+        spec: Some(StatefulSetSpec {
+            replicas: Some(replicas(owner.workload.replicas)),
+            selector: LabelSelector { match_labels: Some(owner.selector.clone()), match_expressions: None },
+            // The governing Service: the workload's own, which has the same name.
+            service_name: (!owner.endpoints.is_empty()).then(|| owner.object.clone()),
+            template,
+            volume_claim_templates: Some(claim_templates),
+            ..StatefulSetSpec::default()
+        }),
+        ..StatefulSet::default()
+    }
+}
+
+fn replicas(count: u32) -> i32 {
+    i32::try_from(count).unwrap_or(i32::MAX)
+}
+
+fn pod_template(ctx: &mut Ctx<'_>, owner: &Owner<'_>, storage: &Storage, diags: &mut Diagnostics) -> PodTemplateSpec {
+    let init_containers = wait_containers(ctx, owner);
+    let container = container(ctx, owner, storage, diags);
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta { labels: Some(owner.labels.clone()), ..ObjectMeta::default() }),
+        spec: Some(PodSpec {
+            containers: vec![container],
+            // Without this, the kubelet adds `<SERVICE>_PORT=tcp://...` and the like for every
+            // Service in the namespace; they clash with Aspire's `<NAME>_PORT` variables and
+            // break images that read such names (Confluent's Kafka exits on `KAFKA_PORT`).
+            // Discovery goes through DNS and the model's own variables.
+            enable_service_links: Some(false),
+            init_containers: (!init_containers.is_empty()).then_some(init_containers),
+            security_context: storage
+                .fs_group
+                .map(|group| PodSecurityContext { fs_group: Some(group), ..PodSecurityContext::default() }),
+            volumes: (!storage.volumes.is_empty()).then(|| storage.volumes.clone()),
+            ..PodSpec::default()
+        }),
+    }
+}
+
+fn container(ctx: &mut Ctx<'_>, owner: &Owner<'_>, storage: &Storage, diags: &mut Diagnostics) -> Container {
+    let workload = owner.workload;
+    let mut env = ContainerEnv::new(ctx.model, &mut ctx.inputs);
+    let args: Vec<String> = workload.args.iter().map(|arg| env.string(arg, diags)).collect();
+    for var in &workload.env {
+        env.push(&var.name, &var.value, diags);
+    }
+    let env = env.finish();
+    let probe = workload.health.as_ref().and_then(|health| probe(health, owner, diags));
+    // An integration's own check can be slow while it recovers its data after a crash; as a
+    // liveness probe it would restart the service in the middle of that. Ours gate traffic
+    // (readiness) only. An application's health check is both, as it is in Aspire.
+    let liveness = match &workload.role {
+        Role::Integration(_) => None,
+        Role::Container | Role::Project => probe.clone(),
+    };
+    Container {
+        name: owner.object.clone(),
+        image: Some(workload.image.reference().to_string()),
+        command: (!workload.entrypoint.is_empty()).then(|| workload.entrypoint.iter().map(|e| escape(e)).collect()),
+        args: (!args.is_empty()).then_some(args),
+        env: (!env.is_empty()).then_some(env),
+        ports: container_ports(owner),
+        readiness_probe: probe,
+        liveness_probe: liveness,
+        resources: resources(&workload.limits),
+        volume_mounts: (!storage.mounts.is_empty()).then(|| storage.mounts.clone()),
+        ..Container::default()
+    }
+}
+
+/// One container port per (target port, protocol), named like the endpoint.
+fn container_ports(owner: &Owner<'_>) -> Option<Vec<ContainerPort>> {
+    let mut ports: Vec<ContainerPort> = Vec::new();
+    for (endpoint, name) in owner.endpoints.iter().zip(&owner.port_names) {
+        let protocol = network::protocol(endpoint.protocol);
+        let port = i32::from(endpoint.target_port);
+        if ports.iter().any(|p| p.container_port == port && p.protocol.as_deref() == protocol) {
+            continue;
+        }
+        ports.push(ContainerPort {
+            name: Some(name.clone()),
+            container_port: port,
+            protocol: protocol.map(str::to_string),
+            ..ContainerPort::default()
+        });
+    }
+    (!ports.is_empty()).then_some(ports)
+}
+
+/// The health check as a probe: an HTTP GET on the endpoint's target port, or a command.
+fn probe(health: &Health, owner: &Owner<'_>, diags: &mut Diagnostics) -> Option<Probe> {
+    let seconds = |value: Option<u32>| value.and_then(|v| i32::try_from(v).ok());
+    let mut probe = Probe {
+        initial_delay_seconds: seconds(health.initial_delay),
+        period_seconds: seconds(health.period),
+        timeout_seconds: seconds(health.timeout),
+        failure_threshold: seconds(health.failure_threshold),
+        ..Probe::default()
+    };
+    match &health.check {
+        HealthCheck::Http { path, endpoint } => {
+            let Some(endpoint) = owner.endpoints.get(*endpoint) else {
+                crate::bug(diags, &format!("the health endpoint of `{}` does not exist", owner.resource.name));
+                return None;
+            };
+            probe.http_get = Some(HTTPGetAction {
+                path: Some(path.clone()),
+                port: IntOrString::Int(i32::from(endpoint.target_port)),
+                scheme: (endpoint.scheme == "https").then(|| "HTTPS".to_string()),
+                ..HTTPGetAction::default()
+            });
+        }
+        // Probe commands run as they are: the kubelet expands no `$(NAME)` in them.
+        HealthCheck::Command(command) => probe.exec = Some(ExecAction { command: Some(command.clone()) }),
+    }
+    Some(probe)
+}
+
+/// CPU and memory from the model as both limit and request: Kubernetes would copy a limit
+/// without a request into the request anyway, and writing both shows what the scheduler
+/// reserves.
+fn resources(limits: &Limits) -> Option<ResourceRequirements> {
+    let mut amounts = BTreeMap::new();
+    if let Some(cpu) = &limits.cpu {
+        amounts.insert("cpu".to_string(), Quantity(cpu.clone()));
+    }
+    if let Some(memory) = &limits.memory {
+        amounts.insert("memory".to_string(), Quantity(memory.clone()));
+    }
+    (!amounts.is_empty()).then(|| ResourceRequirements {
+        limits: Some(amounts.clone()),
+        requests: Some(amounts),
+        ..ResourceRequirements::default()
+    })
+}
+
+/// An init container per `wait_for` target that blocks until the target's Service accepts a
+/// TCP connection. A Service forwards only to pods whose readiness probe passes, so for a
+/// target with a health check (`WaitCondition::Healthy`: every integration, and compute with
+/// `health`) this waits until it is healthy, and otherwise until it listens. A target without
+/// a TCP endpoint offers nothing to wait on, and Kubernetes has no other start order.
+fn wait_containers(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Vec<Container> {
+    let mut containers: Vec<Container> = Vec::new();
+    for wait in &owner.workload.wait_for {
+        let target = ctx.model.resource(wait.target);
+        let endpoints = target.endpoints();
+        // For an HTTP health check, its endpoint is the one readiness is about.
+        let health_endpoint = match (wait.condition, target.as_workload().and_then(|w| w.health.as_ref())) {
+            (WaitCondition::Healthy, Some(Health { check: HealthCheck::Http { endpoint, .. }, .. })) => {
+                endpoints.get(*endpoint)
+            }
+            (WaitCondition::Healthy | WaitCondition::Started, _) => None,
+        };
+        let Some(endpoint) = health_endpoint.or_else(|| endpoints.iter().find(|e| e.protocol == Protocol::Tcp)) else {
+            continue;
+        };
+        let host = names::object_name(&target.name);
+        let name = names::derived("wait-for", &host);
+        if containers.iter().any(|c| c.name == name) {
+            continue; // two databases on one server: one wait
+        }
+        let script = format!(
+            "until nc -z -w 2 {host} {port}; do echo waiting for {host}:{port}; sleep 2; done",
+            port = endpoint.port
+        );
+        containers.push(Container {
+            name,
+            image: Some(WAIT_IMAGE.to_string()),
+            command: Some(vec!["sh".to_string(), "-c".to_string(), escape(&script)]),
+            ..Container::default()
+        });
+    }
+    containers
+}

@@ -1,0 +1,415 @@
+//! The `model.toml` format as data: every key, its type, whether it is required, which keys
+//! exclude each other, per resource type, with a short description of each.
+//!
+//! This one description drives the schema check ([`super::validate`]) and the JSON Schema
+//! that editors use ([`super::json_schema`]); lowering ([`super::lower`]) reads only values
+//! the check has accepted. Ranges that `ir` checks with its own codes (ports, replicas,
+//! health timings) are stated here as hints for editors only, so that one problem is never
+//! reported twice.
+
+/// The expected type of a value.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Shape {
+    /// A string taken literally.
+    String,
+    /// A string in which `{name.property}` expressions are allowed.
+    Template,
+    /// A string that must be one of these.
+    Enum(&'static [&'static str]),
+    /// An integer whose range `ir` checks; `min` and `max` only inform editors.
+    Integer { min: Option<i64>, max: Option<i64> },
+    /// A non-negative integer that fits `u32`, checked here (`ir` keeps it as a `u32`).
+    Count,
+    Bool,
+    Array(&'static Shape),
+    Table(&'static TableShape),
+    /// A table with user-chosen keys, all of whose values have one shape.
+    Map { keys: Keys, values: &'static Shape },
+    /// The first alternative whose TOML type matches (a string or a table, say).
+    Either(&'static [Shape]),
+    /// A resource: a table whose `type` selects its keys from [`RESOURCE_TYPES`].
+    Resource,
+    /// The `type` of a resource: the name of one of [`RESOURCE_TYPES`]. [`Shape::Resource`]
+    /// checks it, since it decides everything else.
+    Tag,
+    /// A resource override in an environment: keys of the overridden resource's type, none
+    /// required.
+    ResourceOverride,
+}
+
+/// What the keys of a [`Shape::Map`] are.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Keys {
+    /// Resource, database and parameter names; `ir` checks them (E0303), the pattern informs
+    /// editors.
+    Name,
+    /// Environment names.
+    Environment,
+    /// Endpoint names.
+    Endpoint,
+    /// Environment variable and build argument names: anything.
+    Variable,
+}
+
+/// The pattern of model names, as `ir` checks it.
+pub(crate) const NAME_PATTERN: &str = "^[a-z][a-z0-9-]*$";
+
+#[derive(Debug, PartialEq)]
+pub(crate) struct TableShape {
+    pub(crate) fields: &'static [Field],
+    /// At least one of these key sets must be fully present (`image` or `build`); empty if
+    /// no such rule.
+    pub(crate) requires: &'static [&'static [&'static str]],
+    /// Pairs of keys that must not both be present.
+    pub(crate) conflicts: &'static [[&'static str; 2]],
+}
+
+impl TableShape {
+    pub(crate) fn field(&self, key: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub(crate) struct Field {
+    pub(crate) key: &'static str,
+    pub(crate) shape: Shape,
+    pub(crate) required: bool,
+    pub(crate) doc: &'static str,
+}
+
+const fn field(key: &'static str, shape: Shape, doc: &'static str) -> Field {
+    Field { key, shape, required: false, doc }
+}
+
+const fn required(key: &'static str, shape: Shape, doc: &'static str) -> Field {
+    Field { key, shape, required: true, doc }
+}
+
+/// A `type` of resource and its keys.
+#[derive(Debug, PartialEq)]
+pub(crate) struct ResourceType {
+    pub(crate) name: &'static str,
+    pub(crate) doc: &'static str,
+    pub(crate) table: TableShape,
+}
+
+/// The top level of `model.toml`.
+pub(crate) static MODEL: TableShape = TableShape {
+    fields: &[
+        required(
+            "name",
+            Shape::String,
+            "Application name: a DNS label of at most 40 characters; the default Kubernetes namespace, the Compose project name and the prefix of cloud resource names.",
+        ),
+        DEFAULTS,
+        field(
+            "parameters",
+            Shape::Map { keys: Keys::Name, values: &Shape::Table(&PARAMETER) },
+            "Deploy-time inputs, by name.",
+        ),
+        field("resources", Shape::Map { keys: Keys::Name, values: &Shape::Resource }, "The resources of the app, by name."),
+        field(
+            "environments",
+            Shape::Map { keys: Keys::Environment, values: &Shape::Table(&OVERLAY) },
+            "Overlays selected with `--env <env>`: the same shape as the top level; tables merge key by key, arrays and scalars replace.",
+        ),
+    ],
+    requires: &[],
+    conflicts: &[],
+};
+
+const DEFAULTS: Field = field(
+    "defaults",
+    Shape::Table(&TableShape {
+        fields: &[
+            field("registry", Shape::String, "Registry of the images the model builds: `{registry}/{resource}:{tag}`."),
+            field("tag", Shape::String, "Tag of the images the model builds."),
+            field("namespace", Shape::String, "Kubernetes namespace (default: the model's `name`)."),
+        ],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "Defaults for images the model builds and the Kubernetes namespace.",
+);
+
+/// `[environments.<env>]`.
+pub(crate) static OVERLAY: TableShape = TableShape {
+    fields: &[
+        field("name", Shape::String, "Overrides the application name."),
+        DEFAULTS,
+        field(
+            "parameters",
+            Shape::Map { keys: Keys::Name, values: &Shape::String },
+            "`<parameter> = \"<default>\"`: overrides the default value of a declared parameter.",
+        ),
+        field(
+            "resources",
+            Shape::Map { keys: Keys::Name, values: &Shape::ResourceOverride },
+            "`<resource>.<key> = ...`: overrides keys of a declared resource.",
+        ),
+    ],
+    requires: &[],
+    conflicts: &[],
+};
+
+static PARAMETER: TableShape = TableShape {
+    fields: &[
+        field("secret", Shape::Bool, "Whether the value is secret (default false)."),
+        field("value", Shape::String, "Default value, taken literally (a warning on a secret)."),
+        field(
+            "generate",
+            Shape::Table(&TableShape {
+                fields: &[
+                    field("min_length", Shape::Count, "Minimum length (default 22)."),
+                    field("lower", Shape::Bool, "Allow lower-case letters (default true)."),
+                    field("upper", Shape::Bool, "Allow upper-case letters (default true)."),
+                    field("numeric", Shape::Bool, "Allow digits (default true)."),
+                    field("special", Shape::Bool, "Allow special characters (default true)."),
+                    field("min_lower", Shape::Count, "Minimum number of lower-case letters."),
+                    field("min_upper", Shape::Count, "Minimum number of upper-case letters."),
+                    field("min_numeric", Shape::Count, "Minimum number of digits."),
+                    field("min_special", Shape::Count, "Minimum number of special characters."),
+                ],
+                requires: &[],
+                conflicts: &[],
+            }),
+            "How a deploy tool may generate a missing value.",
+        ),
+        field("description", Shape::String, "What the parameter is for."),
+    ],
+    requires: &[],
+    // `value` with `generate` is E0501, which `ir` reports for every front end.
+    conflicts: &[],
+};
+
+/// Every resource type, compute first.
+pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
+    ResourceType {
+        name: "container",
+        doc: "A container from an image, or built from a Dockerfile.",
+        table: TableShape {
+            fields: &[
+                TYPE,
+                field("image", Shape::String, "The image to run (`image` or `build` is required)."),
+                BUILD,
+                ENTRYPOINT,
+                ARGS,
+                ENV,
+                ENDPOINTS,
+                REFERENCES,
+                WAIT_FOR,
+                REPLICAS,
+                HEALTH,
+                VOLUMES,
+                LIMITS,
+            ],
+            requires: &[&["image"], &["build"]],
+            conflicts: &[["image", "build"]],
+        },
+    },
+    ResourceType {
+        name: "project",
+        doc: "A service built from source: `{registry}/{resource}:{tag}`.",
+        table: TableShape {
+            fields: &[
+                TYPE,
+                field("path", Shape::String, "The source folder: shorthand for `build = { context = path }`."),
+                BUILD,
+                ENTRYPOINT,
+                ARGS,
+                ENV,
+                ENDPOINTS,
+                REFERENCES,
+                WAIT_FOR,
+                REPLICAS,
+                HEALTH,
+                VOLUMES,
+                LIMITS,
+            ],
+            requires: &[&["path"], &["build"]],
+            conflicts: &[["path", "build"]],
+        },
+    },
+    ResourceType {
+        name: "external",
+        doc: "A service outside the app.",
+        table: TableShape {
+            fields: &[
+                TYPE,
+                field("url", Shape::Template, "Its URL; expressions allowed."),
+                field("connection_string", Shape::Template, "Its connection string; expressions allowed."),
+            ],
+            requires: &[&["url"], &["connection_string"]],
+            conflicts: &[],
+        },
+    },
+    integration("postgres", "PostgreSQL (port 5432).", WITH_DATABASES),
+    integration("redis", "Redis (port 6379).", WITHOUT_DATABASES),
+    integration("valkey", "Valkey (port 6379).", WITHOUT_DATABASES),
+    integration("rabbitmq", "RabbitMQ (port 5672, management 15672).", WITHOUT_DATABASES),
+    integration("mongodb", "MongoDB (port 27017).", WITH_DATABASES),
+    integration("mysql", "MySQL (port 3306).", WITH_DATABASES),
+    integration("sqlserver", "SQL Server (port 1433).", WITH_DATABASES),
+    integration("kafka", "Kafka (port 9092).", WITHOUT_DATABASES),
+    integration("nats", "NATS (port 4222).", WITHOUT_DATABASES),
+];
+
+const fn integration(name: &'static str, doc: &'static str, fields: &'static [Field]) -> ResourceType {
+    ResourceType { name, doc, table: TableShape { fields, requires: &[], conflicts: &[] } }
+}
+
+const WITHOUT_DATABASES: &[Field] = &[TYPE, INTEGRATION_IMAGE, PASSWORD, PERSISTENT, REPLICAS, ENV, LIMITS, AZURE];
+const WITH_DATABASES: &[Field] = &[
+    TYPE,
+    INTEGRATION_IMAGE,
+    PASSWORD,
+    PERSISTENT,
+    REPLICAS,
+    ENV,
+    LIMITS,
+    AZURE,
+    field("databases", Shape::Array(&Shape::String), "Databases to create; each is a resource that can be referenced by name."),
+];
+
+/// The resource type named `name`.
+pub(crate) fn resource_type(name: &str) -> Option<&'static ResourceType> {
+    RESOURCE_TYPES.iter().find(|t| t.name == name)
+}
+
+const TYPE: Field = required("type", Shape::Tag, "The kind of resource.");
+
+const INTEGRATION_IMAGE: Field =
+    field("image", Shape::String, "Overrides the pinned default image of the integration.");
+const PASSWORD: Field = field(
+    "password",
+    Shape::Template,
+    "The password (usually `{<parameter>.value}`); when absent, a secret parameter `<name>-password` is generated.",
+);
+const PERSISTENT: Field =
+    field("persistent", Shape::Bool, "Keep data in a volume at the image's data path (default true).");
+const AZURE: Field = field(
+    "azure",
+    Shape::Table(&TableShape {
+        fields: &[required(
+            "hosting",
+            Shape::Enum(&["managed", "container"]),
+            "`managed`: the Azure service where one exists; `container`: a container app with an Azure Files volume.",
+        )],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "How the Azure targets host this service.",
+);
+
+const BUILD: Field = field(
+    "build",
+    Shape::Table(&TableShape {
+        fields: &[
+            required("context", Shape::String, "The build context folder."),
+            field("dockerfile", Shape::String, "The Dockerfile (default: `Dockerfile` in the context)."),
+            field("target", Shape::String, "The build stage to build."),
+            field(
+                "args",
+                Shape::Map { keys: Keys::Variable, values: &Shape::Template },
+                "Build arguments; expressions allowed.",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "An image built from source: `{registry}/{resource}:{tag}`.",
+);
+const ENTRYPOINT: Field = field("entrypoint", Shape::Array(&Shape::String), "Overrides the image's entrypoint.");
+const ARGS: Field = field("args", Shape::Array(&Shape::Template), "Arguments; expressions allowed.");
+const ENV: Field = field(
+    "env",
+    Shape::Map { keys: Keys::Variable, values: &Shape::Template },
+    "Environment variables; expressions allowed. An entry wins over a variable a reference injects.",
+);
+const PORT: Shape = Shape::Integer { min: Some(1), max: Some(65535) };
+const ENDPOINTS: Field = field(
+    "endpoints",
+    Shape::Map {
+        keys: Keys::Endpoint,
+        values: &Shape::Table(&TableShape {
+            fields: &[
+                field(
+                    "scheme",
+                    Shape::Enum(&["http", "https", "tcp", "udp"]),
+                    "Default: the endpoint's name when it is one of these, else `tcp`.",
+                ),
+                field("target_port", PORT, "Where the process listens (a `project`'s `http` defaults to 8080)."),
+                field("port", PORT, "Where others reach it (default: `target_port`)."),
+                field("external", Shape::Bool, "Reachable from outside the app (default false)."),
+                field("transport", Shape::Enum(&["http", "http2", "tcp"]), "`http2` for gRPC."),
+            ],
+            requires: &[],
+            conflicts: &[],
+        }),
+    },
+    "Network endpoints, by name.",
+);
+const INJECT: Shape = Shape::Enum(&["connection_string", "connection_properties", "service_discovery", "endpoints"]);
+const REFERENCES: Field = field(
+    "references",
+    Shape::Array(&Shape::Either(&[
+        Shape::String,
+        Shape::Table(&TableShape {
+            fields: &[
+                required("to", Shape::String, "The referenced resource."),
+                field("inject", Shape::Array(&INJECT), "What to inject (default: everything)."),
+            ],
+            requires: &[],
+            conflicts: &[],
+        }),
+    ])),
+    "Resources whose connection information this resource receives: a name, or `{ to, inject }`.",
+);
+const WAIT_FOR: Field =
+    field("wait_for", Shape::Array(&Shape::String), "Resources that must be up before this one starts.");
+const REPLICAS: Field =
+    field("replicas", Shape::Integer { min: Some(0), max: None }, "Number of instances (default 1).");
+const SECONDS: Shape = Shape::Integer { min: Some(0), max: Some(3600) };
+const HEALTH: Field = field(
+    "health",
+    Shape::Table(&TableShape {
+        fields: &[
+            field("path", Shape::String, "HTTP path of the health check."),
+            field("endpoint", Shape::String, "The `http` endpoint to probe."),
+            field("command", Shape::Array(&Shape::String), "A command that exits 0 when healthy (instead of `path`)."),
+            field("initial_delay", SECONDS, "Seconds before the first check."),
+            field("period", SECONDS, "Seconds between checks."),
+            field("timeout", SECONDS, "Seconds before a check fails."),
+            field("failure_threshold", SECONDS, "Failures before the instance is unhealthy."),
+        ],
+        requires: &[&["path", "endpoint"], &["command"]],
+        conflicts: &[["command", "path"], ["command", "endpoint"]],
+    }),
+    "An HTTP health check `{ path, endpoint }`, or `{ command = [...] }`.",
+);
+const VOLUMES: Field = field(
+    "volumes",
+    Shape::Array(&Shape::Table(&TableShape {
+        fields: &[
+            required("name", Shape::String, "Volume name."),
+            required("target", Shape::String, "Mount path in the container."),
+            field("read_only", Shape::Bool, "Mount read-only (default false)."),
+        ],
+        requires: &[],
+        conflicts: &[],
+    })),
+    "Named, persistent volumes.",
+);
+const LIMITS: Field = field(
+    "resources",
+    Shape::Table(&TableShape {
+        fields: &[
+            field("cpu", Shape::String, "CPU limit as a Kubernetes quantity (`500m`, `1`)."),
+            field("memory", Shape::String, "Memory limit as a Kubernetes quantity (`512Mi`)."),
+        ],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "CPU and memory limits.",
+);
