@@ -54,6 +54,9 @@ pub struct CompileOptions {
     pub environment: Option<String>,
     /// `--allow-unsupported`: leave out what a target cannot express, with a warning.
     pub allow_unsupported: bool,
+    /// The model's folder as seen from a target's output folder (see
+    /// [`ir::PublishOptions::model_dir`]); empty when the output folder is not known.
+    pub model_dir: String,
 }
 
 /// The result of [`compile`].
@@ -102,6 +105,7 @@ pub fn compile(name: &str, bytes: &[u8], options: &CompileOptions) -> Compilatio
             source_name: name.to_string(),
             environment: options.environment.clone(),
             allow_unsupported: options.allow_unsupported,
+            model_dir: options.model_dir.clone(),
         };
         let mut artifacts = Vec::new();
         for target in &options.targets {

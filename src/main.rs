@@ -34,7 +34,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Build { input, emit, out, check, format } => {
             let selected = select_targets(&emit)?;
-            let compilation = compile(&input, selected)?;
+            let model_dir = output::model_dir_from_target(&input.model, &out).context("resolving the output folder")?;
+            let compilation = compile_with(&input, selected, model_dir)?;
             report(&input, &compilation, format)?;
             if compilation.has_errors() {
                 return Ok(1);
@@ -110,11 +111,16 @@ fn select_targets(emit: &[String]) -> anyhow::Result<Vec<&'static dyn ir::Publis
 }
 
 fn compile(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> anyhow::Result<Compilation> {
+    compile_with(input, targets, String::new())
+}
+
+fn compile_with(input: &Input, targets: Vec<&'static dyn ir::Publisher>, model_dir: String) -> anyhow::Result<Compilation> {
     let bytes = std::fs::read(&input.model).with_context(|| format!("reading `{}`", input.model.display()))?;
     let options = CompileOptions {
         targets,
         environment: input.environment.clone(),
         allow_unsupported: input.allow_unsupported,
+        model_dir,
     };
     Ok(aspirec::compile(&display_name(&input.model), &bytes, &options))
 }

@@ -38,6 +38,33 @@ pub struct PublishOptions {
     pub environment: Option<String>,
     /// Leave out what a target cannot express, with a warning, instead of failing.
     pub allow_unsupported: bool,
+    /// The model file's folder as seen from the target's output folder (`../../deploy`), with
+    /// `/` separators; empty when unknown (the library call without an output folder), which
+    /// publishers treat as `.`. Paths in the model (build contexts, bind mounts) are relative
+    /// to the model's folder, while tools such as Compose read them relative to the output.
+    pub model_dir: String,
+}
+
+impl PublishOptions {
+    /// `path` (relative to the model's folder) as seen from the target's output folder.
+    /// Absolute paths are kept as they are.
+    pub fn from_model_dir(&self, path: &str) -> String {
+        let absolute = path.starts_with('/') || path.starts_with('\\') || path.as_bytes().get(1) == Some(&b':');
+        if absolute || self.model_dir.is_empty() || self.model_dir == "." {
+            return path.to_string();
+        }
+        let mut parts: Vec<&str> = Vec::new();
+        for part in self.model_dir.split('/').chain(path.split(['/', '\\'])) {
+            match part {
+                "" | "." => {}
+                ".." if parts.last().is_some_and(|last| *last != "..") => {
+                    parts.pop();
+                }
+                part => parts.push(part),
+            }
+        }
+        if parts.is_empty() { ".".to_string() } else { parts.join("/") }
+    }
 }
 
 impl PublishOptions {

@@ -31,7 +31,7 @@ pub(crate) fn apply(file: FileId, root: &mut Table, environment: Option<&str>, d
             let at = environments_key.as_ref().map_or(Span::DETACHED, |range| span(file, range));
             let diagnostic = diags
                 .report(codes::UNKNOWN_ENVIRONMENT, at, format!("unknown environment `{selected}`"))
-                .with_label("`--env` names none of these");
+                .with_label("`--env` names none of the environments declared here");
             if known.is_empty() {
                 diagnostic.with_note("the model declares no environments");
             } else {

@@ -18,7 +18,8 @@ fn err_fixtures() -> Vec<PathBuf> {
 
 fn render(compilation: &aspirec::Compilation) -> String {
     let mut text = compilation.render_diagnostics();
-    if let Some(summary) = aspirec::render::summary("input", &compilation.diagnostics) {
+    let name = compilation.sources.files().next().map_or("input", |(_, f)| f.name.as_str());
+    if let Some(summary) = aspirec::render::summary(name, &compilation.diagnostics) {
         text.push_str(&summary);
         text.push('\n');
     }

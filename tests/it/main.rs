@@ -58,6 +58,8 @@ pub(crate) fn compile_file(path: &Path, targets: Vec<&'static dyn ir::Publisher>
         targets,
         environment: directives.environment,
         allow_unsupported: directives.allow_unsupported,
+        // As if built with `--out out` from the repository root.
+        model_dir: format!("../../{}", display_name(path.parent().unwrap())),
     };
     aspirec::compile(&display_name(path), &bytes, &options)
 }

@@ -27,7 +27,7 @@ fn secret_values_never_reach_any_artifact() {
         let options = aspirec::CompileOptions {
             targets: aspirec::targets::all().to_vec(),
             environment: Some("secret-scan".into()),
-            allow_unsupported: false,
+            ..Default::default()
         };
         let compilation = aspirec::compile("model.toml", overlay.as_bytes(), &options);
         assert!(!compilation.has_errors(), "{}:\n{}", input.display(), compilation.render_diagnostics());

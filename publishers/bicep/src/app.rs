@@ -6,8 +6,8 @@
 //! appear as secure-parameter interpolations inside `secrets`.
 
 use ir::{
-    CheckedModel, Diagnostic, Diagnostics, Endpoint, Health, HealthCheck, Image, PublishOptions, Resource, Role, Span, Workload,
-    codes,
+    CheckedModel, Diagnostics, Endpoint, Health, HealthCheck, Image, Protocol, PublishOptions,
+    Resource, Role, Workload,
 };
 
 use crate::bicep_string::BicepStr;
@@ -15,10 +15,11 @@ use crate::hosting::AppHosting;
 use crate::names::{UniqueNames, secret_name};
 use crate::sizing::container_size;
 use crate::storage::Shares;
+use crate::unsupported;
 use crate::values::Resolver;
 use crate::view::{
-    AppView, AppVolumeView, Bool, ContainerView, EnvView, HttpProbeView, IngressView, MountView, PortMappingView, ProbeView,
-    SecretView,
+    AppView, AppVolumeView, Bool, ContainerView, EnvView, HttpProbeView, IngressView, MountView,
+    PortMappingView, ProbeView, SecretView,
 };
 
 /// What building an app needs besides the workload itself.
@@ -46,22 +47,31 @@ pub(crate) fn build(
     let (secrets, env) = environment(ctx, workload);
     let args = arguments(ctx, resource, workload, diags);
     if !workload.bind_mounts.is_empty() {
-        unsupported(
+        unsupported::report(
             diags,
             ctx.options,
-            format!("`{}` has bind mounts, which Azure Container Apps cannot mount", resource.name),
+            format!(
+                "`{}` has bind mounts, which Azure Container Apps cannot mount",
+                resource.name
+            ),
             "use a named volume (Azure Files) instead",
         );
     }
     let (volumes, mounts) = volumes(ctx, workload);
-    let probes = probes(workload, hosting, &mut comments);
+    let probes = probes(ctx, resource, workload, &mut comments, diags);
 
     if let Role::Integration(integration) = &workload.role {
         if integration.azure == ir::AzureHosting::Managed {
-            comments.push(format!("`{}` has no managed Azure service here: it runs as a container app", integration.kind.type_name()));
+            comments.push(format!(
+                "`{}` has no managed Azure service here: it runs as a container app",
+                integration.kind.type_name()
+            ));
         }
         if !workload.volumes.is_empty()
-            && matches!(integration.kind, ir::IntegrationKind::Postgres | ir::IntegrationKind::MySql)
+            && matches!(
+                integration.kind,
+                ir::IntegrationKind::Postgres | ir::IntegrationKind::MySql
+            )
         {
             comments.push(
                 "Its data is on Azure Files (SMB), where Postgres and MySQL have known locking and permission issues.".to_string(),
@@ -74,7 +84,9 @@ pub(crate) fn build(
         );
     }
     if !workload.wait_for.is_empty() {
-        comments.push("Azure Container Apps has no start order: `wait_for` is not enforced.".to_string());
+        comments.push(
+            "Azure Container Apps has no start order: `wait_for` is not enforced.".to_string(),
+        );
     }
 
     let image = image(ctx, &workload.image);
@@ -87,7 +99,10 @@ pub(crate) fn build(
             .ingress
             .additional
             .iter()
-            .map(|m| PortMappingView { target_port: m.target_port, exposed_port: m.exposed_port })
+            .map(|m| PortMappingView {
+                target_port: m.target_port,
+                exposed_port: m.exposed_port,
+            })
             .collect(),
     });
     let size = size?;
@@ -115,27 +130,16 @@ pub(crate) fn build(
     })
 }
 
-/// Reports something ACA cannot express: E0702, or W0701 (and it is left out) with
-/// `--allow-unsupported`.
-fn unsupported(diags: &mut Diagnostics, options: &PublishOptions, message: String, help: &str) {
-    let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, Span::DETACHED, message).label("not supported by the bicep target");
-    if options.allow_unsupported {
-        diags.push(
-            Diagnostic { code: codes::UNSUPPORTED_LEFT_OUT, ..diagnostic.downgrade() }
-                .note("left out of the Bicep output by --allow-unsupported"),
-        );
-    } else {
-        diags.push(diagnostic.help(format!("{help}, or pass --allow-unsupported to leave it out")));
-    }
-}
-
 /// The image: built images take their tag from the `image_tag` param.
 fn image(ctx: &mut AppContext<'_, '_>, image: &Image) -> BicepStr {
     match image {
         Image::Pull(reference) => BicepStr::text(reference.clone()),
         Image::Build(build) => {
             let tag_suffix = format!(":{}", ctx.model.tag());
-            let repository = build.image.strip_suffix(&tag_suffix).unwrap_or(&build.image);
+            let repository = build
+                .image
+                .strip_suffix(&tag_suffix)
+                .unwrap_or(&build.image);
             ctx.image_tag_used = true;
             let mut out = BicepStr::text(format!("{repository}:"));
             out.push_expr(ctx.image_tag);
@@ -145,7 +149,10 @@ fn image(ctx: &mut AppContext<'_, '_>, image: &Image) -> BicepStr {
 }
 
 /// Environment variables and the secrets behind the secret ones.
-fn environment(ctx: &mut AppContext<'_, '_>, workload: &Workload) -> (Vec<SecretView>, Vec<EnvView>) {
+fn environment(
+    ctx: &mut AppContext<'_, '_>,
+    workload: &Workload,
+) -> (Vec<SecretView>, Vec<EnvView>) {
     let mut secrets = Vec::new();
     let mut env = Vec::new();
     let mut secret_names = UniqueNames::default();
@@ -153,10 +160,21 @@ fn environment(ctx: &mut AppContext<'_, '_>, workload: &Workload) -> (Vec<Secret
         let rendered = ctx.resolver.render(&var.value);
         if rendered.secret {
             let name = secret_names.claim(&secret_name(&var.name), 253);
-            secrets.push(SecretView { name: name.clone(), value: rendered.value });
-            env.push(EnvView { name: var.name.clone(), value: None, secret_ref: Some(name) });
+            secrets.push(SecretView {
+                name: name.clone(),
+                value: rendered.value,
+            });
+            env.push(EnvView {
+                name: var.name.clone(),
+                value: None,
+                secret_ref: Some(name),
+            });
         } else {
-            env.push(EnvView { name: var.name.clone(), value: Some(rendered.value), secret_ref: None });
+            env.push(EnvView {
+                name: var.name.clone(),
+                value: Some(rendered.value),
+                secret_ref: None,
+            });
         }
     }
     (secrets, env)
@@ -164,15 +182,23 @@ fn environment(ctx: &mut AppContext<'_, '_>, workload: &Workload) -> (Vec<Secret
 
 /// Arguments. ACA cannot pass a secret as an argument without showing it in the app's
 /// definition, so a secret argument is unsupported.
-fn arguments(ctx: &mut AppContext<'_, '_>, resource: &Resource, workload: &Workload, diags: &mut Diagnostics) -> Vec<BicepStr> {
+fn arguments(
+    ctx: &mut AppContext<'_, '_>,
+    resource: &Resource,
+    workload: &Workload,
+    diags: &mut Diagnostics,
+) -> Vec<BicepStr> {
     let mut args = Vec::new();
     for arg in &workload.args {
         let rendered = ctx.resolver.render(arg);
         if rendered.secret {
-            unsupported(
+            unsupported::report(
                 diags,
                 ctx.options,
-                format!("`{}` passes a secret as a command argument, which Azure Container Apps would show in clear", resource.name),
+                format!(
+                    "`{}` passes a secret as a command argument, which Azure Container Apps would show in clear",
+                    resource.name
+                ),
                 "read the secret from an environment variable instead",
             );
         } else {
@@ -187,52 +213,90 @@ fn volumes(ctx: &AppContext<'_, '_>, workload: &Workload) -> (Vec<AppVolumeView>
     let mut mounts = Vec::new();
     let mut names = UniqueNames::default();
     for volume in &workload.volumes {
-        let Some(storage_symbol) = ctx.shares.storage_symbol(&volume.name) else { continue };
-        let app_volume = match volumes.iter().find(|(model_name, _)| *model_name == volume.name) {
+        let Some(storage_symbol) = ctx.shares.storage_symbol(&volume.name) else {
+            continue;
+        };
+        let app_volume = match volumes
+            .iter()
+            .find(|(model_name, _)| *model_name == volume.name)
+        {
             Some((_, existing)) => existing.name.clone(),
             None => {
                 let name = names.claim(&ir::publish::dns_label(&volume.name, 63), 63);
                 volumes.push((
                     volume.name.clone(),
-                    AppVolumeView { name: name.clone(), storage_symbol: storage_symbol.to_string() },
+                    AppVolumeView {
+                        name: name.clone(),
+                        storage_symbol: storage_symbol.to_string(),
+                    },
                 ));
                 name
             }
         };
-        mounts.push(MountView { volume: app_volume, path: volume.target.clone() });
+        mounts.push(MountView {
+            volume: app_volume,
+            path: volume.target.clone(),
+        });
     }
     (volumes.into_iter().map(|(_, v)| v).collect(), mounts)
 }
 
 /// Liveness and readiness probes. ACA has no exec probes: a health command becomes a TCP
-/// probe on the main ingress port (noted in a comment), or no probe without one.
-fn probes(workload: &Workload, hosting: &AppHosting, comments: &mut Vec<String>) -> Vec<ProbeView> {
-    let Some(health) = &workload.health else { return Vec::new() };
+/// probe on the first (non-UDP) endpoint's target port, noted in a comment; without any
+/// endpoint it is unsupported.
+fn probes(
+    ctx: &AppContext<'_, '_>,
+    resource: &Resource,
+    workload: &Workload,
+    comments: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) -> Vec<ProbeView> {
+    let Some(health) = &workload.health else {
+        return Vec::new();
+    };
     let (http, tcp_port) = match &health.check {
         HealthCheck::Http { path, endpoint } => match workload.endpoints.get(*endpoint) {
             Some(endpoint) => (Some(http_probe(path, endpoint)), None),
             None => return Vec::new(),
         },
-        HealthCheck::Command(_) => match hosting.ingress.main {
-            Some(main) => {
-                comments.push(format!(
-                    "The health command becomes a TCP probe on port {}: Azure Container Apps has no exec probes.",
-                    main.target_port
-                ));
-                (None, Some(main.target_port))
+        HealthCheck::Command(_) => {
+            match workload
+                .endpoints
+                .iter()
+                .find(|e| e.protocol != Protocol::Udp)
+            {
+                Some(endpoint) => {
+                    comments.push(format!(
+                        "The health command becomes a TCP probe on port {}: Azure Container Apps has no exec probes.",
+                        endpoint.target_port
+                    ));
+                    (None, Some(endpoint.target_port))
+                }
+                None => {
+                    unsupported::report(
+                        diags,
+                        ctx.options,
+                        format!(
+                            "`{}` has a health command, and Azure Container Apps has no exec probes",
+                            resource.name
+                        ),
+                        "add a TCP endpoint to probe, or an HTTP health check",
+                    );
+                    return Vec::new();
+                }
             }
-            None => {
-                comments.push("The health command is left out: Azure Container Apps has no exec probes and the app has no port.".to_string());
-                return Vec::new();
-            }
-        },
+        }
     };
     let timing = Timing::of(health);
     ["Liveness", "Readiness"]
         .into_iter()
         .map(|kind| ProbeView {
             kind,
-            http: http.as_ref().map(|h| HttpProbeView { path: h.path.clone(), port: h.port, scheme: h.scheme }),
+            http: http.as_ref().map(|h| HttpProbeView {
+                path: h.path.clone(),
+                port: h.port,
+                scheme: h.scheme,
+            }),
             tcp_port,
             initial_delay: timing.initial_delay,
             period: timing.period,
@@ -246,7 +310,11 @@ fn http_probe(path: &str, endpoint: &Endpoint) -> HttpProbeView {
     HttpProbeView {
         path: path.to_string(),
         port: endpoint.target_port,
-        scheme: if endpoint.scheme == "https" { "HTTPS" } else { "HTTP" },
+        scheme: if endpoint.scheme == "https" {
+            "HTTPS"
+        } else {
+            "HTTP"
+        },
     }
 }
 

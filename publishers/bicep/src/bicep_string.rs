@@ -145,11 +145,19 @@ pub(crate) fn filter(value: Value) -> Result<String, Error> {
             _ => return Err(not_a_string(&item)),
         }
     }
-    Ok(render_pieces(pieces.iter().map(|(is_expr, s)| (*is_expr, s.as_str()))))
+    Ok(render_pieces(
+        pieces.iter().map(|(is_expr, s)| (*is_expr, s.as_str())),
+    ))
 }
 
 fn not_a_string(value: &Value) -> Error {
-    Error::new(ErrorKind::InvalidOperation, format!("bicep_string expects a string or a Bicep string value, got {}", value.kind()))
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!(
+            "bicep_string expects a string or a Bicep string value, got {}",
+            value.kind()
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -207,9 +215,16 @@ mod tests {
     fn round_trip(text: &str) {
         let rendered = BicepStr::text(text).to_bicep();
         let parsed = parse_literal(&rendered).unwrap_or_else(|e| panic!("{rendered}: {e}"));
-        let expected = if text.is_empty() { vec![] } else { vec![Piece::Text(text.to_string())] };
+        let expected = if text.is_empty() {
+            vec![]
+        } else {
+            vec![Piece::Text(text.to_string())]
+        };
         assert_eq!(parsed, expected, "{text:?} rendered as {rendered}");
-        assert!(!rendered.contains('\n') && !rendered.contains('\r'), "{rendered}");
+        assert!(
+            !rendered.contains('\n') && !rendered.contains('\r'),
+            "{rendered}"
+        );
     }
 
     #[test]
@@ -261,7 +276,10 @@ mod tests {
         value.push_text("{x}");
         value.push_expr("uriComponent(pg_password)");
         let rendered = value.to_bicep();
-        assert_eq!(rendered, "'Host=${pg.properties.fullyQualifiedDomainName};Password=\\'\\${x}${uriComponent(pg_password)}'");
+        assert_eq!(
+            rendered,
+            "'Host=${pg.properties.fullyQualifiedDomainName};Password=\\'\\${x}${uriComponent(pg_password)}'"
+        );
         assert_eq!(
             parse_literal(&rendered).unwrap(),
             vec![

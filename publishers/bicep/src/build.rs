@@ -7,63 +7,93 @@ use ir::{CheckedModel, Diagnostics, PublishOptions, ResourceId, ResourceKind, Ro
 use crate::app::{self, AppContext};
 use crate::bicep_string::BicepStr;
 use crate::hosting::{self, Hosting, Managed, POSTGRES_ADMIN};
-use crate::names::{Symbols, global_name, param_symbol, resource_symbol};
+use crate::names::{Symbols, global_name, param_symbol, resource_symbol, snake_label};
 use crate::params;
 use crate::storage::Shares;
 use crate::values::{DEFAULT_DOMAIN, Resolver};
 use crate::view::{DatabaseView, MainFile, OutputView, ParamFile, PostgresView, RedisView};
 
 /// The views of both files, or `None` when an error was reported.
-pub(crate) fn build(model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Option<(MainFile, ParamFile)> {
+pub(crate) fn build(
+    model: &CheckedModel,
+    options: &PublishOptions,
+    diags: &mut Diagnostics,
+) -> Option<(MainFile, ParamFile)> {
     let errors_before = diags.error_count();
     let mut symbols = Symbols::new();
-    let param_symbols: Vec<String> = model.parameters().map(|(_, p)| symbols.claim(&param_symbol(&p.name))).collect();
+    let param_symbols: Vec<String> = model
+        .parameters()
+        .map(|(_, p)| symbols.claim(&param_symbol(&p.name)))
+        .collect();
     let image_tag = symbols.claim("image_tag");
-    let hosting = hosting::plan(model, &mut symbols, diags);
+    let hosting = hosting::plan(model, options, &mut symbols, diags);
     let shares = Shares::plan(model, &hosting, &mut symbols);
     let mut resolver = Resolver::new(model, &hosting, &param_symbols);
 
-    let mut ctx = AppContext { model, options, resolver: &mut resolver, shares: &shares, image_tag: &image_tag, image_tag_used: false };
-    let mut apps = Vec::new();
-    let mut postgres = Vec::new();
-    let mut redis = Vec::new();
-    for (id, resource, workload) in model.workloads() {
-        match hosting.get(id.0 as usize) {
-            Some(Hosting::App(app_hosting)) => apps.extend(app::build(&mut ctx, resource, workload, app_hosting, diags)),
-            Some(Hosting::Managed { kind: Managed::Postgres, symbol }) => {
-                postgres.push(postgres_view(model, ctx.resolver, &hosting, id, symbol, &mut symbols));
-            }
-            Some(Hosting::Managed { kind: Managed::Redis, symbol }) => {
-                redis.push(RedisView { symbol: symbol.clone(), name: global_name(model.name(), &resource.name) });
-            }
-            Some(Hosting::ManagedDatabase { .. } | Hosting::Nothing) | None => {}
-        }
-    }
-    let image_tag_used = ctx.image_tag_used;
-
+    let mut ctx = AppContext {
+        model,
+        options,
+        resolver: &mut resolver,
+        shares: &shares,
+        image_tag: &image_tag,
+        image_tag_used: false,
+    };
+    // Outputs: the resource group, the environment's domain, then each public URL.
     let mut outputs = vec![
-        OutputView {
-            symbol: symbols.claim("env_default_domain"),
-            description: "Default domain of the Container Apps environment.".to_string(),
-            value: BicepStr::expr(DEFAULT_DOMAIN),
-        },
         OutputView {
             symbol: symbols.claim("resource_group_name"),
             description: "The resource group deployed to.".to_string(),
             value: BicepStr::expr("resourceGroup().name"),
         },
+        OutputView {
+            symbol: symbols.claim("environment_default_domain"),
+            description: "Default domain of the Container Apps environment.".to_string(),
+            value: BicepStr::expr(DEFAULT_DOMAIN),
+        },
     ];
-    for app in &apps {
-        if app.ingress.as_ref().is_some_and(|i| i.external.0) {
-            let mut value = BicepStr::text("https://");
-            value.push_expr(format!("{}.properties.configuration.ingress.fqdn", app.symbol));
-            outputs.push(OutputView {
-                symbol: symbols.claim(&format!("{}_url", app.name.replace('-', "_"))),
-                description: format!("Public URL of `{}`.", app.name),
-                value,
-            });
+    let mut apps = Vec::new();
+    let mut postgres = Vec::new();
+    let mut redis = Vec::new();
+    for (id, resource, workload) in model.workloads() {
+        match hosting.get(id.0 as usize) {
+            Some(Hosting::App(app_hosting)) => {
+                if app_hosting.ingress.main.is_some_and(|main| main.external) {
+                    let mut url = BicepStr::text(format!("https://{}.", app_hosting.name));
+                    url.push_expr(DEFAULT_DOMAIN);
+                    outputs.push(OutputView {
+                        symbol: symbols.claim(&format!("{}_url", snake_label(&resource.name))),
+                        description: format!("Public URL of `{}`.", resource.name),
+                        value: url,
+                    });
+                }
+                apps.extend(app::build(&mut ctx, resource, workload, app_hosting, diags));
+            }
+            Some(Hosting::Managed {
+                kind: Managed::Postgres,
+                symbol,
+            }) => {
+                postgres.push(postgres_view(
+                    model,
+                    ctx.resolver,
+                    &hosting,
+                    id,
+                    symbol,
+                    &mut symbols,
+                ));
+            }
+            Some(Hosting::Managed {
+                kind: Managed::Redis,
+                symbol,
+            }) => {
+                redis.push(RedisView {
+                    symbol: symbol.clone(),
+                    name: global_name(model.name(), &resource.name),
+                });
+            }
+            Some(Hosting::ManagedDatabase { .. } | Hosting::Nothing) | None => {}
         }
     }
+    let image_tag_used = ctx.image_tag_used;
 
     for bug in &resolver.bugs {
         diags.report(codes::INTERNAL, Span::DETACHED, format!("bicep: {bug}"));
@@ -91,7 +121,13 @@ pub(crate) fn build(model: &CheckedModel, options: &PublishOptions, diags: &mut 
         apps,
         outputs,
     };
-    Some((main, ParamFile { header, entries: params.entries }))
+    Some((
+        main,
+        ParamFile {
+            header,
+            entries: params.entries,
+        },
+    ))
 }
 
 /// A managed Postgres server: password authentication with the integration's password, the
@@ -107,24 +143,36 @@ fn postgres_view(
     let resource = model.resource(server);
     let password = match &resource.kind {
         ResourceKind::Workload(workload) => match &workload.role {
-            Role::Integration(integration) => integration.password.as_ref().map(|p| resolver.render(p).value),
+            Role::Integration(integration) => integration
+                .password
+                .as_ref()
+                .map(|p| resolver.render(p).value),
             Role::Container | Role::Project => None,
         },
         ResourceKind::Database(_) | ResourceKind::External(_) => None,
     };
     if password.is_none() {
-        resolver.bugs.push(format!("managed server `{}` has no password", resource.name));
+        resolver.bugs.push(format!(
+            "managed server `{}` has no password",
+            resource.name
+        ));
     }
     let firewall_symbol = symbols.claim(&resource_symbol(&resource.name, "AllowAzure"));
     let mut previous = firewall_symbol.clone();
     let mut databases = Vec::new();
     for (id, database) in model.resources() {
-        let ResourceKind::Database(db) = &database.kind else { continue };
+        let ResourceKind::Database(db) = &database.kind else {
+            continue;
+        };
         if db.server != server {
             continue;
         }
         if let Some(Hosting::ManagedDatabase { symbol }) = hosting.get(id.0 as usize) {
-            databases.push(DatabaseView { symbol: symbol.clone(), name: db.database_name.clone(), depends_on: previous });
+            databases.push(DatabaseView {
+                symbol: symbol.clone(),
+                name: db.database_name.clone(),
+                depends_on: previous,
+            });
             previous = symbol.clone();
         }
     }

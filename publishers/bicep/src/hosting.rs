@@ -5,18 +5,27 @@
 //! Symbols are claimed here, in model order, so they are the same on every run.
 
 use ir::integrations::Piece;
-use ir::{AzureHosting, CheckedModel, Diagnostics, IntegrationKind, ResourceKind, Role};
+use ir::{
+    AzureHosting, CheckedModel, Diagnostics, IntegrationKind, Protocol, PublishOptions,
+    ResourceKind, Role,
+};
 
 use crate::ingress::{self, Ingress};
 use crate::names::{Symbols, app_name, resource_symbol};
+use crate::unsupported;
 
 /// The hosting of one resource, indexed like [`CheckedModel::resources`].
 #[derive(Debug)]
 pub(crate) enum Hosting {
     App(AppHosting),
-    Managed { kind: Managed, symbol: String },
+    Managed {
+        kind: Managed,
+        symbol: String,
+    },
     /// A database on a managed Postgres server.
-    ManagedDatabase { symbol: String },
+    ManagedDatabase {
+        symbol: String,
+    },
     /// Nothing on Azure of its own.
     Nothing,
 }
@@ -64,6 +73,14 @@ impl Managed {
         }
     }
 
+    /// The scheme of its endpoint as others see it (Redis only speaks TLS).
+    pub(crate) fn scheme(self) -> &'static str {
+        match self {
+            Managed::Postgres => "tcp",
+            Managed::Redis => "rediss",
+        }
+    }
+
     /// The port clients use (Redis: the TLS port; the plain one is disabled).
     pub(crate) fn port(self) -> u16 {
         match self {
@@ -93,7 +110,14 @@ impl Managed {
                 }
                 pieces
             }
-            Managed::Redis => vec![Host, Text(":"), Port, Text(",password="), Password, Text(",ssl=True,abortConnect=False")],
+            Managed::Redis => vec![
+                Host,
+                Text(":"),
+                Port,
+                Text(",password="),
+                Password,
+                Text(",ssl=True,abortConnect=False"),
+            ],
         }
     }
 
@@ -114,45 +138,96 @@ impl Managed {
             (_, "PASSWORD") => vec![Password],
             (Managed::Postgres, "USERNAME") => vec![Text(POSTGRES_ADMIN)],
             (Managed::Postgres, "URI") => with_database(
-                vec![Text("postgresql://"), Text(POSTGRES_ADMIN), Text(":"), PasswordUri, Text("@"), Host, Text(":"), Port],
+                vec![
+                    Text("postgresql://"),
+                    Text(POSTGRES_ADMIN),
+                    Text(":"),
+                    PasswordUri,
+                    Text("@"),
+                    Host,
+                    Text(":"),
+                    Port,
+                ],
                 "?sslmode=require",
             ),
-            (Managed::Postgres, "JDBCCONNECTIONSTRING") => {
-                with_database(vec![Text("jdbc:postgresql://"), Host, Text(":"), Port], "?sslmode=require")
-            }
+            (Managed::Postgres, "JDBCCONNECTIONSTRING") => with_database(
+                vec![Text("jdbc:postgresql://"), Host, Text(":"), Port],
+                "?sslmode=require",
+            ),
             (Managed::Postgres, "DATABASENAME") if for_database => vec![Database],
-            (Managed::Redis, "URI") => vec![Text("rediss://:"), PasswordUri, Text("@"), Host, Text(":"), Port],
+            (Managed::Redis, "URI") => vec![
+                Text("rediss://:"),
+                PasswordUri,
+                Text("@"),
+                Host,
+                Text(":"),
+                Port,
+            ],
             _ => return None,
         })
     }
 }
 
-/// Decides the hosting of every resource and claims its symbol. Ingress problems (E0704) go
-/// to `diags`.
-pub(crate) fn plan(model: &CheckedModel, symbols: &mut Symbols, diags: &mut Diagnostics) -> Vec<Hosting> {
+/// Decides the hosting of every resource and claims its symbol. Ingress problems (E0704) and
+/// UDP endpoints (E0702) go to `diags`.
+pub(crate) fn plan(
+    model: &CheckedModel,
+    options: &PublishOptions,
+    symbols: &mut Symbols,
+    diags: &mut Diagnostics,
+) -> Vec<Hosting> {
     let mut hosting: Vec<Hosting> = Vec::with_capacity(model.resources().len());
     for (_, resource) in model.resources() {
         let entry = match &resource.kind {
             ResourceKind::Workload(workload) => {
                 let (managed, integration) = match &workload.role {
-                    Role::Integration(integration) => (Managed::of(integration.kind, integration.azure), true),
+                    Role::Integration(integration) => {
+                        (Managed::of(integration.kind, integration.azure), true)
+                    }
                     Role::Container | Role::Project => (None, false),
                 };
                 match managed {
-                    Some(kind) => {
-                        Hosting::Managed { kind, symbol: symbols.claim(&resource_symbol(&resource.name, kind.symbol_suffix())) }
+                    Some(kind) => Hosting::Managed {
+                        kind,
+                        symbol: symbols
+                            .claim(&resource_symbol(&resource.name, kind.symbol_suffix())),
+                    },
+                    None => {
+                        for endpoint in workload
+                            .endpoints
+                            .iter()
+                            .filter(|e| e.protocol == Protocol::Udp)
+                        {
+                            unsupported::report(
+                                diags,
+                                options,
+                                format!(
+                                    "endpoint `{}` of `{}` is UDP, which Azure Container Apps ingress cannot carry",
+                                    endpoint.name, resource.name
+                                ),
+                                "use a TCP endpoint",
+                            );
+                        }
+                        Hosting::App(AppHosting {
+                            name: app_name(&resource.name),
+                            symbol: symbols.claim(&resource_symbol(&resource.name, "App")),
+                            ingress: ingress::plan(
+                                &resource.name,
+                                &workload.endpoints,
+                                integration,
+                                diags,
+                            ),
+                        })
                     }
-                    None => Hosting::App(AppHosting {
-                        name: app_name(&resource.name),
-                        symbol: symbols.claim(&resource_symbol(&resource.name, "App")),
-                        ingress: ingress::plan(&resource.name, &workload.endpoints, integration, diags),
-                    }),
                 }
             }
             ResourceKind::Database(database) => match hosting.get(database.server.0 as usize) {
-                Some(Hosting::Managed { kind: Managed::Postgres, .. }) => {
-                    Hosting::ManagedDatabase { symbol: symbols.claim(&resource_symbol(&resource.name, "Db")) }
-                }
+                Some(Hosting::Managed {
+                    kind: Managed::Postgres,
+                    ..
+                }) => Hosting::ManagedDatabase {
+                    symbol: symbols.claim(&resource_symbol(&resource.name, "Db")),
+                },
                 Some(_) | None => Hosting::Nothing,
             },
             ResourceKind::External(_) => Hosting::Nothing,

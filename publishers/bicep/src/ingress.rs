@@ -8,8 +8,9 @@
 //! (port 443); every other port at `<app>:<exposed port>`, where the exposed port is the
 //! model's `port` of the group's first endpoint.
 //!
-//! E0704: UDP, HTTP and TCP on one target port, more than one external group, an external
-//! group that is not HTTP (external TCP needs a custom VNET), two groups on one exposed port.
+//! E0704: HTTP and TCP on one target port, more than one external group, an external group
+//! that is not HTTP (external TCP needs a custom VNET), two groups on one exposed port. UDP
+//! endpoints have no address; the caller reports them as unsupported (E0702).
 
 use ir::{Diagnostics, Endpoint, Protocol, Span, Transport, codes};
 
@@ -76,19 +77,29 @@ struct Group {
 
 /// Plans the ingress of workload `resource`. `integration` forces the first endpoint's
 /// group to be the main ingress, as TCP. Errors go to `diags`.
-pub(crate) fn plan(resource: &str, endpoints: &[Endpoint], integration: bool, diags: &mut Diagnostics) -> Ingress {
+pub(crate) fn plan(
+    resource: &str,
+    endpoints: &[Endpoint],
+    integration: bool,
+    diags: &mut Diagnostics,
+) -> Ingress {
     let mut groups: Vec<Group> = Vec::new();
     for (index, endpoint) in endpoints.iter().enumerate() {
         if endpoint.protocol == Protocol::Udp {
-            invalid(diags, resource, format!("endpoint `{}` is UDP", endpoint.name), "Azure Container Apps ingress carries only HTTP and TCP");
             continue;
         }
         let http = endpoint.is_http() && !integration;
-        match groups.iter_mut().find(|g| g.target_port == endpoint.target_port) {
+        match groups
+            .iter_mut()
+            .find(|g| g.target_port == endpoint.target_port)
+        {
             Some(group) if group.http != http => invalid(
                 diags,
                 resource,
-                format!("target port {} mixes HTTP and TCP endpoints", endpoint.target_port),
+                format!(
+                    "target port {} mixes HTTP and TCP endpoints",
+                    endpoint.target_port
+                ),
                 "give the HTTP and the TCP endpoints their own target ports",
             ),
             Some(group) => {
@@ -118,7 +129,11 @@ pub(crate) fn plan(resource: &str, endpoints: &[Endpoint], integration: bool, di
     }
     let main_index = if integration {
         // The first endpoint is the one connection strings use.
-        endpoints.first().and_then(|first| groups.iter().position(|g| g.target_port == first.target_port))
+        endpoints.first().and_then(|first| {
+            groups
+                .iter()
+                .position(|g| g.target_port == first.target_port)
+        })
     } else {
         groups
             .iter()
@@ -130,12 +145,18 @@ pub(crate) fn plan(resource: &str, endpoints: &[Endpoint], integration: bool, di
         invalid(
             diags,
             resource,
-            format!("the TCP endpoint on target port {} is external", group.target_port),
+            format!(
+                "the TCP endpoint on target port {} is external",
+                group.target_port
+            ),
             "external TCP ingress needs a custom VNET; make the endpoint internal or HTTP",
         );
     }
 
-    let mut ingress = Ingress { addresses: vec![None; endpoints.len()], ..Ingress::default() };
+    let mut ingress = Ingress {
+        addresses: vec![None; endpoints.len()],
+        ..Ingress::default()
+    };
     let mut exposed: Vec<u16> = Vec::new();
     for (index, group) in groups.iter().enumerate() {
         let is_main = main_index == Some(index);
@@ -143,16 +164,25 @@ pub(crate) fn plan(resource: &str, endpoints: &[Endpoint], integration: bool, di
             ingress.main = Some(MainIngress {
                 external: group.external,
                 target_port: group.target_port,
-                transport: if group.http2 { IngressTransport::Http2 } else { IngressTransport::Http },
+                transport: if group.http2 {
+                    IngressTransport::Http2
+                } else {
+                    IngressTransport::Http
+                },
                 exposed_port: None,
             });
-            Address::MainHttp { external: group.external }
+            Address::MainHttp {
+                external: group.external,
+            }
         } else {
             if exposed.contains(&group.exposed_port) {
                 invalid(
                     diags,
                     resource,
-                    format!("two target ports are exposed on port {}", group.exposed_port),
+                    format!(
+                        "two target ports are exposed on port {}",
+                        group.exposed_port
+                    ),
                     "give the endpoints different `port`s",
                 );
             }
@@ -165,7 +195,10 @@ pub(crate) fn plan(resource: &str, endpoints: &[Endpoint], integration: bool, di
                     exposed_port: Some(group.exposed_port),
                 });
             } else {
-                ingress.additional.push(PortMapping { target_port: group.target_port, exposed_port: group.exposed_port });
+                ingress.additional.push(PortMapping {
+                    target_port: group.target_port,
+                    exposed_port: group.exposed_port,
+                });
             }
             Address::Port(group.exposed_port)
         };
@@ -180,7 +213,11 @@ pub(crate) fn plan(resource: &str, endpoints: &[Endpoint], integration: bool, di
 
 fn invalid(diags: &mut Diagnostics, resource: &str, problem: String, help: &str) {
     diags
-        .report(codes::INVALID_INGRESS, Span::DETACHED, format!("`{resource}` cannot be exposed on Azure Container Apps: {problem}"))
+        .report(
+            codes::INVALID_INGRESS,
+            Span::DETACHED,
+            format!("`{resource}` cannot be exposed on Azure Container Apps: {problem}"),
+        )
         .with_label("not expressible as container app ingress")
         .with_help(help.to_string());
 }
@@ -194,8 +231,16 @@ mod tests {
         Endpoint {
             name: name.into(),
             scheme: scheme.into(),
-            transport: if http { Transport::Http } else { Transport::Tcp },
-            protocol: if scheme == "udp" { Protocol::Udp } else { Protocol::Tcp },
+            transport: if http {
+                Transport::Http
+            } else {
+                Transport::Tcp
+            },
+            protocol: if scheme == "udp" {
+                Protocol::Udp
+            } else {
+                Protocol::Tcp
+            },
             target_port,
             port,
             external,
@@ -222,11 +267,25 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             ingress.main,
-            Some(MainIngress { external: true, target_port: 8080, transport: IngressTransport::Http, exposed_port: None })
+            Some(MainIngress {
+                external: true,
+                target_port: 8080,
+                transport: IngressTransport::Http,
+                exposed_port: None
+            })
         );
         assert_eq!(
             ingress.additional,
-            vec![PortMapping { target_port: 9090, exposed_port: 9090 }, PortMapping { target_port: 5000, exposed_port: 5001 }]
+            vec![
+                PortMapping {
+                    target_port: 9090,
+                    exposed_port: 9090
+                },
+                PortMapping {
+                    target_port: 5000,
+                    exposed_port: 5001
+                }
+            ]
         );
         assert_eq!(
             ingress.addresses,
@@ -243,22 +302,71 @@ mod tests {
     fn without_http_the_first_port_is_internal_tcp() {
         let (ingress, errors) = run(&[endpoint("tcp", "tcp", 5432, 5432, false)], false);
         assert!(errors.is_empty());
-        assert_eq!(ingress.main.map(|m| (m.transport, m.external, m.exposed_port)), Some((IngressTransport::Tcp, false, Some(5432))));
+        assert_eq!(
+            ingress
+                .main
+                .map(|m| (m.transport, m.external, m.exposed_port)),
+            Some((IngressTransport::Tcp, false, Some(5432)))
+        );
     }
 
     #[test]
     fn integrations_use_their_first_endpoint_as_tcp() {
-        let (ingress, _) = run(&[endpoint("tcp", "tcp", 5672, 5672, false), endpoint("management", "http", 15672, 15672, false)], true);
-        assert_eq!(ingress.main.map(|m| (m.target_port, m.transport)), Some((5672, IngressTransport::Tcp)));
+        let (ingress, _) = run(
+            &[
+                endpoint("tcp", "tcp", 5672, 5672, false),
+                endpoint("management", "http", 15672, 15672, false),
+            ],
+            true,
+        );
+        assert_eq!(
+            ingress.main.map(|m| (m.target_port, m.transport)),
+            Some((5672, IngressTransport::Tcp))
+        );
         assert_eq!(ingress.addresses[1], Some(Address::Port(15672)));
     }
 
     #[test]
     fn what_aca_cannot_expose_is_e0704() {
-        assert_eq!(run(&[endpoint("a", "http", 80, 80, true), endpoint("b", "http", 81, 81, true)], false).1, vec!["E0704"]);
-        assert_eq!(run(&[endpoint("t", "tcp", 80, 80, true)], false).1, vec!["E0704"]);
-        assert_eq!(run(&[endpoint("u", "udp", 53, 53, false)], false).1, vec!["E0704"]);
-        assert_eq!(run(&[endpoint("h", "http", 80, 80, false), endpoint("t", "tcp", 80, 80, false)], false).1, vec!["E0704"]);
-        assert_eq!(run(&[endpoint("a", "tcp", 1, 9, false), endpoint("b", "tcp", 2, 9, false)], false).1, vec!["E0704"]);
+        assert_eq!(
+            run(
+                &[
+                    endpoint("a", "http", 80, 80, true),
+                    endpoint("b", "http", 81, 81, true)
+                ],
+                false
+            )
+            .1,
+            vec!["E0704"]
+        );
+        assert_eq!(
+            run(&[endpoint("t", "tcp", 80, 80, true)], false).1,
+            vec!["E0704"]
+        );
+        // UDP is the caller's to report (E0702); it just gets no address.
+        let (udp, errors) = run(&[endpoint("u", "udp", 53, 53, false)], false);
+        assert!(errors.is_empty() && udp.main.is_none() && udp.addresses == vec![None]);
+        assert_eq!(
+            run(
+                &[
+                    endpoint("h", "http", 80, 80, false),
+                    endpoint("t", "tcp", 80, 80, false)
+                ],
+                false
+            )
+            .1,
+            vec!["E0704"]
+        );
+        assert_eq!(
+            run(
+                &[
+                    endpoint("a", "tcp", 1, 9, false),
+                    endpoint("b", "tcp", 2, 9, false)
+                ],
+                false
+            )
+            .1,
+            vec!["E0704"]
+        );
     }
 }

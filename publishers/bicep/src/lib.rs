@@ -22,6 +22,7 @@ mod params;
 mod sizing;
 mod storage;
 mod templates;
+mod unsupported;
 mod values;
 mod view;
 
@@ -50,10 +51,16 @@ impl Publisher for Bicep {
         names::app_name(name)
     }
 
-    fn publish(&self, model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Option<Artifacts> {
+    fn publish(
+        &self,
+        model: &CheckedModel,
+        options: &PublishOptions,
+        diags: &mut Diagnostics,
+    ) -> Option<Artifacts> {
         let (main, param_file) = build::build(model, options, diags)?;
-        let rendered = templates::render("main.bicep.j2", &main)
-            .and_then(|main| templates::render("main.bicepparam.j2", &param_file).map(|params| (main, params)));
+        let rendered = templates::render("main.bicep.j2", &main).and_then(|main| {
+            templates::render("main.bicepparam.j2", &param_file).map(|params| (main, params))
+        });
         match rendered {
             Ok((main, params)) => {
                 let mut artifacts = Artifacts::new();
@@ -62,7 +69,11 @@ impl Publisher for Bicep {
                 Some(artifacts)
             }
             Err(error) => {
-                diags.report(codes::INTERNAL, Span::DETACHED, format!("bicep: a template failed to render: {error:#}"));
+                diags.report(
+                    codes::INTERNAL,
+                    Span::DETACHED,
+                    format!("bicep: a template failed to render: {error:#}"),
+                );
                 None
             }
         }

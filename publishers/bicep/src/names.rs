@@ -19,14 +19,21 @@ pub(crate) const UNIQUE_SUFFIX: &str = "take(uniqueString(resourceGroup().id), 6
 /// The container app name of a workload (also the name others use to reach it inside the
 /// environment). ACA app names have at most 32 characters: lowercase letters, digits and `-`.
 pub(crate) fn app_name(name: &str) -> String {
-    shorten(&dns_label(name, 63), 32)
+    let label = dns_label(name, 63);
+    // ACA names start with a letter.
+    let label = if label.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("app-{label}")
+    } else {
+        label
+    };
+    shorten(&label, 32)
 }
 
 /// `<app>-<name>-<suffix>`, at most 63 characters: the name of a globally unique service
 /// (a Postgres flexible server, an Azure Cache for Redis).
 pub(crate) fn global_name(app: &str, name: &str) -> BicepStr {
     // 63 minus `-` and the 6-character suffix.
-    let mut out = BicepStr::text(format!("{}-", shorten(&dns_label(&format!("{app}-{name}"), 63), 56)));
+    let mut out = BicepStr::text(format!("{}-", dns_label(&format!("{app}-{name}"), 56)));
     out.push_expr(UNIQUE_SUFFIX);
     out
 }
@@ -34,7 +41,12 @@ pub(crate) fn global_name(app: &str, name: &str) -> BicepStr {
 /// The storage account name: lowercase letters and digits only, at most 24 characters
 /// (18 from the application name, then the suffix).
 pub(crate) fn storage_account_name(app: &str) -> BicepStr {
-    let mut prefix: String = app.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).take(18).collect();
+    let mut prefix: String = app
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .take(18)
+        .collect();
     if prefix.len() < 3 {
         prefix.insert_str(0, "st");
     }
@@ -49,16 +61,37 @@ pub(crate) fn storage_account_name(app: &str) -> BicepStr {
 pub(crate) fn secret_name(env_var: &str) -> String {
     let lowered: String = env_var
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let trimmed = lowered.trim_matches('-');
-    let name = if trimmed.is_empty() { "secret" } else { trimmed };
+    let name = if trimmed.is_empty() {
+        "secret"
+    } else {
+        trimmed
+    };
     shorten(name, 253)
 }
 
 /// The Bicep parameter symbol of a model parameter: the Terraform variable name
-/// (`env_name(p).to_lowercase()`, so `api-key` is `api_key` in both targets).
+/// (`env_name(p).to_lowercase()`, so `api-key` is `api_key` in both targets), with a
+/// `param_` prefix where it would be one of the variables every Terraform output declares.
 pub(crate) fn param_symbol(name: &str) -> String {
+    let symbol = env_name(name).to_lowercase();
+    if ["location", "resource_group_name", "image_tag"].contains(&symbol.as_str()) {
+        format!("param_{symbol}")
+    } else {
+        symbol
+    }
+}
+
+/// The snake-case label of a resource, for output names (`my-api` → `my_api`).
+pub(crate) fn snake_label(name: &str) -> String {
     env_name(name).to_lowercase()
 }
 
@@ -102,7 +135,14 @@ pub(crate) struct Symbols {
 }
 
 /// Symbols the templates write literally; nothing else may take them.
-pub(crate) const FIXED_SYMBOLS: &[&str] = &["location", "law", "env", "identity", "storage", "storageFiles"];
+pub(crate) const FIXED_SYMBOLS: &[&str] = &[
+    "location",
+    "law",
+    "env",
+    "identity",
+    "storage",
+    "storageFiles",
+];
 
 impl Symbols {
     pub(crate) fn new() -> Symbols {
@@ -187,12 +227,18 @@ mod tests {
         assert_eq!(app_name("api"), "api");
         assert_eq!(app_name("My_Service.v2"), "my-service-v2");
         let long = app_name("a-resource-name-that-is-much-longer-than-32");
-        assert!(long.len() <= 32 && !long.ends_with('-') && !long.contains("--"), "{long}");
+        assert!(
+            long.len() <= 32 && !long.ends_with('-') && !long.contains("--"),
+            "{long}"
+        );
     }
 
     #[test]
     fn secret_names_follow_aspire() {
-        assert_eq!(secret_name("ConnectionStrings__orders"), "connectionstrings--orders");
+        assert_eq!(
+            secret_name("ConnectionStrings__orders"),
+            "connectionstrings--orders"
+        );
         assert_eq!(secret_name("API_KEY"), "api-key");
         assert_eq!(secret_name("_1ABC_"), "1abc");
         assert_eq!(secret_name("__"), "secret");
@@ -205,6 +251,8 @@ mod tests {
         assert_ne!(resource_symbol("a-1", "App"), resource_symbol("a1", "App"));
         assert_eq!(resource_symbol("1st", "App"), "_1stApp");
         assert_eq!(param_symbol("api-key"), "api_key");
+        assert_eq!(param_symbol("location"), "param_location");
+        assert_eq!(app_name("1st"), "app-1st");
     }
 
     #[test]
@@ -218,11 +266,23 @@ mod tests {
 
     #[test]
     fn global_names_fit_azure_limits() {
-        let name = global_name("integrations", "a-very-long-postgres-server-name-that-goes-on-and-on");
+        let name = global_name(
+            "integrations",
+            "a-very-long-postgres-server-name-that-goes-on-and-on",
+        );
         let rendered = name.to_bicep();
-        assert!(rendered.ends_with("-${take(uniqueString(resourceGroup().id), 6)}'"), "{rendered}");
+        assert!(
+            rendered.ends_with("-${take(uniqueString(resourceGroup().id), 6)}'"),
+            "{rendered}"
+        );
         // 63 characters once the 6-character suffix is in.
-        assert!(rendered.len() - "'${take(uniqueString(resourceGroup().id), 6)}'".len() + 6 <= 63, "{rendered}");
-        assert_eq!(storage_account_name("my-shop").to_bicep(), "'myshop${take(uniqueString(resourceGroup().id), 6)}'");
+        assert!(
+            rendered.len() - "'${take(uniqueString(resourceGroup().id), 6)}'".len() + 6 <= 63,
+            "{rendered}"
+        );
+        assert_eq!(
+            storage_account_name("my-shop").to_bicep(),
+            "'myshop${take(uniqueString(resourceGroup().id), 6)}'"
+        );
     }
 }

@@ -31,7 +31,10 @@ pub(crate) fn build(
     symbols: &[String],
     image_tag: Option<&str>,
 ) -> Params {
-    let mut params = Params { declared: Vec::new(), entries: Vec::new() };
+    let mut params = Params {
+        declared: Vec::new(),
+        entries: Vec::new(),
+    };
     if let Some(symbol) = image_tag {
         let default = BicepStr::text(model.tag());
         params.declared.push(ParamView {
@@ -40,20 +43,36 @@ pub(crate) fn build(
             secure: false,
             default: Some(default.clone()),
         });
-        params.entries.push(ParamEntry { symbol: symbol.to_string(), comments: Vec::new(), value: default });
+        params.entries.push(ParamEntry {
+            symbol: symbol.to_string(),
+            comments: Vec::new(),
+            value: default,
+        });
     }
     for id in used {
         let parameter = model.parameter(id);
-        let Some(symbol) = symbols.get(id.0 as usize) else { continue };
+        let Some(symbol) = symbols.get(id.0 as usize) else {
+            continue;
+        };
         // The IR drops literal defaults of secret parameters; this keeps it true here too.
-        let default = parameter.default.as_ref().filter(|_| !parameter.secret).map(|d| BicepStr::text(d.clone()));
+        let default = parameter
+            .default
+            .as_ref()
+            .filter(|_| !parameter.secret)
+            .map(|d| BicepStr::text(d.clone()));
         let mut comments: Vec<String> = parameter.description.iter().map(|d| one_line(d)).collect();
         let value = match &default {
             Some(default) => default.clone(),
             None => {
                 let var = param_env_var(&parameter.name);
-                let what = if parameter.secret { "Required secret" } else { "Required" };
-                comments.push(format!("{what}: read from the environment variable {var} when deploying."));
+                let what = if parameter.secret {
+                    "Required secret"
+                } else {
+                    "Required"
+                };
+                comments.push(format!(
+                    "{what}: read from the environment variable {var} when deploying."
+                ));
                 if let Some(rule) = &parameter.generate {
                     comments.push("Generate it once, keep it in your secret store, and export it before every deployment:".to_string());
                     comments.push(format!("  export {var}=\"$({})\"", generate_command(rule)));
@@ -61,7 +80,10 @@ pub(crate) fn build(
                         comments.push(format!("It must contain at least {minimums}."));
                     }
                 }
-                BicepStr::expr(format!("readEnvironmentVariable({})", BicepStr::text(var).to_bicep()))
+                BicepStr::expr(format!(
+                    "readEnvironmentVariable({})",
+                    BicepStr::text(var).to_bicep()
+                ))
             }
         };
         params.declared.push(ParamView {
@@ -70,7 +92,11 @@ pub(crate) fn build(
             secure: parameter.secret,
             default,
         });
-        params.entries.push(ParamEntry { symbol: symbol.clone(), comments, value });
+        params.entries.push(ParamEntry {
+            symbol: symbol.clone(),
+            comments,
+            value,
+        });
     }
     params
 }
@@ -79,12 +105,19 @@ pub(crate) fn build(
 /// The special characters are ones that need no quoting in connection strings and URIs.
 fn generate_command(rule: &Generate) -> String {
     let mut set = String::new();
-    for (allowed, class) in [(rule.lower, "a-z"), (rule.upper, "A-Z"), (rule.numeric, "0-9"), (rule.special, "!*+._~-")] {
+    for (allowed, class) in [
+        (rule.lower, "a-z"),
+        (rule.upper, "A-Z"),
+        (rule.numeric, "0-9"),
+        (rule.special, "!*+._~-"),
+    ] {
         if allowed {
             set.push_str(class);
         }
     }
-    let length = rule.min_length.max(rule.min_lower + rule.min_upper + rule.min_numeric + rule.min_special);
+    let length = rule
+        .min_length
+        .max(rule.min_lower + rule.min_upper + rule.min_numeric + rule.min_special);
     format!("LC_ALL=C tr -dc '{set}' < /dev/urandom | head -c {length}")
 }
 
@@ -104,7 +137,15 @@ fn minimums(rule: &Generate) -> Option<String> {
 
 /// Text made safe for a `//` comment: control characters (newlines) become spaces.
 pub(crate) fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -113,11 +154,28 @@ mod tests {
 
     #[test]
     fn generation_commands_follow_the_rule() {
-        let rule = Generate { special: false, min_length: 32, ..Generate::default() };
-        assert_eq!(generate_command(&rule), "LC_ALL=C tr -dc 'a-zA-Z0-9' < /dev/urandom | head -c 32");
-        let rule = Generate { min_lower: 1, min_upper: 2, ..Generate::default() };
-        assert_eq!(generate_command(&rule), "LC_ALL=C tr -dc 'a-zA-Z0-9!*+._~-' < /dev/urandom | head -c 22");
-        assert_eq!(minimums(&rule).as_deref(), Some("1 lowercase letter, 2 uppercase letters"));
+        let rule = Generate {
+            special: false,
+            min_length: 32,
+            ..Generate::default()
+        };
+        assert_eq!(
+            generate_command(&rule),
+            "LC_ALL=C tr -dc 'a-zA-Z0-9' < /dev/urandom | head -c 32"
+        );
+        let rule = Generate {
+            min_lower: 1,
+            min_upper: 2,
+            ..Generate::default()
+        };
+        assert_eq!(
+            generate_command(&rule),
+            "LC_ALL=C tr -dc 'a-zA-Z0-9!*+._~-' < /dev/urandom | head -c 22"
+        );
+        assert_eq!(
+            minimums(&rule).as_deref(),
+            Some("1 lowercase letter, 2 uppercase letters")
+        );
         assert_eq!(minimums(&Generate::default()), None);
     }
 

@@ -14,14 +14,46 @@ struct Pair {
 }
 
 const PAIRS: [Pair; 8] = [
-    Pair { millicores: 250, cpu: "0.25", memory: "0.5Gi" },
-    Pair { millicores: 500, cpu: "0.5", memory: "1Gi" },
-    Pair { millicores: 750, cpu: "0.75", memory: "1.5Gi" },
-    Pair { millicores: 1000, cpu: "1.0", memory: "2Gi" },
-    Pair { millicores: 1250, cpu: "1.25", memory: "2.5Gi" },
-    Pair { millicores: 1500, cpu: "1.5", memory: "3Gi" },
-    Pair { millicores: 1750, cpu: "1.75", memory: "3.5Gi" },
-    Pair { millicores: 2000, cpu: "2.0", memory: "4Gi" },
+    Pair {
+        millicores: 250,
+        cpu: "0.25",
+        memory: "0.5Gi",
+    },
+    Pair {
+        millicores: 500,
+        cpu: "0.5",
+        memory: "1Gi",
+    },
+    Pair {
+        millicores: 750,
+        cpu: "0.75",
+        memory: "1.5Gi",
+    },
+    Pair {
+        millicores: 1000,
+        cpu: "1.0",
+        memory: "2Gi",
+    },
+    Pair {
+        millicores: 1250,
+        cpu: "1.25",
+        memory: "2.5Gi",
+    },
+    Pair {
+        millicores: 1500,
+        cpu: "1.5",
+        memory: "3Gi",
+    },
+    Pair {
+        millicores: 1750,
+        cpu: "1.75",
+        memory: "3.5Gi",
+    },
+    Pair {
+        millicores: 2000,
+        cpu: "2.0",
+        memory: "4Gi",
+    },
 ];
 
 const DEFAULT: usize = 1;
@@ -41,24 +73,40 @@ pub(crate) struct Size {
 }
 
 /// The pair for a workload's limits, or E0703 (and `None`) when there is none.
-pub(crate) fn container_size(resource: &str, limits: &Limits, diags: &mut Diagnostics) -> Option<Size> {
+pub(crate) fn container_size(
+    resource: &str,
+    limits: &Limits,
+    diags: &mut Diagnostics,
+) -> Option<Size> {
     let cpu = limits.cpu_millicores();
     let memory = limits.memory_bytes();
     let pair = match (cpu, memory) {
         (None, None) => PAIRS.get(DEFAULT),
         (Some(cpu), None) => PAIRS.iter().find(|p| p.millicores == cpu),
         (None, Some(memory)) => PAIRS.iter().find(|p| p.memory_bytes() == memory),
-        (Some(cpu), Some(memory)) => PAIRS.iter().find(|p| p.millicores == cpu && p.memory_bytes() == memory),
+        (Some(cpu), Some(memory)) => PAIRS
+            .iter()
+            .find(|p| p.millicores == cpu && p.memory_bytes() == memory),
     };
     if let Some(pair) = pair {
-        return Some(Size { cpu: pair.cpu, memory: pair.memory });
+        return Some(Size {
+            cpu: pair.cpu,
+            memory: pair.memory,
+        });
     }
-    let asked = [limits.cpu.as_deref().map(|c| format!("cpu `{c}`")), limits.memory.as_deref().map(|m| format!("memory `{m}`"))]
-        .into_iter()
-        .flatten()
+    let asked = [
+        limits.cpu.as_deref().map(|c| format!("cpu `{c}`")),
+        limits.memory.as_deref().map(|m| format!("memory `{m}`")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" and ");
+    let allowed = PAIRS
+        .iter()
+        .map(|p| format!("{} CPU / {}", p.cpu.trim_end_matches(".0"), p.memory))
         .collect::<Vec<_>>()
-        .join(" and ");
-    let allowed = PAIRS.iter().map(|p| format!("{} CPU / {}", p.cpu.trim_end_matches(".0"), p.memory)).collect::<Vec<_>>().join(", ");
+        .join(", ");
     diags
         .report(
             codes::INVALID_CONTAINER_APP_RESOURCES,
@@ -66,7 +114,9 @@ pub(crate) fn container_size(resource: &str, limits: &Limits, diags: &mut Diagno
             format!("`{resource}` asks for {asked}, which Azure Container Apps cannot run"),
         )
         .with_label("not an allowed CPU / memory pair")
-        .with_help(format!("use one of these pairs (memory is twice the CPU): {allowed}"));
+        .with_help(format!(
+            "use one of these pairs (memory is twice the CPU): {allowed}"
+        ));
     None
 }
 
@@ -76,17 +126,50 @@ mod tests {
 
     fn size(cpu: Option<&str>, memory: Option<&str>) -> (Option<Size>, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let limits = Limits { cpu: cpu.map(String::from), memory: memory.map(String::from) };
+        let limits = Limits {
+            cpu: cpu.map(String::from),
+            memory: memory.map(String::from),
+        };
         (container_size("api", &limits, &mut diags), diags)
     }
 
     #[test]
     fn defaults_and_partners() {
-        assert_eq!(size(None, None).0, Some(Size { cpu: "0.5", memory: "1Gi" }));
-        assert_eq!(size(Some("1"), Some("2Gi")).0, Some(Size { cpu: "1.0", memory: "2Gi" }));
-        assert_eq!(size(Some("250m"), None).0, Some(Size { cpu: "0.25", memory: "0.5Gi" }));
-        assert_eq!(size(None, Some("512Mi")).0, Some(Size { cpu: "0.25", memory: "0.5Gi" }));
-        assert_eq!(size(None, Some("1.5Gi")).0, Some(Size { cpu: "0.75", memory: "1.5Gi" }));
+        assert_eq!(
+            size(None, None).0,
+            Some(Size {
+                cpu: "0.5",
+                memory: "1Gi"
+            })
+        );
+        assert_eq!(
+            size(Some("1"), Some("2Gi")).0,
+            Some(Size {
+                cpu: "1.0",
+                memory: "2Gi"
+            })
+        );
+        assert_eq!(
+            size(Some("250m"), None).0,
+            Some(Size {
+                cpu: "0.25",
+                memory: "0.5Gi"
+            })
+        );
+        assert_eq!(
+            size(None, Some("512Mi")).0,
+            Some(Size {
+                cpu: "0.25",
+                memory: "0.5Gi"
+            })
+        );
+        assert_eq!(
+            size(None, Some("1.5Gi")).0,
+            Some(Size {
+                cpu: "0.75",
+                memory: "1.5Gi"
+            })
+        );
     }
 
     #[test]
@@ -95,9 +178,16 @@ mod tests {
         assert_eq!(result, None);
         let d = diags.iter().next().unwrap();
         assert_eq!(d.code.id, "E0703");
-        assert!(d.message.contains("cpu `1` and memory `1Gi`"), "{}", d.message);
+        assert!(
+            d.message.contains("cpu `1` and memory `1Gi`"),
+            "{}",
+            d.message
+        );
         let help = d.help.as_deref().unwrap();
-        assert!(help.contains("0.25 CPU / 0.5Gi") && help.contains("2 CPU / 4Gi"), "{help}");
+        assert!(
+            help.contains("0.25 CPU / 0.5Gi") && help.contains("2 CPU / 4Gi"),
+            "{help}"
+        );
         assert_eq!(size(Some("3"), None).1.error_count(), 1);
     }
 }

@@ -17,7 +17,11 @@ pub(crate) struct Shares {
 
 impl Shares {
     /// Plans a share for every volume of every workload hosted as a container app.
-    pub(crate) fn plan(model: &ir::CheckedModel, hosting: &[Hosting], symbols: &mut Symbols) -> Shares {
+    pub(crate) fn plan(
+        model: &ir::CheckedModel,
+        hosting: &[Hosting],
+        symbols: &mut Symbols,
+    ) -> Shares {
         let mut shares = Shares::default();
         let mut names = UniqueNames::default();
         for (id, _, workload) in model.workloads() {
@@ -25,20 +29,28 @@ impl Shares {
                 continue;
             }
             for volume in &workload.volumes {
-                if let Some((_, share)) = shares.shares.iter_mut().find(|(name, _)| *name == volume.name) {
+                if let Some((_, share)) = shares
+                    .shares
+                    .iter_mut()
+                    .find(|(name, _)| *name == volume.name)
+                {
                     if !volume.read_only {
                         share.access_mode = "ReadWrite";
                     }
                     continue;
                 }
-                // File shares take 3 to 63 characters; environment storages at most 32.
-                let share_name = names.claim(&format!("{:0<3}", dns_label(&volume.name, 63)), 32);
+                // Environment storages take at most 32 characters (shares 63).
+                let share_name = names.claim(&dns_label(&volume.name, 32), 32);
                 let share = ShareView {
                     share_symbol: symbols.claim(&resource_symbol(&share_name, "Share")),
                     storage_symbol: symbols.claim(&resource_symbol(&share_name, "Volume")),
                     storage_name: share_name.clone(),
                     share_name,
-                    access_mode: if volume.read_only { "ReadOnly" } else { "ReadWrite" },
+                    access_mode: if volume.read_only {
+                        "ReadOnly"
+                    } else {
+                        "ReadWrite"
+                    },
                 };
                 shares.shares.push((volume.name.clone(), share));
             }
@@ -48,7 +60,10 @@ impl Shares {
 
     /// The environment-storage symbol of a volume.
     pub(crate) fn storage_symbol(&self, volume: &str) -> Option<&str> {
-        self.shares.iter().find(|(name, _)| name == volume).map(|(_, share)| share.storage_symbol.as_str())
+        self.shares
+            .iter()
+            .find(|(name, _)| name == volume)
+            .map(|(_, share)| share.storage_symbol.as_str())
     }
 
     /// The storage view, when any volume needs one.
@@ -57,6 +72,9 @@ impl Shares {
             return None;
         }
         let account_name: BicepStr = storage_account_name(app);
-        Some(StorageView { account_name, shares: self.shares.into_iter().map(|(_, share)| share).collect() })
+        Some(StorageView {
+            account_name,
+            shares: self.shares.into_iter().map(|(_, share)| share).collect(),
+        })
     }
 }

@@ -14,12 +14,30 @@ use crate::bicep_string;
 
 /// Every template, by file name. A test checks this list against the folder.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("container-app.bicep.j2", include_str!("../../../templates/bicep/container-app.bicep.j2")),
-    ("main.bicep.j2", include_str!("../../../templates/bicep/main.bicep.j2")),
-    ("main.bicepparam.j2", include_str!("../../../templates/bicep/main.bicepparam.j2")),
-    ("postgres.bicep.j2", include_str!("../../../templates/bicep/postgres.bicep.j2")),
-    ("redis.bicep.j2", include_str!("../../../templates/bicep/redis.bicep.j2")),
-    ("storage.bicep.j2", include_str!("../../../templates/bicep/storage.bicep.j2")),
+    (
+        "container-app.bicep.j2",
+        include_str!("../../../templates/bicep/container-app.bicep.j2"),
+    ),
+    (
+        "main.bicep.j2",
+        include_str!("../../../templates/bicep/main.bicep.j2"),
+    ),
+    (
+        "main.bicepparam.j2",
+        include_str!("../../../templates/bicep/main.bicepparam.j2"),
+    ),
+    (
+        "postgres.bicep.j2",
+        include_str!("../../../templates/bicep/postgres.bicep.j2"),
+    ),
+    (
+        "redis.bicep.j2",
+        include_str!("../../../templates/bicep/redis.bicep.j2"),
+    ),
+    (
+        "storage.bicep.j2",
+        include_str!("../../../templates/bicep/storage.bicep.j2"),
+    ),
 ];
 
 /// The rendering environment with every template loaded.
@@ -27,7 +45,13 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
-    env.set_syntax(SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build()?);
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()?,
+    );
     env.add_filter("bicep_string", bicep_string::filter);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)?;
@@ -48,7 +72,10 @@ mod tests {
     #[test]
     fn the_embedded_list_is_exactly_the_template_folder() {
         let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates/bicep");
-        #[expect(clippy::disallowed_methods, reason = "the test compares the embedded list with the files on disk")]
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "the test compares the embedded list with the files on disk"
+        )]
         let mut on_disk: Vec<String> = std::fs::read_dir(&folder)
             .unwrap()
             .map(|entry| entry.unwrap().file_name().into_string().unwrap())

@@ -3,7 +3,10 @@
 
 use ir::expr::Template;
 use ir::model::*;
-use ir::{Artifacts, CheckOptions, Diagnostics, FileId, IntegrationKind, PublishOptions, Publisher, Span, Spanned};
+use ir::{
+    Artifacts, CheckOptions, Diagnostics, FileId, IntegrationKind, PublishOptions, Publisher, Span,
+    Spanned,
+};
 
 use crate::PUBLISHER;
 
@@ -22,7 +25,12 @@ fn template(text: &str) -> Template {
     t
 }
 
-fn parameter(name: &str, secret: bool, value: Option<&str>, generate: Option<Generate>) -> ParameterDecl {
+fn parameter(
+    name: &str,
+    secret: bool,
+    value: Option<&str>,
+    generate: Option<Generate>,
+) -> ParameterDecl {
     ParameterDecl {
         name: sp(name.to_string()),
         secret,
@@ -52,10 +60,17 @@ fn compute(name: &str, edit: impl FnOnce(&mut ComputeDecl)) -> ResourceDecl {
         connection_string: None,
     };
     edit(&mut decl);
-    ResourceDecl { name: sp(name.to_string()), kind: ResourceKindDecl::Compute(decl) }
+    ResourceDecl {
+        name: sp(name.to_string()),
+        kind: ResourceKindDecl::Compute(decl),
+    }
 }
 
-fn integration(name: &str, kind: IntegrationKind, edit: impl FnOnce(&mut IntegrationDecl)) -> ResourceDecl {
+fn integration(
+    name: &str,
+    kind: IntegrationKind,
+    edit: impl FnOnce(&mut IntegrationDecl),
+) -> ResourceDecl {
     let mut decl = IntegrationDecl {
         kind,
         image: None,
@@ -68,7 +83,10 @@ fn integration(name: &str, kind: IntegrationKind, edit: impl FnOnce(&mut Integra
         azure_hosting: None,
     };
     edit(&mut decl);
-    ResourceDecl { name: sp(name.to_string()), kind: ResourceKindDecl::Integration(decl) }
+    ResourceDecl {
+        name: sp(name.to_string()),
+        kind: ResourceKindDecl::Integration(decl),
+    }
 }
 
 fn endpoint(name: &str, scheme: &str, target_port: i64, external: bool) -> EndpointDecl {
@@ -85,11 +103,17 @@ fn endpoint(name: &str, scheme: &str, target_port: i64, external: bool) -> Endpo
 }
 
 fn env(name: &str, value: &str) -> EnvDecl {
-    EnvDecl { name: sp(name.to_string()), value: template(value) }
+    EnvDecl {
+        name: sp(name.to_string()),
+        value: template(value),
+    }
 }
 
 fn reference(target: &str) -> ReferenceDecl {
-    ReferenceDecl { target: sp(target.to_string()), inject: None }
+    ReferenceDecl {
+        target: sp(target.to_string()),
+        inject: None,
+    }
 }
 
 fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Model {
@@ -108,19 +132,32 @@ fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Model 
 fn publish(model: &Model, allow_unsupported: bool) -> (Option<Artifacts>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let targets: [&dyn Publisher; 1] = [&PUBLISHER];
-    let options = CheckOptions { targets: &targets, allow_unsupported, strict_names: true };
+    let options = CheckOptions {
+        targets: &targets,
+        allow_unsupported,
+        strict_names: true,
+    };
     let checked = ir::check(model, &options, &mut diags);
-    let checked = checked.unwrap_or_else(|| panic!("check failed: {:?}", diags.iter().collect::<Vec<_>>()));
-    let options = PublishOptions { source_name: "model.toml".into(), environment: None, allow_unsupported };
+    let checked =
+        checked.unwrap_or_else(|| panic!("check failed: {:?}", diags.iter().collect::<Vec<_>>()));
+    let options = PublishOptions {
+        source_name: "model.toml".into(),
+        allow_unsupported,
+        ..PublishOptions::default()
+    };
     let artifacts = PUBLISHER.publish(&checked, &options, &mut diags);
     (artifacts, diags)
 }
 
 fn files(model: &Model) -> (String, String) {
     let (artifacts, diags) = publish(model, false);
-    let artifacts = artifacts.unwrap_or_else(|| panic!("publish failed: {:?}", diags.iter().collect::<Vec<_>>()));
+    let artifacts = artifacts
+        .unwrap_or_else(|| panic!("publish failed: {:?}", diags.iter().collect::<Vec<_>>()));
     assert_eq!(artifacts.len(), 2);
-    (artifacts.get("main.bicep").unwrap().to_string(), artifacts.get("main.bicepparam").unwrap().to_string())
+    (
+        artifacts.get("main.bicep").unwrap().to_string(),
+        artifacts.get("main.bicepparam").unwrap().to_string(),
+    )
 }
 
 fn codes(diags: &Diagnostics) -> Vec<&'static str> {
@@ -134,31 +171,61 @@ fn shop() -> Model {
         vec![
             parameter("log-level", false, Some("info"), None),
             parameter("stripe-key", true, Some("sk_live_LITERAL_IN_MODEL"), None),
-            parameter("api-token", true, None, Some(Generate { special: false, min_length: 32, ..Generate::default() })),
+            parameter(
+                "api-token",
+                true,
+                None,
+                Some(Generate {
+                    special: false,
+                    min_length: 32,
+                    ..Generate::default()
+                }),
+            ),
         ],
         vec![
             integration("pg", IntegrationKind::Postgres, |i| {
                 i.databases = vec![sp("catalogdb".to_string())];
                 i.azure_hosting = Some(sp(AzureHosting::Managed));
             }),
-            integration("cache", IntegrationKind::Redis, |i| i.azure_hosting = Some(sp(AzureHosting::Managed))),
+            integration("cache", IntegrationKind::Redis, |i| {
+                i.azure_hosting = Some(sp(AzureHosting::Managed));
+            }),
             integration("bus", IntegrationKind::RabbitMq, |_| {}),
             compute("catalog", |c| {
                 c.project = true;
                 c.image = None;
-                c.build = Some(BuildDecl { context: sp("src/Catalog".into()), dockerfile: None, target: None, args: vec![], secrets: vec![] });
+                c.build = Some(BuildDecl {
+                    context: sp("src/Catalog".into()),
+                    dockerfile: None,
+                    target: None,
+                    args: vec![],
+                    secrets: vec![],
+                });
                 c.endpoints = vec![endpoint("http", "http", 8080, false)];
                 c.references = vec![reference("catalogdb"), reference("cache"), reference("bus")];
-                c.env = vec![env("LOG_LEVEL", "{log-level.value}"), env("API_TOKEN", "{api-token.value}")];
-                c.volumes = vec![VolumeDecl { name: sp("scratch".into()), target: sp("/var/scratch".into()), read_only: false }];
+                c.env = vec![
+                    env("LOG_LEVEL", "{log-level.value}"),
+                    env("API_TOKEN", "{api-token.value}"),
+                ];
+                c.volumes = vec![VolumeDecl {
+                    name: sp("scratch".into()),
+                    target: sp("/var/scratch".into()),
+                    read_only: false,
+                }];
             }),
             compute("web", |c| {
                 c.replicas = Some(sp(2));
                 c.endpoints = vec![endpoint("http", "http", 3000, true)];
                 c.references = vec![reference("catalog")];
-                c.env = vec![env("STRIPE_KEY", "{stripe-key.value}"), env("QUOTE", "it's ${{not}} {{braces}}\\")];
+                c.env = vec![
+                    env("STRIPE_KEY", "{stripe-key.value}"),
+                    env("QUOTE", "it's ${{not}} {{braces}}\\"),
+                ];
                 c.health = Some(HealthDecl {
-                    check: HealthCheckDecl::Http { path: sp("/healthz".into()), endpoint: sp("http".into()) },
+                    check: HealthCheckDecl::Http {
+                        path: sp("/healthz".into()),
+                        endpoint: sp("http".into()),
+                    },
                     initial_delay: None,
                     period: Some(sp(15)),
                     timeout: None,
@@ -173,8 +240,14 @@ fn shop() -> Model {
 #[test]
 fn the_shop_deploys_its_topology() {
     let (main, params) = files(&shop());
-    assert!(main.starts_with("// Generated by aspirec from model.toml."), "{main}");
-    assert!(params.starts_with("// Generated by aspirec from model.toml."), "{params}");
+    assert!(
+        main.starts_with("// Generated by aspirec from model.toml."),
+        "{main}"
+    );
+    assert!(
+        params.starts_with("// Generated by aspirec from model.toml."),
+        "{params}"
+    );
     for expected in [
         "resource law 'Microsoft.OperationalInsights/workspaces@2025-07-01'",
         "resource env 'Microsoft.App/managedEnvironments@2026-01-01'",
@@ -191,24 +264,41 @@ fn the_shop_deploys_its_topology() {
         "image: 'ghcr.io/acme/catalog:${image_tag}'",
         "param image_tag string = '1.4.2'",
         "param log_level string = 'info'",
-        "output web_url string = 'https://${webApp.properties.configuration.ingress.fqdn}'",
-        "output env_default_domain string = env.properties.defaultDomain",
+        "output web_url string = 'https://web.${env.properties.defaultDomain}'",
+        "output environment_default_domain string = env.properties.defaultDomain",
     ] {
         assert!(main.contains(expected), "missing `{expected}` in\n{main}");
     }
     // No container app for managed services.
-    assert!(!main.contains("resource pgApp") && !main.contains("resource cacheApp"), "{main}");
+    assert!(
+        !main.contains("resource pgApp") && !main.contains("resource cacheApp"),
+        "{main}"
+    );
 }
 
 #[test]
 fn secrets_are_secure_params_behind_secret_refs_and_never_literals() {
     let (main, params) = files(&shop());
-    assert!(!main.contains("sk_live_LITERAL_IN_MODEL") && !params.contains("sk_live_LITERAL_IN_MODEL"));
-    assert!(main.contains("@secure()\nparam stripe_key string\n"), "{main}");
-    assert!(main.contains("@secure()\nparam api_token string\n"), "{main}");
+    assert!(
+        !main.contains("sk_live_LITERAL_IN_MODEL") && !params.contains("sk_live_LITERAL_IN_MODEL")
+    );
+    assert!(
+        main.contains("@secure()\nparam stripe_key string\n"),
+        "{main}"
+    );
+    assert!(
+        main.contains("@secure()\nparam api_token string\n"),
+        "{main}"
+    );
     // The env var refers to a secret whose value is the param.
-    assert!(main.contains("name: 'STRIPE_KEY'\n              secretRef: 'stripe-key'"), "{main}");
-    assert!(main.contains("name: 'stripe-key'\n          value: stripe_key\n"), "{main}");
+    assert!(
+        main.contains("name: 'STRIPE_KEY'\n              secretRef: 'stripe-key'"),
+        "{main}"
+    );
+    assert!(
+        main.contains("name: 'stripe-key'\n          value: stripe_key\n"),
+        "{main}"
+    );
     // The managed Postgres connection string is rebuilt with the Azure admin and TLS, as a secret.
     assert!(
         main.contains("value: 'Host=${pgServer.properties.fullyQualifiedDomainName};Port=5432;Username=pgadmin;Password=${pg_password};Ssl Mode=Require;Database=catalogdb'"),
@@ -221,19 +311,41 @@ fn secrets_are_secure_params_behind_secret_refs_and_never_literals() {
     );
     assert!(!main.contains("param cache_password"), "{main}");
     // Required values come from the environment, with a generation command for generated ones.
-    assert!(params.contains("param stripe_key = readEnvironmentVariable('STRIPE_KEY')"), "{params}");
-    assert!(params.contains("//   export API_TOKEN=\"$(LC_ALL=C tr -dc 'a-zA-Z0-9' < /dev/urandom | head -c 32)\""), "{params}");
+    assert!(
+        params.contains("param stripe_key = readEnvironmentVariable('STRIPE_KEY')"),
+        "{params}"
+    );
+    assert!(
+        params.contains(
+            "//   export API_TOKEN=\"$(LC_ALL=C tr -dc 'a-zA-Z0-9' < /dev/urandom | head -c 32)\""
+        ),
+        "{params}"
+    );
     assert!(params.contains("param log_level = 'info'"), "{params}");
 }
 
 #[test]
 fn every_secret_param_value_stays_out_of_plain_env_values() {
     let (main, _) = files(&shop());
-    for line in main.lines().filter(|l| l.trim_start().starts_with("value:")) {
-        let is_secret_value = ["stripe_key", "api_token", "pg_password", "bus_password", "listKeys()"].iter().any(|s| line.contains(s));
+    for line in main
+        .lines()
+        .filter(|l| l.trim_start().starts_with("value:"))
+    {
+        let is_secret_value = [
+            "stripe_key",
+            "api_token",
+            "pg_password",
+            "bus_password",
+            "listKeys()",
+        ]
+        .iter()
+        .any(|s| line.contains(s));
         if is_secret_value {
             // Only inside `secrets`, which are indented by ten spaces; env values by fourteen.
-            assert!(line.starts_with("          value:") && !line.starts_with("              value:"), "secret in clear: {line}");
+            assert!(
+                line.starts_with("          value:") && !line.starts_with("              value:"),
+                "secret in clear: {line}"
+            );
         }
     }
 }
@@ -241,17 +353,26 @@ fn every_secret_param_value_stays_out_of_plain_env_values() {
 #[test]
 fn strings_from_the_model_are_escaped() {
     let (main, _) = files(&shop());
-    assert!(main.contains("value: 'it\\'s \\${not} {braces}\\\\'"), "{main}");
+    assert!(
+        main.contains("value: 'it\\'s \\${not} {braces}\\\\'"),
+        "{main}"
+    );
 }
 
 #[test]
 fn service_discovery_uses_container_apps_addresses() {
     let (main, _) = files(&shop());
     // The API's internal HTTP ingress, seen from the web app.
-    assert!(main.contains("value: 'https://catalog.internal.${env.properties.defaultDomain}'"), "{main}");
+    assert!(
+        main.contains("value: 'https://catalog.internal.${env.properties.defaultDomain}'"),
+        "{main}"
+    );
     // RabbitMQ in a container: TCP ingress on its main port, reached by app name.
     assert!(main.contains("transport: 'tcp'"), "{main}");
-    assert!(main.contains("'amqp://guest:${uriComponent(bus_password)}@bus:5672'"), "{main}");
+    assert!(
+        main.contains("'amqp://guest:${uriComponent(bus_password)}@bus:5672'"),
+        "{main}"
+    );
 }
 
 #[test]
@@ -265,7 +386,12 @@ fn output_is_deterministic() {
 fn resources_outside_the_allowed_pairs_are_e0703() {
     let m = model(
         vec![],
-        vec![compute("api", |c| c.limits = LimitsDecl { cpu: Some(sp("1".into())), memory: Some(sp("1Gi".into())) })],
+        vec![compute("api", |c| {
+            c.limits = LimitsDecl {
+                cpu: Some(sp("1".into())),
+                memory: Some(sp("1Gi".into())),
+            }
+        })],
     );
     let (artifacts, diags) = publish(&m, false);
     assert!(artifacts.is_none());
@@ -277,7 +403,11 @@ fn bind_mounts_are_e0702_or_left_out_with_a_warning() {
     let m = model(
         vec![],
         vec![compute("api", |c| {
-            c.bind_mounts = vec![BindMountDecl { source: sp("./data".into()), target: sp("/data".into()), read_only: false }];
+            c.bind_mounts = vec![BindMountDecl {
+                source: sp("./data".into()),
+                target: sp("/data".into()),
+                read_only: false,
+            }];
         })],
     );
     let (artifacts, diags) = publish(&m, false);
@@ -285,14 +415,25 @@ fn bind_mounts_are_e0702_or_left_out_with_a_warning() {
     assert_eq!(codes(&diags), vec!["E0702"]);
     let (artifacts, diags) = publish(&m, true);
     assert_eq!(codes(&diags), vec!["W0701"]);
-    assert!(!artifacts.unwrap().get("main.bicep").unwrap().contains("/data"));
+    assert!(
+        !artifacts
+            .unwrap()
+            .get("main.bicep")
+            .unwrap()
+            .contains("/data")
+    );
 }
 
 #[test]
 fn two_external_ports_are_e0704() {
     let m = model(
         vec![],
-        vec![compute("api", |c| c.endpoints = vec![endpoint("http", "http", 8080, true), endpoint("admin", "http", 9090, true)])],
+        vec![compute("api", |c| {
+            c.endpoints = vec![
+                endpoint("http", "http", 8080, true),
+                endpoint("admin", "http", 9090, true),
+            ];
+        })],
     );
     let (artifacts, diags) = publish(&m, false);
     assert!(artifacts.is_none());
@@ -316,6 +457,61 @@ fn health_commands_become_tcp_probes_with_a_note() {
         })],
     );
     let (main, _) = files(&m);
-    assert!(main.contains("// The health command becomes a TCP probe on port 80"), "{main}");
+    assert!(
+        main.contains("// The health command becomes a TCP probe on port 80"),
+        "{main}"
+    );
     assert!(main.contains("tcpSocket: {\n                port: 80\n              }\n              initialDelaySeconds: 60"), "{main}");
+}
+
+#[test]
+fn udp_endpoints_are_e0702_or_left_out() {
+    let m = model(
+        vec![],
+        vec![compute("dns", |c| {
+            c.endpoints = vec![
+                endpoint("dns", "udp", 53, false),
+                endpoint("http", "http", 8080, false),
+            ];
+        })],
+    );
+    let (artifacts, diags) = publish(&m, false);
+    assert!(artifacts.is_none());
+    assert_eq!(codes(&diags), vec!["E0702"]);
+    let (artifacts, diags) = publish(&m, true);
+    assert_eq!(codes(&diags), vec!["W0701"]);
+    let main = artifacts.unwrap().get("main.bicep").unwrap().to_string();
+    assert!(
+        main.contains("targetPort: 8080") && !main.contains("53"),
+        "{main}"
+    );
+}
+
+#[test]
+fn a_health_command_without_a_port_is_e0702() {
+    let m = model(
+        vec![],
+        vec![compute("worker", |c| {
+            c.health = Some(HealthDecl {
+                check: HealthCheckDecl::Command(vec![sp("true".into())]),
+                initial_delay: None,
+                period: None,
+                timeout: None,
+                failure_threshold: None,
+                span: span(),
+            });
+        })],
+    );
+    assert_eq!(codes(&publish(&m, false).1), vec!["E0702"]);
+    assert_eq!(codes(&publish(&m, true).1), vec!["W0701"]);
+}
+
+#[test]
+fn endpoints_of_a_managed_redis_are_its_tls_port() {
+    let (main, _) = files(&shop());
+    assert!(
+        main.contains("value: 'rediss://${cacheCache.properties.hostName}:6380'"),
+        "{main}"
+    );
+    assert!(main.contains("capacity: 0"), "{main}");
 }

@@ -10,7 +10,9 @@
 use std::collections::BTreeSet;
 
 use ir::integrations::Piece;
-use ir::{CheckedModel, Encoding, EndpointProperty, ParamId, Part, ResourceId, ResourceKind, Role, Value};
+use ir::{
+    CheckedModel, Encoding, EndpointProperty, ParamId, Part, ResourceId, ResourceKind, Role, Value,
+};
 
 use crate::bicep_string::BicepStr;
 use crate::hosting::{Hosting, Managed};
@@ -42,8 +44,18 @@ pub(crate) struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    pub(crate) fn new(model: &'a CheckedModel, hosting: &'a [Hosting], param_symbols: &'a [String]) -> Resolver<'a> {
-        Resolver { model, hosting, param_symbols, used_params: BTreeSet::new(), bugs: Vec::new() }
+    pub(crate) fn new(
+        model: &'a CheckedModel,
+        hosting: &'a [Hosting],
+        param_symbols: &'a [String],
+    ) -> Resolver<'a> {
+        Resolver {
+            model,
+            hosting,
+            param_symbols,
+            used_params: BTreeSet::new(),
+            bugs: Vec::new(),
+        }
     }
 
     /// The parameters referenced so far, in `ParamId` order.
@@ -60,28 +72,52 @@ impl<'a> Resolver<'a> {
 
     fn append(&mut self, value: &Value, out: &mut Rendered, depth: usize) {
         if depth > MAX_DEPTH {
-            self.bugs.push("a connection string refers to itself".to_string());
+            self.bugs
+                .push("a connection string refers to itself".to_string());
             return;
         }
         for part in &value.parts {
             match part {
                 Part::Text(text) => out.value.push_text(text.clone()),
                 Part::Param { param, encoding } => self.param(*param, *encoding, out),
-                Part::Endpoint { resource, endpoint, property } => self.endpoint(*resource, *endpoint, *property, out),
+                Part::Endpoint {
+                    resource,
+                    endpoint,
+                    property,
+                } => self.endpoint(*resource, *endpoint, *property, out),
                 Part::ConnectionString { resource } => match self.managed_of(*resource) {
                     Some((kind, symbol, server, database)) => {
                         let pieces = kind.connection_string(database.is_some());
-                        self.pieces(&pieces, kind, &symbol, server, database.as_deref(), out, depth);
+                        self.pieces(
+                            &pieces,
+                            kind,
+                            &symbol,
+                            server,
+                            database.as_deref(),
+                            out,
+                            depth,
+                        );
                     }
                     None => self.follow(part, out, depth),
                 },
                 Part::ConnectionProperty { resource, property } => {
-                    let managed = self.managed_of(*resource).and_then(|(kind, symbol, server, database)| {
-                        kind.property(property, database.is_some()).map(|pieces| (kind, symbol, server, database, pieces))
-                    });
+                    let managed =
+                        self.managed_of(*resource)
+                            .and_then(|(kind, symbol, server, database)| {
+                                kind.property(property, database.is_some())
+                                    .map(|pieces| (kind, symbol, server, database, pieces))
+                            });
                     match managed {
                         Some((kind, symbol, server, database, pieces)) => {
-                            self.pieces(&pieces, kind, &symbol, server, database.as_deref(), out, depth);
+                            self.pieces(
+                                &pieces,
+                                kind,
+                                &symbol,
+                                server,
+                                database.as_deref(),
+                                out,
+                                depth,
+                            );
                         }
                         None => self.follow(part, out, depth),
                     }
@@ -95,13 +131,16 @@ impl<'a> Resolver<'a> {
         let model = self.model;
         match model.connection_part(part) {
             Some(inner) => self.append(inner, out, depth + 1),
-            None => self.bugs.push("a connection string or property has no value".to_string()),
+            None => self
+                .bugs
+                .push("a connection string or property has no value".to_string()),
         }
     }
 
     fn param(&mut self, param: ParamId, encoding: Encoding, out: &mut Rendered) {
         let Some(symbol) = self.param_symbols.get(param.0 as usize) else {
-            self.bugs.push(format!("parameter #{} has no symbol", param.0));
+            self.bugs
+                .push(format!("parameter #{} has no symbol", param.0));
             return;
         };
         self.used_params.insert(param);
@@ -114,15 +153,24 @@ impl<'a> Resolver<'a> {
 
     /// The managed service a connection part of `resource` refers to: the kind, its symbol,
     /// the server resource and the database name (for a database on the server).
-    fn managed_of(&self, resource: ResourceId) -> Option<(Managed, String, ResourceId, Option<String>)> {
+    fn managed_of(
+        &self,
+        resource: ResourceId,
+    ) -> Option<(Managed, String, ResourceId, Option<String>)> {
         let model = self.model;
-        match (self.hosting.get(resource.0 as usize)?, &model.resource(resource).kind) {
+        match (
+            self.hosting.get(resource.0 as usize)?,
+            &model.resource(resource).kind,
+        ) {
             (Hosting::Managed { kind, symbol }, _) => Some((*kind, symbol.clone(), resource, None)),
             (Hosting::ManagedDatabase { .. }, ResourceKind::Database(database)) => {
                 match self.hosting.get(database.server.0 as usize)? {
-                    Hosting::Managed { kind, symbol } => {
-                        Some((*kind, symbol.clone(), database.server, Some(database.database_name.clone())))
-                    }
+                    Hosting::Managed { kind, symbol } => Some((
+                        *kind,
+                        symbol.clone(),
+                        database.server,
+                        Some(database.database_name.clone()),
+                    )),
                     Hosting::App(_) | Hosting::ManagedDatabase { .. } | Hosting::Nothing => None,
                 }
             }
@@ -132,7 +180,10 @@ impl<'a> Resolver<'a> {
 
     /// A managed-service template: host, port and keys from the service, the password from
     /// the integration's password value (Postgres) or the service's access key (Redis).
-    #[expect(clippy::too_many_arguments, reason = "one call site per connection part kind; a struct would only rename them")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per connection part kind; a struct would only rename them"
+    )]
     fn pieces(
         &mut self,
         pieces: &[Piece],
@@ -160,43 +211,80 @@ impl<'a> Resolver<'a> {
                 Piece::Password | Piece::PasswordUri => match kind {
                     Managed::Redis => {
                         let key = format!("{symbol}.listKeys().primaryKey");
-                        out.value.push_expr(if *piece == Piece::Password { key } else { format!("uriComponent({key})") });
+                        out.value.push_expr(if *piece == Piece::Password {
+                            key
+                        } else {
+                            format!("uriComponent({key})")
+                        });
                         out.secret = true;
                     }
                     Managed::Postgres => match password {
-                        Some(password) if *piece == Piece::Password => self.append(password, out, depth + 1),
+                        Some(password) if *piece == Piece::Password => {
+                            self.append(password, out, depth + 1);
+                        }
                         Some(password) => {
                             let encoded = model.expand(password).uri_encoded();
                             self.append(&encoded, out, depth + 1);
                         }
-                        None => self.bugs.push(format!("managed server `{}` has no password", model.resource(server).name)),
+                        None => self.bugs.push(format!(
+                            "managed server `{}` has no password",
+                            model.resource(server).name
+                        )),
                     },
                 },
             }
         }
     }
 
-    fn endpoint(&mut self, resource: ResourceId, index: usize, property: EndpointProperty, out: &mut Rendered) {
+    fn endpoint(
+        &mut self,
+        resource: ResourceId,
+        index: usize,
+        property: EndpointProperty,
+        out: &mut Rendered,
+    ) {
         let model = self.model;
         let Some(endpoint) = model.resource(resource).endpoints().get(index) else {
-            self.bugs.push(format!("`{}` has no endpoint #{index}", model.resource(resource).name));
+            self.bugs.push(format!(
+                "`{}` has no endpoint #{index}",
+                model.resource(resource).name
+            ));
             return;
         };
         // (host, port, scheme) as other apps in the environment see them.
         let (host, port, scheme) = match self.hosting.get(resource.0 as usize) {
             Some(Hosting::App(app)) => match app.ingress.addresses.get(index).copied().flatten() {
                 Some(Address::MainHttp { external }) => {
-                    let mut host = BicepStr::text(format!("{}.{}", app.name, if external { "" } else { "internal." }));
+                    let mut host = BicepStr::text(format!(
+                        "{}.{}",
+                        app.name,
+                        if external { "" } else { "internal." }
+                    ));
                     host.push_expr(DEFAULT_DOMAIN);
                     (host, 443, "https".to_string())
                 }
-                Some(Address::Port(port)) => (BicepStr::text(app.name.clone()), port, endpoint.scheme.clone()),
+                Some(Address::Port(port)) => (
+                    BicepStr::text(app.name.clone()),
+                    port,
+                    endpoint.scheme.clone(),
+                ),
                 // Left out of the ingress (already reported); name what the model meant.
-                None => (BicepStr::text(app.name.clone()), endpoint.port, endpoint.scheme.clone()),
+                None => (
+                    BicepStr::text(app.name.clone()),
+                    endpoint.port,
+                    endpoint.scheme.clone(),
+                ),
             },
-            Some(Hosting::Managed { kind, symbol }) => (BicepStr::expr(kind.host(symbol)), kind.port(), endpoint.scheme.clone()),
+            Some(Hosting::Managed { kind, symbol }) => (
+                BicepStr::expr(kind.host(symbol)),
+                kind.port(),
+                kind.scheme().to_string(),
+            ),
             Some(Hosting::ManagedDatabase { .. } | Hosting::Nothing) | None => {
-                self.bugs.push(format!("`{}` has endpoints but no container app", model.resource(resource).name));
+                self.bugs.push(format!(
+                    "`{}` has endpoints but no container app",
+                    model.resource(resource).name
+                ));
                 return;
             }
         };

@@ -52,7 +52,8 @@ pub(crate) fn lower(
             .services
             .insert(service_name(&resource.name), service);
     }
-    if model.workloads().any(|(_, _, w)| has_relative_host_path(w)) {
+    // Only a library caller that gave no output folder leaves the model's folder unknown.
+    if options.model_dir.is_empty() && model.workloads().any(|(_, _, w)| has_relative_host_path(w)) {
         cx.notes.push(
             "Build contexts and bind mount sources are written as the model gives them, relative to the model's \
              folder, while Compose reads them relative to the project directory. Run Compose from the model's folder \
@@ -177,7 +178,7 @@ impl Lowering<'_> {
             });
         }
         Some(Build {
-            context: escape(&build.context),
+            context: escape(&self.options.from_model_dir(&build.context)),
             dockerfile: dockerfile.map(|d| escape(&d)),
             target: build.target.as_deref().map(escape),
             args: build
@@ -205,7 +206,7 @@ impl Lowering<'_> {
         for bind in &workload.bind_mounts {
             mounts.push(Mount {
                 kind: MountKind::Bind,
-                source: escape(&bind.source),
+                source: escape(&self.options.from_model_dir(&bind.source)),
                 target: escape(&bind.target),
                 read_only: bind.read_only,
             });
@@ -229,10 +230,16 @@ impl Lowering<'_> {
             .collect();
         let Some(script) = integration.kind.database_init_script(&databases) else {
             if !databases.is_empty() && integration.kind == IntegrationKind::SqlServer {
+                let (noun, pronoun) = if databases.len() == 1 {
+                    ("database", "it")
+                } else {
+                    ("databases", "them")
+                };
                 self.notes.push(format!(
-                    "`{service}`: the SQL Server image has no init hook, so the databases {} are not created; the \
-                     application creates them on first use (as EF Core migrations do).",
-                    databases.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+                    "`{service}`: the SQL Server image has no init hook, so the {noun} {} {} not created; the \
+                     application creates {pronoun} on first use (as EF Core migrations do).",
+                    databases.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", "),
+                    if databases.len() == 1 { "is" } else { "are" },
                 ));
             }
             return Vec::new();

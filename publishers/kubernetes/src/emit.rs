@@ -21,7 +21,10 @@ impl Document {
         if let Value::Object(map) = &mut body {
             lead_with(map, &["apiVersion", "kind", "metadata"]);
         }
-        Ok(Document { comment: Vec::new(), body })
+        Ok(Document {
+            comment: Vec::new(),
+            body,
+        })
     }
 
     pub(crate) fn with_comment(mut self, lines: Vec<String>) -> Document {

@@ -99,12 +99,31 @@ mod tests {
 
     #[test]
     fn literal_dollars_survive_expansion() {
-        for text in ["$(X)", "$$(X)", "a$$b", "$", "a$", "$HOME", "${X}", "echo $(date) $$", "($)", "é$(X)é", "$$$("] {
+        for text in [
+            "$(X)",
+            "$$(X)",
+            "a$$b",
+            "$",
+            "a$",
+            "$HOME",
+            "${X}",
+            "echo $(date) $$",
+            "($)",
+            "é$(X)é",
+            "$$$(",
+        ] {
             let written = escape(text);
-            assert_eq!(kubelet_expand(&written, defined), text, "written as {written}");
+            assert_eq!(
+                kubelet_expand(&written, defined),
+                text,
+                "written as {written}"
+            );
         }
         assert_eq!(escape("$(X)"), "$$(X)");
-        assert_eq!(escape("redis-server --requirepass \"$REDIS_PASSWORD\""), "redis-server --requirepass \"$REDIS_PASSWORD\"");
+        assert_eq!(
+            escape("redis-server --requirepass \"$REDIS_PASSWORD\""),
+            "redis-server --requirepass \"$REDIS_PASSWORD\""
+        );
     }
 
     #[test]
@@ -116,6 +135,9 @@ mod tests {
         ];
         let written = render(&pieces);
         assert_eq!(written, "Password=$$$(ASPIREC_SECRET_PW)($X)");
-        assert_eq!(kubelet_expand(&written, defined), "Password=$<ASPIREC_SECRET_PW>($X)");
+        assert_eq!(
+            kubelet_expand(&written, defined),
+            "Password=$<ASPIREC_SECRET_PW>($X)"
+        );
     }
 }

@@ -35,14 +35,21 @@ pub(crate) struct Key {
 
 impl Key {
     pub(crate) fn new(param: ParamId, encoding: Encoding) -> Key {
-        Key { param, uri_encoded: matches!(encoding, Encoding::Uri) }
+        Key {
+            param,
+            uri_encoded: matches!(encoding, Encoding::Uri),
+        }
     }
 
     /// The key in the ConfigMap or Secret (an environment-variable-style name, as in the
     /// env file the user writes).
     pub(crate) fn name(self, model: &CheckedModel) -> String {
         let base = env_name(&model.parameter(self.param).name);
-        if self.uri_encoded { format!("{base}_URI_ENCODED") } else { base }
+        if self.uri_encoded {
+            format!("{base}_URI_ENCODED")
+        } else {
+            base
+        }
     }
 
     /// Whether the value lives in the user's Secret (rather than the defaults ConfigMap).
@@ -54,7 +61,11 @@ impl Key {
     /// several pieces with `$(NAME)`. The prefix keeps it apart from the application's own
     /// variables and says where the value comes from.
     pub(crate) fn helper_variable(self, model: &CheckedModel) -> String {
-        let kind = if model.parameter(self.param).secret { "SECRET" } else { "PARAM" };
+        let kind = if model.parameter(self.param).secret {
+            "SECRET"
+        } else {
+            "PARAM"
+        };
         format!("ASPIREC_{kind}_{}", self.name(model))
     }
 }
@@ -71,7 +82,10 @@ pub(crate) struct Inputs {
 
 impl Inputs {
     pub(crate) fn new(app: &str) -> Inputs {
-        Inputs { app: app.to_string(), used: BTreeSet::new() }
+        Inputs {
+            app: app.to_string(),
+            used: BTreeSet::new(),
+        }
     }
 
     pub(crate) fn secret_name(&self) -> String {
@@ -88,12 +102,20 @@ impl Inputs {
         let name = key.name(model);
         if key.in_secret(model) {
             EnvVarSource {
-                secret_key_ref: Some(SecretKeySelector { name: self.secret_name(), key: name, optional: None }),
+                secret_key_ref: Some(SecretKeySelector {
+                    name: self.secret_name(),
+                    key: name,
+                    optional: None,
+                }),
                 ..EnvVarSource::default()
             }
         } else {
             EnvVarSource {
-                config_map_key_ref: Some(ConfigMapKeySelector { name: self.config_map_name(), key: name, optional: None }),
+                config_map_key_ref: Some(ConfigMapKeySelector {
+                    name: self.config_map_name(),
+                    key: name,
+                    optional: None,
+                }),
                 ..EnvVarSource::default()
             }
         }
@@ -107,7 +129,11 @@ impl Inputs {
             .filter(|key| !key.in_secret(model))
             .filter_map(|key| {
                 let default = model.parameter(key.param).default.as_ref()?;
-                let value = if key.uri_encoded { ir::percent_encode(default) } else { default.clone() };
+                let value = if key.uri_encoded {
+                    ir::percent_encode(default)
+                } else {
+                    default.clone()
+                };
                 Some((key.name(model), value))
             })
             .collect()
@@ -115,13 +141,20 @@ impl Inputs {
 
     /// Keys the user supplies in the Secret, in parameter order.
     pub(crate) fn secret_keys(&self, model: &CheckedModel) -> Vec<Key> {
-        self.used.iter().copied().filter(|key| key.in_secret(model)).collect()
+        self.used
+            .iter()
+            .copied()
+            .filter(|key| key.in_secret(model))
+            .collect()
     }
 
     /// Two keys with one name (parameter `a-uri-encoded` next to the encoded form of `a`).
     pub(crate) fn duplicate_key(&self, model: &CheckedModel) -> Option<String> {
         let mut seen = BTreeSet::new();
-        self.used.iter().map(|key| key.name(model)).find(|name| !seen.insert(name.clone()))
+        self.used
+            .iter()
+            .map(|key| key.name(model))
+            .find(|name| !seen.insert(name.clone()))
     }
 
     /// `secrets.env.example`: every key of the Secret, what it is, and how to generate it.
@@ -158,7 +191,11 @@ impl Inputs {
 /// The comment lines above one key of the example file.
 fn describe(model: &CheckedModel, key: Key) -> String {
     let parameter = model.parameter(key.param);
-    let raw = Key { uri_encoded: false, ..key }.name(model);
+    let raw = Key {
+        uri_encoded: false,
+        ..key
+    }
+    .name(model);
     if key.uri_encoded {
         return format!(
             "# `{raw}` percent-encoded (RFC 3986), for use inside URIs; it must match `{raw}`.\n\
@@ -172,7 +209,11 @@ fn describe(model: &CheckedModel, key: Key) -> String {
             out.push_str(&format!("# {line}\n"));
         }
     }
-    let what = if parameter.secret { "Secret" } else { "Not secret, but it has no default" };
+    let what = if parameter.secret {
+        "Secret"
+    } else {
+        "Not secret, but it has no default"
+    };
     out.push_str(&format!("# {what}: parameter `{}`.\n", parameter.name));
     if let Some(rule) = &parameter.generate {
         out.push_str(&generate_hint(rule));
@@ -191,16 +232,26 @@ fn generate_hint(rule: &Generate) -> String {
         (rule.special, rule.min_special, "._~-", "special"),
     ];
     let allowed: Vec<&str> = classes.iter().filter(|c| c.0).map(|c| c.3).collect();
-    let minimums: Vec<String> =
-        classes.iter().filter(|c| c.0 && c.1 > 0).map(|c| format!("{} {}", c.1, c.3)).collect();
+    let minimums: Vec<String> = classes
+        .iter()
+        .filter(|c| c.0 && c.1 > 0)
+        .map(|c| format!("{} {}", c.1, c.3))
+        .collect();
     let charset: String = classes.iter().filter(|c| c.0).map(|c| c.2).collect();
-    let mut out = format!("# Generate: at least {} characters ({}", rule.min_length, allowed.join(", "));
+    let mut out = format!(
+        "# Generate: at least {} characters ({}",
+        rule.min_length,
+        allowed.join(", ")
+    );
     if !minimums.is_empty() {
         out.push_str(&format!("; at least {}", minimums.join(", ")));
     }
     out.push_str("), for example:\n");
     // The special characters come last, ending with `-`: a trailing `-` is literal in `tr`.
-    out.push_str(&format!("#   LC_ALL=C tr -dc '{charset}' </dev/urandom | head -c {}; echo\n", rule.min_length));
+    out.push_str(&format!(
+        "#   LC_ALL=C tr -dc '{charset}' </dev/urandom | head -c {}; echo\n",
+        rule.min_length
+    ));
     out
 }
 
@@ -210,7 +261,11 @@ mod tests {
 
     #[test]
     fn generate_hints_follow_the_rule() {
-        let rule = Generate { special: false, min_upper: 1, ..Generate::default() };
+        let rule = Generate {
+            special: false,
+            min_upper: 1,
+            ..Generate::default()
+        };
         assert_eq!(
             generate_hint(&rule),
             "# Generate: at least 22 characters (lowercase, uppercase, digit; at least 1 uppercase), for example:\n\

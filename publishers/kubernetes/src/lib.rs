@@ -6,14 +6,14 @@
 //! - `namespace.yaml`: the Namespace (`defaults.namespace`, else the model's name);
 //! - `<resource>.yaml` per workload: a Deployment, or a StatefulSet for an integration that
 //!   keeps data; a ClusterIP Service named like the resource (its host name for other pods);
-//!   an Ingress for external HTTP endpoints; claims and init scripts ([`workload`]);
+//!   an Ingress for external HTTP endpoints; claims and init scripts (`workload`);
 //! - `parameters.yaml`: the defaults of non-secret parameters, as a ConfigMap;
 //! - `secrets.env.example`: the keys of the Secret the user creates at deploy time
-//!   ([`inputs`]); no secret, and no parameter value other than a non-secret default, is ever
+//!   (`inputs`); no secret, and no parameter value other than a non-secret default, is ever
 //!   written.
 //!
-//! The steps: [`lower`] maps the checked model to k8s-openapi objects, resolving values
-//! with [`values`] and naming with [`names`]; [`emit`] writes them through `aspirec_yaml`.
+//! The modules (private, so named without links): `lower` maps the checked model to k8s-openapi objects, resolving values
+//! with `values` and naming with `names`; `emit` writes them through `aspirec_yaml`.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher};
@@ -51,13 +51,21 @@ impl Publisher for Kubernetes {
         names::object_name(name)
     }
 
-    fn publish(&self, model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Option<Artifacts> {
+    fn publish(
+        &self,
+        model: &CheckedModel,
+        options: &PublishOptions,
+        diags: &mut Diagnostics,
+    ) -> Option<Artifacts> {
         let errors_before = diags.error_count();
         match lower::run(model, options, diags) {
             Ok(artifacts) if diags.error_count() == errors_before => Some(artifacts),
             Ok(_) => None,
             Err(error) => {
-                bug(diags, &format!("an object could not be written as YAML: {error}"));
+                bug(
+                    diags,
+                    &format!("an object could not be written as YAML: {error}"),
+                );
                 None
             }
         }
@@ -66,5 +74,9 @@ impl Publisher for Kubernetes {
 
 /// Reports a broken invariant of the checked model instead of panicking.
 pub(crate) fn bug(diags: &mut Diagnostics, what: &str) {
-    diags.push(ir::Diagnostic::new(ir::codes::INTERNAL, ir::Span::DETACHED, format!("k8s publisher: {what}")));
+    diags.push(ir::Diagnostic::new(
+        ir::codes::INTERNAL,
+        ir::Span::DETACHED,
+        format!("k8s publisher: {what}"),
+    ));
 }

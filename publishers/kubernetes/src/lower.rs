@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 
 use ir::publish::dns_label;
-use ir::{Artifacts, CheckedModel, Diagnostics, Endpoint, PublishOptions, Resource, Role, Workload, codes};
+use ir::{
+    Artifacts, CheckedModel, Diagnostics, Endpoint, PublishOptions, Resource, Role, Workload, codes,
+};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
@@ -87,7 +89,10 @@ pub(crate) fn run(
     };
     let header = options.header();
     let mut files: Vec<(String, Vec<Document>)> = Vec::new();
-    files.push((names::NAMESPACE_FILE.to_string(), vec![Document::new(&namespace(&ctx))?]));
+    files.push((
+        names::NAMESPACE_FILE.to_string(),
+        vec![Document::new(&namespace(&ctx))?],
+    ));
     for (_, resource, workload) in model.workloads() {
         if !bind_mounts_allowed(resource, workload, options, diags) {
             continue;
@@ -102,7 +107,13 @@ pub(crate) fn run(
             "of this ConfigMap; running pods read it when they start.".to_string(),
         ];
         // Right after the Namespace: it is read by the workloads.
-        files.insert(1, (names::PARAMETERS_FILE.to_string(), vec![Document::new(&config_map)?.with_comment(comment)]));
+        files.insert(
+            1,
+            (
+                names::PARAMETERS_FILE.to_string(),
+                vec![Document::new(&config_map)?.with_comment(comment)],
+            ),
+        );
     }
     check_duplicates(&ctx, &files, diags);
 
@@ -114,8 +125,14 @@ pub(crate) fn run(
     if let Some(example) = ctx.inputs.example(model, &header) {
         artifacts.insert(inputs::SECRETS_EXAMPLE, example);
     }
-    let has_ingress = files.iter().flat_map(|(_, d)| d).any(|d| d.identity().is_some_and(|(kind, _)| kind == "Ingress"));
-    artifacts.insert(names::KUSTOMIZATION_FILE, kustomization(&ctx, &header, resources, has_ingress)?);
+    let has_ingress = files
+        .iter()
+        .flat_map(|(_, d)| d)
+        .any(|d| d.identity().is_some_and(|(kind, _)| kind == "Ingress"));
+    artifacts.insert(
+        names::KUSTOMIZATION_FILE,
+        kustomization(&ctx, &header, resources, has_ingress)?,
+    );
     Ok(artifacts)
 }
 
@@ -144,20 +161,40 @@ fn defaults(ctx: &Ctx<'_>) -> Option<ConfigMap> {
 }
 
 /// Kubernetes cannot mount a folder of the machine that runs the deploy tool.
-fn bind_mounts_allowed(resource: &Resource, workload: &Workload, options: &PublishOptions, diags: &mut Diagnostics) -> bool {
-    let Some(mount) = workload.bind_mounts.first() else { return true };
-    let message = format!("`{}` has bind mounts, which Kubernetes cannot express", resource.name);
+fn bind_mounts_allowed(
+    resource: &Resource,
+    workload: &Workload,
+    options: &PublishOptions,
+    diags: &mut Diagnostics,
+) -> bool {
+    if workload.bind_mounts.is_empty() {
+        return true;
+    }
+    // The checked model has no spans, so the mounts are named in a note.
+    let mounts: Vec<String> = workload
+        .bind_mounts
+        .iter()
+        .map(|m| format!("`{}` → `{}`", m.source, m.target))
+        .collect();
+    let mounts = mounts.join(", ");
+    let message = format!(
+        "`{}` has bind mounts, which Kubernetes cannot express",
+        resource.name
+    );
     if options.allow_unsupported {
         diags
             .report(codes::UNSUPPORTED_LEFT_OUT, ir::Span::DETACHED, message)
-            .with_label(format!("`{}` → `{}` and any other bind mount were left out", mount.source, mount.target))
-            .with_note("a pod cannot mount a folder of the machine that runs the deploy tool");
+            .with_note(format!(
+                "left out: {mounts}; a pod cannot mount a folder of the deploying machine"
+            ));
         true
     } else {
         diags
             .report(codes::UNSUPPORTED_FEATURE, ir::Span::DETACHED, message)
-            .with_label(format!("`{}` → `{}` cannot be mounted in a pod", mount.source, mount.target))
-            .with_help("use a named volume (`volumes`) or bake the files into the image; `--allow-unsupported` leaves bind mounts out");
+            .with_note(format!("a pod cannot mount a folder of the deploying machine: {mounts}"))
+            .with_help(
+                "use a named volume (`volumes`) or bake the files into the image; `--allow-unsupported` leaves bind mounts out",
+            );
         false
     }
 }
@@ -168,13 +205,18 @@ fn check_duplicates(ctx: &Ctx<'_>, files: &[(String, Vec<Document>)], diags: &mu
     let mut seen: BTreeMap<(String, String), &str> = BTreeMap::new();
     for (path, documents) in files {
         for document in documents {
-            let Some(id) = document.identity() else { continue };
+            let Some(id) = document.identity() else {
+                continue;
+            };
             if let Some(first) = seen.get(&id) {
                 diags
                     .report(
                         codes::NAME_COLLISION,
                         ir::Span::DETACHED,
-                        format!("two Kubernetes objects are named {} `{}` (in `{first}` and `{path}`)", id.0, id.1),
+                        format!(
+                            "two Kubernetes objects are named {} `{}` (in `{first}` and `{path}`)",
+                            id.0, id.1
+                        ),
                     )
                     .with_label("Kubernetes would keep only one of them")
                     .with_help("rename one of the resources");
@@ -185,7 +227,11 @@ fn check_duplicates(ctx: &Ctx<'_>, files: &[(String, Vec<Document>)], diags: &mu
     }
     if let Some(key) = ctx.inputs.duplicate_key(ctx.model) {
         diags
-            .report(codes::NAME_COLLISION, ir::Span::DETACHED, format!("two deploy-time inputs are named `{key}`"))
+            .report(
+                codes::NAME_COLLISION,
+                ir::Span::DETACHED,
+                format!("two deploy-time inputs are named `{key}`"),
+            )
             .with_label("a parameter's name ends like the URI-encoded form of another")
             .with_help("rename the parameter");
     }
@@ -216,16 +262,27 @@ fn kustomization(
                 ctx.inputs.secret_name(),
                 ctx.namespace
             ),
-            format!("{} lists its keys and how to create it. Pods wait until it exists.", inputs::SECRETS_EXAMPLE),
+            format!(
+                "{} lists its keys and how to create it. Pods wait until it exists.",
+                inputs::SECRETS_EXAMPLE
+            ),
         ]);
     }
     if has_ingress {
         notes.extend([
             String::new(),
-            format!("Ingress hosts are `<resource>.{}.localhost`, which reach a local cluster;", ctx.namespace),
-            "elsewhere, set real ones with a patch of `/spec/rules/0/host` in an overlay.".to_string(),
+            format!(
+                "Ingress hosts are `<resource>.{}.localhost`, which reach a local cluster;",
+                ctx.namespace
+            ),
+            "elsewhere, set real ones with a patch of `/spec/rules/0/host` in an overlay."
+                .to_string(),
         ]);
     }
-    let body = Kustomization { api_version: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources };
+    let body = Kustomization {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        resources,
+    };
     Ok(emit::comment_lines(&notes) + &aspirec_yaml::to_string(&body)?)
 }

@@ -27,7 +27,10 @@ pub(crate) fn object_name(name: &str) -> String {
 
 /// A name derived from an object name, such as `pg-initdb` or `web-external`.
 pub(crate) fn derived(base: &str, suffix: &str) -> String {
-    shorten(&format!("{base}-{}", dns_label(suffix, MAX_LABEL)), MAX_LABEL)
+    shorten(
+        &format!("{base}-{}", dns_label(suffix, MAX_LABEL)),
+        MAX_LABEL,
+    )
 }
 
 /// The application name as a label value and name prefix.
@@ -40,7 +43,11 @@ pub(crate) fn app_name(name: &str) -> String {
 pub(crate) fn port_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let candidates = names.into_iter().map(|name| {
         let label = shorten(&dns_label(name, MAX_LABEL), MAX_PORT);
-        if label.contains(|c: char| c.is_ascii_lowercase()) { label } else { hashed("p", name) }
+        if label.contains(|c: char| c.is_ascii_lowercase()) {
+            label
+        } else {
+            hashed("p", name)
+        }
     });
     distinct(candidates, "p")
 }
@@ -55,7 +62,11 @@ pub(crate) fn volume_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<
 fn distinct(candidates: impl Iterator<Item = String>, prefix: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (index, candidate) in candidates.enumerate() {
-        let name = if out.contains(&candidate) { hashed(prefix, &format!("{index}/{candidate}")) } else { candidate };
+        let name = if out.contains(&candidate) {
+            hashed(prefix, &format!("{index}/{candidate}"))
+        } else {
+            candidate
+        };
         out.push(name);
     }
     out
@@ -80,7 +91,10 @@ pub(crate) fn selector(app: &str, object: &str) -> BTreeMap<String, String> {
 /// what the resource is (`project`, `container`, or the integration type) and whose it is.
 pub(crate) fn labels(app: &str, object: &str, component: &str) -> BTreeMap<String, String> {
     let mut labels = selector(app, object);
-    labels.insert("app.kubernetes.io/component".to_string(), component.to_string());
+    labels.insert(
+        "app.kubernetes.io/component".to_string(),
+        component.to_string(),
+    );
     labels.extend(app_labels(app));
     labels
 }
@@ -88,7 +102,10 @@ pub(crate) fn labels(app: &str, object: &str, component: &str) -> BTreeMap<Strin
 /// The labels of objects that belong to the application as a whole (Namespace, parameters).
 pub(crate) fn app_labels(app: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
-        ("app.kubernetes.io/managed-by".to_string(), "aspirec".to_string()),
+        (
+            "app.kubernetes.io/managed-by".to_string(),
+            "aspirec".to_string(),
+        ),
         ("app.kubernetes.io/part-of".to_string(), app.to_string()),
     ])
 }
@@ -131,19 +148,36 @@ mod tests {
             && !name.ends_with('-')
             && !name.contains("--")
             && name.contains(|c: char| c.is_ascii_lowercase())
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     }
 
     #[test]
     fn port_names_are_iana_service_names_and_distinct() {
-        let names = port_names(["http", "HTTP", "management-interface-v2", "1234567890123456", "--"]);
+        let names = port_names([
+            "http",
+            "HTTP",
+            "management-interface-v2",
+            "1234567890123456",
+            "--",
+        ]);
         assert_eq!(names[0], "http");
         assert_ne!(names[1], "http");
         assert!(names.iter().all(|n| is_iana(n)), "{names:?}");
         let mut unique = names.clone();
         unique.dedup();
         assert_eq!(unique.len(), names.len());
-        assert_eq!(names, port_names(["http", "HTTP", "management-interface-v2", "1234567890123456", "--"]));
+        assert_eq!(
+            names,
+            port_names([
+                "http",
+                "HTTP",
+                "management-interface-v2",
+                "1234567890123456",
+                "--"
+            ])
+        );
     }
 
     #[test]
@@ -158,6 +192,9 @@ mod tests {
     fn resource_files_never_collide_with_application_files() {
         assert_eq!(resource_file("web"), "web.yaml");
         assert_eq!(resource_file("namespace"), "namespace.resource.yaml");
-        assert_eq!(resource_file("kustomization"), "kustomization.resource.yaml");
+        assert_eq!(
+            resource_file("kustomization"),
+            "kustomization.resource.yaml"
+        );
     }
 }

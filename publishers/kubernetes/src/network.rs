@@ -4,8 +4,8 @@
 use ir::{Endpoint, Protocol};
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::api::networking::v1::{
-    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule, IngressServiceBackend, IngressSpec,
-    ServiceBackendPort,
+    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
+    IngressServiceBackend, IngressSpec, ServiceBackendPort,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -22,7 +22,9 @@ pub(crate) fn internal_service(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<Servi
 /// HTTP), named `<resource>-external`.
 pub(crate) fn external_service(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<Service> {
     let name = names::derived(&owner.object, "external");
-    service(ctx, owner, &name, "LoadBalancer", |e| e.external && !e.is_http())
+    service(ctx, owner, &name, "LoadBalancer", |e| {
+        e.external && !e.is_http()
+    })
 }
 
 fn service(
@@ -37,7 +39,9 @@ fn service(
         let protocol = protocol(endpoint.protocol);
         // One Service port per (port, protocol); a second endpoint on the same port is the
         // same listener seen under another name (a manifest's http and https on one port).
-        let taken = ports.iter().any(|p| p.port == i32::from(endpoint.port) && p.protocol.as_deref() == protocol);
+        let taken = ports
+            .iter()
+            .any(|p| p.port == i32::from(endpoint.port) && p.protocol.as_deref() == protocol);
         if !include(endpoint) || taken {
             continue;
         }
@@ -94,7 +98,10 @@ pub(crate) fn ingress(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<Ingress> {
                     backend: IngressBackend {
                         service: Some(IngressServiceBackend {
                             name: owner.object.clone(),
-                            port: Some(ServiceBackendPort { number: Some(i32::from(endpoint.port)), name: None }),
+                            port: Some(ServiceBackendPort {
+                                number: Some(i32::from(endpoint.port)),
+                                name: None,
+                            }),
                         }),
                         resource: None,
                     },
@@ -107,7 +114,10 @@ pub(crate) fn ingress(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<Ingress> {
     }
     Some(Ingress {
         metadata: ctx.meta(&owner.object, owner.labels.clone()),
-        spec: Some(IngressSpec { rules: Some(rules), ..IngressSpec::default() }),
+        spec: Some(IngressSpec {
+            rules: Some(rules),
+            ..IngressSpec::default()
+        }),
         ..Ingress::default()
     })
 }

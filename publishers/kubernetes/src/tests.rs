@@ -3,7 +3,10 @@
 //! is deterministic and parses back into k8s-openapi types.
 
 use ir::model::*;
-use ir::{Artifacts, CheckOptions, Diagnostics, FileId, PublishOptions, Publisher, Span, Spanned, expr::Template};
+use ir::{
+    Artifacts, CheckOptions, Diagnostics, FileId, PublishOptions, Publisher, Span, Spanned,
+    expr::Template,
+};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, PersistentVolumeClaim, Service};
 use k8s_openapi::api::networking::v1::Ingress;
@@ -74,11 +77,17 @@ fn endpoint(name: &str, target_port: i64, external: bool) -> EndpointDecl {
 }
 
 fn env(name: &str, value: &str) -> EnvDecl {
-    EnvDecl { name: spanned(name.to_string()), value: template(value) }
+    EnvDecl {
+        name: spanned(name.to_string()),
+        value: template(value),
+    }
 }
 
 fn resource(name: &str, kind: ResourceKindDecl) -> ResourceDecl {
-    ResourceDecl { name: spanned(name.to_string()), kind }
+    ResourceDecl {
+        name: spanned(name.to_string()),
+        kind,
+    }
 }
 
 fn postgres(password: Option<&str>, databases: &[&str]) -> IntegrationDecl {
@@ -111,16 +120,30 @@ fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Model 
 fn publish(model: &Model, allow_unsupported: bool) -> (Option<Artifacts>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let targets: [&dyn Publisher; 1] = [&PUBLISHER];
-    let options = CheckOptions { targets: &targets, allow_unsupported, strict_names: true };
+    let options = CheckOptions {
+        targets: &targets,
+        allow_unsupported,
+        strict_names: true,
+    };
     let checked = ir::check(model, &options, &mut diags);
     let checked = checked.unwrap_or_else(|| panic!("the test model does not check: {diags:?}"));
-    let options = PublishOptions { source_name: "model.toml".to_string(), environment: None, allow_unsupported };
+    let options = PublishOptions {
+        source_name: "model.toml".to_string(),
+        allow_unsupported,
+        ..PublishOptions::default()
+        ..PublishOptions::default()
+    };
     let artifacts = PUBLISHER.publish(&checked, &options, &mut diags);
     (artifacts, diags)
 }
 
 fn file<'a>(artifacts: &'a Artifacts, path: &str) -> &'a str {
-    artifacts.get(path).unwrap_or_else(|| panic!("no `{path}` among {:?}", artifacts.iter().map(|(p, _)| p).collect::<Vec<_>>()))
+    artifacts.get(path).unwrap_or_else(|| {
+        panic!(
+            "no `{path}` among {:?}",
+            artifacts.iter().map(|(p, _)| p).collect::<Vec<_>>()
+        )
+    })
 }
 
 /// A model with a planted secret in every place a secret can go: a parameter's literal
@@ -128,7 +151,10 @@ fn file<'a>(artifacts: &'a Artifacts, path: &str) -> &'a str {
 fn secret_model() -> Model {
     let mut api = container("ghcr.io/acme/api:1.0");
     api.endpoints = vec![endpoint("http", 8080, true)];
-    api.references = vec![ReferenceDecl { target: spanned("orders".to_string()), inject: None }];
+    api.references = vec![ReferenceDecl {
+        target: spanned("orders".to_string()),
+        inject: None,
+    }];
     api.wait_for = vec![spanned("orders".to_string())];
     api.env = vec![
         env("TOKEN", "{token.value}"),
@@ -143,7 +169,10 @@ fn secret_model() -> Model {
             parameter("db-pass", true, Some(PLANTED)),
         ],
         vec![
-            resource("pg", ResourceKindDecl::Integration(postgres(Some("{db-pass.value}"), &["orders"]))),
+            resource(
+                "pg",
+                ResourceKindDecl::Integration(postgres(Some("{db-pass.value}"), &["orders"])),
+            ),
             resource("api", ResourceKindDecl::Compute(api)),
         ],
     )
@@ -154,7 +183,10 @@ fn planted_secrets_never_reach_any_artifact() {
     let (artifacts, diags) = publish(&secret_model(), false);
     let artifacts = artifacts.unwrap_or_else(|| panic!("{diags:?}"));
     for (path, text) in artifacts.iter() {
-        assert!(!text.contains(PLANTED), "`{path}` contains the planted secret:\n{text}");
+        assert!(
+            !text.contains(PLANTED),
+            "`{path}` contains the planted secret:\n{text}"
+        );
     }
     let api = file(&artifacts, "api.yaml");
     // Each secret reaches the container through the Secret the user supplies.
@@ -163,21 +195,50 @@ fn planted_secrets_never_reach_any_artifact() {
     // The non-secret default is the one parameter value that is written, in the ConfigMap.
     assert!(file(&artifacts, "parameters.yaml").contains("LEVEL: \"info\""));
     let example = file(&artifacts, "secrets.env.example");
-    assert!(example.contains("\nTOKEN=\n") && example.contains("\nDB_PASS=\n") && example.contains("\nDB_PASS_URI_ENCODED=\n"), "{example}");
-    assert!(!example.contains("LEVEL="), "a parameter with a default is not a deploy-time input:\n{example}");
+    assert!(
+        example.contains("\nTOKEN=\n")
+            && example.contains("\nDB_PASS=\n")
+            && example.contains("\nDB_PASS_URI_ENCODED=\n"),
+        "{example}"
+    );
+    assert!(
+        !example.contains("LEVEL="),
+        "a parameter with a default is not a deploy-time input:\n{example}"
+    );
 }
 
 #[test]
 fn literal_dollar_parens_are_escaped_and_helpers_come_first() {
     let (artifacts, _) = publish(&secret_model(), false);
-    let api = artifacts.as_ref().map(|a| file(a, "api.yaml")).unwrap_or_default();
-    assert!(api.contains("value: \"echo $$(date) $$$ $(ASPIREC_SECRET_TOKEN)\""), "{api}");
-    assert!(api.contains("- \"--token=$(ASPIREC_SECRET_TOKEN)\"\n            - \"$$(literal)\""), "{api}");
-    assert!(api.contains("value: \"Bearer $(ASPIREC_SECRET_TOKEN); level=$(ASPIREC_PARAM_LEVEL)\""), "{api}");
-    // `$(NAME)` sees only variables defined earlier in the list.
-    for helper in ["ASPIREC_SECRET_TOKEN", "ASPIREC_PARAM_LEVEL", "ASPIREC_SECRET_DB_PASS"] {
-        let defined = api.find(&format!("- name: \"{helper}\"")).unwrap_or_else(|| panic!("{helper} is not defined"));
-        let used = api.find(&format!("$({helper})")).unwrap_or_else(|| panic!("{helper} is not used"));
+    let api = artifacts
+        .as_ref()
+        .map(|a| file(a, "api.yaml"))
+        .unwrap_or_default();
+    assert!(
+        api.contains("value: \"echo $$(date) $$$ $(ASPIREC_SECRET_TOKEN)\""),
+        "{api}"
+    );
+    assert!(
+        api.contains("- \"--token=$(ASPIREC_SECRET_TOKEN)\"\n            - \"$$(literal)\""),
+        "{api}"
+    );
+    assert!(
+        api.contains("value: \"Bearer $(ASPIREC_SECRET_TOKEN); level=$(ASPIREC_PARAM_LEVEL)\""),
+        "{api}"
+    );
+    // In `env`, `$(NAME)` sees only variables defined earlier in the list.
+    let env = &api[api.find("env:").unwrap_or_default()..];
+    for helper in [
+        "ASPIREC_SECRET_TOKEN",
+        "ASPIREC_PARAM_LEVEL",
+        "ASPIREC_SECRET_DB_PASS",
+    ] {
+        let defined = env
+            .find(&format!("- name: \"{helper}\""))
+            .unwrap_or_else(|| panic!("{helper} is not defined"));
+        let used = env
+            .find(&format!("$({helper})"))
+            .unwrap_or_else(|| panic!("{helper} is not used"));
         assert!(defined < used, "{helper} is used before it is defined");
     }
 }
@@ -195,8 +256,14 @@ fn every_document_parses_back_into_its_type() {
     let (artifacts, _) = publish(&secret_model(), false);
     let artifacts = artifacts.unwrap_or_default();
     let mut kinds = Vec::new();
-    for (path, text) in artifacts.iter().filter(|(p, _)| p.ends_with(".yaml") && *p != "kustomization.yaml") {
-        assert!(text.starts_with("# Generated by aspirec from model.toml."), "{path}");
+    for (path, text) in artifacts
+        .iter()
+        .filter(|(p, _)| p.ends_with(".yaml") && *p != "kustomization.yaml")
+    {
+        assert!(
+            text.starts_with("# Generated by aspirec from model.toml."),
+            "{path}"
+        );
         for document in serde_yaml::Deserializer::from_str(text) {
             let value = serde_yaml::Value::deserialize(document).unwrap();
             let kind = value["kind"].as_str().unwrap_or_default().to_string();
@@ -207,7 +274,9 @@ fn every_document_parses_back_into_its_type() {
                 "Ingress" => serde_yaml::from_value::<Ingress>(value).map(drop),
                 "ConfigMap" => serde_yaml::from_value::<ConfigMap>(value).map(drop),
                 "Namespace" => serde_yaml::from_value::<Namespace>(value).map(drop),
-                "PersistentVolumeClaim" => serde_yaml::from_value::<PersistentVolumeClaim>(value).map(drop),
+                "PersistentVolumeClaim" => {
+                    serde_yaml::from_value::<PersistentVolumeClaim>(value).map(drop)
+                }
                 other => panic!("unexpected kind `{other}` in {path}"),
             };
             parsed.unwrap_or_else(|e| panic!("{path}: {kind}: {e}"));
@@ -215,18 +284,45 @@ fn every_document_parses_back_into_its_type() {
         }
     }
     kinds.sort();
-    assert_eq!(kinds, ["ConfigMap", "ConfigMap", "Deployment", "Ingress", "Namespace", "Service", "Service", "StatefulSet"]);
+    assert_eq!(
+        kinds,
+        [
+            "ConfigMap",
+            "ConfigMap",
+            "Deployment",
+            "Ingress",
+            "Namespace",
+            "Service",
+            "Service",
+            "StatefulSet"
+        ]
+    );
 }
 
 #[test]
 fn a_persistent_database_server_creates_its_databases() {
     let (artifacts, _) = publish(&secret_model(), false);
-    let pg = artifacts.as_ref().map(|a| file(a, "pg.yaml")).unwrap_or_default();
+    let pg = artifacts
+        .as_ref()
+        .map(|a| file(a, "pg.yaml"))
+        .unwrap_or_default();
     assert!(pg.contains("kind: \"StatefulSet\""), "{pg}");
-    assert!(pg.contains("create-databases.sql: \"CREATE DATABASE \\\"orders\\\";\\n\""), "{pg}");
-    assert!(pg.contains("mountPath: \"/docker-entrypoint-initdb.d\""), "{pg}");
-    let api = artifacts.as_ref().map(|a| file(a, "api.yaml")).unwrap_or_default();
-    assert!(api.contains("\"until nc -z -w 2 pg 5432; do echo waiting for pg:5432; sleep 2; done\""), "{api}");
+    assert!(
+        pg.contains("create-databases.sql: \"CREATE DATABASE \\\"orders\\\";\\n\""),
+        "{pg}"
+    );
+    assert!(
+        pg.contains("mountPath: \"/docker-entrypoint-initdb.d\""),
+        "{pg}"
+    );
+    let api = artifacts
+        .as_ref()
+        .map(|a| file(a, "api.yaml"))
+        .unwrap_or_default();
+    assert!(
+        api.contains("\"until nc -z -w 2 pg 5432; do echo waiting for pg:5432; sleep 2; done\""),
+        "{api}"
+    );
 }
 
 fn bind_mount_model() -> Model {
@@ -236,7 +332,10 @@ fn bind_mount_model() -> Model {
         target: spanned("/usr/share/nginx/html".to_string()),
         read_only: true,
     }];
-    model(Vec::new(), vec![resource("web", ResourceKindDecl::Compute(web))])
+    model(
+        Vec::new(),
+        vec![resource("web", ResourceKindDecl::Compute(web))],
+    )
 }
 
 #[test]
@@ -250,21 +349,113 @@ fn bind_mounts_are_an_error_unless_left_out() {
     let (artifacts, diags) = publish(&bind_mount_model(), true);
     let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
     assert_eq!(codes, ["W0701"]);
-    let web = artifacts.as_ref().map(|a| file(a, "web.yaml")).unwrap_or_default();
-    assert!(web.contains("kind: \"Deployment\"") && !web.contains("nginx/html"), "{web}");
+    let web = artifacts
+        .as_ref()
+        .map(|a| file(a, "web.yaml"))
+        .unwrap_or_default();
+    assert!(
+        web.contains("kind: \"Deployment\"") && !web.contains("nginx/html"),
+        "{web}"
+    );
 }
 
 #[test]
 fn a_uri_encoded_default_is_encoded_now() {
     let pg = postgres(Some("{pw.value}"), &[]);
     let mut api = container("api:1");
-    api.references = vec![ReferenceDecl { target: spanned("pg".to_string()), inject: None }];
+    api.references = vec![ReferenceDecl {
+        target: spanned("pg".to_string()),
+        inject: None,
+    }];
     let model = model(
         vec![parameter("pw", false, Some("p@ss word"))],
-        vec![resource("pg", ResourceKindDecl::Integration(pg)), resource("api", ResourceKindDecl::Compute(api))],
+        vec![
+            resource("pg", ResourceKindDecl::Integration(pg)),
+            resource("api", ResourceKindDecl::Compute(api)),
+        ],
     );
     let (artifacts, _) = publish(&model, false);
-    let parameters = artifacts.as_ref().map(|a| file(a, "parameters.yaml")).unwrap_or_default();
-    assert!(parameters.contains("PW: \"p@ss word\"\n  PW_URI_ENCODED: \"p%40ss%20word\"\n"), "{parameters}");
-    assert!(artifacts.as_ref().is_some_and(|a| a.get("secrets.env.example").is_none()));
+    let parameters = artifacts
+        .as_ref()
+        .map(|a| file(a, "parameters.yaml"))
+        .unwrap_or_default();
+    assert!(
+        parameters.contains("PW: \"p@ss word\"\n  PW_URI_ENCODED: \"p%40ss%20word\"\n"),
+        "{parameters}"
+    );
+    assert!(
+        artifacts
+            .as_ref()
+            .is_some_and(|a| a.get("secrets.env.example").is_none())
+    );
+}
+
+#[test]
+fn a_parameter_without_default_is_a_deploy_time_input_even_if_not_secret() {
+    let mut api = container("api:1");
+    api.env = vec![env("REGION", "{region.value}")];
+    let model = model(
+        vec![parameter("region", false, None)],
+        vec![resource("api", ResourceKindDecl::Compute(api))],
+    );
+    let (artifacts, _) = publish(&model, false);
+    let api = artifacts
+        .as_ref()
+        .map(|a| file(a, "api.yaml"))
+        .unwrap_or_default();
+    assert!(
+        api.contains("secretKeyRef:\n                  key: \"REGION\""),
+        "{api}"
+    );
+    let example = artifacts
+        .as_ref()
+        .and_then(|a| a.get("secrets.env.example"))
+        .unwrap_or_default();
+    assert!(
+        example.contains("# Not secret, but it has no default: parameter `region`.\nREGION=\n"),
+        "{example}"
+    );
+    assert!(
+        artifacts
+            .as_ref()
+            .is_some_and(|a| a.get("parameters.yaml").is_none())
+    );
+}
+
+#[test]
+fn external_endpoints_get_an_ingress_or_a_load_balancer() {
+    let mut edge = container("edge:1");
+    let mut dns = endpoint("dns", 53, false);
+    dns.protocol = Some(spanned("udp".to_string()));
+    edge.endpoints = vec![
+        endpoint("http", 8080, true),
+        endpoint("admin", 9000, true),
+        endpoint("mqtt", 1883, true),
+        dns,
+    ];
+    let model = model(
+        Vec::new(),
+        vec![resource("edge", ResourceKindDecl::Compute(edge))],
+    );
+    let (artifacts, diags) = publish(&model, false);
+    let edge = artifacts
+        .as_ref()
+        .map(|a| file(a, "edge.yaml"))
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert!(edge.contains("- host: \"edge.shop.localhost\""), "{edge}");
+    assert!(
+        edge.contains("- host: \"admin.edge.shop.localhost\""),
+        "{edge}"
+    );
+    assert!(edge.contains("name: \"edge-external\""), "{edge}");
+    assert!(edge.contains("type: \"LoadBalancer\""), "{edge}");
+    let external = &edge[edge.find("name: \"edge-external\"").unwrap_or_default()..];
+    assert!(
+        external.contains("port: 1883") && !external.contains("port: 8080"),
+        "{external}"
+    );
+    assert!(
+        edge.contains("containerPort: 53\n              protocol: \"UDP\""),
+        "{edge}"
+    );
 }

@@ -37,21 +37,32 @@ enum Resolved {
 
 impl<'a> ContainerEnv<'a> {
     pub(crate) fn new(model: &'a CheckedModel, inputs: &'a mut Inputs) -> ContainerEnv<'a> {
-        ContainerEnv { model, inputs, helpers: Vec::new(), vars: Vec::new() }
+        ContainerEnv {
+            model,
+            inputs,
+            helpers: Vec::new(),
+            vars: Vec::new(),
+        }
     }
 
     /// Adds the variable `name` with `value`.
     pub(crate) fn push(&mut self, name: &str, value: &Value, diags: &mut Diagnostics) {
         let var = match resolve(self.model, value, diags) {
-            Resolved::Text(text) => EnvVar { name: name.to_string(), value: Some(escape(&text)), value_from: None },
+            Resolved::Text(text) => EnvVar {
+                name: name.to_string(),
+                value: Some(escape(&text)),
+                value_from: None,
+            },
             Resolved::Single(key) => EnvVar {
                 name: name.to_string(),
                 value: None,
                 value_from: Some(self.inputs.source(self.model, key)),
             },
-            Resolved::Mixed(parts) => {
-                EnvVar { name: name.to_string(), value: Some(self.assemble(&parts)), value_from: None }
-            }
+            Resolved::Mixed(parts) => EnvVar {
+                name: name.to_string(),
+                value: Some(self.assemble(&parts)),
+                value_from: None,
+            },
         };
         self.vars.push(var);
     }
@@ -90,7 +101,11 @@ impl<'a> ContainerEnv<'a> {
         let name = key.helper_variable(self.model);
         if !self.helpers.iter().any(|h| h.name == name) {
             let source: EnvVarSource = self.inputs.source(self.model, key);
-            self.helpers.push(EnvVar { name: name.clone(), value: None, value_from: Some(source) });
+            self.helpers.push(EnvVar {
+                name: name.clone(),
+                value: None,
+                value_from: Some(source),
+            });
         }
         name
     }
@@ -111,10 +126,19 @@ fn resolve(model: &CheckedModel, value: &Value, diags: &mut Diagnostics) -> Reso
     for part in &model.expand(value).parts {
         match part {
             Part::Text(text) => push_text(&mut parts, text),
-            Part::Endpoint { resource, endpoint, property } => {
-                push_text(&mut parts, &endpoint_property(model, *resource, *endpoint, *property, diags));
+            Part::Endpoint {
+                resource,
+                endpoint,
+                property,
+            } => {
+                push_text(
+                    &mut parts,
+                    &endpoint_property(model, *resource, *endpoint, *property, diags),
+                );
             }
-            Part::Param { param, encoding } => parts.push((Some(Key::new(*param, *encoding)), String::new())),
+            Part::Param { param, encoding } => {
+                parts.push((Some(Key::new(*param, *encoding)), String::new()))
+            }
             // `expand` leaves none of these.
             Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
                 crate::bug(diags, "a connection value survived expansion");
@@ -141,7 +165,10 @@ fn endpoint_property(
 ) -> String {
     let owner = model.resource(resource);
     let Some(endpoint) = owner.endpoints().get(index) else {
-        crate::bug(diags, &format!("endpoint {index} of `{}` does not exist", owner.name));
+        crate::bug(
+            diags,
+            &format!("endpoint {index} of `{}` does not exist", owner.name),
+        );
         return String::new();
     };
     let host = names::object_name(&owner.name);

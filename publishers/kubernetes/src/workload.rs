@@ -8,11 +8,14 @@
 use std::collections::BTreeMap;
 
 use ir::{Diagnostics, Health, HealthCheck, Limits, Protocol, Role, WaitCondition};
-use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy, StatefulSet, StatefulSetSpec};
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, DeploymentStrategy, StatefulSet, StatefulSetSpec,
+};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, ExecAction, HTTPGetAction, PersistentVolumeClaim,
-    PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
-    ResourceRequirements, Volume, VolumeMount, VolumeResourceRequirements,
+    ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, ExecAction, HTTPGetAction,
+    PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource,
+    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, Volume, VolumeMount,
+    VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -101,12 +104,18 @@ impl Storage {
                 name: name.clone(),
                 mount_path: volume.target.clone(),
                 read_only: volume.read_only.then_some(true),
-                sub_path: kind.and_then(integration::data_sub_path).map(str::to_string),
+                sub_path: kind
+                    .and_then(integration::data_sub_path)
+                    .map(str::to_string),
                 ..VolumeMount::default()
             });
             if stateful {
                 // The StatefulSet names each pod's claim `<template>-<statefulset>-<ordinal>`.
-                let metadata = ObjectMeta { name: Some(name), labels: Some(owner.labels.clone()), ..ObjectMeta::default() };
+                let metadata = ObjectMeta {
+                    name: Some(name),
+                    labels: Some(owner.labels.clone()),
+                    ..ObjectMeta::default()
+                };
                 templates.push(claim(metadata));
             } else {
                 let claim_name = names::derived(&owner.object, &name);
@@ -118,7 +127,9 @@ impl Storage {
                     }),
                     ..Volume::default()
                 });
-                storage.claims.push(claim(ctx.meta(&claim_name, owner.labels.clone())));
+                storage
+                    .claims
+                    .push(claim(ctx.meta(&claim_name, owner.labels.clone())));
             }
         }
         if stateful {
@@ -137,18 +148,32 @@ impl Storage {
                 })
                 .collect();
             if let Some(script) = integration.kind.database_init_script(&databases) {
-                storage.add_initdb(ctx, owner, script, integration::initdb_comment(integration.kind, &databases));
+                storage.add_initdb(
+                    ctx,
+                    owner,
+                    script,
+                    integration::initdb_comment(integration.kind, &databases),
+                );
             }
         }
         storage
     }
 
     /// Mounts the database creation script where the image looks for init scripts.
-    fn add_initdb(&mut self, ctx: &Ctx<'_>, owner: &Owner<'_>, script: String, comment: Vec<String>) {
+    fn add_initdb(
+        &mut self,
+        ctx: &Ctx<'_>,
+        owner: &Owner<'_>,
+        script: String,
+        comment: Vec<String>,
+    ) {
         let name = names::derived(&owner.object, "initdb");
         self.volumes.push(Volume {
             name: "initdb".to_string(),
-            config_map: Some(ConfigMapVolumeSource { name: name.clone(), ..ConfigMapVolumeSource::default() }),
+            config_map: Some(ConfigMapVolumeSource {
+                name: name.clone(),
+                ..ConfigMapVolumeSource::default()
+            }),
             ..Volume::default()
         });
         self.mounts.push(VolumeMount {
@@ -159,7 +184,10 @@ impl Storage {
         });
         let config_map = ConfigMap {
             metadata: ctx.meta(&name, owner.labels.clone()),
-            data: Some(BTreeMap::from([(integration::INITDB_SCRIPT.to_string(), script)])),
+            data: Some(BTreeMap::from([(
+                integration::INITDB_SCRIPT.to_string(),
+                script,
+            )])),
             ..ConfigMap::default()
         };
         self.initdb = Some((config_map, comment));
@@ -173,7 +201,10 @@ fn claim(metadata: ObjectMeta) -> PersistentVolumeClaim {
         spec: Some(PersistentVolumeClaimSpec {
             access_modes: Some(vec!["ReadWriteOnce".to_string()]),
             resources: Some(VolumeResourceRequirements {
-                requests: Some(BTreeMap::from([("storage".to_string(), Quantity(VOLUME_SIZE.to_string()))])),
+                requests: Some(BTreeMap::from([(
+                    "storage".to_string(),
+                    Quantity(VOLUME_SIZE.to_string()),
+                )])),
                 limits: None,
             }),
             ..PersistentVolumeClaimSpec::default()
@@ -182,15 +213,26 @@ fn claim(metadata: ObjectMeta) -> PersistentVolumeClaim {
     }
 }
 
-fn deployment(ctx: &Ctx<'_>, owner: &Owner<'_>, template: PodTemplateSpec, has_claims: bool) -> Deployment {
+fn deployment(
+    ctx: &Ctx<'_>,
+    owner: &Owner<'_>,
+    template: PodTemplateSpec,
+    has_claims: bool,
+) -> Deployment {
     Deployment {
         metadata: ctx.meta(&owner.object, owner.labels.clone()),
         spec: Some(DeploymentSpec {
             replicas: Some(replicas(owner.workload.replicas)),
-            selector: LabelSelector { match_labels: Some(owner.selector.clone()), match_expressions: None },
+            selector: LabelSelector {
+                match_labels: Some(owner.selector.clone()),
+                match_expressions: None,
+            },
             // A ReadWriteOnce volume attaches to one node: a rolling update would start the
             // new pod before the old one lets go of the volume, and wait forever.
-            strategy: has_claims.then(|| DeploymentStrategy { type_: Some("Recreate".to_string()), rolling_update: None }),
+            strategy: has_claims.then(|| DeploymentStrategy {
+                type_: Some("Recreate".to_string()),
+                rolling_update: None,
+            }),
             template,
             ..DeploymentSpec::default()
         }),
@@ -208,7 +250,10 @@ fn stateful_set(
         metadata: ctx.meta(&owner.object, owner.labels.clone()),
         spec: Some(StatefulSetSpec {
             replicas: Some(replicas(owner.workload.replicas)),
-            selector: LabelSelector { match_labels: Some(owner.selector.clone()), match_expressions: None },
+            selector: LabelSelector {
+                match_labels: Some(owner.selector.clone()),
+                match_expressions: None,
+            },
             // The governing Service: the workload's own, which has the same name.
             service_name: (!owner.endpoints.is_empty()).then(|| owner.object.clone()),
             template,
@@ -223,11 +268,19 @@ fn replicas(count: u32) -> i32 {
     i32::try_from(count).unwrap_or(i32::MAX)
 }
 
-fn pod_template(ctx: &mut Ctx<'_>, owner: &Owner<'_>, storage: &Storage, diags: &mut Diagnostics) -> PodTemplateSpec {
+fn pod_template(
+    ctx: &mut Ctx<'_>,
+    owner: &Owner<'_>,
+    storage: &Storage,
+    diags: &mut Diagnostics,
+) -> PodTemplateSpec {
     let init_containers = wait_containers(ctx, owner);
     let container = container(ctx, owner, storage, diags);
     PodTemplateSpec {
-        metadata: Some(ObjectMeta { labels: Some(owner.labels.clone()), ..ObjectMeta::default() }),
+        metadata: Some(ObjectMeta {
+            labels: Some(owner.labels.clone()),
+            ..ObjectMeta::default()
+        }),
         spec: Some(PodSpec {
             containers: vec![container],
             // Without this, the kubelet adds `<SERVICE>_PORT=tcp://...` and the like for every
@@ -236,24 +289,37 @@ fn pod_template(ctx: &mut Ctx<'_>, owner: &Owner<'_>, storage: &Storage, diags: 
             // Discovery goes through DNS and the model's own variables.
             enable_service_links: Some(false),
             init_containers: (!init_containers.is_empty()).then_some(init_containers),
-            security_context: storage
-                .fs_group
-                .map(|group| PodSecurityContext { fs_group: Some(group), ..PodSecurityContext::default() }),
+            security_context: storage.fs_group.map(|group| PodSecurityContext {
+                fs_group: Some(group),
+                ..PodSecurityContext::default()
+            }),
             volumes: (!storage.volumes.is_empty()).then(|| storage.volumes.clone()),
             ..PodSpec::default()
         }),
     }
 }
 
-fn container(ctx: &mut Ctx<'_>, owner: &Owner<'_>, storage: &Storage, diags: &mut Diagnostics) -> Container {
+fn container(
+    ctx: &mut Ctx<'_>,
+    owner: &Owner<'_>,
+    storage: &Storage,
+    diags: &mut Diagnostics,
+) -> Container {
     let workload = owner.workload;
     let mut env = ContainerEnv::new(ctx.model, &mut ctx.inputs);
-    let args: Vec<String> = workload.args.iter().map(|arg| env.string(arg, diags)).collect();
+    let args: Vec<String> = workload
+        .args
+        .iter()
+        .map(|arg| env.string(arg, diags))
+        .collect();
     for var in &workload.env {
         env.push(&var.name, &var.value, diags);
     }
     let env = env.finish();
-    let probe = workload.health.as_ref().and_then(|health| probe(health, owner, diags));
+    let probe = workload
+        .health
+        .as_ref()
+        .and_then(|health| probe(health, owner, diags));
     // An integration's own check can be slow while it recovers its data after a crash; as a
     // liveness probe it would restart the service in the middle of that. Ours gate traffic
     // (readiness) only. An application's health check is both, as it is in Aspire.
@@ -264,7 +330,8 @@ fn container(ctx: &mut Ctx<'_>, owner: &Owner<'_>, storage: &Storage, diags: &mu
     Container {
         name: owner.object.clone(),
         image: Some(workload.image.reference().to_string()),
-        command: (!workload.entrypoint.is_empty()).then(|| workload.entrypoint.iter().map(|e| escape(e)).collect()),
+        command: (!workload.entrypoint.is_empty())
+            .then(|| workload.entrypoint.iter().map(|e| escape(e)).collect()),
         args: (!args.is_empty()).then_some(args),
         env: (!env.is_empty()).then_some(env),
         ports: container_ports(owner),
@@ -282,7 +349,10 @@ fn container_ports(owner: &Owner<'_>) -> Option<Vec<ContainerPort>> {
     for (endpoint, name) in owner.endpoints.iter().zip(&owner.port_names) {
         let protocol = network::protocol(endpoint.protocol);
         let port = i32::from(endpoint.target_port);
-        if ports.iter().any(|p| p.container_port == port && p.protocol.as_deref() == protocol) {
+        if ports
+            .iter()
+            .any(|p| p.container_port == port && p.protocol.as_deref() == protocol)
+        {
             continue;
         }
         ports.push(ContainerPort {
@@ -308,7 +378,13 @@ fn probe(health: &Health, owner: &Owner<'_>, diags: &mut Diagnostics) -> Option<
     match &health.check {
         HealthCheck::Http { path, endpoint } => {
             let Some(endpoint) = owner.endpoints.get(*endpoint) else {
-                crate::bug(diags, &format!("the health endpoint of `{}` does not exist", owner.resource.name));
+                crate::bug(
+                    diags,
+                    &format!(
+                        "the health endpoint of `{}` does not exist",
+                        owner.resource.name
+                    ),
+                );
                 return None;
             };
             probe.http_get = Some(HTTPGetAction {
@@ -319,7 +395,11 @@ fn probe(health: &Health, owner: &Owner<'_>, diags: &mut Diagnostics) -> Option<
             });
         }
         // Probe commands run as they are: the kubelet expands no `$(NAME)` in them.
-        HealthCheck::Command(command) => probe.exec = Some(ExecAction { command: Some(command.clone()) }),
+        HealthCheck::Command(command) => {
+            probe.exec = Some(ExecAction {
+                command: Some(command.clone()),
+            })
+        }
     }
     Some(probe)
 }
@@ -353,13 +433,22 @@ fn wait_containers(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Vec<Container> {
         let target = ctx.model.resource(wait.target);
         let endpoints = target.endpoints();
         // For an HTTP health check, its endpoint is the one readiness is about.
-        let health_endpoint = match (wait.condition, target.as_workload().and_then(|w| w.health.as_ref())) {
-            (WaitCondition::Healthy, Some(Health { check: HealthCheck::Http { endpoint, .. }, .. })) => {
-                endpoints.get(*endpoint)
-            }
+        let health_endpoint = match (
+            wait.condition,
+            target.as_workload().and_then(|w| w.health.as_ref()),
+        ) {
+            (
+                WaitCondition::Healthy,
+                Some(Health {
+                    check: HealthCheck::Http { endpoint, .. },
+                    ..
+                }),
+            ) => endpoints.get(*endpoint),
             (WaitCondition::Healthy | WaitCondition::Started, _) => None,
         };
-        let Some(endpoint) = health_endpoint.or_else(|| endpoints.iter().find(|e| e.protocol == Protocol::Tcp)) else {
+        let Some(endpoint) =
+            health_endpoint.or_else(|| endpoints.iter().find(|e| e.protocol == Protocol::Tcp))
+        else {
             continue;
         };
         let host = names::object_name(&target.name);

@@ -3,8 +3,8 @@
 
 use hcl::{Block, Expression};
 use ir::{
-    Diagnostic, Diagnostics, EnvVar, Health, HealthCheck, Image, IntegrationKind, PublishOptions, Resource, Role, Span, Workload,
-    codes,
+    Diagnostic, Diagnostics, EnvVar, Health, HealthCheck, Image, IntegrationKind, PublishOptions,
+    Resource, Role, Span, Workload, codes,
 };
 
 use crate::emit::{Piece, object, template, traversal};
@@ -34,10 +34,6 @@ pub(crate) fn blocks(
     let name = names::app_name(&resource.name);
     let label = names::label(&resource.name);
     let mut comment = Vec::new();
-    // After E0703 the default pair keeps rendering going, so every other problem is reported
-    // too; the output is discarded because of the error.
-    let resources = limits::resources(&resource.name, &workload.limits, diags)
-        .unwrap_or(Resources { cpu: 0.5, memory: "1Gi" });
     for mount in &workload.bind_mounts {
         let d = Diagnostic::new(
             codes::UNSUPPORTED_FEATURE,
@@ -48,8 +44,14 @@ pub(crate) fn blocks(
         diags.push(left_out(d, options.allow_unsupported, "the bind mount"));
     }
     if let Image::Build(_) = &workload.image {
-        comment.push(format!("`{}` is built from source: push the image with the tag in `var.image_tag`.", resource.name));
-        comment.push("A private registry needs a `registry` block (credentials are not part of the model).".to_string());
+        comment.push(format!(
+            "`{}` is built from source: push the image with the tag in `var.image_tag`.",
+            resource.name
+        ));
+        comment.push(
+            "A private registry needs a `registry` block (credentials are not part of the model)."
+                .to_string(),
+        );
     }
     if let Role::Integration(integration) = &workload.role {
         if !workload.volumes.is_empty() {
@@ -61,10 +63,15 @@ pub(crate) fn blocks(
         }
         // MongoDB creates a database on first use; the others need it created.
         if !integration.databases.is_empty() && integration.kind != IntegrationKind::MongoDb {
-            comment.push("Its child databases are not created here: the app must create them on first use.".to_string());
+            comment.push(
+                "Its child databases are not created here: the app must create them on first use."
+                    .to_string(),
+            );
         }
     }
-    let (secrets, container) = container(renderer, resource, workload, &name, resources, plan, options, diags);
+    let (secrets, container) = container(
+        renderer, resource, workload, &name, resources, plan, options, diags,
+    );
     let mut app = resource_block("azurerm_container_app", &label)
         .add_attribute(("name", name.as_str()))
         .add_attribute(("container_app_environment_id", environment_id()))
@@ -81,8 +88,10 @@ pub(crate) fn blocks(
         app = app.add_block(ingress(main));
     }
     let (min, max) = scale(workload.replicas);
-    let mut template_block =
-        Block::builder("template").add_attribute(("min_replicas", min)).add_attribute(("max_replicas", max)).add_block(container);
+    let mut template_block = Block::builder("template")
+        .add_attribute(("min_replicas", min))
+        .add_attribute(("max_replicas", max))
+        .add_block(container);
     for share in volume_names(workload) {
         template_block = template_block.add_block(
             Block::builder("volume")
@@ -100,24 +109,32 @@ pub(crate) fn blocks(
 }
 
 /// The container block and the app's secret blocks.
-#[allow(clippy::too_many_arguments)]
 fn container(
     renderer: &mut Renderer<'_>,
     resource: &Resource,
     workload: &Workload,
-    name: &str,
-    resources: Resources,
     plan: &Plan,
     options: &PublishOptions,
     diags: &mut Diagnostics,
 ) -> (Vec<Block>, Block) {
+    // After E0703 the default pair keeps rendering going, so every other problem is reported
+    // too; the output is discarded because of the error.
+    let resources =
+        limits::resources(&resource.name, &workload.limits, diags).unwrap_or(Resources {
+            cpu: 0.5,
+            memory: "1Gi",
+        });
     let mut container = Block::builder("container")
-        .add_attribute(("name", name))
+        .add_attribute(("name", names::app_name(&resource.name)))
         .add_attribute(("image", image(&workload.image)))
         .add_attribute(("cpu", resources.cpu))
         .add_attribute(("memory", resources.memory));
     if !workload.entrypoint.is_empty() {
-        let command: Vec<Expression> = workload.entrypoint.iter().map(|c| Expression::String(c.clone())).collect();
+        let command: Vec<Expression> = workload
+            .entrypoint
+            .iter()
+            .map(|c| Expression::String(c.clone()))
+            .collect();
         container = container.add_attribute(("command", command));
     }
     let mut args = Vec::new();
@@ -164,7 +181,10 @@ fn image(image: &Image) -> Expression {
                 Some(colon) if !build.image[colon..].contains('/') => &build.image[..colon],
                 Some(_) | None => build.image.as_str(),
             };
-            template(&[Piece::Text(format!("{repository}:")), Piece::Expr(traversal("var", &["image_tag"]))])
+            template(&[
+                Piece::Text(format!("{repository}:")),
+                Piece::Expr(traversal("var", &["image_tag"])),
+            ])
         }
     }
 }
@@ -192,10 +212,18 @@ fn environment(renderer: &mut Renderer<'_>, env: &[EnvVar]) -> (Vec<Block>, Vec<
                     .add_attribute(("value", rendered.expression()))
                     .build(),
             );
-            blocks.push(block.add_attribute(("secret_name", secret.as_str())).build());
+            blocks.push(
+                block
+                    .add_attribute(("secret_name", secret.as_str()))
+                    .build(),
+            );
             secret_names.push(secret);
         } else {
-            blocks.push(block.add_attribute(("value", rendered.expression())).build());
+            blocks.push(
+                block
+                    .add_attribute(("value", rendered.expression()))
+                    .build(),
+            );
         }
     }
     (secrets, blocks)
@@ -235,12 +263,21 @@ fn port_mappings(label: &str, mappings: &[Mapping]) -> Block {
         "properties",
         object(vec![(
             "configuration",
-            object(vec![("ingress", object(vec![("additionalPortMappings", Expression::Array(mappings))]))]),
+            object(vec![(
+                "ingress",
+                object(vec![(
+                    "additionalPortMappings",
+                    Expression::Array(mappings),
+                )]),
+            )]),
         )]),
     )]);
     resource_block("azapi_update_resource", &format!("{label}_ports"))
         .add_attribute(("type", CONTAINER_APPS_API))
-        .add_attribute(("resource_id", traversal("azurerm_container_app", &[label, "id"])))
+        .add_attribute((
+            "resource_id",
+            traversal("azurerm_container_app", &[label, "id"]),
+        ))
         .add_attribute(("body", body))
         .build()
 }
@@ -278,7 +315,9 @@ fn probes(
     ["liveness_probe", "readiness_probe"]
         .into_iter()
         .map(|kind| {
-            let mut probe = Block::builder(kind).add_attribute(("transport", transport)).add_attribute(("port", port));
+            let mut probe = Block::builder(kind)
+                .add_attribute(("transport", transport))
+                .add_attribute(("port", port));
             if let Some(path) = path {
                 probe = probe.add_attribute(("path", path));
             }

@@ -71,7 +71,11 @@ pub(crate) fn align(text: &str) -> String {
             i += 1;
             continue;
         }
-        let width = run.iter().map(|(_, key, _)| key.chars().count()).max().unwrap_or(0);
+        let width = run
+            .iter()
+            .map(|(_, key, _)| key.chars().count())
+            .max()
+            .unwrap_or(0);
         for (indent, key, value) in run {
             let pad = width - key.chars().count();
             out.push_str(&format!("{indent}{key}{:pad$} = {value}\n", ""));
@@ -129,8 +133,16 @@ pub(crate) fn template(pieces: &[Piece]) -> Expression {
         [] => Expression::String(String::new()),
         [Piece::Expr(expr)] => expr.clone(),
         _ if pieces.iter().all(|p| matches!(p, Piece::Text(_))) => {
-            let text: String =
-                pieces.iter().map(|p| if let Piece::Text(t) = p { t.as_str() } else { "" }).collect();
+            let text: String = pieces
+                .iter()
+                .map(|p| {
+                    if let Piece::Text(t) = p {
+                        t.as_str()
+                    } else {
+                        ""
+                    }
+                })
+                .collect();
             Expression::String(text)
         }
         _ => {
@@ -210,7 +222,10 @@ pub(crate) fn call(name: &str, args: Vec<Expression>) -> Expression {
 /// An object expression with identifier keys, in the given order.
 pub(crate) fn object(entries: Vec<(&str, Expression)>) -> Expression {
     Expression::Object(
-        entries.into_iter().map(|(k, v)| (hcl::ObjectKey::Identifier(Identifier::sanitized(k)), v)).collect(),
+        entries
+            .into_iter()
+            .map(|(k, v)| (hcl::ObjectKey::Identifier(Identifier::sanitized(k)), v))
+            .collect(),
     )
 }
 
@@ -220,7 +235,8 @@ mod tests {
 
     #[test]
     fn aligns_runs_of_single_line_attributes_only() {
-        let text = "x {\n  a = 1\n  bbb = 2\n  c = {\n    dd = 1\n    e = 2\n  }\n  f = 3\n  g {  }\n}\n";
+        let text =
+            "x {\n  a = 1\n  bbb = 2\n  c = {\n    dd = 1\n    e = 2\n  }\n  f = 3\n  g {  }\n}\n";
         assert_eq!(
             align(text),
             "x {\n  a   = 1\n  bbb = 2\n  c = {\n    dd = 1\n    e  = 2\n  }\n  f = 3\n  g {}\n}\n"
@@ -229,7 +245,10 @@ mod tests {
 
     #[test]
     fn quoted_keys_count_whole() {
-        assert_eq!(align("  \"a b\" = 1\n  c = 2\n"), "  \"a b\" = 1\n  c     = 2\n");
+        assert_eq!(
+            align("  \"a b\" = 1\n  c = 2\n"),
+            "  \"a b\" = 1\n  c     = 2\n"
+        );
     }
 
     #[test]
@@ -239,20 +258,36 @@ mod tests {
             Piece::Expr(traversal("var", &["p"])),
             Piece::Text("$".into()),
         ];
-        let Expression::TemplateExpr(t) = template(&pieces) else { panic!("expected a template") };
-        assert_eq!(t.to_string(), "a$${b} %%{c} \\\"q\\\" \\\\ $x %y\\n${var.p}$");
+        let Expression::TemplateExpr(t) = template(&pieces) else {
+            panic!("expected a template")
+        };
+        assert_eq!(
+            t.to_string(),
+            "a$${b} %%{c} \\\"q\\\" \\\\ $x %y\\n${var.p}$"
+        );
     }
 
     #[test]
     fn a_marker_character_before_an_interpolation_stays_literal() {
-        let pieces = [Piece::Text("cost: $".into()), Piece::Expr(traversal("var", &["p"]))];
-        let Expression::TemplateExpr(t) = template(&pieces) else { panic!("expected a template") };
+        let pieces = [
+            Piece::Text("cost: $".into()),
+            Piece::Expr(traversal("var", &["p"])),
+        ];
+        let Expression::TemplateExpr(t) = template(&pieces) else {
+            panic!("expected a template")
+        };
         assert_eq!(t.to_string(), "cost: ${\"$\"}${var.p}");
     }
 
     #[test]
     fn plain_strings_and_single_expressions_are_not_templates() {
-        assert_eq!(template(&[Piece::Text("${x}".into())]), Expression::String("${x}".into()));
-        assert_eq!(template(&[Piece::Expr(traversal("var", &["p"]))]), traversal("var", &["p"]));
+        assert_eq!(
+            template(&[Piece::Text("${x}".into())]),
+            Expression::String("${x}".into())
+        );
+        assert_eq!(
+            template(&[Piece::Expr(traversal("var", &["p"]))]),
+            traversal("var", &["p"])
+        );
     }
 }

@@ -51,7 +51,12 @@ struct Group {
 
 /// Plans the ingress of workload `name`. Problems are reported; the plan is still usable so
 /// that rendering can go on and report everything at once.
-pub(crate) fn plan(name: &str, workload: &Workload, allow_unsupported: bool, diags: &mut Diagnostics) -> Plan {
+pub(crate) fn plan(
+    name: &str,
+    workload: &Workload,
+    allow_unsupported: bool,
+    diags: &mut Diagnostics,
+) -> Plan {
     let mut placement = vec![Placement::LeftOut; workload.endpoints.len()];
     let mut groups: Vec<Group> = Vec::new();
     for (index, endpoint) in workload.endpoints.iter().enumerate() {
@@ -59,13 +64,19 @@ pub(crate) fn plan(name: &str, workload: &Workload, allow_unsupported: bool, dia
             let d = Diagnostic::new(
                 codes::UNSUPPORTED_FEATURE,
                 Span::DETACHED,
-                format!("endpoint `{}` of `{name}` is UDP, which Azure Container Apps cannot expose", endpoint.name),
+                format!(
+                    "endpoint `{}` of `{name}` is UDP, which Azure Container Apps cannot expose",
+                    endpoint.name
+                ),
             );
             diags.push(left_out(d, allow_unsupported, "the endpoint"));
             continue;
         }
         let http = endpoint.is_http();
-        match groups.iter_mut().find(|g| g.target_port == endpoint.target_port) {
+        match groups
+            .iter_mut()
+            .find(|g| g.target_port == endpoint.target_port)
+        {
             Some(group) => {
                 group.endpoints.push(index);
                 group.http |= http;
@@ -88,7 +99,11 @@ pub(crate) fn plan(name: &str, workload: &Workload, allow_unsupported: bool, dia
         .position(|g| g.http && g.external)
         .or_else(|| groups.iter().position(|g| g.http))
         .or_else(|| (!groups.is_empty()).then_some(0));
-    let mut plan = Plan { main: None, additional: Vec::new(), placement: Vec::new() };
+    let mut plan = Plan {
+        main: None,
+        additional: Vec::new(),
+        placement: Vec::new(),
+    };
     for (index, group) in groups.iter().enumerate() {
         let is_main = Some(index) == main_index;
         let transport = match (group.http, group.http2) {
@@ -99,10 +114,18 @@ pub(crate) fn plan(name: &str, workload: &Workload, allow_unsupported: bool, dia
         // Only the main HTTP ingress can be external; everything else stays inside the
         // environment (the external cases were reported above).
         let external = is_main && group.http && group.external;
-        let mapping = Mapping { target_port: group.target_port, exposed_port: group.exposed_port, external, transport };
+        let mapping = Mapping {
+            target_port: group.target_port,
+            exposed_port: group.exposed_port,
+            external,
+            transport,
+        };
         for &endpoint in &group.endpoints {
-            placement[endpoint] =
-                if is_main && group.http { Placement::MainHttp { external } } else { Placement::Port(group.exposed_port) };
+            placement[endpoint] = if is_main && group.http {
+                Placement::MainHttp { external }
+            } else {
+                Placement::Port(group.exposed_port)
+            };
         }
         if is_main {
             plan.main = Some(mapping);
@@ -116,7 +139,13 @@ pub(crate) fn plan(name: &str, workload: &Workload, allow_unsupported: bool, dia
 
 fn check_external(name: &str, workload: &Workload, groups: &[Group], diags: &mut Diagnostics) {
     let endpoint_names = |group: &Group| {
-        group.endpoints.iter().filter_map(|&i| workload.endpoints.get(i)).map(|e| format!("`{}`", e.name)).collect::<Vec<_>>().join(", ")
+        group
+            .endpoints
+            .iter()
+            .filter_map(|&i| workload.endpoints.get(i))
+            .map(|e| format!("`{}`", e.name))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     if let Some(group) = groups.iter().find(|g| g.external && !g.http) {
         diags.push(
@@ -136,7 +165,11 @@ fn check_external(name: &str, workload: &Workload, groups: &[Group], diags: &mut
             Diagnostic::new(
                 codes::INVALID_INGRESS,
                 Span::DETACHED,
-                format!("`{name}` has external endpoints on {} target ports ({})", external.len(), ports.join(", ")),
+                format!(
+                    "`{name}` has external endpoints on {} target ports ({})",
+                    external.len(),
+                    ports.join(", ")
+                ),
             )
             .help("a container app has one external ingress: keep one external endpoint")
             .note("endpoints on the same target port share one ingress and may all be external"),
@@ -148,8 +181,13 @@ fn check_external(name: &str, workload: &Workload, groups: &[Group], diags: &mut
 /// `--allow-unsupported` a warning saying what is left out.
 pub(crate) fn left_out(d: Diagnostic, allow_unsupported: bool, what: &str) -> Diagnostic {
     if allow_unsupported {
-        Diagnostic { code: codes::UNSUPPORTED_LEFT_OUT, ..d.downgrade() }
-            .note(format!("{what} is left out of the Terraform output by --allow-unsupported"))
+        Diagnostic {
+            code: codes::UNSUPPORTED_LEFT_OUT,
+            ..d.downgrade()
+        }
+        .note(format!(
+            "{what} is left out of the Terraform output by --allow-unsupported"
+        ))
     } else {
         d.help(format!("pass --allow-unsupported to leave {what} out"))
     }

@@ -25,7 +25,10 @@ mod storage;
 mod tests;
 mod value;
 
-use ir::{Artifacts, CheckedModel, Diagnostic, Diagnostics, ParamId, PublishOptions, Publisher, ResourceKind, Span, codes};
+use ir::{
+    Artifacts, CheckedModel, Diagnostic, Diagnostics, ParamId, PublishOptions, Publisher,
+    ResourceKind, Span, codes,
+};
 
 use crate::emit::TfFile;
 use crate::ingress::Plan;
@@ -51,7 +54,12 @@ impl Publisher for Terraform {
         names::app_name(name)
     }
 
-    fn publish(&self, model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Option<Artifacts> {
+    fn publish(
+        &self,
+        model: &CheckedModel,
+        options: &PublishOptions,
+        diags: &mut Diagnostics,
+    ) -> Option<Artifacts> {
         let errors_before = diags.error_count();
         let files = files(model, options, diags);
         if diags.error_count() > errors_before {
@@ -77,7 +85,11 @@ impl Publisher for Terraform {
 }
 
 /// Every file, by path relative to the target folder.
-fn files(model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics) -> Vec<(&'static str, TfFile)> {
+fn files(
+    model: &CheckedModel,
+    options: &PublishOptions,
+    diags: &mut Diagnostics,
+) -> Vec<(&'static str, TfFile)> {
     let plans: Vec<Plan> = model
         .resources()
         .map(|(_, resource)| match resource.as_workload() {
@@ -96,7 +108,14 @@ fn files(model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics
                 Some(service) => managed_blocks.extend(managed::blocks(&mut renderer, id, service)),
                 None => {
                     let plan = plans.get(id.0 as usize).cloned().unwrap_or_default();
-                    apps.push(app::blocks(&mut renderer, resource, workload, &plan, options, diags));
+                    apps.push(app::blocks(
+                        &mut renderer,
+                        resource,
+                        workload,
+                        &plan,
+                        options,
+                        diags,
+                    ));
                 }
             },
             // A managed server creates its databases; a container-hosted one cannot here
@@ -117,7 +136,10 @@ fn files(model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics
     }
     if needs_suffix {
         main.push_commented(
-            vec!["Makes the globally unique names (servers, caches, storage accounts) unique.".to_string()],
+            vec![
+                "Makes the globally unique names (servers, caches, storage accounts) unique."
+                    .to_string(),
+            ],
             shared::suffix_block(),
         );
     }
@@ -153,7 +175,10 @@ fn files(model: &CheckedModel, options: &PublishOptions, diags: &mut Diagnostics
         outputs.push(block);
     }
     let mut versions = TfFile::default();
-    versions.push(outputs::versions(outputs::Providers { random: needs_suffix || !generated.is_empty(), azapi }));
+    versions.push(outputs::versions(outputs::Providers {
+        random: needs_suffix || !generated.is_empty(),
+        azapi,
+    }));
     let mut providers = TfFile::default();
     providers.push(outputs::providers());
     vec![

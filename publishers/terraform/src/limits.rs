@@ -34,8 +34,12 @@ pub(crate) struct Resources {
 pub(crate) fn resources(name: &str, limits: &Limits, diags: &mut Diagnostics) -> Option<Resources> {
     let cpu = limits.cpu_millicores();
     // Memory in units of 1/1000 core-equivalents: 2 GiB per core.
-    let memory_as_millicores = limits.memory_bytes().map(|bytes| bytes.saturating_mul(1000) / (2 * GIB));
-    let memory_exact = limits.memory_bytes().is_none_or(|bytes| bytes.saturating_mul(1000) % (2 * GIB) == 0);
+    let memory_as_millicores = limits
+        .memory_bytes()
+        .map(|bytes| bytes.saturating_mul(1000) / (2 * GIB));
+    let memory_exact = limits
+        .memory_bytes()
+        .is_none_or(|bytes| bytes.saturating_mul(1000) % (2 * GIB) == 0);
     let millicores = match (cpu, memory_as_millicores) {
         (None, None) => Some(DEFAULT_MILLICORES),
         (Some(cpu), None) => Some(cpu),
@@ -45,13 +49,19 @@ pub(crate) fn resources(name: &str, limits: &Limits, diags: &mut Diagnostics) ->
     };
     let pair = millicores.and_then(|m| PAIRS.iter().find(|(cores, _)| *cores == m));
     match pair {
-        Some(&(millicores, memory)) => Some(Resources { cpu: millicores as f64 / 1000.0, memory }),
+        Some(&(millicores, memory)) => Some(Resources {
+            cpu: millicores as f64 / 1000.0,
+            memory,
+        }),
         None => {
-            let asked = [limits.cpu.as_deref().map(|c| format!("cpu `{c}`")), limits.memory.as_deref().map(|m| format!("memory `{m}`"))]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" and ");
+            let asked = [
+                limits.cpu.as_deref().map(|c| format!("cpu `{c}`")),
+                limits.memory.as_deref().map(|m| format!("memory `{m}`")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" and ");
             let allowed = PAIRS
                 .iter()
                 .map(|(millicores, memory)| format!("{}/{memory}", cores_text(*millicores)))
@@ -63,7 +73,9 @@ pub(crate) fn resources(name: &str, limits: &Limits, diags: &mut Diagnostics) ->
                     Span::DETACHED,
                     format!("Azure Container Apps cannot run `{name}` with {asked}"),
                 )
-                .help(format!("use one of the CPU/memory pairs Container Apps accepts: {allowed}"))
+                .help(format!(
+                    "use one of the CPU/memory pairs Container Apps accepts: {allowed}"
+                ))
                 .note("giving only `cpu` or only `memory` picks the matching partner"),
             );
             None
@@ -87,29 +99,62 @@ mod tests {
     use super::*;
 
     fn limits(cpu: Option<&str>, memory: Option<&str>) -> Limits {
-        Limits { cpu: cpu.map(str::to_string), memory: memory.map(str::to_string) }
+        Limits {
+            cpu: cpu.map(str::to_string),
+            memory: memory.map(str::to_string),
+        }
     }
 
     #[test]
     fn pairs_defaults_and_partners() {
         let mut diags = Diagnostics::new();
-        assert_eq!(resources("a", &limits(None, None), &mut diags), Some(Resources { cpu: 0.5, memory: "1Gi" }));
-        assert_eq!(resources("a", &limits(Some("1"), None), &mut diags), Some(Resources { cpu: 1.0, memory: "2Gi" }));
-        assert_eq!(resources("a", &limits(None, Some("512Mi")), &mut diags), Some(Resources { cpu: 0.25, memory: "0.5Gi" }));
-        assert_eq!(resources("a", &limits(Some("1750m"), Some("3.5Gi")), &mut diags).map(|r| r.memory), Some("3.5Gi"));
+        assert_eq!(
+            resources("a", &limits(None, None), &mut diags),
+            Some(Resources {
+                cpu: 0.5,
+                memory: "1Gi"
+            })
+        );
+        assert_eq!(
+            resources("a", &limits(Some("1"), None), &mut diags),
+            Some(Resources {
+                cpu: 1.0,
+                memory: "2Gi"
+            })
+        );
+        assert_eq!(
+            resources("a", &limits(None, Some("512Mi")), &mut diags),
+            Some(Resources {
+                cpu: 0.25,
+                memory: "0.5Gi"
+            })
+        );
+        assert_eq!(
+            resources("a", &limits(Some("1750m"), Some("3.5Gi")), &mut diags).map(|r| r.memory),
+            Some("3.5Gi")
+        );
         assert!(diags.is_empty());
     }
 
     #[test]
     fn other_pairs_are_e0703_listing_the_allowed_ones() {
         let mut diags = Diagnostics::new();
-        assert_eq!(resources("api", &limits(Some("500m"), Some("2Gi")), &mut diags), None);
+        assert_eq!(
+            resources("api", &limits(Some("500m"), Some("2Gi")), &mut diags),
+            None
+        );
         assert_eq!(resources("api", &limits(Some("3"), None), &mut diags), None);
-        assert_eq!(resources("api", &limits(None, Some("1G")), &mut diags), None);
+        assert_eq!(
+            resources("api", &limits(None, Some("1G")), &mut diags),
+            None
+        );
         let all: Vec<_> = diags.iter().collect();
         assert_eq!(all.len(), 3);
         assert!(all.iter().all(|d| d.code.id == "E0703"));
         let help = all[0].help.as_deref().unwrap_or_default();
-        assert!(help.contains("0.25/0.5Gi") && help.contains("2/4Gi") && help.contains("1.75/3.5Gi"), "{help}");
+        assert!(
+            help.contains("0.25/0.5Gi") && help.contains("2/4Gi") && help.contains("1.75/3.5Gi"),
+            "{help}"
+        );
     }
 }

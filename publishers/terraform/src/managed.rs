@@ -8,13 +8,14 @@
 
 use hcl::{Block, Expression};
 use ir::{
-    AzureHosting, EndpointProperty, Integration, IntegrationKind, Part, Resource, ResourceId, ResourceKind, Role, Workload,
+    AzureHosting, EndpointProperty, Integration, IntegrationKind, Part, Resource, ResourceId,
+    ResourceKind, Role, Workload,
 };
 
 use crate::emit::{Piece, call, template, traversal};
-use crate::shared::{location, resource_group_name, resource_block, suffix};
-use crate::value::{Renderer, Rendered};
 use crate::names;
+use crate::shared::{location, resource_block, resource_group_name, suffix};
+use crate::value::{Rendered, Renderer};
 
 /// Azure's server admin names exclude several common ones (`admin`, `root`, `azure_*`,
 /// `pg_*`); this one is safe and says what it is.
@@ -60,8 +61,13 @@ impl Service {
 /// The managed service a resource is hosted as, if any.
 pub(crate) fn service(resource: &Resource) -> Option<Service> {
     let integration = match &resource.kind {
-        ResourceKind::Workload(Workload { role: Role::Integration(integration), .. }) => integration,
-        ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => return None,
+        ResourceKind::Workload(Workload {
+            role: Role::Integration(integration),
+            ..
+        }) => integration,
+        ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => {
+            return None;
+        }
     };
     if integration.azure != AzureHosting::Managed {
         return None;
@@ -106,7 +112,14 @@ fn connection_string(service: Service, database: bool) -> Vec<Seg> {
             Password,
             Text(";Ssl Mode=Require"),
         ],
-        Service::Redis => vec![Host, Text(":"), Port, Text(",password="), Password, Text(",ssl=True,abortConnect=False")],
+        Service::Redis => vec![
+            Host,
+            Text(":"),
+            Port,
+            Text(",password="),
+            Password,
+            Text(",ssl=True,abortConnect=False"),
+        ],
     };
     if database {
         segs.extend([Text(";Database="), Database]);
@@ -127,7 +140,16 @@ fn property(service: Service, property: &str, database: bool) -> Option<Vec<Seg>
         (_, "PASSWORD") => vec![Password],
         (Service::Postgres, "USERNAME") => vec![User],
         (Service::Postgres, "URI") => {
-            let mut segs = vec![Text("postgresql://"), User, Text(":"), PasswordUri, Text("@"), Host, Text(":"), Port];
+            let mut segs = vec![
+                Text("postgresql://"),
+                User,
+                Text(":"),
+                PasswordUri,
+                Text("@"),
+                Host,
+                Text(":"),
+                Port,
+            ];
             path(&mut segs);
             segs.push(Text("?sslmode=require"));
             segs
@@ -139,7 +161,14 @@ fn property(service: Service, property: &str, database: bool) -> Option<Vec<Seg>
             segs
         }
         (Service::Postgres, "DATABASENAME") if database => vec![Database],
-        (Service::Redis, "URI") => vec![Text("rediss://:"), PasswordUri, Text("@"), Host, Text(":"), Port],
+        (Service::Redis, "URI") => vec![
+            Text("rediss://:"),
+            PasswordUri,
+            Text("@"),
+            Host,
+            Text(":"),
+            Port,
+        ],
         _ => return None,
     })
 }
@@ -159,7 +188,9 @@ pub(crate) fn connection(renderer: &mut Renderer<'_>, part: &Part, out: &mut Ren
         ResourceKind::External(_) => return false,
     };
     let server_resource = model.resource(server);
-    let Some(service) = service(server_resource) else { return false };
+    let Some(service) = service(server_resource) else {
+        return false;
+    };
     let segs = match wanted {
         None => connection_string(service, database.is_some()),
         Some(name) => match property(service, name, database.is_some()) {
@@ -175,21 +206,32 @@ pub(crate) fn connection(renderer: &mut Renderer<'_>, part: &Part, out: &mut Ren
             Seg::Text(text) => out.text(text),
             Seg::Host => out.expr(service.host(&label)),
             Seg::Port => out.text(service.port()),
-            Seg::User => out.expr(traversal(service.resource_type(), &[&label, "administrator_login"])),
+            Seg::User => out.expr(traversal(
+                service.resource_type(),
+                &[&label, "administrator_login"],
+            )),
             Seg::Database => out.text(database.unwrap_or_default()),
             Seg::Password | Seg::PasswordUri => {
                 let uri = matches!(seg, Seg::PasswordUri);
                 match service {
                     Service::Postgres => {
                         if let Some(password) = &password {
-                            let password = if uri { model.expand(password).uri_encoded() } else { password.clone() };
+                            let password = if uri {
+                                model.expand(password).uri_encoded()
+                            } else {
+                                password.clone()
+                            };
                             out.secret |= model.is_secret(&password);
                             renderer.append(&password, out);
                         }
                     }
                     Service::Redis => {
                         out.secret = true;
-                        out.expr(if uri { call("urlencode", vec![key.clone()]) } else { key.clone() });
+                        out.expr(if uri {
+                            call("urlencode", vec![key.clone()])
+                        } else {
+                            key.clone()
+                        });
                     }
                 }
             }
@@ -199,8 +241,14 @@ pub(crate) fn connection(renderer: &mut Renderer<'_>, part: &Part, out: &mut Ren
 }
 
 /// An endpoint property of a managed server. Returns false when `resource` is not one.
-pub(crate) fn endpoint(resource: &Resource, property: EndpointProperty, out: &mut Rendered) -> bool {
-    let Some(service) = service(resource) else { return false };
+pub(crate) fn endpoint(
+    resource: &Resource,
+    property: EndpointProperty,
+    out: &mut Rendered,
+) -> bool {
+    let Some(service) = service(resource) else {
+        return false;
+    };
     let label = names::label(&resource.name);
     match property {
         EndpointProperty::Url => {
@@ -217,18 +265,33 @@ pub(crate) fn endpoint(resource: &Resource, property: EndpointProperty, out: &mu
 
 fn integration(resource: &Resource) -> Option<&Integration> {
     match &resource.kind {
-        ResourceKind::Workload(Workload { role: Role::Integration(integration), .. }) => Some(integration),
+        ResourceKind::Workload(Workload {
+            role: Role::Integration(integration),
+            ..
+        }) => Some(integration),
         ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => None,
     }
 }
 
 /// The Azure resources of a managed server, with the comment that goes above the first.
-pub(crate) fn blocks(renderer: &mut Renderer<'_>, id: ResourceId, service: Service) -> Vec<(Vec<String>, Block)> {
+pub(crate) fn blocks(
+    renderer: &mut Renderer<'_>,
+    id: ResourceId,
+    service: Service,
+) -> Vec<(Vec<String>, Block)> {
     let model = renderer.model;
     let resource = model.resource(id);
     let label = names::label(&resource.name);
-    let name = template(&[Piece::Text(format!("{}-", names::global_prefix(model.name(), &resource.name))), Piece::Expr(suffix())]);
-    let Some(integration) = integration(resource) else { return Vec::new() };
+    let name = template(&[
+        Piece::Text(format!(
+            "{}-",
+            names::global_prefix(model.name(), &resource.name)
+        )),
+        Piece::Expr(suffix()),
+    ]);
+    let Some(integration) = integration(resource) else {
+        return Vec::new();
+    };
     match service {
         Service::Postgres => {
             let mut server = resource_block(service.resource_type(), &label)
@@ -244,7 +307,10 @@ pub(crate) fn blocks(renderer: &mut Renderer<'_>, id: ResourceId, service: Servi
                 .add_attribute(("public_network_access_enabled", true))
                 .add_attribute(("administrator_login", POSTGRES_ADMIN));
             if let Some(password) = &integration.password {
-                server = server.add_attribute(("administrator_password", renderer.render(password).expression()));
+                server = server.add_attribute((
+                    "administrator_password",
+                    renderer.render(password).expression(),
+                ));
             }
             let server_id = traversal(service.resource_type(), &[&label, "id"]);
             let mut out = vec![(
@@ -256,12 +322,15 @@ pub(crate) fn blocks(renderer: &mut Renderer<'_>, id: ResourceId, service: Servi
             )];
             out.push((
                 Vec::new(),
-                resource_block("azurerm_postgresql_flexible_server_firewall_rule", &format!("{label}_azure"))
-                    .add_attribute(("name", "AllowAllAzureServices"))
-                    .add_attribute(("server_id", server_id.clone()))
-                    .add_attribute(("start_ip_address", "0.0.0.0"))
-                    .add_attribute(("end_ip_address", "0.0.0.0"))
-                    .build(),
+                resource_block(
+                    "azurerm_postgresql_flexible_server_firewall_rule",
+                    &format!("{label}_azure"),
+                )
+                .add_attribute(("name", "AllowAllAzureServices"))
+                .add_attribute(("server_id", server_id.clone()))
+                .add_attribute(("start_ip_address", "0.0.0.0"))
+                .add_attribute(("end_ip_address", "0.0.0.0"))
+                .build(),
             ));
             for &db in &integration.databases {
                 let database = model.resource(db);
@@ -271,19 +340,25 @@ pub(crate) fn blocks(renderer: &mut Renderer<'_>, id: ResourceId, service: Servi
                 };
                 out.push((
                     Vec::new(),
-                    resource_block("azurerm_postgresql_flexible_server_database", &names::label(&database.name))
-                        .add_attribute(("name", database_name))
-                        .add_attribute(("server_id", server_id.clone()))
-                        .add_attribute(("charset", "UTF8"))
-                        .add_attribute(("collation", "en_US.utf8"))
-                        .build(),
+                    resource_block(
+                        "azurerm_postgresql_flexible_server_database",
+                        &names::label(&database.name),
+                    )
+                    .add_attribute(("name", database_name))
+                    .add_attribute(("server_id", server_id.clone()))
+                    .add_attribute(("charset", "UTF8"))
+                    .add_attribute(("collation", "en_US.utf8"))
+                    .build(),
                 ));
             }
             out
         }
         Service::Redis => vec![(
             vec![
-                format!("Azure Cache for Redis for `{}`: TLS only (port 6380). Clients authenticate with the cache's", resource.name),
+                format!(
+                    "Azure Cache for Redis for `{}`: TLS only (port 6380). Clients authenticate with the cache's",
+                    resource.name
+                ),
                 "access key, so the model's password for it is not used.".to_string(),
             ],
             resource_block(service.resource_type(), &label)

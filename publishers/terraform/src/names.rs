@@ -13,7 +13,11 @@ const APP_NAME_MAX: usize = 32;
 /// (Azure Container Apps rejects names starting with a digit).
 pub(crate) fn app_name(name: &str) -> String {
     let label = dns_label(name, 63);
-    let label = if label.starts_with(|c: char| c.is_ascii_digit()) { format!("app-{label}") } else { label };
+    let label = if label.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("app-{label}")
+    } else {
+        label
+    };
     shorten(&label, APP_NAME_MAX)
 }
 
@@ -30,17 +34,33 @@ pub(crate) const FIXED_VARIABLES: [&str; 3] = ["location", "resource_group_name"
 /// The Terraform variable of a model parameter (`api-key` becomes `api_key`).
 pub(crate) fn variable_name(parameter: &str) -> String {
     let name = label(parameter);
-    if FIXED_VARIABLES.contains(&name.as_str()) { format!("param_{name}") } else { name }
+    if FIXED_VARIABLES.contains(&name.as_str()) {
+        format!("param_{name}")
+    } else {
+        name
+    }
 }
 
 /// A container-app secret name for an environment variable: lowercase alphanumerics and `-`,
 /// starting and ending alphanumeric (`ConnectionStrings__db` becomes `connectionstrings--db`,
 /// as Aspire names them).
 pub(crate) fn secret_name(env_var: &str) -> String {
-    let mapped: String =
-        env_var.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let mapped: String = env_var
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
     let trimmed = mapped.trim_matches('-');
-    let name = if trimmed.is_empty() { "secret" } else { trimmed };
+    let name = if trimmed.is_empty() {
+        "secret"
+    } else {
+        trimmed
+    };
     shorten(name, 253)
 }
 
@@ -58,8 +78,17 @@ pub(crate) fn share_name(volume: &str) -> String {
 /// The storage-account prefix: lowercase alphanumerics only, 18 characters, so that the
 /// 6-character suffix fits Azure's limit of 24.
 pub(crate) fn storage_account_prefix(app: &str) -> String {
-    let alnum: String = app.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).take(18).collect();
-    if alnum.is_empty() { "st".to_string() } else { alnum }
+    let alnum: String = app
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .take(18)
+        .collect();
+    if alnum.is_empty() {
+        "st".to_string()
+    } else {
+        alnum
+    }
 }
 
 #[cfg(test)]
@@ -77,7 +106,10 @@ mod tests {
 
     #[test]
     fn secret_names_follow_aspire() {
-        assert_eq!(secret_name("ConnectionStrings__db"), "connectionstrings--db");
+        assert_eq!(
+            secret_name("ConnectionStrings__db"),
+            "connectionstrings--db"
+        );
         assert_eq!(secret_name("_1ABC"), "1abc");
         assert_eq!(label("my-db"), "my_db");
         assert_eq!(variable_name("api-key"), "api_key");
@@ -87,6 +119,9 @@ mod tests {
     #[test]
     fn storage_account_prefix_is_alphanumeric_and_short() {
         assert_eq!(storage_account_prefix("my-shop"), "myshop");
-        assert_eq!(storage_account_prefix("a-very-long-application-name").len(), 18);
+        assert_eq!(
+            storage_account_prefix("a-very-long-application-name").len(),
+            18
+        );
     }
 }

@@ -20,16 +20,26 @@ fn output(name: &str, description: &str, value: Expression) -> Block {
 /// The resource group, the environment's domain, and the URL of every external endpoint.
 pub(crate) fn outputs(model: &CheckedModel, plans: &[Plan]) -> Vec<Block> {
     let mut out = vec![
-        output("resource_group_name", "The resource group", traversal("azurerm_resource_group", &["rg", "name"])),
-        output("environment_default_domain", "The default domain of the Container Apps environment", default_domain()),
+        output(
+            "resource_group_name",
+            "The resource group",
+            traversal("azurerm_resource_group", &["rg", "name"]),
+        ),
+        output(
+            "environment_default_domain",
+            "The default domain of the Container Apps environment",
+            default_domain(),
+        ),
     ];
     for (id, resource, _) in model.workloads() {
         if managed::service(resource).is_some() {
             continue;
         }
-        let external = plans
-            .get(id.0 as usize)
-            .is_some_and(|plan| plan.placement.iter().any(|p| matches!(p, Placement::MainHttp { external: true })));
+        let external = plans.get(id.0 as usize).is_some_and(|plan| {
+            plan.placement
+                .iter()
+                .any(|p| matches!(p, Placement::MainHttp { external: true }))
+        });
         if external {
             let url = template(&[
                 Piece::Text(format!("https://{}.", names::app_name(&resource.name))),
@@ -55,7 +65,10 @@ pub(crate) struct Providers {
 /// `terraform { required_version, required_providers }`.
 pub(crate) fn versions(providers: Providers) -> Block {
     let provider = |source: &str, version: &str| {
-        object(vec![("source", Expression::String(source.into())), ("version", Expression::String(version.into()))])
+        object(vec![
+            ("source", Expression::String(source.into())),
+            ("version", Expression::String(version.into())),
+        ])
     };
     let mut required = Block::builder("required_providers")
         // 4.30 or later: storage shares take `storage_account_id`.
@@ -66,10 +79,16 @@ pub(crate) fn versions(providers: Providers) -> Block {
     if providers.azapi {
         required = required.add_attribute(("azapi", provider("Azure/azapi", "~> 2.0")));
     }
-    Block::builder("terraform").add_attribute(("required_version", ">= 1.5.0")).add_block(required.build()).build()
+    Block::builder("terraform")
+        .add_attribute(("required_version", ">= 1.5.0"))
+        .add_block(required.build())
+        .build()
 }
 
 /// `provider "azurerm" { features {} }`: the other providers need no configuration.
 pub(crate) fn providers() -> Block {
-    Block::builder("provider").add_label("azurerm").add_block(Block::builder("features").build()).build()
+    Block::builder("provider")
+        .add_label("azurerm")
+        .add_block(Block::builder("features").build())
+        .build()
 }

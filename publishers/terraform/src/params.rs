@@ -30,13 +30,20 @@ fn variable(name: &str, description: &str, default: Option<Expression>, sensitiv
 
 /// Whether any workload runs an image built from source (and so needs `var.image_tag`).
 pub(crate) fn builds_images(model: &CheckedModel) -> bool {
-    model.workloads().any(|(_, _, w)| matches!(w.image, Image::Build(_)))
+    model
+        .workloads()
+        .any(|(_, _, w)| matches!(w.image, Image::Build(_)))
 }
 
 /// The blocks of `variables.tf`.
 pub(crate) fn variables(model: &CheckedModel, used: &[ParamId]) -> Vec<Block> {
     let mut out = vec![
-        variable("location", "The Azure region of every resource", None, false),
+        variable(
+            "location",
+            "The Azure region of every resource",
+            None,
+            false,
+        ),
         variable(
             "resource_group_name",
             "The resource group that holds everything",
@@ -54,14 +61,22 @@ pub(crate) fn variables(model: &CheckedModel, used: &[ParamId]) -> Vec<Block> {
     }
     for &id in used {
         let parameter = model.parameter(id);
-        let description = parameter.description.clone().unwrap_or_else(|| format!("The parameter `{}`", parameter.name));
+        let description = parameter
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The parameter `{}`", parameter.name));
         // A generated parameter defaults to null: the local then takes the generated value.
         let default = match (&parameter.generate, &parameter.default) {
             (Some(_), _) => Some(Expression::Null),
             (None, Some(value)) if !parameter.secret => Some(Expression::String(value.clone())),
             (None, Some(_) | None) => None,
         };
-        out.push(variable(&names::variable_name(&parameter.name), &description, default, parameter.secret));
+        out.push(variable(
+            &names::variable_name(&parameter.name),
+            &description,
+            default,
+            parameter.secret,
+        ));
     }
     out
 }
@@ -73,13 +88,25 @@ pub(crate) fn generated(model: &CheckedModel, used: &[ParamId]) -> Vec<Block> {
     let mut locals = Block::builder("locals");
     for &id in used {
         let parameter = model.parameter(id);
-        let Some(rule) = &parameter.generate else { continue };
+        let Some(rule) = &parameter.generate else {
+            continue;
+        };
         let name = names::variable_name(&parameter.name);
-        let kind = if parameter.secret { "random_password" } else { "random_string" };
+        let kind = if parameter.secret {
+            "random_password"
+        } else {
+            "random_string"
+        };
         out.push(random(kind, &name, rule));
         locals = locals.add_attribute((
             name.as_str(),
-            call("coalesce", vec![traversal("var", &[&name]), traversal(kind, &[&name, "result"])]),
+            call(
+                "coalesce",
+                vec![
+                    traversal("var", &[&name]),
+                    traversal(kind, &[&name, "result"]),
+                ],
+            ),
         ));
     }
     if !out.is_empty() {

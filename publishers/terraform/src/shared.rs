@@ -50,7 +50,10 @@ pub(crate) fn blocks(app: &str) -> Vec<Block> {
             .add_attribute(("name", format!("{app}-env")))
             .add_attribute(("resource_group_name", resource_group_name()))
             .add_attribute(("location", location()))
-            .add_attribute(("log_analytics_workspace_id", traversal("azurerm_log_analytics_workspace", &["law", "id"])))
+            .add_attribute((
+                "log_analytics_workspace_id",
+                traversal("azurerm_log_analytics_workspace", &["law", "id"]),
+            ))
             .build(),
         resource_block("azurerm_user_assigned_identity", "identity")
             .add_attribute(("name", format!("{app}-identity")))

@@ -35,7 +35,10 @@ pub(crate) fn shares(model: &CheckedModel) -> Vec<Share> {
             let name = names::share_name(&volume.name);
             match shares.iter_mut().find(|s| s.name == name) {
                 Some(share) => share.read_only &= volume.read_only,
-                None => shares.push(Share { name, read_only: volume.read_only }),
+                None => shares.push(Share {
+                    name,
+                    read_only: volume.read_only,
+                }),
             }
         }
     }
@@ -44,7 +47,10 @@ pub(crate) fn shares(model: &CheckedModel) -> Vec<Share> {
 
 /// The storage name an app's `volume` block refers to.
 pub(crate) fn storage_name(share: &str) -> Expression {
-    traversal("azurerm_container_app_environment_storage", &[&names::label(share), "name"])
+    traversal(
+        "azurerm_container_app_environment_storage",
+        &[&names::label(share), "name"],
+    )
 }
 
 /// The storage account, and per share the share and its environment storage.
@@ -54,7 +60,10 @@ pub(crate) fn blocks(app: &str, shares: &[Share]) -> Vec<Block> {
         resource_block("azurerm_storage_account", "volumes")
             .add_attribute((
                 "name",
-                template(&[Piece::Text(names::storage_account_prefix(app)), Piece::Expr(suffix())]),
+                template(&[
+                    Piece::Text(names::storage_account_prefix(app)),
+                    Piece::Expr(suffix()),
+                ]),
             ))
             .add_attribute(("resource_group_name", resource_group_name()))
             .add_attribute(("location", location()))
@@ -78,9 +87,19 @@ pub(crate) fn blocks(app: &str, shares: &[Share]) -> Vec<Block> {
                 .add_attribute(("name", share.name.as_str()))
                 .add_attribute(("container_app_environment_id", environment_id()))
                 .add_attribute(("account_name", account("name")))
-                .add_attribute(("share_name", traversal("azurerm_storage_share", &[&label, "name"])))
+                .add_attribute((
+                    "share_name",
+                    traversal("azurerm_storage_share", &[&label, "name"]),
+                ))
                 .add_attribute(("access_key", account("primary_access_key")))
-                .add_attribute(("access_mode", if share.read_only { "ReadOnly" } else { "ReadWrite" }))
+                .add_attribute((
+                    "access_mode",
+                    if share.read_only {
+                        "ReadOnly"
+                    } else {
+                        "ReadWrite"
+                    },
+                ))
                 .build(),
         );
     }

@@ -4,7 +4,9 @@
 use hcl::{Block, Body, Expression};
 use ir::expr::Template;
 use ir::model::*;
-use ir::{Artifacts, CheckOptions, Diagnostics, IntegrationKind, PublishOptions, Publisher, Span, Spanned};
+use ir::{
+    Artifacts, CheckOptions, Diagnostics, IntegrationKind, PublishOptions, Publisher, Span, Spanned,
+};
 
 use crate::PUBLISHER;
 
@@ -43,7 +45,12 @@ fn endpoint(name: &str, target_port: i64, external: bool) -> EndpointDecl {
     }
 }
 
-fn container(name: &str, env: &[(&str, &str)], endpoints: Vec<EndpointDecl>, references: &[&str]) -> ResourceDecl {
+fn container(
+    name: &str,
+    env: &[(&str, &str)],
+    endpoints: Vec<EndpointDecl>,
+    references: &[&str],
+) -> ResourceDecl {
     ResourceDecl {
         name: s(name),
         kind: ResourceKindDecl::Compute(ComputeDecl {
@@ -52,9 +59,21 @@ fn container(name: &str, env: &[(&str, &str)], endpoints: Vec<EndpointDecl>, ref
             build: None,
             entrypoint: Vec::new(),
             args: Vec::new(),
-            env: env.iter().map(|(k, v)| EnvDecl { name: s(k), value: tpl(v) }).collect(),
+            env: env
+                .iter()
+                .map(|(k, v)| EnvDecl {
+                    name: s(k),
+                    value: tpl(v),
+                })
+                .collect(),
             endpoints,
-            references: references.iter().map(|r| ReferenceDecl { target: s(r), inject: None }).collect(),
+            references: references
+                .iter()
+                .map(|r| ReferenceDecl {
+                    target: s(r),
+                    inject: None,
+                })
+                .collect(),
             wait_for: Vec::new(),
             replicas: None,
             health: None,
@@ -66,7 +85,12 @@ fn container(name: &str, env: &[(&str, &str)], endpoints: Vec<EndpointDecl>, ref
     }
 }
 
-fn integration(name: &str, kind: IntegrationKind, managed: bool, databases: &[&str]) -> ResourceDecl {
+fn integration(
+    name: &str,
+    kind: IntegrationKind,
+    managed: bool,
+    databases: &[&str],
+) -> ResourceDecl {
     ResourceDecl {
         name: s(name),
         kind: ResourceKindDecl::Integration(IntegrationDecl {
@@ -79,7 +103,11 @@ fn integration(name: &str, kind: IntegrationKind, managed: bool, databases: &[&s
             limits: LimitsDecl::default(),
             databases: databases.iter().map(|d| s(d)).collect(),
             azure_hosting: Some(Spanned::new(
-                if managed { AzureHosting::Managed } else { AzureHosting::Container },
+                if managed {
+                    AzureHosting::Managed
+                } else {
+                    AzureHosting::Container
+                },
                 Span::DETACHED,
             )),
         }),
@@ -101,10 +129,19 @@ fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Model 
 fn publish(model: &Model, allow_unsupported: bool) -> (Option<Artifacts>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let targets: [&dyn Publisher; 1] = [&PUBLISHER];
-    let options = CheckOptions { targets: &targets, allow_unsupported, strict_names: true };
+    let options = CheckOptions {
+        targets: &targets,
+        allow_unsupported,
+        strict_names: true,
+    };
     let checked = ir::check(model, &options, &mut diags);
     let checked = checked.unwrap_or_else(|| panic!("model does not check: {diags:?}"));
-    let options = PublishOptions { source_name: "model.toml".into(), environment: None, allow_unsupported };
+    let options = PublishOptions {
+        source_name: "model.toml".into(),
+        environment: None,
+        allow_unsupported,
+        ..PublishOptions::default()
+    };
     (PUBLISHER.publish(&checked, &options, &mut diags), diags)
 }
 
@@ -112,7 +149,10 @@ fn publish(model: &Model, allow_unsupported: bool) -> (Option<Artifacts>, Diagno
 /// app that reads all of them plus a secret, a literal with template markers and a default.
 fn shop() -> Model {
     model(
-        vec![param("token", true, Some("s3cr3t-literal")), param("greeting", false, Some("hello ${name} %{x}"))],
+        vec![
+            param("token", true, Some("s3cr3t-literal")),
+            param("greeting", false, Some("hello ${name} %{x}")),
+        ],
         vec![
             integration("pg", IntegrationKind::Postgres, true, &["orders"]),
             integration("cache", IntegrationKind::Redis, true, &[]),
@@ -146,11 +186,18 @@ fn resource<'a>(body: &'a Body, kind: &str, label: &str) -> &'a Block {
 }
 
 fn child<'a>(block: &'a Block, name: &str) -> impl Iterator<Item = &'a Block> {
-    block.body().blocks().filter(move |b| b.identifier() == name)
+    block
+        .body()
+        .blocks()
+        .filter(move |b| b.identifier() == name)
 }
 
 fn attribute<'a>(block: &'a Block, key: &str) -> Option<&'a Expression> {
-    block.body().attributes().find(|a| a.key() == key).map(|a| a.expr())
+    block
+        .body()
+        .attributes()
+        .find(|a| a.key() == key)
+        .map(|a| a.expr())
 }
 
 /// `(name, value, secret_name)` of every env entry of an app's container.
@@ -164,7 +211,11 @@ fn env(main: &Body, app: &str) -> Vec<(String, Option<Expression>, Option<Expres
                 Some(Expression::String(n)) => n.clone(),
                 other => panic!("env name {other:?}"),
             };
-            (name, attribute(e, "value").cloned(), attribute(e, "secret_name").cloned())
+            (
+                name,
+                attribute(e, "value").cloned(),
+                attribute(e, "secret_name").cloned(),
+            )
         })
         .collect()
 }
@@ -182,9 +233,21 @@ fn every_file_parses_back_and_starts_with_the_header() {
     let (artifacts, diags) = publish(&shop(), false);
     let artifacts = artifacts.unwrap_or_else(|| panic!("{diags:?}"));
     let paths: Vec<&str> = artifacts.iter().map(|(p, _)| p).collect();
-    assert_eq!(paths, ["main.tf", "outputs.tf", "providers.tf", "variables.tf", "versions.tf"]);
+    assert_eq!(
+        paths,
+        [
+            "main.tf",
+            "outputs.tf",
+            "providers.tf",
+            "variables.tf",
+            "versions.tf"
+        ]
+    );
     for (path, text) in artifacts.iter() {
-        assert!(text.starts_with("# Generated by aspirec from model.toml."), "{path}");
+        assert!(
+            text.starts_with("# Generated by aspirec from model.toml."),
+            "{path}"
+        );
         hcl::parse(text).unwrap_or_else(|e| panic!("{path} does not parse: {e}\n{text}"));
     }
 }
@@ -194,11 +257,19 @@ fn literal_markers_are_escaped_once_and_references_interpolate() {
     let (artifacts, _) = publish(&shop(), false);
     let artifacts = artifacts.expect("artifacts");
     let text = file(&artifacts, "main.tf");
-    assert!(text.contains(r#"value = "a $${b} %%{c} \"q\" \\ end""#), "{text}");
-    assert!(text.contains(r#"value = "$${raw} ${var.greeting}!""#), "{text}");
+    assert!(
+        text.contains(r#"value = "a $${b} %%{c} \"q\" \\ end""#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"value = "$${raw} ${var.greeting}!""#),
+        "{text}"
+    );
     let main = hcl::parse(text).expect("parse");
     // Parsed back, the mixed value is the literal text plus one real interpolation.
-    let (Some(Expression::TemplateExpr(mixed)), None) = env_var(&main, "api", "MIXED") else { panic!("MIXED") };
+    let (Some(Expression::TemplateExpr(mixed)), None) = env_var(&main, "api", "MIXED") else {
+        panic!("MIXED")
+    };
     let template = hcl::Template::from_expr(&mixed).expect("template");
     let expected = hcl::Template::new()
         .add_literal("${raw} ")
@@ -214,17 +285,26 @@ fn secrets_go_through_secret_blocks_only() {
     let (artifacts, _) = publish(&shop(), false);
     let artifacts = artifacts.expect("artifacts");
     for (path, text) in artifacts.iter() {
-        assert!(!text.contains("s3cr3t-literal"), "{path} leaks a secret default");
+        assert!(
+            !text.contains("s3cr3t-literal"),
+            "{path} leaks a secret default"
+        );
     }
     let main = hcl::parse(file(&artifacts, "main.tf")).expect("parse");
     let (value, secret) = env_var(&main, "api", "TOKEN");
-    assert_eq!((value, secret), (None, Some(Expression::String("token".into()))));
+    assert_eq!(
+        (value, secret),
+        (None, Some(Expression::String("token".into())))
+    );
     let (value, secret) = env_var(&main, "api", "ConnectionStrings__orders");
     assert!(value.is_none() && secret.is_some());
     let app = resource(&main, "azurerm_container_app", "api");
     for secret in child(app, "secret") {
         let value = attribute(secret, "value").expect("secret value");
-        assert!(!matches!(value, Expression::String(_)), "a secret is a literal: {value:?}");
+        assert!(
+            !matches!(value, Expression::String(_)),
+            "a secret is a literal: {value:?}"
+        );
     }
     let variables = file(&artifacts, "variables.tf");
     assert!(variables.contains("variable \"token\" {") && variables.contains("sensitive   = true"));
@@ -245,7 +325,10 @@ fn managed_services_connect_through_resource_attributes() {
     // The container-hosted Redis is addressed by its app name and gets a tcp ingress.
     assert!(text.contains("value = \"queue:6379,password=${local.queue_password}\""));
     let variables = file(&artifacts, "variables.tf");
-    assert!(!variables.contains("cache_password"), "the managed cache's password is unused");
+    assert!(
+        !variables.contains("cache_password"),
+        "the managed cache's password is unused"
+    );
     assert!(variables.contains("variable \"queue_password\""));
     assert!(text.contains("resource \"random_password\" \"queue_password\""));
 }
@@ -259,19 +342,35 @@ fn output_is_deterministic() {
 
 #[test]
 fn service_discovery_uses_container_apps_addresses() {
-    let web = container("web", &[], vec![endpoint("http", 3000, false), endpoint("admin", 9000, false)], &["api"]);
+    let web = container(
+        "web",
+        &[],
+        vec![
+            endpoint("http", 3000, false),
+            endpoint("admin", 9000, false),
+        ],
+        &["api"],
+    );
     let mut m = shop();
     m.resources.push(web);
     let (artifacts, _) = publish(&m, false);
     let artifacts = artifacts.expect("artifacts");
     let main = hcl::parse(file(&artifacts, "main.tf")).expect("parse");
     let (value, _) = env_var(&main, "web", "API_HTTP");
-    let Some(Expression::TemplateExpr(url)) = value else { panic!("API_HTTP") };
-    assert_eq!(url.to_string(), "https://api.${azurerm_container_app_environment.env.default_domain}");
+    let Some(Expression::TemplateExpr(url)) = value else {
+        panic!("API_HTTP")
+    };
+    assert_eq!(
+        url.to_string(),
+        "https://api.${azurerm_container_app_environment.env.default_domain}"
+    );
     assert!(file(&artifacts, "outputs.tf").contains("output \"api_url\""));
     // web's second port is an additional mapping, set through azapi.
     let text = file(&artifacts, "main.tf");
-    assert!(text.contains("resource \"azapi_update_resource\" \"web_ports\""), "{text}");
+    assert!(
+        text.contains("resource \"azapi_update_resource\" \"web_ports\""),
+        "{text}"
+    );
     assert!(file(&artifacts, "versions.tf").contains("Azure/azapi"));
 }
 
@@ -281,9 +380,17 @@ fn codes(diags: &Diagnostics) -> Vec<&'static str> {
 
 #[test]
 fn unsupported_pairs_and_ingress_are_errors() {
-    let mut api = container("api", &[], vec![endpoint("http", 8080, true), endpoint("admin", 9000, true)], &[]);
+    let mut api = container(
+        "api",
+        &[],
+        vec![endpoint("http", 8080, true), endpoint("admin", 9000, true)],
+        &[],
+    );
     if let ResourceKindDecl::Compute(c) = &mut api.kind {
-        c.limits = LimitsDecl { cpu: Some(s("500m")), memory: Some(s("2Gi")) };
+        c.limits = LimitsDecl {
+            cpu: Some(s("500m")),
+            memory: Some(s("2Gi")),
+        };
     }
     let (artifacts, diags) = publish(&model(Vec::new(), vec![api]), false);
     assert!(artifacts.is_none());
@@ -294,7 +401,11 @@ fn unsupported_pairs_and_ingress_are_errors() {
 fn bind_mounts_are_errors_or_left_out() {
     let mut api = container("api", &[], vec![endpoint("http", 8080, false)], &[]);
     if let ResourceKindDecl::Compute(c) = &mut api.kind {
-        c.bind_mounts.push(BindMountDecl { source: s("./conf"), target: s("/conf"), read_only: true });
+        c.bind_mounts.push(BindMountDecl {
+            source: s("./conf"),
+            target: s("/conf"),
+            read_only: true,
+        });
     }
     let m = model(Vec::new(), vec![api]);
     let (artifacts, diags) = publish(&m, false);

@@ -51,7 +51,11 @@ pub(crate) struct Renderer<'m> {
 
 impl<'m> Renderer<'m> {
     pub(crate) fn new(model: &'m CheckedModel, plans: Vec<Plan>) -> Renderer<'m> {
-        Renderer { model, plans, used: BTreeSet::new() }
+        Renderer {
+            model,
+            plans,
+            used: BTreeSet::new(),
+        }
     }
 
     pub(crate) fn plan(&self, id: ResourceId) -> Option<&Plan> {
@@ -65,7 +69,10 @@ impl<'m> Renderer<'m> {
 
     /// A value as pieces; secret when the model says so or when a secret attribute went in.
     pub(crate) fn render(&mut self, value: &Value) -> Rendered {
-        let mut out = Rendered { pieces: Vec::new(), secret: self.model.is_secret(value) };
+        let mut out = Rendered {
+            pieces: Vec::new(),
+            secret: self.model.is_secret(value),
+        };
         self.append(value, &mut out);
         out
     }
@@ -81,7 +88,11 @@ impl<'m> Renderer<'m> {
                         Encoding::Uri => call("urlencode", vec![reference]),
                     });
                 }
-                Part::Endpoint { resource, endpoint, property } => self.endpoint(*resource, *endpoint, *property, out),
+                Part::Endpoint {
+                    resource,
+                    endpoint,
+                    property,
+                } => self.endpoint(*resource, *endpoint, *property, out),
                 Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
                     if !managed::connection(self, part, out) {
                         if let Some(inner) = self.model.connection_part(part) {
@@ -99,24 +110,44 @@ impl<'m> Renderer<'m> {
         self.used.insert(id);
         let parameter = self.model.parameter(id);
         let name = names::variable_name(&parameter.name);
-        if parameter.generate.is_some() { traversal("local", &[&name]) } else { traversal("var", &[&name]) }
+        if parameter.generate.is_some() {
+            traversal("local", &[&name])
+        } else {
+            traversal("var", &[&name])
+        }
     }
 
     /// An endpoint property as Container Apps resolves it (aspire-conventions §5.4): the main
     /// HTTP ingress is `https://<app>.internal.<domain>` (without `.internal` when external)
     /// on 443; every other port is `<scheme>://<app>:<port>`.
-    fn endpoint(&mut self, id: ResourceId, index: usize, property: EndpointProperty, out: &mut Rendered) {
+    fn endpoint(
+        &mut self,
+        id: ResourceId,
+        index: usize,
+        property: EndpointProperty,
+        out: &mut Rendered,
+    ) {
         let resource = self.model.resource(id);
         if managed::endpoint(resource, property, out) {
             return;
         }
-        let Some(endpoint) = resource.endpoints().get(index) else { return };
+        let Some(endpoint) = resource.endpoints().get(index) else {
+            return;
+        };
         let app = names::app_name(&resource.name);
-        let placement = self.plan(id).and_then(|p| p.placement.get(index)).copied().unwrap_or(Placement::LeftOut);
+        let placement = self
+            .plan(id)
+            .and_then(|p| p.placement.get(index))
+            .copied()
+            .unwrap_or(Placement::LeftOut);
         match placement {
             Placement::MainHttp { external } => {
                 let host = |out: &mut Rendered| {
-                    out.text(&if external { format!("{app}.") } else { format!("{app}.internal.") });
+                    out.text(&if external {
+                        format!("{app}.")
+                    } else {
+                        format!("{app}.internal.")
+                    });
                     out.expr(default_domain());
                 };
                 match property {
@@ -136,7 +167,9 @@ impl<'m> Renderer<'m> {
                     Placement::MainHttp { .. } | Placement::LeftOut => endpoint.port,
                 };
                 match property {
-                    EndpointProperty::Url => out.text(&format!("{}://{app}:{port}", endpoint.scheme)),
+                    EndpointProperty::Url => {
+                        out.text(&format!("{}://{app}:{port}", endpoint.scheme));
+                    }
                     EndpointProperty::Host => out.text(&app),
                     EndpointProperty::Port => out.text(&port.to_string()),
                     EndpointProperty::TargetPort => out.text(&endpoint.target_port.to_string()),
@@ -149,5 +182,8 @@ impl<'m> Renderer<'m> {
 
 /// `azurerm_container_app_environment.env.default_domain`.
 pub(crate) fn default_domain() -> Expression {
-    traversal("azurerm_container_app_environment", &["env", "default_domain"])
+    traversal(
+        "azurerm_container_app_environment",
+        &["env", "default_domain"],
+    )
 }
