@@ -131,7 +131,6 @@ fn publish(model: &Model, allow_unsupported: bool) -> (Option<Artifacts>, Diagno
         source_name: "model.toml".to_string(),
         allow_unsupported,
         ..PublishOptions::default()
-        ..PublishOptions::default()
     };
     let artifacts = PUBLISHER.publish(&checked, &options, &mut diags);
     (artifacts, diags)
