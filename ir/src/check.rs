@@ -32,7 +32,11 @@ pub struct CheckOptions<'a> {
 }
 
 /// Checks a model. Returns `None` when any error was reported.
-pub fn check(model: &Model, options: &CheckOptions<'_>, diags: &mut Diagnostics) -> Option<CheckedModel> {
+pub fn check(
+    model: &Model,
+    options: &CheckOptions<'_>,
+    diags: &mut Diagnostics,
+) -> Option<CheckedModel> {
     let errors_before = diags.error_count();
     let symbols = passes::names::run(model, options, diags);
     let mut ctx = passes::expand::run(model, &symbols, options, diags);

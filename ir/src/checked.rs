@@ -48,7 +48,10 @@ impl CheckedModel {
 
     /// Parameters in declaration order, implicit ones after the resource that caused them.
     pub fn parameters(&self) -> impl ExactSizeIterator<Item = (ParamId, &Parameter)> {
-        self.parameters.iter().enumerate().map(|(i, p)| (ParamId(i as u32), p))
+        self.parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (ParamId(i as u32), p))
     }
 
     pub fn parameter(&self, id: ParamId) -> &Parameter {
@@ -57,7 +60,10 @@ impl CheckedModel {
 
     /// Resources in declaration order; databases follow their server.
     pub fn resources(&self) -> impl ExactSizeIterator<Item = (ResourceId, &Resource)> {
-        self.resources.iter().enumerate().map(|(i, r)| (ResourceId(i as u32), r))
+        self.resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (ResourceId(i as u32), r))
     }
 
     pub fn resource(&self, id: ResourceId) -> &Resource {
@@ -97,10 +103,15 @@ impl CheckedModel {
     /// The value a `ConnectionString` or `ConnectionProperty` part stands for.
     pub fn connection_part(&self, part: &Part) -> Option<&Value> {
         match part {
-            Part::ConnectionString { resource } => self.resource(*resource).connection_string.as_ref(),
-            Part::ConnectionProperty { resource, property } => {
-                self.resource(*resource).properties.iter().find(|(name, _)| name == property).map(|(_, v)| v)
+            Part::ConnectionString { resource } => {
+                self.resource(*resource).connection_string.as_ref()
             }
+            Part::ConnectionProperty { resource, property } => self
+                .resource(*resource)
+                .properties
+                .iter()
+                .find(|(name, _)| name == property)
+                .map(|(_, v)| v),
             Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => None,
         }
     }
@@ -118,7 +129,9 @@ impl CheckedModel {
                         out.extend(&self.expand(inner));
                     }
                 }
-                Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => out.push(part.clone()),
+                Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => {
+                    out.push(part.clone())
+                }
             }
         }
         out
@@ -172,6 +185,10 @@ impl Resource {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per resource, stored once in a Vec: boxing buys nothing"
+)]
 pub enum ResourceKind {
     /// Something that runs: a container, a project, or an integration's service.
     Workload(Workload),
@@ -348,7 +365,9 @@ impl Limits {
 
     /// The memory limit in bytes.
     pub fn memory_bytes(&self) -> Option<u64> {
-        self.memory.as_deref().and_then(crate::quantity::parse_memory)
+        self.memory
+            .as_deref()
+            .and_then(crate::quantity::parse_memory)
     }
 }
 
@@ -388,7 +407,13 @@ pub struct Value {
 impl Value {
     pub fn text(text: impl Into<String>) -> Value {
         let text = text.into();
-        if text.is_empty() { Value::default() } else { Value { parts: vec![Part::Text(text)] } }
+        if text.is_empty() {
+            Value::default()
+        } else {
+            Value {
+                parts: vec![Part::Text(text)],
+            }
+        }
     }
 
     /// Appends a part, merging adjacent text.
@@ -430,8 +455,13 @@ impl Value {
         for part in &self.parts {
             out.push(match part {
                 Part::Text(t) => Part::Text(percent_encode(t)),
-                Part::Param { param, .. } => Part::Param { param: *param, encoding: Encoding::Uri },
-                Part::Endpoint { .. } | Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => part.clone(),
+                Part::Param { param, .. } => Part::Param {
+                    param: *param,
+                    encoding: Encoding::Uri,
+                },
+                Part::Endpoint { .. }
+                | Part::ConnectionString { .. }
+                | Part::ConnectionProperty { .. } => part.clone(),
             });
         }
         out
@@ -455,16 +485,28 @@ pub fn percent_encode(text: &str) -> String {
 pub enum Part {
     Text(String),
     /// A parameter's value, supplied at deploy time.
-    Param { param: ParamId, encoding: Encoding },
+    Param {
+        param: ParamId,
+        encoding: Encoding,
+    },
     /// A property of an endpoint, resolved per target (a Service name, a Compose service, an
     /// Azure Container Apps address).
-    Endpoint { resource: ResourceId, endpoint: usize, property: EndpointProperty },
+    Endpoint {
+        resource: ResourceId,
+        endpoint: usize,
+        property: EndpointProperty,
+    },
     /// The connection string of a resource (`{x.connectionString}`, `ConnectionStrings__x`).
     /// Kept symbolic so a target that hosts the resource as a managed service can substitute
     /// its own; others use [`CheckedModel::expand`].
-    ConnectionString { resource: ResourceId },
+    ConnectionString {
+        resource: ResourceId,
+    },
     /// A connection property of a resource (`HOST`, `PORT`, `URI`, ... as in `X_HOST`).
-    ConnectionProperty { resource: ResourceId, property: String },
+    ConnectionProperty {
+        resource: ResourceId,
+        property: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -97,7 +97,9 @@ codes! {
 
 /// Looks a code up by its id (`E0301`) or its name (`unknown-reference`).
 pub fn lookup(key: &str) -> Option<Code> {
-    ALL.iter().copied().find(|c| c.id.eq_ignore_ascii_case(key) || c.name == key)
+    ALL.iter()
+        .copied()
+        .find(|c| c.id.eq_ignore_ascii_case(key) || c.name == key)
 }
 
 #[cfg(test)]

@@ -43,7 +43,10 @@ impl Diagnostic {
             code,
             severity,
             message: message.into(),
-            primary: Label { span, message: String::new() },
+            primary: Label {
+                span,
+                message: String::new(),
+            },
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
@@ -58,7 +61,10 @@ impl Diagnostic {
 
     pub fn secondary(mut self, span: Span, message: impl Into<String>) -> Self {
         if !span.is_detached() {
-            self.secondary.push(Label { span, message: message.into() });
+            self.secondary.push(Label {
+                span,
+                message: message.into(),
+            });
         }
         self
     }
@@ -102,7 +108,12 @@ impl Diagnostics {
     }
 
     /// Starts a diagnostic and pushes it; the returned reference lets the caller add labels.
-    pub fn report(&mut self, code: Code, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.items.push(Diagnostic::new(code, span, message));
         let last = self.items.len() - 1;
         &mut self.items[last]
@@ -131,12 +142,18 @@ impl Diagnostics {
     /// All diagnostics sorted by (file, position, code) with exact duplicates removed.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (a.primary.span.file, a.primary.span.start, a.code.id, &a.message).cmp(&(
-                b.primary.span.file,
-                b.primary.span.start,
-                b.code.id,
-                &b.message,
-            ))
+            (
+                a.primary.span.file,
+                a.primary.span.start,
+                a.code.id,
+                &a.message,
+            )
+                .cmp(&(
+                    b.primary.span.file,
+                    b.primary.span.start,
+                    b.code.id,
+                    &b.message,
+                ))
         });
         self.items.dedup();
         self.items
@@ -156,7 +173,10 @@ impl Diagnostic {
 
     pub fn with_secondary(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
         if !span.is_detached() {
-            self.secondary.push(Label { span, message: message.into() });
+            self.secondary.push(Label {
+                span,
+                message: message.into(),
+            });
         }
         self
     }
@@ -174,7 +194,10 @@ impl Diagnostic {
 
 /// "did you mean": the one closest candidate, case-insensitive match first, then normalised
 /// Damerau-Levenshtein similarity of at least 0.6.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
     for candidate in candidates {

@@ -51,7 +51,11 @@ impl Template {
     /// A string taken as it is, with no expressions.
     pub fn literal(text: impl Into<String>, span: Span) -> Template {
         let text = text.into();
-        let segments = if text.is_empty() { Vec::new() } else { vec![Segment::Text(text)] };
+        let segments = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Segment::Text(text)]
+        };
         Template { segments, span }
     }
 
@@ -87,7 +91,9 @@ impl Template {
                                 "unterminated expression",
                             )
                             .with_label("this `{` is never closed")
-                            .with_help("close the expression with `}`, or write `{{` for a literal `{`");
+                            .with_help(
+                                "close the expression with `}`, or write `{{` for a literal `{`",
+                            );
                         literal.push_str(&text[i..]);
                         break;
                     };
@@ -146,7 +152,9 @@ fn parse_expr(
     let mut start = open + 1;
     for piece in inner.split('.') {
         let valid = !piece.is_empty()
-            && piece.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && piece
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !valid {
             diags
                 .report(codes::INVALID_EXPRESSION, span, format!("invalid expression `{{{inner}}}`"))
@@ -154,12 +162,20 @@ fn parse_expr(
                 .with_help("names and properties are letters, digits, `-` and `_`, separated by `.`; write `{{` for a literal `{`");
             return None;
         }
-        parts.push(Spanned::new(piece.to_string(), locate(start, start + piece.len())));
+        parts.push(Spanned::new(
+            piece.to_string(),
+            locate(start, start + piece.len()),
+        ));
         start += piece.len() + 1;
     }
     let mut parts = parts.into_iter();
     let target = parts.next()?;
-    Some(Expr { target, path: parts.collect(), span, encoding: Encoding::Raw })
+    Some(Expr {
+        target,
+        path: parts.collect(),
+        span,
+        encoding: Encoding::Raw,
+    })
 }
 
 #[cfg(test)]
@@ -179,7 +195,9 @@ mod tests {
         let (t, diags) = parse("Host={pg.bindings.tcp.host};x={{y}}");
         assert!(diags.is_empty());
         assert_eq!(t.segments.len(), 3);
-        let Segment::Expr(e) = &t.segments[1] else { panic!("expected an expression") };
+        let Segment::Expr(e) = &t.segments[1] else {
+            panic!("expected an expression")
+        };
         assert_eq!(e.text(), "pg.bindings.tcp.host");
         assert_eq!((e.span.start, e.span.end), (15, 37));
         assert_eq!((e.target.span.start, e.target.span.end), (16, 18));

@@ -72,7 +72,9 @@ impl IntegrationKind {
     }
 
     pub fn from_type_name(name: &str) -> Option<IntegrationKind> {
-        IntegrationKind::ALL.into_iter().find(|k| k.type_name() == name)
+        IntegrationKind::ALL
+            .into_iter()
+            .find(|k| k.type_name() == name)
     }
 
     /// The pinned default image (overridable with `image`).
@@ -93,13 +95,23 @@ impl IntegrationKind {
     /// The endpoints of the container; the first is the one connection strings use.
     pub fn endpoints(self) -> &'static [IntegrationEndpoint] {
         const fn tcp(scheme: &'static str, port: u16) -> IntegrationEndpoint {
-            IntegrationEndpoint { name: "tcp", scheme, port, http: false }
+            IntegrationEndpoint {
+                name: "tcp",
+                scheme,
+                port,
+                http: false,
+            }
         }
         const POSTGRES: &[IntegrationEndpoint] = &[tcp("tcp", 5432)];
         const REDIS: &[IntegrationEndpoint] = &[tcp("redis", 6379)];
         const RABBITMQ: &[IntegrationEndpoint] = &[
             tcp("tcp", 5672),
-            IntegrationEndpoint { name: "management", scheme: "http", port: 15672, http: true },
+            IntegrationEndpoint {
+                name: "management",
+                scheme: "http",
+                port: 15672,
+                http: true,
+            },
         ];
         const MONGODB: &[IntegrationEndpoint] = &[tcp("tcp", 27017)];
         const MYSQL: &[IntegrationEndpoint] = &[tcp("tcp", 3306)];
@@ -154,16 +166,22 @@ impl IntegrationKind {
     pub fn password_rule(self) -> crate::model::Generate {
         let base = crate::model::Generate::default();
         match self {
-            IntegrationKind::SqlServer => {
-                crate::model::Generate { min_lower: 1, min_upper: 1, min_numeric: 1, ..base }
-            }
+            IntegrationKind::SqlServer => crate::model::Generate {
+                min_lower: 1,
+                min_upper: 1,
+                min_numeric: 1,
+                ..base
+            },
             IntegrationKind::Postgres | IntegrationKind::MySql => base,
             IntegrationKind::Redis
             | IntegrationKind::Valkey
             | IntegrationKind::RabbitMq
             | IntegrationKind::MongoDb
             | IntegrationKind::Kafka
-            | IntegrationKind::Nats => crate::model::Generate { special: false, ..base },
+            | IntegrationKind::Nats => crate::model::Generate {
+                special: false,
+                ..base
+            },
         }
     }
 
@@ -188,7 +206,10 @@ impl IntegrationKind {
                 ("POSTGRES_USER", &[Text("postgres")]),
                 ("POSTGRES_PASSWORD", &[Password]),
                 ("POSTGRES_HOST_AUTH_METHOD", &[Text("scram-sha-256")]),
-                ("POSTGRES_INITDB_ARGS", &[Text("--auth-host=scram-sha-256 --auth-local=scram-sha-256")]),
+                (
+                    "POSTGRES_INITDB_ARGS",
+                    &[Text("--auth-host=scram-sha-256 --auth-local=scram-sha-256")],
+                ),
             ],
             IntegrationKind::Redis | IntegrationKind::Valkey => &[("REDIS_PASSWORD", &[Password])],
             IntegrationKind::RabbitMq => &[
@@ -200,15 +221,27 @@ impl IntegrationKind {
                 ("MONGO_INITDB_ROOT_PASSWORD", &[Password]),
             ],
             IntegrationKind::MySql => &[("MYSQL_ROOT_PASSWORD", &[Password])],
-            IntegrationKind::SqlServer => {
-                &[("ACCEPT_EULA", &[Text("Y")]), ("MSSQL_SA_PASSWORD", &[Password])]
-            }
+            IntegrationKind::SqlServer => &[
+                ("ACCEPT_EULA", &[Text("Y")]),
+                ("MSSQL_SA_PASSWORD", &[Password]),
+            ],
             IntegrationKind::Kafka => &[
                 (
                     "KAFKA_LISTENERS",
-                    &[Text("PLAINTEXT://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093,PLAINTEXT_HOST://0.0.0.0:29092")],
+                    &[Text(
+                        "PLAINTEXT://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093,PLAINTEXT_HOST://0.0.0.0:29092",
+                    )],
                 ),
-                ("KAFKA_ADVERTISED_LISTENERS", &[Text("PLAINTEXT://"), Host, Text(":"), Port, Text(",PLAINTEXT_HOST://localhost:29092")]),
+                (
+                    "KAFKA_ADVERTISED_LISTENERS",
+                    &[
+                        Text("PLAINTEXT://"),
+                        Host,
+                        Text(":"),
+                        Port,
+                        Text(",PLAINTEXT_HOST://localhost:29092"),
+                    ],
+                ),
             ],
             IntegrationKind::Nats => &[],
         }
@@ -218,8 +251,14 @@ impl IntegrationKind {
     pub fn container_command(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
             // The password comes from the environment, so it never appears in the arguments.
-            IntegrationKind::Redis => (&["/bin/sh", "-c"], &["redis-server --requirepass \"$REDIS_PASSWORD\" --save 60 1"]),
-            IntegrationKind::Valkey => (&["/bin/sh", "-c"], &["valkey-server --requirepass \"$REDIS_PASSWORD\" --save 60 1"]),
+            IntegrationKind::Redis => (
+                &["/bin/sh", "-c"],
+                &["redis-server --requirepass \"$REDIS_PASSWORD\" --save 60 1"],
+            ),
+            IntegrationKind::Valkey => (
+                &["/bin/sh", "-c"],
+                &["valkey-server --requirepass \"$REDIS_PASSWORD\" --save 60 1"],
+            ),
             IntegrationKind::Nats => (&[], &["-js", "-sd", "/data", "-m", "8222"]),
             IntegrationKind::Postgres
             | IntegrationKind::RabbitMq
@@ -234,13 +273,36 @@ impl IntegrationKind {
     pub fn health_command(self) -> &'static [&'static str] {
         match self {
             IntegrationKind::Postgres => &["pg_isready", "-U", "postgres", "-h", "127.0.0.1"],
-            IntegrationKind::Redis => &["/bin/sh", "-c", "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG"],
-            IntegrationKind::Valkey => &["/bin/sh", "-c", "valkey-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG"],
+            IntegrationKind::Redis => &[
+                "/bin/sh",
+                "-c",
+                "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG",
+            ],
+            IntegrationKind::Valkey => &[
+                "/bin/sh",
+                "-c",
+                "valkey-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG",
+            ],
             IntegrationKind::RabbitMq => &["rabbitmq-diagnostics", "-q", "ping"],
-            IntegrationKind::MongoDb => &["mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"],
-            IntegrationKind::MySql => &["/bin/sh", "-c", "mysqladmin ping -h 127.0.0.1 -uroot -p\"$MYSQL_ROOT_PASSWORD\""],
-            IntegrationKind::SqlServer => &["/bin/sh", "-c", "/opt/mssql-tools18/bin/sqlcmd -C -S 127.0.0.1 -U sa -P \"$MSSQL_SA_PASSWORD\" -Q 'SELECT 1' -b -o /dev/null"],
-            IntegrationKind::Kafka => &["kafka-topics", "--bootstrap-server", "localhost:9092", "--list"],
+            IntegrationKind::MongoDb => {
+                &["mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"]
+            }
+            IntegrationKind::MySql => &[
+                "/bin/sh",
+                "-c",
+                "mysqladmin ping -h 127.0.0.1 -uroot -p\"$MYSQL_ROOT_PASSWORD\"",
+            ],
+            IntegrationKind::SqlServer => &[
+                "/bin/sh",
+                "-c",
+                "/opt/mssql-tools18/bin/sqlcmd -C -S 127.0.0.1 -U sa -P \"$MSSQL_SA_PASSWORD\" -Q 'SELECT 1' -b -o /dev/null",
+            ],
+            IntegrationKind::Kafka => &[
+                "kafka-topics",
+                "--bootstrap-server",
+                "localhost:9092",
+                "--list",
+            ],
             IntegrationKind::Nats => &["wget", "-q", "--spider", "http://127.0.0.1:8222/healthz"],
         }
     }
@@ -248,12 +310,51 @@ impl IntegrationKind {
     /// The server's connection string, in Aspire's format.
     pub fn connection_string(self) -> &'static [Piece] {
         match self {
-            IntegrationKind::Postgres => &[Text("Host="), Host, Text(";Port="), Port, Text(";Username=postgres;Password="), Password],
-            IntegrationKind::Redis | IntegrationKind::Valkey => &[Host, Text(":"), Port, Text(",password="), Password],
-            IntegrationKind::RabbitMq => &[Text("amqp://guest:"), PasswordUri, Text("@"), Host, Text(":"), Port],
-            IntegrationKind::MongoDb => &[Text("mongodb://admin:"), PasswordUri, Text("@"), Host, Text(":"), Port, Text("/?authSource=admin&authMechanism=SCRAM-SHA-256")],
-            IntegrationKind::MySql => &[Text("Server="), Host, Text(";Port="), Port, Text(";User ID=root;Password="), Password],
-            IntegrationKind::SqlServer => &[Text("Server="), Host, Text(","), Port, Text(";User ID=sa;Password="), Password, Text(";TrustServerCertificate=true")],
+            IntegrationKind::Postgres => &[
+                Text("Host="),
+                Host,
+                Text(";Port="),
+                Port,
+                Text(";Username=postgres;Password="),
+                Password,
+            ],
+            IntegrationKind::Redis | IntegrationKind::Valkey => {
+                &[Host, Text(":"), Port, Text(",password="), Password]
+            }
+            IntegrationKind::RabbitMq => &[
+                Text("amqp://guest:"),
+                PasswordUri,
+                Text("@"),
+                Host,
+                Text(":"),
+                Port,
+            ],
+            IntegrationKind::MongoDb => &[
+                Text("mongodb://admin:"),
+                PasswordUri,
+                Text("@"),
+                Host,
+                Text(":"),
+                Port,
+                Text("/?authSource=admin&authMechanism=SCRAM-SHA-256"),
+            ],
+            IntegrationKind::MySql => &[
+                Text("Server="),
+                Host,
+                Text(";Port="),
+                Port,
+                Text(";User ID=root;Password="),
+                Password,
+            ],
+            IntegrationKind::SqlServer => &[
+                Text("Server="),
+                Host,
+                Text(","),
+                Port,
+                Text(";User ID=sa;Password="),
+                Password,
+                Text(";TrustServerCertificate=true"),
+            ],
             IntegrationKind::Kafka => &[Host, Text(":"), Port],
             IntegrationKind::Nats => &[Text("nats://"), Host, Text(":"), Port],
         }
@@ -262,10 +363,47 @@ impl IntegrationKind {
     /// A child database's connection string.
     pub fn database_connection_string(self) -> &'static [Piece] {
         match self {
-            IntegrationKind::Postgres => &[Text("Host="), Host, Text(";Port="), Port, Text(";Username=postgres;Password="), Password, Text(";Database="), Database],
-            IntegrationKind::MySql => &[Text("Server="), Host, Text(";Port="), Port, Text(";User ID=root;Password="), Password, Text(";Database="), Database],
-            IntegrationKind::SqlServer => &[Text("Server="), Host, Text(","), Port, Text(";User ID=sa;Password="), Password, Text(";TrustServerCertificate=true;Initial Catalog="), Database],
-            IntegrationKind::MongoDb => &[Text("mongodb://admin:"), PasswordUri, Text("@"), Host, Text(":"), Port, Text("/"), Database, Text("?authSource=admin&authMechanism=SCRAM-SHA-256")],
+            IntegrationKind::Postgres => &[
+                Text("Host="),
+                Host,
+                Text(";Port="),
+                Port,
+                Text(";Username=postgres;Password="),
+                Password,
+                Text(";Database="),
+                Database,
+            ],
+            IntegrationKind::MySql => &[
+                Text("Server="),
+                Host,
+                Text(";Port="),
+                Port,
+                Text(";User ID=root;Password="),
+                Password,
+                Text(";Database="),
+                Database,
+            ],
+            IntegrationKind::SqlServer => &[
+                Text("Server="),
+                Host,
+                Text(","),
+                Port,
+                Text(";User ID=sa;Password="),
+                Password,
+                Text(";TrustServerCertificate=true;Initial Catalog="),
+                Database,
+            ],
+            IntegrationKind::MongoDb => &[
+                Text("mongodb://admin:"),
+                PasswordUri,
+                Text("@"),
+                Host,
+                Text(":"),
+                Port,
+                Text("/"),
+                Database,
+                Text("?authSource=admin&authMechanism=SCRAM-SHA-256"),
+            ],
             IntegrationKind::Redis
             | IntegrationKind::Valkey
             | IntegrationKind::RabbitMq
@@ -277,7 +415,8 @@ impl IntegrationKind {
     /// Aspire 13's connection properties (`X_HOST`, `X_URI`, ...): the suffix and its value.
     /// `for_database` adds the database forms (`/db` in URIs, `DATABASENAME`).
     pub fn connection_properties(self, for_database: bool) -> Vec<(&'static str, Vec<Piece>)> {
-        let mut props: Vec<(&'static str, Vec<Piece>)> = vec![("HOST", vec![Host]), ("PORT", vec![Port])];
+        let mut props: Vec<(&'static str, Vec<Piece>)> =
+            vec![("HOST", vec![Host]), ("PORT", vec![Port])];
         if let Some(user) = self.username() {
             props.push(("USERNAME", vec![Text(user)]));
         }
@@ -285,7 +424,15 @@ impl IntegrationKind {
             props.push(("PASSWORD", vec![Password]));
         }
         let uri_with_user = |scheme: &'static str, user: &'static str| {
-            let mut uri = vec![Text(scheme), Text(user), PasswordUri, Text("@"), Host, Text(":"), Port];
+            let mut uri = vec![
+                Text(scheme),
+                Text(user),
+                PasswordUri,
+                Text("@"),
+                Host,
+                Text(":"),
+                Port,
+            ];
             if for_database {
                 uri.extend([Text("/"), Database]);
             }
@@ -310,22 +457,54 @@ impl IntegrationKind {
             }
             IntegrationKind::SqlServer => {
                 props.push(("URI", uri_with_user("mssql://", "sa:")));
-                let mut jdbc = vec![Text("jdbc:sqlserver://"), Host, Text(":"), Port, Text(";trustServerCertificate=true")];
+                let mut jdbc = vec![
+                    Text("jdbc:sqlserver://"),
+                    Host,
+                    Text(":"),
+                    Port,
+                    Text(";trustServerCertificate=true"),
+                ];
                 if for_database {
                     jdbc.extend([Text(";databaseName="), Database]);
                 }
                 props.push(("JDBCCONNECTIONSTRING", jdbc));
             }
-            IntegrationKind::Redis => props.push(("URI", vec![Text("redis://:"), PasswordUri, Text("@"), Host, Text(":"), Port])),
-            IntegrationKind::Valkey => props.push(("URI", vec![Text("valkey://:"), PasswordUri, Text("@"), Host, Text(":"), Port])),
+            IntegrationKind::Redis => props.push((
+                "URI",
+                vec![
+                    Text("redis://:"),
+                    PasswordUri,
+                    Text("@"),
+                    Host,
+                    Text(":"),
+                    Port,
+                ],
+            )),
+            IntegrationKind::Valkey => props.push((
+                "URI",
+                vec![
+                    Text("valkey://:"),
+                    PasswordUri,
+                    Text("@"),
+                    Host,
+                    Text(":"),
+                    Port,
+                ],
+            )),
             IntegrationKind::RabbitMq => props.push(("URI", uri_with_user("amqp://", "guest:"))),
             IntegrationKind::MongoDb => {
-                let cs = if for_database { self.database_connection_string() } else { self.connection_string() };
+                let cs = if for_database {
+                    self.database_connection_string()
+                } else {
+                    self.connection_string()
+                };
                 props.push(("URI", cs.to_vec()));
                 props.push(("AUTHENTICATIONDATABASE", vec![Text("admin")]));
                 props.push(("AUTHENTICATIONMECHANISM", vec![Text("SCRAM-SHA-256")]));
             }
-            IntegrationKind::Nats => props.push(("URI", vec![Text("nats://"), Host, Text(":"), Port])),
+            IntegrationKind::Nats => {
+                props.push(("URI", vec![Text("nats://"), Host, Text(":"), Port]))
+            }
             IntegrationKind::Kafka => {}
         }
         if for_database {
@@ -343,7 +522,11 @@ impl IntegrationKind {
         }
         match self {
             IntegrationKind::Postgres | IntegrationKind::MySql => {
-                let quote = if self == IntegrationKind::Postgres { '"' } else { '`' };
+                let quote = if self == IntegrationKind::Postgres {
+                    '"'
+                } else {
+                    '`'
+                };
                 Some(
                     databases
                         .iter()

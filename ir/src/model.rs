@@ -70,6 +70,10 @@ pub struct ResourceDecl {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per declaration, stored once in a Vec: boxing buys nothing"
+)]
 pub enum ResourceKindDecl {
     Compute(ComputeDecl),
     Integration(IntegrationDecl),
@@ -153,8 +157,12 @@ pub enum Inject {
 }
 
 impl Inject {
-    pub const ALL: [Inject; 4] =
-        [Inject::ConnectionString, Inject::ConnectionProperties, Inject::ServiceDiscovery, Inject::Endpoints];
+    pub const ALL: [Inject; 4] = [
+        Inject::ConnectionString,
+        Inject::ConnectionProperties,
+        Inject::ServiceDiscovery,
+        Inject::Endpoints,
+    ];
 
     /// The spelling used in `model.toml`.
     pub fn key(self) -> &'static str {
@@ -179,7 +187,10 @@ pub struct HealthDecl {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HealthCheckDecl {
-    Http { path: Spanned<String>, endpoint: Spanned<String> },
+    Http {
+        path: Spanned<String>,
+        endpoint: Spanned<String>,
+    },
     Command(Vec<Spanned<String>>),
 }
 

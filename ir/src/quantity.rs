@@ -23,8 +23,10 @@ pub fn parse_memory(text: &str) -> Option<u64> {
         ("G", 1e9),
         ("T", 1e12),
     ];
-    let (number, scale) =
-        UNITS.iter().find_map(|(unit, scale)| text.strip_suffix(unit).map(|n| (n, *scale))).unwrap_or((text, 1.0));
+    let (number, scale) = UNITS
+        .iter()
+        .find_map(|(unit, scale)| text.strip_suffix(unit).map(|n| (n, *scale)))
+        .unwrap_or((text, 1.0));
     let value = parse_decimal(number)? * scale;
     (value > 0.0 && value.fract() == 0.0).then_some(value as u64)
 }

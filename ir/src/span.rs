@@ -21,10 +21,18 @@ pub struct Span {
 impl Span {
     /// A span for things the compiler made up (an implicit parameter, an injected variable).
     /// Diagnostics never point at it; passes point at the declaration that caused the entity.
-    pub const DETACHED: Span = Span { file: FileId(u32::MAX), start: 0, end: 0 };
+    pub const DETACHED: Span = Span {
+        file: FileId(u32::MAX),
+        start: 0,
+        end: 0,
+    };
 
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start: clamp(start), end: clamp(end.max(start)) }
+        Span {
+            file,
+            start: clamp(start),
+            end: clamp(end.max(start)),
+        }
     }
 
     pub fn is_detached(self) -> bool {
@@ -33,7 +41,11 @@ impl Span {
 
     /// The sub-span `start..end`, relative to the start of this span.
     pub fn sub(self, start: usize, end: usize) -> Span {
-        Span::new(self.file, self.start as usize + start, self.start as usize + end)
+        Span::new(
+            self.file,
+            self.start as usize + start,
+            self.start as usize + end,
+        )
     }
 }
 
@@ -74,7 +86,11 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| clamp(i + 1)))
             .collect();
-        SourceFile { name: name.into(), text, line_starts }
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -93,7 +109,10 @@ impl SourceFile {
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts.get(line - 1).copied().unwrap_or(0) as usize;
-        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e as usize);
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&e| e as usize);
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
@@ -123,7 +142,10 @@ impl SourceMap {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(clamp(i)), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(clamp(i)), f))
     }
 }
 

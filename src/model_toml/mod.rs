@@ -37,3 +37,6 @@ pub fn parse(file: FileId, text: &str, environment: Option<&str>, diags: &mut Di
 pub fn json_schema() -> serde_json::Value {
     json::schema()
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,8 +8,8 @@ use crate::checked::*;
 use crate::codes;
 use crate::diagnostic::Diagnostics;
 use crate::model::{
-    ComputeDecl, EndpointDecl, HealthCheckDecl, HealthDecl, IntegrationDecl, LimitsDecl, Model, ParameterDecl,
-    ResourceKindDecl,
+    ComputeDecl, EndpointDecl, HealthCheckDecl, HealthDecl, IntegrationDecl, LimitsDecl, Model,
+    ParameterDecl, ResourceKindDecl,
 };
 use crate::passes::names::Symbols;
 use crate::quantity::{parse_cpu, parse_memory};
@@ -40,9 +40,15 @@ impl Ctx<'_> {
         let model = self.model;
         let name = model.name.value.clone();
         CheckedModel {
-            namespace: model.namespace.as_ref().map_or_else(|| name.clone(), |n| n.value.clone()),
+            namespace: model
+                .namespace
+                .as_ref()
+                .map_or_else(|| name.clone(), |n| n.value.clone()),
             name,
-            tag: model.tag.as_ref().map_or_else(|| "latest".to_string(), |t| t.value.clone()),
+            tag: model
+                .tag
+                .as_ref()
+                .map_or_else(|| "latest".to_string(), |t| t.value.clone()),
             registry: model.registry.as_ref().map(|r| r.value.clone()),
             parameters: self.params,
             resources: self.resources.into_iter().map(|s| s.resource).collect(),
@@ -74,14 +80,20 @@ pub(crate) fn run<'m>(
         model,
         symbols,
         options: *options,
-        params: model.parameters.iter().map(|p| declared_parameter(p, diags)).collect(),
+        params: model
+            .parameters
+            .iter()
+            .map(|p| declared_parameter(p, diags))
+            .collect(),
         resources: Vec::new(),
         resource_of_decl: Vec::new(),
     };
     for decl in &model.resources {
         let id = ResourceId(ctx.resources.len() as u32);
         let kind = match &decl.kind {
-            ResourceKindDecl::Compute(compute) => ResourceKind::Workload(compute_workload(&decl.name, compute, model, diags)),
+            ResourceKindDecl::Compute(compute) => {
+                ResourceKind::Workload(compute_workload(&decl.name, compute, model, diags))
+            }
             ResourceKindDecl::Integration(integration) => {
                 ResourceKind::Workload(integration_workload(&decl.name, integration, diags))
             }
@@ -90,7 +102,10 @@ pub(crate) fn run<'m>(
                 let d = crate::Diagnostic::new(
                     codes::UNSUPPORTED_RESOURCE,
                     decl.name.span,
-                    format!("resource `{}` of type `{}` cannot be published", decl.name.value, unsupported.type_name),
+                    format!(
+                        "resource `{}` of type `{}` cannot be published",
+                        decl.name.value, unsupported.type_name
+                    ),
                 )
                 .label(unsupported.reason.clone());
                 if options.allow_unsupported {
@@ -109,7 +124,12 @@ pub(crate) fn run<'m>(
         ctx.resources.push(Slot {
             decl_name: decl.name.clone(),
             decl: Some(&decl.kind),
-            resource: Resource { name: decl.name.value.clone(), kind, connection_string: None, properties: Vec::new() },
+            resource: Resource {
+                name: decl.name.value.clone(),
+                kind,
+                connection_string: None,
+                properties: Vec::new(),
+            },
             password_param: None,
         });
         if let ResourceKindDecl::Integration(integration) = &decl.kind {
@@ -150,7 +170,11 @@ fn declared_parameter(decl: &ParameterDecl, diags: &mut Diagnostics) -> Paramete
         name: decl.name.value.clone(),
         secret: decl.secret,
         // A secret's literal default never reaches output: it is dropped here.
-        default: if decl.secret { None } else { decl.value.as_ref().map(|v| v.value.clone()) },
+        default: if decl.secret {
+            None
+        } else {
+            decl.value.as_ref().map(|v| v.value.clone())
+        },
         generate: decl.generate.as_ref().map(|g| g.value),
         description: decl.description.clone(),
         origin: ParamOrigin::Declared,
@@ -166,7 +190,10 @@ fn check_generate(rule: &Generate, span: Span, diags: &mut Diagnostics) {
     ];
     let problem = if classes.iter().all(|(allowed, _, _)| !allowed) {
         Some("every character class is excluded".to_string())
-    } else if let Some((_, _, name)) = classes.iter().find(|(allowed, min, _)| !allowed && *min > 0) {
+    } else if let Some((_, _, name)) = classes
+        .iter()
+        .find(|(allowed, min, _)| !allowed && *min > 0)
+    {
         Some(format!("`min_{name}` is set but `{name}` is false"))
     } else {
         let sum: u32 = classes.iter().map(|(_, min, _)| min).sum();
@@ -174,10 +201,20 @@ fn check_generate(rule: &Generate, span: Span, diags: &mut Diagnostics) {
     };
     if rule.min_length == 0 || rule.min_length > 1024 {
         diags
-            .report(codes::INVALID_GENERATE, span, "`min_length` must be between 1 and 1024")
+            .report(
+                codes::INVALID_GENERATE,
+                span,
+                "`min_length` must be between 1 and 1024",
+            )
             .with_label("cannot generate a value of this length");
     } else if let Some(problem) = problem {
-        diags.report(codes::INVALID_GENERATE, span, "this `generate` rule cannot produce a value").with_label(problem);
+        diags
+            .report(
+                codes::INVALID_GENERATE,
+                span,
+                "this `generate` rule cannot produce a value",
+            )
+            .with_label(problem);
     }
 }
 
@@ -185,25 +222,42 @@ fn replicas(value: Option<&Spanned<i64>>, max: i64, diags: &mut Diagnostics, wha
     let Some(value) = value else { return 1 };
     if value.value < 0 || value.value > max {
         diags
-            .report(codes::INVALID_VALUE, value.span, format!("replicas must be between 0 and {max}"))
+            .report(
+                codes::INVALID_VALUE,
+                value.span,
+                format!("replicas must be between 0 and {max}"),
+            )
             .with_label(format!("{what} cannot have {} replicas", value.value));
         return 1;
     }
     value.value as u32
 }
 
-fn compute_workload(name: &Spanned<String>, decl: &ComputeDecl, model: &Model, diags: &mut Diagnostics) -> Workload {
+fn compute_workload(
+    name: &Spanned<String>,
+    decl: &ComputeDecl,
+    model: &Model,
+    diags: &mut Diagnostics,
+) -> Workload {
     let image = match (&decl.image, &decl.build) {
         (Some(image), None) => Image::Pull(image.value.clone()),
         (_, Some(build)) => {
             if let Some(image) = &decl.image {
                 diags
-                    .report(codes::CONFLICTING_KEYS, image.span, format!("`{}` has both `image` and `build`", name.value))
+                    .report(
+                        codes::CONFLICTING_KEYS,
+                        image.span,
+                        format!("`{}` has both `image` and `build`", name.value),
+                    )
                     .with_label("remove `image` or `build`");
             }
             let tag = model.tag.as_ref().map_or("latest", |t| &t.value);
             let image = match &model.registry {
-                Some(registry) => format!("{}/{}:{tag}", registry.value.trim_end_matches('/'), name.value.to_ascii_lowercase()),
+                Some(registry) => format!(
+                    "{}/{}:{tag}",
+                    registry.value.trim_end_matches('/'),
+                    name.value.to_ascii_lowercase()
+                ),
                 None => format!("{}:{tag}", name.value.to_ascii_lowercase()),
             };
             Image::Build(Build {
@@ -217,15 +271,26 @@ fn compute_workload(name: &Spanned<String>, decl: &ComputeDecl, model: &Model, d
         }
         (None, None) => {
             diags
-                .report(codes::MISSING_KEY, name.span, format!("container `{}` has neither `image` nor `build`", name.value))
+                .report(
+                    codes::MISSING_KEY,
+                    name.span,
+                    format!("container `{}` has neither `image` nor `build`", name.value),
+                )
                 .with_label("add `image = \"...\"` or `build = { context = \"...\" }`");
             Image::Pull(String::new())
         }
     };
     let endpoints = endpoints(name, &decl.endpoints, decl.project, diags);
-    let health = decl.health.as_ref().and_then(|h| health(h, &decl.endpoints, &endpoints, diags));
+    let health = decl
+        .health
+        .as_ref()
+        .and_then(|h| health(h, &decl.endpoints, &endpoints, diags));
     Workload {
-        role: if decl.project { Role::Project } else { Role::Container },
+        role: if decl.project {
+            Role::Project
+        } else {
+            Role::Container
+        },
         image,
         entrypoint: decl.entrypoint.iter().map(|e| e.value.clone()).collect(),
         args: Vec::new(),
@@ -236,12 +301,20 @@ fn compute_workload(name: &Spanned<String>, decl: &ComputeDecl, model: &Model, d
         volumes: decl
             .volumes
             .iter()
-            .map(|v| Volume { name: v.name.value.clone(), target: v.target.value.clone(), read_only: v.read_only })
+            .map(|v| Volume {
+                name: v.name.value.clone(),
+                target: v.target.value.clone(),
+                read_only: v.read_only,
+            })
             .collect(),
         bind_mounts: decl
             .bind_mounts
             .iter()
-            .map(|b| BindMount { source: b.source.value.clone(), target: b.target.value.clone(), read_only: b.read_only })
+            .map(|b| BindMount {
+                source: b.source.value.clone(),
+                target: b.target.value.clone(),
+                read_only: b.read_only,
+            })
             .collect(),
         limits: limits(&decl.limits, diags),
         wait_for: Vec::new(),
@@ -249,19 +322,31 @@ fn compute_workload(name: &Spanned<String>, decl: &ComputeDecl, model: &Model, d
     }
 }
 
-fn integration_workload(name: &Spanned<String>, decl: &IntegrationDecl, diags: &mut Diagnostics) -> Workload {
+fn integration_workload(
+    name: &Spanned<String>,
+    decl: &IntegrationDecl,
+    diags: &mut Diagnostics,
+) -> Workload {
     let kind = decl.kind;
     if !kind.has_databases() {
         if let Some(db) = decl.databases.first() {
             diags
-                .report(codes::INVALID_VALUE, db.span, format!("`{}` has no databases", kind.type_name()))
+                .report(
+                    codes::INVALID_VALUE,
+                    db.span,
+                    format!("`{}` has no databases", kind.type_name()),
+                )
                 .with_label("`databases` is not supported here")
                 .with_note("`databases` is accepted by postgres, mongodb, mysql and sqlserver");
         }
     }
     let (entrypoint, args) = kind.container_command();
     let volumes = if decl.persistent {
-        vec![Volume { name: format!("{}-data", name.value), target: kind.data_path().to_string(), read_only: false }]
+        vec![Volume {
+            name: format!("{}-data", name.value),
+            target: kind.data_path().to_string(),
+            read_only: false,
+        }]
     } else {
         Vec::new()
     };
@@ -271,9 +356,16 @@ fn integration_workload(name: &Spanned<String>, decl: &IntegrationDecl, diags: &
             password: None,
             persistent: decl.persistent,
             databases: Vec::new(),
-            azure: decl.azure_hosting.as_ref().map_or(AzureHosting::Container, |h| h.value),
+            azure: decl
+                .azure_hosting
+                .as_ref()
+                .map_or(AzureHosting::Container, |h| h.value),
         }),
-        image: Image::Pull(decl.image.as_ref().map_or_else(|| kind.default_image().to_string(), |i| i.value.clone())),
+        image: Image::Pull(
+            decl.image
+                .as_ref()
+                .map_or_else(|| kind.default_image().to_string(), |i| i.value.clone()),
+        ),
         entrypoint: entrypoint.iter().map(|s| s.to_string()).collect(),
         args: args.iter().map(|a| Value::text(*a)).collect(),
         env: Vec::new(),
@@ -283,7 +375,11 @@ fn integration_workload(name: &Spanned<String>, decl: &IntegrationDecl, diags: &
             .map(|e| Endpoint {
                 name: e.name.to_string(),
                 scheme: e.scheme.to_string(),
-                transport: if e.http { Transport::Http } else { Transport::Tcp },
+                transport: if e.http {
+                    Transport::Http
+                } else {
+                    Transport::Tcp
+                },
                 protocol: Protocol::Tcp,
                 target_port: e.port,
                 port: e.port,
@@ -293,7 +389,12 @@ fn integration_workload(name: &Spanned<String>, decl: &IntegrationDecl, diags: &
         // Scaling a stateful single-node service needs its own clustering setup.
         replicas: replicas(decl.replicas.as_ref(), 1, diags, kind.type_name()),
         health: Some(Health {
-            check: HealthCheck::Command(kind.health_command().iter().map(|s| s.to_string()).collect()),
+            check: HealthCheck::Command(
+                kind.health_command()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            ),
             initial_delay: Some(5),
             period: Some(10),
             timeout: Some(5),
@@ -334,7 +435,11 @@ fn add_integration_children(
             secret: true,
             default: None,
             generate: Some(kind.password_rule()),
-            description: Some(format!("Password of the {} server `{}`", kind.type_name(), name.value)),
+            description: Some(format!(
+                "Password of the {} server `{}`",
+                kind.type_name(),
+                name.value
+            )),
             origin: ParamOrigin::IntegrationPassword(id),
         });
         ctx.resources[id.0 as usize].password_param = Some(param);
@@ -351,14 +456,21 @@ fn add_integration_children(
             decl: None,
             resource: Resource {
                 name: db.value.clone(),
-                kind: ResourceKind::Database(Database { server: id, database_name: db.value.clone() }),
+                kind: ResourceKind::Database(Database {
+                    server: id,
+                    database_name: db.value.clone(),
+                }),
                 connection_string: None,
                 properties: Vec::new(),
             },
             password_param: None,
         });
     }
-    if let Some(Workload { role: Role::Integration(integration), .. }) = ctx.workload_mut(id) {
+    if let Some(Workload {
+        role: Role::Integration(integration),
+        ..
+    }) = ctx.workload_mut(id)
+    {
         integration.databases = databases;
     }
 }
@@ -368,7 +480,11 @@ fn port(value: &Spanned<i64>, diags: &mut Diagnostics) -> Option<u16> {
         Ok(port) if port > 0 => Some(port),
         _ => {
             diags
-                .report(codes::PORT_OUT_OF_RANGE, value.span, format!("port {} is out of range", value.value))
+                .report(
+                    codes::PORT_OUT_OF_RANGE,
+                    value.span,
+                    format!("port {} is out of range", value.value),
+                )
                 .with_label("ports are between 1 and 65535");
             None
         }
@@ -379,14 +495,23 @@ fn port(value: &Spanned<i64>, diags: &mut Diagnostics) -> Option<u16> {
 /// ends in front of the workload (an Ingress, Azure Container Apps), as Aspire's own
 /// manifests assume (an Azure Functions project declares both on 8080).
 fn is_tls_pair(a: &EndpointDecl, b: &EndpointDecl) -> bool {
-    let scheme = |d: &EndpointDecl| d.scheme.as_ref().map_or(d.name.value.clone(), |s| s.value.clone());
+    let scheme = |d: &EndpointDecl| {
+        d.scheme
+            .as_ref()
+            .map_or(d.name.value.clone(), |s| s.value.clone())
+    };
     let transport = |d: &EndpointDecl| d.transport.as_ref().map(|t| t.value.clone());
     let mut schemes = [scheme(a), scheme(b)];
     schemes.sort();
     schemes == ["http", "https"] && transport(a) == transport(b)
 }
 
-fn endpoints(owner: &Spanned<String>, decls: &[EndpointDecl], project: bool, diags: &mut Diagnostics) -> Vec<Endpoint> {
+fn endpoints(
+    owner: &Spanned<String>,
+    decls: &[EndpointDecl],
+    project: bool,
+    diags: &mut Diagnostics,
+) -> Vec<Endpoint> {
     let mut out: Vec<Endpoint> = Vec::new();
     // (target port, span, declaration) of endpoints whose target port was written, to find duplicates.
     let mut explicit: Vec<(u16, Span, &EndpointDecl)> = Vec::new();
@@ -394,17 +519,25 @@ fn endpoints(owner: &Spanned<String>, decls: &[EndpointDecl], project: bool, dia
         let target_port = decl.target_port.as_ref().and_then(|p| port(p, diags));
         let published = decl.port.as_ref().and_then(|p| port(p, diags));
         if let (Some(p), Some(span)) = (target_port, decl.target_port.as_ref().map(|p| p.span)) {
-            let clash = explicit.iter().find(|(q, _, first)| *q == p && !is_tls_pair(first, decl));
+            let clash = explicit
+                .iter()
+                .find(|(q, _, first)| *q == p && !is_tls_pair(first, decl));
             if let Some((_, first, first_decl)) = clash {
                 let first_name = &first_decl.name.value;
                 diags
                     .report(
                         codes::DUPLICATE_TARGET_PORT,
                         span,
-                        format!("target port {p} of `{}` is used by two endpoints", owner.value),
+                        format!(
+                            "target port {p} of `{}` is used by two endpoints",
+                            owner.value
+                        ),
                     )
                     .with_label(format!("endpoint `{}` listens on {p}", decl.name.value))
-                    .with_secondary(*first, format!("endpoint `{first_name}` already listens on {p}"))
+                    .with_secondary(
+                        *first,
+                        format!("endpoint `{first_name}` already listens on {p}"),
+                    )
                     .with_help("give each endpoint its own target port");
             } else {
                 explicit.push((p, span, decl));
@@ -421,7 +554,10 @@ fn endpoints(owner: &Spanned<String>, decls: &[EndpointDecl], project: bool, dia
                         .report(
                             codes::MISSING_KEY,
                             decl.span,
-                            format!("endpoint `{}` of `{}` has no `target_port`", decl.name.value, owner.value),
+                            format!(
+                                "endpoint `{}` of `{}` has no `target_port`",
+                                decl.name.value, owner.value
+                            ),
                         )
                         .with_label("where does the process listen?")
                         .with_help("add `target_port = <port>`");
@@ -432,7 +568,13 @@ fn endpoints(owner: &Spanned<String>, decls: &[EndpointDecl], project: bool, dia
         };
         let name = &decl.name.value;
         let scheme = decl.scheme.as_ref().map_or_else(
-            || if matches!(name.as_str(), "http" | "https" | "tcp" | "udp") { name.clone() } else { "tcp".to_string() },
+            || {
+                if matches!(name.as_str(), "http" | "https" | "tcp" | "udp") {
+                    name.clone()
+                } else {
+                    "tcp".to_string()
+                }
+            },
             |s| s.value.clone(),
         );
         let transport = match decl.transport.as_ref().map(|t| t.value.as_str()) {
@@ -461,12 +603,21 @@ fn endpoints(owner: &Spanned<String>, decls: &[EndpointDecl], project: bool, dia
     out
 }
 
-fn health(decl: &HealthDecl, endpoint_decls: &[EndpointDecl], endpoints: &[Endpoint], diags: &mut Diagnostics) -> Option<Health> {
+fn health(
+    decl: &HealthDecl,
+    endpoint_decls: &[EndpointDecl],
+    endpoints: &[Endpoint],
+    diags: &mut Diagnostics,
+) -> Option<Health> {
     let seconds = |v: &Option<Spanned<i64>>, min: i64, diags: &mut Diagnostics| -> Option<u32> {
         let v = v.as_ref()?;
         if v.value < min || v.value > 3600 {
             diags
-                .report(codes::INVALID_VALUE, v.span, format!("must be between {min} and 3600"))
+                .report(
+                    codes::INVALID_VALUE,
+                    v.span,
+                    format!("must be between {min} and 3600"),
+                )
                 .with_label(format!("{} is out of range", v.value));
             return None;
         }
@@ -475,29 +626,57 @@ fn health(decl: &HealthDecl, endpoint_decls: &[EndpointDecl], endpoints: &[Endpo
     let check = match &decl.check {
         HealthCheckDecl::Http { path, endpoint } => {
             let Some(index) = endpoints.iter().position(|e| e.name == endpoint.value) else {
-                let known: Vec<&str> = endpoint_decls.iter().map(|e| e.name.value.as_str()).collect();
+                let known: Vec<&str> = endpoint_decls
+                    .iter()
+                    .map(|e| e.name.value.as_str())
+                    .collect();
                 let d = diags
-                    .report(codes::UNKNOWN_ENDPOINT, endpoint.span, format!("no endpoint named `{}`", endpoint.value))
+                    .report(
+                        codes::UNKNOWN_ENDPOINT,
+                        endpoint.span,
+                        format!("no endpoint named `{}`", endpoint.value),
+                    )
                     .with_label("the health check must use one of this resource's endpoints");
-                if let Some(s) = crate::diagnostic::did_you_mean(&endpoint.value, known.iter().copied()) {
+                if let Some(s) =
+                    crate::diagnostic::did_you_mean(&endpoint.value, known.iter().copied())
+                {
                     d.with_help(format!("did you mean `{s}`?"));
                 }
                 return None;
             };
             if !endpoints[index].is_http() {
                 diags
-                    .report(codes::INVALID_VALUE, endpoint.span, format!("endpoint `{}` is not http", endpoint.value))
+                    .report(
+                        codes::INVALID_VALUE,
+                        endpoint.span,
+                        format!("endpoint `{}` is not http", endpoint.value),
+                    )
                     .with_label("an HTTP health check needs an http or https endpoint");
                 return None;
             }
             if !path.value.starts_with('/') {
-                diags.report(codes::INVALID_VALUE, path.span, "a health check path starts with `/`").with_label("add a leading `/`");
+                diags
+                    .report(
+                        codes::INVALID_VALUE,
+                        path.span,
+                        "a health check path starts with `/`",
+                    )
+                    .with_label("add a leading `/`");
             }
-            HealthCheck::Http { path: path.value.clone(), endpoint: index }
+            HealthCheck::Http {
+                path: path.value.clone(),
+                endpoint: index,
+            }
         }
         HealthCheckDecl::Command(command) => {
             if command.is_empty() {
-                diags.report(codes::INVALID_VALUE, decl.span, "a health command cannot be empty").with_label("add the command to run");
+                diags
+                    .report(
+                        codes::INVALID_VALUE,
+                        decl.span,
+                        "a health command cannot be empty",
+                    )
+                    .with_label("add the command to run");
                 return None;
             }
             HealthCheck::Command(command.iter().map(|c| c.value.clone()).collect())
@@ -518,7 +697,11 @@ fn limits(decl: &LimitsDecl, diags: &mut Diagnostics) -> Limits {
         let ok = parse_cpu(&cpu.value).is_some();
         if !ok {
             diags
-                .report(codes::INVALID_VALUE, cpu.span, format!("invalid cpu quantity `{}`", cpu.value))
+                .report(
+                    codes::INVALID_VALUE,
+                    cpu.span,
+                    format!("invalid cpu quantity `{}`", cpu.value),
+                )
                 .with_label("expected cores like `0.5` or `2`, or millicores like `500m`");
         }
         ok
@@ -527,12 +710,19 @@ fn limits(decl: &LimitsDecl, diags: &mut Diagnostics) -> Limits {
         let ok = parse_memory(&memory.value).is_some();
         if !ok {
             diags
-                .report(codes::INVALID_VALUE, memory.span, format!("invalid memory quantity `{}`", memory.value))
+                .report(
+                    codes::INVALID_VALUE,
+                    memory.span,
+                    format!("invalid memory quantity `{}`", memory.value),
+                )
                 .with_label("expected a size like `512Mi`, `1Gi` or `1.5Gi`");
         }
         ok
     });
-    Limits { cpu: cpu.map(|c| c.value.clone()), memory: memory.map(|m| m.value.clone()) }
+    Limits {
+        cpu: cpu.map(|c| c.value.clone()),
+        memory: memory.map(|m| m.value.clone()),
+    }
 }
 
 #[cfg(test)]
@@ -544,7 +734,10 @@ mod tests {
         for kind in IntegrationKind::ALL {
             assert!(!kind.endpoints().is_empty(), "{kind:?}");
             assert!(!kind.health_command().is_empty(), "{kind:?}");
-            assert_eq!(IntegrationKind::from_type_name(kind.type_name()), Some(kind));
+            assert_eq!(
+                IntegrationKind::from_type_name(kind.type_name()),
+                Some(kind)
+            );
         }
     }
 }

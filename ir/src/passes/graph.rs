@@ -3,8 +3,8 @@
 //! References and expressions may form cycles (that is service discovery); only `wait_for`
 //! orders start-up.
 
-use std::collections::BinaryHeap;
 use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -24,25 +24,41 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) -> Vec<ResourceId>
         graph.add_node(ResourceId(index as u32));
     }
     for index in 0..count {
-        let Some(ResourceKindDecl::Compute(compute)) = ctx.resources[index].decl else { continue };
+        let Some(ResourceKindDecl::Compute(compute)) = ctx.resources[index].decl else {
+            continue;
+        };
         let mut waits = Vec::new();
         for entry in &compute.wait_for {
-            let Some(mut target) = resolve_target(ctx, entry, diags) else { continue };
+            let Some(mut target) = resolve_target(ctx, entry, diags) else {
+                continue;
+            };
             if let ResourceKind::Database(db) = &ctx.resources[target.0 as usize].resource.kind {
                 target = db.server;
             }
             let Some(workload) = ctx.resources[target.0 as usize].resource.as_workload() else {
                 diags
-                    .report(codes::INVALID_REFERENCE_TARGET, entry.span, format!("cannot wait for `{}`", entry.value))
+                    .report(
+                        codes::INVALID_REFERENCE_TARGET,
+                        entry.span,
+                        format!("cannot wait for `{}`", entry.value),
+                    )
                     .with_label("an external service runs elsewhere; there is nothing to wait for");
                 continue;
             };
-            let condition = if workload.health.is_some() { WaitCondition::Healthy } else { WaitCondition::Started };
+            let condition = if workload.health.is_some() {
+                WaitCondition::Healthy
+            } else {
+                WaitCondition::Started
+            };
             if waits.iter().any(|w: &WaitFor| w.target == target) {
                 continue;
             }
             waits.push(WaitFor { target, condition });
-            graph.add_edge(NodeIndex::new(index), NodeIndex::new(target.0 as usize), entry.span);
+            graph.add_edge(
+                NodeIndex::new(index),
+                NodeIndex::new(target.0 as usize),
+                entry.span,
+            );
         }
         if let Some(workload) = ctx.workload_mut(ResourceId(index as u32)) {
             workload.wait_for = waits;
@@ -75,12 +91,30 @@ fn report_cycles(ctx: &Ctx<'_>, graph: &DiGraph<ResourceId, Span>, diags: &mut D
                 }
             }
         }
-        let path: Vec<&str> = component.iter().map(|&n| name(n)).chain(std::iter::once(name(component[0]))).collect();
-        let Some(&(from, to, span)) = edges.first() else { continue };
+        let path: Vec<&str> = component
+            .iter()
+            .map(|&n| name(n))
+            .chain(std::iter::once(name(component[0])))
+            .collect();
+        let Some(&(from, to, span)) = edges.first() else {
+            continue;
+        };
         let d = diags
-            .report(codes::WAIT_FOR_CYCLE, span, format!("wait_for cycle: {}", path.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" → ")))
+            .report(
+                codes::WAIT_FOR_CYCLE,
+                span,
+                format!(
+                    "wait_for cycle: {}",
+                    path.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(" → ")
+                ),
+            )
             .with_label(format!("`{}` waits for `{}`", name(from), name(to)))
-            .with_help("remove one `wait_for` entry of the cycle; references alone do not order start-up");
+            .with_help(
+                "remove one `wait_for` entry of the cycle; references alone do not order start-up",
+            );
         for &(from, to, span) in &edges[1..] {
             d.with_secondary(span, format!("`{}` waits for `{}`", name(from), name(to)));
         }
@@ -91,12 +125,17 @@ fn report_cycles(ctx: &Ctx<'_>, graph: &DiGraph<ResourceId, Span>, diags: &mut D
 /// (already reported) are appended in declaration order so that the order stays total.
 fn start_order(graph: &DiGraph<ResourceId, Span>) -> Vec<ResourceId> {
     let count = graph.node_count();
-    let mut pending: Vec<usize> = (0..count).map(|i| graph.edges(NodeIndex::new(i)).count()).collect();
+    let mut pending: Vec<usize> = (0..count)
+        .map(|i| graph.edges(NodeIndex::new(i)).count())
+        .collect();
     let mut waiters: Vec<Vec<usize>> = vec![Vec::new(); count];
     for edge in graph.raw_edges() {
         waiters[edge.target().index()].push(edge.source().index());
     }
-    let mut ready: BinaryHeap<Reverse<usize>> = (0..count).filter(|&i| pending[i] == 0).map(Reverse).collect();
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..count)
+        .filter(|&i| pending[i] == 0)
+        .map(Reverse)
+        .collect();
     let mut order = Vec::with_capacity(count);
     let mut placed = vec![false; count];
     while let Some(Reverse(node)) = ready.pop() {
@@ -109,6 +148,10 @@ fn start_order(graph: &DiGraph<ResourceId, Span>) -> Vec<ResourceId> {
             }
         }
     }
-    order.extend((0..count).filter(|&i| !placed[i]).map(|i| ResourceId(i as u32)));
+    order.extend(
+        (0..count)
+            .filter(|&i| !placed[i])
+            .map(|i| ResourceId(i as u32)),
+    );
     order
 }

@@ -14,11 +14,15 @@ use crate::span::Spanned;
 pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
     for index in 0..ctx.resources.len() {
         let id = ResourceId(index as u32);
-        let Some(ResourceKindDecl::Compute(compute)) = ctx.resources[index].decl else { continue };
+        let Some(ResourceKindDecl::Compute(compute)) = ctx.resources[index].decl else {
+            continue;
+        };
         let mut injected: Vec<EnvVar> = Vec::new();
         let mut targets: Vec<ResourceId> = Vec::new();
         for reference in &compute.references {
-            let Some(target) = resolve_target(ctx, &reference.target, diags) else { continue };
+            let Some(target) = resolve_target(ctx, &reference.target, diags) else {
+                continue;
+            };
             if !targets.contains(&target) {
                 targets.push(target);
             }
@@ -31,14 +35,24 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
                 }
             }
         }
-        let Some(workload) = ctx.workload_mut(id) else { continue };
+        let Some(workload) = ctx.workload_mut(id) else {
+            continue;
+        };
         workload.references = targets;
         for var in injected {
             if workload.env.iter().any(|e| e.name == var.name) {
-                let span = compute.env.iter().find(|e| e.name.value == var.name).map(|e| e.name.span);
+                let span = compute
+                    .env
+                    .iter()
+                    .find(|e| e.name.value == var.name)
+                    .map(|e| e.name.span);
                 if let Some(span) = span {
                     diags
-                        .report(codes::ENV_OVERRIDES_INJECTED, span, format!("`{}` overrides an injected variable", var.name))
+                        .report(
+                            codes::ENV_OVERRIDES_INJECTED,
+                            span,
+                            format!("`{}` overrides an injected variable", var.name),
+                        )
                         .with_label("this explicit value wins over the one a reference injects");
                 }
                 continue;
@@ -49,13 +63,26 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
 }
 
 /// Resolves a reference or `wait_for` name to a resource; reports what it cannot be.
-pub(crate) fn resolve_target(ctx: &Ctx<'_>, name: &Spanned<String>, diags: &mut Diagnostics) -> Option<ResourceId> {
+pub(crate) fn resolve_target(
+    ctx: &Ctx<'_>,
+    name: &Spanned<String>,
+    diags: &mut Diagnostics,
+) -> Option<ResourceId> {
     match ctx.symbols.get(&name.value) {
         None => {
             let d = diags
-                .report(codes::UNKNOWN_REFERENCE, name.span, format!("unknown resource `{}`", name.value))
+                .report(
+                    codes::UNKNOWN_REFERENCE,
+                    name.span,
+                    format!("unknown resource `{}`", name.value),
+                )
                 .with_label("no resource has this name");
-            let resources = ctx.symbols.by_name.iter().filter(|(_, (s, _))| !matches!(s, Symbol::Parameter(_))).map(|(n, _)| n.as_str());
+            let resources = ctx
+                .symbols
+                .by_name
+                .iter()
+                .filter(|(_, (s, _))| !matches!(s, Symbol::Parameter(_)))
+                .map(|(n, _)| n.as_str());
             if let Some(s) = did_you_mean(&name.value, resources) {
                 d.with_help(format!("did you mean `{s}`?"));
             }
@@ -63,47 +90,78 @@ pub(crate) fn resolve_target(ctx: &Ctx<'_>, name: &Spanned<String>, diags: &mut 
         }
         Some(Symbol::Parameter(_)) => {
             diags
-                .report(codes::INVALID_REFERENCE_TARGET, name.span, format!("`{}` is a parameter, not a resource", name.value))
+                .report(
+                    codes::INVALID_REFERENCE_TARGET,
+                    name.span,
+                    format!("`{}` is a parameter, not a resource", name.value),
+                )
                 .with_label("parameters cannot be referenced or waited for")
-                .with_help(format!("use `{{{}.value}}` in an `env` value instead", name.value));
+                .with_help(format!(
+                    "use `{{{}.value}}` in an `env` value instead",
+                    name.value
+                ));
             None
         }
         Some(Symbol::Resource(decl)) => ctx.resource_of_decl[decl],
         Some(Symbol::Database { server, index }) => {
             let server = ctx.resource_of_decl[server]?;
             match &ctx.resources[server.0 as usize].resource.kind {
-                ResourceKind::Workload(Workload { role: Role::Integration(i), .. }) => i.databases.get(index).copied(),
-                ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => None,
+                ResourceKind::Workload(Workload {
+                    role: Role::Integration(i),
+                    ..
+                }) => i.databases.get(index).copied(),
+                ResourceKind::Workload(_)
+                | ResourceKind::Database(_)
+                | ResourceKind::External(_) => None,
             }
         }
     }
 }
 
 fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl) -> Vec<EnvVar> {
-    let wants = |kind: Inject| reference.inject.as_ref().is_none_or(|list| list.iter().any(|i| i.value == kind));
+    let wants = |kind: Inject| {
+        reference
+            .inject
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|i| i.value == kind))
+    };
     let resource = &ctx.resources[target.0 as usize].resource;
     let upper = env_name(&resource.name);
     let mut out = Vec::new();
     let mut push = |name: String, value: Value| {
-        out.push(EnvVar { name, value, origin: EnvOrigin::Reference(target) });
+        out.push(EnvVar {
+            name,
+            value,
+            origin: EnvOrigin::Reference(target),
+        });
     };
     if wants(Inject::ConnectionString) && resource.connection_string.is_some() {
         push(
             format!("ConnectionStrings__{}", resource.name),
-            Value { parts: vec![Part::ConnectionString { resource: target }] },
+            Value {
+                parts: vec![Part::ConnectionString { resource: target }],
+            },
         );
     }
     if wants(Inject::ConnectionProperties) {
         for (suffix, _) in &resource.properties {
             push(
                 format!("{upper}_{suffix}"),
-                Value { parts: vec![Part::ConnectionProperty { resource: target, property: suffix.clone() }] },
+                Value {
+                    parts: vec![Part::ConnectionProperty {
+                        resource: target,
+                        property: suffix.clone(),
+                    }],
+                },
             );
         }
     }
     if let ResourceKind::External(External { url: Some(url) }) = &resource.kind {
         if wants(Inject::ServiceDiscovery) {
-            push(format!("services__{}__default__0", resource.name), url.clone());
+            push(
+                format!("services__{}__default__0", resource.name),
+                url.clone(),
+            );
         }
         if wants(Inject::Endpoints) {
             push(upper.clone(), url.clone());
@@ -123,17 +181,32 @@ fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl) -> Ve
                     0
                 }
             };
-            push(format!("services__{}__{}__{counter}", resource.name, endpoint.scheme), url(target, index));
+            push(
+                format!(
+                    "services__{}__{}__{counter}",
+                    resource.name, endpoint.scheme
+                ),
+                url(target, index),
+            );
         }
     }
     if wants(Inject::Endpoints) {
         for (index, endpoint) in endpoints.iter().enumerate() {
-            push(format!("{upper}_{}", env_name(&endpoint.name)), url(target, index));
+            push(
+                format!("{upper}_{}", env_name(&endpoint.name)),
+                url(target, index),
+            );
         }
     }
     out
 }
 
 fn url(resource: ResourceId, endpoint: usize) -> Value {
-    Value { parts: vec![Part::Endpoint { resource, endpoint, property: EndpointProperty::Url }] }
+    Value {
+        parts: vec![Part::Endpoint {
+            resource,
+            endpoint,
+            property: EndpointProperty::Url,
+        }],
+    }
 }

@@ -17,7 +17,10 @@ pub(crate) enum Symbol {
     Parameter(usize),
     Resource(usize),
     /// `databases` entry `index` of resource declaration `server`.
-    Database { server: usize, index: usize },
+    Database {
+        server: usize,
+        index: usize,
+    },
 }
 
 /// The symbol table: lower-cased name to its declaration and the span of that declaration.
@@ -28,7 +31,9 @@ pub(crate) struct Symbols {
 
 impl Symbols {
     pub(crate) fn get(&self, name: &str) -> Option<Symbol> {
-        self.by_name.get(&name.to_ascii_lowercase()).map(|(s, _)| *s)
+        self.by_name
+            .get(&name.to_ascii_lowercase())
+            .map(|(s, _)| *s)
     }
 
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
@@ -39,7 +44,10 @@ impl Symbols {
 pub(crate) fn run(model: &Model, options: &CheckOptions<'_>, diags: &mut Diagnostics) -> Symbols {
     let mut symbols = Symbols::default();
     check_name(&model.name, "application", true, diags);
-    let mut declare = |name: &Spanned<String>, symbol: Symbol, what: &str, diags: &mut Diagnostics| {
+    let mut declare = |name: &Spanned<String>,
+                       symbol: Symbol,
+                       what: &str,
+                       diags: &mut Diagnostics| {
         check_name(name, what, options.strict_names, diags);
         match symbols.by_name.entry(name.value.to_ascii_lowercase()) {
             Entry::Occupied(existing) => {
@@ -55,13 +63,26 @@ pub(crate) fn run(model: &Model, options: &CheckOptions<'_>, diags: &mut Diagnos
         }
     };
     for (index, parameter) in model.parameters.iter().enumerate() {
-        declare(&parameter.name, Symbol::Parameter(index), "parameter", diags);
+        declare(
+            &parameter.name,
+            Symbol::Parameter(index),
+            "parameter",
+            diags,
+        );
     }
     for (index, resource) in model.resources.iter().enumerate() {
         declare(&resource.name, Symbol::Resource(index), "resource", diags);
         if let ResourceKindDecl::Integration(integration) = &resource.kind {
             for (db_index, db) in integration.databases.iter().enumerate() {
-                declare(db, Symbol::Database { server: index, index: db_index }, "database", diags);
+                declare(
+                    db,
+                    Symbol::Database {
+                        server: index,
+                        index: db_index,
+                    },
+                    "database",
+                    diags,
+                );
             }
         }
     }
@@ -73,14 +94,27 @@ pub(crate) fn run(model: &Model, options: &CheckOptions<'_>, diags: &mut Diagnos
 fn check_name(name: &Spanned<String>, what: &str, strict: bool, diags: &mut Diagnostics) {
     let text = &name.value;
     let max = if strict { 40 } else { 64 };
-    let first_ok = text.starts_with(|c: char| if strict { c.is_ascii_lowercase() } else { c.is_ascii_alphabetic() });
+    let first_ok = text.starts_with(|c: char| {
+        if strict {
+            c.is_ascii_lowercase()
+        } else {
+            c.is_ascii_alphabetic()
+        }
+    });
     let rest_ok = text.chars().all(|c| {
-        if strict { c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' } else { c.is_ascii_alphanumeric() || c == '-' || c == '_' }
+        if strict {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+        } else {
+            c.is_ascii_alphanumeric() || c == '-' || c == '_'
+        }
     });
     let problem = if text.is_empty() {
         Some("it is empty".to_string())
     } else if text.len() > max {
-        Some(format!("it is {} characters long; the limit is {max}", text.len()))
+        Some(format!(
+            "it is {} characters long; the limit is {max}",
+            text.len()
+        ))
     } else if !first_ok {
         Some("it must start with a lowercase letter".to_string())
     } else if !rest_ok {
@@ -105,10 +139,20 @@ fn check_name(name: &Spanned<String>, what: &str, strict: bool, diags: &mut Diag
 
 /// Two names that one target's naming turns into the same object name, or two parameter
 /// names that become the same variable name.
-pub(crate) fn collisions(ctx: &super::Ctx<'_>, options: &CheckOptions<'_>, diags: &mut Diagnostics) {
-    let resource_names: Vec<&Spanned<String>> = ctx.resources.iter().map(|r| &r.decl_name).collect();
+pub(crate) fn collisions(
+    ctx: &super::Ctx<'_>,
+    options: &CheckOptions<'_>,
+    diags: &mut Diagnostics,
+) {
+    let resource_names: Vec<&Spanned<String>> =
+        ctx.resources.iter().map(|r| &r.decl_name).collect();
     for target in options.targets {
-        report_collisions(&resource_names, |n| target.object_name(n), target.id(), diags);
+        report_collisions(
+            &resource_names,
+            |n| target.object_name(n),
+            target.id(),
+            diags,
+        );
     }
     let param_names: Vec<&Spanned<String>> = ctx.model.parameters.iter().map(|p| &p.name).collect();
     report_collisions(&param_names, env_name, "environment variable", diags);
@@ -133,9 +177,18 @@ fn report_collisions(
                     .report(
                         codes::NAME_COLLISION,
                         name.span,
-                        format!("`{}` and `{}` have the same name `{}` in {target}", first.value, name.value, first_key(&normalize, first)),
+                        format!(
+                            "`{}` and `{}` have the same name `{}` in {target}",
+                            first.value,
+                            name.value,
+                            first_key(&normalize, first)
+                        ),
                     )
-                    .with_label(format!("`{}` becomes `{}`", name.value, normalize(&name.value)))
+                    .with_label(format!(
+                        "`{}` becomes `{}`",
+                        name.value,
+                        normalize(&name.value)
+                    ))
                     .with_secondary(first.span, format!("`{}` becomes the same", first.value))
                     .with_help("rename one of them");
             }

@@ -70,8 +70,13 @@ fn report_connection_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
                             name.span,
                             format!("the connection string of `{}` contains itself", name.value),
                         )
-                        .with_label("built from its own connection string, directly or through others")
-                        .with_secondary(ctx.resources[node].decl_name.span, "which refers back to it here");
+                        .with_label(
+                            "built from its own connection string, directly or through others",
+                        )
+                        .with_secondary(
+                            ctx.resources[node].decl_name.span,
+                            "which refers back to it here",
+                        );
                 }
                 Some(next) if state[next] == 0 => {
                     state[next] = 1;
@@ -89,11 +94,16 @@ fn report_connection_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
 
 fn connection_deps(ctx: &Ctx<'_>, index: usize) -> Vec<usize> {
     let resource = &ctx.resources[index].resource;
-    let values = resource.connection_string.iter().chain(resource.properties.iter().map(|(_, v)| v));
+    let values = resource
+        .connection_string
+        .iter()
+        .chain(resource.properties.iter().map(|(_, v)| v));
     let mut deps: Vec<usize> = values
         .flat_map(|v| v.parts.iter())
         .filter_map(|p| match p {
-            Part::ConnectionString { resource } | Part::ConnectionProperty { resource, .. } => Some(resource.0 as usize),
+            Part::ConnectionString { resource } | Part::ConnectionProperty { resource, .. } => {
+                Some(resource.0 as usize)
+            }
             Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => None,
         })
         .collect();
@@ -110,8 +120,13 @@ impl<'m> Resolver<'_, 'm> {
 
     fn integration(&self, id: ResourceId) -> Option<IntegrationKind> {
         match &self.ctx.resources[id.0 as usize].resource.kind {
-            ResourceKind::Workload(Workload { role: Role::Integration(i), .. }) => Some(i.kind),
-            ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => None,
+            ResourceKind::Workload(Workload {
+                role: Role::Integration(i),
+                ..
+            }) => Some(i.kind),
+            ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => {
+                None
+            }
         }
     }
 
@@ -131,7 +146,12 @@ impl<'m> Resolver<'_, 'm> {
         }
         self.passwords[id.0 as usize] = Memo::Busy;
         let value = if let Some(param) = self.ctx.resources[id.0 as usize].password_param {
-            Some(Value { parts: vec![Part::Param { param, encoding: Encoding::Raw }] })
+            Some(Value {
+                parts: vec![Part::Param {
+                    param,
+                    encoding: Encoding::Raw,
+                }],
+            })
         } else if let Some(ResourceKindDecl::Integration(decl)) = self.decl(id) {
             decl.password.as_ref().map(|t| self.template(t, diags))
         } else {
@@ -141,13 +161,27 @@ impl<'m> Resolver<'_, 'm> {
         value
     }
 
-    fn pieces(&mut self, server: ResourceId, pieces: &[Piece], database: Option<&str>, diags: &mut Diagnostics) -> Value {
+    fn pieces(
+        &mut self,
+        server: ResourceId,
+        pieces: &[Piece],
+        database: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> Value {
         let mut value = Value::default();
         for piece in pieces {
             match piece {
                 Piece::Text(text) => value.push(Part::Text((*text).to_string())),
-                Piece::Host => value.push(Part::Endpoint { resource: server, endpoint: 0, property: EndpointProperty::Host }),
-                Piece::Port => value.push(Part::Endpoint { resource: server, endpoint: 0, property: EndpointProperty::Port }),
+                Piece::Host => value.push(Part::Endpoint {
+                    resource: server,
+                    endpoint: 0,
+                    property: EndpointProperty::Host,
+                }),
+                Piece::Port => value.push(Part::Endpoint {
+                    resource: server,
+                    endpoint: 0,
+                    property: EndpointProperty::Port,
+                }),
                 Piece::Password => {
                     if let Some(pw) = self.password(server, diags) {
                         value.extend(&pw);
@@ -170,26 +204,41 @@ impl<'m> Resolver<'_, 'm> {
             || self.database(id).is_some()
             || match self.decl(id) {
                 Some(ResourceKindDecl::Compute(c)) => c.connection_string.is_some(),
-                Some(ResourceKindDecl::External(e)) => e.connection_string.is_some() || e.url.is_some(),
-                Some(ResourceKindDecl::Integration(_) | ResourceKindDecl::Unsupported(_)) | None => false,
+                Some(ResourceKindDecl::External(e)) => {
+                    e.connection_string.is_some() || e.url.is_some()
+                }
+                Some(ResourceKindDecl::Integration(_) | ResourceKindDecl::Unsupported(_))
+                | None => false,
             }
     }
 
     fn connection_string(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Option<Value> {
-        let value = if let Some(kind) = self.integration(id) {
+        if let Some(kind) = self.integration(id) {
             Some(self.pieces(id, kind.connection_string(), None, diags))
         } else if let Some((server, name)) = self.database(id) {
-            self.integration(server).map(|kind| self.pieces(server, kind.database_connection_string(), Some(&name), diags))
+            self.integration(server).map(|kind| {
+                self.pieces(
+                    server,
+                    kind.database_connection_string(),
+                    Some(&name),
+                    diags,
+                )
+            })
         } else {
             match self.decl(id) {
-                Some(ResourceKindDecl::Compute(c)) => c.connection_string.as_ref().map(|t| self.template(t, diags)),
-                Some(ResourceKindDecl::External(e)) => {
-                    e.connection_string.as_ref().or(e.url.as_ref()).map(|t| self.template(t, diags))
-                }
-                Some(ResourceKindDecl::Integration(_) | ResourceKindDecl::Unsupported(_)) | None => None,
+                Some(ResourceKindDecl::Compute(c)) => c
+                    .connection_string
+                    .as_ref()
+                    .map(|t| self.template(t, diags)),
+                Some(ResourceKindDecl::External(e)) => e
+                    .connection_string
+                    .as_ref()
+                    .or(e.url.as_ref())
+                    .map(|t| self.template(t, diags)),
+                Some(ResourceKindDecl::Integration(_) | ResourceKindDecl::Unsupported(_))
+                | None => None,
             }
-        };
-        value
+        }
     }
 
     fn properties(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Vec<(String, Value)> {
@@ -205,7 +254,12 @@ impl<'m> Resolver<'_, 'm> {
         };
         kind.connection_properties(database.is_some())
             .into_iter()
-            .map(|(suffix, pieces)| (suffix.to_string(), self.pieces(server, &pieces, database.as_deref(), diags)))
+            .map(|(suffix, pieces)| {
+                (
+                    suffix.to_string(),
+                    self.pieces(server, &pieces, database.as_deref(), diags),
+                )
+            })
             .collect()
     }
 
@@ -215,12 +269,21 @@ impl<'m> Resolver<'_, 'm> {
         match decl {
             ResourceKindDecl::Compute(compute) => {
                 let env = self.env(&compute.env, EnvOrigin::Explicit, diags);
-                let args: Vec<Value> = compute.args.iter().map(|a| self.template(a, diags)).collect();
-                let build = compute.build.as_ref().map(|b| (self.pairs(&b.args, diags), self.pairs(&b.secrets, diags)));
+                let args: Vec<Value> = compute
+                    .args
+                    .iter()
+                    .map(|a| self.template(a, diags))
+                    .collect();
+                let build = compute
+                    .build
+                    .as_ref()
+                    .map(|b| (self.pairs(&b.args, diags), self.pairs(&b.secrets, diags)));
                 if let Some(workload) = self.ctx.workload_mut(id) {
                     workload.env = env;
                     workload.args = args;
-                    if let (Image::Build(image), Some((args, secrets))) = (&mut workload.image, build) {
+                    if let (Image::Build(image), Some((args, secrets))) =
+                        (&mut workload.image, build)
+                    {
                         image.args = args;
                         image.secrets = secrets;
                     }
@@ -253,7 +316,9 @@ impl<'m> Resolver<'_, 'm> {
             }
             ResourceKindDecl::External(external) => {
                 let url = external.url.as_ref().map(|t| self.template(t, diags));
-                if let ResourceKind::External(e) = &mut self.ctx.resources[id.0 as usize].resource.kind {
+                if let ResourceKind::External(e) =
+                    &mut self.ctx.resources[id.0 as usize].resource.kind
+                {
                     e.url = url;
                 }
             }
@@ -261,15 +326,27 @@ impl<'m> Resolver<'_, 'm> {
         }
     }
 
-    fn env(&mut self, decls: &[EnvDecl], origin: EnvOrigin, diags: &mut Diagnostics) -> Vec<EnvVar> {
+    fn env(
+        &mut self,
+        decls: &[EnvDecl],
+        origin: EnvOrigin,
+        diags: &mut Diagnostics,
+    ) -> Vec<EnvVar> {
         decls
             .iter()
-            .map(|d| EnvVar { name: d.name.value.clone(), value: self.template(&d.value, diags), origin })
+            .map(|d| EnvVar {
+                name: d.name.value.clone(),
+                value: self.template(&d.value, diags),
+                origin,
+            })
             .collect()
     }
 
     fn pairs(&mut self, decls: &[EnvDecl], diags: &mut Diagnostics) -> Vec<(String, Value)> {
-        decls.iter().map(|d| (d.name.value.clone(), self.template(&d.value, diags))).collect()
+        decls
+            .iter()
+            .map(|d| (d.name.value.clone(), self.template(&d.value, diags)))
+            .collect()
     }
 
     fn template(&mut self, template: &Template, diags: &mut Diagnostics) -> Value {
@@ -294,7 +371,11 @@ impl<'m> Resolver<'_, 'm> {
         let path: Vec<&str> = expr.path.iter().map(|p| p.value.as_str()).collect();
         let Some(symbol) = self.ctx.symbols.get(&expr.target.value) else {
             let d = diags
-                .report(codes::UNKNOWN_REFERENCE, expr.target.span, format!("unknown name `{}`", expr.target.value))
+                .report(
+                    codes::UNKNOWN_REFERENCE,
+                    expr.target.span,
+                    format!("unknown name `{}`", expr.target.value),
+                )
                 .with_label("no resource or parameter has this name");
             if let Some(s) = did_you_mean(&expr.target.value, self.ctx.symbols.names()) {
                 d.with_help(format!("did you mean `{s}`?"));
@@ -310,21 +391,30 @@ impl<'m> Resolver<'_, 'm> {
             Symbol::Database { server, index } => {
                 let server = self.ctx.resource_of_decl[server]?;
                 match &self.ctx.resources[server.0 as usize].resource.kind {
-                    ResourceKind::Workload(Workload { role: Role::Integration(i), .. }) => *i.databases.get(index)?,
-                    ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => return None,
+                    ResourceKind::Workload(Workload {
+                        role: Role::Integration(i),
+                        ..
+                    }) => *i.databases.get(index)?,
+                    ResourceKind::Workload(_)
+                    | ResourceKind::Database(_)
+                    | ResourceKind::External(_) => return None,
                 }
             }
         };
         match path.as_slice() {
             ["connectionString"] => {
                 if self.has_connection_string(id) {
-                    Some(Value { parts: vec![Part::ConnectionString { resource: id }] })
+                    Some(Value {
+                        parts: vec![Part::ConnectionString { resource: id }],
+                    })
                 } else {
                     self.no_connection_string(id, expr, diags);
                     None
                 }
             }
-            ["bindings" | "endpoints", endpoint, property] => self.endpoint_expr(id, expr, endpoint, property, diags),
+            ["bindings" | "endpoints", endpoint, property] => {
+                self.endpoint_expr(id, expr, endpoint, property, diags)
+            }
             _ => {
                 let name = &self.ctx.resources[id.0 as usize].resource.name;
                 let d = diags
@@ -352,7 +442,13 @@ impl<'m> Resolver<'_, 'm> {
             .with_help("integrations, their databases, and externals with a `url` or `connection_string` have one; use `bindings.<endpoint>.url` for a service");
     }
 
-    fn parameter_expr(&mut self, index: usize, expr: &Expr, path: &[&str], diags: &mut Diagnostics) -> Option<Value> {
+    fn parameter_expr(
+        &mut self,
+        index: usize,
+        expr: &Expr,
+        path: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
         let decl = &self.ctx.model.parameters[index];
         let ok = match path {
             ["value"] | ["inputs", "value"] => true,
@@ -364,13 +460,22 @@ impl<'m> Resolver<'_, 'm> {
                 .report(
                     codes::UNKNOWN_PROPERTY,
                     expr.path.first().map_or(expr.span, |p| p.span),
-                    format!("parameter `{}` has no property `{}`", decl.name.value, path.join(".")),
+                    format!(
+                        "parameter `{}` has no property `{}`",
+                        decl.name.value,
+                        path.join(".")
+                    ),
                 )
                 .with_label("unknown property")
                 .with_help(format!("write `{{{}.value}}`", decl.name.value));
             return None;
         }
-        Some(Value { parts: vec![Part::Param { param: ParamId(index as u32), encoding: Encoding::Raw }] })
+        Some(Value {
+            parts: vec![Part::Param {
+                param: ParamId(index as u32),
+                encoding: Encoding::Raw,
+            }],
+        })
     }
 
     fn endpoint_expr(
@@ -383,7 +488,11 @@ impl<'m> Resolver<'_, 'm> {
     ) -> Option<Value> {
         let resource = &self.ctx.resources[id.0 as usize].resource;
         let Some(index) = resource.endpoints().iter().position(|e| e.name == endpoint) else {
-            let names: Vec<&str> = resource.endpoints().iter().map(|e| e.name.as_str()).collect();
+            let names: Vec<&str> = resource
+                .endpoints()
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect();
             let d = diags
                 .report(
                     codes::UNKNOWN_ENDPOINT,
@@ -396,7 +505,14 @@ impl<'m> Resolver<'_, 'm> {
             } else if let Some(s) = did_you_mean(endpoint, names.iter().copied()) {
                 d.with_help(format!("did you mean `{s}`?"));
             } else {
-                d.with_note(format!("its endpoints are: {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+                d.with_note(format!(
+                    "its endpoints are: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
             }
             return None;
         };
@@ -406,12 +522,22 @@ impl<'m> Resolver<'_, 'm> {
         }
         let Some(property) = EndpointProperty::from_name(property) else {
             diags
-                .report(codes::UNKNOWN_PROPERTY, expr.path[2].span, format!("endpoints have no property `{property}`"))
+                .report(
+                    codes::UNKNOWN_PROPERTY,
+                    expr.path[2].span,
+                    format!("endpoints have no property `{property}`"),
+                )
                 .with_label("unknown property")
                 .with_help("an endpoint offers `url`, `host`, `port`, `targetPort` and `scheme`");
             return None;
         };
-        Some(Value { parts: vec![Part::Endpoint { resource: id, endpoint: index, property }] })
+        Some(Value {
+            parts: vec![Part::Endpoint {
+                resource: id,
+                endpoint: index,
+                property,
+            }],
+        })
     }
 
     /// A value read from a resource left out by `--allow-unsupported` becomes a secret
@@ -429,13 +555,21 @@ impl<'m> Resolver<'_, 'm> {
                     secret: true,
                     default: None,
                     generate: None,
-                    description: Some(format!("`{{{}}}` of a resource aspirec left out", expr.text())),
+                    description: Some(format!(
+                        "`{{{}}}` of a resource aspirec left out",
+                        expr.text()
+                    )),
                     origin: ParamOrigin::LeftOut,
                 });
                 self.left_out.insert(name, p);
                 p
             }
         };
-        Some(Value { parts: vec![Part::Param { param, encoding: Encoding::Raw }] })
+        Some(Value {
+            parts: vec![Part::Param {
+                param,
+                encoding: Encoding::Raw,
+            }],
+        })
     }
 }

@@ -30,6 +30,16 @@ pub(crate) struct Rendered {
 /// and this bound turns a cycle that slipped through into a bug report instead of a hang.
 const MAX_DEPTH: usize = 32;
 
+/// A connection part that refers to a managed service: the server itself, or a database on it.
+struct ManagedTarget {
+    kind: Managed,
+    /// The Bicep symbol of the server.
+    symbol: String,
+    server: ResourceId,
+    /// The database name, for a database on the server.
+    database: Option<String>,
+}
+
 /// The Bicep expression of the managed environment's default domain.
 pub(crate) const DEFAULT_DOMAIN: &str = "env.properties.defaultDomain";
 
@@ -86,39 +96,19 @@ impl<'a> Resolver<'a> {
                     property,
                 } => self.endpoint(*resource, *endpoint, *property, out),
                 Part::ConnectionString { resource } => match self.managed_of(*resource) {
-                    Some((kind, symbol, server, database)) => {
-                        let pieces = kind.connection_string(database.is_some());
-                        self.pieces(
-                            &pieces,
-                            kind,
-                            &symbol,
-                            server,
-                            database.as_deref(),
-                            out,
-                            depth,
-                        );
+                    Some(target) => {
+                        let pieces = target.kind.connection_string(target.database.is_some());
+                        self.pieces(&pieces, &target, out, depth);
                     }
                     None => self.follow(part, out, depth),
                 },
                 Part::ConnectionProperty { resource, property } => {
-                    let managed =
-                        self.managed_of(*resource)
-                            .and_then(|(kind, symbol, server, database)| {
-                                kind.property(property, database.is_some())
-                                    .map(|pieces| (kind, symbol, server, database, pieces))
-                            });
+                    let managed = self.managed_of(*resource).and_then(|target| {
+                        let pieces = target.kind.property(property, target.database.is_some())?;
+                        Some((target, pieces))
+                    });
                     match managed {
-                        Some((kind, symbol, server, database, pieces)) => {
-                            self.pieces(
-                                &pieces,
-                                kind,
-                                &symbol,
-                                server,
-                                database.as_deref(),
-                                out,
-                                depth,
-                            );
-                        }
+                        Some((target, pieces)) => self.pieces(&pieces, &target, out, depth),
                         None => self.follow(part, out, depth),
                     }
                 }
@@ -151,26 +141,27 @@ impl<'a> Resolver<'a> {
         out.secret |= self.model.parameter(param).secret;
     }
 
-    /// The managed service a connection part of `resource` refers to: the kind, its symbol,
-    /// the server resource and the database name (for a database on the server).
-    fn managed_of(
-        &self,
-        resource: ResourceId,
-    ) -> Option<(Managed, String, ResourceId, Option<String>)> {
+    /// The managed service a connection part of `resource` refers to, if any.
+    fn managed_of(&self, resource: ResourceId) -> Option<ManagedTarget> {
         let model = self.model;
         match (
             self.hosting.get(resource.0 as usize)?,
             &model.resource(resource).kind,
         ) {
-            (Hosting::Managed { kind, symbol }, _) => Some((*kind, symbol.clone(), resource, None)),
+            (Hosting::Managed { kind, symbol }, _) => Some(ManagedTarget {
+                kind: *kind,
+                symbol: symbol.clone(),
+                server: resource,
+                database: None,
+            }),
             (Hosting::ManagedDatabase { .. }, ResourceKind::Database(database)) => {
                 match self.hosting.get(database.server.0 as usize)? {
-                    Hosting::Managed { kind, symbol } => Some((
-                        *kind,
-                        symbol.clone(),
-                        database.server,
-                        Some(database.database_name.clone()),
-                    )),
+                    Hosting::Managed { kind, symbol } => Some(ManagedTarget {
+                        kind: *kind,
+                        symbol: symbol.clone(),
+                        server: database.server,
+                        database: Some(database.database_name.clone()),
+                    }),
                     Hosting::App(_) | Hosting::ManagedDatabase { .. } | Hosting::Nothing => None,
                 }
             }
@@ -180,20 +171,20 @@ impl<'a> Resolver<'a> {
 
     /// A managed-service template: host, port and keys from the service, the password from
     /// the integration's password value (Postgres) or the service's access key (Redis).
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one call site per connection part kind; a struct would only rename them"
-    )]
     fn pieces(
         &mut self,
         pieces: &[Piece],
-        kind: Managed,
-        symbol: &str,
-        server: ResourceId,
-        database: Option<&str>,
+        target: &ManagedTarget,
         out: &mut Rendered,
         depth: usize,
     ) {
+        let ManagedTarget {
+            kind,
+            symbol,
+            server,
+            database,
+        } = target;
+        let (kind, server) = (*kind, *server);
         let model = self.model;
         let password = match &model.resource(server).kind {
             ResourceKind::Workload(workload) => match &workload.role {
@@ -207,7 +198,7 @@ impl<'a> Resolver<'a> {
                 Piece::Text(text) => out.value.push_text(*text),
                 Piece::Host => out.value.push_expr(kind.host(symbol)),
                 Piece::Port => out.value.push_text(kind.port().to_string()),
-                Piece::Database => out.value.push_text(database.unwrap_or_default()),
+                Piece::Database => out.value.push_text(database.as_deref().unwrap_or_default()),
                 Piece::Password | Piece::PasswordUri => match kind {
                     Managed::Redis => {
                         let key = format!("{symbol}.listKeys().primaryKey");

@@ -426,9 +426,11 @@ fn external_endpoints_get_an_ingress_or_a_load_balancer() {
     let mut edge = container("edge:1");
     let mut dns = endpoint("dns", 53, false);
     dns.protocol = Some(spanned("udp".to_string()));
+    let mut admin = endpoint("admin", 9000, true);
+    admin.scheme = Some(spanned("http".to_string()));
     edge.endpoints = vec![
         endpoint("http", 8080, true),
-        endpoint("admin", 9000, true),
+        admin,
         endpoint("mqtt", 1883, true),
         dns,
     ];

@@ -69,9 +69,7 @@ pub(crate) fn blocks(
             );
         }
     }
-    let (secrets, container) = container(
-        renderer, resource, workload, &name, resources, plan, options, diags,
-    );
+    let (secrets, container) = container(renderer, resource, workload, plan, options, diags);
     let mut app = resource_block("azurerm_container_app", &label)
         .add_attribute(("name", name.as_str()))
         .add_attribute(("container_app_environment_id", environment_id()))
