@@ -161,6 +161,8 @@ pub enum ParamOrigin {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resource {
     pub name: String,
+    /// Where the resource is declared (its name), for diagnostics a publisher reports about it.
+    pub span: crate::span::Span,
     pub kind: ResourceKind,
     /// What `{name.connectionString}` and `ConnectionStrings__name` resolve to.
     pub connection_string: Option<Value>,

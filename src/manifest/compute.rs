@@ -17,8 +17,8 @@
 //!   from the model, so the key is accepted and ignored.
 
 use ir::model::{
-    BindMountDecl, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, LimitsDecl, ResourceKindDecl, UnsupportedDecl,
-    VolumeDecl,
+    BindMountDecl, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, LimitsDecl, ResourceKindDecl,
+    UnsupportedDecl, VolumeDecl,
 };
 use ir::{Diagnostics, Spanned, codes};
 
@@ -51,22 +51,64 @@ impl Flavor {
     fn keys(self) -> &'static [&'static str] {
         match self {
             Flavor::ContainerV0 => &[
-                "type", "image", "entrypoint", "args", "connectionString", "containerFiles", "env", "bindings",
-                "bindMounts", "volumes",
+                "type",
+                "image",
+                "entrypoint",
+                "args",
+                "connectionString",
+                "containerFiles",
+                "env",
+                "bindings",
+                "bindMounts",
+                "volumes",
             ],
             Flavor::ContainerV1 => &[
-                "type", "image", "build", "deployment", "entrypoint", "args", "connectionString", "containerFiles",
-                "env", "bindings", "bindMounts", "volumes",
+                "type",
+                "image",
+                "build",
+                "deployment",
+                "entrypoint",
+                "args",
+                "connectionString",
+                "containerFiles",
+                "env",
+                "bindings",
+                "bindMounts",
+                "volumes",
             ],
             Flavor::Dockerfile => &["type", "path", "context", "env", "bindings", "buildArgs"],
-            Flavor::Project { v1: false } => &["type", "path", "containerFiles", "args", "env", "bindings"],
-            Flavor::Project { v1: true } => &["type", "path", "deployment", "containerFiles", "args", "env", "bindings"],
+            Flavor::Project { v1: false } => {
+                &["type", "path", "containerFiles", "args", "env", "bindings"]
+            }
+            Flavor::Project { v1: true } => &[
+                "type",
+                "path",
+                "deployment",
+                "containerFiles",
+                "args",
+                "env",
+                "bindings",
+            ],
         }
     }
 }
 
-const BUILD_KEYS: &[&str] = &["context", "dockerfile", "stage", "buildOnly", "args", "secrets"];
-const BINDING_KEYS: &[&str] = &["scheme", "protocol", "transport", "port", "targetPort", "external"];
+const BUILD_KEYS: &[&str] = &[
+    "context",
+    "dockerfile",
+    "stage",
+    "buildOnly",
+    "args",
+    "secrets",
+];
+const BINDING_KEYS: &[&str] = &[
+    "scheme",
+    "protocol",
+    "transport",
+    "port",
+    "targetPort",
+    "external",
+];
 const VOLUME_KEYS: &[&str] = &["name", "target", "readOnly"];
 const BIND_MOUNT_KEYS: &[&str] = &["source", "target", "readOnly"];
 
@@ -90,10 +132,18 @@ pub(super) fn compute(
     };
     let what = format!("{type_name} resource `{}`", name.value);
     let record = Record::new(&entry.value, entry.key_span, what, flavor.keys(), diags)?;
-    let lower = Lower { record: &record, scope, name };
+    let lower = Lower {
+        record: &record,
+        scope,
+        name,
+    };
     let mut decl = empty(matches!(flavor, Flavor::Project { .. }));
     match flavor {
-        Flavor::ContainerV0 => decl.image = record.string("image", diags).or_else(|| required(&record, "image", diags)),
+        Flavor::ContainerV0 => {
+            decl.image = record
+                .string("image", diags)
+                .or_else(|| required(&record, "image", diags));
+        }
         Flavor::ContainerV1 => {
             decl.image = record.string("image", diags);
             match record.get("build") {
@@ -104,7 +154,11 @@ pub(super) fn compute(
                 },
                 None if decl.image.is_none() && record.get("image").is_none() => {
                     diags
-                        .report(codes::MISSING_KEY, entry.key_span, format!("{} has neither `image` nor `build`", record.what()))
+                        .report(
+                            codes::MISSING_KEY,
+                            entry.key_span,
+                            format!("{} has neither `image` nor `build`", record.what()),
+                        )
                         .with_label("add `image` or `build`");
                 }
                 None => {}
@@ -119,17 +173,29 @@ pub(super) fn compute(
     decl.args = record
         .array("args", diags)
         .iter()
-        .filter_map(|arg| fields::string(arg, "an argument", diags).map(|s| scope.template(s, arg.span, diags)))
+        .filter_map(|arg| {
+            fields::string(arg, "an argument", diags).map(|s| scope.template(s, arg.span, diags))
+        })
         .collect();
     decl.env = lower.pairs("env", diags);
-    decl.connection_string = record.str("connectionString", diags).map(|(s, span)| scope.template(s, span, diags));
+    decl.connection_string = record
+        .str("connectionString", diags)
+        .map(|(s, span)| scope.template(s, span, diags));
     decl.endpoints = record
         .map("bindings", diags)
         .iter()
         .filter_map(|binding| endpoint(binding, name, !decl.project, diags))
         .collect();
-    decl.volumes = record.array("volumes", diags).iter().filter_map(|v| lower.volume(v, diags)).collect();
-    decl.bind_mounts = record.array("bindMounts", diags).iter().filter_map(|b| lower.bind_mount(b, diags)).collect();
+    decl.volumes = record
+        .array("volumes", diags)
+        .iter()
+        .filter_map(|v| lower.volume(v, diags))
+        .collect();
+    decl.bind_mounts = record
+        .array("bindMounts", diags)
+        .iter()
+        .filter_map(|b| lower.bind_mount(b, diags))
+        .collect();
     for source in record.map("containerFiles", diags) {
         container_files(name, source, diags);
     }
@@ -190,25 +256,60 @@ struct Lower<'a, 'j> {
 
 impl Lower<'_, '_> {
     fn build(&self, node: &Node, diags: &mut Diagnostics) -> Built {
-        let Some(owner) = self.record.member("build").map(|m| m.key_span) else { return Built::Invalid };
+        let Some(owner) = self.record.member("build").map(|m| m.key_span) else {
+            return Built::Invalid;
+        };
         let what = format!("the `build` of `{}`", self.name.value);
-        let Some(build) = Record::new(node, owner, what, BUILD_KEYS, diags) else { return Built::Invalid };
+        let Some(build) = Record::new(node, owner, what, BUILD_KEYS, diags) else {
+            return Built::Invalid;
+        };
         if build.bool("buildOnly", diags).is_some_and(|b| b.value) {
             return Built::OnlyForFiles;
         }
-        let context = build.string("context", diags).or_else(|| required(&build, "context", diags));
-        let dockerfile = build.string("dockerfile", diags).or_else(|| required(&build, "dockerfile", diags));
-        let Some(context) = context else { return Built::Invalid };
-        let args = Lower { record: &build, ..*self }.pairs("args", diags);
-        let secrets = build.map("secrets", diags).iter().filter_map(|s| self.build_secret(s, diags)).collect();
-        Built::Image(BuildDecl { context, dockerfile, target: build.string("stage", diags), args, secrets })
+        let context = build
+            .string("context", diags)
+            .or_else(|| required(&build, "context", diags));
+        let dockerfile = build
+            .string("dockerfile", diags)
+            .or_else(|| required(&build, "dockerfile", diags));
+        let Some(context) = context else {
+            return Built::Invalid;
+        };
+        let args = Lower {
+            record: &build,
+            ..*self
+        }
+        .pairs("args", diags);
+        let secrets = build
+            .map("secrets", diags)
+            .iter()
+            .filter_map(|s| self.build_secret(s, diags))
+            .collect();
+        Built::Image(BuildDecl {
+            context,
+            dockerfile,
+            target: build.string("stage", diags),
+            args,
+            secrets,
+        })
     }
 
     /// A build secret of type `env` (a value); a `file` secret is left out with a warning.
     fn build_secret(&self, secret: &Member, diags: &mut Diagnostics) -> Option<EnvDecl> {
-        let what = format!("build secret `{}` of `{}`", secret.key.text, self.name.value);
-        let record = Record::new(&secret.value, secret.key_span, what, &["type", "value", "source"], diags)?;
-        let kind = record.string("type", diags).or_else(|| required(&record, "type", diags))?;
+        let what = format!(
+            "build secret `{}` of `{}`",
+            secret.key.text, self.name.value
+        );
+        let record = Record::new(
+            &secret.value,
+            secret.key_span,
+            what,
+            &["type", "value", "source"],
+            diags,
+        )?;
+        let kind = record
+            .string("type", diags)
+            .or_else(|| required(&record, "type", diags))?;
         match kind.value.as_str() {
             "env" => {
                 let (value, span) = record.str("value", diags).or_else(|| {
@@ -233,7 +334,11 @@ impl Lower<'_, '_> {
             }
             other => {
                 diags
-                    .report(codes::INVALID_VALUE, kind.span, format!("unknown build secret type `{other}`"))
+                    .report(
+                        codes::INVALID_VALUE,
+                        kind.span,
+                        format!("unknown build secret type `{other}`"),
+                    )
                     .with_label("expected `env` or `file`");
                 None
             }
@@ -243,14 +348,27 @@ impl Lower<'_, '_> {
     /// `dockerfile.v0`: `path` is the Dockerfile, `context` the build context.
     fn dockerfile_build(&self, diags: &mut Diagnostics) -> Option<BuildDecl> {
         let record = self.record;
-        let dockerfile = record.string("path", diags).or_else(|| required(record, "path", diags));
-        let context = record.string("context", diags).or_else(|| required(record, "context", diags))?;
-        Some(BuildDecl { context, dockerfile, target: None, args: self.pairs("buildArgs", diags), secrets: Vec::new() })
+        let dockerfile = record
+            .string("path", diags)
+            .or_else(|| required(record, "path", diags));
+        let context = record
+            .string("context", diags)
+            .or_else(|| required(record, "context", diags))?;
+        Some(BuildDecl {
+            context,
+            dockerfile,
+            target: None,
+            args: self.pairs("buildArgs", diags),
+            secrets: Vec::new(),
+        })
     }
 
     /// A project builds from the folder of its `.csproj`.
     fn project_build(&self, diags: &mut Diagnostics) -> Option<BuildDecl> {
-        let path = self.record.string("path", diags).or_else(|| required(self.record, "path", diags))?;
+        let path = self
+            .record
+            .string("path", diags)
+            .or_else(|| required(self.record, "path", diags))?;
         let folder = match path.value.rfind(['/', '\\']) {
             Some(0) => "/".to_string(),
             Some(slash) => path.value[..slash].to_string(),
@@ -271,7 +389,8 @@ impl Lower<'_, '_> {
             .map(key, diags)
             .iter()
             .filter_map(|member| {
-                let value = fields::string(&member.value, &format!("`{}`", member.key.text), diags)?;
+                let value =
+                    fields::string(&member.value, &format!("`{}`", member.key.text), diags)?;
                 Some(EnvDecl {
                     name: Spanned::new(member.key.text.clone(), member.key.content_span()),
                     value: self.scope.template(value, member.value.span, diags),
@@ -282,36 +401,68 @@ impl Lower<'_, '_> {
 
     fn volume(&self, node: &Node, diags: &mut Diagnostics) -> Option<VolumeDecl> {
         let owner = self.record.member("volumes")?.key_span;
-        let volume = Record::new(node, owner, format!("a volume of `{}`", self.name.value), VOLUME_KEYS, diags)?;
-        let name = volume.string("name", diags).or_else(|| required(&volume, "name", diags));
-        let target = volume.string("target", diags).or_else(|| required(&volume, "target", diags));
+        let volume = Record::new(
+            node,
+            owner,
+            format!("a volume of `{}`", self.name.value),
+            VOLUME_KEYS,
+            diags,
+        )?;
+        let name = volume
+            .string("name", diags)
+            .or_else(|| required(&volume, "name", diags));
+        let target = volume
+            .string("target", diags)
+            .or_else(|| required(&volume, "target", diags));
         let read_only = volume.bool("readOnly", diags).is_some_and(|r| r.value);
-        Some(VolumeDecl { name: name?, target: target?, read_only })
+        Some(VolumeDecl {
+            name: name?,
+            target: target?,
+            read_only,
+        })
     }
 
     fn bind_mount(&self, node: &Node, diags: &mut Diagnostics) -> Option<BindMountDecl> {
         let owner = self.record.member("bindMounts")?.key_span;
         let what = format!("a bind mount of `{}`", self.name.value);
         let mount = Record::new(node, owner, what, BIND_MOUNT_KEYS, diags)?;
-        let source = mount.string("source", diags).or_else(|| required(&mount, "source", diags));
-        let target = mount.string("target", diags).or_else(|| required(&mount, "target", diags));
+        let source = mount
+            .string("source", diags)
+            .or_else(|| required(&mount, "source", diags));
+        let target = mount
+            .string("target", diags)
+            .or_else(|| required(&mount, "target", diags));
         let read_only = mount.bool("readOnly", diags).is_some_and(|r| r.value);
-        Some(BindMountDecl { source: source?, target: target?, read_only })
+        Some(BindMountDecl {
+            source: source?,
+            target: target?,
+            read_only,
+        })
     }
 }
 
 /// A binding: `scheme`, `protocol` and `transport` are required by the schema and checked
 /// here against its enums; the ir checks ports.
-fn endpoint(binding: &Member, owner: &Spanned<String>, container: bool, diags: &mut Diagnostics) -> Option<EndpointDecl> {
+fn endpoint(
+    binding: &Member,
+    owner: &Spanned<String>,
+    container: bool,
+    diags: &mut Diagnostics,
+) -> Option<EndpointDecl> {
     let what = format!("binding `{}` of `{}`", binding.key.text, owner.value);
     let record = Record::new(&binding.value, binding.key_span, what, BINDING_KEYS, diags)?;
-    let scheme = record.string("scheme", diags).or_else(|| required(&record, "scheme", diags));
+    let scheme = record
+        .string("scheme", diags)
+        .or_else(|| required(&record, "scheme", diags));
     let protocol = one_of(&record, "protocol", &["tcp", "udp"], diags);
     let transport = one_of(&record, "transport", &["http", "http2", "tcp"], diags);
     let port = record.integer("port", diags);
     let mut target_port = record.integer("targetPort", diags);
     if container && record.get("port").is_none() && record.get("targetPort").is_none() {
-        target_port = Some(Spanned::new(CONTAINER_DEFAULT_TARGET_PORT, binding.key_span));
+        target_port = Some(Spanned::new(
+            CONTAINER_DEFAULT_TARGET_PORT,
+            binding.key_span,
+        ));
     }
     Some(EndpointDecl {
         name: Spanned::new(binding.key.text.clone(), binding.key.content_span()),
@@ -326,25 +477,54 @@ fn endpoint(binding: &Member, owner: &Spanned<String>, container: bool, diags: &
 }
 
 /// A required string that must be one of `allowed`.
-fn one_of(record: &Record<'_>, key: &str, allowed: &[&str], diags: &mut Diagnostics) -> Option<Spanned<String>> {
-    let value = record.string(key, diags).or_else(|| required(record, key, diags))?;
+fn one_of(
+    record: &Record<'_>,
+    key: &str,
+    allowed: &[&str],
+    diags: &mut Diagnostics,
+) -> Option<Spanned<String>> {
+    let value = record
+        .string(key, diags)
+        .or_else(|| required(record, key, diags))?;
     if allowed.contains(&value.value.as_str()) {
         return Some(value);
     }
     diags
-        .report(codes::INVALID_VALUE, value.span, format!("unknown {key} `{}`", value.value))
-        .with_label(format!("expected one of {}", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+        .report(
+            codes::INVALID_VALUE,
+            value.span,
+            format!("unknown {key} `{}`", value.value),
+        )
+        .with_label(format!(
+            "expected one of {}",
+            allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     None
 }
 
 /// `containerFiles.<source>`: files copied from the image of `source` while this image is
 /// built. aspirec does not build images, so the step is left out with a warning.
 fn container_files(name: &Spanned<String>, source: &Member, diags: &mut Diagnostics) {
-    let what = format!("the files `{}` copies from `{}`", name.value, source.key.text);
-    let Some(record) = Record::new(&source.value, source.key_span, what, &["destination", "sources"], diags) else {
+    let what = format!(
+        "the files `{}` copies from `{}`",
+        name.value, source.key.text
+    );
+    let Some(record) = Record::new(
+        &source.value,
+        source.key_span,
+        what,
+        &["destination", "sources"],
+        diags,
+    ) else {
         return;
     };
-    let destination = record.string("destination", diags).or_else(|| required(&record, "destination", diags));
+    let destination = record
+        .string("destination", diags)
+        .or_else(|| required(&record, "destination", diags));
     let sources: Vec<String> = record
         .array("sources", diags)
         .iter()
@@ -354,11 +534,18 @@ fn container_files(name: &Spanned<String>, source: &Member, diags: &mut Diagnost
         .report(
             codes::MANIFEST_KEY_IGNORED,
             source.key_span,
-            format!("`{}` copies files from the image of `{}`; aspirec leaves this build step out", name.value, source.key.text),
+            format!(
+                "`{}` copies files from the image of `{}`; aspirec leaves this build step out",
+                name.value, source.key.text
+            ),
         )
         .with_label("files copied while the image is built");
     if let Some(destination) = destination {
-        let from = if sources.is_empty() { "its files".to_string() } else { sources.join(", ") };
+        let from = if sources.is_empty() {
+            "its files".to_string()
+        } else {
+            sources.join(", ")
+        };
         d.with_help(format!(
             "when you build the image of `{}`, copy {from} from the image of `{}` into `{}`",
             name.value, source.key.text, destination.value

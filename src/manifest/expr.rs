@@ -83,16 +83,27 @@ impl Scope {
                 .report(
                     codes::UNKNOWN_PROPERTY,
                     expr.path.first().map_or(expr.span, |p| p.span),
-                    format!("`{}` has no property `{}`", expr.target.value, path_text(expr)),
+                    format!(
+                        "`{}` has no property `{}`",
+                        expr.target.value,
+                        path_text(expr)
+                    ),
                 )
                 .with_label("unknown property")
-                .with_help(format!("a URI-encoded string offers only `{{{}.value}}`", expr.target.value));
+                .with_help(format!(
+                    "a URI-encoded string offers only `{{{}.value}}`",
+                    expr.target.value
+                ));
             return;
         }
         let path_span = expr.path.first().map_or(expr.span, |p| p.span);
         *expr = Expr {
             target: Spanned::new(inner.target.value, expr.target.span),
-            path: inner.path.into_iter().map(|p| Spanned::new(p.value, path_span)).collect(),
+            path: inner
+                .path
+                .into_iter()
+                .map(|p| Spanned::new(p.value, path_span))
+                .collect(),
             span: expr.span,
             encoding: Encoding::Uri,
         };
@@ -111,7 +122,11 @@ impl Scope {
 }
 
 fn path_text(expr: &Expr) -> String {
-    expr.path.iter().map(|p| p.value.as_str()).collect::<Vec<_>>().join(".")
+    expr.path
+        .iter()
+        .map(|p| p.value.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Splits a decoded string into text and expressions by the manifest rules (see the module
@@ -123,7 +138,9 @@ pub(super) fn split(s: &Str, span: Span) -> Template {
     let mut rest_start = 0;
     let mut search = 0;
     while let Some(open) = text[search..].find('{').map(|i| i + search) {
-        let expr = text[open + 1..].find('}').and_then(|close| expression(s, open, open + 1 + close));
+        let expr = text[open + 1..]
+            .find('}')
+            .and_then(|close| expression(s, open, open + 1 + close));
         match expr {
             Some(expr) => {
                 literal.push_str(&text[rest_start..open]);
@@ -158,11 +175,17 @@ fn expression(s: &Str, open: usize, close: usize) -> Option<Found> {
     let mut pieces = Vec::new();
     let mut start = open + 1;
     for piece in inner.split('.') {
-        let valid = !piece.is_empty() && piece.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let valid = !piece.is_empty()
+            && piece
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !valid {
             return None;
         }
-        pieces.push(Spanned::new(piece.to_string(), s.span(start, start + piece.len())));
+        pieces.push(Spanned::new(
+            piece.to_string(),
+            s.span(start, start + piece.len()),
+        ));
         start += piece.len() + 1;
     }
     if pieces.len() < 2 {
@@ -171,7 +194,12 @@ fn expression(s: &Str, open: usize, close: usize) -> Option<Found> {
     let mut pieces = pieces.into_iter();
     let target = pieces.next()?;
     Some(Found {
-        expr: Expr { target, path: pieces.collect(), span: s.span(open, close + 1), encoding: Encoding::Raw },
+        expr: Expr {
+            target,
+            path: pieces.collect(),
+            span: s.span(open, close + 1),
+            encoding: Encoding::Raw,
+        },
         span_end: close + 1,
     })
 }
@@ -186,7 +214,9 @@ mod tests {
     fn template(scope: &Scope, text: &str) -> (Template, Diagnostics) {
         let mut diags = Diagnostics::new();
         let node = json::parse(FileId(0), text, &mut diags).expect("valid JSON");
-        let Value::String(s) = &node.value else { panic!("a string") };
+        let Value::String(s) = &node.value else {
+            panic!("a string")
+        };
         let t = scope.template(s, node.span, &mut diags);
         (t, diags)
     }
@@ -196,23 +226,43 @@ mod tests {
             .iter()
             .map(|s| match s {
                 Segment::Text(t) => format!("text:{t}"),
-                Segment::Expr(e) => format!("expr:{}{}", e.text(), if e.encoding == Encoding::Uri { ":uri" } else { "" }),
+                Segment::Expr(e) => format!(
+                    "expr:{}{}",
+                    e.text(),
+                    if e.encoding == Encoding::Uri {
+                        ":uri"
+                    } else {
+                        ""
+                    }
+                ),
             })
             .collect()
     }
 
     #[test]
     fn braces_that_are_not_expressions_stay_literal() {
-        let (t, diags) = template(&Scope::default(), r#""/catalog/{**catch-all} {x} {{a.value}} {}""#);
+        let (t, diags) = template(
+            &Scope::default(),
+            r#""/catalog/{**catch-all} {x} {{a.value}} {}""#,
+        );
         assert!(diags.is_empty());
-        assert_eq!(shape(&t), ["text:/catalog/{**catch-all} {x} {", "expr:a.value", "text:} {}"]);
+        assert_eq!(
+            shape(&t),
+            [
+                "text:/catalog/{**catch-all} {x} {",
+                "expr:a.value",
+                "text:} {}"
+            ]
+        );
     }
 
     #[test]
     fn expression_spans_point_into_escaped_source() {
         let text = r#""caf\u00e9=\"{pg.bindings.tcp.host}\"""#;
         let (t, _) = template(&Scope::default(), text);
-        let Segment::Expr(e) = &t.segments[1] else { panic!("an expression") };
+        let Segment::Expr(e) = &t.segments[1] else {
+            panic!("an expression")
+        };
         let at = |span: Span| &text[span.start as usize..span.end as usize];
         assert_eq!(at(e.span), "{pg.bindings.tcp.host}");
         assert_eq!(at(e.target.span), "pg");
@@ -227,13 +277,32 @@ mod tests {
         scope.declare("pw-uri-encoded", false);
         scope.declare("old", true);
         let (inner, _) = template(&scope, r#""{pw.value}""#);
-        let Some(Segment::Expr(inner)) = inner.segments.into_iter().next() else { panic!("an expression") };
+        let Some(Segment::Expr(inner)) = inner.segments.into_iter().next() else {
+            panic!("an expression")
+        };
         scope.alias("pw-uri-encoded", inner);
-        let (t, diags) = template(&scope, r#""amqp://u:{PW-uri-encoded.value}@{old-uri-encoded.value}""#);
+        let (t, diags) = template(
+            &scope,
+            r#""amqp://u:{PW-uri-encoded.value}@{old-uri-encoded.value}""#,
+        );
         assert!(diags.is_empty());
-        assert_eq!(shape(&t), ["text:amqp://u:", "expr:pw.value:uri", "text:@", "expr:old.value:uri"]);
-        let Segment::Expr(e) = &t.segments[1] else { panic!("an expression") };
-        assert_eq!((e.target.span.start, e.target.span.end), (11, 25), "the span of what was written");
+        assert_eq!(
+            shape(&t),
+            [
+                "text:amqp://u:",
+                "expr:pw.value:uri",
+                "text:@",
+                "expr:old.value:uri"
+            ]
+        );
+        let Segment::Expr(e) = &t.segments[1] else {
+            panic!("an expression")
+        };
+        assert_eq!(
+            (e.target.span.start, e.target.span.end),
+            (11, 25),
+            "the span of what was written"
+        );
         let (_, diags) = template(&scope, r#""{pw-uri-encoded.inputs.value}""#);
         assert_eq!(diags.iter().next().map(|d| d.code.id), Some("E0305"));
         // Not a parameter: no implicit alias.

@@ -35,12 +35,25 @@ impl<'j> Record<'j> {
                 report_unknown_key(member, &what, known, diags);
             }
         }
-        Some(Record { members, owner, what })
+        Some(Record {
+            members,
+            owner,
+            what,
+        })
     }
 
     /// Views `node` as an object whose keys are not checked.
-    pub(super) fn open(node: &'j Node, owner: Span, what: String, diags: &mut Diagnostics) -> Option<Record<'j>> {
-        Some(Record { members: object(node, &what, diags)?, owner, what })
+    pub(super) fn open(
+        node: &'j Node,
+        owner: Span,
+        what: String,
+        diags: &mut Diagnostics,
+    ) -> Option<Record<'j>> {
+        Some(Record {
+            members: object(node, &what, diags)?,
+            owner,
+            what,
+        })
     }
 
     pub(super) fn what(&self) -> &str {
@@ -48,7 +61,10 @@ impl<'j> Record<'j> {
     }
 
     pub(super) fn get(&self, key: &str) -> Option<&'j Node> {
-        self.members.iter().find(|m| m.key.text == key).map(|m| &m.value)
+        self.members
+            .iter()
+            .find(|m| m.key.text == key)
+            .map(|m| &m.value)
     }
 
     pub(super) fn member(&self, key: &str) -> Option<&'j Member> {
@@ -60,7 +76,11 @@ impl<'j> Record<'j> {
         let node = self.get(key);
         if node.is_none() {
             diags
-                .report(codes::MISSING_KEY, self.owner, format!("{} has no `{key}`", self.what))
+                .report(
+                    codes::MISSING_KEY,
+                    self.owner,
+                    format!("{} has no `{key}`", self.what),
+                )
                 .with_label(format!("`{key}` is required here"));
         }
         node
@@ -74,7 +94,8 @@ impl<'j> Record<'j> {
 
     /// A plain string (no expressions), spanned without its quotes.
     pub(super) fn string(&self, key: &str, diags: &mut Diagnostics) -> Option<Spanned<String>> {
-        self.str(key, diags).map(|(s, _)| Spanned::new(s.text.clone(), s.content_span()))
+        self.str(key, diags)
+            .map(|(s, _)| Spanned::new(s.text.clone(), s.content_span()))
     }
 
     pub(super) fn bool(&self, key: &str, diags: &mut Diagnostics) -> Option<Spanned<bool>> {
@@ -96,7 +117,11 @@ impl<'j> Record<'j> {
                 Ok(n) => Some(Spanned::new(n, node.span)),
                 Err(_) => {
                     diags
-                        .report(codes::WRONG_TYPE, node.span, format!("`{key}` must be a whole number"))
+                        .report(
+                            codes::WRONG_TYPE,
+                            node.span,
+                            format!("`{key}` must be a whole number"),
+                        )
                         .with_label(format!("`{text}` is not an integer aspirec can use"));
                     None
                 }
@@ -115,7 +140,11 @@ impl<'j> Record<'j> {
             Ok(count) => Some(count),
             Err(_) => {
                 diags
-                    .report(codes::INVALID_VALUE, n.span, format!("`{key}` must be between 0 and {}", u32::MAX))
+                    .report(
+                        codes::INVALID_VALUE,
+                        n.span,
+                        format!("`{key}` must be between 0 and {}", u32::MAX),
+                    )
                     .with_label(format!("{} is out of range", n.value));
                 None
             }
@@ -124,12 +153,16 @@ impl<'j> Record<'j> {
 
     /// The members of an object-valued key (a map such as `env` or `bindings`).
     pub(super) fn map(&self, key: &str, diags: &mut Diagnostics) -> &'j [Member] {
-        self.get(key).and_then(|node| object(node, &format!("`{key}`"), diags)).unwrap_or_default()
+        self.get(key)
+            .and_then(|node| object(node, &format!("`{key}`"), diags))
+            .unwrap_or_default()
     }
 
     /// The elements of an array-valued key.
     pub(super) fn array(&self, key: &str, diags: &mut Diagnostics) -> &'j [Node] {
-        let Some(node) = self.get(key) else { return &[] };
+        let Some(node) = self.get(key) else {
+            return &[];
+        };
         match &node.value {
             Value::Array(items) => items,
             other => {
@@ -141,7 +174,11 @@ impl<'j> Record<'j> {
 }
 
 /// The members of an object, or a wrong-type report.
-pub(super) fn object<'j>(node: &'j Node, what: &str, diags: &mut Diagnostics) -> Option<&'j [Member]> {
+pub(super) fn object<'j>(
+    node: &'j Node,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<&'j [Member]> {
     match &node.value {
         Value::Object(members) => Some(members),
         other => {
@@ -164,20 +201,32 @@ pub(super) fn string<'j>(node: &'j Node, what: &str, diags: &mut Diagnostics) ->
 
 fn wrong_type(node: &Node, what: &str, expected: &str, found: &Value, diags: &mut Diagnostics) {
     diags
-        .report(codes::WRONG_TYPE, node.span, format!("{what} must be {expected}"))
+        .report(
+            codes::WRONG_TYPE,
+            node.span,
+            format!("{what} must be {expected}"),
+        )
         .with_label(format!("found {}", found.kind()));
 }
 
 fn report_unknown_key(member: &Member, what: &str, known: &[&str], diags: &mut Diagnostics) {
     let key = &member.key.text;
     let d = diags
-        .report(codes::UNKNOWN_KEY, member.key_span, format!("unknown key `{key}` in {what}"))
+        .report(
+            codes::UNKNOWN_KEY,
+            member.key_span,
+            format!("unknown key `{key}` in {what}"),
+        )
         .with_label("the Aspire manifest schema (8.0) does not define this key here");
     match did_you_mean(key, known.iter().copied().filter(|k| *k != "type")) {
         Some(suggestion) => d.with_help(format!("did you mean `{suggestion}`?")),
         None => d.with_note(format!(
             "known keys here: {}",
-            known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     };
 }

@@ -80,7 +80,11 @@ struct Escape {
 impl Str {
     /// The source span of the decoded byte range `start..end` of [`Str::text`].
     pub(crate) fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.file, self.raw_offset(start, false), self.raw_offset(end, true))
+        Span::new(
+            self.file,
+            self.raw_offset(start, false),
+            self.raw_offset(end, true),
+        )
     }
 
     /// The span of the string's contents, without the quotes.
@@ -100,7 +104,11 @@ impl Str {
                 break;
             }
             if decoded < escape.decoded + escape.decoded_len {
-                return if is_end { escape.raw + escape.raw_len } else { escape.raw };
+                return if is_end {
+                    escape.raw + escape.raw_len
+                } else {
+                    escape.raw
+                };
             }
             raw_base = escape.raw + escape.raw_len;
             decoded_base = escape.decoded + escape.decoded_len;
@@ -111,7 +119,12 @@ impl Str {
 
 /// Parses `text` as one JSON value. Reports the first syntax error and returns `None`.
 pub(crate) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
-    let mut parser = Parser { text, pos: 0, file, diags };
+    let mut parser = Parser {
+        text,
+        pos: 0,
+        file,
+        diags,
+    };
     parser.document().ok()
 }
 
@@ -133,7 +146,10 @@ impl Parser<'_, '_> {
         let node = self.value(0)?;
         self.skip_whitespace();
         if self.pos < self.text.len() {
-            return Err(self.error_here("unexpected text after the end of the JSON document", "the document ended before this"));
+            return Err(self.error_here(
+                "unexpected text after the end of the JSON document",
+                "the document ended before this",
+            ));
         }
         Ok(node)
     }
@@ -154,19 +170,29 @@ impl Parser<'_, '_> {
 
     /// The span of the character at `at` (empty at the end of the input).
     fn char_span(&self, at: usize) -> Span {
-        let len = self.text.get(at..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
+        let len = self
+            .text
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(0, char::len_utf8);
         self.span(at, at + len)
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>, label: impl Into<String>) -> Stop {
-        self.diags.report(codes::JSON_SYNTAX, span, message).with_label(label);
+        self.diags
+            .report(codes::JSON_SYNTAX, span, message)
+            .with_label(label);
         Stop
     }
 
     /// An error at the current character, describing it.
     fn error_here(&mut self, message: &str, label: &str) -> Stop {
         let span = self.char_span(self.pos);
-        let message = match self.text.get(self.pos..).and_then(|rest| rest.chars().next()) {
+        let message = match self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+        {
             Some(found) => format!("{message}, found `{}`", found.escape_debug()),
             None => format!("{message}, found the end of the file"),
         };
@@ -180,9 +206,15 @@ impl Parser<'_, '_> {
             Some(b'[') => self.nested(depth, Self::array)?,
             Some(b'"') => Value::String(self.string()?),
             Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
-            Some(b't') if self.text[self.pos..].starts_with("true") => self.literal("true", Value::Bool(true)),
-            Some(b'f') if self.text[self.pos..].starts_with("false") => self.literal("false", Value::Bool(false)),
-            Some(b'n') if self.text[self.pos..].starts_with("null") => self.literal("null", Value::Null),
+            Some(b't') if self.text[self.pos..].starts_with("true") => {
+                self.literal("true", Value::Bool(true))
+            }
+            Some(b'f') if self.text[self.pos..].starts_with("false") => {
+                self.literal("false", Value::Bool(false))
+            }
+            Some(b'n') if self.text[self.pos..].starts_with("null") => {
+                self.literal("null", Value::Null)
+            }
             Some(b'\'') => {
                 let span = self.char_span(self.pos);
                 self.diags
@@ -193,11 +225,21 @@ impl Parser<'_, '_> {
             }
             Some(b'/') => {
                 let span = self.char_span(self.pos);
-                return Err(self.error(span, "JSON has no comments", "a comment cannot start a value"));
+                return Err(self.error(
+                    span,
+                    "JSON has no comments",
+                    "a comment cannot start a value",
+                ));
             }
-            _ => return Err(self.error_here("expected a JSON value", "a value (object, array, string, number, true, false or null) was expected here")),
+            _ => return Err(self.error_here(
+                "expected a JSON value",
+                "a value (object, array, string, number, true, false or null) was expected here",
+            )),
         };
-        Ok(Node { value, span: self.span(start, self.pos) })
+        Ok(Node {
+            value,
+            span: self.span(start, self.pos),
+        })
     }
 
     fn literal(&mut self, word: &str, value: Value) -> Value {
@@ -206,11 +248,19 @@ impl Parser<'_, '_> {
     }
 
     /// Parses an object or array one level deeper, or reports that it is too deep.
-    fn nested(&mut self, depth: usize, inner: fn(&mut Self, usize) -> Parsed<Value>) -> Parsed<Value> {
+    fn nested(
+        &mut self,
+        depth: usize,
+        inner: fn(&mut Self, usize) -> Parsed<Value>,
+    ) -> Parsed<Value> {
         if depth >= MAX_DEPTH {
             let span = self.char_span(self.pos);
             self.diags
-                .report(codes::NESTING_TOO_DEEP, span, format!("the JSON nests deeper than {MAX_DEPTH} levels"))
+                .report(
+                    codes::NESTING_TOO_DEEP,
+                    span,
+                    format!("the JSON nests deeper than {MAX_DEPTH} levels"),
+                )
                 .with_label("this opens one level too many")
                 .with_note("an Aspire manifest nests only a few levels deep");
             return Err(Stop);
@@ -229,14 +279,19 @@ impl Parser<'_, '_> {
         loop {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
-                return Err(self.error_here("expected a key in double quotes", "object keys are strings"));
+                return Err(
+                    self.error_here("expected a key in double quotes", "object keys are strings")
+                );
             }
             let key_start = self.pos;
             let key = self.string()?;
             let key_span = self.span(key_start, self.pos);
             self.skip_whitespace();
             if self.peek() != Some(b':') {
-                return Err(self.error_here("expected `:` after the key", "a `:` and a value were expected here"));
+                return Err(self.error_here(
+                    "expected `:` after the key",
+                    "a `:` and a value were expected here",
+                ));
             }
             self.pos += 1;
             self.skip_whitespace();
@@ -244,11 +299,19 @@ impl Parser<'_, '_> {
             match members.iter().find(|m| m.key.text == key.text) {
                 Some(first) => {
                     self.diags
-                        .report(codes::JSON_SYNTAX, key_span, format!("duplicate key `{}`", key.text))
+                        .report(
+                            codes::JSON_SYNTAX,
+                            key_span,
+                            format!("duplicate key `{}`", key.text),
+                        )
                         .with_label("this key appears twice in the object; this one is ignored")
                         .with_secondary(first.key_span, "first written here");
                 }
-                None => members.push(Member { key, key_span, value }),
+                None => members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                }),
             }
             self.skip_whitespace();
             match self.peek() {
@@ -264,7 +327,12 @@ impl Parser<'_, '_> {
                     self.pos += 1;
                     return Ok(Value::Object(members));
                 }
-                _ => return Err(self.error_here("expected `,` or `}` after an object member", "the object continues or ends here")),
+                _ => {
+                    return Err(self.error_here(
+                        "expected `,` or `}` after an object member",
+                        "the object continues or ends here",
+                    ));
+                }
             }
         }
     }
@@ -294,7 +362,12 @@ impl Parser<'_, '_> {
                     self.pos += 1;
                     return Ok(Value::Array(items));
                 }
-                _ => return Err(self.error_here("expected `,` or `]` after an array element", "the array continues or ends here")),
+                _ => {
+                    return Err(self.error_here(
+                        "expected `,` or `]` after an array element",
+                        "the array continues or ends here",
+                    ));
+                }
             }
         }
     }
@@ -322,7 +395,9 @@ impl Parser<'_, '_> {
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.error_here("invalid number", "a digit must follow the decimal point"));
+                return Err(
+                    self.error_here("invalid number", "a digit must follow the decimal point")
+                );
             }
             self.digits();
         }
@@ -358,19 +433,31 @@ impl Parser<'_, '_> {
         loop {
             // Copy the run of plain characters at once.
             let rest = &self.text[self.pos..];
-            let run = rest.find(|c: char| c == '"' || c == '\\' || c < ' ').unwrap_or(rest.len());
+            let run = rest
+                .find(|c: char| c == '"' || c == '\\' || c < ' ')
+                .unwrap_or(rest.len());
             text.push_str(&rest[..run]);
             self.pos += run;
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(Str { text, file: self.file, raw_start, escapes });
+                    return Ok(Str {
+                        text,
+                        file: self.file,
+                        raw_start,
+                        escapes,
+                    });
                 }
                 Some(b'\\') => {
                     let raw = self.pos;
                     let decoded = text.len();
                     self.escape(&mut text)?;
-                    escapes.push(Escape { decoded, decoded_len: text.len() - decoded, raw, raw_len: self.pos - raw });
+                    escapes.push(Escape {
+                        decoded,
+                        decoded_len: text.len() - decoded,
+                        raw,
+                        raw_len: self.pos - raw,
+                    });
                 }
                 Some(_) => {
                     let span = self.char_span(self.pos);
@@ -382,7 +469,11 @@ impl Parser<'_, '_> {
                 }
                 None => {
                     let span = self.span(open, open + 1);
-                    return Err(self.error(span, "unterminated string", "this string is never closed"));
+                    return Err(self.error(
+                        span,
+                        "unterminated string",
+                        "this string is never closed",
+                    ));
                 }
             }
         }
@@ -420,13 +511,19 @@ impl Parser<'_, '_> {
                     0xDC00..=0xDFFF => None,
                     _ => char::from_u32(unit),
                 };
-                let Some(c) = c else { return Err(self.lone_surrogate(start)) };
+                let Some(c) = c else {
+                    return Err(self.lone_surrogate(start));
+                };
                 text.push(c);
                 return Ok(());
             }
             _ => {
                 let span = Span::new(self.file, start, self.char_span(self.pos).end as usize);
-                return Err(self.error(span, "invalid escape in a string", "JSON knows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX"));
+                return Err(self.error(
+                    span,
+                    "invalid escape in a string",
+                    "JSON knows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX",
+                ));
             }
         };
         self.pos += 1;
@@ -435,11 +532,20 @@ impl Parser<'_, '_> {
     }
 
     fn hex4(&mut self, escape_start: usize) -> Parsed<u32> {
-        let digits = self.text.get(self.pos..self.pos + 4).filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
         let Some(value) = digits.and_then(|d| u32::from_str_radix(d, 16).ok()) else {
-            let end = self.text[self.pos..].find(|c: char| !c.is_ascii_hexdigit()).map_or(self.text.len(), |n| n + self.pos);
+            let end = self.text[self.pos..]
+                .find(|c: char| !c.is_ascii_hexdigit())
+                .map_or(self.text.len(), |n| n + self.pos);
             let span = self.span(escape_start, end.min(self.pos + 4).max(self.pos));
-            return Err(self.error(span, "invalid unicode escape", "`\\u` takes exactly four hexadecimal digits"));
+            return Err(self.error(
+                span,
+                "invalid unicode escape",
+                "`\\u` takes exactly four hexadecimal digits",
+            ));
         };
         self.pos += 4;
         Ok(value)
@@ -447,7 +553,11 @@ impl Parser<'_, '_> {
 
     fn lone_surrogate(&mut self, escape_start: usize) -> Stop {
         let span = self.span(escape_start, self.pos);
-        self.error(span, "invalid unicode escape", "a UTF-16 surrogate must come in a high-low pair")
+        self.error(
+            span,
+            "invalid unicode escape",
+            "a UTF-16 surrogate must come in a high-low pair",
+        )
     }
 }
 
@@ -465,10 +575,17 @@ mod tests {
     /// The first diagnostic: code, the source text under it, and its message.
     fn parse_err(text: &str) -> (&'static str, String, String) {
         let mut diags = Diagnostics::new();
-        assert!(parse(FileId(0), text, &mut diags).is_none(), "{text:?} parsed");
+        assert!(
+            parse(FileId(0), text, &mut diags).is_none(),
+            "{text:?} parsed"
+        );
         let d = diags.iter().next().expect("expected a diagnostic").clone();
         let span = d.primary.span;
-        (d.code.id, text[span.start as usize..span.end as usize].to_string(), d.message)
+        (
+            d.code.id,
+            text[span.start as usize..span.end as usize].to_string(),
+            d.message,
+        )
     }
 
     fn source(text: &str, span: Span) -> &str {
@@ -487,10 +604,15 @@ mod tests {
         let text = r#"{ "b": [1, -2.5e3, true, null], "a": {"x": "y"} }"#;
         let root = parse_ok(text);
         let m = members(&root);
-        assert_eq!(m.iter().map(|m| m.key.text.as_str()).collect::<Vec<_>>(), ["b", "a"]);
+        assert_eq!(
+            m.iter().map(|m| m.key.text.as_str()).collect::<Vec<_>>(),
+            ["b", "a"]
+        );
         assert_eq!(source(text, m[0].key_span), "\"b\"");
         assert_eq!(source(text, m[0].value.span), "[1, -2.5e3, true, null]");
-        let Value::Array(items) = &m[0].value.value else { panic!("array") };
+        let Value::Array(items) = &m[0].value.value else {
+            panic!("array")
+        };
         assert_eq!(items[1].value, Value::Number("-2.5e3".into()));
         assert_eq!(source(text, items[2].span), "true");
         assert_eq!(source(text, m[1].value.span), "{\"x\": \"y\"}");
@@ -501,7 +623,9 @@ mod tests {
     fn decodes_escapes_and_maps_decoded_offsets_to_the_source() {
         let text = r#""a\"b\u00e9c\\{x.y}\ud83d\ude00z""#;
         let node = parse_ok(text);
-        let Value::String(s) = &node.value else { panic!("string") };
+        let Value::String(s) = &node.value else {
+            panic!("string")
+        };
         assert_eq!(s.text, "a\"béc\\{x.y}😀z");
         let brace = s.text.find('{').unwrap();
         let close = s.text.find('}').unwrap();
@@ -519,11 +643,21 @@ mod tests {
 
     #[test]
     fn reports_syntax_errors_at_the_exact_position() {
-        assert_eq!(parse_err("{\"a\": 1,}"), ("E0102", ",".into(), "trailing comma".into()));
+        assert_eq!(
+            parse_err("{\"a\": 1,}"),
+            ("E0102", ",".into(), "trailing comma".into())
+        );
         assert_eq!(parse_err("{\"a\" 1}").1, "1");
         assert_eq!(parse_err("{\"a\": 1 \"b\": 2}").0, "E0102");
         assert_eq!(parse_err("{\"a\": 1 \"b\": 2}").1, "\"");
-        assert_eq!(parse_err("[1, 2"), ("E0102", "".into(), "expected `,` or `]` after an array element, found the end of the file".into()));
+        assert_eq!(
+            parse_err("[1, 2"),
+            (
+                "E0102",
+                "".into(),
+                "expected `,` or `]` after an array element, found the end of the file".into()
+            )
+        );
         assert_eq!(parse_err("{\"a\": \"x").1, "\"");
         assert_eq!(parse_err("{\"a\": \"x\\q\"}").1, "\\q");
         assert_eq!(parse_err("{\"a\": \"\\u12g4\"}").1, "\\u12");
@@ -533,7 +667,10 @@ mod tests {
         assert_eq!(parse_err("{\"a\": 1.}").1, "}");
         assert_eq!(parse_err("{\"a\": tru}").1, "t");
         assert_eq!(parse_err("{'a': 1}").1, "'");
-        assert_eq!(parse_err("{} x").2, "unexpected text after the end of the JSON document, found `x`");
+        assert_eq!(
+            parse_err("{} x").2,
+            "unexpected text after the end of the JSON document, found `x`"
+        );
         assert_eq!(parse_err("{\"é\": é}").1, "é");
         assert_eq!(parse_err("// c\n{}").2, "JSON has no comments");
     }

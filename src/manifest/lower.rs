@@ -17,7 +17,9 @@
 use std::collections::BTreeSet;
 
 use ir::expr::Template;
-use ir::model::{ExternalDecl, Model, ReferenceDecl, ResourceDecl, ResourceKindDecl, UnsupportedDecl};
+use ir::model::{
+    ExternalDecl, Model, ReferenceDecl, ResourceDecl, ResourceKindDecl, UnsupportedDecl,
+};
 use ir::{Diagnostics, Span, Spanned};
 
 use super::compute::{Flavor, compute};
@@ -31,8 +33,17 @@ pub(super) const APP_NAME: &str = "aspire";
 
 pub(super) fn model(root: &Node, diags: &mut Diagnostics) -> Option<Model> {
     // The opening brace stands for the document when a key is missing.
-    let owner = Span { end: root.span.start.saturating_add(1), ..root.span };
-    let document = Record::new(root, owner, "the manifest".to_string(), &["$schema", "resources"], diags)?;
+    let owner = Span {
+        end: root.span.start.saturating_add(1),
+        ..root.span
+    };
+    let document = Record::new(
+        root,
+        owner,
+        "the manifest".to_string(),
+        &["$schema", "resources"],
+        diags,
+    )?;
     let entries = fields::object(document.require("resources", diags)?, "`resources`", diags)?;
     let mut scope = Scope::default();
     for entry in entries {
@@ -63,9 +74,14 @@ pub(super) fn model(root: &Node, diags: &mut Diagnostics) -> Option<Model> {
             Some(type_name) => {
                 let kind = match Flavor::from_type(type_name) {
                     Some(flavor) => compute(flavor, &name, entry, &scope, diags),
-                    None => Some(unsupported(type_name.to_string(), unsupported_reason(type_name))),
+                    None => Some(unsupported(
+                        type_name.to_string(),
+                        unsupported_reason(type_name),
+                    )),
                 };
-                model.resources.extend(kind.map(|kind| ResourceDecl { name, kind }));
+                model
+                    .resources
+                    .extend(kind.map(|kind| ResourceDecl { name, kind }));
             }
             None => model.resources.extend(untyped(&name, entry, diags)),
         }
@@ -81,7 +97,9 @@ fn name_of(entry: &Member) -> Spanned<String> {
 
 /// The `type` string of an entry, if it has one.
 fn type_of(entry: &Member) -> Option<&str> {
-    let Value::Object(members) = &entry.value.value else { return None };
+    let Value::Object(members) = &entry.value.value else {
+        return None;
+    };
     match &members.iter().find(|m| m.key.text == "type")?.value.value {
         Value::String(s) => Some(&s.text),
         _ => None,
@@ -89,9 +107,18 @@ fn type_of(entry: &Member) -> Option<&str> {
 }
 
 /// An entry without a usable `type`: the manifest writer's `error` placeholder, or a mistake.
-fn untyped(name: &Spanned<String>, entry: &Member, diags: &mut Diagnostics) -> Option<ResourceDecl> {
+fn untyped(
+    name: &Spanned<String>,
+    entry: &Member,
+    diags: &mut Diagnostics,
+) -> Option<ResourceDecl> {
     // Other keys are not checked: without a type, nothing says which keys belong.
-    let record = Record::open(&entry.value, entry.key_span, format!("resource `{}`", name.value), diags)?;
+    let record = Record::open(
+        &entry.value,
+        entry.key_span,
+        format!("resource `{}`", name.value),
+        diags,
+    )?;
     if record.get("type").is_some() {
         record.string("type", diags); // reports the wrong type
         return None;
@@ -100,8 +127,14 @@ fn untyped(name: &Spanned<String>, entry: &Member, diags: &mut Diagnostics) -> O
         record.require("type", diags);
         return None;
     };
-    let reason = format!("Aspire could not write it into the manifest: {}", error.value);
-    Some(ResourceDecl { name: name.clone(), kind: unsupported("error".to_string(), reason) })
+    let reason = format!(
+        "Aspire could not write it into the manifest: {}",
+        error.value
+    );
+    Some(ResourceDecl {
+        name: name.clone(),
+        kind: unsupported("error".to_string(), reason),
+    })
 }
 
 fn unsupported(type_name: String, reason: String) -> ResourceKindDecl {
@@ -110,11 +143,15 @@ fn unsupported(type_name: String, reason: String) -> ResourceKindDecl {
 
 fn unsupported_reason(type_name: &str) -> String {
     let reason = match type_name {
-        "executable.v0" => "a process started on the host; build it into a container image to deploy it",
+        "executable.v0" => {
+            "a process started on the host; build it into a container image to deploy it"
+        }
         "azure.bicep.v0" | "azure.bicep.v1" => {
             "an Azure Bicep module written by Aspire; aspirec deploys only what it can generate itself"
         }
-        "dapr.v0" | "dapr.component.v0" => "a Dapr sidecar or component, which aspirec does not deploy",
+        "dapr.v0" | "dapr.component.v0" => {
+            "a Dapr sidecar or component, which aspirec does not deploy"
+        }
         t if t.starts_with("aws.") => "an AWS CloudFormation stack, which aspirec does not deploy",
         _ => "a resource type that the Aspire manifest schema (8.0) does not define",
     };
@@ -122,9 +159,20 @@ fn unsupported_reason(type_name: &str) -> String {
 }
 
 /// `value.v0`: a computed connection string, as an external service.
-fn value(name: &Spanned<String>, entry: &Member, scope: &Scope, diags: &mut Diagnostics) -> Option<ResourceDecl> {
+fn value(
+    name: &Spanned<String>,
+    entry: &Member,
+    scope: &Scope,
+    diags: &mut Diagnostics,
+) -> Option<ResourceDecl> {
     let what = format!("value.v0 resource `{}`", name.value);
-    let record = Record::new(&entry.value, entry.key_span, what, &["type", "connectionString"], diags)?;
+    let record = Record::new(
+        &entry.value,
+        entry.key_span,
+        what,
+        &["type", "connectionString"],
+        diags,
+    )?;
     let Some((text, span)) = record.str("connectionString", diags) else {
         record.require("connectionString", diags);
         return None;
@@ -132,17 +180,28 @@ fn value(name: &Spanned<String>, entry: &Member, scope: &Scope, diags: &mut Diag
     let connection_string = scope.template(text, span, diags);
     Some(ResourceDecl {
         name: name.clone(),
-        kind: ResourceKindDecl::External(ExternalDecl { url: None, connection_string: Some(connection_string) }),
+        kind: ResourceKindDecl::External(ExternalDecl {
+            url: None,
+            connection_string: Some(connection_string),
+        }),
     })
 }
 
 /// Each compute resource references every other resource its values read from.
 fn add_references(resources: &mut [ResourceDecl]) {
-    let names: BTreeSet<String> = resources.iter().map(|r| r.name.value.to_ascii_lowercase()).collect();
+    let names: BTreeSet<String> = resources
+        .iter()
+        .map(|r| r.name.value.to_ascii_lowercase())
+        .collect();
     for resource in resources.iter_mut() {
         let own = resource.name.value.to_ascii_lowercase();
-        let ResourceKindDecl::Compute(compute) = &mut resource.kind else { continue };
-        let build = compute.build.iter().flat_map(|b| b.args.iter().chain(&b.secrets));
+        let ResourceKindDecl::Compute(compute) = &mut resource.kind else {
+            continue;
+        };
+        let build = compute
+            .build
+            .iter()
+            .flat_map(|b| b.args.iter().chain(&b.secrets));
         let templates: Vec<&Template> = compute
             .env
             .iter()
@@ -156,7 +215,10 @@ fn add_references(resources: &mut [ResourceDecl]) {
         for expr in templates.into_iter().flat_map(Template::exprs) {
             let lower = expr.target.value.to_ascii_lowercase();
             if lower != own && names.contains(&lower) && seen.insert(lower) {
-                references.push(ReferenceDecl { target: expr.target.clone(), inject: None });
+                references.push(ReferenceDecl {
+                    target: expr.target.clone(),
+                    inject: None,
+                });
             }
         }
         compute.references = references;

@@ -23,7 +23,12 @@ use ir::{Diagnostics, FileId, Span, codes};
 
 /// Parses and lowers an `aspire-manifest.json`. `environment` (`--env`) is an error: a
 /// manifest is one resolved environment already.
-pub fn parse(file: FileId, text: &str, environment: Option<&str>, diags: &mut Diagnostics) -> Option<Model> {
+pub fn parse(
+    file: FileId,
+    text: &str,
+    environment: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<Model> {
     if let Some(environment) = environment {
         diags
             .report(

@@ -17,10 +17,23 @@ const PARAMETER_KEYS: &[&str] = &["type", "value", "connectionString", "inputs"]
 /// documents the parameter.
 const INPUT_KEYS: &[&str] = &["type", "secret", "default", "description"];
 const DEFAULT_KEYS: &[&str] = &["value", "generate"];
-const GENERATE_KEYS: &[&str] =
-    &["minLength", "lower", "upper", "numeric", "special", "minLower", "minUpper", "minNumeric", "minSpecial"];
+const GENERATE_KEYS: &[&str] = &[
+    "minLength",
+    "lower",
+    "upper",
+    "numeric",
+    "special",
+    "minLower",
+    "minUpper",
+    "minNumeric",
+    "minSpecial",
+];
 
-pub(super) fn parameter(name: &Spanned<String>, entry: &Member, diags: &mut Diagnostics) -> Option<ParameterDecl> {
+pub(super) fn parameter(
+    name: &Spanned<String>,
+    entry: &Member,
+    diags: &mut Diagnostics,
+) -> Option<ParameterDecl> {
     let what = format!("parameter `{}`", name.value);
     let record = Record::new(&entry.value, entry.key_span, what, PARAMETER_KEYS, diags)?;
     check_own_value(name, &record, diags);
@@ -34,15 +47,31 @@ pub(super) fn parameter(name: &Spanned<String>, entry: &Member, diags: &mut Diag
         is_connection_string,
     };
     let inputs = record.require("inputs", diags)?;
-    let inputs = Record::new(inputs, record.member("inputs")?.key_span, format!("`inputs` of {}", record.what()), &["value"], diags)?;
+    let inputs = Record::new(
+        inputs,
+        record.member("inputs")?.key_span,
+        format!("`inputs` of {}", record.what()),
+        &["value"],
+        diags,
+    )?;
     let input_member = inputs.member("value");
     let input = inputs.require("value", diags)?;
     let input_owner = input_member?.key_span;
-    let input = Record::new(input, input_owner, format!("input `value` of parameter `{}`", name.value), INPUT_KEYS, diags)?;
+    let input = Record::new(
+        input,
+        input_owner,
+        format!("input `value` of parameter `{}`", name.value),
+        INPUT_KEYS,
+        diags,
+    )?;
     if let Some(kind) = input.string("type", diags) {
         if kind.value != "string" {
             diags
-                .report(codes::INVALID_VALUE, kind.span, format!("input type `{}` is not supported", kind.value))
+                .report(
+                    codes::INVALID_VALUE,
+                    kind.span,
+                    format!("input type `{}` is not supported", kind.value),
+                )
                 .with_label("Aspire parameters are strings")
                 .with_help("write \"type\": \"string\"");
         }
@@ -54,7 +83,9 @@ pub(super) fn parameter(name: &Spanned<String>, entry: &Member, diags: &mut Diag
         let what = format!("the default of parameter `{}`", name.value);
         if let Some(default) = Record::new(default, owner, what, DEFAULT_KEYS, diags) {
             decl.value = default.string("value", diags);
-            decl.generate = default.get("generate").and_then(|node| generate(node, &default, name, diags));
+            decl.generate = default
+                .get("generate")
+                .and_then(|node| generate(node, &default, name, diags));
         }
     }
     Some(decl)
@@ -70,20 +101,30 @@ fn check_own_value(name: &Spanned<String>, record: &Record<'_>, diags: &mut Diag
     let expected = format!("{{{}.inputs.value}}", name.value);
     if !value.text.eq_ignore_ascii_case(&expected) {
         diags
-            .report(codes::INVALID_VALUE, span, format!("the value of parameter `{}` is not its input", name.value))
+            .report(
+                codes::INVALID_VALUE,
+                span,
+                format!("the value of parameter `{}` is not its input", name.value),
+            )
             .with_label(format!("expected \"{expected}\""))
             .with_note("a parameter's value is supplied at deploy time through its input `value`");
     }
 }
 
-fn generate(node: &Node, default: &Record<'_>, name: &Spanned<String>, diags: &mut Diagnostics) -> Option<Spanned<Generate>> {
+fn generate(
+    node: &Node,
+    default: &Record<'_>,
+    name: &Spanned<String>,
+    diags: &mut Diagnostics,
+) -> Option<Spanned<Generate>> {
     let owner = default.member("generate")?.key_span;
     let what = format!("the `generate` rule of parameter `{}`", name.value);
     let rule = Record::new(node, owner, what, GENERATE_KEYS, diags)?;
     rule.require("minLength", diags);
     let min_length = rule.count("minLength", diags);
     // Aspire's defaults: every class allowed, no minimum counts.
-    let allowed = |key: &str, diags: &mut Diagnostics| rule.bool(key, diags).is_none_or(|b| b.value);
+    let allowed =
+        |key: &str, diags: &mut Diagnostics| rule.bool(key, diags).is_none_or(|b| b.value);
     let generate = Generate {
         min_length: 0, // set below, once every other key has been checked
         lower: allowed("lower", diags),
@@ -95,20 +136,41 @@ fn generate(node: &Node, default: &Record<'_>, name: &Spanned<String>, diags: &m
         min_numeric: rule.count("minNumeric", diags).unwrap_or(0),
         min_special: rule.count("minSpecial", diags).unwrap_or(0),
     };
-    Some(Spanned::new(Generate { min_length: min_length?, ..generate }, node.span))
+    Some(Spanned::new(
+        Generate {
+            min_length: min_length?,
+            ..generate
+        },
+        node.span,
+    ))
 }
 
 /// Records an `annotated.string` in `scope`: its value must be one expression, and its filter
 /// `uri` (the only filter Aspire defines).
-pub(super) fn annotated_string(name: &Spanned<String>, entry: &Member, scope: &mut Scope, diags: &mut Diagnostics) {
+pub(super) fn annotated_string(
+    name: &Spanned<String>,
+    entry: &Member,
+    scope: &mut Scope,
+    diags: &mut Diagnostics,
+) {
     let what = format!("annotated string `{}`", name.value);
-    let Some(record) = Record::new(&entry.value, entry.key_span, what, &["type", "value", "filter"], diags) else {
+    let Some(record) = Record::new(
+        &entry.value,
+        entry.key_span,
+        what,
+        &["type", "value", "filter"],
+        diags,
+    ) else {
         return;
     };
     if let Some(filter) = record.string("filter", diags) {
         if filter.value != "uri" {
             diags
-                .report(codes::INVALID_VALUE, filter.span, format!("unknown filter `{}`", filter.value))
+                .report(
+                    codes::INVALID_VALUE,
+                    filter.span,
+                    format!("unknown filter `{}`", filter.value),
+                )
                 .with_label("Aspire defines only the filter `uri`");
         }
     } else {
@@ -123,7 +185,11 @@ pub(super) fn annotated_string(name: &Spanned<String>, entry: &Member, scope: &m
         (Some(ir::expr::Segment::Expr(inner)), None) => scope.alias(&name.value, inner),
         _ => {
             diags
-                .report(codes::INVALID_VALUE, span, format!("`{}` must wrap exactly one expression", name.value))
+                .report(
+                    codes::INVALID_VALUE,
+                    span,
+                    format!("`{}` must wrap exactly one expression", name.value),
+                )
                 .with_label("expected a value like \"{password.value}\"");
         }
     }

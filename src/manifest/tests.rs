@@ -31,21 +31,35 @@ fn under<'t>(text: &'t str, d: &Diagnostic) -> &'t str {
 }
 
 fn compute<'m>(model: &'m Model, name: &str) -> &'m ComputeDecl {
-    match model.resources.iter().find(|r| r.name.value == name).map(|r| &r.kind) {
+    match model
+        .resources
+        .iter()
+        .find(|r| r.name.value == name)
+        .map(|r| &r.kind)
+    {
         Some(ResourceKindDecl::Compute(c)) => c,
         other => panic!("`{name}` is not a compute resource: {other:?}"),
     }
 }
 
 fn unsupported_reason(model: &Model, name: &str) -> String {
-    match model.resources.iter().find(|r| r.name.value == name).map(|r| &r.kind) {
+    match model
+        .resources
+        .iter()
+        .find(|r| r.name.value == name)
+        .map(|r| &r.kind)
+    {
         Some(ResourceKindDecl::Unsupported(u)) => format!("{}: {}", u.type_name, u.reason),
         other => panic!("`{name}` is not unsupported: {other:?}"),
     }
 }
 
 fn compile(text: &str, allow_unsupported: bool) -> crate::Compilation {
-    let options = crate::CompileOptions { targets: vec![], allow_unsupported, ..Default::default() };
+    let options = crate::CompileOptions {
+        targets: vec![],
+        allow_unsupported,
+        ..Default::default()
+    };
     crate::compile("aspire-manifest.json", text.as_bytes(), &options)
 }
 
@@ -78,21 +92,59 @@ fn lowers_a_container_with_every_field() {
     let c = compute(&model, "Cache_1");
     assert!(!c.project);
     assert_eq!(c.image.as_ref().map(|i| i.value.as_str()), Some("redis:8"));
-    assert_eq!(c.entrypoint.iter().map(|e| e.value.as_str()).collect::<Vec<_>>(), ["/bin/sh"]);
+    assert_eq!(
+        c.entrypoint
+            .iter()
+            .map(|e| e.value.as_str())
+            .collect::<Vec<_>>(),
+        ["/bin/sh"]
+    );
     assert_eq!(c.args.len(), 2);
-    assert_eq!(c.args[1].exprs().next().map(|e| e.text()), Some("Cache_1.bindings.tcp.targetPort".into()));
+    assert_eq!(
+        c.args[1].exprs().next().map(|e| e.text()),
+        Some("Cache_1.bindings.tcp.targetPort".into())
+    );
     assert_eq!(c.env[0].name.value, "A");
-    assert_eq!(c.connection_string.as_ref().map(|t| t.exprs().count()), Some(2));
-    assert_eq!((c.volumes[0].name.value.as_str(), c.volumes[0].read_only), ("app-cache-data", false));
-    assert_eq!((c.bind_mounts[0].source.value.as_str(), c.bind_mounts[0].read_only), ("../conf", true));
+    assert_eq!(
+        c.connection_string.as_ref().map(|t| t.exprs().count()),
+        Some(2)
+    );
+    assert_eq!(
+        (c.volumes[0].name.value.as_str(), c.volumes[0].read_only),
+        ("app-cache-data", false)
+    );
+    assert_eq!(
+        (
+            c.bind_mounts[0].source.value.as_str(),
+            c.bind_mounts[0].read_only
+        ),
+        ("../conf", true)
+    );
     let ports: Vec<_> = c
         .endpoints
         .iter()
-        .map(|e| (e.name.value.as_str(), e.target_port.as_ref().map(|p| p.value), e.port.as_ref().map(|p| p.value), e.external))
+        .map(|e| {
+            (
+                e.name.value.as_str(),
+                e.target_port.as_ref().map(|p| p.value),
+                e.port.as_ref().map(|p| p.value),
+                e.external,
+            )
+        })
         .collect();
     // A port without a target port is left to the ir; neither falls back to 80.
-    assert_eq!(ports, [("tcp", Some(6379), None, false), ("admin", None, Some(8081), true), ("web", Some(80), None, false)]);
-    assert_eq!(c.endpoints[0].scheme.as_ref().map(|s| s.value.as_str()), Some("redis"));
+    assert_eq!(
+        ports,
+        [
+            ("tcp", Some(6379), None, false),
+            ("admin", None, Some(8081), true),
+            ("web", Some(80), None, false)
+        ]
+    );
+    assert_eq!(
+        c.endpoints[0].scheme.as_ref().map(|s| s.value.as_str()),
+        Some("redis")
+    );
     // Its own expressions do not make a reference.
     assert!(c.references.is_empty());
 }
@@ -118,27 +170,57 @@ fn lowers_builds_projects_and_legacy_dockerfiles() {
     assert_eq!(under(text, &diags[1]), "\"files\"");
     assert_eq!(
         diags[1].help.as_deref(),
-        Some("when you build the image of `api`, copy `/app/dist` from the image of `files` into `./wwwroot`")
+        Some(
+            "when you build the image of `api`, copy `/app/dist` from the image of `files` into `./wwwroot`"
+        )
     );
 
     let build = compute(&model, "web").build.as_ref().expect("a build");
     assert_eq!(build.context.value, "src");
-    assert_eq!(build.dockerfile.as_ref().map(|d| d.value.as_str()), Some("src/Dockerfile"));
-    assert_eq!(build.target.as_ref().map(|t| t.value.as_str()), Some("final"));
+    assert_eq!(
+        build.dockerfile.as_ref().map(|d| d.value.as_str()),
+        Some("src/Dockerfile")
+    );
+    assert_eq!(
+        build.target.as_ref().map(|t| t.value.as_str()),
+        Some("final")
+    );
     assert_eq!(build.args[0].name.value, "V");
-    assert_eq!(build.secrets.iter().map(|s| s.name.value.as_str()).collect::<Vec<_>>(), ["TOKEN"]);
+    assert_eq!(
+        build
+            .secrets
+            .iter()
+            .map(|s| s.name.value.as_str())
+            .collect::<Vec<_>>(),
+        ["TOKEN"]
+    );
 
     assert!(unsupported_reason(&model, "files").contains("`buildOnly`"));
 
     let api = compute(&model, "api");
     assert!(api.project);
-    assert_eq!(api.build.as_ref().map(|b| b.context.value.as_str()), Some("../Api"));
+    assert_eq!(
+        api.build.as_ref().map(|b| b.context.value.as_str()),
+        Some("../Api")
+    );
     // Projects keep endpoints without ports as they are: the ir gives projects 8080.
     assert!(api.endpoints[0].target_port.is_none());
-    assert_eq!(compute(&model, "tool").build.as_ref().map(|b| b.context.value.as_str()), Some("."));
+    assert_eq!(
+        compute(&model, "tool")
+            .build
+            .as_ref()
+            .map(|b| b.context.value.as_str()),
+        Some(".")
+    );
 
     let old = compute(&model, "old").build.as_ref().expect("a build");
-    assert_eq!((old.context.value.as_str(), old.dockerfile.as_ref().map(|d| d.value.as_str())), ("old", Some("old/Dockerfile")));
+    assert_eq!(
+        (
+            old.context.value.as_str(),
+            old.dockerfile.as_ref().map(|d| d.value.as_str())
+        ),
+        ("old", Some("old/Dockerfile"))
+    );
     assert_eq!(old.args[0].name.value, "X");
 }
 
@@ -159,23 +241,43 @@ fn lowers_parameters_values_and_unsupported_entries() {
       "compose": {"error": "This resource does not support generation in the manifest."}
     }}"#,
     );
-    let [pw, region, conn] = &model.parameters[..] else { panic!("three parameters: {:?}", model.parameters) };
+    let [pw, region, conn] = &model.parameters[..] else {
+        panic!("three parameters: {:?}", model.parameters)
+    };
     assert!(pw.secret && !pw.is_connection_string);
     let rule = pw.generate.as_ref().expect("a generate rule").value;
-    assert_eq!((rule.min_length, rule.special, rule.lower, rule.min_upper, rule.min_lower), (30, false, true, 2, 0));
+    assert_eq!(
+        (
+            rule.min_length,
+            rule.special,
+            rule.lower,
+            rule.min_upper,
+            rule.min_lower
+        ),
+        (30, false, true, 2, 0)
+    );
     assert!(!region.secret);
-    assert_eq!(region.value.as_ref().map(|v| v.value.as_str()), Some("west"));
+    assert_eq!(
+        region.value.as_ref().map(|v| v.value.as_str()),
+        Some("west")
+    );
     assert_eq!(region.description.as_deref(), Some("Where"));
     assert!(conn.secret && conn.is_connection_string);
 
     match &model.resources[0].kind {
         ResourceKindDecl::External(e) => {
             assert!(e.url.is_none());
-            assert_eq!(e.connection_string.as_ref().map(|t| t.segments.len()), Some(2));
+            assert_eq!(
+                e.connection_string.as_ref().map(|t| t.segments.len()),
+                Some(2)
+            );
         }
         other => panic!("value.v0 is an external: {other:?}"),
     }
-    assert!(unsupported_reason(&model, "job").starts_with("executable.v0: a process started on the host"));
+    assert!(
+        unsupported_reason(&model, "job")
+            .starts_with("executable.v0: a process started on the host")
+    );
     assert!(unsupported_reason(&model, "kv").starts_with("azure.bicep.v1: an Azure Bicep module"));
     assert!(unsupported_reason(&model, "mystery").contains("does not define"));
     assert_eq!(
@@ -197,8 +299,16 @@ fn references_follow_the_expressions_a_resource_reads() {
         "bindings": {"http": {"scheme": "http", "protocol": "tcp", "transport": "http"}}}
     }}"#,
     );
-    let targets: Vec<&str> = compute(&model, "api").references.iter().map(|r| r.target.value.as_str()).collect();
-    assert_eq!(targets, ["db", "pg"], "resources only, once each, not itself, in order of appearance");
+    let targets: Vec<&str> = compute(&model, "api")
+        .references
+        .iter()
+        .map(|r| r.target.value.as_str())
+        .collect();
+    assert_eq!(
+        targets,
+        ["db", "pg"],
+        "resources only, once each, not itself, in order of appearance"
+    );
     assert!(compute(&model, "pg").references.is_empty());
 }
 
@@ -232,7 +342,10 @@ fn reports_schema_problems_at_the_key_or_value() {
             ("E0201", "\"extra\""),
         ]
     );
-    let imag = diags.iter().find(|d| d.code.id == "E0201").expect("unknown key");
+    let imag = diags
+        .iter()
+        .find(|d| d.code.id == "E0201")
+        .expect("unknown key");
     assert_eq!(imag.help.as_deref(), Some("did you mean `image`?"));
 }
 
@@ -251,7 +364,11 @@ fn diagnostics_point_into_escaped_strings() {
     // `\u00e9` and `\"` before the expression shift its source position.
     let text = "{\"resources\": {\n  \"a\": {\"type\": \"container.v0\", \"image\": \"x\",\n    \"env\": {\"E\": \"caf\\u00e9 \\\"{nope.value}\\\"\"}}}}";
     let compilation = compile(text, false);
-    let d = compilation.diagnostics.iter().find(|d| d.code.id == "E0301").expect("an unknown reference");
+    let d = compilation
+        .diagnostics
+        .iter()
+        .find(|d| d.code.id == "E0301")
+        .expect("an unknown reference");
     assert_eq!(under(text, d), "nope");
     let rendered = compilation.render_diagnostics();
     assert!(rendered.contains(":3:"), "line 3 in {rendered}");
@@ -274,13 +391,29 @@ fn uri_encoded_strings_become_encoded_parameters() {
       "mq": {"type": "container.v0", "image": "rabbitmq", "env": {"U": "amqp://u:{pw-uri-encoded.value}@x", "P": "{pw.value}"}}
     }}"#;
     let compilation = compile(text, false);
-    assert!(!compilation.has_errors(), "{}", compilation.render_diagnostics());
+    assert!(
+        !compilation.has_errors(),
+        "{}",
+        compilation.render_diagnostics()
+    );
     let model = compilation.model.expect("a checked model");
     let (_, _, mq) = model.workloads().next().expect("one workload");
     let encodings: Vec<Vec<Encoding>> = mq
         .env
         .iter()
-        .map(|e| e.value.parts.iter().filter_map(|p| if let Part::Param { encoding, .. } = p { Some(*encoding) } else { None }).collect())
+        .map(|e| {
+            e.value
+                .parts
+                .iter()
+                .filter_map(|p| {
+                    if let Part::Param { encoding, .. } = p {
+                        Some(*encoding)
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        })
         .collect();
     assert_eq!(encodings, [vec![Encoding::Uri], vec![Encoding::Raw]]);
     // The alias is not a resource.
@@ -292,7 +425,10 @@ fn literal_braces_in_values_are_kept() {
     let model = lower_clean(
         r#"{"resources": {"gw": {"type": "container.v0", "image": "yarp", "env": {"R": "/catalog/{**catch-all}"}}}}"#,
     );
-    assert_eq!(compute(&model, "gw").env[0].value.segments, [Segment::Text("/catalog/{**catch-all}".into())]);
+    assert_eq!(
+        compute(&model, "gw").env[0].value.segments,
+        [Segment::Text("/catalog/{**catch-all}".into())]
+    );
 }
 
 fn corpus_dir() -> PathBuf {
@@ -304,7 +440,16 @@ const CORPUS: &[(&str, &[&str])] = &[
     ("aspirewithjavascript", &["reactvite"]),
     (
         "azurecontainerapps",
-        &["infra-acr", "infra", "account", "account-kv", "storage", "api-identity", "api-roles-storage", "api-roles-account-kv"],
+        &[
+            "infra-acr",
+            "infra",
+            "account",
+            "account-kv",
+            "storage",
+            "api-identity",
+            "api-roles-storage",
+            "api-roles-account-kv",
+        ],
     ),
     (
         "deployers",
@@ -332,7 +477,10 @@ const CORPUS: &[(&str, &[&str])] = &[
         ],
     ),
     ("keycloak", &[]),
-    ("postgresendtoend", &["pg", "mvn-clean", "javaservice", "pg-roles"]),
+    (
+        "postgresendtoend",
+        &["pg", "mvn-clean", "javaservice", "pg-roles"],
+    ),
     ("testproject", &["nodeapp", "npmapp", "cosmos"]),
     ("testshop", &[]),
     ("withdockerfile", &["docker-compose"]),
@@ -343,29 +491,55 @@ fn every_corpus_manifest_compiles_except_for_its_unsupported_resources() {
     let mut on_disk: Vec<String> = std::fs::read_dir(corpus_dir())
         .expect("the corpus directory")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter_map(|name| name.strip_suffix(".aspire-manifest.json").map(str::to_string))
+        .filter_map(|name| {
+            name.strip_suffix(".aspire-manifest.json")
+                .map(str::to_string)
+        })
         .collect();
     on_disk.sort();
     let listed: Vec<&str> = CORPUS.iter().map(|(name, _)| *name).collect();
     assert_eq!(on_disk, listed, "list every corpus manifest in CORPUS");
 
     for (name, unsupported) in CORPUS {
-        let bytes = std::fs::read(corpus_dir().join(format!("{name}.aspire-manifest.json"))).expect("readable");
+        let bytes = std::fs::read(corpus_dir().join(format!("{name}.aspire-manifest.json")))
+            .expect("readable");
         let text = String::from_utf8(bytes).expect("UTF-8");
         for allow in [false, true] {
             let compilation = compile(&text, allow);
             let named = |code: &str| -> Vec<&str> {
-                compilation.diagnostics.iter().filter(|d| d.code.id == code).map(|d| under(&text, d)).collect()
+                compilation
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.code.id == code)
+                    .map(|d| under(&text, d))
+                    .collect()
             };
-            let (unsupported_code, other_errors) = if allow { ("W0701", 0) } else { ("E0701", unsupported.len()) };
+            let (unsupported_code, other_errors) = if allow {
+                ("W0701", 0)
+            } else {
+                ("E0701", unsupported.len())
+            };
             let mut left_out = named(unsupported_code);
             left_out.sort_unstable();
             let mut expected = unsupported.to_vec();
             expected.sort_unstable();
             assert_eq!(left_out, expected, "{name} (allow_unsupported = {allow})");
-            let errors = compilation.diagnostics.iter().filter(|d| d.is_error()).count();
-            assert_eq!(errors, other_errors, "{name} (allow_unsupported = {allow}):\n{}", compilation.render_diagnostics());
-            assert_eq!(compilation.model.is_some(), allow || unsupported.is_empty(), "{name}");
+            let errors = compilation
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .count();
+            assert_eq!(
+                errors,
+                other_errors,
+                "{name} (allow_unsupported = {allow}):\n{}",
+                compilation.render_diagnostics()
+            );
+            assert_eq!(
+                compilation.model.is_some(),
+                allow || unsupported.is_empty(),
+                "{name}"
+            );
         }
     }
 }

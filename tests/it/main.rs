@@ -7,6 +7,7 @@ mod cli;
 mod compile_err;
 mod compile_ok;
 mod output;
+mod props;
 mod schema;
 mod secrets;
 mod tidy;

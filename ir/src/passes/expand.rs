@@ -126,6 +126,7 @@ pub(crate) fn run<'m>(
             decl: Some(&decl.kind),
             resource: Resource {
                 name: decl.name.value.clone(),
+                span: decl.name.span,
                 kind,
                 connection_string: None,
                 properties: Vec::new(),
@@ -456,6 +457,7 @@ fn add_integration_children(
             decl: None,
             resource: Resource {
                 name: db.value.clone(),
+                span: db.span,
                 kind: ResourceKind::Database(Database {
                     server: id,
                     database_name: db.value.clone(),

@@ -41,7 +41,7 @@ pub(crate) fn build(
     hosting: &AppHosting,
     diags: &mut Diagnostics,
 ) -> Option<AppView> {
-    let mut comments = Vec::new();
+    let mut comments = notes(workload);
     let size = container_size(&resource.name, &workload.limits, diags);
 
     let (secrets, env) = environment(ctx, workload);
@@ -59,35 +59,6 @@ pub(crate) fn build(
     }
     let (volumes, mounts) = volumes(ctx, workload);
     let probes = probes(ctx, resource, workload, &mut comments, diags);
-
-    if let Role::Integration(integration) = &workload.role {
-        if integration.azure == ir::AzureHosting::Managed {
-            comments.push(format!(
-                "`{}` has no managed Azure service here: it runs as a container app",
-                integration.kind.type_name()
-            ));
-        }
-        if !workload.volumes.is_empty()
-            && matches!(
-                integration.kind,
-                ir::IntegrationKind::Postgres | ir::IntegrationKind::MySql
-            )
-        {
-            comments.push(
-                "Its data is on Azure Files (SMB), where Postgres and MySQL have known locking and permission issues.".to_string(),
-            );
-        }
-    }
-    if let Image::Build(_) = &workload.image {
-        comments.push(
-            "Built from source: push the image before deploying; registry credentials are not configured here.".to_string(),
-        );
-    }
-    if !workload.wait_for.is_empty() {
-        comments.push(
-            "Azure Container Apps has no start order: `wait_for` is not enforced.".to_string(),
-        );
-    }
 
     let image = image(ctx, &workload.image);
     let ingress = hosting.ingress.main.map(|main| IngressView {
@@ -128,6 +99,41 @@ pub(crate) fn build(
         // ACA needs at least one as the maximum; with 0 replicas the app stays scaled to zero.
         max_replicas: workload.replicas.max(1),
     })
+}
+
+/// One-line notes for the reader of the output: what this target does differently.
+fn notes(workload: &Workload) -> Vec<String> {
+    let mut comments = Vec::new();
+    if let Role::Integration(integration) = &workload.role {
+        if integration.azure == ir::AzureHosting::Managed {
+            comments.push(format!(
+                "`{}` has no managed Azure service here: it runs as a container app.",
+                integration.kind.type_name()
+            ));
+        }
+        if !workload.volumes.is_empty()
+            && matches!(
+                integration.kind,
+                ir::IntegrationKind::Postgres | ir::IntegrationKind::MySql
+            )
+        {
+            comments.push(
+                "Its data is on Azure Files (SMB), where Postgres and MySQL have known locking and permission issues.".to_string(),
+            );
+        }
+    }
+    if let Image::Build(_) = &workload.image {
+        comments.push(
+            "Built from source: push the image before deploying; registry credentials are not configured here.".to_string(),
+        );
+    }
+    if !workload.wait_for.is_empty() {
+        comments.push(
+            "Azure Container Apps has no start order: `wait_for` is not enforced.".to_string(),
+        );
+    }
+
+    comments
 }
 
 /// The image: built images take their tag from the `image_tag` param.

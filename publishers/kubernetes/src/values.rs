@@ -137,7 +137,7 @@ fn resolve(model: &CheckedModel, value: &Value, diags: &mut Diagnostics) -> Reso
                 );
             }
             Part::Param { param, encoding } => {
-                parts.push((Some(Key::new(*param, *encoding)), String::new()))
+                parts.push((Some(Key::new(*param, *encoding)), String::new()));
             }
             // `expand` leaves none of these.
             Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {

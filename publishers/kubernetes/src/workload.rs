@@ -398,7 +398,7 @@ fn probe(health: &Health, owner: &Owner<'_>, diags: &mut Diagnostics) -> Option<
         HealthCheck::Command(command) => {
             probe.exec = Some(ExecAction {
                 command: Some(command.clone()),
-            })
+            });
         }
     }
     Some(probe)

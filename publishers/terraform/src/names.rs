@@ -70,9 +70,15 @@ pub(crate) fn global_prefix(app: &str, resource: &str) -> String {
     dns_label(&format!("{app}-{resource}"), 56)
 }
 
-/// The file share (and environment storage) name of a volume.
+/// The file share (and environment storage) name of a volume: 3 to 32 characters (Azure Files
+/// needs at least 3).
 pub(crate) fn share_name(volume: &str) -> String {
-    dns_label(volume, APP_NAME_MAX)
+    let label = dns_label(volume, APP_NAME_MAX);
+    if label.len() < 3 {
+        format!("{label}-vol")
+    } else {
+        label
+    }
 }
 
 /// The storage-account prefix: lowercase alphanumerics only, 18 characters, so that the
@@ -99,6 +105,9 @@ mod tests {
     fn app_names_fit_container_apps_rules() {
         assert_eq!(app_name("api"), "api");
         assert_eq!(app_name("9lives"), "app-9lives");
+        assert_eq!(app_name("a"), "a-app");
+        assert_eq!(share_name("db"), "db-vol");
+        assert_eq!(share_name("pg-data"), "pg-data");
         let long = app_name("a-really-long-service-name-that-exceeds-the-limit");
         assert!(long.len() <= 32, "{long}");
         assert!(!long.contains("--"), "{long}");

@@ -1,0 +1,198 @@
+//! Property tests on generated models ([`model`]), and the fuzzers' regression inputs.
+//!
+//! - every generated model compiles for all four targets, twice to the same bytes;
+//! - every literal env value reads back, through an independent parser and the target's own
+//!   unescaping rules ([`readback`], [`unescape`]), as exactly the model's value;
+//! - secret parameter values given through an environment overlay reach no emitted file;
+//! - no input the fuzzers kept (`tests/fuzz/regressions/`) makes the compiler panic.
+//!
+//! 64 cases per property by default (`PROPTEST_CASES=N` for more). A failing case is saved,
+//! shrunk, in `tests/it/props/proptest-regressions.txt` (committed, so it is replayed first
+//! on every later run) and printed as model.toml text.
+
+mod model;
+mod readback;
+mod toml_text;
+mod unescape;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+use crate::root;
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/it/props/proptest-regressions.txt"
+        )))),
+        ..ProptestConfig::default()
+    }
+}
+
+fn compile(text: &str, environment: Option<&str>) -> aspirec::Compilation {
+    let options = aspirec::CompileOptions {
+        targets: aspirec::targets::all().to_vec(),
+        environment: environment.map(str::to_string),
+        allow_unsupported: false,
+    };
+    aspirec::compile("model.toml", text.as_bytes(), &options)
+}
+
+/// Compiles a generated model, failing the case (with the model text) on any error.
+fn compile_ok(text: &str, environment: Option<&str>) -> Result<aspirec::Compilation, TestCaseError> {
+    let compilation = compile(text, environment);
+    prop_assert!(
+        !compilation.has_errors() && compilation.artifacts.len() == aspirec::targets::all().len(),
+        "a valid model failed to compile:\n{text}\n{}",
+        compilation.render_diagnostics()
+    );
+    Ok(compilation)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn generated_models_compile_for_every_target_deterministically(gene in model::model_gene()) {
+        let spec = model::build(&gene);
+        let first = compile_ok(&spec.text, None)?;
+        let second = compile_ok(&spec.text, None)?;
+        for ((target, a), (_, b)) in first.artifacts.iter().zip(&second.artifacts) {
+            for (path, contents) in a.iter() {
+                prop_assert_eq!(Some(contents), b.get(path), "{}/{} differs between two runs of:\n{}", target, path, spec.text);
+            }
+            prop_assert_eq!(a.len(), b.len(), "{} emitted different file sets", target);
+        }
+    }
+
+    #[test]
+    fn literal_env_values_read_back_exactly_in_every_target(gene in model::model_gene()) {
+        let spec = model::build(&gene);
+        let compilation = compile_ok(&spec.text, None)?;
+        for (target, artifacts) in &compilation.artifacts {
+            for (resource, var, expected) in &spec.literals {
+                let actual = readback::env_value(target, artifacts, var);
+                prop_assert_eq!(
+                    actual.as_ref(),
+                    Ok(expected),
+                    "{}: env {} of {} does not read back as written; model:\n{}",
+                    target, var, resource, spec.text
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn secret_parameter_values_reach_no_emitted_file(gene in model::model_gene()) {
+        let spec = model::build(&gene);
+        let secrets: Vec<(&str, String)> = spec
+            .params
+            .iter()
+            .filter(|(_, secret)| *secret)
+            .enumerate()
+            .map(|(i, (name, _))| (name.as_str(), format!("LEAK{i}q7Zx3Kp9")))
+            .collect();
+        prop_assume!(!secrets.is_empty());
+        // The marker's distinctive core, then hostile text, so that escaping of the rest
+        // cannot hide a leak of the core.
+        let mut text = format!("{}\n[environments.t]\n", spec.text);
+        for (name, core) in &secrets {
+            text.push_str(&format!("parameters.{name} = '{core}$(x)${{y}}{{z}}\"'\n"));
+        }
+        let compilation = compile_ok(&text, Some("t"))?;
+        for (target, artifacts) in &compilation.artifacts {
+            for (path, contents) in artifacts.iter() {
+                for (name, core) in &secrets {
+                    for needle in leak_needles(core) {
+                        prop_assert!(
+                            !contents.contains(&needle),
+                            "{}/{} contains secret `{}` ({}); model:\n{}", target, path, name, needle, text
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The marker as it would appear written plainly or base64-encoded (a Kubernetes Secret's
+/// `data`) at any of the three alignments it could have inside a longer encoded value.
+fn leak_needles(core: &str) -> Vec<String> {
+    let mut needles = vec![core.to_string()];
+    for pad in 0..3 {
+        let padded = format!("{}{core}", "\0".repeat(pad));
+        let encoded = base64(padded.as_bytes());
+        // Skip the characters that mix padding bits and the last, possibly partial, group.
+        let start = (pad * 4).div_ceil(3);
+        let end = (padded.len() / 3) * 4;
+        if end > start + 4 {
+            needles.push(encoded[start..end].to_string());
+        }
+    }
+    needles
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+        out.push_str(&"=".repeat(3 - chunk.len()));
+    }
+    out
+}
+
+#[test]
+fn base64_matches_the_rfc_examples() {
+    assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    assert_eq!(base64(b"fooba"), "Zm9vYmE=");
+    assert_eq!(base64(b"foob"), "Zm9vYg==");
+    let needles = leak_needles("LEAK0q7Zx3Kp9");
+    let hidden = base64(b"Password=LEAK0q7Zx3Kp9;");
+    assert!(needles.iter().skip(1).any(|n| hidden.contains(n.as_str())), "{needles:?} / {hidden}");
+}
+
+/// Every input a fuzzer kept: compiled with every target, with and without an overlay and
+/// `--allow-unsupported` (as the fuzz targets do), the diagnostics rendered; none may panic.
+#[test]
+fn fuzz_regressions_compile_without_panicking() {
+    let dir = root().join("tests/fuzz/regressions");
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
+    inputs.retain(|p| p.is_file() && p.extension().is_some_and(|e| e != "md"));
+    inputs.sort();
+    let mut panics = Vec::new();
+    for input in &inputs {
+        let bytes = std::fs::read(input).unwrap();
+        for (environment, allow_unsupported) in [(None, false), (Some("prod"), true)] {
+            let options = aspirec::CompileOptions {
+                targets: aspirec::targets::all().to_vec(),
+                environment: environment.map(str::to_string),
+                allow_unsupported,
+            };
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                let compilation = aspirec::compile("model.toml", &bytes, &options);
+                let _ = compilation.render_diagnostics();
+                let _ = aspirec::render::json(&compilation.sources, &compilation.diagnostics);
+                if let Some(model) = &compilation.model {
+                    let _ = aspirec::inspect::to_json(model);
+                    let _ = aspirec::graph::dot(model);
+                }
+                compilation.has_errors() || !compilation.artifacts.is_empty()
+            }));
+            match outcome {
+                Ok(true) => {}
+                Ok(false) => panics.push(format!("{}: no error and no artifacts", input.display())),
+                Err(_) => panics.push(format!("{} (env {environment:?}): panicked", input.display())),
+            }
+        }
+    }
+    assert!(panics.is_empty(), "{panics:#?}");
+}
