@@ -68,7 +68,7 @@ codes! {
     PORT_OUT_OF_RANGE = "E0401" "port-out-of-range"
         "A port must be between 1 and 65535.";
     DUPLICATE_TARGET_PORT = "E0402" "duplicate-target-port"
-        "Two endpoints of one resource listen on the same target port with different schemes or transports.";
+        "Two endpoints of one resource listen on the same target port. The one exception is an `http` and an `https` endpoint with the same transport (TLS ends at the ingress, as in Aspire). Give each endpoint its own target port.";
     PARAMETER_VALUE_AND_GENERATE = "E0501" "parameter-value-and-generate"
         "A parameter has both a `value` and a `generate` rule; keep one.";
     INVALID_GENERATE = "E0502" "invalid-generate"

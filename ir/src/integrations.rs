@@ -161,27 +161,24 @@ impl IntegrationKind {
         )
     }
 
-    /// Aspire's generation rule for the implicit password parameter. Services whose password
-    /// ends up inside a URI exclude special characters, as Aspire does.
+    /// The generation rule of the implicit password parameter: Aspire's (22 characters), but
+    /// without special characters for every kind. Aspire allows them for Postgres and MySQL;
+    /// aspirec does not, because the same password also appears inside URIs (`X_URI`,
+    /// `postgresql://...`), and Compose and Kubernetes cannot percent-encode at deploy time:
+    /// a URI-safe password needs no separately encoded copy.
     pub fn password_rule(self) -> crate::model::Generate {
-        let base = crate::model::Generate::default();
+        let base = crate::model::Generate { special: false, ..crate::model::Generate::default() };
         match self {
-            IntegrationKind::SqlServer => crate::model::Generate {
-                min_lower: 1,
-                min_upper: 1,
-                min_numeric: 1,
-                ..base
-            },
-            IntegrationKind::Postgres | IntegrationKind::MySql => base,
-            IntegrationKind::Redis
+            // SQL Server's password policy wants three of four character classes.
+            IntegrationKind::SqlServer => crate::model::Generate { min_lower: 1, min_upper: 1, min_numeric: 1, ..base },
+            IntegrationKind::Postgres
+            | IntegrationKind::MySql
+            | IntegrationKind::Redis
             | IntegrationKind::Valkey
             | IntegrationKind::RabbitMq
             | IntegrationKind::MongoDb
             | IntegrationKind::Kafka
-            | IntegrationKind::Nats => crate::model::Generate {
-                special: false,
-                ..base
-            },
+            | IntegrationKind::Nats => base,
         }
     }
 

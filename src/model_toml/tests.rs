@@ -256,3 +256,21 @@ fn hostile_inputs_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn zz_timing_big() {
+    let Ok(text) = std::fs::read_to_string("/tmp/big.toml") else { return };
+    let t = std::time::Instant::now();
+    let mut diags = Diagnostics::new();
+    let mut root = super::syntax::parse(FileId(0), &text, &mut diags).unwrap();
+    eprintln!("syntax {:?}", t.elapsed());
+    super::overlay::apply(FileId(0), &mut root, None, &mut diags);
+    super::validate::check_model(FileId(0), &root, &mut diags);
+    eprintln!("validate {:?}", t.elapsed());
+    let model = super::lower::lower(FileId(0), &text, &root, &mut diags);
+    eprintln!("lower {:?} {}", t.elapsed(), model.map_or(0, |m| m.resources.len()));
+    let t = std::time::Instant::now();
+    let options = crate::CompileOptions::default();
+    let c = crate::compile("big.toml", text.as_bytes(), &options);
+    eprintln!("compile {:?} {}", t.elapsed(), c.diagnostics.len());
+}

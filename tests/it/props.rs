@@ -38,7 +38,7 @@ fn compile(text: &str, environment: Option<&str>) -> aspirec::Compilation {
     let options = aspirec::CompileOptions {
         targets: aspirec::targets::all().to_vec(),
         environment: environment.map(str::to_string),
-        allow_unsupported: false,
+        ..Default::default()
     };
     aspirec::compile("model.toml", text.as_bytes(), &options)
 }
@@ -176,6 +176,7 @@ fn fuzz_regressions_compile_without_panicking() {
                 targets: aspirec::targets::all().to_vec(),
                 environment: environment.map(str::to_string),
                 allow_unsupported,
+                ..Default::default()
             };
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 let compilation = aspirec::compile("model.toml", &bytes, &options);

@@ -42,6 +42,25 @@ impl Ctx<'_> {
     }
 }
 
+/// One output file and the declaration its objects come from.
+struct File {
+    path: String,
+    /// The resource the objects are made for; detached for the application-wide files (the
+    /// Namespace, the parameters' ConfigMap), which no single declaration causes.
+    origin: ir::Span,
+    documents: Vec<Document>,
+}
+
+impl File {
+    fn new(path: impl Into<String>, origin: ir::Span, documents: Vec<Document>) -> File {
+        File {
+            path: path.into(),
+            origin,
+            documents,
+        }
+    }
+}
+
 /// One workload and the names its objects share.
 pub(crate) struct Owner<'a> {
     pub(crate) resource: &'a Resource,
@@ -88,18 +107,22 @@ pub(crate) fn run(
         app,
     };
     let header = options.header();
-    let mut files: Vec<(String, Vec<Document>)> = Vec::new();
-    files.push((
-        names::NAMESPACE_FILE.to_string(),
+    let mut files: Vec<File> = vec![File::new(
+        names::NAMESPACE_FILE,
+        ir::Span::DETACHED,
         vec![Document::new(&namespace(&ctx))?],
-    ));
+    )];
     for (_, resource, workload) in model.workloads() {
         if !bind_mounts_allowed(resource, workload, options, diags) {
             continue;
         }
         let owner = Owner::new(&ctx.app, resource, workload);
         let documents = workload::documents(&mut ctx, &owner, diags)?;
-        files.push((names::resource_file(&owner.object), documents));
+        files.push(File::new(
+            names::resource_file(&owner.object),
+            resource.span,
+            documents,
+        ));
     }
     if let Some(config_map) = defaults(&ctx) {
         let comment = vec![
@@ -109,8 +132,9 @@ pub(crate) fn run(
         // Right after the Namespace: it is read by the workloads.
         files.insert(
             1,
-            (
-                names::PARAMETERS_FILE.to_string(),
+            File::new(
+                names::PARAMETERS_FILE,
+                ir::Span::DETACHED,
                 vec![Document::new(&config_map)?.with_comment(comment)],
             ),
         );
@@ -118,16 +142,16 @@ pub(crate) fn run(
     check_duplicates(&ctx, &files, diags);
 
     let mut artifacts = Artifacts::new();
-    let resources: Vec<String> = files.iter().map(|(path, _)| path.clone()).collect();
-    for (path, documents) in &files {
-        artifacts.insert(path.clone(), emit::file(&header, documents)?);
+    let resources: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    for file in &files {
+        artifacts.insert(file.path.clone(), emit::file(&header, &file.documents)?);
     }
     if let Some(example) = ctx.inputs.example(model, &header) {
         artifacts.insert(inputs::SECRETS_EXAMPLE, example);
     }
     let has_ingress = files
         .iter()
-        .flat_map(|(_, d)| d)
+        .flat_map(|f| &f.documents)
         .any(|d| d.identity().is_some_and(|(kind, _)| kind == "Ingress"));
     artifacts.insert(
         names::KUSTOMIZATION_FILE,

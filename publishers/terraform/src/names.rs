@@ -9,12 +9,17 @@ use ir::publish::{dns_label, env_name, shorten};
 /// The longest container app name Azure accepts.
 const APP_NAME_MAX: usize = 32;
 
-/// The container app name: a DNS label of at most 32 characters that starts with a letter
-/// (Azure Container Apps rejects names starting with a digit).
+/// The container app name: a DNS label of 2 to 32 characters that starts with a letter
+/// (Azure Container Apps rejects shorter names and names starting with a digit).
 pub(crate) fn app_name(name: &str) -> String {
     let label = dns_label(name, 63);
     let label = if label.starts_with(|c: char| c.is_ascii_digit()) {
         format!("app-{label}")
+    } else {
+        label
+    };
+    let label = if label.len() < 2 {
+        format!("{label}-app")
     } else {
         label
     };

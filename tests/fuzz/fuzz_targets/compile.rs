@@ -15,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
         targets: all,
         environment: (!manifest).then(|| "prod".to_string()),
         allow_unsupported: true,
+        ..Default::default()
     };
     for options in [plain, overlaid] {
         let compilation = aspirec::compile("model.toml", data, &options);

@@ -298,7 +298,8 @@ pub(crate) fn bicep_objects(text: &str) -> Result<Vec<BicepObject>, String> {
             }
             Token::Punct(':') if top.object && top.key.is_none() => match top.line.as_slice() {
                 [Token::Word(key)] => top.key = Some(key.clone()),
-                [Token::Str(Ok(key))] => top.key = Some(key.clone()),
+                // An interpolated key (`'${identity.id}': {}`) is kept as its description.
+                [Token::Str(key)] => top.key = Some(key.clone().unwrap_or_else(|why| why)),
                 _ => return Err(format!("unexpected `:` after {:?}", top.line)),
             },
             token => {
