@@ -103,7 +103,7 @@ impl Lowering<'_> {
         }
         Service {
             image: escape(workload.image.reference()),
-            build: self.build(&name, &workload.image, diags),
+            build: self.build(resource, &workload.image, diags),
             entrypoint: workload.entrypoint.iter().map(|e| escape(e)).collect(),
             command: workload
                 .args
@@ -127,11 +127,17 @@ impl Lowering<'_> {
 
     /// `build:` for an image built from source. The model gives the Dockerfile relative to its
     /// own folder, Compose wants it relative to the context.
-    fn build(&mut self, service: &str, image: &Image, diags: &mut Diagnostics) -> Option<Build> {
+    fn build(
+        &mut self,
+        resource: &Resource,
+        image: &Image,
+        diags: &mut Diagnostics,
+    ) -> Option<Build> {
         let build = match image {
             Image::Build(build) => build,
             Image::Pull(_) => return None,
         };
+        let service = service_name(&resource.name);
         let dockerfile = build.dockerfile.as_ref().map(|dockerfile| {
             relative_to(&build.context, dockerfile).unwrap_or_else(|| {
                 self.notes.push(format!(
@@ -155,6 +161,7 @@ impl Lowering<'_> {
             else {
                 self.unsupported(
                     diags,
+                    resource,
                     format!("build secret `{name}` of `{service}` is not a single parameter"),
                     "Compose reads a build secret from one variable of the environment; make the secret a parameter",
                 );
@@ -280,8 +287,15 @@ impl Lowering<'_> {
 
     /// A part of the model Compose cannot express: an error, or with `--allow-unsupported` a
     /// warning and the part is left out.
-    fn unsupported(&self, diags: &mut Diagnostics, message: String, help: &str) {
-        let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, ir::Span::DETACHED, message);
+    fn unsupported(
+        &self,
+        diags: &mut Diagnostics,
+        resource: &Resource,
+        message: String,
+        help: &str,
+    ) {
+        let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, resource.span, message)
+            .label("Compose cannot express part of this resource");
         diags.push(if self.options.allow_unsupported {
             Diagnostic {
                 code: codes::UNSUPPORTED_LEFT_OUT,

@@ -194,7 +194,8 @@ fn bind_mounts_allowed(
     if workload.bind_mounts.is_empty() {
         return true;
     }
-    // The checked model has no spans, so the mounts are named in a note.
+    // Bind mounts carry no span of their own: the resource is pointed at and the mounts are
+    // named in a note.
     let mounts: Vec<String> = workload
         .bind_mounts
         .iter()
@@ -207,14 +208,16 @@ fn bind_mounts_allowed(
     );
     if options.allow_unsupported {
         diags
-            .report(codes::UNSUPPORTED_LEFT_OUT, ir::Span::DETACHED, message)
+            .report(codes::UNSUPPORTED_LEFT_OUT, resource.span, message)
+            .with_label("its bind mounts are left out of the Kubernetes output")
             .with_note(format!(
                 "left out: {mounts}; a pod cannot mount a folder of the deploying machine"
             ));
         true
     } else {
         diags
-            .report(codes::UNSUPPORTED_FEATURE, ir::Span::DETACHED, message)
+            .report(codes::UNSUPPORTED_FEATURE, resource.span, message)
+            .with_label("this resource bind-mounts a folder of the deploying machine")
             .with_note(format!("a pod cannot mount a folder of the deploying machine: {mounts}"))
             .with_help(
                 "use a named volume (`volumes`) or bake the files into the image; `--allow-unsupported` leaves bind mounts out",
@@ -225,28 +228,43 @@ fn bind_mounts_allowed(
 
 /// Two emitted objects of one kind with one name (derived names such as `<resource>-external`
 /// can meet a resource of that name); the apply would silently keep only one.
-fn check_duplicates(ctx: &Ctx<'_>, files: &[(String, Vec<Document>)], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<(String, String), &str> = BTreeMap::new();
-    for (path, documents) in files {
-        for document in documents {
+fn check_duplicates(ctx: &Ctx<'_>, files: &[File], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<(String, String), &File> = BTreeMap::new();
+    for file in files {
+        for document in &file.documents {
             let Some(id) = document.identity() else {
                 continue;
             };
-            if let Some(first) = seen.get(&id) {
-                diags
-                    .report(
-                        codes::NAME_COLLISION,
-                        ir::Span::DETACHED,
-                        format!(
-                            "two Kubernetes objects are named {} `{}` (in `{first}` and `{path}`)",
-                            id.0, id.1
-                        ),
-                    )
-                    .with_label("Kubernetes would keep only one of them")
-                    .with_help("rename one of the resources");
+            let Some(first) = seen.get(&id) else {
+                seen.insert(id, file);
+                continue;
+            };
+            // Point at a resource: the application-wide files have no declaration, so when
+            // one of them is involved the resource's file is the primary one.
+            let (primary, other) = if file.origin.is_detached() {
+                (*first, file)
             } else {
-                seen.insert(id, path);
-            }
+                (file, *first)
+            };
+            let (kind, name) = id;
+            diags
+                .report(
+                    codes::NAME_COLLISION,
+                    primary.origin,
+                    format!(
+                        "two Kubernetes objects are named {kind} `{name}` (in `{}` and `{}`)",
+                        first.path, file.path
+                    ),
+                )
+                .with_label(format!(
+                    "its {kind} `{name}` in `{}` meets another; Kubernetes would keep only one",
+                    primary.path
+                ))
+                .with_secondary(
+                    other.origin,
+                    format!("the other {kind} `{name}` comes from here"),
+                )
+                .with_help("rename one of the resources");
         }
     }
     if let Some(key) = ctx.inputs.duplicate_key(ctx.model) {
