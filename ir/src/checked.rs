@@ -141,6 +141,10 @@ impl CheckedModel {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parameter {
     pub name: String,
+    /// Where the parameter is declared (its name); for an implicit one, what caused it (the
+    /// integration's name, the expression that read a left-out resource). For diagnostics a
+    /// publisher reports about it.
+    pub span: crate::span::Span,
     pub secret: bool,
     /// A non-secret default; the only parameter value that may appear in output.
     pub default: Option<String>,

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::schema::{self, Field, Keys, NAME_PATTERN, RESOURCE_TYPES, Shape, TableShape};
+use super::schema::{self, Field, Keys, NAME_MAX, NAME_PATTERN, RESOURCE_TYPES, Shape, TableShape};
 
 /// The whole schema.
 pub(crate) fn schema() -> Value {
@@ -22,9 +22,15 @@ pub(crate) fn schema() -> Value {
     let mut root = table(&schema::MODEL, None);
     if let Value::Object(root) = &mut root {
         let mut head = Map::new();
-        head.insert("$schema".to_string(), json!("https://json-schema.org/draft/2020-12/schema"));
+        head.insert(
+            "$schema".to_string(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
         head.insert("title".to_string(), json!("aspirec model.toml"));
-        head.insert("description".to_string(), json!("An app model for aspirec, format version 1."));
+        head.insert(
+            "description".to_string(),
+            json!("An app model for aspirec, format version 1."),
+        );
         head.append(root);
         head.insert("$defs".to_string(), Value::Object(definitions));
         return Value::Object(head);
@@ -70,9 +76,17 @@ fn resource_override() -> Value {
 
 /// A table with a fixed set of keys; `tag` is the resource type whose table this is.
 fn table(shape: &TableShape, tag: Option<&str>) -> Value {
-    let properties: Map<String, Value> =
-        shape.fields.iter().map(|field| (field.key.to_string(), property(field, tag))).collect();
-    let required: Vec<_> = shape.fields.iter().filter(|f| f.required).map(|f| f.key).collect();
+    let properties: Map<String, Value> = shape
+        .fields
+        .iter()
+        .map(|field| (field.key.to_string(), property(field, tag)))
+        .collect();
+    let required: Vec<_> = shape
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.key)
+        .collect();
     let mut object = Map::new();
     object.insert("type".to_string(), json!("object"));
     object.insert("properties".to_string(), Value::Object(properties));
@@ -81,11 +95,19 @@ fn table(shape: &TableShape, tag: Option<&str>) -> Value {
         object.insert("required".to_string(), json!(required));
     }
     if !shape.requires.is_empty() {
-        let alternatives: Vec<Value> = shape.requires.iter().map(|set| json!({ "required": set })).collect();
+        let alternatives: Vec<Value> = shape
+            .requires
+            .iter()
+            .map(|set| json!({ "required": set }))
+            .collect();
         object.insert("anyOf".to_string(), json!(alternatives));
     }
     if !shape.conflicts.is_empty() {
-        let exclusions: Vec<Value> = shape.conflicts.iter().map(|pair| json!({ "not": { "required": pair } })).collect();
+        let exclusions: Vec<Value> = shape
+            .conflicts
+            .iter()
+            .map(|pair| json!({ "not": { "required": pair } }))
+            .collect();
         object.insert("allOf".to_string(), json!(exclusions));
     }
     Value::Object(object)
@@ -128,13 +150,20 @@ fn shape(shape: &Shape, tag: Option<&str>) -> Value {
             let mut object = Map::new();
             object.insert("type".to_string(), json!("object"));
             if matches!(keys, Keys::Name) {
-                object.insert("propertyNames".to_string(), json!({ "pattern": NAME_PATTERN }));
+                object.insert(
+                    "propertyNames".to_string(),
+                    json!({ "pattern": NAME_PATTERN, "maxLength": NAME_MAX }),
+                );
             }
-            object.insert("additionalProperties".to_string(), self::shape(values, None));
+            object.insert(
+                "additionalProperties".to_string(),
+                self::shape(values, None),
+            );
             Value::Object(object)
         }
         Shape::Either(alternatives) => {
-            let alternatives: Vec<Value> = alternatives.iter().map(|a| self::shape(a, tag)).collect();
+            let alternatives: Vec<Value> =
+                alternatives.iter().map(|a| self::shape(a, tag)).collect();
             json!({ "anyOf": alternatives })
         }
         Shape::Resource => json!({ "$ref": "#/$defs/resource" }),
@@ -153,17 +182,34 @@ mod tests {
     #[test]
     fn states_resource_types_and_their_keys() {
         let schema = schema();
-        assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
         assert_eq!(schema["required"], json!(["name"]));
         assert_eq!(schema["additionalProperties"], json!(false));
         let redis = &schema["$defs"]["resource-redis"];
-        assert_eq!(redis["properties"]["type"], json!({ "const": "redis", "description": "The kind of resource." }));
+        assert_eq!(
+            redis["properties"]["type"],
+            json!({ "const": "redis", "description": "The kind of resource." })
+        );
         assert!(redis["properties"].get("databases").is_none());
-        assert!(schema["$defs"]["resource-postgres"]["properties"].get("databases").is_some());
+        assert!(
+            schema["$defs"]["resource-postgres"]["properties"]
+                .get("databases")
+                .is_some()
+        );
         let container = &schema["$defs"]["resource-container"];
-        assert_eq!(container["anyOf"], json!([{ "required": ["image"] }, { "required": ["build"] }]));
-        assert_eq!(container["allOf"], json!([{ "not": { "required": ["image", "build"] } }]));
-        let port = &container["properties"]["endpoints"]["additionalProperties"]["properties"]["port"];
+        assert_eq!(
+            container["anyOf"],
+            json!([{ "required": ["image"] }, { "required": ["build"] }])
+        );
+        assert_eq!(
+            container["allOf"],
+            json!([{ "not": { "required": ["image", "build"] } }])
+        );
+        let port =
+            &container["properties"]["endpoints"]["additionalProperties"]["properties"]["port"];
         assert_eq!(port["maximum"], 65535);
     }
 
@@ -173,7 +219,10 @@ mod tests {
         let text = schema.to_string();
         for reference in text.split("\"$ref\":\"#/$defs/").skip(1) {
             let name = reference.split('"').next().unwrap_or_default();
-            assert!(schema["$defs"].get(name).is_some(), "dangling $ref to {name}");
+            assert!(
+                schema["$defs"].get(name).is_some(),
+                "dangling $ref to {name}"
+            );
         }
     }
 }

@@ -9,9 +9,9 @@
 use ir::expr::Template;
 use ir::integrations::IntegrationKind;
 use ir::model::{
-    AzureHosting, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, ExternalDecl, Generate, HealthCheckDecl, HealthDecl,
-    Inject, IntegrationDecl, LimitsDecl, Model, ParameterDecl, ReferenceDecl, ResourceDecl, ResourceKindDecl,
-    VolumeDecl,
+    AzureHosting, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, ExternalDecl, Generate,
+    HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, LimitsDecl, Model, ParameterDecl,
+    ReferenceDecl, ResourceDecl, ResourceKindDecl, VolumeDecl,
 };
 use ir::{Diagnostics, FileId, Spanned};
 
@@ -19,20 +19,49 @@ use super::strings::OffsetMap;
 use super::syntax::{Key, Node, Table, span};
 
 /// Lowers `root`. `None` only when the model has no usable `name` (already reported).
-pub(crate) fn lower(file: FileId, source: &str, root: &Table, diags: &mut Diagnostics) -> Option<Model> {
-    let mut lowerer = Lowerer { file, source, diags };
+pub(crate) fn lower(
+    file: FileId,
+    source: &str,
+    root: &Table,
+    diags: &mut Diagnostics,
+) -> Option<Model> {
+    let mut lowerer = Lowerer {
+        file,
+        source,
+        diags,
+    };
     let name = root.get("name").and_then(|node| lowerer.string(node))?;
     let defaults = root.get("defaults").and_then(Node::as_table);
-    let default = |key: &str| defaults.and_then(|d| d.get(key)).and_then(|node| lowerer.string(node));
+    let default = |key: &str| {
+        defaults
+            .and_then(|d| d.get(key))
+            .and_then(|node| lowerer.string(node))
+    };
     let (namespace, registry, tag) = (default("namespace"), default("registry"), default("tag"));
-    let parameters = entries(root, "parameters").filter_map(|(key, node)| lowerer.parameter(key, node)).collect();
-    let resources = entries(root, "resources").filter_map(|(key, node)| lowerer.resource(key, node)).collect();
-    Some(Model { name, namespace, registry, tag, parameters, resources, pre_injected: false })
+    let parameters = entries(root, "parameters")
+        .filter_map(|(key, node)| lowerer.parameter(key, node))
+        .collect();
+    let resources = entries(root, "resources")
+        .filter_map(|(key, node)| lowerer.resource(key, node))
+        .collect();
+    Some(Model {
+        name,
+        namespace,
+        registry,
+        tag,
+        parameters,
+        resources,
+        pre_injected: false,
+    })
 }
 
 /// The entries of the table at `key` of `table` (none if absent or not a table).
 fn entries<'t>(table: &'t Table, key: &str) -> impl Iterator<Item = &'t (Key, Node)> {
-    table.get(key).and_then(Node::as_table).into_iter().flat_map(|t| t.entries.iter())
+    table
+        .get(key)
+        .and_then(Node::as_table)
+        .into_iter()
+        .flat_map(|t| t.entries.iter())
 }
 
 struct Lowerer<'s, 'd> {
@@ -47,7 +76,10 @@ impl Lowerer<'_, '_> {
     }
 
     fn string(&self, node: &Node) -> Option<Spanned<String>> {
-        Some(Spanned::new(node.as_str()?.to_string(), span(self.file, &node.span)))
+        Some(Spanned::new(
+            node.as_str()?.to_string(),
+            span(self.file, &node.span),
+        ))
     }
 
     fn text(&self, table: &Table, key: &str) -> Option<Spanned<String>> {
@@ -56,7 +88,10 @@ impl Lowerer<'_, '_> {
 
     fn integer(&self, table: &Table, key: &str) -> Option<Spanned<i64>> {
         let node = table.get(key)?;
-        Some(Spanned::new(node.as_integer()?, span(self.file, &node.span)))
+        Some(Spanned::new(
+            node.as_integer()?,
+            span(self.file, &node.span),
+        ))
     }
 
     fn flag(table: &Table, key: &str, default: bool) -> bool {
@@ -79,7 +114,12 @@ impl Lowerer<'_, '_> {
         let raw = self.source.get(node.span.clone()).unwrap_or_default();
         let map = OffsetMap::new(raw, node.span.clone(), text);
         let file = self.file;
-        Some(Template::parse(text, whole, &|start, end| span(file, &map.locate(start, end)), self.diags))
+        Some(Template::parse(
+            text,
+            whole,
+            &|start, end| span(file, &map.locate(start, end)),
+            self.diags,
+        ))
     }
 
     fn template_at(&mut self, table: &Table, key: &str) -> Option<Template> {
@@ -89,21 +129,32 @@ impl Lowerer<'_, '_> {
     /// `env` and `build.args`: a table of expressions.
     fn variables(&mut self, table: &Table, key: &str) -> Vec<EnvDecl> {
         entries(table, key)
-            .filter_map(|(name, node)| Some(EnvDecl { name: self.name(name), value: self.template(node)? }))
+            .filter_map(|(name, node)| {
+                Some(EnvDecl {
+                    name: self.name(name),
+                    value: self.template(node)?,
+                })
+            })
             .collect()
     }
 
     fn parameter(&mut self, key: &Key, node: &Node) -> Option<ParameterDecl> {
         let table = node.as_table()?;
         let generate = table.get("generate").and_then(|node| {
-            Some(Spanned::new(generate(node.as_table()?), span(self.file, &node.span)))
+            Some(Spanned::new(
+                generate(node.as_table()?),
+                span(self.file, &node.span),
+            ))
         });
         Some(ParameterDecl {
             name: self.name(key),
             secret: Self::flag(table, "secret", false),
             value: self.text(table, "value"),
             generate,
-            description: table.get("description").and_then(Node::as_str).map(str::to_string),
+            description: table
+                .get("description")
+                .and_then(Node::as_str)
+                .map(str::to_string),
             is_connection_string: false,
         })
     }
@@ -117,13 +168,21 @@ impl Lowerer<'_, '_> {
                 url: self.template_at(table, "url"),
                 connection_string: self.template_at(table, "connection_string"),
             }),
-            other => ResourceKindDecl::Integration(self.integration(table, IntegrationKind::from_type_name(other)?)),
+            other => ResourceKindDecl::Integration(
+                self.integration(table, IntegrationKind::from_type_name(other)?),
+            ),
         };
-        Some(ResourceDecl { name: self.name(key), kind })
+        Some(ResourceDecl {
+            name: self.name(key),
+            kind,
+        })
     }
 
     fn compute(&mut self, table: &Table, project: bool) -> ComputeDecl {
-        let args = table.get("args").and_then(Node::as_array).unwrap_or_default();
+        let args = table
+            .get("args")
+            .and_then(Node::as_array)
+            .unwrap_or_default();
         ComputeDecl {
             project,
             image: self.text(table, "image"),
@@ -131,7 +190,9 @@ impl Lowerer<'_, '_> {
             entrypoint: self.strings(table, "entrypoint"),
             args: args.iter().filter_map(|node| self.template(node)).collect(),
             env: self.variables(table, "env"),
-            endpoints: entries(table, "endpoints").filter_map(|(key, node)| self.endpoint(key, node)).collect(),
+            endpoints: entries(table, "endpoints")
+                .filter_map(|(key, node)| self.endpoint(key, node))
+                .collect(),
             references: table
                 .get("references")
                 .and_then(Node::as_array)
@@ -159,7 +220,13 @@ impl Lowerer<'_, '_> {
     fn build(&mut self, table: &Table) -> Option<BuildDecl> {
         let Some(build) = table.get("build").and_then(Node::as_table) else {
             let context = self.text(table, "path")?;
-            return Some(BuildDecl { context, dockerfile: None, target: None, args: Vec::new(), secrets: Vec::new() });
+            return Some(BuildDecl {
+                context,
+                dockerfile: None,
+                target: None,
+                args: Vec::new(),
+                secrets: Vec::new(),
+            });
         };
         Some(BuildDecl {
             context: self.text(build, "context")?,
@@ -187,19 +254,27 @@ impl Lowerer<'_, '_> {
     /// `"name"`, or `{ to = "name", inject = [...] }`.
     fn reference(&self, node: &Node) -> Option<ReferenceDecl> {
         if let Some(target) = self.string(node) {
-            return Some(ReferenceDecl { target, inject: None });
+            return Some(ReferenceDecl {
+                target,
+                inject: None,
+            });
         }
         let table = node.as_table()?;
         let inject = table.get("inject").and_then(Node::as_array).map(|items| {
             items
                 .iter()
                 .filter_map(|item| {
-                    let inject = Inject::ALL.into_iter().find(|i| Some(i.key()) == item.as_str())?;
+                    let inject = Inject::ALL
+                        .into_iter()
+                        .find(|i| Some(i.key()) == item.as_str())?;
                     Some(Spanned::new(inject, span(self.file, &item.span)))
                 })
                 .collect()
         });
-        Some(ReferenceDecl { target: self.text(table, "to")?, inject })
+        Some(ReferenceDecl {
+            target: self.text(table, "to")?,
+            inject,
+        })
     }
 
     fn health(&self, node: &Node) -> Option<HealthDecl> {
@@ -207,7 +282,10 @@ impl Lowerer<'_, '_> {
         let check = if table.get("command").is_some() {
             HealthCheckDecl::Command(self.strings(table, "command"))
         } else {
-            HealthCheckDecl::Http { path: self.text(table, "path")?, endpoint: self.text(table, "endpoint")? }
+            HealthCheckDecl::Http {
+                path: self.text(table, "path")?,
+                endpoint: self.text(table, "endpoint")?,
+            }
         };
         Some(HealthDecl {
             check,
@@ -238,15 +316,18 @@ impl Lowerer<'_, '_> {
     }
 
     fn integration(&mut self, table: &Table, kind: IntegrationKind) -> IntegrationDecl {
-        let azure_hosting = table.get("azure").and_then(Node::as_table).and_then(|azure| {
-            let hosting = azure.get("hosting")?;
-            let value = match hosting.as_str()? {
-                "managed" => AzureHosting::Managed,
-                "container" => AzureHosting::Container,
-                _ => return None,
-            };
-            Some(Spanned::new(value, span(self.file, &hosting.span)))
-        });
+        let azure_hosting = table
+            .get("azure")
+            .and_then(Node::as_table)
+            .and_then(|azure| {
+                let hosting = azure.get("hosting")?;
+                let value = match hosting.as_str()? {
+                    "managed" => AzureHosting::Managed,
+                    "container" => AzureHosting::Container,
+                    _ => return None,
+                };
+                Some(Spanned::new(value, span(self.file, &hosting.span)))
+            });
         IntegrationDecl {
             kind,
             image: self.text(table, "image"),
@@ -264,7 +345,11 @@ impl Lowerer<'_, '_> {
 /// A `generate` table over Aspire's defaults. Counts were checked to fit `u32`.
 fn generate(table: &Table) -> Generate {
     let count = |key: &str, default: u32| {
-        table.get(key).and_then(Node::as_integer).and_then(|n| u32::try_from(n).ok()).unwrap_or(default)
+        table
+            .get(key)
+            .and_then(Node::as_integer)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(default)
     };
     let flag = |key: &str, default: bool| table.get(key).and_then(Node::as_bool).unwrap_or(default);
     let base = Generate::default();

@@ -24,7 +24,12 @@ use ir::{Diagnostics, FileId};
 
 /// Parses and lowers a model.toml, applying the `environment` overlay. `None` if this
 /// reported any error.
-pub fn parse(file: FileId, text: &str, environment: Option<&str>, diags: &mut Diagnostics) -> Option<Model> {
+pub fn parse(
+    file: FileId,
+    text: &str,
+    environment: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<Model> {
     let errors_before = diags.error_count();
     let mut root = syntax::parse(file, text, diags)?;
     overlay::apply(file, &mut root, environment, diags);

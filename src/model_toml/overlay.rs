@@ -15,7 +15,12 @@ use super::validate::quoted_list;
 
 /// Reports overrides of undeclared things in every environment and merges the one named
 /// `environment` (E0207 if there is none of that name) into `root`.
-pub(crate) fn apply(file: FileId, root: &mut Table, environment: Option<&str>, diags: &mut Diagnostics) {
+pub(crate) fn apply(
+    file: FileId,
+    root: &mut Table,
+    environment: Option<&str>,
+    diags: &mut Diagnostics,
+) {
     if let Some(environments) = root.get("environments").and_then(Node::as_table) {
         for (env_key, overlay) in &environments.entries {
             if let Some(overlay) = overlay.as_table() {
@@ -28,14 +33,23 @@ pub(crate) fn apply(file: FileId, root: &mut Table, environment: Option<&str>, d
         Ok(overlay) => merge_environment(root, overlay),
         Err(known) => {
             let environments_key = root.entry("environments").map(|(key, _)| key.span.clone());
-            let at = environments_key.as_ref().map_or(Span::DETACHED, |range| span(file, range));
+            let at = environments_key
+                .as_ref()
+                .map_or(Span::DETACHED, |range| span(file, range));
             let diagnostic = diags
-                .report(codes::UNKNOWN_ENVIRONMENT, at, format!("unknown environment `{selected}`"))
+                .report(
+                    codes::UNKNOWN_ENVIRONMENT,
+                    at,
+                    format!("unknown environment `{selected}`"),
+                )
                 .with_label("`--env` names none of the environments declared here");
             if known.is_empty() {
                 diagnostic.with_note("the model declares no environments");
             } else {
-                diagnostic.with_note(format!("the environments are {}", quoted_list(known.iter().map(String::as_str))));
+                diagnostic.with_note(format!(
+                    "the environments are {}",
+                    quoted_list(known.iter().map(String::as_str))
+                ));
                 if let Some(suggestion) = did_you_mean(selected, known.iter().map(String::as_str)) {
                     diagnostic.with_help(format!("did you mean `--env {suggestion}`?"));
                 }
@@ -47,25 +61,50 @@ pub(crate) fn apply(file: FileId, root: &mut Table, environment: Option<&str>, d
 /// Removes the overlay `name` from `environments` (it is checked as part of the merged model
 /// instead). `Err` with the names that exist if there is no such table.
 fn take_environment(root: &mut Table, name: &str) -> Result<Table, Vec<String>> {
-    let Some(environments) = root.entry_mut("environments").and_then(|(_, node)| node.as_table_mut()) else {
+    let Some(environments) = root
+        .entry_mut("environments")
+        .and_then(|(_, node)| node.as_table_mut())
+    else {
         return Err(Vec::new());
     };
     match environments.get(name).map(|node| node.as_table().is_some()) {
         Some(true) => match environments.remove(name) {
-            Some((_, Node { value: Value::Table(overlay), .. })) => Ok(overlay),
+            Some((
+                _,
+                Node {
+                    value: Value::Table(overlay),
+                    ..
+                },
+            )) => Ok(overlay),
             _ => Err(Vec::new()),
         },
         // Present but not a table: left in place for the schema check to report.
         Some(false) => Ok(Table::default()),
-        None => Err(environments.entries.iter().map(|(key, _)| key.name.clone()).collect()),
+        None => Err(environments
+            .entries
+            .iter()
+            .map(|(key, _)| key.name.clone())
+            .collect()),
     }
 }
 
-fn report_missing_targets(file: FileId, root: &Table, env: &str, overlay: &Table, diags: &mut Diagnostics) {
+fn report_missing_targets(
+    file: FileId,
+    root: &Table,
+    env: &str,
+    overlay: &Table,
+    diags: &mut Diagnostics,
+) {
     for (section, what) in [("parameters", "parameter"), ("resources", "resource")] {
-        let Some(overrides) = overlay.get(section).and_then(Node::as_table) else { continue };
+        let Some(overrides) = overlay.get(section).and_then(Node::as_table) else {
+            continue;
+        };
         let declared = root.get(section).and_then(Node::as_table);
-        let names = || declared.into_iter().flat_map(|t| t.entries.iter().map(|(key, _)| key.name.as_str()));
+        let names = || {
+            declared
+                .into_iter()
+                .flat_map(|t| t.entries.iter().map(|(key, _)| key.name.as_str()))
+        };
         for (key, _) in &overrides.entries {
             if declared.is_some_and(|d| d.get(&key.name).is_some()) {
                 continue;
@@ -74,7 +113,10 @@ fn report_missing_targets(file: FileId, root: &Table, env: &str, overlay: &Table
                 .report(
                     codes::OVERRIDE_OF_MISSING,
                     span(file, &key.span),
-                    format!("environment `{env}` overrides {what} `{}`, which is not declared", key.name),
+                    format!(
+                        "environment `{env}` overrides {what} `{}`, which is not declared",
+                        key.name
+                    ),
                 )
                 .with_label(format!("no {what} of this name"));
             if let Some(suggestion) = did_you_mean(&key.name, names()) {
@@ -89,7 +131,9 @@ fn report_missing_targets(file: FileId, root: &Table, env: &str, overlay: &Table
 fn merge_environment(root: &mut Table, overlay: Table) {
     for (key, node) in overlay.entries {
         let section = matches!(key.name.as_str(), "parameters" | "resources");
-        let declared = root.entry_mut(&key.name).and_then(|(_, base)| base.as_table_mut());
+        let declared = root
+            .entry_mut(&key.name)
+            .and_then(|(_, base)| base.as_table_mut());
         match (node.value, declared) {
             (Value::Table(overrides), Some(declared)) if section => {
                 for (name, value) in overrides.entries {
@@ -97,15 +141,28 @@ fn merge_environment(root: &mut Table, overlay: Table) {
                         if declared.get(&name.name).is_some() {
                             merge_entry(declared, name, value);
                         }
-                    } else if let Some(parameter) = declared.entry_mut(&name.name).and_then(|(_, p)| p.as_table_mut()) {
-                        let value_key = Key { name: "value".to_string(), span: name.span };
+                    } else if let Some(parameter) = declared
+                        .entry_mut(&name.name)
+                        .and_then(|(_, p)| p.as_table_mut())
+                    {
+                        let value_key = Key {
+                            name: "value".to_string(),
+                            span: name.span,
+                        };
                         merge_entry(parameter, value_key, value);
                     }
                 }
             }
             // Every override in it is of something undeclared (already reported).
             (Value::Table(_), None) if section => {}
-            (value, _) => merge_entry(root, key, Node { value, span: node.span }),
+            (value, _) => merge_entry(
+                root,
+                key,
+                Node {
+                    value,
+                    span: node.span,
+                },
+            ),
         }
     }
 }
@@ -114,7 +171,13 @@ fn merge_environment(root: &mut Table, overlay: Table) {
 /// takes the overlay's key span, so diagnostics about it point into the environment.
 fn merge_entry(table: &mut Table, key: Key, node: Node) {
     match table.entry_mut(&key.name) {
-        Some((_, Node { value: Value::Table(base), .. })) if matches!(node.value, Value::Table(_)) => {
+        Some((
+            _,
+            Node {
+                value: Value::Table(base),
+                ..
+            },
+        )) if matches!(node.value, Value::Table(_)) => {
             if let Value::Table(overlay) = node.value {
                 for (child_key, child) in overlay.entries {
                     merge_entry(base, child_key, child);
@@ -153,7 +216,13 @@ resources.web.replicas = 1
         let mut diags = Diagnostics::new();
         let mut root = syntax::parse(FileId(0), text, &mut diags).expect("valid TOML");
         apply(FileId(0), &mut root, environment, &mut diags);
-        (root, diags.iter().map(|d| format!("{} {}", d.code.id, d.message)).collect())
+        (
+            root,
+            diags
+                .iter()
+                .map(|d| format!("{} {}", d.code.id, d.message))
+                .collect(),
+        )
     }
 
     fn at<'t>(root: &'t Table, path: &[&str]) -> &'t Node {
@@ -174,19 +243,40 @@ resources.web.replicas = 1
         assert_eq!(replicas.as_integer(), Some(5));
         assert_eq!(&MODEL[replicas.span.clone()], "5");
         assert!(replicas.span.start > MODEL.find("[environments.prod]").unwrap_or(0));
-        assert_eq!(at(&root, &["resources", "web", "env", "A"]).as_str(), Some("1"));
-        assert_eq!(at(&root, &["resources", "web", "env", "B"]).as_str(), Some("3"));
-        let args: Vec<_> = at(&root, &["resources", "web", "args"]).as_array().unwrap_or_default().iter().filter_map(Node::as_str).collect();
+        assert_eq!(
+            at(&root, &["resources", "web", "env", "A"]).as_str(),
+            Some("1")
+        );
+        assert_eq!(
+            at(&root, &["resources", "web", "env", "B"]).as_str(),
+            Some("3")
+        );
+        let args: Vec<_> = at(&root, &["resources", "web", "args"])
+            .as_array()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+            .collect();
         assert_eq!(args, ["z"]);
-        assert_eq!(at(&root, &["parameters", "level", "value"]).as_str(), Some("warn"));
+        assert_eq!(
+            at(&root, &["parameters", "level", "value"]).as_str(),
+            Some("warn")
+        );
         // The merged overlay is gone; the others stay for the schema check.
-        assert!(at(&root, &["environments"]).as_table().is_some_and(|e| e.get("prod").is_none() && e.get("dev").is_some()));
+        assert!(
+            at(&root, &["environments"])
+                .as_table()
+                .is_some_and(|e| e.get("prod").is_none() && e.get("dev").is_some())
+        );
     }
 
     #[test]
     fn without_env_nothing_changes() {
         let (root, _) = applied(MODEL, None);
-        assert_eq!(at(&root, &["resources", "web", "replicas"]).as_integer(), Some(2));
+        assert_eq!(
+            at(&root, &["resources", "web", "replicas"]).as_integer(),
+            Some(2)
+        );
     }
 
     #[test]
@@ -197,7 +287,10 @@ resources.web.replicas = 1
         let diagnostic = diags.iter().next().expect("a diagnostic");
         assert_eq!(diagnostic.code.id, "E0207");
         assert_eq!(diagnostic.notes, ["the environments are `prod`, `dev`"]);
-        assert_eq!(diagnostic.help.as_deref(), Some("did you mean `--env prod`?"));
+        assert_eq!(
+            diagnostic.help.as_deref(),
+            Some("did you mean `--env prod`?")
+        );
         let (_, diags) = applied("name = \"a\"\n", Some("prod"));
         assert_eq!(diags, ["E0207 unknown environment `prod`"]);
     }
@@ -213,7 +306,10 @@ resources.web.replicas = 1
                 "E0208 environment `dev` overrides resource `web`, which is not declared"
             ]
         );
-        assert!(root.get("resources").is_none(), "a skipped override adds nothing");
+        assert!(
+            root.get("resources").is_none(),
+            "a skipped override adds nothing"
+        );
         let (_, diags) = applied(text, None);
         assert_eq!(diags.len(), 2);
     }

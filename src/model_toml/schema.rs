@@ -17,14 +17,20 @@ pub(crate) enum Shape {
     /// A string that must be one of these.
     Enum(&'static [&'static str]),
     /// An integer whose range `ir` checks; `min` and `max` only inform editors.
-    Integer { min: Option<i64>, max: Option<i64> },
+    Integer {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     /// A non-negative integer that fits `u32`, checked here (`ir` keeps it as a `u32`).
     Count,
     Bool,
     Array(&'static Shape),
     Table(&'static TableShape),
     /// A table with user-chosen keys, all of whose values have one shape.
-    Map { keys: Keys, values: &'static Shape },
+    Map {
+        keys: Keys,
+        values: &'static Shape,
+    },
     /// The first alternative whose TOML type matches (a string or a table, say).
     Either(&'static [Shape]),
     /// A resource: a table whose `type` selects its keys from [`RESOURCE_TYPES`].
@@ -53,6 +59,8 @@ pub(crate) enum Keys {
 
 /// The pattern of model names, as `ir` checks it.
 pub(crate) const NAME_PATTERN: &str = "^[a-z][a-z0-9-]*$";
+/// The longest model name, as `ir` checks it.
+pub(crate) const NAME_MAX: usize = 40;
 
 #[derive(Debug, PartialEq)]
 pub(crate) struct TableShape {
@@ -79,11 +87,21 @@ pub(crate) struct Field {
 }
 
 const fn field(key: &'static str, shape: Shape, doc: &'static str) -> Field {
-    Field { key, shape, required: false, doc }
+    Field {
+        key,
+        shape,
+        required: false,
+        doc,
+    }
 }
 
 const fn required(key: &'static str, shape: Shape, doc: &'static str) -> Field {
-    Field { key, shape, required: true, doc }
+    Field {
+        key,
+        shape,
+        required: true,
+        doc,
+    }
 }
 
 /// A `type` of resource and its keys.
@@ -105,13 +123,26 @@ pub(crate) static MODEL: TableShape = TableShape {
         DEFAULTS,
         field(
             "parameters",
-            Shape::Map { keys: Keys::Name, values: &Shape::Table(&PARAMETER) },
+            Shape::Map {
+                keys: Keys::Name,
+                values: &Shape::Table(&PARAMETER),
+            },
             "Deploy-time inputs, by name.",
         ),
-        field("resources", Shape::Map { keys: Keys::Name, values: &Shape::Resource }, "The resources of the app, by name."),
+        field(
+            "resources",
+            Shape::Map {
+                keys: Keys::Name,
+                values: &Shape::Resource,
+            },
+            "The resources of the app, by name.",
+        ),
         field(
             "environments",
-            Shape::Map { keys: Keys::Environment, values: &Shape::Table(&OVERLAY) },
+            Shape::Map {
+                keys: Keys::Environment,
+                values: &Shape::Table(&OVERLAY),
+            },
             "Overlays selected with `--env <env>`: the same shape as the top level; tables merge key by key, arrays and scalars replace.",
         ),
     ],
@@ -123,9 +154,17 @@ const DEFAULTS: Field = field(
     "defaults",
     Shape::Table(&TableShape {
         fields: &[
-            field("registry", Shape::String, "Registry of the images the model builds: `{registry}/{resource}:{tag}`."),
+            field(
+                "registry",
+                Shape::String,
+                "Registry of the images the model builds: `{registry}/{resource}:{tag}`.",
+            ),
             field("tag", Shape::String, "Tag of the images the model builds."),
-            field("namespace", Shape::String, "Kubernetes namespace (default: the model's `name`)."),
+            field(
+                "namespace",
+                Shape::String,
+                "Kubernetes namespace (default: the model's `name`).",
+            ),
         ],
         requires: &[],
         conflicts: &[],
@@ -140,12 +179,18 @@ pub(crate) static OVERLAY: TableShape = TableShape {
         DEFAULTS,
         field(
             "parameters",
-            Shape::Map { keys: Keys::Name, values: &Shape::String },
+            Shape::Map {
+                keys: Keys::Name,
+                values: &Shape::String,
+            },
             "`<parameter> = \"<default>\"`: overrides the default value of a declared parameter.",
         ),
         field(
             "resources",
-            Shape::Map { keys: Keys::Name, values: &Shape::ResourceOverride },
+            Shape::Map {
+                keys: Keys::Name,
+                values: &Shape::ResourceOverride,
+            },
             "`<resource>.<key> = ...`: overrides keys of a declared resource.",
         ),
     ],
@@ -155,21 +200,53 @@ pub(crate) static OVERLAY: TableShape = TableShape {
 
 static PARAMETER: TableShape = TableShape {
     fields: &[
-        field("secret", Shape::Bool, "Whether the value is secret (default false)."),
-        field("value", Shape::String, "Default value, taken literally (a warning on a secret)."),
+        field(
+            "secret",
+            Shape::Bool,
+            "Whether the value is secret (default false).",
+        ),
+        field(
+            "value",
+            Shape::String,
+            "Default value, taken literally (a warning on a secret).",
+        ),
         field(
             "generate",
             Shape::Table(&TableShape {
                 fields: &[
                     field("min_length", Shape::Count, "Minimum length (default 22)."),
-                    field("lower", Shape::Bool, "Allow lower-case letters (default true)."),
-                    field("upper", Shape::Bool, "Allow upper-case letters (default true)."),
+                    field(
+                        "lower",
+                        Shape::Bool,
+                        "Allow lower-case letters (default true).",
+                    ),
+                    field(
+                        "upper",
+                        Shape::Bool,
+                        "Allow upper-case letters (default true).",
+                    ),
                     field("numeric", Shape::Bool, "Allow digits (default true)."),
-                    field("special", Shape::Bool, "Allow special characters (default true)."),
-                    field("min_lower", Shape::Count, "Minimum number of lower-case letters."),
-                    field("min_upper", Shape::Count, "Minimum number of upper-case letters."),
+                    field(
+                        "special",
+                        Shape::Bool,
+                        "Allow special characters (default true).",
+                    ),
+                    field(
+                        "min_lower",
+                        Shape::Count,
+                        "Minimum number of lower-case letters.",
+                    ),
+                    field(
+                        "min_upper",
+                        Shape::Count,
+                        "Minimum number of upper-case letters.",
+                    ),
                     field("min_numeric", Shape::Count, "Minimum number of digits."),
-                    field("min_special", Shape::Count, "Minimum number of special characters."),
+                    field(
+                        "min_special",
+                        Shape::Count,
+                        "Minimum number of special characters.",
+                    ),
                 ],
                 requires: &[],
                 conflicts: &[],
@@ -191,7 +268,11 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
         table: TableShape {
             fields: &[
                 TYPE,
-                field("image", Shape::String, "The image to run (`image` or `build` is required)."),
+                field(
+                    "image",
+                    Shape::String,
+                    "The image to run (`image` or `build` is required).",
+                ),
                 BUILD,
                 ENTRYPOINT,
                 ARGS,
@@ -214,7 +295,11 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
         table: TableShape {
             fields: &[
                 TYPE,
-                field("path", Shape::String, "The source folder: shorthand for `build = { context = path }`."),
+                field(
+                    "path",
+                    Shape::String,
+                    "The source folder: shorthand for `build = { context = path }`.",
+                ),
                 BUILD,
                 ENTRYPOINT,
                 ARGS,
@@ -238,7 +323,11 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
             fields: &[
                 TYPE,
                 field("url", Shape::Template, "Its URL; expressions allowed."),
-                field("connection_string", Shape::Template, "Its connection string; expressions allowed."),
+                field(
+                    "connection_string",
+                    Shape::Template,
+                    "Its connection string; expressions allowed.",
+                ),
             ],
             requires: &[&["url"], &["connection_string"]],
             conflicts: &[],
@@ -247,7 +336,11 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
     integration("postgres", "PostgreSQL (port 5432).", WITH_DATABASES),
     integration("redis", "Redis (port 6379).", WITHOUT_DATABASES),
     integration("valkey", "Valkey (port 6379).", WITHOUT_DATABASES),
-    integration("rabbitmq", "RabbitMQ (port 5672, management 15672).", WITHOUT_DATABASES),
+    integration(
+        "rabbitmq",
+        "RabbitMQ (port 5672, management 15672).",
+        WITHOUT_DATABASES,
+    ),
     integration("mongodb", "MongoDB (port 27017).", WITH_DATABASES),
     integration("mysql", "MySQL (port 3306).", WITH_DATABASES),
     integration("sqlserver", "SQL Server (port 1433).", WITH_DATABASES),
@@ -255,11 +348,32 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
     integration("nats", "NATS (port 4222).", WITHOUT_DATABASES),
 ];
 
-const fn integration(name: &'static str, doc: &'static str, fields: &'static [Field]) -> ResourceType {
-    ResourceType { name, doc, table: TableShape { fields, requires: &[], conflicts: &[] } }
+const fn integration(
+    name: &'static str,
+    doc: &'static str,
+    fields: &'static [Field],
+) -> ResourceType {
+    ResourceType {
+        name,
+        doc,
+        table: TableShape {
+            fields,
+            requires: &[],
+            conflicts: &[],
+        },
+    }
 }
 
-const WITHOUT_DATABASES: &[Field] = &[TYPE, INTEGRATION_IMAGE, PASSWORD, PERSISTENT, REPLICAS, ENV, LIMITS, AZURE];
+const WITHOUT_DATABASES: &[Field] = &[
+    TYPE,
+    INTEGRATION_IMAGE,
+    PASSWORD,
+    PERSISTENT,
+    REPLICAS,
+    ENV,
+    LIMITS,
+    AZURE,
+];
 const WITH_DATABASES: &[Field] = &[
     TYPE,
     INTEGRATION_IMAGE,
@@ -269,7 +383,11 @@ const WITH_DATABASES: &[Field] = &[
     ENV,
     LIMITS,
     AZURE,
-    field("databases", Shape::Array(&Shape::String), "Databases to create; each is a resource that can be referenced by name."),
+    field(
+        "databases",
+        Shape::Array(&Shape::String),
+        "Databases to create; each is a resource that can be referenced by name.",
+    ),
 ];
 
 /// The resource type named `name`.
@@ -279,15 +397,21 @@ pub(crate) fn resource_type(name: &str) -> Option<&'static ResourceType> {
 
 const TYPE: Field = required("type", Shape::Tag, "The kind of resource.");
 
-const INTEGRATION_IMAGE: Field =
-    field("image", Shape::String, "Overrides the pinned default image of the integration.");
+const INTEGRATION_IMAGE: Field = field(
+    "image",
+    Shape::String,
+    "Overrides the pinned default image of the integration.",
+);
 const PASSWORD: Field = field(
     "password",
     Shape::Template,
     "The password (usually `{<parameter>.value}`); when absent, a secret parameter `<name>-password` is generated.",
 );
-const PERSISTENT: Field =
-    field("persistent", Shape::Bool, "Keep data in a volume at the image's data path (default true).");
+const PERSISTENT: Field = field(
+    "persistent",
+    Shape::Bool,
+    "Keep data in a volume at the image's data path (default true).",
+);
 const AZURE: Field = field(
     "azure",
     Shape::Table(&TableShape {
@@ -307,11 +431,18 @@ const BUILD: Field = field(
     Shape::Table(&TableShape {
         fields: &[
             required("context", Shape::String, "The build context folder."),
-            field("dockerfile", Shape::String, "The Dockerfile (default: `Dockerfile` in the context)."),
+            field(
+                "dockerfile",
+                Shape::String,
+                "The Dockerfile (default: `Dockerfile` in the context).",
+            ),
             field("target", Shape::String, "The build stage to build."),
             field(
                 "args",
-                Shape::Map { keys: Keys::Variable, values: &Shape::Template },
+                Shape::Map {
+                    keys: Keys::Variable,
+                    values: &Shape::Template,
+                },
                 "Build arguments; expressions allowed.",
             ),
         ],
@@ -320,14 +451,28 @@ const BUILD: Field = field(
     }),
     "An image built from source: `{registry}/{resource}:{tag}`.",
 );
-const ENTRYPOINT: Field = field("entrypoint", Shape::Array(&Shape::String), "Overrides the image's entrypoint.");
-const ARGS: Field = field("args", Shape::Array(&Shape::Template), "Arguments; expressions allowed.");
+const ENTRYPOINT: Field = field(
+    "entrypoint",
+    Shape::Array(&Shape::String),
+    "Overrides the image's entrypoint.",
+);
+const ARGS: Field = field(
+    "args",
+    Shape::Array(&Shape::Template),
+    "Arguments; expressions allowed.",
+);
 const ENV: Field = field(
     "env",
-    Shape::Map { keys: Keys::Variable, values: &Shape::Template },
+    Shape::Map {
+        keys: Keys::Variable,
+        values: &Shape::Template,
+    },
     "Environment variables; expressions allowed. An entry wins over a variable a reference injects.",
 );
-const PORT: Shape = Shape::Integer { min: Some(1), max: Some(65535) };
+const PORT: Shape = Shape::Integer {
+    min: Some(1),
+    max: Some(65535),
+};
 const ENDPOINTS: Field = field(
     "endpoints",
     Shape::Map {
@@ -339,10 +484,26 @@ const ENDPOINTS: Field = field(
                     Shape::Enum(&["http", "https", "tcp", "udp"]),
                     "Default: the endpoint's name when it is one of these, else `tcp`.",
                 ),
-                field("target_port", PORT, "Where the process listens (a `project`'s `http` defaults to 8080)."),
-                field("port", PORT, "Where others reach it (default: `target_port`)."),
-                field("external", Shape::Bool, "Reachable from outside the app (default false)."),
-                field("transport", Shape::Enum(&["http", "http2", "tcp"]), "`http2` for gRPC."),
+                field(
+                    "target_port",
+                    PORT,
+                    "Where the process listens (a `project`'s `http` defaults to 8080).",
+                ),
+                field(
+                    "port",
+                    PORT,
+                    "Where others reach it (default: `target_port`).",
+                ),
+                field(
+                    "external",
+                    Shape::Bool,
+                    "Reachable from outside the app (default false).",
+                ),
+                field(
+                    "transport",
+                    Shape::Enum(&["http", "http2", "tcp"]),
+                    "`http2` for gRPC.",
+                ),
             ],
             requires: &[],
             conflicts: &[],
@@ -350,7 +511,12 @@ const ENDPOINTS: Field = field(
     },
     "Network endpoints, by name.",
 );
-const INJECT: Shape = Shape::Enum(&["connection_string", "connection_properties", "service_discovery", "endpoints"]);
+const INJECT: Shape = Shape::Enum(&[
+    "connection_string",
+    "connection_properties",
+    "service_discovery",
+    "endpoints",
+]);
 const REFERENCES: Field = field(
     "references",
     Shape::Array(&Shape::Either(&[
@@ -358,7 +524,11 @@ const REFERENCES: Field = field(
         Shape::Table(&TableShape {
             fields: &[
                 required("to", Shape::String, "The referenced resource."),
-                field("inject", Shape::Array(&INJECT), "What to inject (default: everything)."),
+                field(
+                    "inject",
+                    Shape::Array(&INJECT),
+                    "What to inject (default: everything).",
+                ),
             ],
             requires: &[],
             conflicts: &[],
@@ -366,22 +536,42 @@ const REFERENCES: Field = field(
     ])),
     "Resources whose connection information this resource receives: a name, or `{ to, inject }`.",
 );
-const WAIT_FOR: Field =
-    field("wait_for", Shape::Array(&Shape::String), "Resources that must be up before this one starts.");
-const REPLICAS: Field =
-    field("replicas", Shape::Integer { min: Some(0), max: None }, "Number of instances (default 1).");
-const SECONDS: Shape = Shape::Integer { min: Some(0), max: Some(3600) };
+const WAIT_FOR: Field = field(
+    "wait_for",
+    Shape::Array(&Shape::String),
+    "Resources that must be up before this one starts.",
+);
+const REPLICAS: Field = field(
+    "replicas",
+    Shape::Integer {
+        min: Some(0),
+        max: None,
+    },
+    "Number of instances (default 1).",
+);
+const SECONDS: Shape = Shape::Integer {
+    min: Some(0),
+    max: Some(3600),
+};
 const HEALTH: Field = field(
     "health",
     Shape::Table(&TableShape {
         fields: &[
             field("path", Shape::String, "HTTP path of the health check."),
             field("endpoint", Shape::String, "The `http` endpoint to probe."),
-            field("command", Shape::Array(&Shape::String), "A command that exits 0 when healthy (instead of `path`)."),
+            field(
+                "command",
+                Shape::Array(&Shape::String),
+                "A command that exits 0 when healthy (instead of `path`).",
+            ),
             field("initial_delay", SECONDS, "Seconds before the first check."),
             field("period", SECONDS, "Seconds between checks."),
             field("timeout", SECONDS, "Seconds before a check fails."),
-            field("failure_threshold", SECONDS, "Failures before the instance is unhealthy."),
+            field(
+                "failure_threshold",
+                SECONDS,
+                "Failures before the instance is unhealthy.",
+            ),
         ],
         requires: &[&["path", "endpoint"], &["command"]],
         conflicts: &[["command", "path"], ["command", "endpoint"]],
@@ -405,11 +595,76 @@ const LIMITS: Field = field(
     "resources",
     Shape::Table(&TableShape {
         fields: &[
-            field("cpu", Shape::String, "CPU limit as a Kubernetes quantity (`500m`, `1`)."),
-            field("memory", Shape::String, "Memory limit as a Kubernetes quantity (`512Mi`)."),
+            field(
+                "cpu",
+                Shape::String,
+                "CPU limit as a Kubernetes quantity (`500m`, `1`).",
+            ),
+            field(
+                "memory",
+                Shape::String,
+                "Memory limit as a Kubernetes quantity (`512Mi`).",
+            ),
         ],
         requires: &[],
         conflicts: &[],
     }),
     "CPU and memory limits.",
 );
+
+#[cfg(test)]
+mod tests {
+    use ir::integrations::IntegrationKind;
+    use ir::model::Inject;
+
+    use super::*;
+
+    #[test]
+    fn integration_types_match_the_ir_catalogue() {
+        for kind in IntegrationKind::ALL {
+            let resource_type =
+                resource_type(kind.type_name()).expect("every integration has a resource type");
+            let has_databases = resource_type.table.field("databases").is_some();
+            assert_eq!(
+                has_databases,
+                kind.has_databases(),
+                "`databases` on {}",
+                kind.type_name()
+            );
+        }
+        let compute_and_external = RESOURCE_TYPES.len() - IntegrationKind::ALL.len();
+        assert_eq!(compute_and_external, 3);
+    }
+
+    #[test]
+    fn inject_values_are_the_ir_spellings() {
+        let Some(Field {
+            shape: Shape::Array(Shape::Either([_, Shape::Table(reference)])),
+            ..
+        }) = resource_type("container").and_then(|t| t.table.field("references"))
+        else {
+            panic!("`references` is an array of names or tables")
+        };
+        let Some(Field {
+            shape: Shape::Array(Shape::Enum(values)),
+            ..
+        }) = reference.field("inject")
+        else {
+            panic!("`inject` is an array of strings")
+        };
+        assert_eq!(*values, Inject::ALL.map(Inject::key));
+    }
+
+    #[test]
+    fn a_key_has_one_shape_across_resource_types() {
+        // Environment overrides and the JSON Schema's override definition rely on it.
+        for field in RESOURCE_TYPES.iter().flat_map(|t| t.table.fields) {
+            for other in RESOURCE_TYPES
+                .iter()
+                .filter_map(|t| t.table.field(field.key))
+            {
+                assert_eq!(field.shape, other.shape, "`{}`", field.key);
+            }
+        }
+    }
+}

@@ -29,12 +29,17 @@ impl OffsetMap {
         let inner = raw.get(1..raw.len().saturating_sub(1));
         let single_line = !raw.starts_with("\"\"\"") && !raw.starts_with("'''");
         if single_line && inner == Some(decoded) {
-            return OffsetMap::Shifted { start: token.start + 1 };
+            return OffsetMap::Shifted {
+                start: token.start + 1,
+            };
         }
         match decode(raw) {
-            Some((text, ranges)) if text == decoded => {
-                OffsetMap::Table(ranges.into_iter().map(|r| r.start + token.start..r.end + token.start).collect())
-            }
+            Some((text, ranges)) if text == decoded => OffsetMap::Table(
+                ranges
+                    .into_iter()
+                    .map(|r| r.start + token.start..r.end + token.start)
+                    .collect(),
+            ),
             _ => OffsetMap::Whole(token),
         }
     }
@@ -44,8 +49,14 @@ impl OffsetMap {
         match self {
             OffsetMap::Shifted { start: base } => base + start..base + end.max(start),
             OffsetMap::Table(ranges) => {
-                let Some(first) = ranges.get(start).or(ranges.last()) else { return 0..0 };
-                let last = end.checked_sub(1).and_then(|e| ranges.get(e)).filter(|_| end > start).unwrap_or(first);
+                let Some(first) = ranges.get(start).or(ranges.last()) else {
+                    return 0..0;
+                };
+                let last = end
+                    .checked_sub(1)
+                    .and_then(|e| ranges.get(e))
+                    .filter(|_| end > start)
+                    .unwrap_or(first);
                 first.start..last.end.max(first.start)
             }
             OffsetMap::Whole(token) => token.clone(),
@@ -156,8 +167,14 @@ mod tests {
 
     #[test]
     fn plain_strings_shift_by_the_quote() {
-        assert_eq!(located("a = \"x{p.value}\"", "x{p.value}", "{p.value}"), "{p.value}");
-        assert_eq!(located("a = 'é{p.value}'", "é{p.value}", "{p.value}"), "{p.value}");
+        assert_eq!(
+            located("a = \"x{p.value}\"", "x{p.value}", "{p.value}"),
+            "{p.value}"
+        );
+        assert_eq!(
+            located("a = 'é{p.value}'", "é{p.value}", "{p.value}"),
+            "{p.value}"
+        );
     }
 
     #[test]

@@ -143,7 +143,11 @@ pub(crate) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
     let table = convert_table(document.into_inner(), &mut invalid);
     for range in invalid {
         diags
-            .report(codes::INVALID_VALUE, span(file, &range), "integer out of range")
+            .report(
+                codes::INVALID_VALUE,
+                span(file, &range),
+                "integer out of range",
+            )
             .with_label("this does not fit in a 64-bit integer");
     }
     Some(table)
@@ -161,11 +165,17 @@ fn report_syntax_error(file: FileId, text: &str, error: &toml::de::Error, diags:
     });
     if too_deep {
         diags
-            .report(codes::NESTING_TOO_DEEP, span(file, &range), "tables or arrays are nested too deeply")
+            .report(
+                codes::NESTING_TOO_DEEP,
+                span(file, &range),
+                "tables or arrays are nested too deeply",
+            )
             .with_label("nesting exceeds the limit here")
             .with_help("a model needs only a few levels of nesting; flatten this value");
     } else {
-        diags.report(codes::TOML_SYNTAX, span(file, &range), "invalid TOML").with_label(message.to_string());
+        diags
+            .report(codes::TOML_SYNTAX, span(file, &range), "invalid TOML")
+            .with_label(message.to_string());
     }
 }
 
@@ -190,7 +200,10 @@ fn convert_table(table: DeTable<'_>, invalid: &mut Vec<Range<usize>>) -> Table {
     let entries = table
         .into_iter()
         .map(|(key, value)| {
-            let key = Key { span: key.span(), name: key.into_inner().into_owned() };
+            let key = Key {
+                span: key.span(),
+                name: key.into_inner().into_owned(),
+            };
             (key, convert(value, invalid))
         })
         .collect();
@@ -211,7 +224,12 @@ fn convert(node: Spanned<DeValue<'_>>, invalid: &mut Vec<Range<usize>>) -> Node 
         DeValue::Float(_) => Value::Float,
         DeValue::Boolean(flag) => Value::Boolean(flag),
         DeValue::Datetime(_) => Value::Datetime,
-        DeValue::Array(items) => Value::Array(items.into_iter().map(|item| convert(item, invalid)).collect()),
+        DeValue::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| convert(item, invalid))
+                .collect(),
+        ),
         DeValue::Table(table) => Value::Table(convert_table(table, invalid)),
     };
     Node { value, span }
@@ -234,8 +252,14 @@ mod tests {
         let root = parse(FileId(0), text, &mut diags).expect("valid TOML");
         let (key, name) = root.entry("name").expect("name");
         assert_eq!((key.span.clone(), name.span.clone()), (0..4, 7..13));
-        let cache = root.get("resources").and_then(|r| r.as_table()).and_then(|r| r.get("cache"));
-        let kind = cache.and_then(|c| c.as_table()).and_then(|c| c.get("type")).expect("type");
+        let cache = root
+            .get("resources")
+            .and_then(|r| r.as_table())
+            .and_then(|r| r.get("cache"));
+        let kind = cache
+            .and_then(|c| c.as_table())
+            .and_then(|c| c.get("type"))
+            .expect("type");
         assert_eq!(kind.as_str(), Some("redis"));
         assert_eq!(&text[kind.span.clone()], "'redis'");
     }
@@ -248,7 +272,11 @@ mod tests {
         assert!(diags.iter().all(|d| d.code.id == "E0101"));
         let lines: Vec<bool> = [0..5, 5..text.len()]
             .iter()
-            .map(|line| diags.iter().any(|d| line.contains(&(d.primary.span.start as usize))))
+            .map(|line| {
+                diags
+                    .iter()
+                    .any(|d| line.contains(&(d.primary.span.start as usize)))
+            })
             .collect();
         assert_eq!(lines, [true, true], "an error on each line");
     }

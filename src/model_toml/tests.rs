@@ -4,7 +4,8 @@
 use ir::expr::{Segment, Template};
 use ir::integrations::IntegrationKind;
 use ir::model::{
-    AzureHosting, ComputeDecl, HealthCheckDecl, Inject, IntegrationDecl, Model, ResourceDecl, ResourceKindDecl,
+    AzureHosting, ComputeDecl, HealthCheckDecl, Inject, IntegrationDecl, Model, ResourceDecl,
+    ResourceKindDecl,
 };
 use ir::{Diagnostics, FileId};
 
@@ -14,7 +15,11 @@ const INTEGRATIONS: &str = include_str!("../../tests/models/integrations.toml");
 fn lower(text: &str, environment: Option<&str>) -> (Option<Model>, Vec<String>) {
     let mut diags = Diagnostics::new();
     let model = super::parse(FileId(0), text, environment, &mut diags);
-    let messages = diags.into_sorted().into_iter().map(|d| format!("{} {}", d.code.id, d.message)).collect();
+    let messages = diags
+        .into_sorted()
+        .into_iter()
+        .map(|d| format!("{} {}", d.code.id, d.message))
+        .collect();
     (model, messages)
 }
 
@@ -25,7 +30,11 @@ fn lowered(text: &str, environment: Option<&str>) -> Model {
 }
 
 fn resource<'m>(model: &'m Model, name: &str) -> &'m ResourceDecl {
-    model.resources.iter().find(|r| r.name.value == name).expect("resource exists")
+    model
+        .resources
+        .iter()
+        .find(|r| r.name.value == name)
+        .expect("resource exists")
 }
 
 fn compute<'m>(model: &'m Model, name: &str) -> &'m ComputeDecl {
@@ -64,42 +73,93 @@ fn shop_lowers_to_what_it_declares() {
     let model = lowered(SHOP, None);
     assert_eq!(model.name.value, "shop");
     assert_eq!(text_at(SHOP, model.name.span), "\"shop\"");
-    assert_eq!(model.registry.as_ref().map(|r| r.value.as_str()), Some("ghcr.io/acme"));
+    assert_eq!(
+        model.registry.as_ref().map(|r| r.value.as_str()),
+        Some("ghcr.io/acme")
+    );
     assert_eq!(model.tag.as_ref().map(|t| t.value.as_str()), Some("1.4.2"));
     assert!(model.namespace.is_none() && !model.pre_injected);
 
-    let names: Vec<_> = model.parameters.iter().map(|p| (p.name.value.as_str(), p.secret)).collect();
+    let names: Vec<_> = model
+        .parameters
+        .iter()
+        .map(|p| (p.name.value.as_str(), p.secret))
+        .collect();
     assert_eq!(names, [("log-level", false), ("stripe-key", true)]);
-    assert_eq!(model.parameters[0].value.as_ref().map(|v| v.value.as_str()), Some("info"));
-    assert_eq!(model.parameters[1].description.as_deref(), Some("Stripe API key"));
+    assert_eq!(
+        model.parameters[0].value.as_ref().map(|v| v.value.as_str()),
+        Some("info")
+    );
+    assert_eq!(
+        model.parameters[1].description.as_deref(),
+        Some("Stripe API key")
+    );
 
-    let order: Vec<_> = model.resources.iter().map(|r| r.name.value.as_str()).collect();
+    let order: Vec<_> = model
+        .resources
+        .iter()
+        .map(|r| r.name.value.as_str())
+        .collect();
     assert_eq!(order, ["cache", "pg", "catalog", "web"]);
     let cache = integration(&model, "cache");
-    assert_eq!((cache.kind, cache.persistent, cache.password.is_none()), (IntegrationKind::Redis, true, true));
-    let databases: Vec<_> = integration(&model, "pg").databases.iter().map(|d| d.value.as_str()).collect();
+    assert_eq!(
+        (cache.kind, cache.persistent, cache.password.is_none()),
+        (IntegrationKind::Redis, true, true)
+    );
+    let databases: Vec<_> = integration(&model, "pg")
+        .databases
+        .iter()
+        .map(|d| d.value.as_str())
+        .collect();
     assert_eq!(databases, ["catalogdb"]);
 
     let catalog = compute(&model, "catalog");
     assert!(catalog.project && catalog.image.is_none());
-    assert_eq!(catalog.build.as_ref().map(|b| b.context.value.as_str()), Some("src/Catalog"));
-    let references: Vec<_> = catalog.references.iter().map(|r| (r.target.value.as_str(), r.inject.is_none())).collect();
+    assert_eq!(
+        catalog.build.as_ref().map(|b| b.context.value.as_str()),
+        Some("src/Catalog")
+    );
+    let references: Vec<_> = catalog
+        .references
+        .iter()
+        .map(|r| (r.target.value.as_str(), r.inject.is_none()))
+        .collect();
     assert_eq!(references, [("catalogdb", true), ("cache", true)]);
-    assert_eq!(catalog.wait_for.iter().map(|w| w.value.as_str()).collect::<Vec<_>>(), ["pg"]);
+    assert_eq!(
+        catalog
+            .wait_for
+            .iter()
+            .map(|w| w.value.as_str())
+            .collect::<Vec<_>>(),
+        ["pg"]
+    );
     let http = &catalog.endpoints[0];
-    assert_eq!((http.name.value.as_str(), http.target_port.as_ref().map(|p| p.value)), ("http", Some(8080)));
+    assert_eq!(
+        (
+            http.name.value.as_str(),
+            http.target_port.as_ref().map(|p| p.value)
+        ),
+        ("http", Some(8080))
+    );
     assert_eq!(catalog.env[0].name.value, "LOG_LEVEL");
     assert_eq!(rendered(&catalog.env[0].value), "{log-level.value}");
 
     let web = compute(&model, "web");
     assert!(!web.project);
-    assert_eq!(web.image.as_ref().map(|i| i.value.as_str()), Some("ghcr.io/acme/web:1.4.2"));
+    assert_eq!(
+        web.image.as_ref().map(|i| i.value.as_str()),
+        Some("ghcr.io/acme/web:1.4.2")
+    );
     assert_eq!(web.replicas.as_ref().map(|r| r.value), Some(2));
     assert!(web.endpoints[0].external);
-    let Some(HealthCheckDecl::Http { path, endpoint }) = web.health.as_ref().map(|h| &h.check) else {
+    let Some(HealthCheckDecl::Http { path, endpoint }) = web.health.as_ref().map(|h| &h.check)
+    else {
         panic!("web has an HTTP health check")
     };
-    assert_eq!((path.value.as_str(), endpoint.value.as_str()), ("/healthz", "http"));
+    assert_eq!(
+        (path.value.as_str(), endpoint.value.as_str()),
+        ("/healthz", "http")
+    );
 }
 
 #[test]
@@ -107,10 +167,15 @@ fn an_environment_overrides_with_spans_in_its_section() {
     let model = lowered(SHOP, Some("prod"));
     let replicas = compute(&model, "web").replicas.clone().expect("replicas");
     assert_eq!(replicas.value, 5);
-    let section = SHOP.find("[environments.prod]").expect("the example has a prod environment");
+    let section = SHOP
+        .find("[environments.prod]")
+        .expect("the example has a prod environment");
     assert!(replicas.span.start as usize > section);
     let level = model.parameters[0].value.clone().expect("a default");
-    assert_eq!((level.value.as_str(), text_at(SHOP, level.span)), ("warn", "\"warn\""));
+    assert_eq!(
+        (level.value.as_str(), text_at(SHOP, level.span)),
+        ("warn", "\"warn\"")
+    );
 }
 
 #[test]
@@ -125,38 +190,88 @@ fn integrations_lower_with_every_option() {
         })
         .collect();
     assert_eq!(kinds, IntegrationKind::ALL);
-    let hosting = integration(&model, "pg").azure_hosting.as_ref().map(|h| h.value);
+    let hosting = integration(&model, "pg")
+        .azure_hosting
+        .as_ref()
+        .map(|h| h.value);
     assert_eq!(hosting, Some(AzureHosting::Managed));
     assert!(!integration(&model, "kv").persistent);
     let limits = &integration(&model, "reports").limits;
     assert_eq!(limits.cpu.as_ref().map(|c| c.value.as_str()), Some("1"));
-    assert_eq!(limits.memory.as_ref().map(|m| m.value.as_str()), Some("2Gi"));
+    assert_eq!(
+        limits.memory.as_ref().map(|m| m.value.as_str()),
+        Some("2Gi")
+    );
 
-    let generate = model.parameters[1].generate.as_ref().expect("api-key generates").value;
-    assert_eq!((generate.min_length, generate.special, generate.lower), (32, false, true));
+    let generate = model.parameters[1]
+        .generate
+        .as_ref()
+        .expect("api-key generates")
+        .value;
+    assert_eq!(
+        (generate.min_length, generate.special, generate.lower),
+        (32, false, true)
+    );
 
-    let ResourceKindDecl::External(payments) = &resource(&model, "payments").kind else { panic!("external") };
-    assert_eq!(payments.url.as_ref().map(rendered).as_deref(), Some("https://payments.example.com/v2"));
+    let ResourceKindDecl::External(payments) = &resource(&model, "payments").kind else {
+        panic!("external")
+    };
+    assert_eq!(
+        payments.url.as_ref().map(rendered).as_deref(),
+        Some("https://payments.example.com/v2")
+    );
 
     let api = compute(&model, "api");
     let payments_ref = api.references.last().expect("references");
-    let inject: Vec<_> = payments_ref.inject.iter().flatten().map(|i| i.value).collect();
-    assert_eq!((payments_ref.target.value.as_str(), inject), ("payments", vec![Inject::Endpoints]));
+    let inject: Vec<_> = payments_ref
+        .inject
+        .iter()
+        .flatten()
+        .map(|i| i.value)
+        .collect();
+    assert_eq!(
+        (payments_ref.target.value.as_str(), inject),
+        ("payments", vec![Inject::Endpoints])
+    );
     assert_eq!(api.endpoints.len(), 2);
-    assert!(api.endpoints[0].target_port.is_none(), "`endpoints.http = {{}}` leaves the default to ir");
-    assert_eq!(api.endpoints[1].scheme.as_ref().map(|s| s.value.as_str()), Some("http"));
-    assert_eq!(api.health.as_ref().and_then(|h| h.period.as_ref()).map(|p| p.value), Some(15));
+    assert!(
+        api.endpoints[0].target_port.is_none(),
+        "`endpoints.http = {{}}` leaves the default to ir"
+    );
+    assert_eq!(
+        api.endpoints[1].scheme.as_ref().map(|s| s.value.as_str()),
+        Some("http")
+    );
+    assert_eq!(
+        api.health
+            .as_ref()
+            .and_then(|h| h.period.as_ref())
+            .map(|p| p.value),
+        Some(15)
+    );
     assert_eq!(rendered(&api.env[2].value), "{api.bindings.http.url}");
 
     let worker = compute(&model, "worker");
     let build = worker.build.as_ref().expect("worker builds");
-    assert_eq!(build.dockerfile.as_ref().map(|d| d.value.as_str()), Some("src/Worker/Dockerfile"));
-    assert_eq!((build.args[0].name.value.as_str(), rendered(&build.args[0].value)), ("CONFIGURATION", "Release".into()));
+    assert_eq!(
+        build.dockerfile.as_ref().map(|d| d.value.as_str()),
+        Some("src/Worker/Dockerfile")
+    );
+    assert_eq!(
+        (
+            build.args[0].name.value.as_str(),
+            rendered(&build.args[0].value)
+        ),
+        ("CONFIGURATION", "Release".into())
+    );
     assert_eq!(worker.volumes[0].target.value, "/var/scratch");
     assert!(!worker.volumes[0].read_only);
 
     let gateway = compute(&model, "gateway");
-    assert_eq!(gateway.endpoints[0].port.as_ref().map(|p| p.value), Some(8080));
+    assert_eq!(
+        gateway.endpoints[0].port.as_ref().map(|p| p.value),
+        Some(8080)
+    );
     let Some(HealthCheckDecl::Command(command)) = gateway.health.as_ref().map(|h| &h.check) else {
         panic!("gateway has a command health check")
     };
@@ -166,10 +281,20 @@ fn integrations_lower_with_every_option() {
 #[test]
 fn the_example_models_pass_the_check() {
     for (name, text) in [("shop.toml", SHOP), ("integrations.toml", INTEGRATIONS)] {
-        for environment in [None, Some("prod")].into_iter().filter(|e| e.is_none() || text.contains("[environments.prod]")) {
-            let options = crate::CompileOptions { environment: environment.map(str::to_string), ..Default::default() };
+        for environment in [None, Some("prod")]
+            .into_iter()
+            .filter(|e| e.is_none() || text.contains("[environments.prod]"))
+        {
+            let options = crate::CompileOptions {
+                environment: environment.map(str::to_string),
+                ..Default::default()
+            };
             let compilation = crate::compile(name, text.as_bytes(), &options);
-            assert!(!compilation.has_errors(), "{name}: {}", compilation.render_diagnostics());
+            assert!(
+                !compilation.has_errors(),
+                "{name}: {}",
+                compilation.render_diagnostics()
+            );
         }
     }
 }
@@ -183,11 +308,21 @@ fn expressions_after_escapes_and_multibyte_characters_are_located_exactly() {
     let located: Vec<_> = env
         .iter()
         .flat_map(|e| e.value.exprs())
-        .map(|expr| (text_at(text, expr.span), text_at(text, expr.target.span), text_at(text, expr.path[0].span)))
+        .map(|expr| {
+            (
+                text_at(text, expr.span),
+                text_at(text, expr.target.span),
+                text_at(text, expr.path[0].span),
+            )
+        })
         .collect();
     assert_eq!(
         located,
-        [("{p.value}", "p", "value"), ("{q.value}", "q", "value"), ("{r.value}", "r", "value")]
+        [
+            ("{p.value}", "p", "value"),
+            ("{q.value}", "q", "value"),
+            ("{r.value}", "r", "value")
+        ]
     );
     assert_eq!(rendered(&env[0].value), "h\u{e9} \"w\u{f6}rld\"\t{p.value}");
 }
@@ -197,7 +332,10 @@ fn expression_errors_point_inside_the_string() {
     let text = "name = \"a\"\n[resources.w]\ntype = \"container\"\nimage = \"x\"\nargs = [\"\\u00e9{p.value\", \"a}b\"]\n";
     let mut diags = Diagnostics::new();
     assert!(super::parse(FileId(0), text, None, &mut diags).is_none());
-    let found: Vec<_> = diags.iter().map(|d| (d.code.id, text_at(text, d.primary.span))).collect();
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| (d.code.id, text_at(text, d.primary.span)))
+        .collect();
     assert_eq!(found, [("E0104", "{p.value"), ("E0105", "}")]);
 }
 
@@ -211,15 +349,25 @@ fn literal_braces_are_text() {
 #[test]
 fn an_empty_file_misses_its_name() {
     assert_eq!(lower("", None).1, ["E0203 the model has no `name`"]);
-    assert_eq!(lower("# only a comment\n", None).1, ["E0203 the model has no `name`"]);
+    assert_eq!(
+        lower("# only a comment\n", None).1,
+        ["E0203 the model has no `name`"]
+    );
 }
 
 #[test]
 fn errors_suppress_the_model_but_all_are_reported() {
-    let text = "name = \"a\"\n[resources.w]\ntype = \"container\"\nimage = 1\nenv = { A = \"{x\" }\n";
+    let text =
+        "name = \"a\"\n[resources.w]\ntype = \"container\"\nimage = 1\nenv = { A = \"{x\" }\n";
     let (model, diags) = lower(text, None);
     assert!(model.is_none());
-    assert_eq!(diags, ["E0202 `resources.w.image` must be a string", "E0104 unterminated expression"]);
+    assert_eq!(
+        diags,
+        [
+            "E0202 `resources.w.image` must be a string",
+            "E0104 unterminated expression"
+        ]
+    );
 }
 
 #[test]
@@ -237,7 +385,8 @@ fn large_models_are_handled() {
 
 #[test]
 fn hostile_inputs_do_not_panic() {
-    let deep = |open: &str, close: &str| format!("a = {}{}", open.repeat(10_000), close.repeat(10_000));
+    let deep =
+        |open: &str, close: &str| format!("a = {}{}", open.repeat(10_000), close.repeat(10_000));
     let inputs = [
         deep("[", "]"),
         deep("{b = ", "}"),
@@ -255,22 +404,4 @@ fn hostile_inputs_do_not_panic() {
             assert!(!diags.is_empty(), "{input:.60}");
         }
     }
-}
-
-#[test]
-fn zz_timing_big() {
-    let Ok(text) = std::fs::read_to_string("/tmp/big.toml") else { return };
-    let t = std::time::Instant::now();
-    let mut diags = Diagnostics::new();
-    let mut root = super::syntax::parse(FileId(0), &text, &mut diags).unwrap();
-    eprintln!("syntax {:?}", t.elapsed());
-    super::overlay::apply(FileId(0), &mut root, None, &mut diags);
-    super::validate::check_model(FileId(0), &root, &mut diags);
-    eprintln!("validate {:?}", t.elapsed());
-    let model = super::lower::lower(FileId(0), &text, &root, &mut diags);
-    eprintln!("lower {:?} {}", t.elapsed(), model.map_or(0, |m| m.resources.len()));
-    let t = std::time::Instant::now();
-    let options = crate::CompileOptions::default();
-    let c = crate::compile("big.toml", text.as_bytes(), &options);
-    eprintln!("compile {:?} {}", t.elapsed(), c.diagnostics.len());
 }

@@ -29,8 +29,15 @@ pub(crate) fn check_model(file: FileId, root: &Table, diags: &mut Diagnostics) {
                 .collect()
         })
         .unwrap_or_default();
-    let mut checker = Checker { file, diags, base_types };
-    let top = Key { name: String::new(), span: 0..0 };
+    let mut checker = Checker {
+        file,
+        diags,
+        base_types,
+    };
+    let top = Key {
+        name: String::new(),
+        span: 0..0,
+    };
     checker.table(&top, root, &schema::MODEL, &Path::root());
 }
 
@@ -51,17 +58,31 @@ struct Path {
 
 impl Path {
     fn root() -> Path {
-        Path { text: String::new(), resource_type: None }
+        Path {
+            text: String::new(),
+            resource_type: None,
+        }
     }
 
     fn child(&self, key: &str) -> Path {
-        let text = if self.text.is_empty() { key.to_string() } else { format!("{}.{key}", self.text) };
-        Path { text, resource_type: None }
+        let text = if self.text.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.text)
+        };
+        Path {
+            text,
+            resource_type: None,
+        }
     }
 
     /// "in `resources.web`", or nothing at the top level.
     fn place(&self) -> String {
-        if self.text.is_empty() { "at the top level".to_string() } else { format!("in `{}`", self.text) }
+        if self.text.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in `{}`", self.text)
+        }
     }
 }
 
@@ -91,7 +112,11 @@ impl Checker<'_, '_> {
                 if let Some(number) = node.as_integer() {
                     if u32::try_from(number).is_err() {
                         self.diags
-                            .report(codes::INVALID_VALUE, span(self.file, &node.span), format!("`{}` is out of range", key.name))
+                            .report(
+                                codes::INVALID_VALUE,
+                                span(self.file, &node.span),
+                                format!("`{}` is out of range", key.name),
+                            )
                             .with_label(format!("must be between 0 and {}", u32::MAX));
                     }
                 } else {
@@ -104,7 +129,12 @@ impl Checker<'_, '_> {
             Shape::Array(item_shape) => match node.as_array() {
                 Some(items) => {
                     for item in items {
-                        self.value(key, item, item_shape, path);
+                        // A missing key of an inline table in an array is reported at that table.
+                        let item_key = Key {
+                            name: key.name.clone(),
+                            span: item.span.clone(),
+                        };
+                        self.value(&item_key, item, item_shape, path);
                     }
                 }
                 None => self.expect(node, false, shape, path),
@@ -122,7 +152,10 @@ impl Checker<'_, '_> {
                 None => self.expect(node, false, shape, path),
             },
             Shape::Either(alternatives) => {
-                match alternatives.iter().find(|alternative| same_kind(alternative, &node.value)) {
+                match alternatives
+                    .iter()
+                    .find(|alternative| same_kind(alternative, &node.value))
+                {
                     Some(alternative) => self.value(key, node, alternative, path),
                     None => self.expect(node, false, shape, path),
                 }
@@ -135,9 +168,16 @@ impl Checker<'_, '_> {
                 Some(table) => {
                     // An override of an undeclared resource is E0208 (reported by the
                     // overlay); its keys cannot be checked against a type.
-                    let base = self.base_types.iter().find(|(name, _)| *name == key.name).map(|(_, t)| *t);
+                    let base = self
+                        .base_types
+                        .iter()
+                        .find(|(name, _)| *name == key.name)
+                        .map(|(_, t)| *t);
                     if let Some(resource_type) = base {
-                        let path = Path { resource_type: Some(resource_type.name), ..path.clone() };
+                        let path = Path {
+                            resource_type: Some(resource_type.name),
+                            ..path.clone()
+                        };
                         self.keys(table, &resource_type.table, &path);
                     }
                 }
@@ -150,9 +190,16 @@ impl Checker<'_, '_> {
     fn resource(&mut self, key: &Key, table: &Table, path: &Path) {
         let Some((type_key, type_node)) = table.entry("type") else {
             self.diags
-                .report(codes::MISSING_KEY, span(self.file, &key.span), format!("resource `{}` has no `type`", key.name))
+                .report(
+                    codes::MISSING_KEY,
+                    span(self.file, &key.span),
+                    format!("resource `{}` has no `type`", key.name),
+                )
                 .with_label("add `type = \"...\"`")
-                .with_note(format!("the types are {}", quoted_list(RESOURCE_TYPES.iter().map(|t| t.name))));
+                .with_note(format!(
+                    "the types are {}",
+                    quoted_list(RESOURCE_TYPES.iter().map(|t| t.name))
+                ));
             return;
         };
         let Some(type_name) = type_node.as_str() else {
@@ -175,7 +222,10 @@ impl Checker<'_, '_> {
             }
             return;
         };
-        let path = Path { resource_type: Some(resource_type.name), ..path.clone() };
+        let path = Path {
+            resource_type: Some(resource_type.name),
+            ..path.clone()
+        };
         self.table(key, table, &resource_type.table, &path);
     }
 
@@ -188,16 +238,32 @@ impl Checker<'_, '_> {
                 self.missing(key, path, &[field.key]);
             }
         }
-        if !shape.requires.is_empty() && !shape.requires.iter().any(|set| set.iter().all(|k| table.get(k).is_some())) {
+        if !shape.requires.is_empty()
+            && !shape
+                .requires
+                .iter()
+                .any(|set| set.iter().all(|k| table.get(k).is_some()))
+        {
             // Name what is missing from the alternative the user started on, if any.
-            let started = shape.requires.iter().find(|set| set.iter().any(|k| table.get(k).is_some()));
+            let started = shape
+                .requires
+                .iter()
+                .find(|set| set.iter().any(|k| table.get(k).is_some()));
             match started {
                 Some(set) => {
-                    let absent: Vec<_> = set.iter().copied().filter(|k| table.get(k).is_none()).collect();
+                    let absent: Vec<_> = set
+                        .iter()
+                        .copied()
+                        .filter(|k| table.get(k).is_none())
+                        .collect();
                     self.missing(key, path, &absent);
                 }
                 None => {
-                    let options: Vec<String> = shape.requires.iter().map(|set| quoted_list(set.iter().copied())).collect();
+                    let options: Vec<String> = shape
+                        .requires
+                        .iter()
+                        .map(|set| quoted_list(set.iter().copied()))
+                        .collect();
                     self.diags
                         .report(
                             codes::MISSING_KEY,
@@ -209,18 +275,34 @@ impl Checker<'_, '_> {
             }
         }
         for [first, second] in shape.conflicts {
-            if let (Some((first_key, _)), Some((second_key, _))) = (table.entry(first), table.entry(second)) {
-                let (earlier, later) =
-                    if first_key.span.start <= second_key.span.start { (first_key, second_key) } else { (second_key, first_key) };
+            if let (Some((first_key, _)), Some((second_key, _))) =
+                (table.entry(first), table.entry(second))
+            {
+                let (earlier, later) = if first_key.span.start <= second_key.span.start {
+                    (first_key, second_key)
+                } else {
+                    (second_key, first_key)
+                };
                 self.diags
                     .report(
                         codes::CONFLICTING_KEYS,
                         span(self.file, &later.span),
-                        format!("`{}` and `{}` cannot both be set {}", earlier.name, later.name, path.place()),
+                        format!(
+                            "`{}` and `{}` cannot both be set {}",
+                            earlier.name,
+                            later.name,
+                            path.place()
+                        ),
                     )
                     .with_label(format!("conflicts with `{}`", earlier.name))
-                    .with_secondary(span(self.file, &earlier.span), format!("`{}` is set here", earlier.name))
-                    .with_help(format!("keep one of `{}` and `{}`", earlier.name, later.name));
+                    .with_secondary(
+                        span(self.file, &earlier.span),
+                        format!("`{}` is set here", earlier.name),
+                    )
+                    .with_help(format!(
+                        "keep one of `{}` and `{}`",
+                        earlier.name, later.name
+                    ));
             }
         }
     }
@@ -230,7 +312,9 @@ impl Checker<'_, '_> {
     fn keys(&mut self, table: &Table, shape: &TableShape, path: &Path) {
         for (entry_key, entry) in &table.entries {
             match shape.field(&entry_key.name) {
-                Some(field) => self.value(entry_key, entry, &field.shape, &path.child(&entry_key.name)),
+                Some(field) => {
+                    self.value(entry_key, entry, &field.shape, &path.child(&entry_key.name));
+                }
                 None => self.unknown_key(entry_key, shape, path),
             }
         }
@@ -238,7 +322,10 @@ impl Checker<'_, '_> {
 
     fn unknown_key(&mut self, key: &Key, shape: &TableShape, path: &Path) {
         let message = match path.resource_type {
-            Some(resource_type) => format!("unknown key `{}` for a `{resource_type}` resource", key.name),
+            Some(resource_type) => format!(
+                "unknown key `{}` for a `{resource_type}` resource",
+                key.name
+            ),
             None => format!("unknown key `{}` {}", key.name, path.place()),
         };
         let known = shape.fields.iter().map(|f| f.key);
@@ -251,10 +338,17 @@ impl Checker<'_, '_> {
             diagnostic.with_help(format!("did you mean `{suggestion}`?"));
         }
         if path.resource_type.is_some() {
-            let others: Vec<_> =
-                RESOURCE_TYPES.iter().filter(|t| t.table.field(&key.name).is_some()).map(|t| t.name).collect();
+            let others: Vec<_> = RESOURCE_TYPES
+                .iter()
+                .filter(|t| t.table.field(&key.name).is_some())
+                .map(|t| t.name)
+                .collect();
             if !others.is_empty() {
-                diagnostic.with_note(format!("`{}` is a key of {} resources", key.name, quoted_list(others)));
+                diagnostic.with_note(format!(
+                    "`{}` is a key of {} resources",
+                    key.name,
+                    quoted_list(others)
+                ));
             }
         }
         diagnostic.with_note(format!("the keys here are {}", quoted_list(known)));
@@ -293,15 +387,30 @@ impl Checker<'_, '_> {
         }
         let expected = describe(shape);
         let found = node.value.kind();
-        let what = if path.text.is_empty() { "the value".to_string() } else { format!("`{}`", path.text) };
+        let what = if path.text.is_empty() {
+            "the value".to_string()
+        } else {
+            format!("`{}`", path.text)
+        };
         let diagnostic = self
             .diags
-            .report(codes::WRONG_TYPE, span(self.file, &node.span), format!("{what} must be {expected}"))
+            .report(
+                codes::WRONG_TYPE,
+                span(self.file, &node.span),
+                format!("{what} must be {expected}"),
+            )
             .with_label(format!("found {found}"));
-        let quoted_number = node.as_str().is_some_and(|text| text.trim().parse::<i64>().is_ok());
+        let quoted_number = node
+            .as_str()
+            .is_some_and(|text| text.trim().parse::<i64>().is_ok());
         if expected.contains("integer") && quoted_number {
             diagnostic.with_help("remove the quotes");
-        } else if expected.contains("string") && matches!(node.value, Value::Integer(_) | Value::Float | Value::Boolean(_)) {
+        } else if expected.contains("string")
+            && matches!(
+                node.value,
+                Value::Integer(_) | Value::Float | Value::Boolean(_)
+            )
+        {
             diagnostic.with_help("put the value in quotes");
         }
     }
@@ -310,7 +419,9 @@ impl Checker<'_, '_> {
 /// Whether a value of `shape` has the TOML type of `value` (for [`Shape::Either`]).
 fn same_kind(shape: &Shape, value: &Value) -> bool {
     match shape {
-        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag => matches!(value, Value::String(_)),
+        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag => {
+            matches!(value, Value::String(_))
+        }
         Shape::Integer { .. } | Shape::Count => matches!(value, Value::Integer(_)),
         Shape::Bool => matches!(value, Value::Boolean(_)),
         Shape::Array(_) => matches!(value, Value::Array(_)),
@@ -325,10 +436,18 @@ fn same_kind(shape: &Shape, value: &Value) -> bool {
 pub(crate) fn describe(shape: &Shape) -> String {
     match shape {
         Shape::Array(item) => format!("an array of {}", plural(item)),
-        Shape::Either(alternatives) => alternatives.iter().map(describe).collect::<Vec<_>>().join(" or "),
+        Shape::Either(alternatives) => alternatives
+            .iter()
+            .map(describe)
+            .collect::<Vec<_>>()
+            .join(" or "),
         _ => {
             let noun = noun(shape);
-            let article = if noun.starts_with(['a', 'i']) { "an" } else { "a" };
+            let article = if noun.starts_with(['a', 'i']) {
+                "an"
+            } else {
+                "a"
+            };
             format!("{article} {noun}")
         }
     }
@@ -338,7 +457,11 @@ pub(crate) fn describe(shape: &Shape) -> String {
 fn plural(shape: &Shape) -> String {
     match shape {
         Shape::Array(item) => format!("arrays of {}", plural(item)),
-        Shape::Either(alternatives) => alternatives.iter().map(plural).collect::<Vec<_>>().join(" or "),
+        Shape::Either(alternatives) => alternatives
+            .iter()
+            .map(plural)
+            .collect::<Vec<_>>()
+            .join(" or "),
         _ => format!("{}s", noun(shape)),
     }
 }
@@ -350,13 +473,21 @@ fn noun(shape: &Shape) -> &'static str {
         Shape::Integer { .. } | Shape::Count => "integer",
         Shape::Bool => "boolean",
         Shape::Array(_) => "array",
-        Shape::Table(_) | Shape::Map { .. } | Shape::Resource | Shape::ResourceOverride | Shape::Either(_) => "table",
+        Shape::Table(_)
+        | Shape::Map { .. }
+        | Shape::Resource
+        | Shape::ResourceOverride
+        | Shape::Either(_) => "table",
     }
 }
 
 /// "`a`, `b`, `c`".
 pub(crate) fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    items.into_iter().map(|item| format!("`{item}`")).collect::<Vec<_>>().join(", ")
+    items
+        .into_iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -369,7 +500,11 @@ mod tests {
         let mut diags = Diagnostics::new();
         let root = syntax::parse(FileId(0), text, &mut diags).expect("valid TOML");
         check_model(FileId(0), &root, &mut diags);
-        diags.into_sorted().into_iter().map(|d| (d.code.id.to_string(), d.message)).collect()
+        diags
+            .into_sorted()
+            .into_iter()
+            .map(|d| (d.code.id.to_string(), d.message))
+            .collect()
     }
 
     fn codes(text: &str) -> Vec<String> {
@@ -399,16 +534,36 @@ image = "y"
 "#;
         let found = check(text);
         let codes: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
-        assert_eq!(codes, ["E0202", "E0201", "E0202", "E0205", "E0202", "E0204", "E0203"], "{found:?}");
+        assert_eq!(
+            codes,
+            [
+                "E0202", "E0201", "E0202", "E0205", "E0202", "E0204", "E0203"
+            ],
+            "{found:?}"
+        );
         assert_eq!(found[2].1, "`resources.w.replicas` must be an integer");
     }
 
     #[test]
     fn keys_of_another_resource_type_name_the_type() {
         let found = check("name = \"a\"\n[resources.c]\ntype = \"redis\"\ndatabases = [\"x\"]\n");
-        assert_eq!(found, [("E0201".to_string(), "unknown key `databases` for a `redis` resource".to_string())]);
-        assert_eq!(codes("name = \"a\"\n[resources.c]\ntype = \"container\"\nimage = \"x\"\nurl = \"u\"\n"), ["E0201"]);
-        assert_eq!(codes("name = \"a\"\n[resources.c]\ntype = \"postgres\"\nendpoints.x = {}\n"), ["E0201"]);
+        assert_eq!(
+            found,
+            [(
+                "E0201".to_string(),
+                "unknown key `databases` for a `redis` resource".to_string()
+            )]
+        );
+        assert_eq!(
+            codes(
+                "name = \"a\"\n[resources.c]\ntype = \"container\"\nimage = \"x\"\nurl = \"u\"\n"
+            ),
+            ["E0201"]
+        );
+        assert_eq!(
+            codes("name = \"a\"\n[resources.c]\ntype = \"postgres\"\nendpoints.x = {}\n"),
+            ["E0201"]
+        );
     }
 
     #[test]
@@ -416,28 +571,76 @@ image = "y"
         let both = "name = \"a\"\n[resources.w]\ntype = \"container\"\nimage = \"x\"\nbuild = { context = \".\" }\n";
         assert_eq!(codes(both), ["E0206"]);
         let neither = "name = \"a\"\n[resources.w]\ntype = \"container\"\n";
-        assert_eq!(check(neither), [("E0203".to_string(), "`resources.w` needs `image` or `build`".to_string())]);
+        assert_eq!(
+            check(neither),
+            [(
+                "E0203".to_string(),
+                "`resources.w` needs `image` or `build`".to_string()
+            )]
+        );
         let half = "name = \"a\"\n[resources.w]\ntype = \"container\"\nimage = \"x\"\nhealth = { path = \"/\" }\n";
-        assert_eq!(check(half), [("E0203".to_string(), "missing `endpoint` in `resources.w.health`".to_string())]);
+        assert_eq!(
+            check(half),
+            [(
+                "E0203".to_string(),
+                "missing `endpoint` in `resources.w.health`".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_table_in_an_array_misses_keys_at_itself() {
+        let text = "name = \"a\"\n[resources.w]\ntype = \"container\"\nimage = \"x\"\nvolumes = [{ name = \"v\" }]\n";
+        let mut diags = Diagnostics::new();
+        let root = syntax::parse(FileId(0), text, &mut diags).expect("valid TOML");
+        check_model(FileId(0), &root, &mut diags);
+        let spans: Vec<_> = diags
+            .iter()
+            .map(|d| {
+                (
+                    d.code.id,
+                    &text[d.primary.span.start as usize..d.primary.span.end as usize],
+                )
+            })
+            .collect();
+        assert_eq!(spans, [("E0203", "{ name = \"v\" }")]);
     }
 
     #[test]
     fn an_empty_file_misses_its_name() {
-        assert_eq!(check(""), [("E0203".to_string(), "the model has no `name`".to_string())]);
+        assert_eq!(
+            check(""),
+            [("E0203".to_string(), "the model has no `name`".to_string())]
+        );
     }
 
     #[test]
     fn counts_must_fit() {
-        assert_eq!(codes("name = \"a\"\n[parameters.p]\ngenerate = { min_length = -1 }\n"), ["E0205"]);
+        assert_eq!(
+            codes("name = \"a\"\n[parameters.p]\ngenerate = { min_length = -1 }\n"),
+            ["E0205"]
+        );
     }
 
     #[test]
     fn describes_shapes() {
-        assert_eq!(describe(&Shape::Array(&Shape::String)), "an array of strings");
+        assert_eq!(
+            describe(&Shape::Array(&Shape::String)),
+            "an array of strings"
+        );
         assert_eq!(
             describe(&Shape::Array(&Shape::Either(&[Shape::String, Shape::Bool]))),
             "an array of strings or booleans"
         );
-        assert_eq!(describe(&Shape::Either(&[Shape::String, Shape::Integer { min: None, max: None }])), "a string or an integer");
+        assert_eq!(
+            describe(&Shape::Either(&[
+                Shape::String,
+                Shape::Integer {
+                    min: None,
+                    max: None
+                }
+            ])),
+            "a string or an integer"
+        );
     }
 }

@@ -30,23 +30,28 @@ pub(crate) fn snapshot_settings(suite: &str, input: &Path) -> insta::Settings {
     settings
 }
 
-/// Options read from a fixture's header lines `#: key = value` (TOML syntax).
+/// Options read from a fixture's header lines `#: key = value` (TOML syntax), or, for inputs
+/// that cannot carry such lines (Aspire manifests are JSON), from the file name: a name that
+/// starts with `allow-unsupported-`, after an optional `warn-`, turns on `--allow-unsupported`.
 #[derive(Default)]
 pub(crate) struct Directives {
     pub(crate) environment: Option<String>,
     pub(crate) allow_unsupported: bool,
 }
 
-pub(crate) fn directives(text: &str) -> Directives {
+pub(crate) fn directives(path: &Path, text: &str) -> Directives {
     let header: String = text
         .lines()
         .take_while(|l| l.starts_with("#:"))
         .map(|l| format!("{}\n", l.trim_start_matches("#:").trim()))
         .collect();
     let table: toml::Table = toml::from_str(&header).unwrap();
+    let case = case_name(path);
+    let named_allow_unsupported = case.strip_prefix("warn-").unwrap_or(&case).starts_with("allow-unsupported-");
     Directives {
         environment: table.get("env").and_then(|v| v.as_str()).map(str::to_string),
-        allow_unsupported: table.get("allow_unsupported").and_then(toml::Value::as_bool).unwrap_or(false),
+        allow_unsupported: named_allow_unsupported
+            || table.get("allow_unsupported").and_then(toml::Value::as_bool).unwrap_or(false),
     }
 }
 
@@ -54,7 +59,7 @@ pub(crate) fn directives(text: &str) -> Directives {
 pub(crate) fn compile_file(path: &Path, targets: Vec<&'static dyn ir::Publisher>) -> aspirec::Compilation {
     let bytes = std::fs::read(path).unwrap();
     let text = String::from_utf8_lossy(&bytes);
-    let directives = directives(&text);
+    let directives = directives(path, &text);
     let options = aspirec::CompileOptions {
         targets,
         environment: directives.environment,

@@ -169,6 +169,7 @@ fn declared_parameter(decl: &ParameterDecl, diags: &mut Diagnostics) -> Paramete
     }
     Parameter {
         name: decl.name.value.clone(),
+        span: decl.name.span,
         secret: decl.secret,
         // A secret's literal default never reaches output: it is dropped here.
         default: if decl.secret {
@@ -433,6 +434,7 @@ fn add_integration_children(
         }
         let param = ctx.add_param(Parameter {
             name: param_name,
+            span: name.span,
             secret: true,
             default: None,
             generate: Some(kind.password_rule()),

@@ -552,6 +552,7 @@ impl<'m> Resolver<'_, 'm> {
             None => {
                 let p = self.ctx.add_param(Parameter {
                     name: name.clone(),
+                    span: expr.span,
                     secret: true,
                     default: None,
                     generate: None,

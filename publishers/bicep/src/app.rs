@@ -42,7 +42,7 @@ pub(crate) fn build(
     diags: &mut Diagnostics,
 ) -> Option<AppView> {
     let mut comments = notes(workload);
-    let size = container_size(&resource.name, &workload.limits, diags);
+    let size = container_size(resource, &workload.limits, diags);
 
     let (secrets, env) = environment(ctx, workload);
     let args = arguments(ctx, resource, workload, diags);
@@ -50,6 +50,7 @@ pub(crate) fn build(
         unsupported::report(
             diags,
             ctx.options,
+            resource,
             format!(
                 "`{}` has bind mounts, which Azure Container Apps cannot mount",
                 resource.name
@@ -201,6 +202,7 @@ fn arguments(
             unsupported::report(
                 diags,
                 ctx.options,
+                resource,
                 format!(
                     "`{}` passes a secret as a command argument, which Azure Container Apps would show in clear",
                     resource.name
@@ -282,6 +284,7 @@ fn probes(
                     unsupported::report(
                         diags,
                         ctx.options,
+                        resource,
                         format!(
                             "`{}` has a health command, and Azure Container Apps has no exec probes",
                             resource.name

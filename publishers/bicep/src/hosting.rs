@@ -201,6 +201,7 @@ pub(crate) fn plan(
                             unsupported::report(
                                 diags,
                                 options,
+                                resource,
                                 format!(
                                     "endpoint `{}` of `{}` is UDP, which Azure Container Apps ingress cannot carry",
                                     endpoint.name, resource.name
@@ -212,7 +213,7 @@ pub(crate) fn plan(
                             name: app_name(&resource.name),
                             symbol: symbols.claim(&resource_symbol(&resource.name, "App")),
                             ingress: ingress::plan(
-                                &resource.name,
+                                resource,
                                 &workload.endpoints,
                                 integration,
                                 diags,

@@ -12,7 +12,7 @@
 //! that is not HTTP (external TCP needs a custom VNET), two groups on one exposed port. UDP
 //! endpoints have no address; the caller reports them as unsupported (E0702).
 
-use ir::{Diagnostics, Endpoint, Protocol, Span, Transport, codes};
+use ir::{Diagnostics, Endpoint, Protocol, Resource, Transport, codes};
 
 /// The ingress of one container app.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -75,10 +75,11 @@ struct Group {
     external: bool,
 }
 
-/// Plans the ingress of workload `resource`. `integration` forces the first endpoint's
-/// group to be the main ingress, as TCP. Errors go to `diags`.
+/// Plans the ingress of `resource`, a workload with `endpoints`. `integration` forces the
+/// first endpoint's group to be the main ingress, as TCP. Errors go to `diags`, at the
+/// resource (endpoints carry no span of their own).
 pub(crate) fn plan(
-    resource: &str,
+    resource: &Resource,
     endpoints: &[Endpoint],
     integration: bool,
     diags: &mut Diagnostics,
@@ -211,12 +212,15 @@ pub(crate) fn plan(
     ingress
 }
 
-fn invalid(diags: &mut Diagnostics, resource: &str, problem: String, help: &str) {
+fn invalid(diags: &mut Diagnostics, resource: &Resource, problem: String, help: &str) {
     diags
         .report(
             codes::INVALID_INGRESS,
-            Span::DETACHED,
-            format!("`{resource}` cannot be exposed on Azure Container Apps: {problem}"),
+            resource.span,
+            format!(
+                "`{}` cannot be exposed on Azure Container Apps (bicep target): {problem}",
+                resource.name
+            ),
         )
         .with_label("not expressible as container app ingress")
         .with_help(help.to_string());
@@ -247,9 +251,14 @@ mod tests {
         }
     }
 
+    /// Plans the ingress of a resource `api` and checks that every problem points at it.
     fn run(endpoints: &[Endpoint], integration: bool) -> (Ingress, Vec<&'static str>) {
+        let resource = crate::tests::declared_resource("api");
         let mut diags = Diagnostics::new();
-        let ingress = plan("api", endpoints, integration, &mut diags);
+        let ingress = plan(&resource, endpoints, integration, &mut diags);
+        for d in diags.iter() {
+            assert_eq!(d.primary.span, resource.span, "{}", d.message);
+        }
         (ingress, diags.iter().map(|d| d.code.id).collect())
     }
 

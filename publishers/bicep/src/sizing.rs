@@ -4,7 +4,7 @@
 //! The rule shared with the Terraform publisher: no limits → 0.5 / 1Gi; both given → they must
 //! be one of the pairs; only one given → the pair it belongs to. Anything else is E0703.
 
-use ir::{Diagnostics, Limits, Span, codes};
+use ir::{Diagnostics, Limits, Resource, codes};
 
 /// One allowed pair: millicores, and the CPU and memory as Azure spells them.
 struct Pair {
@@ -74,7 +74,7 @@ pub(crate) struct Size {
 
 /// The pair for a workload's limits, or E0703 (and `None`) when there is none.
 pub(crate) fn container_size(
-    resource: &str,
+    resource: &Resource,
     limits: &Limits,
     diags: &mut Diagnostics,
 ) -> Option<Size> {
@@ -110,8 +110,11 @@ pub(crate) fn container_size(
     diags
         .report(
             codes::INVALID_CONTAINER_APP_RESOURCES,
-            Span::DETACHED,
-            format!("`{resource}` asks for {asked}, which Azure Container Apps cannot run"),
+            resource.span,
+            format!(
+                "`{}` asks for {asked}, which Azure Container Apps cannot run (bicep target)",
+                resource.name
+            ),
         )
         .with_label("not an allowed CPU / memory pair")
         .with_help(format!(
@@ -130,7 +133,12 @@ mod tests {
             cpu: cpu.map(String::from),
             memory: memory.map(String::from),
         };
-        (container_size("api", &limits, &mut diags), diags)
+        let resource = crate::tests::declared_resource("api");
+        let size = container_size(&resource, &limits, &mut diags);
+        for d in diags.iter() {
+            assert_eq!(d.primary.span, resource.span, "{}", d.message);
+        }
+        (size, diags)
     }
 
     #[test]

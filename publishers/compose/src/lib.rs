@@ -97,21 +97,29 @@ fn check_variable_names(
     used: &std::collections::BTreeSet<Variable>,
     diags: &mut Diagnostics,
 ) {
-    let params: BTreeMap<String, &str> = model
+    let params: BTreeMap<String, &ir::Parameter> = model
         .parameters()
-        .map(|(_, p)| (env_name(&p.name), p.name.as_str()))
+        .map(|(_, p)| (env_name(&p.name), p))
         .collect();
     for variable in used.iter().filter(|v| v.uri_encoded) {
         let name = variable.name(model);
         if let Some(other) = params.get(&name) {
-            let param = &model.parameter(variable.param).name;
+            let param = model.parameter(variable.param);
             diags.push(
                 ir::Diagnostic::new(
                     codes::NAME_COLLISION,
-                    ir::Span::DETACHED,
-                    format!("the Compose variable `{name}` would be both parameter `{other}` and the URI-encoded `{param}`"),
+                    other.span,
+                    format!(
+                        "the Compose variable `{name}` would be both parameter `{}` and the URI-encoded `{}`",
+                        other.name, param.name
+                    ),
                 )
-                .help(format!("rename parameter `{other}`")),
+                .label(format!("`{}` is read from `{name}`", other.name))
+                .secondary(
+                    param.span,
+                    format!("the URI-encoded value of `{}` is read from `{name}` too", param.name),
+                )
+                .help(format!("rename parameter `{}`", other.name)),
             );
         }
     }

@@ -53,7 +53,8 @@ pub(crate) fn lower(
             .insert(service_name(&resource.name), service);
     }
     // Only a library caller that gave no output folder leaves the model's folder unknown.
-    if options.model_dir.is_empty() && model.workloads().any(|(_, _, w)| has_relative_host_path(w)) {
+    if options.model_dir.is_empty() && model.workloads().any(|(_, _, w)| has_relative_host_path(w))
+    {
         cx.notes.push(
             "Build contexts and bind mount sources are written as the model gives them, relative to the model's \
              folder, while Compose reads them relative to the project directory. Run Compose from the model's folder \

@@ -14,7 +14,7 @@
 //! (`Encoding::Uri`) has a second key, `<KEY>_URI_ENCODED`, holding the encoded form; for a
 //! default, aspirec encodes it. Only keys that some emitted object reads are listed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ir::publish::env_name;
 use ir::{CheckedModel, Encoding, Generate, ParamId, Parameter};
@@ -148,13 +148,21 @@ impl Inputs {
             .collect()
     }
 
-    /// Two keys with one name (parameter `a-uri-encoded` next to the encoded form of `a`).
-    pub(crate) fn duplicate_key(&self, model: &CheckedModel) -> Option<String> {
-        let mut seen = BTreeSet::new();
-        self.used
-            .iter()
-            .map(|key| key.name(model))
-            .find(|name| !seen.insert(name.clone()))
+    /// Two keys with one name (parameter `a-uri-encoded` next to the encoded form of `a`),
+    /// the raw one first when one of them is raw.
+    pub(crate) fn duplicate_key(&self, model: &CheckedModel) -> Option<(Key, Key)> {
+        let mut seen: BTreeMap<String, Key> = BTreeMap::new();
+        for &key in &self.used {
+            if let Some(&other) = seen.get(&key.name(model)) {
+                return Some(if key.uri_encoded {
+                    (other, key)
+                } else {
+                    (key, other)
+                });
+            }
+            seen.insert(key.name(model), key);
+        }
+        None
     }
 
     /// `secrets.env.example`: every key of the Secret, what it is, and how to generate it.

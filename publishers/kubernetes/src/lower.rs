@@ -267,15 +267,37 @@ fn check_duplicates(ctx: &Ctx<'_>, files: &[File], diags: &mut Diagnostics) {
                 .with_help("rename one of the resources");
         }
     }
-    if let Some(key) = ctx.inputs.duplicate_key(ctx.model) {
+    if let Some((key, other)) = ctx.inputs.duplicate_key(ctx.model) {
+        let name = key.name(ctx.model);
+        let param = ctx.model.parameter(key.param);
+        let other_param = ctx.model.parameter(other.param);
+        let role = |key: inputs::Key| {
+            if key.uri_encoded {
+                "the URI-encoded value"
+            } else {
+                "the value"
+            }
+        };
         diags
             .report(
                 codes::NAME_COLLISION,
-                ir::Span::DETACHED,
-                format!("two deploy-time inputs are named `{key}`"),
+                param.span,
+                format!("two Kubernetes deploy-time inputs are named `{name}`"),
             )
-            .with_label("a parameter's name ends like the URI-encoded form of another")
-            .with_help("rename the parameter");
+            .with_label(format!(
+                "{} of `{}` is read from key `{name}`",
+                role(key),
+                param.name
+            ))
+            .with_secondary(
+                other_param.span,
+                format!(
+                    "{} of `{}` is read from the same key",
+                    role(other),
+                    other_param.name
+                ),
+            )
+            .with_help(format!("rename parameter `{}`", param.name));
     }
 }
 

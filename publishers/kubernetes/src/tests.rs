@@ -460,3 +460,36 @@ fn external_endpoints_get_an_ingress_or_a_load_balancer() {
         "{edge}"
     );
 }
+
+/// `db`'s LoadBalancer Service `db-external` meets the Service of a resource named
+/// `db-external`: the collision points at the second resource and names the first.
+#[test]
+fn two_objects_with_one_name_point_at_both_resources() {
+    let declared = |name: &str, start: usize, endpoint_external: bool| {
+        let mut compute = container("postgres:17");
+        compute.endpoints = vec![endpoint("tcp", 5432, endpoint_external)];
+        ResourceDecl {
+            name: Spanned::new(
+                name.to_string(),
+                Span::new(FileId(0), start, start + name.len()),
+            ),
+            kind: ResourceKindDecl::Compute(compute),
+        }
+    };
+    let db = declared("db", 10, true);
+    let other = declared("db-external", 40, false);
+    let (db_span, other_span) = (db.name.span, other.name.span);
+    let (artifacts, diags) = publish(&model(Vec::new(), vec![db, other]), false);
+    assert!(artifacts.is_none());
+    let collisions: Vec<_> = diags.iter().filter(|d| d.code.id == "E0306").collect();
+    assert_eq!(collisions.len(), 1, "{diags:?}");
+    let collision = collisions[0];
+    assert!(
+        collision.message.contains("Service `db-external`"),
+        "{}",
+        collision.message
+    );
+    assert_eq!(collision.primary.span, other_span);
+    let secondary: Vec<Span> = collision.secondary.iter().map(|l| l.span).collect();
+    assert_eq!(secondary, [db_span]);
+}

@@ -4,7 +4,7 @@
 use hcl::{Block, Expression};
 use ir::{
     Diagnostic, Diagnostics, EnvVar, Health, HealthCheck, Image, IntegrationKind, PublishOptions,
-    Resource, Role, Span, Workload, codes,
+    Resource, Role, Workload, codes,
 };
 
 use crate::emit::{Piece, object, template, traversal};
@@ -37,9 +37,13 @@ pub(crate) fn blocks(
     for mount in &workload.bind_mounts {
         let d = Diagnostic::new(
             codes::UNSUPPORTED_FEATURE,
-            Span::DETACHED,
-            format!("`{}` bind-mounts `{}`, which Azure Container Apps cannot do", resource.name, mount.source),
+            resource.span,
+            format!(
+                "`{}` bind-mounts `{}`, which Azure Container Apps cannot do (terraform target)",
+                resource.name, mount.source
+            ),
         )
+        .label(format!("bind-mounts `{}` at `{}`", mount.source, mount.target))
         .note("an app on Container Apps sees no host file system; use a volume (an Azure Files share) instead");
         diags.push(left_out(d, options.allow_unsupported, "the bind mount"));
     }
@@ -117,11 +121,10 @@ fn container(
 ) -> (Vec<Block>, Block) {
     // After E0703 the default pair keeps rendering going, so every other problem is reported
     // too; the output is discarded because of the error.
-    let resources =
-        limits::resources(&resource.name, &workload.limits, diags).unwrap_or(Resources {
-            cpu: 0.5,
-            memory: "1Gi",
-        });
+    let resources = limits::resources(resource, &workload.limits, diags).unwrap_or(Resources {
+        cpu: 0.5,
+        memory: "1Gi",
+    });
     let mut container = Block::builder("container")
         .add_attribute(("name", names::app_name(&resource.name)))
         .add_attribute(("image", image(&workload.image)))
@@ -141,9 +144,13 @@ fn container(
         if rendered.secret {
             let d = Diagnostic::new(
                 codes::UNSUPPORTED_FEATURE,
-                Span::DETACHED,
-                format!("an argument of `{}` contains a secret", resource.name),
+                resource.span,
+                format!(
+                    "an argument of `{}` contains a secret, which Azure Container Apps cannot pass (terraform target)",
+                    resource.name
+                ),
             )
+            .label("an argument of this resource refers to a secret")
             .note("Container Apps arguments cannot refer to secrets, and aspirec never writes a secret in plain text")
             .help("pass the secret in an environment variable instead");
             diags.push(left_out(d, options.allow_unsupported, "the argument"));
@@ -301,9 +308,13 @@ fn probes(
             None => {
                 let d = Diagnostic::new(
                     codes::UNSUPPORTED_FEATURE,
-                    Span::DETACHED,
-                    format!("the health command of `{}` cannot run on Azure Container Apps", resource.name),
+                    resource.span,
+                    format!(
+                        "the health command of `{}` cannot run on Azure Container Apps (terraform target)",
+                        resource.name
+                    ),
                 )
+                .label("a health command, and no endpoint to check instead")
                 .note("Container Apps has no exec probes; a command check becomes a TCP check, which needs an endpoint");
                 diags.push(left_out(d, options.allow_unsupported, "the health check"));
                 return Vec::new();

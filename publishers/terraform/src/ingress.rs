@@ -8,7 +8,7 @@
 //! HTTP can be external without a custom virtual network, so more than one external group or
 //! an external non-HTTP endpoint cannot be expressed. It has no UDP at all.
 
-use ir::{Diagnostic, Diagnostics, Protocol, Span, Transport, Workload, codes};
+use ir::{Diagnostic, Diagnostics, Protocol, Resource, Transport, Workload, codes};
 
 /// One port the app exposes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,10 +49,11 @@ struct Group {
     external: bool,
 }
 
-/// Plans the ingress of workload `name`. Problems are reported; the plan is still usable so
-/// that rendering can go on and report everything at once.
+/// Plans the ingress of `resource`'s workload. Problems are reported at the resource (an
+/// endpoint has no span of its own); the plan is still usable so that rendering can go on and
+/// report everything at once.
 pub(crate) fn plan(
-    name: &str,
+    resource: &Resource,
     workload: &Workload,
     allow_unsupported: bool,
     diags: &mut Diagnostics,
@@ -63,12 +64,13 @@ pub(crate) fn plan(
         if endpoint.protocol == Protocol::Udp {
             let d = Diagnostic::new(
                 codes::UNSUPPORTED_FEATURE,
-                Span::DETACHED,
+                resource.span,
                 format!(
-                    "endpoint `{}` of `{name}` is UDP, which Azure Container Apps cannot expose",
-                    endpoint.name
+                    "endpoint `{}` of `{}` is UDP, which Azure Container Apps cannot expose (terraform target)",
+                    endpoint.name, resource.name
                 ),
-            );
+            )
+            .label(format!("endpoint `{}` is UDP", endpoint.name));
             diags.push(left_out(d, allow_unsupported, "the endpoint"));
             continue;
         }
@@ -93,7 +95,7 @@ pub(crate) fn plan(
             }),
         }
     }
-    check_external(name, workload, &groups, diags);
+    check_external(resource, workload, &groups, diags);
     let main_index = groups
         .iter()
         .position(|g| g.http && g.external)
@@ -137,7 +139,13 @@ pub(crate) fn plan(
     plan
 }
 
-fn check_external(name: &str, workload: &Workload, groups: &[Group], diags: &mut Diagnostics) {
+fn check_external(
+    resource: &Resource,
+    workload: &Workload,
+    groups: &[Group],
+    diags: &mut Diagnostics,
+) {
+    let name = &resource.name;
     let endpoint_names = |group: &Group| {
         group
             .endpoints
@@ -151,9 +159,13 @@ fn check_external(name: &str, workload: &Workload, groups: &[Group], diags: &mut
         diags.push(
             Diagnostic::new(
                 codes::INVALID_INGRESS,
-                Span::DETACHED,
-                format!("`{name}` has an external non-HTTP endpoint ({})", endpoint_names(group)),
+                resource.span,
+                format!(
+                    "`{name}` exposes the non-HTTP endpoint {} externally, which Azure Container Apps cannot do (terraform target)",
+                    endpoint_names(group)
+                ),
             )
+            .label("an external endpoint that is not HTTP")
             .help("Azure Container Apps exposes only HTTP outside the environment; make the endpoint internal")
             .note("external TCP ingress needs a custom virtual network, which aspirec does not create"),
         );
@@ -164,13 +176,13 @@ fn check_external(name: &str, workload: &Workload, groups: &[Group], diags: &mut
         diags.push(
             Diagnostic::new(
                 codes::INVALID_INGRESS,
-                Span::DETACHED,
+                resource.span,
                 format!(
-                    "`{name}` has external endpoints on {} target ports ({})",
-                    external.len(),
+                    "`{name}` has external endpoints on target ports {}, but an Azure Container App has one external ingress (terraform target)",
                     ports.join(", ")
                 ),
             )
+            .label(format!("{} external target ports", external.len()))
             .help("a container app has one external ingress: keep one external endpoint")
             .note("endpoints on the same target port share one ingress and may all be external"),
         );

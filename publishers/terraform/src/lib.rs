@@ -94,7 +94,7 @@ fn files(
         .resources()
         .map(|(_, resource)| match resource.as_workload() {
             Some(workload) if managed::service(resource).is_none() => {
-                ingress::plan(&resource.name, workload, options.allow_unsupported, diags)
+                ingress::plan(resource, workload, options.allow_unsupported, diags)
             }
             Some(_) | None => Plan::default(),
         })

@@ -2,7 +2,7 @@
 //! twice the cores in GiB, from 0.25 / 0.5Gi to 2 / 4Gi. A model that gives one of the two gets
 //! its partner; one that gives a pair outside the table gets E0703 listing the pairs.
 
-use ir::{Diagnostic, Diagnostics, Limits, Span, codes};
+use ir::{Diagnostic, Diagnostics, Limits, Resource, codes};
 
 /// The allowed pairs: millicores and memory as Container Apps writes it.
 const PAIRS: [(u64, &str); 8] = [
@@ -29,9 +29,13 @@ pub(crate) struct Resources {
     pub(crate) memory: &'static str,
 }
 
-/// The CPU and memory of workload `name`, or `None` (reported) when Container Apps cannot
-/// run it with the limits asked for.
-pub(crate) fn resources(name: &str, limits: &Limits, diags: &mut Diagnostics) -> Option<Resources> {
+/// The CPU and memory of `resource` (whose workload has `limits`), or `None` (reported at the
+/// resource) when Container Apps cannot run it with the limits asked for.
+pub(crate) fn resources(
+    resource: &Resource,
+    limits: &Limits,
+    diags: &mut Diagnostics,
+) -> Option<Resources> {
     let cpu = limits.cpu_millicores();
     // Memory in units of 1/1000 core-equivalents: 2 GiB per core.
     let memory_as_millicores = limits
@@ -70,9 +74,13 @@ pub(crate) fn resources(name: &str, limits: &Limits, diags: &mut Diagnostics) ->
             diags.push(
                 Diagnostic::new(
                     codes::INVALID_CONTAINER_APP_RESOURCES,
-                    Span::DETACHED,
-                    format!("Azure Container Apps cannot run `{name}` with {asked}"),
+                    resource.span,
+                    format!(
+                        "Azure Container Apps cannot run `{}` with {asked} (terraform target)",
+                        resource.name
+                    ),
                 )
+                .label("not a CPU/memory pair Container Apps accepts")
                 .help(format!(
                     "use one of the CPU/memory pairs Container Apps accepts: {allowed}"
                 ))
@@ -98,6 +106,17 @@ fn cores_text(millicores: u64) -> String {
 mod tests {
     use super::*;
 
+    /// A resource to report at; its kind does not matter to the limits.
+    fn resource(name: &str) -> Resource {
+        Resource {
+            name: name.to_string(),
+            span: ir::Span::new(ir::FileId(0), 10, 10 + name.len()),
+            kind: ir::ResourceKind::External(ir::External { url: None }),
+            connection_string: None,
+            properties: Vec::new(),
+        }
+    }
+
     fn limits(cpu: Option<&str>, memory: Option<&str>) -> Limits {
         Limits {
             cpu: cpu.map(str::to_string),
@@ -109,28 +128,33 @@ mod tests {
     fn pairs_defaults_and_partners() {
         let mut diags = Diagnostics::new();
         assert_eq!(
-            resources("a", &limits(None, None), &mut diags),
+            resources(&resource("a"), &limits(None, None), &mut diags),
             Some(Resources {
                 cpu: 0.5,
                 memory: "1Gi"
             })
         );
         assert_eq!(
-            resources("a", &limits(Some("1"), None), &mut diags),
+            resources(&resource("a"), &limits(Some("1"), None), &mut diags),
             Some(Resources {
                 cpu: 1.0,
                 memory: "2Gi"
             })
         );
         assert_eq!(
-            resources("a", &limits(None, Some("512Mi")), &mut diags),
+            resources(&resource("a"), &limits(None, Some("512Mi")), &mut diags),
             Some(Resources {
                 cpu: 0.25,
                 memory: "0.5Gi"
             })
         );
         assert_eq!(
-            resources("a", &limits(Some("1750m"), Some("3.5Gi")), &mut diags).map(|r| r.memory),
+            resources(
+                &resource("a"),
+                &limits(Some("1750m"), Some("3.5Gi")),
+                &mut diags
+            )
+            .map(|r| r.memory),
             Some("3.5Gi")
         );
         assert!(diags.is_empty());
@@ -140,17 +164,29 @@ mod tests {
     fn other_pairs_are_e0703_listing_the_allowed_ones() {
         let mut diags = Diagnostics::new();
         assert_eq!(
-            resources("api", &limits(Some("500m"), Some("2Gi")), &mut diags),
+            resources(
+                &resource("api"),
+                &limits(Some("500m"), Some("2Gi")),
+                &mut diags
+            ),
             None
         );
-        assert_eq!(resources("api", &limits(Some("3"), None), &mut diags), None);
         assert_eq!(
-            resources("api", &limits(None, Some("1G")), &mut diags),
+            resources(&resource("api"), &limits(Some("3"), None), &mut diags),
+            None
+        );
+        assert_eq!(
+            resources(&resource("api"), &limits(None, Some("1G")), &mut diags),
             None
         );
         let all: Vec<_> = diags.iter().collect();
         assert_eq!(all.len(), 3);
         assert!(all.iter().all(|d| d.code.id == "E0703"));
+        assert!(
+            all.iter()
+                .all(|d| d.primary.span == resource("api").span && d.message.contains("`api`")),
+            "reported at the resource"
+        );
         let help = all[0].help.as_deref().unwrap_or_default();
         assert!(
             help.contains("0.25/0.5Gi") && help.contains("2/4Gi") && help.contains("1.75/3.5Gi"),

@@ -106,8 +106,10 @@ pub(crate) struct ResourceGene {
     wait_for: Vec<Index>,
     replicas: Option<u8>,
     health: bool,
-    /// An integration's `password = "{p.value}"`, from the `Index`-th secret parameter.
+    /// An integration's `password = "{p.value}"` (the `Index`-th secret parameter), or an
+    /// external's connection string (the `Index`-th parameter).
     password: Option<Index>,
+    args: Vec<(ValueGene, Style)>,
 }
 
 fn resource_gene() -> impl Strategy<Value = ResourceGene> {
@@ -121,8 +123,9 @@ fn resource_gene() -> impl Strategy<Value = ResourceGene> {
         prop::option::of(0..4u8),
         any::<bool>(),
         prop::option::of(any::<Index>()),
+        prop::collection::vec((value_gene(), prop::sample::select(&Style::ALL[..])), 0..3),
     )
-        .prop_map(|(name, kind, env, endpoints, references, wait_for, replicas, health, password)| ResourceGene {
+        .prop_map(|(name, kind, env, endpoints, references, wait_for, replicas, health, password, args)| ResourceGene {
             name,
             kind,
             env,
@@ -132,6 +135,7 @@ fn resource_gene() -> impl Strategy<Value = ResourceGene> {
             replicas,
             health,
             password,
+            args,
         })
 }
 
@@ -326,7 +330,12 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
                 }
             }
             KindGene::External => {
-                out.push_str("type = \"external\"\nurl = \"https://api.example.com/v1\"\n");
+                out.push_str("type = \"external\"\n");
+                // A connection string built from a parameter (usually a secret), or a plain URL.
+                match resource.password.as_ref().and_then(|i| pick(&params, i)) {
+                    Some((p, _)) => out.push_str(&format!("connection_string = \"Endpoint=https://ext;Key={{{p}.value}}\"\n")),
+                    None => out.push_str("url = \"https://api.example.com/v1\"\n"),
+                }
             }
         }
         let compute = matches!(resource.kind, KindGene::Container | KindGene::Project);
@@ -352,6 +361,14 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
             if !waits.is_empty() {
                 let list: Vec<String> = waits.iter().map(|r| format!("\"{r}\"")).collect();
                 out.push_str(&format!("wait_for = [{}]\n", list.join(", ")));
+            }
+            let args: Vec<String> = resource
+                .args
+                .iter()
+                .filter_map(|(value, style)| value_text(value).map(|t| toml_text::string(&t, *style)))
+                .collect();
+            if !args.is_empty() {
+                out.push_str(&format!("args = [{}]\n", args.join(", ")));
             }
             if let Some(replicas) = resource.replicas {
                 out.push_str(&format!("replicas = {replicas}\n"));
