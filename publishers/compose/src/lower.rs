@@ -163,7 +163,9 @@ impl Lowering<'_> {
                 self.unsupported(
                     diags,
                     resource,
-                    format!("build secret `{name}` of `{service}` is not a single parameter"),
+                    format!(
+                        "build secret `{name}` of `{service}` is not a single parameter, which Compose cannot read"
+                    ),
                     "Compose reads a build secret from one variable of the environment; make the secret a parameter",
                 );
                 continue;
