@@ -79,13 +79,17 @@ fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, co
             if last_line != 0 && start_line > last_line + 1 {
                 let _ = writeln!(out, "{}", style.paint("1;34", "..."));
             }
-            let text = file.line_text(start_line).replace('\t', " ");
+            let full = file.line_text(start_line).replace('\t', " ");
+            let line_chars = full.chars().count();
+            let end = if end_line == start_line { end_col } else { line_chars + 1 };
+            // A minified manifest or a generated model can have lines of megabytes: show a
+            // window around the label, so the caret stays on screen.
+            let (text, shift) = window(&full, start_col);
+            let (start_col, end) = (start_col - shift, (end - shift).min(text.chars().count() + 1).max(start_col - shift + 1));
             if start_line != last_line {
                 let _ = writeln!(out, "{} {} {text}", style.paint("1;34", &format!("{start_line:>width$}")), style.paint("1;34", "|"));
             }
             last_line = start_line;
-            let line_chars = text.chars().count();
-            let end = if end_line == start_line { end_col } else { line_chars + 1 };
             let marks = end.saturating_sub(start_col).max(1);
             let mark = if *primary { "^" } else { "-" };
             let marker = format!("{}{}", " ".repeat(start_col - 1), mark.repeat(marks));
@@ -106,6 +110,31 @@ fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, co
     for note in &diagnostic.notes {
         let _ = writeln!(out, "{pad} {} {note}", style.paint("1", "= note:"));
     }
+}
+
+/// Lines longer than this are cut to a window around the label.
+const MAX_LINE: usize = 120;
+
+/// The part of `line` to show for a label starting at 1-based column `column`, and how many
+/// columns were cut from the left (the shown text starts with `...` when something was cut).
+fn window(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_LINE {
+        return (line.to_string(), 0);
+    }
+    let start = column.saturating_sub(1).saturating_sub(MAX_LINE / 3);
+    let end = (start + MAX_LINE).min(chars.len());
+    let mut shown: String = chars[start..end].iter().collect();
+    let shift = if start > 0 {
+        shown.insert_str(0, "...");
+        start.saturating_sub(3)
+    } else {
+        0
+    };
+    if end < chars.len() {
+        shown.push_str("...");
+    }
+    (shown, shift)
 }
 
 /// The one-line summary printed after the diagnostics.

@@ -130,7 +130,7 @@ impl CheckedModel {
                     }
                 }
                 Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => {
-                    out.push(part.clone())
+                    out.push(part.clone());
                 }
             }
         }

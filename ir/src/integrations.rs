@@ -167,10 +167,18 @@ impl IntegrationKind {
     /// `postgresql://...`), and Compose and Kubernetes cannot percent-encode at deploy time:
     /// a URI-safe password needs no separately encoded copy.
     pub fn password_rule(self) -> crate::model::Generate {
-        let base = crate::model::Generate { special: false, ..crate::model::Generate::default() };
+        let base = crate::model::Generate {
+            special: false,
+            ..crate::model::Generate::default()
+        };
         match self {
             // SQL Server's password policy wants three of four character classes.
-            IntegrationKind::SqlServer => crate::model::Generate { min_lower: 1, min_upper: 1, min_numeric: 1, ..base },
+            IntegrationKind::SqlServer => crate::model::Generate {
+                min_lower: 1,
+                min_upper: 1,
+                min_numeric: 1,
+                ..base
+            },
             IntegrationKind::Postgres
             | IntegrationKind::MySql
             | IntegrationKind::Redis
@@ -500,7 +508,7 @@ impl IntegrationKind {
                 props.push(("AUTHENTICATIONMECHANISM", vec![Text("SCRAM-SHA-256")]));
             }
             IntegrationKind::Nats => {
-                props.push(("URI", vec![Text("nats://"), Host, Text(":"), Port]))
+                props.push(("URI", vec![Text("nats://"), Host, Text(":"), Port]));
             }
             IntegrationKind::Kafka => {}
         }

@@ -146,59 +146,79 @@ pub(crate) fn collisions(
 ) {
     let resource_names: Vec<&Spanned<String>> =
         ctx.resources.iter().map(|r| &r.decl_name).collect();
+    // (first, second) name index → the targets where they collide and the shared name; one
+    // diagnostic per pair, naming every target, rather than one per target.
+    let mut clashes: IndexMap<(usize, usize), Vec<(String, String)>> = IndexMap::new();
     for target in options.targets {
-        report_collisions(
-            &resource_names,
-            |n| target.object_name(n),
-            target.id(),
-            diags,
-        );
+        for (pair, normal) in find_collisions(&resource_names, |n| target.object_name(n)) {
+            clashes
+                .entry(pair)
+                .or_default()
+                .push((target.id().to_string(), normal));
+        }
     }
     let param_names: Vec<&Spanned<String>> = ctx.model.parameters.iter().map(|p| &p.name).collect();
-    report_collisions(&param_names, env_name, "environment variable", diags);
+    let mut param_clashes: IndexMap<(usize, usize), Vec<(String, String)>> = IndexMap::new();
+    for (pair, normal) in find_collisions(&param_names, env_name) {
+        param_clashes
+            .entry(pair)
+            .or_default()
+            .push(("environment variable names".to_string(), normal));
+    }
+    report(&resource_names, clashes, diags);
+    report(&param_names, param_clashes, diags);
 }
 
-fn report_collisions(
+/// Pairs of indices into `names` whose normal forms are equal, with that form. Names equal
+/// but for case are skipped: the `names` pass already reported them as duplicates.
+fn find_collisions(
     names: &[&Spanned<String>],
     normalize: impl Fn(&str) -> String,
-    target: &str,
-    diags: &mut Diagnostics,
-) {
-    let mut seen: IndexMap<String, &Spanned<String>> = IndexMap::new();
-    for name in names {
-        let normal = normalize(&name.value);
-        match seen.entry(normal) {
+) -> Vec<((usize, usize), String)> {
+    let mut seen: IndexMap<String, usize> = IndexMap::new();
+    let mut out = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        match seen.entry(normalize(&name.value)) {
             Entry::Occupied(first) => {
-                let first = *first.get();
-                if first.value.eq_ignore_ascii_case(&name.value) {
-                    continue; // already reported as a duplicate name
+                if !names[*first.get()].value.eq_ignore_ascii_case(&name.value) {
+                    out.push(((*first.get(), index), first.key().clone()));
                 }
-                diags
-                    .report(
-                        codes::NAME_COLLISION,
-                        name.span,
-                        format!(
-                            "`{}` and `{}` have the same name `{}` in {target}",
-                            first.value,
-                            name.value,
-                            first_key(&normalize, first)
-                        ),
-                    )
-                    .with_label(format!(
-                        "`{}` becomes `{}`",
-                        name.value,
-                        normalize(&name.value)
-                    ))
-                    .with_secondary(first.span, format!("`{}` becomes the same", first.value))
-                    .with_help("rename one of them");
             }
             Entry::Vacant(slot) => {
-                slot.insert(name);
+                slot.insert(index);
             }
         }
     }
+    out
 }
 
-fn first_key(normalize: &impl Fn(&str) -> String, name: &Spanned<String>) -> String {
-    normalize(&name.value)
+fn report(
+    names: &[&Spanned<String>],
+    clashes: IndexMap<(usize, usize), Vec<(String, String)>>,
+    diags: &mut Diagnostics,
+) {
+    for ((first, second), targets) in clashes {
+        let (first, second) = (names[first], names[second]);
+        let places: Vec<String> = targets
+            .iter()
+            .map(|(target, normal)| format!("`{normal}` in {target}"))
+            .collect();
+        diags
+            .report(
+                codes::NAME_COLLISION,
+                second.span,
+                format!(
+                    "`{}` and `{}` would get the same name: {}",
+                    first.value,
+                    second.value,
+                    places.join(", ")
+                ),
+            )
+            .with_label(format!(
+                "`{}` collides with `{}`",
+                second.value, first.value
+            ))
+            .with_secondary(first.span, format!("`{}` is declared here", first.value))
+            .with_help("rename one of them");
+    }
 }
