@@ -33,7 +33,7 @@ fn every_source_file_starts_with_a_module_doc() {
 }
 
 #[test]
-fn no_should_panic_tests() {
+fn no_test_expects_a_panic() {
     let mut files = Vec::new();
     for dir in ["src", "ir/src", "publishers", "tests/it"] {
         rust_files(&root().join(dir), &mut files);
