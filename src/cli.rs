@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(name = "aspirec", version, about = "Compile an app model into Kubernetes, Docker Compose, Terraform and Bicep artifacts")]
+#[command(
+    name = "aspirec",
+    version,
+    about = "Compile an app model into Kubernetes, Docker Compose, Terraform and Bicep artifacts"
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -26,7 +30,12 @@ pub(crate) enum Command {
         #[command(flatten)]
         input: Input,
         /// Target to emit: k8s, compose, terraform, bicep, or all (repeatable, or comma-separated)
-        #[arg(long = "emit", value_name = "TARGET", required = true, value_delimiter = ',')]
+        #[arg(
+            long = "emit",
+            value_name = "TARGET",
+            required = true,
+            value_delimiter = ','
+        )]
         emit: Vec<String>,
         /// Output folder
         #[arg(long, value_name = "DIR", default_value = "out")]

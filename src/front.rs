@@ -20,7 +20,11 @@ pub fn load(
             let lossy = String::from_utf8_lossy(bytes).into_owned();
             let file = sources.add(name, lossy);
             diags
-                .report(codes::NOT_UTF8, Span::new(file, valid, valid + 1), "the input is not valid UTF-8")
+                .report(
+                    codes::NOT_UTF8,
+                    Span::new(file, valid, valid + 1),
+                    "the input is not valid UTF-8",
+                )
                 .with_label("this byte is not part of a UTF-8 character")
                 .with_help("save the file as UTF-8");
             return (None, true);
@@ -29,9 +33,15 @@ pub fn load(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = sources.add(name, text);
     if is_manifest(text) {
-        (crate::manifest::parse(file, text, environment, diags), false)
+        (
+            crate::manifest::parse(file, text, environment, diags),
+            false,
+        )
     } else {
-        (crate::model_toml::parse(file, text, environment, diags), true)
+        (
+            crate::model_toml::parse(file, text, environment, diags),
+            true,
+        )
     }
 }
 

@@ -29,7 +29,11 @@ fn edges(model: &CheckedModel) -> BTreeSet<(ResourceId, ResourceId, Edge)> {
                     out.insert((id, *target, Edge::Uses));
                 }
                 for wait in &w.wait_for {
-                    out.insert((id, wait.target, Edge::WaitsFor(wait.condition == WaitCondition::Healthy)));
+                    out.insert((
+                        id,
+                        wait.target,
+                        Edge::WaitsFor(wait.condition == WaitCondition::Healthy),
+                    ));
                 }
             }
             ResourceKind::Database(db) => {
@@ -43,9 +47,9 @@ fn edges(model: &CheckedModel) -> BTreeSet<(ResourceId, ResourceId, Edge)> {
 
 fn targets(value: &Value) -> impl Iterator<Item = ResourceId> + '_ {
     value.parts.iter().filter_map(|p| match p {
-        Part::Endpoint { resource, .. } | Part::ConnectionString { resource } | Part::ConnectionProperty { resource, .. } => {
-            Some(*resource)
-        }
+        Part::Endpoint { resource, .. }
+        | Part::ConnectionString { resource }
+        | Part::ConnectionProperty { resource, .. } => Some(*resource),
         Part::Text(_) | Part::Param { .. } => None,
     })
 }
@@ -71,15 +75,29 @@ pub fn dot(model: &CheckedModel) -> String {
             ResourceKind::External(_) => "component",
             ResourceKind::Workload(_) => "box",
         };
-        let _ = writeln!(out, "  \"{}\" [shape={shape}, label=\"{}\\n({})\"];", resource.name, resource.name, kind(model, id));
+        let _ = writeln!(
+            out,
+            "  \"{}\" [shape={shape}, label=\"{}\\n({})\"];",
+            resource.name,
+            resource.name,
+            kind(model, id)
+        );
     }
     for (from, to, edge) in edges(model) {
         let style = match edge {
             Edge::Uses => "[style=dashed, label=\"uses\"]".to_string(),
-            Edge::WaitsFor(healthy) => format!("[label=\"waits for ({})\"]", if healthy { "healthy" } else { "started" }),
+            Edge::WaitsFor(healthy) => format!(
+                "[label=\"waits for ({})\"]",
+                if healthy { "healthy" } else { "started" }
+            ),
             Edge::DatabaseOf => "[style=dotted, label=\"on\"]".to_string(),
         };
-        let _ = writeln!(out, "  \"{}\" -> \"{}\" {style};", model.resource(from).name, model.resource(to).name);
+        let _ = writeln!(
+            out,
+            "  \"{}\" -> \"{}\" {style};",
+            model.resource(from).name,
+            model.resource(to).name
+        );
     }
     out.push_str("}\n");
     out
@@ -92,7 +110,9 @@ pub fn mermaid(model: &CheckedModel) -> String {
     for (id, resource) in model.resources() {
         let label = format!("{}<br/>({})", resource.name, kind(model, id));
         let shape = match &resource.kind {
-            ResourceKind::Workload(w) if !matches!(w.role, Role::Integration(_)) => format!("[\"{label}\"]"),
+            ResourceKind::Workload(w) if !matches!(w.role, Role::Integration(_)) => {
+                format!("[\"{label}\"]")
+            }
             ResourceKind::External(_) => format!("{{{{\"{label}\"}}}}"),
             ResourceKind::Workload(_) | ResourceKind::Database(_) => format!("[(\"{label}\")]"),
         };
@@ -101,7 +121,10 @@ pub fn mermaid(model: &CheckedModel) -> String {
     for (from, to, edge) in edges(model) {
         let arrow = match edge {
             Edge::Uses => "-. uses .->".to_string(),
-            Edge::WaitsFor(healthy) => format!("-- waits for ({}) -->", if healthy { "healthy" } else { "started" }),
+            Edge::WaitsFor(healthy) => format!(
+                "-- waits for ({}) -->",
+                if healthy { "healthy" } else { "started" }
+            ),
             Edge::DatabaseOf => "-. on .-".to_string(),
         };
         let _ = writeln!(out, "  {} {arrow} {}", node(from), node(to));

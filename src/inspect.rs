@@ -5,8 +5,8 @@
 //! default.
 
 use ir::{
-    CheckedModel, EndpointProperty, EnvOrigin, HealthCheck, Image, Part, ParamOrigin, Resource, ResourceKind, Role,
-    Value, WaitCondition, Workload,
+    CheckedModel, EndpointProperty, EnvOrigin, HealthCheck, Image, ParamOrigin, Part, Resource,
+    ResourceKind, Role, Value, WaitCondition, Workload,
 };
 use serde_json::{Value as Json, json};
 
@@ -146,7 +146,11 @@ pub fn display(model: &CheckedModel, value: &Value) -> String {
                     ir::Encoding::Uri => out.push_str(&format!("{{{name}.value|uri}}")),
                 }
             }
-            Part::Endpoint { resource, endpoint, property } => {
+            Part::Endpoint {
+                resource,
+                endpoint,
+                property,
+            } => {
                 let r = model.resource(*resource);
                 let e = &r.endpoints()[*endpoint];
                 let property = match property {

@@ -86,12 +86,27 @@ impl Compilation {
 pub fn compile(name: &str, bytes: &[u8], options: &CompileOptions) -> Compilation {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let (declared, strict_names) = front::load(&mut sources, name, bytes, options.environment.as_deref(), &mut diags);
+    let (declared, strict_names) = front::load(
+        &mut sources,
+        name,
+        bytes,
+        options.environment.as_deref(),
+        &mut diags,
+    );
     if declared.is_none() && !diags.has_errors() {
         // A front end must explain why it produced nothing; never pass silently.
-        diags.push(Diagnostic::new(ir::codes::INTERNAL, ir::Span::DETACHED, "the front end produced no model and no error"));
+        diags.push(Diagnostic::new(
+            ir::codes::INTERNAL,
+            ir::Span::DETACHED,
+            "the front end produced no model and no error",
+        ));
     }
-    let mut compilation = Compilation { sources, diagnostics: Vec::new(), model: None, artifacts: Vec::new() };
+    let mut compilation = Compilation {
+        sources,
+        diagnostics: Vec::new(),
+        model: None,
+        artifacts: Vec::new(),
+    };
     let checked = declared.filter(|_| !diags.has_errors()).and_then(|model| {
         let check_options = ir::CheckOptions {
             targets: &options.targets,

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
 
-use aspirec::{CompileOptions, Compilation, output, render, targets};
+use aspirec::{Compilation, CompileOptions, output, render, targets};
 use cli::{Cli, Command, DiagnosticFormat, GraphFormat, Input};
 
 fn main() -> ExitCode {
@@ -32,9 +32,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             report(&input, &compilation, format)?;
             Ok(u8::from(compilation.has_errors()))
         }
-        Command::Build { input, emit, out, check, format } => {
+        Command::Build {
+            input,
+            emit,
+            out,
+            check,
+            format,
+        } => {
             let selected = select_targets(&emit)?;
-            let model_dir = output::model_dir_from_target(&input.model, &out).context("resolving the output folder")?;
+            let model_dir = output::model_dir_from_target(&input.model, &out)
+                .context("resolving the output folder")?;
             let compilation = compile_with(&input, selected, model_dir)?;
             report(&input, &compilation, format)?;
             if compilation.has_errors() {
@@ -55,14 +62,21 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Inspect { input } => {
             let compilation = compile(&input, targets::all().to_vec())?;
             report(&input, &compilation, DiagnosticFormat::Human)?;
-            let Some(model) = &compilation.model else { return Ok(1) };
-            print_stdout(&format!("{}\n", serde_json::to_string_pretty(&aspirec::inspect::to_json(model))?))?;
+            let Some(model) = &compilation.model else {
+                return Ok(1);
+            };
+            print_stdout(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&aspirec::inspect::to_json(model))?
+            ))?;
             Ok(0)
         }
         Command::Graph { input, format } => {
             let compilation = compile(&input, Vec::new())?;
             report(&input, &compilation, DiagnosticFormat::Human)?;
-            let Some(model) = &compilation.model else { return Ok(1) };
+            let Some(model) = &compilation.model else {
+                return Ok(1);
+            };
             let text = match format {
                 GraphFormat::Dot => aspirec::graph::dot(model),
                 GraphFormat::Mermaid => aspirec::graph::mermaid(model),
@@ -71,7 +85,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Schema => {
-            print_stdout(&format!("{}\n", serde_json::to_string_pretty(&aspirec::model_toml::json_schema())?))?;
+            print_stdout(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&aspirec::model_toml::json_schema())?
+            ))?;
             Ok(0)
         }
         Command::Completions { shell } => {
@@ -95,7 +112,10 @@ fn select_targets(emit: &[String]) -> anyhow::Result<Vec<&'static dyn ir::Publis
                 Some(target) => vec![target],
                 None => {
                     let known: Vec<&str> = targets::all().iter().map(|t| t.id()).collect();
-                    bail!("unknown target `{name}`; expected one of: {}, all", known.join(", "));
+                    bail!(
+                        "unknown target `{name}`; expected one of: {}, all",
+                        known.join(", ")
+                    );
                 }
             }
         };
@@ -114,15 +134,24 @@ fn compile(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> anyhow::R
     compile_with(input, targets, String::new())
 }
 
-fn compile_with(input: &Input, targets: Vec<&'static dyn ir::Publisher>, model_dir: String) -> anyhow::Result<Compilation> {
-    let bytes = std::fs::read(&input.model).with_context(|| format!("reading `{}`", input.model.display()))?;
+fn compile_with(
+    input: &Input,
+    targets: Vec<&'static dyn ir::Publisher>,
+    model_dir: String,
+) -> anyhow::Result<Compilation> {
+    let bytes = std::fs::read(&input.model)
+        .with_context(|| format!("reading `{}`", input.model.display()))?;
     let options = CompileOptions {
         targets,
         environment: input.environment.clone(),
         allow_unsupported: input.allow_unsupported,
         model_dir,
     };
-    Ok(aspirec::compile(&display_name(&input.model), &bytes, &options))
+    Ok(aspirec::compile(
+        &display_name(&input.model),
+        &bytes,
+        &options,
+    ))
 }
 
 /// The model's name as the user wrote it, with `/` separators, so output is the same on every
@@ -132,7 +161,11 @@ fn display_name(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-fn report(input: &Input, compilation: &Compilation, format: DiagnosticFormat) -> anyhow::Result<()> {
+fn report(
+    input: &Input,
+    compilation: &Compilation,
+    format: DiagnosticFormat,
+) -> anyhow::Result<()> {
     match format {
         DiagnosticFormat::Json => {
             let json = render::json(&compilation.sources, &compilation.diagnostics);
@@ -141,7 +174,9 @@ fn report(input: &Input, compilation: &Compilation, format: DiagnosticFormat) ->
         DiagnosticFormat::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut text = render::human(&compilation.sources, &compilation.diagnostics, color);
-            if let Some(summary) = render::summary(&display_name(&input.model), &compilation.diagnostics) {
+            if let Some(summary) =
+                render::summary(&display_name(&input.model), &compilation.diagnostics)
+            {
                 text.push_str(&summary);
                 text.push('\n');
             }
@@ -153,7 +188,10 @@ fn report(input: &Input, compilation: &Compilation, format: DiagnosticFormat) ->
 
 fn explain(code: Option<&str>) -> anyhow::Result<u8> {
     let text = match code {
-        None => ir::codes::ALL.iter().map(|c| format!("{} {}: {}\n", c.id, c.name, c.doc)).collect::<String>(),
+        None => ir::codes::ALL
+            .iter()
+            .map(|c| format!("{} {}: {}\n", c.id, c.name, c.doc))
+            .collect::<String>(),
         Some(key) => match ir::codes::lookup(key) {
             Some(c) => format!("{} {}\n\n{}\n", c.id, c.name, c.doc),
             None => bail!("unknown diagnostic code `{key}`"),
@@ -166,7 +204,10 @@ fn explain(code: Option<&str>) -> anyhow::Result<u8> {
 /// Writes to stdout; a closed pipe (`aspirec inspect | head`) is not an error worth a panic.
 fn print_stdout(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing to standard output"),
     }

@@ -32,7 +32,9 @@ pub enum Difference {
 impl Difference {
     pub fn path(&self) -> &str {
         match self {
-            Difference::Changed { path, .. } | Difference::Added { path } | Difference::Removed { path } => path,
+            Difference::Changed { path, .. }
+            | Difference::Added { path }
+            | Difference::Removed { path } => path,
         }
     }
 }
@@ -77,7 +79,9 @@ pub fn write_with(
             match fs::remove_file(&full) {
                 Ok(()) => removed += 1,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e).with_context(|| format!("removing stale `{}`", full.display())),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("removing stale `{}`", full.display()));
+                }
             }
         }
         let record: String = files.iter().map(|(p, _)| format!("{p}\n")).collect();
@@ -97,7 +101,10 @@ fn write_atomic(
 ) -> anyhow::Result<()> {
     let dir = path.parent().context("output path has no parent folder")?;
     fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
-    let name = path.file_name().context("output path has no file name")?.to_string_lossy();
+    let name = path
+        .file_name()
+        .context("output path has no file name")?
+        .to_string_lossy();
     let temp = dir.join(format!(".{name}.aspirec-tmp-{}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut file = fs::File::create(&temp)?;
@@ -128,7 +135,10 @@ fn read_record(dir: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// Compares the artifacts with `out` without writing anything.
-pub fn check(out: &Path, artifacts: &[(&'static str, Artifacts)]) -> anyhow::Result<Vec<Difference>> {
+pub fn check(
+    out: &Path,
+    artifacts: &[(&'static str, Artifacts)],
+) -> anyhow::Result<Vec<Difference>> {
     let mut differences = Vec::new();
     for (target, files) in artifacts {
         let dir = out.join(target);
@@ -140,13 +150,23 @@ pub fn check(out: &Path, artifacts: &[(&'static str, Artifacts)]) -> anyhow::Res
                     diff: unified_diff(&shown, &String::from_utf8_lossy(&existing), contents),
                     path: shown,
                 }),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => differences.push(Difference::Added { path: shown }),
-                Err(e) => return Err(e).with_context(|| format!("reading `{}`", dir.join(path).display())),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    differences.push(Difference::Added { path: shown })
+                }
+                Err(e) => {
+                    return Err(e)
+                        .with_context(|| format!("reading `{}`", dir.join(path).display()));
+                }
             }
         }
-        for stale in read_record(&dir)?.into_iter().filter(|p| files.get(p).is_none()) {
+        for stale in read_record(&dir)?
+            .into_iter()
+            .filter(|p| files.get(p).is_none())
+        {
             if dir.join(&stale).exists() {
-                differences.push(Difference::Removed { path: format!("{target}/{stale}") });
+                differences.push(Difference::Removed {
+                    path: format!("{target}/{stale}"),
+                });
             }
         }
     }
@@ -155,13 +175,20 @@ pub fn check(out: &Path, artifacts: &[(&'static str, Artifacts)]) -> anyhow::Res
 
 fn unified_diff(path: &str, old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(2).header(&format!("a/{path}"), &format!("b/{path}")).to_string();
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() <= DIFF_LINES {
         return text;
     }
     let mut shown = lines[..DIFF_LINES].join("\n");
-    shown.push_str(&format!("\n... {} more diff lines\n", lines.len() - DIFF_LINES));
+    shown.push_str(&format!(
+        "\n... {} more diff lines\n",
+        lines.len() - DIFF_LINES
+    ));
     shown
 }
 
@@ -184,7 +211,10 @@ pub fn describe(differences: &[Difference]) -> String {
             Difference::Removed { path } => out.push_str(&format!("would be removed: {path}\n")),
         }
     }
-    out.push_str(&format!("{} file(s) out of date; run `aspirec build` to update them\n", differences.len()));
+    out.push_str(&format!(
+        "{} file(s) out of date; run `aspirec build` to update them\n",
+        differences.len()
+    ));
     out
 }
 
@@ -192,13 +222,29 @@ pub fn describe(differences: &[Difference]) -> String {
 /// computed on absolute paths so that any mix of relative and absolute arguments works.
 pub fn model_dir_from_target(model: &Path, out: &Path) -> std::io::Result<String> {
     let cwd = std::env::current_dir()?;
-    let absolute = |p: &Path| normalize(&if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) });
+    let absolute = |p: &Path| {
+        normalize(&if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            cwd.join(p)
+        })
+    };
     let model_dir = absolute(model.parent().unwrap_or(Path::new(".")));
     let target_dir = absolute(&out.join("target"));
-    let common = model_dir.iter().zip(&target_dir).take_while(|(a, b)| a == b).count();
+    let common = model_dir
+        .iter()
+        .zip(&target_dir)
+        .take_while(|(a, b)| a == b)
+        .count();
     let ups = target_dir.len() - common;
-    let parts: Vec<String> = std::iter::repeat_n("..".to_string(), ups).chain(model_dir[common..].iter().cloned()).collect();
-    Ok(if parts.is_empty() { ".".to_string() } else { parts.join("/") })
+    let parts: Vec<String> = std::iter::repeat_n("..".to_string(), ups)
+        .chain(model_dir[common..].iter().cloned())
+        .collect();
+    Ok(if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    })
 }
 
 /// The components of an absolute path with `.` and `..` folded.
@@ -210,7 +256,9 @@ fn normalize(path: &Path) -> Vec<String> {
                 parts.pop();
             }
             std::path::Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
-            std::path::Component::RootDir | std::path::Component::CurDir | std::path::Component::Prefix(_) => {}
+            std::path::Component::RootDir
+            | std::path::Component::CurDir
+            | std::path::Component::Prefix(_) => {}
         }
     }
     parts

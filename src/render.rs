@@ -24,7 +24,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 }
 
@@ -64,13 +68,28 @@ fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, co
         }
     }
     for (index, file_id) in files.iter().enumerate() {
-        let Some(file) = sources.get(*file_id) else { continue };
-        let mut in_file: Vec<&(&Label, bool)> = labels.iter().filter(|(l, _)| l.span.file == *file_id).collect();
+        let Some(file) = sources.get(*file_id) else {
+            continue;
+        };
+        let mut in_file: Vec<&(&Label, bool)> = labels
+            .iter()
+            .filter(|(l, _)| l.span.file == *file_id)
+            .collect();
         in_file.sort_by_key(|(l, primary)| (l.span.start, !primary));
-        let anchor = in_file.iter().find(|(_, p)| *p).unwrap_or(&in_file[0]).0.span;
+        let anchor = in_file
+            .iter()
+            .find(|(_, p)| *p)
+            .unwrap_or(&in_file[0])
+            .0
+            .span;
         let (line, col) = file.line_col(anchor.start);
         let arrow = if index == 0 { "-->" } else { ":::" };
-        let _ = writeln!(out, "{pad}{} {}:{line}:{col}", style.paint("1;34", arrow), file.name);
+        let _ = writeln!(
+            out,
+            "{pad}{} {}:{line}:{col}",
+            style.paint("1;34", arrow),
+            file.name
+        );
         let _ = writeln!(out, "{pad} {}", style.paint("1;34", "|"));
         let mut last_line = 0;
         for (label, primary) in in_file {
@@ -81,13 +100,27 @@ fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, co
             }
             let full = file.line_text(start_line).replace('\t', " ");
             let line_chars = full.chars().count();
-            let end = if end_line == start_line { end_col } else { line_chars + 1 };
+            let end = if end_line == start_line {
+                end_col
+            } else {
+                line_chars + 1
+            };
             // A minified manifest or a generated model can have lines of megabytes: show a
             // window around the label, so the caret stays on screen.
             let (text, shift) = window(&full, start_col);
-            let (start_col, end) = (start_col - shift, (end - shift).min(text.chars().count() + 1).max(start_col - shift + 1));
+            let (start_col, end) = (
+                start_col - shift,
+                (end - shift)
+                    .min(text.chars().count() + 1)
+                    .max(start_col - shift + 1),
+            );
             if start_line != last_line {
-                let _ = writeln!(out, "{} {} {text}", style.paint("1;34", &format!("{start_line:>width$}")), style.paint("1;34", "|"));
+                let _ = writeln!(
+                    out,
+                    "{} {} {text}",
+                    style.paint("1;34", &format!("{start_line:>width$}")),
+                    style.paint("1;34", "|")
+                );
             }
             last_line = start_line;
             let marks = end.saturating_sub(start_col).max(1);
@@ -98,12 +131,20 @@ fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, co
                 let _ = writeln!(out, "{pad} {} {painted}", style.paint("1;34", "|"));
             } else {
                 let message = style.paint(if *primary { paint } else { "1;34" }, &label.message);
-                let _ = writeln!(out, "{pad} {} {painted} {message}", style.paint("1;34", "|"));
+                let _ = writeln!(
+                    out,
+                    "{pad} {} {painted} {message}",
+                    style.paint("1;34", "|")
+                );
             }
         }
         let _ = writeln!(out, "{pad} {}", style.paint("1;34", "|"));
     }
-    let pad = if labels.is_empty() { String::new() } else { pad };
+    let pad = if labels.is_empty() {
+        String::new()
+    } else {
+        pad
+    };
     if let Some(help) = &diagnostic.help {
         let _ = writeln!(out, "{pad} {} {help}", style.paint("1", "= help:"));
     }
@@ -146,7 +187,11 @@ pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> Option<String> {
         (0, 0) => None,
         (0, w) => Some(format!("warning: {} in {file}", plural(w, "warning"))),
         (e, 0) => Some(format!("error: {} in {file}", plural(e, "error"))),
-        (e, w) => Some(format!("error: {} and {} in {file}", plural(e, "error"), plural(w, "warning"))),
+        (e, w) => Some(format!(
+            "error: {} and {} in {file}",
+            plural(e, "error"),
+            plural(w, "warning")
+        )),
     }
 }
 

@@ -21,7 +21,10 @@ fn main() -> ExitCode {
         }
     };
     // A closed pipe (`| head`) is not worth a panic; report it like any other write error.
-    if let Err(error) = std::io::stdout().lock().write_all(synth::model(n).as_bytes()) {
+    if let Err(error) = std::io::stdout()
+        .lock()
+        .write_all(synth::model(n).as_bytes())
+    {
         eprintln!("gen-model: {error}");
         return ExitCode::from(2);
     }

@@ -64,18 +64,32 @@ fn build_fixture(n: usize) -> Fixture {
     let text = synth::model(n);
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let (declared, _) = aspirec::front::load(&mut sources, SOURCE, text.as_bytes(), None, &mut diags);
-    let checked = declared.as_ref().and_then(|model| ir::check(model, &check_options(), &mut diags));
+    let (declared, _) =
+        aspirec::front::load(&mut sources, SOURCE, text.as_bytes(), None, &mut diags);
+    let checked = declared
+        .as_ref()
+        .and_then(|model| ir::check(model, &check_options(), &mut diags));
     let diagnostics = diags.into_sorted();
     let (Some(declared), Some(checked)) = (declared, checked) else {
-        panic!("the synthetic model of {n} services does not check:\n{}", aspirec::render::human(&sources, &diagnostics, false));
+        panic!(
+            "the synthetic model of {n} services does not check:\n{}",
+            aspirec::render::human(&sources, &diagnostics, false)
+        );
     };
-    Fixture { text, declared, checked }
+    Fixture {
+        text,
+        declared,
+        checked,
+    }
 }
 
 /// What `aspirec check` and `build --emit all` use: every target's naming rules.
 fn check_options() -> CheckOptions<'static> {
-    CheckOptions { targets: aspirec::targets::all(), allow_unsupported: false, strict_names: true }
+    CheckOptions {
+        targets: aspirec::targets::all(),
+        allow_unsupported: false,
+        strict_names: true,
+    }
 }
 
 fn parse(text: &str) -> (Option<Model>, bool) {
@@ -90,7 +104,9 @@ const MAX_SECONDS: f64 = 2.0;
 #[divan::bench(args = SIZES, max_time = MAX_SECONDS)]
 fn parse_toml(bencher: Bencher<'_, '_>, n: usize) {
     let fixture = fixture(n);
-    bencher.counter(ItemsCount::new(n)).bench(|| parse(divan::black_box(&fixture.text)));
+    bencher
+        .counter(ItemsCount::new(n))
+        .bench(|| parse(divan::black_box(&fixture.text)));
 }
 
 #[divan::bench(args = SIZES, max_time = MAX_SECONDS)]
@@ -106,10 +122,19 @@ fn check(bencher: Bencher<'_, '_>, n: usize) {
 #[divan::bench(args = SIZES, max_time = MAX_SECONDS)]
 fn compile_all(bencher: Bencher<'_, '_>, n: usize) {
     let fixture = fixture(n);
-    let options = CompileOptions { targets: aspirec::targets::all().to_vec(), ..CompileOptions::default() };
+    let options = CompileOptions {
+        targets: aspirec::targets::all().to_vec(),
+        ..CompileOptions::default()
+    };
     let once = aspirec::compile(SOURCE, fixture.text.as_bytes(), &options);
-    assert!(!once.has_errors(), "{n} services do not compile:\n{}", once.render_diagnostics());
-    bencher.counter(ItemsCount::new(n)).bench(|| aspirec::compile(SOURCE, divan::black_box(fixture.text.as_bytes()), &options));
+    assert!(
+        !once.has_errors(),
+        "{n} services do not compile:\n{}",
+        once.render_diagnostics()
+    );
+    bencher
+        .counter(ItemsCount::new(n))
+        .bench(|| aspirec::compile(SOURCE, divan::black_box(fixture.text.as_bytes()), &options));
 }
 
 /// One benchmark per publisher, on the same checked model.
@@ -119,14 +144,22 @@ mod publish {
 
     fn run(bencher: Bencher<'_, '_>, n: usize, target: &str) {
         let fixture = fixture(n);
-        let Some(publisher) = aspirec::targets::by_id(target) else { panic!("no target `{target}`") };
-        let options = PublishOptions { source_name: SOURCE.to_string(), ..PublishOptions::default() };
+        let Some(publisher) = aspirec::targets::by_id(target) else {
+            panic!("no target `{target}`")
+        };
+        let options = PublishOptions {
+            source_name: SOURCE.to_string(),
+            ..PublishOptions::default()
+        };
         let mut diags = Diagnostics::new();
         let once = publisher.publish(&fixture.checked, &options, &mut diags);
         if once.is_none() || diags.has_errors() {
             let mut sources = SourceMap::new();
             sources.add(SOURCE, fixture.text.as_str());
-            panic!("{target} fails on {n} services:\n{}", aspirec::render::human(&sources, &diags.into_sorted(), false));
+            panic!(
+                "{target} fails on {n} services:\n{}",
+                aspirec::render::human(&sources, &diags.into_sorted(), false)
+            );
         }
         bencher.counter(ItemsCount::new(n)).bench(|| {
             let mut diags = Diagnostics::new();

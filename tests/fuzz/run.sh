@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a while: ./tests/fuzz/run.sh TARGET [SECONDS] [extra libFuzzer flags]
-# TARGET is model_toml, manifest or compile. The corpus (tests/fuzz/corpus/TARGET, git-ignored)
-# is seeded from the example models, fixtures, the Aspire corpus and the kept regressions.
+# TARGET is model_toml, manifest or compile. The corpus (tests/fuzz/corpus/TARGET, git-ignored;
+# FUZZ_CORPUS=DIR to keep it elsewhere) is seeded from the example models, fixtures, the Aspire
+# corpus and the kept regressions. FUZZ_TARGET_DIR=DIR builds elsewhere than tests/fuzz/target.
 # Stable Rust with RUSTC_BOOTSTRAP=1 accepts the -Z flags cargo-fuzz passes; no sanitizer
 # (the code is safe Rust: we hunt panics), debug assertions on (overflow checks as in `cargo test`).
 set -euo pipefail
@@ -9,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 target=${1:?usage: run.sh TARGET [SECONDS] [libFuzzer flags]}
 seconds=${2:-300}
 shift $(( $# >= 2 ? 2 : 1 ))
-corpus=tests/fuzz/corpus/$target
+corpus=${FUZZ_CORPUS:-tests/fuzz/corpus}/$target
 mkdir -p "$corpus"
 seeds=(tests/fuzz/regressions)
 case $target in
@@ -24,5 +25,5 @@ for dir in "${seeds[@]}"; do
     -exec cp -n {} "$corpus/" \;
 done
 export RUSTC_BOOTSTRAP=1 CARGO_BUILD_JOBS=1
-exec nice cargo fuzz run --fuzz-dir tests/fuzz -s none -a "$target" "$corpus" -- \
+exec nice cargo fuzz run --fuzz-dir tests/fuzz ${FUZZ_TARGET_DIR:+--target-dir "$FUZZ_TARGET_DIR"} -s none -a "$target" "$corpus" -- \
   -dict="$dict" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$@"

@@ -6,7 +6,12 @@ use std::process::{Command, Output};
 use crate::{root, snapshot_settings};
 
 fn aspirec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aspirec")).args(args).current_dir(root()).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_aspirec"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 fn status(output: &Output) -> i32 {
@@ -20,21 +25,43 @@ fn stdout(output: &Output) -> String {
 #[test]
 fn exit_statuses_follow_the_contract() {
     assert_eq!(status(&aspirec(&["check", "tests/models/shop.toml"])), 0);
-    assert_eq!(status(&aspirec(&["check", "tests/fixtures/err/unknown-key.toml"])), 1);
-    assert_eq!(status(&aspirec(&["check", "tests/models/does-not-exist.toml"])), 2);
-    assert_eq!(status(&aspirec(&["build", "tests/models/shop.toml", "--emit", "helm"])), 2);
+    assert_eq!(
+        status(&aspirec(&["check", "tests/fixtures/err/unknown-key.toml"])),
+        1
+    );
+    assert_eq!(
+        status(&aspirec(&["check", "tests/models/does-not-exist.toml"])),
+        2
+    );
+    assert_eq!(
+        status(&aspirec(&[
+            "build",
+            "tests/models/shop.toml",
+            "--emit",
+            "helm"
+        ])),
+        2
+    );
     assert_eq!(status(&aspirec(&["check"])), 2);
     assert_eq!(status(&aspirec(&["--help"])), 0);
 }
 
 #[test]
 fn check_prints_json_diagnostics_for_tools() {
-    let output = aspirec(&["check", "tests/fixtures/err/unknown-key.toml", "--format", "json"]);
+    let output = aspirec(&[
+        "check",
+        "tests/fixtures/err/unknown-key.toml",
+        "--format",
+        "json",
+    ]);
     assert_eq!(status(&output), 1);
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     let first = &json[0];
     assert_eq!(first["code"], "E0201");
-    assert_eq!(first["location"]["file"], "tests/fixtures/err/unknown-key.toml");
+    assert_eq!(
+        first["location"]["file"],
+        "tests/fixtures/err/unknown-key.toml"
+    );
     assert!(first["location"]["line"].as_u64().unwrap() > 0);
 }
 
@@ -43,24 +70,51 @@ fn build_check_reports_up_to_date_and_stale_trees() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-build-check");
     let _ = std::fs::remove_dir_all(&out);
     let out = out.to_string_lossy().into_owned();
-    let args = ["build", "tests/models/shop.toml", "--emit", "k8s,compose", "--out", &out];
-    assert_eq!(status(&aspirec(&[&args[..], &["--check"]].concat())), 1, "nothing written yet");
+    let args = [
+        "build",
+        "tests/models/shop.toml",
+        "--emit",
+        "k8s,compose",
+        "--out",
+        &out,
+    ];
+    assert_eq!(
+        status(&aspirec(&[&args[..], &["--check"]].concat())),
+        1,
+        "nothing written yet"
+    );
     assert_eq!(status(&aspirec(&args)), 0);
     let check = aspirec(&[&args[..], &["--check"]].concat());
     assert_eq!(status(&check), 0, "{}", stdout(&check));
     assert!(stdout(&check).contains("up to date"));
-    let check = aspirec(&["build", "tests/models/shop.toml", "--emit", "k8s,compose", "--env", "prod", "--out", &out, "--check"]);
+    let check = aspirec(&[
+        "build",
+        "tests/models/shop.toml",
+        "--emit",
+        "k8s,compose",
+        "--env",
+        "prod",
+        "--out",
+        &out,
+        "--check",
+    ]);
     assert_eq!(status(&check), 1);
-    assert!(stdout(&check).contains("changed: k8s/"), "{}", stdout(&check));
+    assert!(
+        stdout(&check).contains("changed: k8s/"),
+        "{}",
+        stdout(&check)
+    );
 }
 
 #[test]
 fn printing_commands() {
     let graph = aspirec(&["graph", "tests/models/shop.toml", "--format", "mermaid"]);
     assert_eq!(status(&graph), 0);
-    snapshot_settings("cli", Path::new("tests/models/shop.toml")).bind(|| insta::assert_snapshot!("graph-mermaid", stdout(&graph)));
+    snapshot_settings("cli", Path::new("tests/models/shop.toml"))
+        .bind(|| insta::assert_snapshot!("graph-mermaid", stdout(&graph)));
     let dot = aspirec(&["graph", "tests/models/shop.toml"]);
-    snapshot_settings("cli", Path::new("tests/models/shop.toml")).bind(|| insta::assert_snapshot!("graph-dot", stdout(&dot)));
+    snapshot_settings("cli", Path::new("tests/models/shop.toml"))
+        .bind(|| insta::assert_snapshot!("graph-dot", stdout(&dot)));
 
     let inspect = aspirec(&["inspect", "tests/models/shop.toml"]);
     assert_eq!(status(&inspect), 0);

@@ -18,7 +18,11 @@ fn err_fixtures() -> Vec<PathBuf> {
 
 fn render(compilation: &aspirec::Compilation) -> String {
     let mut text = compilation.render_diagnostics();
-    let name = compilation.sources.files().next().map_or("input", |(_, f)| f.name.as_str());
+    let name = compilation
+        .sources
+        .files()
+        .next()
+        .map_or("input", |(_, f)| f.name.as_str());
     if let Some(summary) = aspirec::render::summary(name, &compilation.diagnostics) {
         text.push_str(&summary);
         text.push('\n');
@@ -34,24 +38,40 @@ fn err_fixtures_report_diagnostics_and_match_their_snapshots() {
         let compilation = compile_file(fixture, aspirec::targets::all().to_vec());
         let case = case_name(fixture);
         if case.starts_with("warn-") {
-            assert!(!compilation.has_errors(), "{case} must compile:\n{}", render(&compilation));
+            assert!(
+                !compilation.has_errors(),
+                "{case} must compile:\n{}",
+                render(&compilation)
+            );
             assert!(!compilation.diagnostics.is_empty(), "{case} must warn");
         } else {
             assert!(compilation.has_errors(), "{case} must fail to compile");
-            assert!(compilation.artifacts.is_empty(), "{case}: no output on errors");
+            assert!(
+                compilation.artifacts.is_empty(),
+                "{case}: no output on errors"
+            );
         }
-        snapshot_settings("diagnostics", fixture).bind(|| insta::assert_snapshot!(case.as_str(), render(&compilation)));
+        snapshot_settings("diagnostics", fixture)
+            .bind(|| insta::assert_snapshot!(case.as_str(), render(&compilation)));
     });
 }
 
 fn generated(name: &str, bytes: &[u8]) -> aspirec::Compilation {
-    aspirec::compile(name, bytes, &aspirec::CompileOptions { targets: aspirec::targets::all().to_vec(), ..Default::default() })
+    aspirec::compile(
+        name,
+        bytes,
+        &aspirec::CompileOptions {
+            targets: aspirec::targets::all().to_vec(),
+            ..Default::default()
+        },
+    )
 }
 
 fn snapshot_generated(case: &str, compilation: &aspirec::Compilation) {
     assert!(compilation.has_errors(), "{case} must fail");
     let input = Path::new("tests/it/compile_err.rs");
-    snapshot_settings("diagnostics", input).bind(|| insta::assert_snapshot!(case, render(compilation)));
+    snapshot_settings("diagnostics", input)
+        .bind(|| insta::assert_snapshot!(case, render(compilation)));
 }
 
 #[test]
@@ -66,7 +86,9 @@ fn ten_megabyte_input_with_an_error_at_the_end() {
     let mut text = String::from("name = \"big\"\n");
     let mut index = 0;
     while text.len() < 10 * 1024 * 1024 {
-        text.push_str(&format!("[resources.svc-{index}]\ntype = \"container\"\nimage = \"example.com/svc:{index}\"\n"));
+        text.push_str(&format!(
+            "[resources.svc-{index}]\ntype = \"container\"\nimage = \"example.com/svc:{index}\"\n"
+        ));
         index += 1;
     }
     text.push_str("[resources.last]\ntype = \"container\"\nimag = \"x\"\n");
@@ -78,12 +100,32 @@ fn ten_megabyte_input_with_an_error_at_the_end() {
 
 #[test]
 fn tables_nested_ten_thousand_deep() {
-    let text = format!("name = \"deep\"\nx = {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));
-    snapshot_generated("generated-nested-arrays", &generated("deep.toml", text.as_bytes()));
-    let text = format!("name = \"deep\"\nx = {}\n", "{ a = ".repeat(10_000) + "1" + &" }".repeat(10_000));
-    snapshot_generated("generated-nested-tables", &generated("deep.toml", text.as_bytes()));
-    let text = format!("{{\"resources\": {}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
-    snapshot_generated("generated-nested-json", &generated("aspire-manifest.json", text.as_bytes()));
+    let text = format!(
+        "name = \"deep\"\nx = {}1{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    snapshot_generated(
+        "generated-nested-arrays",
+        &generated("deep.toml", text.as_bytes()),
+    );
+    let text = format!(
+        "name = \"deep\"\nx = {}\n",
+        "{ a = ".repeat(10_000) + "1" + &" }".repeat(10_000)
+    );
+    snapshot_generated(
+        "generated-nested-tables",
+        &generated("deep.toml", text.as_bytes()),
+    );
+    let text = format!(
+        "{{\"resources\": {}1{}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    snapshot_generated(
+        "generated-nested-json",
+        &generated("aspire-manifest.json", text.as_bytes()),
+    );
 }
 
 #[test]
@@ -103,5 +145,8 @@ fn every_diagnostic_code_is_exercised_by_a_fixture() {
         .map(|c| c.id)
         .filter(|id| !seen.contains(id) && *id != ir::codes::INTERNAL.id)
         .collect();
-    assert!(missing.is_empty(), "codes without a fixture in snapshots/diagnostics: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes without a fixture in snapshots/diagnostics: {missing:?}"
+    );
 }

@@ -15,7 +15,10 @@ fn is_manifest(path: &Path) -> bool {
 /// The targets an input is published to in tests.
 pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
     if is_manifest(path) {
-        ["k8s", "compose"].iter().filter_map(|id| aspirec::targets::by_id(id)).collect()
+        ["k8s", "compose"]
+            .iter()
+            .filter_map(|id| aspirec::targets::by_id(id))
+            .collect()
     } else {
         aspirec::targets::all().to_vec()
     }
@@ -35,21 +38,32 @@ pub(crate) fn for_each_input_in(inputs: &[std::path::PathBuf], check: impl Fn(&P
             failures.push(crate::display_name(input));
         }
     }
-    assert!(failures.is_empty(), "failing inputs:\n  {}", failures.join("\n  "));
+    assert!(
+        failures.is_empty(),
+        "failing inputs:\n  {}",
+        failures.join("\n  ")
+    );
 }
 
 #[test]
 fn ok_inputs_compile_and_match_their_snapshots() {
     for_each_input(|input| {
         let compilation = compile_file(input, targets_for(input));
-        assert!(!compilation.has_errors(), "{}:\n{}", input.display(), compilation.render_diagnostics());
+        assert!(
+            !compilation.has_errors(),
+            "{}:\n{}",
+            input.display(),
+            compilation.render_diagnostics()
+        );
         let case = case_name(input);
         for (target, artifacts) in &compilation.artifacts {
-            snapshot_settings(target, input).bind(|| insta::assert_snapshot!(case.as_str(), artifacts_text(artifacts)));
+            snapshot_settings(target, input)
+                .bind(|| insta::assert_snapshot!(case.as_str(), artifacts_text(artifacts)));
         }
         let model = compilation.model.as_ref().unwrap();
         let inspect = serde_json::to_string_pretty(&aspirec::inspect::to_json(model)).unwrap();
-        snapshot_settings("inspect", input).bind(|| insta::assert_snapshot!(case.as_str(), inspect));
+        snapshot_settings("inspect", input)
+            .bind(|| insta::assert_snapshot!(case.as_str(), inspect));
     });
 }
 
@@ -66,7 +80,16 @@ fn builds_are_byte_identical() {
 fn every_target_produces_files_for_every_example_model() {
     for input in crate::files_in(&crate::root().join("tests/models"), ".toml") {
         let compilation = compile_file(&input, aspirec::targets::all().to_vec());
-        let ids: Vec<&str> = compilation.artifacts.iter().map(|(id, a)| if a.is_empty() { "" } else { *id }).collect();
-        assert_eq!(ids, ["k8s", "compose", "terraform", "bicep"], "{}", input.display());
+        let ids: Vec<&str> = compilation
+            .artifacts
+            .iter()
+            .map(|(id, a)| if a.is_empty() { "" } else { *id })
+            .collect();
+        assert_eq!(
+            ids,
+            ["k8s", "compose", "terraform", "bicep"],
+            "{}",
+            input.display()
+        );
     }
 }

@@ -47,16 +47,28 @@ pub(crate) fn directives(path: &Path, text: &str) -> Directives {
         .collect();
     let table: toml::Table = toml::from_str(&header).unwrap();
     let case = case_name(path);
-    let named_allow_unsupported = case.strip_prefix("warn-").unwrap_or(&case).starts_with("allow-unsupported-");
+    let named_allow_unsupported = case
+        .strip_prefix("warn-")
+        .unwrap_or(&case)
+        .starts_with("allow-unsupported-");
     Directives {
-        environment: table.get("env").and_then(|v| v.as_str()).map(str::to_string),
+        environment: table
+            .get("env")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
         allow_unsupported: named_allow_unsupported
-            || table.get("allow_unsupported").and_then(toml::Value::as_bool).unwrap_or(false),
+            || table
+                .get("allow_unsupported")
+                .and_then(toml::Value::as_bool)
+                .unwrap_or(false),
     }
 }
 
 /// Compiles a file with every target, as the CLI would, naming it relative to the repository.
-pub(crate) fn compile_file(path: &Path, targets: Vec<&'static dyn ir::Publisher>) -> aspirec::Compilation {
+pub(crate) fn compile_file(
+    path: &Path,
+    targets: Vec<&'static dyn ir::Publisher>,
+) -> aspirec::Compilation {
     let bytes = std::fs::read(path).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     let directives = directives(path, &text);
@@ -64,7 +76,8 @@ pub(crate) fn compile_file(path: &Path, targets: Vec<&'static dyn ir::Publisher>
         targets,
         environment: directives.environment,
         // The Aspire corpus holds Azure-only resources and executables: leave them out.
-        allow_unsupported: directives.allow_unsupported || path.starts_with(root().join("../shared/corpus")),
+        allow_unsupported: directives.allow_unsupported
+            || path.starts_with(root().join("../shared/corpus")),
         // As if built with `--out out` from the repository root.
         model_dir: format!("../../{}", display_name(path.parent().unwrap())),
     };
@@ -77,7 +90,10 @@ pub(crate) fn display_name(path: &Path) -> String {
     if let Ok(rel) = path.strip_prefix(&shared) {
         return format!("shared/{}", rel.to_string_lossy().replace('\\', "/"));
     }
-    path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Files with `extension` directly inside `dir`, sorted.
@@ -106,7 +122,10 @@ pub(crate) fn ok_inputs() -> Vec<PathBuf> {
 
 /// The Aspire manifests in ../shared/corpus.
 pub(crate) fn corpus() -> Vec<PathBuf> {
-    files_in(&root().join("../shared/corpus/aspire-manifests"), ".aspire-manifest.json")
+    files_in(
+        &root().join("../shared/corpus/aspire-manifests"),
+        ".aspire-manifest.json",
+    )
 }
 
 /// All artifacts of a compilation as one reviewable text, file by file.
@@ -127,7 +146,10 @@ fn no_forgotten_test_modules() {
     for file in files_in(&root().join("tests/it"), ".rs") {
         let name = case_name(&file);
         if name != "main" {
-            assert!(main.contains(&format!("mod {name};")), "tests/it/{name}.rs is not declared in main.rs");
+            assert!(
+                main.contains(&format!("mod {name};")),
+                "tests/it/{name}.rs is not declared in main.rs"
+            );
         }
     }
 }

@@ -21,21 +21,34 @@ references = ["api"]
 "#;
 
 fn compile(model: &str) -> Vec<(&'static str, ir::Artifacts)> {
-    let options = aspirec::CompileOptions { targets: aspirec::targets::all().to_vec(), ..Default::default() };
+    let options = aspirec::CompileOptions {
+        targets: aspirec::targets::all().to_vec(),
+        ..Default::default()
+    };
     let compilation = aspirec::compile("model.toml", model.as_bytes(), &options);
-    assert!(!compilation.has_errors(), "{}", compilation.render_diagnostics());
+    assert!(
+        !compilation.has_errors(),
+        "{}",
+        compilation.render_diagnostics()
+    );
     compilation.artifacts
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("output-tests").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("output-tests")
+        .join(name);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    output::list_files(dir).unwrap().into_iter().map(|p| (p.clone(), fs::read(&p).unwrap())).collect()
+    output::list_files(dir)
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.clone(), fs::read(&p).unwrap()))
+        .collect()
 }
 
 #[test]
@@ -52,9 +65,15 @@ fn check_passes_on_an_up_to_date_tree_and_names_changed_files() {
     let paths: Vec<&str> = differences.iter().map(output::Difference::path).collect();
     assert!(paths.contains(&"k8s/web.yaml"), "{paths:?}");
     assert!(paths.contains(&"compose/compose.yaml"), "{paths:?}");
-    assert!(!paths.iter().any(|p| p.contains("api")), "only web changed: {paths:?}");
+    assert!(
+        !paths.iter().any(|p| p.contains("api")),
+        "only web changed: {paths:?}"
+    );
     let text = output::describe(&differences);
-    assert!(text.contains("-        image: \"example.com/web:1\"") || text.contains("web:1"), "{text}");
+    assert!(
+        text.contains("-        image: \"example.com/web:1\"") || text.contains("web:1"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -64,16 +83,29 @@ fn user_files_are_never_overwritten_or_deleted() {
     fs::create_dir_all(out.join("k8s")).unwrap();
     fs::write(out.join("k8s/notes.md"), "mine").unwrap();
     output::write(&out, &artifacts).unwrap();
-    output::write(&out, &compile(BASE.replace("[resources.web]", "[resources.www]").as_str())).unwrap();
-    assert_eq!(fs::read_to_string(out.join("k8s/notes.md")).unwrap(), "mine");
+    output::write(
+        &out,
+        &compile(BASE.replace("[resources.web]", "[resources.www]").as_str()),
+    )
+    .unwrap();
+    assert_eq!(
+        fs::read_to_string(out.join("k8s/notes.md")).unwrap(),
+        "mine"
+    );
 
     // A user file where aspirec wants to write stops the build before anything is written.
     let clash = scratch("clash");
     fs::create_dir_all(clash.join("k8s")).unwrap();
     fs::write(clash.join("k8s/web.yaml"), "mine").unwrap();
     let error = output::write(&clash, &artifacts).unwrap_err();
-    assert!(error.to_string().contains("refusing to overwrite"), "{error}");
-    assert_eq!(fs::read_to_string(clash.join("k8s/web.yaml")).unwrap(), "mine");
+    assert!(
+        error.to_string().contains("refusing to overwrite"),
+        "{error}"
+    );
+    assert_eq!(
+        fs::read_to_string(clash.join("k8s/web.yaml")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
@@ -83,7 +115,11 @@ fn files_a_build_no_longer_produces_are_removed() {
     assert!(out.join("k8s/web.yaml").exists());
     let without_web = compile(&BASE.replace("[resources.web]", "[resources.www]"));
     let differences = output::check(&out, &without_web).unwrap();
-    assert!(differences.iter().any(|d| matches!(d, output::Difference::Removed { path } if path == "k8s/web.yaml")));
+    assert!(
+        differences
+            .iter()
+            .any(|d| matches!(d, output::Difference::Removed { path } if path == "k8s/web.yaml"))
+    );
     output::write(&out, &without_web).unwrap();
     assert!(!out.join("k8s/web.yaml").exists());
     assert!(out.join("k8s/www.yaml").exists());
@@ -98,18 +134,38 @@ fn a_failure_midway_leaves_no_partial_file() {
     let mut renames = 0;
     let result = output::write_with(&out, &changed, &mut |_| {
         renames += 1;
-        if renames == 3 { Err(std::io::Error::other("injected failure")) } else { Ok(()) }
+        if renames == 3 {
+            Err(std::io::Error::other("injected failure"))
+        } else {
+            Ok(())
+        }
     });
     assert!(result.is_err());
     let after = snapshot_tree(&out);
     // Every file is either entirely old or entirely new, and no temporary file is left.
     for (path, contents) in &after {
-        assert!(!path.to_string_lossy().contains(".aspirec-tmp-"), "temporary file left: {}", path.display());
+        assert!(
+            !path.to_string_lossy().contains(".aspirec-tmp-"),
+            "temporary file left: {}",
+            path.display()
+        );
         let old = before.iter().find(|(p, _)| p == path).map(|(_, c)| c);
-        let target = path.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/");
+        let target = path
+            .strip_prefix(&out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let (dir, file) = target.split_once('/').unwrap();
-        let new = changed.iter().find(|(t, _)| *t == dir).and_then(|(_, a)| a.get(file)).map(str::as_bytes);
-        assert!(Some(contents) == old || Some(contents.as_slice()) == new, "{} is neither old nor new", path.display());
+        let new = changed
+            .iter()
+            .find(|(t, _)| *t == dir)
+            .and_then(|(_, a)| a.get(file))
+            .map(str::as_bytes);
+        assert!(
+            Some(contents) == old || Some(contents.as_slice()) == new,
+            "{} is neither old nor new",
+            path.display()
+        );
     }
     // The next build completes the job.
     output::write(&out, &changed).unwrap();

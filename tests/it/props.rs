@@ -23,7 +23,10 @@ use proptest::test_runner::FileFailurePersistence;
 use crate::root;
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
     ProptestConfig {
         cases,
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
@@ -44,7 +47,10 @@ fn compile(text: &str, environment: Option<&str>) -> aspirec::Compilation {
 }
 
 /// Compiles a generated model, failing the case (with the model text) on any error.
-fn compile_ok(text: &str, environment: Option<&str>) -> Result<aspirec::Compilation, TestCaseError> {
+fn compile_ok(
+    text: &str,
+    environment: Option<&str>,
+) -> Result<aspirec::Compilation, TestCaseError> {
     let compilation = compile(text, environment);
     prop_assert!(
         !compilation.has_errors() && compilation.artifacts.len() == aspirec::targets::all().len(),
@@ -141,7 +147,10 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
@@ -157,7 +166,10 @@ fn base64_matches_the_rfc_examples() {
     assert_eq!(base64(b"foob"), "Zm9vYg==");
     let needles = leak_needles("LEAK0q7Zx3Kp9");
     let hidden = base64(b"Password=LEAK0q7Zx3Kp9;");
-    assert!(needles.iter().skip(1).any(|n| hidden.contains(n.as_str())), "{needles:?} / {hidden}");
+    assert!(
+        needles.iter().skip(1).any(|n| hidden.contains(n.as_str())),
+        "{needles:?} / {hidden}"
+    );
 }
 
 /// Every input a fuzzer kept: compiled with every target, with and without an overlay and
@@ -165,7 +177,11 @@ fn base64_matches_the_rfc_examples() {
 #[test]
 fn fuzz_regressions_compile_without_panicking() {
     let dir = root().join("tests/fuzz/regressions");
-    let mut inputs: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     inputs.retain(|p| p.is_file() && p.extension().is_some_and(|e| e != "md"));
     inputs.sort();
     let mut panics = Vec::new();
@@ -191,7 +207,10 @@ fn fuzz_regressions_compile_without_panicking() {
             match outcome {
                 Ok(true) => {}
                 Ok(false) => panics.push(format!("{}: no error and no artifacts", input.display())),
-                Err(_) => panics.push(format!("{} (env {environment:?}): panicked", input.display())),
+                Err(_) => panics.push(format!(
+                    "{} (env {environment:?}): panicked",
+                    input.display()
+                )),
             }
         }
     }

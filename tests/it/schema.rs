@@ -10,7 +10,9 @@ fn validator() -> jsonschema::Validator {
 
 /// TOML to the JSON data model editors validate (datetimes do not occur in models).
 fn as_json(text: &str) -> Option<serde_json::Value> {
-    toml::from_str::<toml::Table>(text).ok().and_then(|t| serde_json::to_value(t).ok())
+    toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| serde_json::to_value(t).ok())
 }
 
 #[test]
@@ -20,7 +22,10 @@ fn schema_accepts_every_valid_model() {
     inputs.extend(files_in(&root().join("tests/fixtures/ok"), ".toml"));
     for input in inputs {
         let json = as_json(&std::fs::read_to_string(&input).unwrap()).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", input.display());
     }
 }
@@ -32,10 +37,21 @@ fn schema_rejects_fixtures_with_schema_errors() {
     let mut checked = 0;
     for input in files_in(&root().join("tests/fixtures/err"), ".toml") {
         let case = crate::case_name(&input);
-        let Ok(snapshot) = std::fs::read_to_string(root().join(format!("snapshots/diagnostics/{case}.snap"))) else { continue };
+        let Ok(snapshot) =
+            std::fs::read_to_string(root().join(format!("snapshots/diagnostics/{case}.snap")))
+        else {
+            continue;
+        };
         // Only fixtures whose errors are all schema errors, and that are valid TOML.
-        let errors: Vec<&str> = snapshot.lines().filter(|l| l.starts_with("error[")).collect();
-        if errors.is_empty() || !errors.iter().all(|l| schema_codes.iter().any(|c| l.contains(c))) {
+        let errors: Vec<&str> = snapshot
+            .lines()
+            .filter(|l| l.starts_with("error["))
+            .collect();
+        if errors.is_empty()
+            || !errors
+                .iter()
+                .all(|l| schema_codes.iter().any(|c| l.contains(c)))
+        {
             continue;
         }
         let text = std::fs::read_to_string(&input).unwrap();
@@ -43,8 +59,15 @@ fn schema_rejects_fixtures_with_schema_errors() {
             continue; // overlays are applied before checking; the schema sees the file as written
         }
         let Some(json) = as_json(&text) else { continue };
-        assert!(!validator.is_valid(&json), "the schema accepts {}", input.display());
+        assert!(
+            !validator.is_valid(&json),
+            "the schema accepts {}",
+            input.display()
+        );
         checked += 1;
     }
-    assert!(checked >= 3, "only {checked} schema-error fixtures were checked");
+    assert!(
+        checked >= 3,
+        "only {checked} schema-error fixtures were checked"
+    );
 }

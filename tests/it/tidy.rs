@@ -26,10 +26,18 @@ fn every_source_file_starts_with_a_module_doc() {
     }
     let missing: Vec<String> = files
         .iter()
-        .filter(|f| !std::fs::read_to_string(f).unwrap().trim_start().starts_with("//!"))
+        .filter(|f| {
+            !std::fs::read_to_string(f)
+                .unwrap()
+                .trim_start()
+                .starts_with("//!")
+        })
         .map(|f| crate::display_name(f))
         .collect();
-    assert!(missing.is_empty(), "files without a `//!` module doc: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` module doc: {missing:?}"
+    );
 }
 
 #[test]
@@ -40,7 +48,11 @@ fn no_test_expects_a_panic() {
     }
     let marker = ["should", "_panic"].concat();
     for file in files {
-        assert!(!std::fs::read_to_string(&file).unwrap().contains(&marker), "{}: assert on diagnostics instead", file.display());
+        assert!(
+            !std::fs::read_to_string(&file).unwrap().contains(&marker),
+            "{}: assert on diagnostics instead",
+            file.display()
+        );
     }
 }
 
@@ -48,15 +60,26 @@ fn no_test_expects_a_panic() {
 fn publishers_depend_only_on_ir() {
     for entry in std::fs::read_dir(root().join("publishers")).unwrap() {
         let manifest = entry.unwrap().path().join("Cargo.toml");
-        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
         // Only the dependency sections: the package's own name is `aspirec-publish-<t>`.
         let text: String = text
             .split("\n[")
             .filter(|section| section.contains("dependencies]"))
             .collect::<Vec<_>>()
             .join("\n");
-        for internal in ["aspirec-publish-", "package = \"aspirec\"", "aspirec.workspace", "aspirec ="] {
-            assert!(!text.contains(internal), "{} depends on `{internal}`", manifest.display());
+        for internal in [
+            "aspirec-publish-",
+            "package = \"aspirec\"",
+            "aspirec.workspace",
+            "aspirec =",
+        ] {
+            assert!(
+                !text.contains(internal),
+                "{} depends on `{internal}`",
+                manifest.display()
+            );
         }
     }
     let ir = std::fs::read_to_string(root().join("ir/Cargo.toml")).unwrap();
@@ -69,7 +92,12 @@ fn publishers_depend_only_on_ir() {
 fn codes_table() -> String {
     let mut table = String::from("| code | name | meaning |\n| --- | --- | --- |\n");
     for code in ir::codes::ALL {
-        table.push_str(&format!("| `{}` | `{}` | {} |\n", code.id, code.name, code.doc.replace('|', "\\|")));
+        table.push_str(&format!(
+            "| `{}` | `{}` | {} |\n",
+            code.id,
+            code.name,
+            code.doc.replace('|', "\\|")
+        ));
     }
     table
 }
@@ -89,7 +117,9 @@ fn readme_lists_every_diagnostic_code() {
             let updated = format!("{}{expected}{}", &readme[..a + start.len()], &readme[b..]);
             std::fs::write(&path, updated).unwrap();
         } else {
-            panic!("README.md's code table is stale: run `ASPIREC_BLESS=1 cargo test readme_lists` and commit");
+            panic!(
+                "README.md's code table is stale: run `ASPIREC_BLESS=1 cargo test readme_lists` and commit"
+            );
         }
     }
 }

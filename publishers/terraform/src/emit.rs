@@ -143,6 +143,14 @@ pub(crate) fn template(pieces: &[Piece]) -> Expression {
                     }
                 })
                 .collect();
+            if text.contains("${") || text.contains("%{") {
+                // hcl-rs's writer (hcl-primitives `escape_markers`) skips the character after
+                // every `$`/`%`, so in `%${%%{` the second `%{` stays unescaped and Terraform
+                // reads `%{`: escape the markers here, once (found by tests/it/props.rs).
+                let mut raw = String::new();
+                escape_literal(&text, &mut raw);
+                return Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(raw)));
+            }
             Expression::String(text)
         }
         _ => {
@@ -268,6 +276,15 @@ mod tests {
     }
 
     #[test]
+    fn plain_text_with_adjacent_markers_is_escaped_once() {
+        // Terraform reads `%`, `$${` as `${`, `%`, `%%{` as `%{`: the original text.
+        let Expression::TemplateExpr(t) = template(&[Piece::Text("%${%%{".into())]) else {
+            panic!("expected a template")
+        };
+        assert_eq!(t.to_string(), "%$${%%%{");
+    }
+
+    #[test]
     fn a_marker_character_before_an_interpolation_stays_literal() {
         let pieces = [
             Piece::Text("cost: $".into()),
@@ -282,8 +299,8 @@ mod tests {
     #[test]
     fn plain_strings_and_single_expressions_are_not_templates() {
         assert_eq!(
-            template(&[Piece::Text("${x}".into())]),
-            Expression::String("${x}".into())
+            template(&[Piece::Text("x $y".into())]),
+            Expression::String("x $y".into())
         );
         assert_eq!(
             template(&[Piece::Expr(traversal("var", &["p"]))]),

@@ -101,9 +101,13 @@ fn write_scalar(out: &mut String, value: &Value) {
 /// Keys are written plain when no YAML version could read them as anything but that string
 /// (identifier-like, and not one of YAML 1.1's boolean or null words); otherwise quoted.
 fn write_key(out: &mut String, key: &str) {
-    const WORDS: [&str; 11] = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "<<"];
+    const WORDS: [&str; 11] = [
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "<<",
+    ];
     let plain = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
         && !WORDS.iter().any(|w| w.eq_ignore_ascii_case(key));
     if plain {
         out.push_str(key);
@@ -124,7 +128,12 @@ fn write_string(out: &mut String, text: &str) {
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
             // C0 and C1 controls, DEL, and the Unicode line separators YAML treats as breaks.
-            c if (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32)) || c == '\u{2028}' || c == '\u{2029}' || c == '\u{feff}' => {
+            c if (c as u32) < 0x20
+                || (0x7f..=0x9f).contains(&(c as u32))
+                || c == '\u{2028}'
+                || c == '\u{2029}'
+                || c == '\u{feff}' =>
+            {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
             c => out.push(c),
@@ -159,9 +168,39 @@ mod tests {
     #[test]
     fn hostile_strings_read_back_exactly() {
         let hostile = [
-            "yes", "no", "on", "off", "null", "~", "0644", "1e3", "1:20", "", " lead", "trail ", "a: b", "# c",
-            "'q'", "\"dq\"", "back\\slash", "line\nbreak", "tab\there", "é☃𝄞", "\u{7f}\u{85}\u{2028}", "- x", "{x}", "[y]",
-            "&anchor", "*alias", "!tag", "%directive", "@at", "`tick`", "$(VAR)", "${X}", "%{y}",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "null",
+            "~",
+            "0644",
+            "1e3",
+            "1:20",
+            "",
+            " lead",
+            "trail ",
+            "a: b",
+            "# c",
+            "'q'",
+            "\"dq\"",
+            "back\\slash",
+            "line\nbreak",
+            "tab\there",
+            "é☃𝄞",
+            "\u{7f}\u{85}\u{2028}",
+            "- x",
+            "{x}",
+            "[y]",
+            "&anchor",
+            "*alias",
+            "!tag",
+            "%directive",
+            "@at",
+            "`tick`",
+            "$(VAR)",
+            "${X}",
+            "%{y}",
         ];
         for s in hostile {
             let yaml = to_string(&json!({ "v": s, s: "k" })).unwrap();

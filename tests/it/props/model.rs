@@ -20,11 +20,12 @@ use super::toml_text::{self, Style};
 /// words, Compose and Terraform interpolation, Kubernetes `$(VAR)`, Bicep `'` and `${`, the
 /// model's own braces, line breaks YAML knows and JSON does not, and non-ASCII.
 const HOSTILE: &[&str] = &[
-    "\"", "'", "\\", "\\\\", "$", "$$", "${", "${X}", "$(", "$(X)", "$X", "%{", "%%{", "{", "}", "{{", "}}", "#",
-    " #", ":", ": ", "- ", "---", "...", "\n", "\n\n", "\t", "\r", "\r\n", " ", "  ", "é", "日本", "🦀",
-    "\u{2028}", "\u{85}", "\u{feff}", "\u{1b}", "\u{7f}", "\u{a0}", "yes", "no", "on", "off", "y", "n", "null",
-    "~", "true", "False", "0644", "1e3", "0x1F", "0o17", ".inf", "-.5", "12:30", "&a", "*a", "!!str", "|", ">", "@",
-    "`", "%", "[", "]", ",", "?", "=", "<<", "abc", "0", "-", "//", "/*",
+    "\"", "'", "\\", "\\\\", "$", "$$", "${", "${X}", "$(", "$(X)", "$X", "%{", "%%{", "{", "}",
+    "{{", "}}", "#", " #", ":", ": ", "- ", "---", "...", "\n", "\n\n", "\t", "\r", "\r\n", " ",
+    "  ", "é", "日本", "🦀", "\u{2028}", "\u{85}", "\u{feff}", "\u{1b}", "\u{7f}", "\u{a0}", "yes",
+    "no", "on", "off", "y", "n", "null", "~", "true", "False", "0644", "1e3", "0x1F", "0o17",
+    ".inf", "-.5", "12:30", "&a", "*a", "!!str", "|", ">", "@", "`", "%", "[", "]", ",", "?", "=",
+    "<<", "abc", "0", "-", "//", "/*",
 ];
 
 /// Text as the program should see it: hostile pieces glued together (possibly empty).
@@ -63,8 +64,18 @@ pub(crate) struct EndpointGene {
 }
 
 fn endpoint_gene() -> impl Strategy<Value = EndpointGene> {
-    (prop::sample::select(&["http", "https", "tcp"][..]), 1..=65535u16, prop::option::of(1..=65535u16), any::<bool>())
-        .prop_map(|(scheme, target_port, port, external)| EndpointGene { scheme, target_port, port, external })
+    (
+        prop::sample::select(&["http", "https", "tcp"][..]),
+        1..=65535u16,
+        prop::option::of(1..=65535u16),
+        any::<bool>(),
+    )
+        .prop_map(|(scheme, target_port, port, external)| EndpointGene {
+            scheme,
+            target_port,
+            port,
+            external,
+        })
 }
 
 #[derive(Clone, Debug)]
@@ -75,7 +86,17 @@ pub(crate) enum KindGene {
     External,
 }
 
-const INTEGRATIONS: &[&str] = &["postgres", "redis", "valkey", "rabbitmq", "mongodb", "mysql", "sqlserver", "kafka", "nats"];
+const INTEGRATIONS: &[&str] = &[
+    "postgres",
+    "redis",
+    "valkey",
+    "rabbitmq",
+    "mongodb",
+    "mysql",
+    "sqlserver",
+    "kafka",
+    "nats",
+];
 const WITH_DATABASES: &[&str] = &["postgres", "mongodb", "mysql", "sqlserver"];
 
 fn kind_gene() -> impl Strategy<Value = KindGene> {
@@ -116,7 +137,14 @@ fn resource_gene() -> impl Strategy<Value = ResourceGene> {
     (
         name(),
         kind_gene(),
-        prop::collection::vec(("[A-Z_][A-Z0-9_]{0,12}", value_gene(), prop::sample::select(&Style::ALL[..])), 0..5),
+        prop::collection::vec(
+            (
+                "[A-Z_][A-Z0-9_]{0,12}",
+                value_gene(),
+                prop::sample::select(&Style::ALL[..]),
+            ),
+            0..5,
+        ),
         prop::collection::vec(endpoint_gene(), 0..3),
         prop::collection::vec(any::<Index>(), 0..3),
         prop::collection::vec(any::<Index>(), 0..2),
@@ -125,18 +153,31 @@ fn resource_gene() -> impl Strategy<Value = ResourceGene> {
         prop::option::of(any::<Index>()),
         prop::collection::vec((value_gene(), prop::sample::select(&Style::ALL[..])), 0..3),
     )
-        .prop_map(|(name, kind, env, endpoints, references, wait_for, replicas, health, password, args)| ResourceGene {
-            name,
-            kind,
-            env,
-            endpoints,
-            references,
-            wait_for,
-            replicas,
-            health,
-            password,
-            args,
-        })
+        .prop_map(
+            |(
+                name,
+                kind,
+                env,
+                endpoints,
+                references,
+                wait_for,
+                replicas,
+                health,
+                password,
+                args,
+            )| ResourceGene {
+                name,
+                kind,
+                env,
+                endpoints,
+                references,
+                wait_for,
+                replicas,
+                health,
+                password,
+                args,
+            },
+        )
 }
 
 #[derive(Clone, Debug)]
@@ -148,8 +189,18 @@ pub(crate) struct ParamGene {
 }
 
 fn param_gene() -> impl Strategy<Value = ParamGene> {
-    (name(), any::<bool>(), prop::option::of(hostile_text()), prop::sample::select(&Style::ALL[..]))
-        .prop_map(|(name, secret, default, style)| ParamGene { name, secret, default, style })
+    (
+        name(),
+        any::<bool>(),
+        prop::option::of(hostile_text()),
+        prop::sample::select(&Style::ALL[..]),
+    )
+        .prop_map(|(name, secret, default, style)| ParamGene {
+            name,
+            secret,
+            default,
+            style,
+        })
 }
 
 #[derive(Clone, Debug)]
@@ -166,7 +217,11 @@ pub(crate) fn model_gene() -> impl Strategy<Value = ModelGene> {
         prop::collection::vec(param_gene(), 0..4),
         prop::collection::vec(resource_gene(), 1..8),
     )
-        .prop_map(|(app, params, resources)| ModelGene { app, params, resources })
+        .prop_map(|(app, params, resources)| ModelGene {
+            app,
+            params,
+            resources,
+        })
 }
 
 /// A resolved, valid model: the text and the facts the properties check it against.
@@ -198,8 +253,13 @@ impl Names {
 
     /// `wanted`, or a variant of it that is free; `None` when the name cannot be freed.
     fn claim(&mut self, wanted: &str) -> Option<String> {
-        let candidates = std::iter::once(wanted.to_string())
-            .chain((0..26u8).map(|i| format!("{}{}", (b'a' + i) as char, wanted.chars().take(30).collect::<String>())));
+        let candidates = std::iter::once(wanted.to_string()).chain((0..26u8).map(|i| {
+            format!(
+                "{}{}",
+                (b'a' + i) as char,
+                wanted.chars().take(30).collect::<String>()
+            )
+        }));
         for candidate in candidates {
             let candidate = candidate.trim_end_matches('-').to_string();
             if candidate.len() <= 40 && self.is_free(&candidate) {
@@ -243,7 +303,9 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
     let mut offers: Vec<Offer> = Vec::new();
     let mut resources: Vec<(&ResourceGene, String, Vec<String>)> = Vec::new();
     for resource in &gene.resources {
-        let Some(name) = names.claim(&resource.name) else { continue };
+        let Some(name) = names.claim(&resource.name) else {
+            continue;
+        };
         let mut databases = Vec::new();
         if let KindGene::Integration(kind, dbs, _) = &resource.kind {
             names.reserve(&format!("{name}-password"));
@@ -253,8 +315,11 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
         }
         resources.push((resource, name, databases));
     }
-    let params: Vec<(String, &ParamGene)> =
-        gene.params.iter().filter_map(|p| names.claim(&p.name).map(|n| (n, p))).collect();
+    let params: Vec<(String, &ParamGene)> = gene
+        .params
+        .iter()
+        .filter_map(|p| names.claim(&p.name).map(|n| (n, p)))
+        .collect();
 
     // What each resource offers, with endpoints made valid: unique target ports, one external
     // endpoint at most and only over http (Azure Container Apps' limits).
@@ -277,32 +342,58 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
             waitable,
         });
         for db in databases {
-            offers.push(Offer { name: db.clone(), has_connection_string: true, endpoints: Vec::new(), referencable: true, waitable: true });
+            offers.push(Offer {
+                name: db.clone(),
+                has_connection_string: true,
+                endpoints: Vec::new(),
+                referencable: true,
+                waitable: true,
+            });
         }
         endpoints_of.push(endpoints);
     }
-    let connection_strings: Vec<&str> =
-        offers.iter().filter(|o| o.has_connection_string).map(|o| o.name.as_str()).collect();
-    let all_endpoints: Vec<(&str, &str)> =
-        offers.iter().flat_map(|o| o.endpoints.iter().map(move |e| (o.name.as_str(), e.as_str()))).collect();
+    let connection_strings: Vec<&str> = offers
+        .iter()
+        .filter(|o| o.has_connection_string)
+        .map(|o| o.name.as_str())
+        .collect();
+    let all_endpoints: Vec<(&str, &str)> = offers
+        .iter()
+        .flat_map(|o| {
+            o.endpoints
+                .iter()
+                .map(move |e| (o.name.as_str(), e.as_str()))
+        })
+        .collect();
 
     for (name, param) in &params {
         out.push_str(&format!("[parameters.{name}]\nsecret = {}\n", param.secret));
         // A literal secret default is legal but warned about; the leak property supplies
         // secret values through an overlay instead.
         if let (Some(default), false) = (&param.default, param.secret) {
-            out.push_str(&format!("value = {}\n", toml_text::string(default, param.style)));
+            out.push_str(&format!(
+                "value = {}\n",
+                toml_text::string(default, param.style)
+            ));
         }
         out.push('\n');
     }
 
-    let value_text = |value: &ValueGene| -> Option<String> {
+    // `args` may not carry secrets (Azure Container Apps cannot hide them: E0702), so they
+    // draw only on non-secret parameters and no connection strings.
+    let public: Vec<(String, &ParamGene)> =
+        params.iter().filter(|(_, p)| !p.secret).cloned().collect();
+    let value_text = |value: &ValueGene, secrets_allowed: bool| -> Option<String> {
         match value {
             ValueGene::Literal(text) => Some(braces(text)),
             ValueGene::Param(before, index, after) => {
-                pick(&params, index).map(|(p, _)| format!("{}{{{p}.value}}{}", braces(before), braces(after)))
+                pick(if secrets_allowed { &params } else { &public }, index)
+                    .map(|(p, _)| format!("{}{{{p}.value}}{}", braces(before), braces(after)))
             }
-            ValueGene::ConnectionString(index) => pick(&connection_strings, index).map(|x| format!("{{{x}.connectionString}}")),
+            ValueGene::ConnectionString(_) if !secrets_allowed => None,
+            ValueGene::ConnectionString(index) => {
+                pick(&connection_strings, index).map(|x| format!("{{{x}.connectionString}}"))
+            }
             ValueGene::Endpoint(index, property) => {
                 pick(&all_endpoints, index).map(|(x, e)| format!("{{{x}.bindings.{e}.{property}}}"))
             }
@@ -315,13 +406,24 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
         let earlier: Vec<&Offer> = offers[..position].iter().collect();
         out.push_str(&format!("[resources.{name}]\n"));
         match &resource.kind {
-            KindGene::Container => out.push_str(&format!("type = \"container\"\nimage = \"example.com/{name}:1\"\n")),
-            KindGene::Project => out.push_str(&format!("type = \"project\"\npath = \"src/{name}\"\n")),
+            KindGene::Container => out.push_str(&format!(
+                "type = \"container\"\nimage = \"example.com/{name}:1\"\n"
+            )),
+            KindGene::Project => {
+                out.push_str(&format!("type = \"project\"\npath = \"src/{name}\"\n"))
+            }
             KindGene::Integration(kind, _, persistent) => {
                 out.push_str(&format!("type = \"{kind}\"\npersistent = {persistent}\n"));
-                let secrets: Vec<&str> = params.iter().filter(|(_, p)| p.secret).map(|(n, _)| n.as_str()).collect();
+                let secrets: Vec<&str> = params
+                    .iter()
+                    .filter(|(_, p)| p.secret)
+                    .map(|(n, _)| n.as_str())
+                    .collect();
                 let has_password = !matches!(*kind, "kafka" | "nats");
-                if let (true, Some(secret)) = (has_password, resource.password.as_ref().and_then(|i| pick(&secrets, i))) {
+                if let (true, Some(secret)) = (
+                    has_password,
+                    resource.password.as_ref().and_then(|i| pick(&secrets, i)),
+                ) {
                     out.push_str(&format!("password = \"{{{secret}.value}}\"\n"));
                 }
                 if !databases.is_empty() {
@@ -333,7 +435,9 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
                 out.push_str("type = \"external\"\n");
                 // A connection string built from a parameter (usually a secret), or a plain URL.
                 match resource.password.as_ref().and_then(|i| pick(&params, i)) {
-                    Some((p, _)) => out.push_str(&format!("connection_string = \"Endpoint=https://ext;Key={{{p}.value}}\"\n")),
+                    Some((p, _)) => out.push_str(&format!(
+                        "connection_string = \"Endpoint=https://ext;Key={{{p}.value}}\"\n"
+                    )),
                     None => out.push_str("url = \"https://api.example.com/v1\"\n"),
                 }
             }
@@ -345,7 +449,11 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
                 .filter(|o| o.referencable && o.name != *name)
                 .map(|o| o.name.as_str())
                 .collect();
-            let mut references: Vec<&str> = resource.references.iter().filter_map(|i| pick(&targets, i).copied()).collect();
+            let mut references: Vec<&str> = resource
+                .references
+                .iter()
+                .filter_map(|i| pick(&targets, i).copied())
+                .collect();
             references.dedup();
             references.sort_unstable();
             references.dedup();
@@ -354,8 +462,16 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
                 out.push_str(&format!("references = [{}]\n", list.join(", ")));
             }
             // Only earlier resources: the wait_for graph is a DAG by construction.
-            let waitable: Vec<&str> = earlier.iter().filter(|o| o.waitable).map(|o| o.name.as_str()).collect();
-            let mut waits: Vec<&str> = resource.wait_for.iter().filter_map(|i| pick(&waitable, i).copied()).collect();
+            let waitable: Vec<&str> = earlier
+                .iter()
+                .filter(|o| o.waitable)
+                .map(|o| o.name.as_str())
+                .collect();
+            let mut waits: Vec<&str> = resource
+                .wait_for
+                .iter()
+                .filter_map(|i| pick(&waitable, i).copied())
+                .collect();
             waits.sort_unstable();
             waits.dedup();
             if !waits.is_empty() {
@@ -365,7 +481,9 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
             let args: Vec<String> = resource
                 .args
                 .iter()
-                .filter_map(|(value, style)| value_text(value).map(|t| toml_text::string(&t, *style)))
+                .filter_map(|(value, style)| {
+                    value_text(value, false).map(|t| toml_text::string(&t, *style))
+                })
                 .collect();
             if !args.is_empty() {
                 out.push_str(&format!("args = [{}]\n", args.join(", ")));
@@ -378,18 +496,29 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
                     "endpoints.{} = {{ target_port = {}{}, external = {} }}\n",
                     endpoint.scheme,
                     endpoint.target_port,
-                    endpoint.port.map(|p| format!(", port = {p}")).unwrap_or_default(),
+                    endpoint
+                        .port
+                        .map(|p| format!(", port = {p}"))
+                        .unwrap_or_default(),
                     endpoint.external
                 ));
             }
-            if let (true, Some(http)) = (resource.health, endpoints.iter().find(|e| e.scheme == "http")) {
-                out.push_str(&format!("health = {{ path = \"/healthz\", endpoint = \"{}\" }}\n", http.scheme));
+            if let (true, Some(http)) = (
+                resource.health,
+                endpoints.iter().find(|e| e.scheme == "http"),
+            ) {
+                out.push_str(&format!(
+                    "health = {{ path = \"/healthz\", endpoint = \"{}\" }}\n",
+                    http.scheme
+                ));
             }
         }
         if !matches!(resource.kind, KindGene::External) {
             let mut env = String::new();
             for (var, value, style) in &resource.env {
-                let Some(text) = value_text(value) else { continue };
+                let Some(text) = value_text(value, true) else {
+                    continue;
+                };
                 // Unique in the whole model, so a reader can find it without knowing how a
                 // target names containers; the `_<n>` suffix keeps it apart from every name a
                 // reference injects or an integration sets.
@@ -407,7 +536,11 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
         out.push('\n');
         position += 1 + databases.len();
     }
-    Spec { text: out, literals, params: params.iter().map(|(n, p)| (n.clone(), p.secret)).collect() }
+    Spec {
+        text: out,
+        literals,
+        params: params.iter().map(|(n, p)| (n.clone(), p.secret)).collect(),
+    }
 }
 
 /// The model's spelling of literal text: `{` and `}` doubled.
@@ -420,11 +553,17 @@ fn braces(text: &str) -> String {
 fn valid_endpoints(genes: &[EndpointGene]) -> Vec<EndpointGene> {
     let mut out: Vec<EndpointGene> = Vec::new();
     for gene in genes {
-        if out.iter().any(|e| e.scheme == gene.scheme || e.target_port == gene.target_port) {
+        if out
+            .iter()
+            .any(|e| e.scheme == gene.scheme || e.target_port == gene.target_port)
+        {
             continue;
         }
         let external = gene.external && gene.scheme == "http";
-        out.push(EndpointGene { external, ..gene.clone() });
+        out.push(EndpointGene {
+            external,
+            ..gene.clone()
+        });
     }
     out
 }

@@ -61,11 +61,23 @@ fn kubernetes(artifacts: &Artifacts, var: &str) -> Result<Vec<Result<String, Str
     };
     let mut found = Vec::new();
     for doc in &docs {
-        let Some(pod) = doc.get("spec").and_then(|s| s.get("template")).and_then(|t| t.get("spec")) else { continue };
+        let Some(pod) = doc
+            .get("spec")
+            .and_then(|s| s.get("template"))
+            .and_then(|t| t.get("spec"))
+        else {
+            continue;
+        };
         for list in ["initContainers", "containers"] {
-            let Some(containers) = pod.get(list).and_then(Yaml::as_sequence) else { continue };
+            let Some(containers) = pod.get(list).and_then(Yaml::as_sequence) else {
+                continue;
+            };
             for container in containers {
-                let env = container.get("env").and_then(Yaml::as_sequence).map(Vec::as_slice).unwrap_or_default();
+                let env = container
+                    .get("env")
+                    .and_then(Yaml::as_sequence)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
                 for (position, entry) in env.iter().enumerate() {
                     if str_at(entry, &["name"]) != Some(var) {
                         continue;
@@ -74,21 +86,38 @@ fn kubernetes(artifacts: &Artifacts, var: &str) -> Result<Vec<Result<String, Str
                     found.push(if let Some(value) = entry.get("value") {
                         match value.as_str() {
                             Some(text) => Ok(unescape::kubelet(text, |name| {
-                                earlier.iter().rev().find(|e| str_at(e, &["name"]) == Some(name)).map(|e| {
-                                    str_at(e, &["value"]).map(str::to_string).unwrap_or_else(|| format!("<from {name}>"))
-                                })
+                                earlier
+                                    .iter()
+                                    .rev()
+                                    .find(|e| str_at(e, &["name"]) == Some(name))
+                                    .map(|e| {
+                                        str_at(e, &["value"])
+                                            .map(str::to_string)
+                                            .unwrap_or_else(|| format!("<from {name}>"))
+                                    })
                             })),
                             None => Err(format!("value of {var} is not a string: {value:?}")),
                         }
-                    } else if let Some(source) = entry.get("valueFrom").and_then(|v| v.get("configMapKeyRef")) {
-                        let (map, key) = (str_at(source, &["name"]).unwrap_or(""), str_at(source, &["key"]).unwrap_or(""));
+                    } else if let Some(source) = entry
+                        .get("valueFrom")
+                        .and_then(|v| v.get("configMapKeyRef"))
+                    {
+                        let (map, key) = (
+                            str_at(source, &["name"]).unwrap_or(""),
+                            str_at(source, &["key"]).unwrap_or(""),
+                        );
                         config_value(map, key)
                     } else {
                         Err(format!("{var} is not a literal: {entry:?}"))
                     });
                 }
                 // envFrom: every key of a ConfigMap becomes a variable, unexpanded.
-                for source in container.get("envFrom").and_then(Yaml::as_sequence).map(Vec::as_slice).unwrap_or_default() {
+                for source in container
+                    .get("envFrom")
+                    .and_then(Yaml::as_sequence)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                {
                     if let Some(map) = str_at(source, &["configMapRef", "name"]) {
                         let prefix = str_at(source, &["prefix"]).unwrap_or("");
                         if let Some(key) = var.strip_prefix(prefix) {
@@ -113,7 +142,9 @@ fn compose(artifacts: &Artifacts, var: &str) -> Result<Vec<Result<String, String
             continue;
         }
         for doc in yaml_docs(text).map_err(|e| format!("compose/{path}: {e}"))? {
-            let Some(services) = doc.get("services").and_then(Yaml::as_mapping) else { continue };
+            let Some(services) = doc.get("services").and_then(Yaml::as_mapping) else {
+                continue;
+            };
             for (_, service) in services {
                 match service.get("environment") {
                     Some(Yaml::Mapping(map)) => {
@@ -126,7 +157,10 @@ fn compose(artifacts: &Artifacts, var: &str) -> Result<Vec<Result<String, String
                     }
                     Some(Yaml::Sequence(list)) => {
                         for item in list.iter().filter_map(Yaml::as_str) {
-                            if let Some(text) = item.strip_prefix(var).and_then(|rest| rest.strip_prefix('=')) {
+                            if let Some(text) = item
+                                .strip_prefix(var)
+                                .and_then(|rest| rest.strip_prefix('='))
+                            {
                                 found.push(unescape::compose(text));
                             }
                         }
@@ -144,16 +178,28 @@ fn compose(artifacts: &Artifacts, var: &str) -> Result<Vec<Result<String, String
 fn terraform(artifacts: &Artifacts, var: &str) -> Result<Vec<Result<String, String>>, String> {
     fn walk(body: &hcl::Body, var: &str, found: &mut Vec<Result<String, String>>) {
         for block in body.blocks() {
-            let name = block.body.attributes().find(|a| a.key.as_str() == "name").map(|a| &a.expr);
-            if block.identifier.as_str() == "env" && matches!(name, Some(hcl::Expression::String(n)) if n == var) {
-                let value = block.body.attributes().find(|a| a.key.as_str() == "value").map(|a| &a.expr);
+            let name = block
+                .body
+                .attributes()
+                .find(|a| a.key.as_str() == "name")
+                .map(|a| &a.expr);
+            if block.identifier.as_str() == "env"
+                && matches!(name, Some(hcl::Expression::String(n)) if n == var)
+            {
+                let value = block
+                    .body
+                    .attributes()
+                    .find(|a| a.key.as_str() == "value")
+                    .map(|a| &a.expr);
                 found.push(match value {
                     // hcl-rs returns a string without interpolation as `String`, its escapes and
                     // template markers (`$${`, `%%{`) already read.
                     Some(hcl::Expression::String(text)) => Ok(text.clone()),
                     Some(hcl::Expression::TemplateExpr(template)) => match template.as_ref() {
                         hcl::TemplateExpr::QuotedString(raw) => unescape::hcl_quoted(raw),
-                        hcl::TemplateExpr::Heredoc(heredoc) => unescape::hcl_template(&heredoc.template),
+                        hcl::TemplateExpr::Heredoc(heredoc) => {
+                            unescape::hcl_template(&heredoc.template)
+                        }
                     },
                     other => Err(format!("value of {var} is not a literal: {other:?}")),
                 });
@@ -164,7 +210,8 @@ fn terraform(artifacts: &Artifacts, var: &str) -> Result<Vec<Result<String, Stri
     let mut found = Vec::new();
     for (path, text) in artifacts.iter() {
         if path.ends_with(".tf") {
-            let body: hcl::Body = hcl::parse(text).map_err(|e| format!("terraform/{path}: hcl-rs: {e}"))?;
+            let body: hcl::Body =
+                hcl::parse(text).map_err(|e| format!("terraform/{path}: hcl-rs: {e}"))?;
             walk(&body, var, &mut found);
         }
     }
@@ -176,9 +223,13 @@ fn bicep(artifacts: &Artifacts, var: &str) -> Result<Vec<Result<String, String>>
     let mut found = Vec::new();
     for (path, text) in artifacts.iter() {
         if path.ends_with(".bicep") {
-            let objects = unescape::bicep_objects(text).map_err(|e| format!("bicep/{path}: {e}"))?;
+            let objects =
+                unescape::bicep_objects(text).map_err(|e| format!("bicep/{path}: {e}"))?;
             for object in objects {
-                if object.iter().any(|(k, v)| k == "name" && v.as_ref().ok().map(String::as_str) == Some(var)) {
+                if object
+                    .iter()
+                    .any(|(k, v)| k == "name" && v.as_ref().ok().map(String::as_str) == Some(var))
+                {
                     found.push(match object.into_iter().find(|(k, _)| k == "value") {
                         Some((_, value)) => value,
                         None => Err(format!("{var} has no literal value")),

@@ -12,7 +12,12 @@ pub(crate) enum Style {
 }
 
 impl Style {
-    pub(crate) const ALL: [Style; 4] = [Style::Basic, Style::Literal, Style::MultiBasic, Style::MultiLiteral];
+    pub(crate) const ALL: [Style; 4] = [
+        Style::Basic,
+        Style::Literal,
+        Style::MultiBasic,
+        Style::MultiLiteral,
+    ];
 }
 
 /// `text` as a TOML string in `style`, or in a basic string when `style` cannot hold it.
@@ -31,7 +36,9 @@ fn is_forbidden_control(c: char) -> bool {
 }
 
 fn literal_ok(text: &str) -> bool {
-    !text.chars().any(|c| c == '\'' || c == '\n' || is_forbidden_control(c))
+    !text
+        .chars()
+        .any(|c| c == '\'' || c == '\n' || is_forbidden_control(c))
 }
 
 fn multi_literal_ok(text: &str) -> bool {
@@ -87,11 +94,23 @@ mod tests {
 
     #[test]
     fn every_style_reads_back_through_the_toml_crate() {
-        let samples = ["", "plain", "a'b", "x\ny", "\nlead", "tail'", "q\"\"\"q", "\u{7f}\u{1b}\r\t", "a\\b", "''x''"];
+        let samples = [
+            "",
+            "plain",
+            "a'b",
+            "x\ny",
+            "\nlead",
+            "tail'",
+            "q\"\"\"q",
+            "\u{7f}\u{1b}\r\t",
+            "a\\b",
+            "''x''",
+        ];
         for sample in samples {
             for style in Style::ALL {
                 let doc = format!("k = {}", string(sample, style));
-                let table: toml::Table = toml::from_str(&doc).unwrap_or_else(|e| panic!("{doc:?}: {e}"));
+                let table: toml::Table =
+                    toml::from_str(&doc).unwrap_or_else(|e| panic!("{doc:?}: {e}"));
                 assert_eq!(table["k"].as_str(), Some(sample), "{doc:?}");
             }
         }

@@ -80,9 +80,14 @@ pub(crate) fn hcl_quoted(raw: &str) -> Result<String, String> {
                 Some('"') => out.push('"'),
                 Some('\\') => out.push('\\'),
                 Some(u @ ('u' | 'U')) => {
-                    let digits: String = (0..if u == 'u' { 4 } else { 8 }).filter_map(|_| chars.next()).collect();
-                    let code = u32::from_str_radix(&digits, 16).map_err(|_| format!("bad escape \\{u}{digits}"))?;
-                    out.push(char::from_u32(code).ok_or_else(|| format!("bad code point {code:x}"))?);
+                    let digits: String = (0..if u == 'u' { 4 } else { 8 })
+                        .filter_map(|_| chars.next())
+                        .collect();
+                    let code = u32::from_str_radix(&digits, 16)
+                        .map_err(|_| format!("bad escape \\{u}{digits}"))?;
+                    out.push(
+                        char::from_u32(code).ok_or_else(|| format!("bad code point {code:x}"))?,
+                    );
                 }
                 other => return Err(format!("bad HCL escape \\{other:?} in {raw:?}")),
             },
@@ -97,7 +102,9 @@ pub(crate) fn hcl_quoted(raw: &str) -> Result<String, String> {
                     out.push(c);
                 }
             }
-            '$' | '%' if chars.peek() == Some(&'{') => return Err(format!("HCL template expression in {raw:?}")),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                return Err(format!("HCL template expression in {raw:?}"));
+            }
             c => out.push(c),
         }
     }
@@ -149,7 +156,11 @@ fn bicep_string(input: &str) -> Result<(Token, &str), String> {
         match c {
             '\'' => {
                 let written = &input[..input.len() - rest.len() - 1];
-                let value = if interpolated { Err(format!("interpolated string '{written}'")) } else { Ok(out) };
+                let value = if interpolated {
+                    Err(format!("interpolated string '{written}'"))
+                } else {
+                    Ok(out)
+                };
                 return Ok((Token::Str(value), rest));
             }
             '\\' => {
@@ -164,9 +175,16 @@ fn bicep_string(input: &str) -> Result<(Token, &str), String> {
                     Some('t') => out.push('\t'),
                     Some('$') => out.push('$'),
                     Some('u') => {
-                        let (hex, after) = rest.strip_prefix('{').and_then(|r| r.split_once('}')).ok_or("bad \\u escape")?;
-                        let code = u32::from_str_radix(hex, 16).map_err(|_| format!("bad \\u{{{hex}}}"))?;
-                        out.push(char::from_u32(code).ok_or_else(|| format!("bad code point {code:x}"))?);
+                        let (hex, after) = rest
+                            .strip_prefix('{')
+                            .and_then(|r| r.split_once('}'))
+                            .ok_or("bad \\u escape")?;
+                        let code = u32::from_str_radix(hex, 16)
+                            .map_err(|_| format!("bad \\u{{{hex}}}"))?;
+                        out.push(
+                            char::from_u32(code)
+                                .ok_or_else(|| format!("bad code point {code:x}"))?,
+                        );
                         rest = after;
                     }
                     other => return Err(format!("invalid Bicep escape \\{other:?}")),
@@ -220,7 +238,10 @@ fn bicep_tokens(mut input: &str) -> Result<Vec<Token>, String> {
             // A verbatim string: no escapes, no interpolation; a line break right after the
             // opening quotes is not part of it.
             let (body, after) = rest.split_once("'''").ok_or("unterminated ''' string")?;
-            let body = body.strip_prefix("\r\n").or_else(|| body.strip_prefix('\n')).unwrap_or(body);
+            let body = body
+                .strip_prefix("\r\n")
+                .or_else(|| body.strip_prefix('\n'))
+                .unwrap_or(body);
             tokens.push(Token::Str(Ok(body.to_string())));
             input = after;
         } else if let Some(rest) = input.strip_prefix('\'') {
@@ -228,7 +249,9 @@ fn bicep_tokens(mut input: &str) -> Result<Vec<Token>, String> {
             tokens.push(token);
             input = after;
         } else if c.is_alphanumeric() || c == '_' {
-            let end = input.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.')).unwrap_or(input.len());
+            let end = input
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(input.len());
             tokens.push(Token::Word(input[..end].to_string()));
             input = &input[end..];
         } else {
@@ -279,7 +302,10 @@ pub(crate) fn bicep_objects(text: &str) -> Result<Vec<BicepObject>, String> {
                 if top.key.is_some() {
                     top.nested = true;
                 }
-                stack.push(Frame { object: open == '{', ..Frame::default() });
+                stack.push(Frame {
+                    object: open == '{',
+                    ..Frame::default()
+                });
             }
             Token::Punct('}' | ']' | ')') => {
                 let mut frame = stack.pop().ok_or("unbalanced brackets")?;
@@ -321,7 +347,10 @@ mod tests {
     #[test]
     fn kubelet_expansion_follows_kubernetes() {
         let lookup = |name: &str| (name == "A").then(|| "<a>".to_string());
-        assert_eq!(kubelet("$$(A) $(A) $(B) $( $ $$ x$", lookup), "$(A) <a> $(B) $( $ $ x$");
+        assert_eq!(
+            kubelet("$$(A) $(A) $(B) $( $ $$ x$", lookup),
+            "$(A) <a> $(B) $( $ $ x$"
+        );
     }
 
     #[test]
@@ -333,7 +362,10 @@ mod tests {
 
     #[test]
     fn hcl_templates_unescape_markers() {
-        assert_eq!(hcl_quoted(r#"a\"\\$${x}%%{y}\u00e9$$"#).unwrap(), "a\"\\${x}%{y}é$$");
+        assert_eq!(
+            hcl_quoted(r#"a\"\\$${x}%%{y}\u00e9$$"#).unwrap(),
+            "a\"\\${x}%{y}é$$"
+        );
         assert!(hcl_quoted("${x}").is_err());
         assert_eq!(hcl_template("$${a}%%{b}%$").unwrap(), "${a}%{b}%$");
         assert!(hcl_template("%{if}").is_err());
@@ -346,7 +378,10 @@ mod tests {
         let value = |name: &str| {
             objects
                 .iter()
-                .find(|o| o.iter().any(|(k, v)| k == "name" && v.as_deref() == Ok(name)))
+                .find(|o| {
+                    o.iter()
+                        .any(|(k, v)| k == "name" && v.as_deref() == Ok(name))
+                })
                 .and_then(|o| o.iter().find(|(k, _)| k == "value"))
                 .map(|(_, v)| v.clone())
                 .unwrap()
