@@ -82,6 +82,49 @@ impl Compilation {
     }
 }
 
+/// Runs the publishers on threads of their own (they are pure and share the model read-only),
+/// and returns their results in the targets' order, so output and diagnostics do not depend
+/// on scheduling.
+fn publish_all(
+    model: &CheckedModel,
+    targets: &[&'static dyn ir::Publisher],
+    options: &ir::PublishOptions,
+) -> Vec<(&'static str, Option<Artifacts>, Diagnostics)> {
+    let run = |target: &'static dyn ir::Publisher| {
+        let mut diags = Diagnostics::new();
+        let files = target.publish(model, options, &mut diags);
+        (target.id(), files, diags)
+    };
+    if targets.len() < 2 {
+        return targets.iter().map(|t| run(*t)).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .iter()
+            .map(|t| scope.spawn(move || run(*t)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(targets)
+            .map(|(handle, target)| {
+                handle.join().unwrap_or_else(|_| {
+                    // A panic is a bug; report it as one instead of taking the process down.
+                    let mut diags = Diagnostics::new();
+                    diags.push(Diagnostic::new(
+                        ir::codes::INTERNAL,
+                        ir::Span::DETACHED,
+                        format!(
+                            "the {} publisher panicked; this is a bug in aspirec",
+                            target.id()
+                        ),
+                    ));
+                    (target.id(), None, diags)
+                })
+            })
+            .collect()
+    })
+}
+
 /// Compiles one model file (`name` as the user wrote it, `bytes` its contents). No IO.
 pub fn compile(name: &str, bytes: &[u8], options: &CompileOptions) -> Compilation {
     let mut sources = SourceMap::new();
@@ -123,9 +166,12 @@ pub fn compile(name: &str, bytes: &[u8], options: &CompileOptions) -> Compilatio
             model_dir: options.model_dir.clone(),
         };
         let mut artifacts = Vec::new();
-        for target in &options.targets {
-            if let Some(files) = target.publish(checked, &publish_options, &mut diags) {
-                artifacts.push((target.id(), files));
+        for (target, files, target_diags) in
+            publish_all(checked, &options.targets, &publish_options)
+        {
+            diags.extend(target_diags);
+            if let Some(files) = files {
+                artifacts.push((target, files));
             }
         }
         if !diags.has_errors() {

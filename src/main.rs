@@ -14,6 +14,9 @@ use clap::{CommandFactory, Parser};
 use aspirec::{Compilation, CompileOptions, output, render, targets};
 use cli::{Cli, Command, DiagnosticFormat, GraphFormat, Input};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

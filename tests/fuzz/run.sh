@@ -13,11 +13,13 @@ shift $(( $# >= 2 ? 2 : 1 ))
 corpus=${FUZZ_CORPUS:-tests/fuzz/corpus}/$target
 mkdir -p "$corpus"
 seeds=(tests/fuzz/regressions)
+# Models from the property tests' generator, when dumped there (see README.md).
+generated=${FUZZ_CORPUS:-tests/fuzz/corpus}/generated
 case $target in
   manifest) dict=tests/fuzz/dict/manifest.dict; seeds+=(../shared/corpus/aspire-manifests) ;;
-  model_toml) dict=tests/fuzz/dict/model.dict; seeds+=(tests/models tests/fixtures/ok tests/fixtures/err) ;;
+  model_toml) dict=tests/fuzz/dict/model.dict; seeds+=(tests/models tests/fixtures/ok tests/fixtures/err "$generated") ;;
   compile) dict=tests/fuzz/dict/model.dict
-    seeds+=(tests/models tests/fixtures/ok tests/fixtures/err ../shared/corpus/aspire-manifests) ;;
+    seeds+=(tests/models tests/fixtures/ok tests/fixtures/err "$generated" ../shared/corpus/aspire-manifests) ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 for dir in "${seeds[@]}"; do

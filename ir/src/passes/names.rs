@@ -31,9 +31,14 @@ pub(crate) struct Symbols {
 
 impl Symbols {
     pub(crate) fn get(&self, name: &str) -> Option<Symbol> {
-        self.by_name
-            .get(&name.to_ascii_lowercase())
-            .map(|(s, _)| *s)
+        // Called for every reference, `wait_for` entry and expression: names are almost always
+        // lower case already, so only allocate a lowered copy when one is needed.
+        let found = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.by_name.get(&name.to_ascii_lowercase())
+        } else {
+            self.by_name.get(name)
+        };
+        found.map(|(s, _)| *s)
     }
 
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
@@ -220,5 +225,21 @@ fn report(
             ))
             .with_secondary(first.span, format!("`{}` is declared here", first.value))
             .with_help("rename one of them");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_ignores_case_with_or_without_upper_case() {
+        let mut symbols = Symbols::default();
+        symbols
+            .by_name
+            .insert("cache".to_string(), (Symbol::Resource(3), Span::DETACHED));
+        assert_eq!(symbols.get("cache"), Some(Symbol::Resource(3)));
+        assert_eq!(symbols.get("Cache"), Some(Symbol::Resource(3)));
+        assert_eq!(symbols.get("cachex"), None);
     }
 }

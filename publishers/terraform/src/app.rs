@@ -7,7 +7,7 @@ use ir::{
     Resource, Role, Workload, codes,
 };
 
-use crate::emit::{Piece, object, template, traversal};
+use crate::emit::{Piece, object, template, text, traversal};
 use crate::ingress::{Mapping, Placement, Plan, left_out};
 use crate::limits::{self, Resources};
 use crate::shared::{environment_id, identity_id, resource_block, resource_group_name};
@@ -131,11 +131,7 @@ fn container(
         .add_attribute(("cpu", resources.cpu))
         .add_attribute(("memory", resources.memory));
     if !workload.entrypoint.is_empty() {
-        let command: Vec<Expression> = workload
-            .entrypoint
-            .iter()
-            .map(|c| Expression::String(c.clone()))
-            .collect();
+        let command: Vec<Expression> = workload.entrypoint.iter().map(|c| text(c)).collect();
         container = container.add_attribute(("command", command));
     }
     let mut args = Vec::new();
@@ -180,7 +176,7 @@ fn container(
 /// The image reference; a built image's tag comes from `var.image_tag`.
 fn image(image: &Image) -> Expression {
     match image {
-        Image::Pull(reference) => Expression::String(reference.clone()),
+        Image::Pull(reference) => text(reference),
         Image::Build(build) => {
             let repository = match build.image.rfind(':') {
                 Some(colon) if !build.image[colon..].contains('/') => &build.image[..colon],

@@ -125,6 +125,11 @@ pub(crate) enum Piece {
     Expr(Expression),
 }
 
+/// User text as a string expression that Terraform reads back as exactly that text.
+pub(crate) fn text(value: &str) -> Expression {
+    template(&[Piece::Text(value.to_string())])
+}
+
 /// The expression for a string made of `pieces`: a plain string when it is all text, the
 /// expression itself when it is one expression (`terraform fmt` unwraps `"${x}"`), else a
 /// quoted template in which literal text is escaped exactly once.
@@ -159,9 +164,12 @@ pub(crate) fn template(pieces: &[Piece]) -> Expression {
                 match piece {
                     Piece::Text(text) => {
                         let before_expr = matches!(pieces.get(index + 1), Some(Piece::Expr(_)));
-                        match text.strip_suffix(['$', '%']).filter(|_| before_expr) {
+                        let head = text.trim_end_matches(['$', '%']);
+                        match Some(head).filter(|head| before_expr && head.len() < text.len()) {
                             // `$` right before `${` would read as the escape `$${`: the
-                            // marker character goes in as an interpolated string instead.
+                            // marker characters go in as an interpolated string instead, the
+                            // whole run of them, or the one before would meet the `${` of
+                            // that string (`$$` then `{p}` was written `$${"$"}`).
                             Some(head) => {
                                 escape_literal(head, &mut raw);
                                 raw.push_str(&format!("${{\"{}\"}}", &text[head.len()..]));
@@ -294,6 +302,14 @@ mod tests {
             panic!("expected a template")
         };
         assert_eq!(t.to_string(), "cost: ${\"$\"}${var.p}");
+        let pieces = [
+            Piece::Text("$$".into()),
+            Piece::Expr(traversal("var", &["p"])),
+        ];
+        let Expression::TemplateExpr(t) = template(&pieces) else {
+            panic!("expected a template")
+        };
+        assert_eq!(t.to_string(), "${\"$$\"}${var.p}");
     }
 
     #[test]

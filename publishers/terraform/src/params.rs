@@ -6,7 +6,7 @@ use hcl::expr::Variable;
 use hcl::{Block, Expression, Identifier};
 use ir::{CheckedModel, Generate, Image, ParamId};
 
-use crate::emit::{call, traversal};
+use crate::emit::{call, text, traversal};
 use crate::names;
 use crate::shared::resource_block;
 
@@ -68,7 +68,7 @@ pub(crate) fn variables(model: &CheckedModel, used: &[ParamId]) -> Vec<Block> {
         // A generated parameter defaults to null: the local then takes the generated value.
         let default = match (&parameter.generate, &parameter.default) {
             (Some(_), _) => Some(Expression::Null),
-            (None, Some(value)) if !parameter.secret => Some(Expression::String(value.clone())),
+            (None, Some(value)) if !parameter.secret => Some(text(value)),
             (None, Some(_) | None) => None,
         };
         out.push(variable(

@@ -228,8 +228,9 @@ pub(crate) fn model_gene() -> impl Strategy<Value = ModelGene> {
 #[derive(Clone, Debug)]
 pub(crate) struct Spec {
     pub(crate) text: String,
-    /// (resource, env var, the value the program must see) for every literal env value.
-    pub(crate) literals: Vec<(String, String, String)>,
+    /// (resource, env var, the value the program must see) for every env value known at
+    /// compile time: literal text, and text around a non-secret parameter's default.
+    pub(crate) expected: Vec<(String, String, String)>,
     /// Declared parameters: (name, secret).
     pub(crate) params: Vec<(String, bool)>,
 }
@@ -296,7 +297,7 @@ fn pick<'a, T>(items: &'a [T], index: &Index) -> Option<&'a T> {
 pub(crate) fn build(gene: &ModelGene) -> Spec {
     let mut names = Names::default();
     let mut out = String::new();
-    let mut literals = Vec::new();
+    let mut expected = Vec::new();
     out.push_str(&format!("name = \"{}\"\n\n", gene.app));
 
     // Names first: resources, their databases, implicit passwords, then parameters.
@@ -525,8 +526,8 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
                 variables += 1;
                 let var = format!("{var}_{variables}");
                 env.push_str(&format!("{var} = {}\n", toml_text::string(&text, *style)));
-                if let ValueGene::Literal(literal) = value {
-                    literals.push((name.clone(), var, literal.clone()));
+                if let Some(value) = runtime_value(value, &params) {
+                    expected.push((name.clone(), var, value));
                 }
             }
             if !env.is_empty() {
@@ -538,8 +539,21 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
     }
     Spec {
         text: out,
-        literals,
+        expected,
         params: params.iter().map(|(n, p)| (n.clone(), p.secret)).collect(),
+    }
+}
+
+/// The value a program sees when no deploy-time input is given, where that is known.
+fn runtime_value(value: &ValueGene, params: &[(String, &ParamGene)]) -> Option<String> {
+    match value {
+        ValueGene::Literal(text) => Some(text.clone()),
+        ValueGene::Param(before, index, after) => {
+            let (_, param) = pick(params, index)?;
+            let default = param.default.as_ref().filter(|_| !param.secret)?;
+            Some(format!("{before}{default}{after}"))
+        }
+        ValueGene::ConnectionString(_) | ValueGene::Endpoint(..) => None,
     }
 }
 
