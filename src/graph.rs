@@ -20,7 +20,7 @@ fn edges(model: &CheckedModel) -> BTreeSet<(ResourceId, ResourceId, Edge)> {
         match &resource.kind {
             ResourceKind::Workload(w) => {
                 let values = w.env.iter().map(|e| &e.value).chain(w.args.iter());
-                for target in values.flat_map(|v| targets(v)) {
+                for target in values.flat_map(targets) {
                     if target != id {
                         out.insert((id, target, Edge::Uses));
                     }

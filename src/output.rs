@@ -167,7 +167,7 @@ pub fn check(
                     path: shown,
                 }),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    differences.push(Difference::Added { path: shown })
+                    differences.push(Difference::Added { path: shown });
                 }
                 Err(e) => {
                     return Err(e)

@@ -34,7 +34,7 @@ pub(crate) fn for_each_input(check: impl Fn(&Path)) {
 pub(crate) fn for_each_input_in(inputs: &[std::path::PathBuf], check: impl Fn(&Path)) {
     let mut failures = Vec::new();
     for input in inputs {
-        if catch_unwind(AssertUnwindSafe(|| check(&input))).is_err() {
+        if catch_unwind(AssertUnwindSafe(|| check(input))).is_err() {
             failures.push(crate::display_name(input));
         }
     }
