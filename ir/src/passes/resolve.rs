@@ -64,7 +64,7 @@ fn report_connection_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
             match deps.pop() {
                 Some(next) if state[next] == 1 => {
                     let name = &ctx.resources[next].decl_name;
-                    diags
+                    let d = diags
                         .report(
                             codes::INVALID_REFERENCE_TARGET,
                             name.span,
@@ -72,11 +72,14 @@ fn report_connection_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
                         )
                         .with_label(
                             "built from its own connection string, directly or through others",
-                        )
-                        .with_secondary(
-                            ctx.resources[node].decl_name.span,
-                            "which refers back to it here",
                         );
+                    if node != next {
+                        let through = &ctx.resources[node].decl_name;
+                        d.with_secondary(
+                            through.span,
+                            format!("`{}` reads it back from here", through.value),
+                        );
+                    }
                 }
                 Some(next) if state[next] == 0 => {
                     state[next] = 1;
