@@ -218,6 +218,11 @@ fn fuzz_regressions_compile_without_panicking() {
         .collect();
     inputs.retain(|p| p.is_file() && p.extension().is_some_and(|e| e != "md"));
     inputs.sort();
+    assert!(
+        !inputs.is_empty(),
+        "no regression inputs in {}",
+        dir.display()
+    );
     let mut panics = Vec::new();
     for input in &inputs {
         let bytes = std::fs::read(input).unwrap();

@@ -7,9 +7,10 @@
 //! Container Apps' rule). Resolving in a plain function keeps the strategies simple and lets
 //! proptest shrink every gene on its own.
 //!
-//! Env values are either literal text drawn from a hostile alphabet (the round-trip property
-//! reads them back from every target) or expressions (parameters, connection strings,
-//! endpoint parts), which only the other properties look at.
+//! Env values, `args`, parameter defaults are literal text drawn from a hostile alphabet, or
+//! expressions (parameters between such text, connection strings, endpoint parts). The
+//! round-trip property reads back every env value known at compile time (literal text, and
+//! text around a non-secret parameter's default); the others only need the model to compile.
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -411,7 +412,7 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
                 "type = \"container\"\nimage = \"example.com/{name}:1\"\n"
             )),
             KindGene::Project => {
-                out.push_str(&format!("type = \"project\"\npath = \"src/{name}\"\n"))
+                out.push_str(&format!("type = \"project\"\npath = \"src/{name}\"\n"));
             }
             KindGene::Integration(kind, _, persistent) => {
                 out.push_str(&format!("type = \"{kind}\"\npersistent = {persistent}\n"));
