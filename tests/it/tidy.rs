@@ -56,6 +56,9 @@ fn no_test_expects_a_panic() {
     }
 }
 
+/// A publisher depends on `ir` and on the shared helper crates under `publishers/` that are
+/// not targets (`aspirec-yaml`, the YAML writer; `aspirec-azure`, the Azure Container Apps
+/// rules the terraform and bicep targets share), never on another target or the root crate.
 #[test]
 fn publishers_depend_only_on_ir() {
     for entry in std::fs::read_dir(root().join("publishers")).unwrap() {

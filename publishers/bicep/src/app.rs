@@ -5,17 +5,15 @@
 //! variable, see [`secret_name`]) and the variable refers to it, so secret values only ever
 //! appear as secure-parameter interpolations inside `secrets`.
 
-use ir::{
-    CheckedModel, Diagnostics, Endpoint, Health, HealthCheck, Image, Protocol, PublishOptions,
-    Resource, Role, Workload,
-};
+use aspirec_azure::Unsupported;
+use aspirec_azure::names::SECRET_NAME_MAX;
+use aspirec_azure::probes::{self, Check, Timing};
+use ir::{CheckedModel, Diagnostics, Image, PublishOptions, Resource, Role, Workload};
 
 use crate::bicep_string::BicepStr;
 use crate::hosting::AppHosting;
 use crate::names::{UniqueNames, secret_name};
-use crate::sizing::container_size;
 use crate::storage::Shares;
-use crate::unsupported;
 use crate::values::Resolver;
 use crate::view::{
     AppView, AppVolumeView, Bool, ContainerView, EnvView, HttpProbeView, IngressView, MountView,
@@ -42,21 +40,14 @@ pub(crate) fn build(
     diags: &mut Diagnostics,
 ) -> Option<AppView> {
     let mut comments = notes(workload);
-    let size = container_size(resource, &workload.limits, diags);
+    let reporter = crate::reporter(ctx.options);
+    let size = reporter.size(resource, &workload.limits, diags);
 
     let (secrets, env) = environment(ctx, workload);
     let args = arguments(ctx, resource, workload, diags);
-    if !workload.bind_mounts.is_empty() {
-        unsupported::report(
-            diags,
-            ctx.options,
-            resource,
-            format!(
-                "`{}` has bind mounts, which Azure Container Apps cannot mount",
-                resource.name
-            ),
-            "use a named volume (Azure Files) instead",
-        );
+    // One report for all of them: the message speaks of the resource's bind mounts.
+    if let Some(mount) = workload.bind_mounts.first() {
+        reporter.unsupported(resource, Unsupported::BindMount(mount), diags);
     }
     let (volumes, mounts) = volumes(ctx, workload);
     let probes = probes(ctx, resource, workload, &mut comments, diags);
@@ -78,6 +69,7 @@ pub(crate) fn build(
             .collect(),
     });
     let size = size?;
+    let (min_replicas, max_replicas) = probes::scale(workload.replicas);
     Some(AppView {
         symbol: hosting.symbol.clone(),
         name: hosting.name.clone(),
@@ -96,9 +88,8 @@ pub(crate) fn build(
             mounts,
         },
         volumes,
-        min_replicas: workload.replicas,
-        // ACA needs at least one as the maximum; with 0 replicas the app stays scaled to zero.
-        max_replicas: workload.replicas.max(1),
+        min_replicas,
+        max_replicas,
     })
 }
 
@@ -166,7 +157,7 @@ fn environment(
     for var in &workload.env {
         let rendered = ctx.resolver.render(&var.value);
         if rendered.secret {
-            let name = secret_names.claim(&secret_name(&var.name), 253);
+            let name = secret_names.claim(&secret_name(&var.name), SECRET_NAME_MAX);
             secrets.push(SecretView {
                 name: name.clone(),
                 value: rendered.value,
@@ -199,16 +190,7 @@ fn arguments(
     for arg in &workload.args {
         let rendered = ctx.resolver.render(arg);
         if rendered.secret {
-            unsupported::report(
-                diags,
-                ctx.options,
-                resource,
-                format!(
-                    "`{}` passes a secret as a command argument, which Azure Container Apps would show in clear",
-                    resource.name
-                ),
-                "read the secret from an environment variable instead",
-            );
+            crate::reporter(ctx.options).unsupported(resource, Unsupported::SecretArgument, diags);
         } else {
             args.push(rendered.value);
         }
@@ -249,9 +231,9 @@ fn volumes(ctx: &AppContext<'_, '_>, workload: &Workload) -> (Vec<AppVolumeView>
     (volumes.into_iter().map(|(_, v)| v).collect(), mounts)
 }
 
-/// Liveness and readiness probes. ACA has no exec probes: a health command becomes a TCP
-/// probe on the first (non-UDP) endpoint's target port, noted in a comment; without any
-/// endpoint it is unsupported.
+/// Liveness and readiness probes (the shared plan). ACA has no exec probes: a health command
+/// becomes a TCP probe on the first (non-UDP) endpoint's target port, noted in a comment;
+/// without any endpoint it is unsupported.
 fn probes(
     ctx: &AppContext<'_, '_>,
     resource: &Resource,
@@ -262,38 +244,25 @@ fn probes(
     let Some(health) = &workload.health else {
         return Vec::new();
     };
-    let (http, tcp_port) = match &health.check {
-        HealthCheck::Http { path, endpoint } => match workload.endpoints.get(*endpoint) {
-            Some(endpoint) => (Some(http_probe(path, endpoint)), None),
-            None => return Vec::new(),
-        },
-        HealthCheck::Command(_) => {
-            match workload
-                .endpoints
-                .iter()
-                .find(|e| e.protocol != Protocol::Udp)
-            {
-                Some(endpoint) => {
-                    comments.push(format!(
-                        "The health command becomes a TCP probe on port {}: Azure Container Apps has no exec probes.",
-                        endpoint.target_port
-                    ));
-                    (None, Some(endpoint.target_port))
-                }
-                None => {
-                    unsupported::report(
-                        diags,
-                        ctx.options,
-                        resource,
-                        format!(
-                            "`{}` has a health command, and Azure Container Apps has no exec probes",
-                            resource.name
-                        ),
-                        "add a TCP endpoint to probe, or an HTTP health check",
-                    );
-                    return Vec::new();
-                }
-            }
+    let (http, tcp_port) = match probes::check(&workload.endpoints, health) {
+        Ok(Some(Check::Http { path, port, https })) => (
+            Some(HttpProbeView {
+                path: path.to_string(),
+                port,
+                scheme: if https { "HTTPS" } else { "HTTP" },
+            }),
+            None,
+        ),
+        Ok(Some(Check::Tcp { port })) => {
+            comments.push(format!(
+                "The health command becomes a TCP probe on port {port}: Azure Container Apps has no exec probes."
+            ));
+            (None, Some(port))
+        }
+        Ok(None) => return Vec::new(),
+        Err(probes::NoPortToProbe) => {
+            crate::reporter(ctx.options).unsupported(resource, Unsupported::HealthCommand, diags);
+            return Vec::new();
         }
     };
     let timing = Timing::of(health);
@@ -313,36 +282,4 @@ fn probes(
             failure_threshold: timing.failure_threshold,
         })
         .collect()
-}
-
-fn http_probe(path: &str, endpoint: &Endpoint) -> HttpProbeView {
-    HttpProbeView {
-        path: path.to_string(),
-        port: endpoint.target_port,
-        scheme: if endpoint.scheme == "https" {
-            "HTTPS"
-        } else {
-            "HTTP"
-        },
-    }
-}
-
-/// Probe timing, clamped to what ACA accepts: initial delay 0–60 s, period and timeout
-/// 1–240 s, failure threshold 1–10.
-struct Timing {
-    initial_delay: Option<u32>,
-    period: Option<u32>,
-    timeout: Option<u32>,
-    failure_threshold: Option<u32>,
-}
-
-impl Timing {
-    fn of(health: &Health) -> Timing {
-        Timing {
-            initial_delay: health.initial_delay.map(|s| s.min(60)),
-            period: health.period.map(|s| s.clamp(1, 240)),
-            timeout: health.timeout.map(|s| s.clamp(1, 240)),
-            failure_threshold: health.failure_threshold.map(|s| s.clamp(1, 10)),
-        }
-    }
 }

@@ -56,15 +56,6 @@ impl BicepStr {
         self.pieces.push(Piece::Expr(expr.into()));
     }
 
-    pub(crate) fn extend(&mut self, other: BicepStr) {
-        for piece in other.pieces {
-            match piece {
-                Piece::Text(text) => self.push_text(text),
-                Piece::Expr(expr) => self.push_expr(expr),
-            }
-        }
-    }
-
     /// The Bicep source of this value (what the filter prints), for Rust-side use and tests.
     pub(crate) fn to_bicep(&self) -> String {
         render_pieces(self.pieces.iter().map(|p| match p {

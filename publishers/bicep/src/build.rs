@@ -51,6 +51,7 @@ pub(crate) fn build(
             value: BicepStr::expr(DEFAULT_DOMAIN),
         },
     ];
+    let databases = databases_by_server(model, &hosting);
     let mut apps = Vec::new();
     let mut postgres = Vec::new();
     let mut redis = Vec::new();
@@ -75,7 +76,7 @@ pub(crate) fn build(
                 postgres.push(postgres_view(
                     model,
                     ctx.resolver,
-                    &hosting,
+                    databases.get(id.0 as usize).map_or(&[], Vec::as_slice),
                     id,
                     symbol,
                     &mut symbols,
@@ -130,12 +131,33 @@ pub(crate) fn build(
     ))
 }
 
+/// The managed databases of each server, by the server's `ResourceId`, in model order, with
+/// their symbols: found in one pass, rather than a pass over every resource per server.
+fn databases_by_server<'m>(
+    model: &'m CheckedModel,
+    hosting: &'m [Hosting],
+) -> Vec<Vec<(&'m str, &'m str)>> {
+    let mut out: Vec<Vec<(&str, &str)>> = vec![Vec::new(); model.resources().len()];
+    for (id, database) in model.resources() {
+        let ResourceKind::Database(db) = &database.kind else {
+            continue;
+        };
+        if let (Some(Hosting::ManagedDatabase { symbol }), Some(list)) = (
+            hosting.get(id.0 as usize),
+            out.get_mut(db.server.0 as usize),
+        ) {
+            list.push((symbol.as_str(), db.database_name.as_str()));
+        }
+    }
+    out
+}
+
 /// A managed Postgres server: password authentication with the integration's password, the
-/// Azure-services firewall rule, and one database per child database.
+/// Azure-services firewall rule, and one database per child database (`(symbol, name)`).
 fn postgres_view(
     model: &CheckedModel,
     resolver: &mut Resolver<'_>,
-    hosting: &[Hosting],
+    databases: &[(&str, &str)],
     server: ResourceId,
     symbol: &str,
     symbols: &mut Symbols,
@@ -159,22 +181,14 @@ fn postgres_view(
     }
     let firewall_symbol = symbols.claim(&resource_symbol(&resource.name, "AllowAzure"));
     let mut previous = firewall_symbol.clone();
-    let mut databases = Vec::new();
-    for (id, database) in model.resources() {
-        let ResourceKind::Database(db) = &database.kind else {
-            continue;
-        };
-        if db.server != server {
-            continue;
-        }
-        if let Some(Hosting::ManagedDatabase { symbol }) = hosting.get(id.0 as usize) {
-            databases.push(DatabaseView {
-                symbol: symbol.clone(),
-                name: db.database_name.clone(),
-                depends_on: previous,
-            });
-            previous = symbol.clone();
-        }
+    let mut views = Vec::with_capacity(databases.len());
+    for &(symbol, name) in databases {
+        views.push(DatabaseView {
+            symbol: symbol.to_string(),
+            name: name.to_string(),
+            depends_on: previous,
+        });
+        previous = symbol.to_string();
     }
     PostgresView {
         symbol: symbol.to_string(),
@@ -182,6 +196,6 @@ fn postgres_view(
         admin_login: POSTGRES_ADMIN,
         password: password.unwrap_or_default(),
         firewall_symbol,
-        databases,
+        databases: views,
     }
 }

@@ -2,17 +2,18 @@
 //! managed service (Postgres flexible server, Azure Cache for Redis), a database on a managed
 //! server, or nothing of its own (externals, databases inside a container-hosted server).
 //!
-//! Symbols are claimed here, in model order, so they are the same on every run.
+//! The rules (which integrations are managed, the ingress plan and its diagnostics) are
+//! `aspirec_azure`'s, shared with the terraform target. Symbols are claimed here, in model
+//! order, so they are the same on every run.
 
-use ir::integrations::Piece;
-use ir::{
-    AzureHosting, CheckedModel, Diagnostics, IntegrationKind, Protocol, PublishOptions,
-    ResourceKind, Role,
-};
+use aspirec_azure::ingress::{self, Ingress, MainRule};
+use ir::{CheckedModel, Diagnostics, PublishOptions, ResourceKind, Role};
 
-use crate::ingress::{self, Ingress};
 use crate::names::{Symbols, app_name, resource_symbol};
-use crate::unsupported;
+
+/// The managed services (azure.md §5) are the shared rules' `Service`; this crate calls one
+/// `Managed`, as in [`Hosting::Managed`].
+pub(crate) use aspirec_azure::managed::{POSTGRES_ADMIN, Service as Managed};
 
 /// The hosting of one resource, indexed like [`CheckedModel::resources`].
 #[derive(Debug)]
@@ -37,134 +38,19 @@ pub(crate) struct AppHosting {
     pub(crate) ingress: Ingress,
 }
 
-/// The managed services the Azure targets use (azure.md §5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Managed {
-    Postgres,
-    Redis,
+/// The resource symbol's suffix of a managed service.
+fn symbol_suffix(kind: Managed) -> &'static str {
+    match kind {
+        Managed::Postgres => "Server",
+        Managed::Redis => "Cache",
+    }
 }
 
-/// The administrator login of managed Postgres servers. Azure reserves some names (`admin`,
-/// `root`, `azure_superuser`, names starting with `pg_`, ...); `pgadmin` is not one of them.
-pub(crate) const POSTGRES_ADMIN: &str = "pgadmin";
-
-impl Managed {
-    /// The managed service for an integration, when it asks for one and one exists.
-    pub(crate) fn of(kind: IntegrationKind, azure: AzureHosting) -> Option<Managed> {
-        match (azure, kind) {
-            (AzureHosting::Managed, IntegrationKind::Postgres) => Some(Managed::Postgres),
-            (AzureHosting::Managed, IntegrationKind::Redis) => Some(Managed::Redis),
-            (AzureHosting::Managed | AzureHosting::Container, _) => None,
-        }
-    }
-
-    fn symbol_suffix(self) -> &'static str {
-        match self {
-            Managed::Postgres => "Server",
-            Managed::Redis => "Cache",
-        }
-    }
-
-    /// The Bicep expression of the service's host name.
-    pub(crate) fn host(self, symbol: &str) -> String {
-        match self {
-            Managed::Postgres => format!("{symbol}.properties.fullyQualifiedDomainName"),
-            Managed::Redis => format!("{symbol}.properties.hostName"),
-        }
-    }
-
-    /// The scheme of its endpoint as others see it (Redis only speaks TLS).
-    pub(crate) fn scheme(self) -> &'static str {
-        match self {
-            Managed::Postgres => "tcp",
-            Managed::Redis => "rediss",
-        }
-    }
-
-    /// The port clients use (Redis: the TLS port; the plain one is disabled).
-    pub(crate) fn port(self) -> u16 {
-        match self {
-            Managed::Postgres => 5432,
-            Managed::Redis => 6380,
-        }
-    }
-
-    /// The connection string, rebuilt for the managed service (TLS, the Azure admin login).
-    pub(crate) fn connection_string(self, for_database: bool) -> Vec<Piece> {
-        use Piece::{Database, Host, Password, Port, Text};
-        match self {
-            Managed::Postgres => {
-                let mut pieces = vec![
-                    Text("Host="),
-                    Host,
-                    Text(";Port="),
-                    Port,
-                    Text(";Username="),
-                    Text(POSTGRES_ADMIN),
-                    Text(";Password="),
-                    Password,
-                    Text(";Ssl Mode=Require"),
-                ];
-                if for_database {
-                    pieces.extend([Text(";Database="), Database]);
-                }
-                pieces
-            }
-            Managed::Redis => vec![
-                Host,
-                Text(":"),
-                Port,
-                Text(",password="),
-                Password,
-                Text(",ssl=True,abortConnect=False"),
-            ],
-        }
-    }
-
-    /// A connection property (`HOST`, `URI`, ...) rebuilt for the managed service; `None` for
-    /// a property this service does not redefine.
-    pub(crate) fn property(self, name: &str, for_database: bool) -> Option<Vec<Piece>> {
-        use Piece::{Database, Host, Password, PasswordUri, Port, Text};
-        let with_database = |mut pieces: Vec<Piece>, tail: &'static str| {
-            if for_database {
-                pieces.extend([Text("/"), Database]);
-            }
-            pieces.push(Text(tail));
-            pieces
-        };
-        Some(match (self, name) {
-            (_, "HOST") => vec![Host],
-            (_, "PORT") => vec![Port],
-            (_, "PASSWORD") => vec![Password],
-            (Managed::Postgres, "USERNAME") => vec![Text(POSTGRES_ADMIN)],
-            (Managed::Postgres, "URI") => with_database(
-                vec![
-                    Text("postgresql://"),
-                    Text(POSTGRES_ADMIN),
-                    Text(":"),
-                    PasswordUri,
-                    Text("@"),
-                    Host,
-                    Text(":"),
-                    Port,
-                ],
-                "?sslmode=require",
-            ),
-            (Managed::Postgres, "JDBCCONNECTIONSTRING") => with_database(
-                vec![Text("jdbc:postgresql://"), Host, Text(":"), Port],
-                "?sslmode=require",
-            ),
-            (Managed::Postgres, "DATABASENAME") if for_database => vec![Database],
-            (Managed::Redis, "URI") => vec![
-                Text("rediss://:"),
-                PasswordUri,
-                Text("@"),
-                Host,
-                Text(":"),
-                Port,
-            ],
-            _ => return None,
-        })
+/// The Bicep expression of a managed service's host name.
+pub(crate) fn host(kind: Managed, symbol: &str) -> String {
+    match kind {
+        Managed::Postgres => format!("{symbol}.properties.fullyQualifiedDomainName"),
+        Managed::Redis => format!("{symbol}.properties.hostName"),
     }
 }
 
@@ -180,44 +66,29 @@ pub(crate) fn plan(
     for (_, resource) in model.resources() {
         let entry = match &resource.kind {
             ResourceKind::Workload(workload) => {
-                let (managed, integration) = match &workload.role {
-                    Role::Integration(integration) => {
-                        (Managed::of(integration.kind, integration.azure), true)
-                    }
-                    Role::Container | Role::Project => (None, false),
+                let managed = match &workload.role {
+                    Role::Integration(integration) => Managed::of(integration),
+                    Role::Container | Role::Project => None,
                 };
+                let rule = MainRule::for_role(&workload.role);
                 match managed {
                     Some(kind) => Hosting::Managed {
                         kind,
                         symbol: symbols
-                            .claim(&resource_symbol(&resource.name, kind.symbol_suffix())),
+                            .claim(&resource_symbol(&resource.name, symbol_suffix(kind))),
                     },
                     None => {
-                        for endpoint in workload
-                            .endpoints
-                            .iter()
-                            .filter(|e| e.protocol == Protocol::Udp)
-                        {
-                            unsupported::report(
-                                diags,
-                                options,
-                                resource,
-                                format!(
-                                    "endpoint `{}` of `{}` is UDP, which Azure Container Apps ingress cannot carry",
-                                    endpoint.name, resource.name
-                                ),
-                                "use a TCP endpoint",
-                            );
-                        }
+                        let ingress = ingress::plan(&workload.endpoints, rule);
+                        crate::reporter(options).ingress(
+                            resource,
+                            &workload.endpoints,
+                            &ingress,
+                            diags,
+                        );
                         Hosting::App(AppHosting {
                             name: app_name(&resource.name),
                             symbol: symbols.claim(&resource_symbol(&resource.name, "App")),
-                            ingress: ingress::plan(
-                                resource,
-                                &workload.endpoints,
-                                integration,
-                                diags,
-                            ),
+                            ingress,
                         })
                     }
                 }

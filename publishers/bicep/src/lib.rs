@@ -6,7 +6,9 @@
 //! app per workload, managed Postgres and Redis where the model asks for them, Azure Files for
 //! named volumes, and outputs for public URLs.
 //!
-//! Pipeline: [`build`] decides everything (names, symbols, ingress, values, secrets) into the
+//! The Container Apps rules (names, ingress and service discovery, CPU and memory, probes,
+//! managed connection strings, diagnostics) are `aspirec_azure`'s, shared with the terraform
+//! target. Pipeline: [`build`] decides everything else (symbols, values, secrets) into the
 //! serializable structs of [`view`]; [`templates`] prints them with minijinja. The templates
 //! hold layout only, and every Bicep string goes through the one `bicep_string` filter
 //! ([`bicep_string`]), so escaping lives in one place.
@@ -16,19 +18,17 @@ mod app;
 mod bicep_string;
 mod build;
 mod hosting;
-mod ingress;
 mod names;
 mod params;
-mod sizing;
 mod storage;
 mod templates;
-mod unsupported;
 mod values;
 mod view;
 
 #[cfg(test)]
 mod tests;
 
+use aspirec_azure::{Reporter, Target};
 use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher, Span, codes};
 
 /// The Bicep target, registered in the root crate's `targets` module.
@@ -77,5 +77,13 @@ impl Publisher for Bicep {
                 None
             }
         }
+    }
+}
+
+/// What Container Apps cannot run is reported by the shared rules, as the bicep target's.
+pub(crate) fn reporter(options: &PublishOptions) -> Reporter {
+    Reporter {
+        target: Target::Bicep,
+        allow_unsupported: options.allow_unsupported,
     }
 }

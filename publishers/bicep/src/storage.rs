@@ -2,6 +2,7 @@
 //! one managed-environment storage per distinct volume name. Like Compose named volumes, two
 //! workloads that mount the same volume name share its data.
 
+use indexmap::IndexMap;
 use ir::publish::dns_label;
 
 use crate::bicep_string::BicepStr;
@@ -9,10 +10,10 @@ use crate::hosting::Hosting;
 use crate::names::{Symbols, UniqueNames, resource_symbol, storage_account_name};
 use crate::view::{ShareView, StorageView};
 
-/// The shares, by volume name.
+/// The shares, by volume name, in first-use order (a map: every mount looks its share up).
 #[derive(Debug, Default)]
 pub(crate) struct Shares {
-    shares: Vec<(String, ShareView)>,
+    shares: IndexMap<String, ShareView>,
 }
 
 impl Shares {
@@ -29,11 +30,7 @@ impl Shares {
                 continue;
             }
             for volume in &workload.volumes {
-                if let Some((_, share)) = shares
-                    .shares
-                    .iter_mut()
-                    .find(|(name, _)| *name == volume.name)
-                {
+                if let Some(share) = shares.shares.get_mut(&volume.name) {
                     if !volume.read_only {
                         share.access_mode = "ReadWrite";
                     }
@@ -52,7 +49,7 @@ impl Shares {
                         "ReadWrite"
                     },
                 };
-                shares.shares.push((volume.name.clone(), share));
+                shares.shares.insert(volume.name.clone(), share);
             }
         }
         shares
@@ -61,9 +58,8 @@ impl Shares {
     /// The environment-storage symbol of a volume.
     pub(crate) fn storage_symbol(&self, volume: &str) -> Option<&str> {
         self.shares
-            .iter()
-            .find(|(name, _)| name == volume)
-            .map(|(_, share)| share.storage_symbol.as_str())
+            .get(volume)
+            .map(|share| share.storage_symbol.as_str())
     }
 
     /// The storage view, when any volume needs one.
@@ -74,7 +70,7 @@ impl Shares {
         let account_name: BicepStr = storage_account_name(app);
         Some(StorageView {
             account_name,
-            shares: self.shares.into_iter().map(|(_, share)| share).collect(),
+            shares: self.shares.into_values().collect(),
         })
     }
 }

@@ -10,19 +10,6 @@ use ir::{
 
 use crate::PUBLISHER;
 
-/// A checked resource for the unit tests of one helper, declared at bytes 12..12+len of file
-/// 0; its kind does not matter to the helpers that take it (they get the workload's parts
-/// separately).
-pub(crate) fn declared_resource(name: &str) -> ir::Resource {
-    ir::Resource {
-        name: name.to_string(),
-        span: Span::new(FileId(0), 12, 12 + name.len()),
-        kind: ir::ResourceKind::External(ir::External { url: None }),
-        connection_string: None,
-        properties: Vec::new(),
-    }
-}
-
 fn span() -> Span {
     Span::new(FileId(0), 0, 0)
 }

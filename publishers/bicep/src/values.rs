@@ -1,22 +1,20 @@
 //! Model values to Bicep string values.
 //!
 //! Parameters become references to Bicep params (`uriComponent(...)` when URI-encoded),
-//! endpoints become Azure Container Apps addresses (see [`crate::ingress`]), and connection
-//! strings and properties of managed services are rebuilt from the service's own attributes
-//! ([`Managed::connection_string`]); everything else is the model's value, followed
-//! recursively. The resolver records which parameters were used (only those become params)
+//! endpoints become Azure Container Apps addresses, and connection strings and properties of
+//! managed services are rebuilt from the service's own attributes (both by the shared rules
+//! of `aspirec_azure`, whose [`Piece`]s are written here); everything else is the model's
+//! value, followed recursively. The resolver records which parameters were used (only those become params)
 //! and whether a value carries a secret.
 
 use std::collections::BTreeSet;
 
-use ir::integrations::Piece;
-use ir::{
-    CheckedModel, Encoding, EndpointProperty, ParamId, Part, ResourceId, ResourceKind, Role, Value,
-};
+use aspirec_azure::Piece;
+use aspirec_azure::managed;
+use ir::{CheckedModel, Encoding, EndpointProperty, ParamId, Part, ResourceId, Value};
 
 use crate::bicep_string::BicepStr;
-use crate::hosting::{Hosting, Managed};
-use crate::ingress::Address;
+use crate::hosting::{self, Hosting, Managed, POSTGRES_ADMIN};
 
 /// A value rendered for Bicep.
 #[derive(Debug, Default)]
@@ -30,14 +28,17 @@ pub(crate) struct Rendered {
 /// and this bound turns a cycle that slipped through into a bug report instead of a hang.
 const MAX_DEPTH: usize = 32;
 
-/// A connection part that refers to a managed service: the server itself, or a database on it.
-struct ManagedTarget {
+/// What the server [`Piece`]s of a value refer to.
+struct Server<'a> {
     kind: Managed,
     /// The Bicep symbol of the server.
-    symbol: String,
-    server: ResourceId,
-    /// The database name, for a database on the server.
-    database: Option<String>,
+    symbol: &'a str,
+    /// The server's resource name, for bug reports.
+    name: &'a str,
+    /// The database name, in a database's strings.
+    database: Option<&'a str>,
+    /// The model's password of the server.
+    password: Option<&'a Value>,
 }
 
 /// The Bicep expression of the managed environment's default domain.
@@ -95,21 +96,9 @@ impl<'a> Resolver<'a> {
                     endpoint,
                     property,
                 } => self.endpoint(*resource, *endpoint, *property, out),
-                Part::ConnectionString { resource } => match self.managed_of(*resource) {
-                    Some(target) => {
-                        let pieces = target.kind.connection_string(target.database.is_some());
-                        self.pieces(&pieces, &target, out, depth);
-                    }
-                    None => self.follow(part, out, depth),
-                },
-                Part::ConnectionProperty { resource, property } => {
-                    let managed = self.managed_of(*resource).and_then(|target| {
-                        let pieces = target.kind.property(property, target.database.is_some())?;
-                        Some((target, pieces))
-                    });
-                    match managed {
-                        Some((target, pieces)) => self.pieces(&pieces, &target, out, depth),
-                        None => self.follow(part, out, depth),
+                Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
+                    if !self.managed_connection(part, out, depth) {
+                        self.follow(part, out, depth);
                     }
                 }
             }
@@ -141,92 +130,90 @@ impl<'a> Resolver<'a> {
         out.secret |= self.model.parameter(param).secret;
     }
 
-    /// The managed service a connection part of `resource` refers to, if any.
-    fn managed_of(&self, resource: ResourceId) -> Option<ManagedTarget> {
+    /// Renders a connection string or property of a managed server or of a database on one,
+    /// as the shared rules rebuild it. Returns false for anything else.
+    fn managed_connection(&mut self, part: &Part, out: &mut Rendered, depth: usize) -> bool {
         let model = self.model;
-        match (
-            self.hosting.get(resource.0 as usize)?,
-            &model.resource(resource).kind,
-        ) {
-            (Hosting::Managed { kind, symbol }, _) => Some(ManagedTarget {
-                kind: *kind,
-                symbol: symbol.clone(),
-                server: resource,
-                database: None,
-            }),
-            (Hosting::ManagedDatabase { .. }, ResourceKind::Database(database)) => {
-                match self.hosting.get(database.server.0 as usize)? {
-                    Hosting::Managed { kind, symbol } => Some(ManagedTarget {
-                        kind: *kind,
-                        symbol: symbol.clone(),
-                        server: database.server,
-                        database: Some(database.database_name.clone()),
-                    }),
-                    Hosting::App(_) | Hosting::ManagedDatabase { .. } | Hosting::Nothing => None,
-                }
-            }
-            (Hosting::ManagedDatabase { .. } | Hosting::App(_) | Hosting::Nothing, _) => None,
-        }
+        let hosting = self.hosting;
+        let Some(connection) = managed::connection(model, part) else {
+            return false;
+        };
+        let Some(Hosting::Managed { kind, symbol }) = hosting.get(connection.server.0 as usize)
+        else {
+            return false;
+        };
+        let server = Server {
+            kind: *kind,
+            symbol,
+            name: &model.resource(connection.server).name,
+            database: connection.database,
+            password: connection.password,
+        };
+        self.pieces(&connection.pieces, Some(&server), out, depth);
+        true
     }
 
-    /// A managed-service template: host, port and keys from the service, the password from
-    /// the integration's password value (Postgres) or the service's access key (Redis).
+    /// Appends shared pieces: host, login and keys from the service, the password from the
+    /// integration's password value. `server` is what server pieces refer to (none for an
+    /// app's address).
     fn pieces(
         &mut self,
-        pieces: &[Piece],
-        target: &ManagedTarget,
+        pieces: &[Piece<'_>],
+        server: Option<&Server<'_>>,
         out: &mut Rendered,
         depth: usize,
     ) {
-        let ManagedTarget {
-            kind,
-            symbol,
-            server,
-            database,
-        } = target;
-        let (kind, server) = (*kind, *server);
         let model = self.model;
-        let password = match &model.resource(server).kind {
-            ResourceKind::Workload(workload) => match &workload.role {
-                Role::Integration(integration) => integration.password.as_ref(),
-                Role::Container | Role::Project => None,
-            },
-            ResourceKind::Database(_) | ResourceKind::External(_) => None,
-        };
         for piece in pieces {
-            match piece {
-                Piece::Text(text) => out.value.push_text(*text),
-                Piece::Host => out.value.push_expr(kind.host(symbol)),
-                Piece::Port => out.value.push_text(kind.port().to_string()),
-                Piece::Database => out.value.push_text(database.as_deref().unwrap_or_default()),
-                Piece::Password | Piece::PasswordUri => match kind {
-                    Managed::Redis => {
-                        let key = format!("{symbol}.listKeys().primaryKey");
-                        out.value.push_expr(if *piece == Piece::Password {
-                            key
-                        } else {
-                            format!("uriComponent({key})")
-                        });
-                        out.secret = true;
+            match (piece, server) {
+                (Piece::Text(text), _) => out.value.push_text(text.as_ref()),
+                (Piece::DefaultDomain, _) => out.value.push_expr(DEFAULT_DOMAIN),
+                (Piece::ServerHost, Some(server)) => {
+                    out.value
+                        .push_expr(hosting::host(server.kind, server.symbol));
+                }
+                (Piece::AdminLogin, Some(_)) => out.value.push_text(POSTGRES_ADMIN),
+                (Piece::Database, Some(server)) => {
+                    out.value.push_text(server.database.unwrap_or_default());
+                }
+                (Piece::AccessKey | Piece::AccessKeyUri, Some(server)) => {
+                    let key = format!("{}.listKeys().primaryKey", server.symbol);
+                    out.value.push_expr(if *piece == Piece::AccessKey {
+                        key
+                    } else {
+                        format!("uriComponent({key})")
+                    });
+                    out.secret = true;
+                }
+                (Piece::Password | Piece::PasswordUri, Some(server)) => match server.password {
+                    Some(password) if *piece == Piece::Password => {
+                        self.append(password, out, depth + 1);
                     }
-                    Managed::Postgres => match password {
-                        Some(password) if *piece == Piece::Password => {
-                            self.append(password, out, depth + 1);
-                        }
-                        Some(password) => {
-                            let encoded = model.expand(password).uri_encoded();
-                            self.append(&encoded, out, depth + 1);
-                        }
-                        None => self.bugs.push(format!(
-                            "managed server `{}` has no password",
-                            model.resource(server).name
-                        )),
-                    },
+                    Some(password) => {
+                        let encoded = model.expand(password).uri_encoded();
+                        self.append(&encoded, out, depth + 1);
+                    }
+                    None => self
+                        .bugs
+                        .push(format!("managed server `{}` has no password", server.name)),
                 },
+                (
+                    Piece::ServerHost
+                    | Piece::AdminLogin
+                    | Piece::Database
+                    | Piece::AccessKey
+                    | Piece::AccessKeyUri
+                    | Piece::Password
+                    | Piece::PasswordUri,
+                    None,
+                ) => self
+                    .bugs
+                    .push("a server's piece outside a managed server's value".to_string()),
             }
         }
     }
 
+    /// An endpoint property as other apps in the environment see it.
     fn endpoint(
         &mut self,
         resource: ResourceId,
@@ -235,6 +222,7 @@ impl<'a> Resolver<'a> {
         out: &mut Rendered,
     ) {
         let model = self.model;
+        let hosting = self.hosting;
         let Some(endpoint) = model.resource(resource).endpoints().get(index) else {
             self.bugs.push(format!(
                 "`{}` has no endpoint #{index}",
@@ -242,56 +230,30 @@ impl<'a> Resolver<'a> {
             ));
             return;
         };
-        // (host, port, scheme) as other apps in the environment see them.
-        let (host, port, scheme) = match self.hosting.get(resource.0 as usize) {
-            Some(Hosting::App(app)) => match app.ingress.addresses.get(index).copied().flatten() {
-                Some(Address::MainHttp { external }) => {
-                    let mut host = BicepStr::text(format!(
-                        "{}.{}",
-                        app.name,
-                        if external { "" } else { "internal." }
-                    ));
-                    host.push_expr(DEFAULT_DOMAIN);
-                    (host, 443, "https".to_string())
-                }
-                Some(Address::Port(port)) => (
-                    BicepStr::text(app.name.clone()),
-                    port,
-                    endpoint.scheme.clone(),
-                ),
-                // Left out of the ingress (already reported); name what the model meant.
-                None => (
-                    BicepStr::text(app.name.clone()),
-                    endpoint.port,
-                    endpoint.scheme.clone(),
-                ),
-            },
-            Some(Hosting::Managed { kind, symbol }) => (
-                BicepStr::expr(kind.host(symbol)),
-                kind.port(),
-                kind.scheme().to_string(),
-            ),
+        match hosting.get(resource.0 as usize) {
+            Some(Hosting::App(app)) => {
+                let pieces = app
+                    .ingress
+                    .address(&app.name, endpoint, index)
+                    .pieces(property);
+                self.pieces(&pieces, None, out, 0);
+            }
+            Some(Hosting::Managed { kind, symbol }) => {
+                let server = Server {
+                    kind: *kind,
+                    symbol,
+                    name: &model.resource(resource).name,
+                    database: None,
+                    password: None,
+                };
+                self.pieces(&kind.address().pieces(property), Some(&server), out, 0);
+            }
             Some(Hosting::ManagedDatabase { .. } | Hosting::Nothing) | None => {
                 self.bugs.push(format!(
                     "`{}` has endpoints but no container app",
                     model.resource(resource).name
                 ));
-                return;
             }
-        };
-        match property {
-            EndpointProperty::Url => {
-                out.value.push_text(format!("{scheme}://"));
-                out.value.extend(host);
-                // The main HTTPS ingress is on the default port.
-                if !(scheme == "https" && port == 443) {
-                    out.value.push_text(format!(":{port}"));
-                }
-            }
-            EndpointProperty::Host => out.value.extend(host),
-            EndpointProperty::Port => out.value.push_text(port.to_string()),
-            EndpointProperty::TargetPort => out.value.push_text(endpoint.target_port.to_string()),
-            EndpointProperty::Scheme => out.value.push_text(scheme),
         }
     }
 }

@@ -41,22 +41,29 @@ impl Document {
 }
 
 /// A file of documents, starting with the header comment.
-pub(crate) fn file(header: &str, documents: &[Document]) -> Result<String, serde_json::Error> {
-    let mut out = comment_lines(&[header.to_string()]);
+pub(crate) fn file(header: &str, documents: &[Document]) -> String {
+    let mut out = String::new();
+    write_comment(&mut out, std::iter::once(header));
     for (index, document) in documents.iter().enumerate() {
         if index > 0 {
             out.push_str("---\n");
         }
-        out.push_str(&comment_lines(&document.comment));
-        out.push_str(&aspirec_yaml::to_string(&document.body)?);
+        write_comment(&mut out, document.comment.iter().map(String::as_str));
+        aspirec_yaml::write_document(&mut out, &document.body);
     }
-    Ok(out)
+    out
 }
 
 /// `# line` for each line; a line break inside a line would end the comment, so it is split.
 pub(crate) fn comment_lines(lines: &[String]) -> String {
     let mut out = String::new();
-    for line in lines.iter().flat_map(|line| line.split('\n')) {
+    write_comment(&mut out, lines.iter().map(String::as_str));
+    out
+}
+
+/// [`comment_lines`], appended to `out`.
+fn write_comment<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
+    for line in lines.flat_map(|line| line.split('\n')) {
         match line.trim_end() {
             "" => out.push_str("#\n"),
             text => {
@@ -66,19 +73,20 @@ pub(crate) fn comment_lines(lines: &[String]) -> String {
             }
         }
     }
-    out
 }
 
-/// Moves `keys` (those present) to the front of `map`, in that order.
+/// Moves `keys` (those present) to the front of `map`, in that order, in place: this runs
+/// for every list item of every object.
 fn lead_with(map: &mut Map<String, Value>, keys: &[&str]) {
-    let mut reordered = Map::new();
+    let mut front = 0;
     for key in keys {
-        if let Some(value) = map.shift_remove(*key) {
-            reordered.insert((*key).to_string(), value);
+        if let Some((key, value)) = map.shift_remove_entry(*key) {
+            // `front` keys are already in place and still in the map, so `front <= len`:
+            // the insertion cannot be out of bounds.
+            map.shift_insert(front, key, value);
+            front += 1;
         }
     }
-    reordered.append(map);
-    *map = reordered;
 }
 
 fn names_first(value: &mut Value, in_list: bool) {
@@ -110,7 +118,7 @@ mod tests {
         let doc = Document::new(&json!({"data": {"a": "1", "name": "2"}, "ports": [{"containerPort": 80, "name": "http"}]}))
             .unwrap()
             .with_comment(vec!["why".to_string(), String::new()]);
-        let text = file("header", &[doc]).unwrap();
+        let text = file("header", &[doc]);
         assert_eq!(
             text,
             "# header\n# why\n#\ndata:\n  a: \"1\"\n  name: \"2\"\nports:\n  - name: \"http\"\n    containerPort: 80\n"

@@ -42,21 +42,32 @@ impl Ctx<'_> {
     }
 }
 
-/// One output file and the declaration its objects come from.
+/// One output file, already written, and what the checks after lowering need of it: the
+/// declaration its objects come from and their kinds and names. Only this is kept until the
+/// end; the objects themselves are dropped as soon as the file's text exists.
 struct File {
     path: String,
     /// The resource the objects are made for; detached for the application-wide files (the
     /// Namespace, the parameters' ConfigMap), which no single declaration causes.
     origin: ir::Span,
-    documents: Vec<Document>,
+    /// The kind and name of each object, in file order.
+    identities: Vec<(String, String)>,
 }
 
 impl File {
-    fn new(path: impl Into<String>, origin: ir::Span, documents: Vec<Document>) -> File {
+    /// Writes `documents` to `artifacts` under `path`, and keeps what the checks need.
+    fn emit(
+        artifacts: &mut Artifacts,
+        header: &str,
+        path: String,
+        origin: ir::Span,
+        documents: &[Document],
+    ) -> File {
+        artifacts.insert(path.clone(), emit::file(header, documents));
         File {
-            path: path.into(),
+            path,
             origin,
-            documents,
+            identities: documents.iter().filter_map(Document::identity).collect(),
         }
     }
 }
@@ -107,10 +118,13 @@ pub(crate) fn run(
         app,
     };
     let header = options.header();
-    let mut files: Vec<File> = vec![File::new(
-        names::NAMESPACE_FILE,
+    let mut artifacts = Artifacts::new();
+    let mut files: Vec<File> = vec![File::emit(
+        &mut artifacts,
+        &header,
+        names::NAMESPACE_FILE.to_string(),
         ir::Span::DETACHED,
-        vec![Document::new(&namespace(&ctx))?],
+        &[Document::new(&namespace(&ctx))?],
     )];
     for (_, resource, workload) in model.workloads() {
         if !bind_mounts_allowed(resource, workload, options, diags) {
@@ -118,10 +132,12 @@ pub(crate) fn run(
         }
         let owner = Owner::new(&ctx.app, resource, workload);
         let documents = workload::documents(&mut ctx, &owner, diags)?;
-        files.push(File::new(
+        files.push(File::emit(
+            &mut artifacts,
+            &header,
             names::resource_file(&owner.object),
             resource.span,
-            documents,
+            &documents,
         ));
     }
     if let Some(config_map) = defaults(&ctx) {
@@ -129,30 +145,26 @@ pub(crate) fn run(
             "Defaults of the model's non-secret parameters. Override one in a kustomize overlay with a patch".to_string(),
             "of this ConfigMap; running pods read it when they start.".to_string(),
         ];
-        // Right after the Namespace: it is read by the workloads.
-        files.insert(
-            1,
-            File::new(
-                names::PARAMETERS_FILE,
-                ir::Span::DETACHED,
-                vec![Document::new(&config_map)?.with_comment(comment)],
-            ),
+        let file = File::emit(
+            &mut artifacts,
+            &header,
+            names::PARAMETERS_FILE.to_string(),
+            ir::Span::DETACHED,
+            &[Document::new(&config_map)?.with_comment(comment)],
         );
+        // Right after the Namespace: it is read by the workloads.
+        files.insert(1, file);
     }
     check_duplicates(&ctx, &files, diags);
 
-    let mut artifacts = Artifacts::new();
     let resources: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    for file in &files {
-        artifacts.insert(file.path.clone(), emit::file(&header, &file.documents)?);
-    }
     if let Some(example) = ctx.inputs.example(model, &header) {
         artifacts.insert(inputs::SECRETS_EXAMPLE, example);
     }
     let has_ingress = files
         .iter()
-        .flat_map(|f| &f.documents)
-        .any(|d| d.identity().is_some_and(|(kind, _)| kind == "Ingress"));
+        .flat_map(|f| &f.identities)
+        .any(|(kind, _)| kind == "Ingress");
     artifacts.insert(
         names::KUSTOMIZATION_FILE,
         kustomization(&ctx, &header, resources, has_ingress)?,
@@ -229,13 +241,10 @@ fn bind_mounts_allowed(
 /// Two emitted objects of one kind with one name (derived names such as `<resource>-external`
 /// can meet a resource of that name); the apply would silently keep only one.
 fn check_duplicates(ctx: &Ctx<'_>, files: &[File], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<(String, String), &File> = BTreeMap::new();
+    let mut seen: BTreeMap<&(String, String), &File> = BTreeMap::new();
     for file in files {
-        for document in &file.documents {
-            let Some(id) = document.identity() else {
-                continue;
-            };
-            let Some(first) = seen.get(&id) else {
+        for id in &file.identities {
+            let Some(first) = seen.get(id) else {
                 seen.insert(id, file);
                 continue;
             };

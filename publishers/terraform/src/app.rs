@@ -1,15 +1,14 @@
 //! One `azurerm_container_app` per workload that runs as a container: image, command, env and
 //! secrets, ingress, probes, scale and volumes, following `notes/azure.md` §4.
 
+use aspirec_azure::ingress::{Ingress, MainIngress, PortMapping};
+use aspirec_azure::names::{SECRET_NAME_MAX, UniqueNames};
+use aspirec_azure::probes::{self, Check, Timing};
+use aspirec_azure::{Reporter, Unsupported, sizing};
 use hcl::{Block, Expression};
-use ir::{
-    Diagnostic, Diagnostics, EnvVar, Health, HealthCheck, Image, IntegrationKind, PublishOptions,
-    Resource, Role, Workload, codes,
-};
+use ir::{Diagnostics, EnvVar, Health, Image, IntegrationKind, Resource, Role, Workload};
 
 use crate::emit::{Piece, object, template, text, traversal};
-use crate::ingress::{Mapping, Placement, Plan, left_out};
-use crate::limits::{self, Resources};
 use crate::shared::{environment_id, identity_id, resource_block, resource_group_name};
 use crate::value::Renderer;
 use crate::{names, storage};
@@ -27,25 +26,15 @@ pub(crate) fn blocks(
     renderer: &mut Renderer<'_>,
     resource: &Resource,
     workload: &Workload,
-    plan: &Plan,
-    options: &PublishOptions,
+    plan: &Ingress,
+    reporter: &Reporter,
     diags: &mut Diagnostics,
 ) -> AppBlocks {
     let name = names::app_name(&resource.name);
     let label = names::label(&resource.name);
     let mut comment = Vec::new();
     for mount in &workload.bind_mounts {
-        let d = Diagnostic::new(
-            codes::UNSUPPORTED_FEATURE,
-            resource.span,
-            format!(
-                "`{}` bind-mounts `{}`, which Azure Container Apps cannot do (terraform target)",
-                resource.name, mount.source
-            ),
-        )
-        .label(format!("bind-mounts `{}` at `{}`", mount.source, mount.target))
-        .note("an app on Container Apps sees no host file system; use a volume (an Azure Files share) instead");
-        diags.push(left_out(d, options.allow_unsupported, "the bind mount"));
+        reporter.unsupported(resource, Unsupported::BindMount(mount), diags);
     }
     if let Image::Build(_) = &workload.image {
         comment.push(format!(
@@ -73,7 +62,7 @@ pub(crate) fn blocks(
             );
         }
     }
-    let (secrets, container) = container(renderer, resource, workload, plan, options, diags);
+    let (secrets, container) = container(renderer, resource, workload, reporter, diags);
     let mut app = resource_block("azurerm_container_app", &label)
         .add_attribute(("name", name.as_str()))
         .add_attribute(("container_app_environment_id", environment_id()))
@@ -89,7 +78,7 @@ pub(crate) fn blocks(
     if let Some(main) = &plan.main {
         app = app.add_block(ingress(main));
     }
-    let (min, max) = scale(workload.replicas);
+    let (min, max) = probes::scale(workload.replicas);
     let mut template_block = Block::builder("template")
         .add_attribute(("min_replicas", min))
         .add_attribute(("max_replicas", max))
@@ -115,21 +104,19 @@ fn container(
     renderer: &mut Renderer<'_>,
     resource: &Resource,
     workload: &Workload,
-    plan: &Plan,
-    options: &PublishOptions,
+    reporter: &Reporter,
     diags: &mut Diagnostics,
 ) -> (Vec<Block>, Block) {
     // After E0703 the default pair keeps rendering going, so every other problem is reported
     // too; the output is discarded because of the error.
-    let resources = limits::resources(resource, &workload.limits, diags).unwrap_or(Resources {
-        cpu: 0.5,
-        memory: "1Gi",
-    });
+    let size = reporter
+        .size(resource, &workload.limits, diags)
+        .unwrap_or(sizing::DEFAULT);
     let mut container = Block::builder("container")
         .add_attribute(("name", names::app_name(&resource.name)))
         .add_attribute(("image", image(&workload.image)))
-        .add_attribute(("cpu", resources.cpu))
-        .add_attribute(("memory", resources.memory));
+        .add_attribute(("cpu", size.cores()))
+        .add_attribute(("memory", size.memory));
     if !workload.entrypoint.is_empty() {
         let command: Vec<Expression> = workload.entrypoint.iter().map(|c| text(c)).collect();
         container = container.add_attribute(("command", command));
@@ -138,18 +125,7 @@ fn container(
     for arg in &workload.args {
         let rendered = renderer.render(arg);
         if rendered.secret {
-            let d = Diagnostic::new(
-                codes::UNSUPPORTED_FEATURE,
-                resource.span,
-                format!(
-                    "an argument of `{}` contains a secret, which Azure Container Apps cannot pass (terraform target)",
-                    resource.name
-                ),
-            )
-            .label("an argument of this resource refers to a secret")
-            .note("Container Apps arguments cannot refer to secrets, and aspirec never writes a secret in plain text")
-            .help("pass the secret in an environment variable instead");
-            diags.push(left_out(d, options.allow_unsupported, "the argument"));
+            reporter.unsupported(resource, Unsupported::SecretArgument, diags);
             continue;
         }
         args.push(rendered.expression());
@@ -160,7 +136,7 @@ fn container(
     let (secrets, env) = environment(renderer, &workload.env);
     container = container.add_blocks(env);
     if let Some(health) = &workload.health {
-        container = container.add_blocks(probes(resource, workload, health, plan, options, diags));
+        container = container.add_blocks(probe_blocks(resource, workload, health, reporter, diags));
     }
     for volume in &workload.volumes {
         container = container.add_block(
@@ -194,19 +170,13 @@ fn image(image: &Image) -> Expression {
 /// then names the secret instead of holding the value.
 fn environment(renderer: &mut Renderer<'_>, env: &[EnvVar]) -> (Vec<Block>, Vec<Block>) {
     let mut secrets = Vec::new();
-    let mut secret_names: Vec<String> = Vec::new();
+    let mut secret_names = UniqueNames::default();
     let mut blocks = Vec::new();
     for var in env {
         let rendered = renderer.render(&var.value);
         let block = Block::builder("env").add_attribute(("name", var.name.as_str()));
         if rendered.secret {
-            let base = names::secret_name(&var.name);
-            let mut secret = base.clone();
-            let mut n = 2;
-            while secret_names.contains(&secret) {
-                secret = format!("{base}-{n}");
-                n += 1;
-            }
+            let secret = secret_names.claim(&names::secret_name(&var.name), SECRET_NAME_MAX);
             secrets.push(
                 Block::builder("secret")
                     .add_attribute(("name", secret.as_str()))
@@ -218,7 +188,6 @@ fn environment(renderer: &mut Renderer<'_>, env: &[EnvVar]) -> (Vec<Block>, Vec<
                     .add_attribute(("secret_name", secret.as_str()))
                     .build(),
             );
-            secret_names.push(secret);
         } else {
             blocks.push(
                 block
@@ -230,15 +199,15 @@ fn environment(renderer: &mut Renderer<'_>, env: &[EnvVar]) -> (Vec<Block>, Vec<
     (secrets, blocks)
 }
 
-fn ingress(main: &Mapping) -> Block {
+fn ingress(main: &MainIngress) -> Block {
     let mut ingress = Block::builder("ingress")
         .add_attribute(("external_enabled", main.external))
         .add_attribute(("target_port", main.target_port));
-    if main.transport == "tcp" {
-        ingress = ingress.add_attribute(("exposed_port", main.exposed_port));
+    if let Some(exposed_port) = main.exposed_port {
+        ingress = ingress.add_attribute(("exposed_port", exposed_port));
     }
     ingress
-        .add_attribute(("transport", main.transport))
+        .add_attribute(("transport", main.transport.as_str()))
         .add_block(
             Block::builder("traffic_weight")
                 .add_attribute(("latest_revision", true))
@@ -249,7 +218,7 @@ fn ingress(main: &Mapping) -> Block {
 }
 
 /// azurerm 4.x cannot set additional port mappings, so an azapi patch of the app adds them.
-fn port_mappings(label: &str, mappings: &[Mapping]) -> Block {
+fn port_mappings(label: &str, mappings: &[PortMapping]) -> Block {
     let mappings: Vec<Expression> = mappings
         .iter()
         .map(|m| {
@@ -283,40 +252,26 @@ fn port_mappings(label: &str, mappings: &[Mapping]) -> Block {
         .build()
 }
 
-/// Liveness and readiness probes. Container Apps has no exec probes, so a command check
-/// becomes a TCP check of the main ingress port.
-fn probes(
+/// Liveness and readiness probes (the shared plan: a command check becomes a TCP check of
+/// the first endpoint, as Container Apps has no exec probes).
+fn probe_blocks(
     resource: &Resource,
     workload: &Workload,
     health: &Health,
-    plan: &Plan,
-    options: &PublishOptions,
+    reporter: &Reporter,
     diags: &mut Diagnostics,
 ) -> Vec<Block> {
-    let (transport, port, path) = match &health.check {
-        HealthCheck::Http { path, endpoint } => match workload.endpoints.get(*endpoint) {
-            Some(endpoint) => ("HTTP", endpoint.target_port, Some(path.as_str())),
-            None => return Vec::new(),
-        },
-        // The first endpoint is the service's own port (the one connection strings use).
-        HealthCheck::Command(_) => match first_exposed(workload, plan) {
-            Some(port) => ("TCP", port, None),
-            None => {
-                let d = Diagnostic::new(
-                    codes::UNSUPPORTED_FEATURE,
-                    resource.span,
-                    format!(
-                        "the health command of `{}` cannot run on Azure Container Apps (terraform target)",
-                        resource.name
-                    ),
-                )
-                .label("a health command, and no endpoint to check instead")
-                .note("Container Apps has no exec probes; a command check becomes a TCP check, which needs an endpoint");
-                diags.push(left_out(d, options.allow_unsupported, "the health check"));
-                return Vec::new();
-            }
-        },
+    let (transport, port, path) = match probes::check(&workload.endpoints, health) {
+        // The terraform target probes an `https` endpoint over HTTP too.
+        Ok(Some(Check::Http { path, port, .. })) => ("HTTP", port, Some(path)),
+        Ok(Some(Check::Tcp { port })) => ("TCP", port, None),
+        Ok(None) => return Vec::new(),
+        Err(probes::NoPortToProbe) => {
+            reporter.unsupported(resource, Unsupported::HealthCommand, diags);
+            return Vec::new();
+        }
     };
+    let timing = Timing::of(health);
     ["liveness_probe", "readiness_probe"]
         .into_iter()
         .map(|kind| {
@@ -326,38 +281,20 @@ fn probes(
             if let Some(path) = path {
                 probe = probe.add_attribute(("path", path));
             }
-            // Container Apps' ranges; a model value outside them is clamped rather than
-            // failing at deploy time.
             let timings = [
-                ("initial_delay", health.initial_delay, 0, 60),
-                ("interval_seconds", health.period, 1, 240),
-                ("timeout", health.timeout, 1, 240),
-                ("failure_count_threshold", health.failure_threshold, 1, 10),
+                ("initial_delay", timing.initial_delay),
+                ("interval_seconds", timing.period),
+                ("timeout", timing.timeout),
+                ("failure_count_threshold", timing.failure_threshold),
             ];
-            for (key, value, min, max) in timings {
+            for (key, value) in timings {
                 if let Some(value) = value {
-                    probe = probe.add_attribute((key, value.clamp(min, max)));
+                    probe = probe.add_attribute((key, value));
                 }
             }
             probe.build()
         })
         .collect()
-}
-
-/// The target port of the first endpoint the app exposes.
-fn first_exposed(workload: &Workload, plan: &Plan) -> Option<u16> {
-    workload
-        .endpoints
-        .iter()
-        .zip(&plan.placement)
-        .find(|(_, placement)| !matches!(placement, Placement::LeftOut))
-        .map(|(endpoint, _)| endpoint.target_port)
-}
-
-/// Minimum and maximum replicas: exactly `replicas`, except that Container Apps needs a
-/// maximum of at least 1, so 0 replicas means "scale to zero".
-fn scale(replicas: u32) -> (u32, u32) {
-    (replicas, replicas.max(1))
 }
 
 /// The distinct shares a workload mounts, in order.

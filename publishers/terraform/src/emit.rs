@@ -7,7 +7,7 @@
 //! hcl-rs escapes template literals for `${` but not for quotes and backslashes.
 
 use hcl::expr::{FuncCall, TemplateExpr, Traversal, Variable};
-use hcl::{Block, Body, Expression, Identifier};
+use hcl::{Block, Expression, Identifier};
 
 /// A `.tf` file under construction: top-level blocks, each with optional comment lines.
 #[derive(Default)]
@@ -27,61 +27,76 @@ impl TfFile {
 
     /// The file text: the header comment, then every block, separated by blank lines.
     pub(crate) fn render(&self, header: &str) -> Result<String, hcl::Error> {
-        let mut out = format!("# {header}\n");
+        let mut out = String::new();
+        align_into(&mut out, &format!("# {header}\n"));
+        // Each item (blank line, comments, block) is formatted and aligned on its own, in one
+        // reused buffer: the file is never held twice. A run of aligned attributes cannot
+        // cross items, since each one ends with its block's closing `}` line.
+        let mut item = String::new();
         for (comment, block) in &self.items {
-            out.push('\n');
+            item.clear();
+            item.push('\n');
             for line in comment {
-                out.push_str("# ");
-                out.push_str(line);
-                out.push('\n');
+                item.push_str("# ");
+                item.push_str(line);
+                item.push('\n');
             }
-            let body = Body::builder().add_block(block.clone()).build();
-            out.push_str(&hcl::format::to_string(&body)?);
-            if !out.ends_with('\n') {
-                out.push('\n');
+            item.push_str(&hcl::format::to_string(block)?);
+            if !item.ends_with('\n') {
+                item.push('\n');
             }
+            align_into(&mut out, &item);
         }
-        Ok(align(&out))
+        Ok(out)
     }
 }
 
 /// Aligns the `=` of consecutive single-line attributes and writes empty blocks as `{}`, as
 /// `terraform fmt` does. An attribute whose value opens a multi-line array or object, a blank
 /// line, or any other line ends a run of aligned attributes.
+#[cfg(test)]
 pub(crate) fn align(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
-    let mut i = 0;
-    while i < lines.len() {
-        let mut run = Vec::new();
-        while let Some(attribute) = lines.get(i).and_then(|l| single_line_attribute(l)) {
+    let mut out = String::new();
+    align_into(&mut out, text);
+    out
+}
+
+/// [`align`], appending to `out`.
+fn align_into(out: &mut String, text: &str) {
+    let mut run: Vec<(&str, &str, &str)> = Vec::new();
+    for line in text.lines() {
+        if let Some(attribute) = single_line_attribute(line) {
             run.push(attribute);
-            i += 1;
-        }
-        if run.is_empty() {
-            let line = lines.get(i).copied().unwrap_or_default();
-            match line.strip_suffix("{  }") {
-                Some(head) => {
-                    out.push_str(head);
-                    out.push_str("{}");
-                }
-                None => out.push_str(line),
-            }
-            out.push('\n');
-            i += 1;
             continue;
         }
-        let width = run
-            .iter()
-            .map(|(_, key, _)| key.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (indent, key, value) in run {
-            let pad = width - key.chars().count();
-            out.push_str(&format!("{indent}{key}{:pad$} = {value}\n", ""));
+        write_run(out, &mut run);
+        match line.strip_suffix("{  }") {
+            Some(head) => {
+                out.push_str(head);
+                out.push_str("{}");
+            }
+            None => out.push_str(line),
         }
+        out.push('\n');
     }
-    out
+    write_run(out, &mut run);
+}
+
+/// Writes (and empties) a run of `(indent, key, value)` attributes with their `=` aligned.
+fn write_run(out: &mut String, run: &mut Vec<(&str, &str, &str)>) {
+    let width = run
+        .iter()
+        .map(|(_, key, _)| key.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (indent, key, value) in run.drain(..) {
+        out.push_str(indent);
+        out.push_str(key);
+        out.extend(std::iter::repeat_n(' ', width - key.chars().count()));
+        out.push_str(" = ");
+        out.push_str(value);
+        out.push('\n');
+    }
 }
 
 /// `(indent, key, value)` of a line `key = value` whose value ends on the same line.

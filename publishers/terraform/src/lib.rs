@@ -6,17 +6,16 @@
 //! Azure Files shares for volumes. Output is `versions.tf`, `providers.tf`, `variables.tf`,
 //! `main.tf` and `outputs.tf`, formatted as `terraform fmt` would.
 //!
-//! Modules: [`ingress`] plans ports, [`limits`] checks CPU and memory, [`value`] turns model
-//! values into HCL, [`app`], [`managed`], [`storage`], [`shared`] and [`params`] build blocks,
-//! [`emit`] writes text, and [`names`] holds every naming rule.
+//! The Container Apps rules themselves (names, the ingress plan and service discovery, CPU and
+//! memory pairs, probes, managed connection strings, diagnostics) are `aspirec_azure`'s, shared
+//! with the bicep target; this crate writes them as HCL. Modules: [`value`] turns model values
+//! into HCL, [`app`], [`managed`], [`storage`], [`shared`] and [`params`] build blocks, and
+//! [`emit`] writes text.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 mod app;
 mod emit;
-mod ingress;
-mod limits;
 mod managed;
-mod names;
 mod outputs;
 mod params;
 mod shared;
@@ -25,13 +24,16 @@ mod storage;
 mod tests;
 mod value;
 
+use aspirec_azure::ingress::{self, Ingress, MainRule};
+// Every naming rule is the shared one; modules name it `crate::names`.
+use aspirec_azure::names;
+use aspirec_azure::{Reporter, Target};
 use ir::{
     Artifacts, CheckedModel, Diagnostic, Diagnostics, ParamId, PublishOptions, Publisher,
     ResourceKind, Span, codes,
 };
 
 use crate::emit::TfFile;
-use crate::ingress::Plan;
 use crate::value::Renderer;
 
 /// The Terraform target, registered in the root crate's `targets` module.
@@ -90,13 +92,19 @@ fn files(
     options: &PublishOptions,
     diags: &mut Diagnostics,
 ) -> Vec<(&'static str, TfFile)> {
-    let plans: Vec<Plan> = model
+    let reporter = Reporter {
+        target: Target::Terraform,
+        allow_unsupported: options.allow_unsupported,
+    };
+    let plans: Vec<Ingress> = model
         .resources()
         .map(|(_, resource)| match resource.as_workload() {
             Some(workload) if managed::service(resource).is_none() => {
-                ingress::plan(resource, workload, options.allow_unsupported, diags)
+                let plan = ingress::plan(&workload.endpoints, MainRule::for_role(&workload.role));
+                reporter.ingress(resource, &workload.endpoints, &plan, diags);
+                plan
             }
-            Some(_) | None => Plan::default(),
+            Some(_) | None => Ingress::default(),
         })
         .collect();
     let mut renderer = Renderer::new(model, plans.clone());
@@ -113,7 +121,7 @@ fn files(
                         resource,
                         workload,
                         &plan,
-                        options,
+                        &reporter,
                         diags,
                     ));
                 }

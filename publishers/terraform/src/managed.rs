@@ -1,275 +1,120 @@
 //! Managed services for integrations with `azure.hosting = "managed"`: Postgres becomes an
 //! Azure Database for PostgreSQL flexible server, Redis an Azure Cache for Redis.
 //!
-//! Their connection strings and properties are rebuilt here from resource attributes (the
-//! server's FQDN, the cache's host name and access key), because the model's own form
-//! describes the container (`Username=postgres`, port 6379). The values keep
-//! `Part::ConnectionString` symbolic exactly so that this substitution is possible.
+//! Which integrations are managed, and their connection strings and properties, are the
+//! shared rules of `aspirec_azure::managed`; this module writes them as HCL: the pieces become
+//! the server's attributes (`fqdn`, `administrator_login`, `primary_access_key`), and each
+//! service becomes its azurerm resources.
 
+use aspirec_azure::Piece;
+use aspirec_azure::managed::{self as rules, POSTGRES_ADMIN};
 use hcl::{Block, Expression};
-use ir::{
-    AzureHosting, EndpointProperty, Integration, IntegrationKind, Part, Resource, ResourceId,
-    ResourceKind, Role, Workload,
-};
+use ir::{Part, ResourceId, ResourceKind, Value};
 
-use crate::emit::{Piece, call, template, traversal};
+use crate::emit::{self, call, template, traversal};
 use crate::names;
 use crate::shared::{location, resource_block, resource_group_name, suffix};
 use crate::value::{Rendered, Renderer};
 
-/// Azure's server admin names exclude several common ones (`admin`, `root`, `azure_*`,
-/// `pg_*`); this one is safe and says what it is.
-const POSTGRES_ADMIN: &str = "pgadmin";
+/// The shared rules' view of managed services; `service` is also what `storage` asks.
+pub(crate) use aspirec_azure::managed::{Service, service};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Service {
-    Postgres,
-    Redis,
-}
-
-impl Service {
-    fn resource_type(self) -> &'static str {
-        match self {
-            Service::Postgres => "azurerm_postgresql_flexible_server",
-            Service::Redis => "azurerm_redis_cache",
-        }
-    }
-
-    /// The port clients use: Postgres' own, and the cache's TLS port (the plain one is off).
-    fn port(self) -> &'static str {
-        match self {
-            Service::Postgres => "5432",
-            Service::Redis => "6380",
-        }
-    }
-
-    fn scheme(self) -> &'static str {
-        match self {
-            Service::Postgres => "tcp",
-            Service::Redis => "rediss",
-        }
-    }
-
-    fn host(self, label: &str) -> Expression {
-        match self {
-            Service::Postgres => traversal(self.resource_type(), &[label, "fqdn"]),
-            Service::Redis => traversal(self.resource_type(), &[label, "hostname"]),
-        }
+/// The azurerm resource type of a service.
+fn resource_type(service: Service) -> &'static str {
+    match service {
+        Service::Postgres => "azurerm_postgresql_flexible_server",
+        Service::Redis => "azurerm_redis_cache",
     }
 }
 
-/// The managed service a resource is hosted as, if any.
-pub(crate) fn service(resource: &Resource) -> Option<Service> {
-    let integration = match &resource.kind {
-        ResourceKind::Workload(Workload {
-            role: Role::Integration(integration),
-            ..
-        }) => integration,
-        ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => {
-            return None;
-        }
-    };
-    if integration.azure != AzureHosting::Managed {
-        return None;
+/// What [`Piece`]s of one managed server refer to.
+pub(crate) struct Server<'m> {
+    pub(crate) service: Service,
+    /// The Terraform label of the server's resource.
+    pub(crate) label: String,
+    pub(crate) database: Option<&'m str>,
+    pub(crate) password: Option<&'m Value>,
+}
+
+impl Server<'_> {
+    fn attribute(&self, name: &str) -> Expression {
+        traversal(resource_type(self.service), &[&self.label, name])
     }
-    match integration.kind {
-        IntegrationKind::Postgres => Some(Service::Postgres),
-        IntegrationKind::Redis => Some(Service::Redis),
-        // No managed equivalent: these run as container apps whatever the model asks.
-        IntegrationKind::Valkey
-        | IntegrationKind::RabbitMq
-        | IntegrationKind::MongoDb
-        | IntegrationKind::MySql
-        | IntegrationKind::SqlServer
-        | IntegrationKind::Kafka
-        | IntegrationKind::Nats => None,
+
+    /// The server's host name: a flexible server's `fqdn`, a cache's `hostname`.
+    pub(crate) fn host(&self) -> Expression {
+        self.attribute(match self.service {
+            Service::Postgres => "fqdn",
+            Service::Redis => "hostname",
+        })
     }
 }
 
-/// A piece of a managed connection string.
-#[derive(Clone, Copy)]
-enum Seg {
-    Text(&'static str),
-    Host,
-    Port,
-    User,
-    Password,
-    PasswordUri,
-    Database,
-}
-
-fn connection_string(service: Service, database: bool) -> Vec<Seg> {
-    use Seg::*;
-    let mut segs = match service {
-        Service::Postgres => vec![
-            Text("Host="),
-            Host,
-            Text(";Port="),
-            Port,
-            Text(";Username="),
-            User,
-            Text(";Password="),
-            Password,
-            Text(";Ssl Mode=Require"),
-        ],
-        Service::Redis => vec![
-            Host,
-            Text(":"),
-            Port,
-            Text(",password="),
-            Password,
-            Text(",ssl=True,abortConnect=False"),
-        ],
-    };
-    if database {
-        segs.extend([Text(";Database="), Database]);
-    }
-    segs
-}
-
-fn property(service: Service, property: &str, database: bool) -> Option<Vec<Seg>> {
-    use Seg::*;
-    let path = |segs: &mut Vec<Seg>| {
-        if database {
-            segs.extend([Text("/"), Database]);
-        }
-    };
-    Some(match (service, property) {
-        (_, "HOST") => vec![Host],
-        (_, "PORT") => vec![Port],
-        (_, "PASSWORD") => vec![Password],
-        (Service::Postgres, "USERNAME") => vec![User],
-        (Service::Postgres, "URI") => {
-            let mut segs = vec![
-                Text("postgresql://"),
-                User,
-                Text(":"),
-                PasswordUri,
-                Text("@"),
-                Host,
-                Text(":"),
-                Port,
-            ];
-            path(&mut segs);
-            segs.push(Text("?sslmode=require"));
-            segs
-        }
-        (Service::Postgres, "JDBCCONNECTIONSTRING") => {
-            let mut segs = vec![Text("jdbc:postgresql://"), Host, Text(":"), Port];
-            path(&mut segs);
-            segs.push(Text("?sslmode=require"));
-            segs
-        }
-        (Service::Postgres, "DATABASENAME") if database => vec![Database],
-        (Service::Redis, "URI") => vec![
-            Text("rediss://:"),
-            PasswordUri,
-            Text("@"),
-            Host,
-            Text(":"),
-            Port,
-        ],
-        _ => return None,
-    })
-}
-
-/// Renders a connection string or property of a managed server or one of its databases.
-/// Returns false for anything else, which the caller expands as the model says.
+/// Renders a connection string or property of a managed server or one of its databases from
+/// the server's attributes. Returns false for anything else, which the caller expands as the
+/// model says.
 pub(crate) fn connection(renderer: &mut Renderer<'_>, part: &Part, out: &mut Rendered) -> bool {
     let model = renderer.model;
-    let (id, wanted) = match part {
-        Part::ConnectionString { resource } => (*resource, None),
-        Part::ConnectionProperty { resource, property } => (*resource, Some(property.as_str())),
-        Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => return false,
-    };
-    let (server, database) = match &model.resource(id).kind {
-        ResourceKind::Database(db) => (db.server, Some(db.database_name.as_str())),
-        ResourceKind::Workload(_) => (id, None),
-        ResourceKind::External(_) => return false,
-    };
-    let server_resource = model.resource(server);
-    let Some(service) = service(server_resource) else {
+    let Some(connection) = rules::connection(model, part) else {
         return false;
     };
-    let segs = match wanted {
-        None => connection_string(service, database.is_some()),
-        Some(name) => match property(service, name, database.is_some()) {
-            Some(segs) => segs,
-            None => return false,
-        },
+    let server = Server {
+        service: connection.service,
+        label: names::label(&model.resource(connection.server).name),
+        database: connection.database,
+        password: connection.password,
     };
-    let label = names::label(&server_resource.name);
-    let password = integration(server_resource).and_then(|i| i.password.clone());
-    let key = traversal(service.resource_type(), &[&label, "primary_access_key"]);
-    for seg in segs {
-        match seg {
-            Seg::Text(text) => out.text(text),
-            Seg::Host => out.expr(service.host(&label)),
-            Seg::Port => out.text(service.port()),
-            Seg::User => out.expr(traversal(
-                service.resource_type(),
-                &[&label, "administrator_login"],
-            )),
-            Seg::Database => out.text(database.unwrap_or_default()),
-            Seg::Password | Seg::PasswordUri => {
-                let uri = matches!(seg, Seg::PasswordUri);
-                match service {
-                    Service::Postgres => {
-                        if let Some(password) = &password {
-                            let password = if uri {
-                                model.expand(password).uri_encoded()
-                            } else {
-                                password.clone()
-                            };
-                            out.secret |= model.is_secret(&password);
-                            renderer.append(&password, out);
-                        }
-                    }
-                    Service::Redis => {
-                        out.secret = true;
-                        out.expr(if uri {
-                            call("urlencode", vec![key.clone()])
-                        } else {
-                            key.clone()
-                        });
-                    }
+    render(renderer, &connection.pieces, Some(&server), out);
+    true
+}
+
+/// Appends shared pieces; `server` is what server pieces refer to (none for an app's address).
+pub(crate) fn render(
+    renderer: &mut Renderer<'_>,
+    pieces: &[Piece<'_>],
+    server: Option<&Server<'_>>,
+    out: &mut Rendered,
+) {
+    let model = renderer.model;
+    for piece in pieces {
+        match (piece, server) {
+            (Piece::Text(text), _) => out.text(text),
+            (Piece::DefaultDomain, _) => out.expr(crate::value::default_domain()),
+            (Piece::ServerHost, Some(server)) => out.expr(server.host()),
+            (Piece::AdminLogin, Some(server)) => out.expr(server.attribute("administrator_login")),
+            (Piece::Database, Some(server)) => out.text(server.database.unwrap_or_default()),
+            (Piece::Password | Piece::PasswordUri, Some(server)) => {
+                if let Some(password) = server.password {
+                    let password = if *piece == Piece::PasswordUri {
+                        model.expand(password).uri_encoded()
+                    } else {
+                        password.clone()
+                    };
+                    out.secret |= model.is_secret(&password);
+                    renderer.append(&password, out);
                 }
             }
+            (Piece::AccessKey | Piece::AccessKeyUri, Some(server)) => {
+                let key = server.attribute("primary_access_key");
+                out.secret = true;
+                out.expr(if *piece == Piece::AccessKeyUri {
+                    call("urlencode", vec![key])
+                } else {
+                    key
+                });
+            }
+            // Server pieces occur only in a server's own values.
+            (
+                Piece::ServerHost
+                | Piece::AdminLogin
+                | Piece::Database
+                | Piece::Password
+                | Piece::PasswordUri
+                | Piece::AccessKey
+                | Piece::AccessKeyUri,
+                None,
+            ) => {}
         }
-    }
-    true
-}
-
-/// An endpoint property of a managed server. Returns false when `resource` is not one.
-pub(crate) fn endpoint(
-    resource: &Resource,
-    property: EndpointProperty,
-    out: &mut Rendered,
-) -> bool {
-    let Some(service) = service(resource) else {
-        return false;
-    };
-    let label = names::label(&resource.name);
-    match property {
-        EndpointProperty::Url => {
-            out.text(&format!("{}://", service.scheme()));
-            out.expr(service.host(&label));
-            out.text(&format!(":{}", service.port()));
-        }
-        EndpointProperty::Host => out.expr(service.host(&label)),
-        EndpointProperty::Port | EndpointProperty::TargetPort => out.text(service.port()),
-        EndpointProperty::Scheme => out.text(service.scheme()),
-    }
-    true
-}
-
-fn integration(resource: &Resource) -> Option<&Integration> {
-    match &resource.kind {
-        ResourceKind::Workload(Workload {
-            role: Role::Integration(integration),
-            ..
-        }) => Some(integration),
-        ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => None,
     }
 }
 
@@ -283,18 +128,18 @@ pub(crate) fn blocks(
     let resource = model.resource(id);
     let label = names::label(&resource.name);
     let name = template(&[
-        Piece::Text(format!(
+        emit::Piece::Text(format!(
             "{}-",
             names::global_prefix(model.name(), &resource.name)
         )),
-        Piece::Expr(suffix()),
+        emit::Piece::Expr(suffix()),
     ]);
-    let Some(integration) = integration(resource) else {
+    let Some(integration) = rules::integration(resource) else {
         return Vec::new();
     };
     match service {
         Service::Postgres => {
-            let mut server = resource_block(service.resource_type(), &label)
+            let mut server = resource_block(resource_type(service), &label)
                 .add_attribute(("name", name))
                 .add_attribute(("resource_group_name", resource_group_name()))
                 .add_attribute(("location", location()))
@@ -312,7 +157,7 @@ pub(crate) fn blocks(
                     renderer.render(password).expression(),
                 ));
             }
-            let server_id = traversal(service.resource_type(), &[&label, "id"]);
+            let server_id = traversal(resource_type(service), &[&label, "id"]);
             let mut out = vec![(
                 vec![
                     format!("Managed PostgreSQL for `{}`: password authentication with the admin login `{POSTGRES_ADMIN}`", resource.name),
@@ -361,7 +206,7 @@ pub(crate) fn blocks(
                 ),
                 "access key, so the model's password for it is not used.".to_string(),
             ],
-            resource_block(service.resource_type(), &label)
+            resource_block(resource_type(service), &label)
                 .add_attribute(("name", name))
                 .add_attribute(("resource_group_name", resource_group_name()))
                 .add_attribute(("location", location()))

@@ -4,8 +4,9 @@
 use hcl::{Block, Expression};
 use ir::CheckedModel;
 
+use aspirec_azure::ingress::Ingress;
+
 use crate::emit::{Piece, object, template, traversal};
-use crate::ingress::{Placement, Plan};
 use crate::value::default_domain;
 use crate::{managed, names};
 
@@ -18,7 +19,7 @@ fn output(name: &str, description: &str, value: Expression) -> Block {
 }
 
 /// The resource group, the environment's domain, and the URL of every external endpoint.
-pub(crate) fn outputs(model: &CheckedModel, plans: &[Plan]) -> Vec<Block> {
+pub(crate) fn outputs(model: &CheckedModel, plans: &[Ingress]) -> Vec<Block> {
     let mut out = vec![
         output(
             "resource_group_name",
@@ -35,11 +36,7 @@ pub(crate) fn outputs(model: &CheckedModel, plans: &[Plan]) -> Vec<Block> {
         if managed::service(resource).is_some() {
             continue;
         }
-        let external = plans.get(id.0 as usize).is_some_and(|plan| {
-            plan.placement
-                .iter()
-                .any(|p| matches!(p, Placement::MainHttp { external: true }))
-        });
+        let external = plans.get(id.0 as usize).is_some_and(Ingress::is_public);
         if external {
             let url = template(&[
                 Piece::Text(format!("https://{}.", names::app_name(&resource.name))),

@@ -6,6 +6,7 @@
 //! MySQL) may misbehave on them; the managed services avoid that.
 
 use hcl::{Block, Expression};
+use indexmap::IndexMap;
 use ir::CheckedModel;
 
 use crate::emit::{Piece, template, traversal};
@@ -26,23 +27,22 @@ pub(crate) struct Share {
 
 /// The shares of every workload that runs as a container app, in first-use order.
 pub(crate) fn shares(model: &CheckedModel) -> Vec<Share> {
-    let mut shares: Vec<Share> = Vec::new();
+    // Read-only-ness by share name: a map, as every mount of every app looks its share up.
+    let mut shares: IndexMap<String, bool> = IndexMap::new();
     for (_, resource, workload) in model.workloads() {
         if managed::service(resource).is_some() {
             continue;
         }
         for volume in &workload.volumes {
-            let name = names::share_name(&volume.name);
-            match shares.iter_mut().find(|s| s.name == name) {
-                Some(share) => share.read_only &= volume.read_only,
-                None => shares.push(Share {
-                    name,
-                    read_only: volume.read_only,
-                }),
-            }
+            *shares
+                .entry(names::share_name(&volume.name))
+                .or_insert(volume.read_only) &= volume.read_only;
         }
     }
     shares
+        .into_iter()
+        .map(|(name, read_only)| Share { name, read_only })
+        .collect()
 }
 
 /// The storage name an app's `volume` block refers to.

@@ -394,7 +394,8 @@ fn unsupported_pairs_and_ingress_are_errors() {
     }
     let (artifacts, diags) = publish(&model(Vec::new(), vec![api]), false);
     assert!(artifacts.is_none());
-    assert_eq!(codes(&diags), ["E0704", "E0703"]);
+    // Two external target ports, and one of them (`admin`, TCP) external: two E0704s.
+    assert_eq!(codes(&diags), ["E0704", "E0704", "E0703"]);
 }
 
 #[test]

@@ -7,12 +7,13 @@
 
 use std::collections::BTreeSet;
 
+use aspirec_azure::ingress::Ingress;
 use hcl::Expression;
 use ir::{CheckedModel, Encoding, EndpointProperty, ParamId, Part, ResourceId, Value};
 
 use crate::emit::{Piece, call, template, traversal};
-use crate::ingress::{Placement, Plan};
-use crate::{managed, names};
+use crate::managed::{self, Server};
+use crate::names;
 
 /// A rendered string: its pieces, and whether it carries a secret.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,21 +46,17 @@ impl Rendered {
 pub(crate) struct Renderer<'m> {
     pub(crate) model: &'m CheckedModel,
     /// The ingress plan of each resource, by `ResourceId` (empty for non-workloads).
-    plans: Vec<Plan>,
+    plans: Vec<Ingress>,
     used: BTreeSet<ParamId>,
 }
 
 impl<'m> Renderer<'m> {
-    pub(crate) fn new(model: &'m CheckedModel, plans: Vec<Plan>) -> Renderer<'m> {
+    pub(crate) fn new(model: &'m CheckedModel, plans: Vec<Ingress>) -> Renderer<'m> {
         Renderer {
             model,
             plans,
             used: BTreeSet::new(),
         }
-    }
-
-    pub(crate) fn plan(&self, id: ResourceId) -> Option<&Plan> {
-        self.plans.get(id.0 as usize)
     }
 
     /// The parameters rendered so far, in declaration order.
@@ -117,9 +114,10 @@ impl<'m> Renderer<'m> {
         }
     }
 
-    /// An endpoint property as Container Apps resolves it (aspire-conventions §5.4): the main
-    /// HTTP ingress is `https://<app>.internal.<domain>` (without `.internal` when external)
-    /// on 443; every other port is `<scheme>://<app>:<port>`.
+    /// An endpoint property as Container Apps resolves it (the shared service-discovery
+    /// rules): the main HTTP ingress is `https://<app>.internal.<domain>` (without `.internal`
+    /// when external) on 443; every other port is `<scheme>://<app>:<port>`; a managed service
+    /// is its host name on its TLS port.
     fn endpoint(
         &mut self,
         id: ResourceId,
@@ -128,55 +126,27 @@ impl<'m> Renderer<'m> {
         out: &mut Rendered,
     ) {
         let resource = self.model.resource(id);
-        if managed::endpoint(resource, property, out) {
+        if let Some(service) = managed::service(resource) {
+            let server = Server {
+                service,
+                label: names::label(&resource.name),
+                database: None,
+                password: None,
+            };
+            let pieces = service.address().pieces(property);
+            managed::render(self, &pieces, Some(&server), out);
             return;
         }
         let Some(endpoint) = resource.endpoints().get(index) else {
             return;
         };
         let app = names::app_name(&resource.name);
-        let placement = self
-            .plan(id)
-            .and_then(|p| p.placement.get(index))
-            .copied()
-            .unwrap_or(Placement::LeftOut);
-        match placement {
-            Placement::MainHttp { external } => {
-                let host = |out: &mut Rendered| {
-                    out.text(&if external {
-                        format!("{app}.")
-                    } else {
-                        format!("{app}.internal.")
-                    });
-                    out.expr(default_domain());
-                };
-                match property {
-                    EndpointProperty::Url => {
-                        out.text("https://");
-                        host(out);
-                    }
-                    EndpointProperty::Host => host(out),
-                    EndpointProperty::Port => out.text("443"),
-                    EndpointProperty::TargetPort => out.text(&endpoint.target_port.to_string()),
-                    EndpointProperty::Scheme => out.text("https"),
-                }
-            }
-            Placement::Port(_) | Placement::LeftOut => {
-                let port = match placement {
-                    Placement::Port(port) => port,
-                    Placement::MainHttp { .. } | Placement::LeftOut => endpoint.port,
-                };
-                match property {
-                    EndpointProperty::Url => {
-                        out.text(&format!("{}://{app}:{port}", endpoint.scheme));
-                    }
-                    EndpointProperty::Host => out.text(&app),
-                    EndpointProperty::Port => out.text(&port.to_string()),
-                    EndpointProperty::TargetPort => out.text(&endpoint.target_port.to_string()),
-                    EndpointProperty::Scheme => out.text(&endpoint.scheme),
-                }
-            }
+        let pieces = match self.plans.get(id.0 as usize) {
+            Some(plan) => plan.address(&app, endpoint, index),
+            None => Ingress::default().address(&app, endpoint, index),
         }
+        .pieces(property);
+        managed::render(self, &pieces, None, out);
     }
 }
 

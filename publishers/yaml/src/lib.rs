@@ -16,26 +16,46 @@ use serde_json::Value;
 /// # Errors
 /// When `value` cannot be represented as JSON-like data (a map with non-string keys).
 pub fn to_string<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    let value = serde_json::to_value(value)?;
+    Ok(value_to_string(&serde_json::to_value(value)?))
+}
+
+/// Writes a JSON value as one YAML document (no `---`), ending with a newline: the writer
+/// behind [`to_string`], for a caller that already holds a `Value` (no serialising copy).
+pub fn value_to_string(value: &Value) -> String {
     let mut out = String::new();
-    match &value {
-        Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
-        Value::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0),
+    write_document(&mut out, value);
+    out
+}
+
+/// Appends `value` as one YAML document (no `---`), ending with a newline, to `out`: for a
+/// caller that assembles a file of several documents in one buffer.
+pub fn write_document(out: &mut String, value: &Value) {
+    match value {
+        Value::Object(map) if !map.is_empty() => write_map(out, map, 0, false),
+        Value::Array(items) if !items.is_empty() => write_seq(out, items, 0),
         scalar => {
-            write_scalar(&mut out, scalar);
+            write_scalar(out, scalar);
             out.push('\n');
         }
     }
-    Ok(out)
 }
 
 fn indent(out: &mut String, level: usize) {
     out.extend(std::iter::repeat_n(' ', level));
 }
 
-fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, level: usize) {
-    for (key, value) in map {
-        indent(out, level);
+/// The entries of `map` at indentation `level`; `after_dash` when the first entry goes on
+/// the line of a list item's dash, which stands in for its indentation.
+fn write_map(
+    out: &mut String,
+    map: &serde_json::Map<String, Value>,
+    level: usize,
+    after_dash: bool,
+) {
+    for (index, (key, value)) in map.iter().enumerate() {
+        if index > 0 || !after_dash {
+            indent(out, level);
+        }
         write_key(out, key);
         out.push(':');
         write_nested(out, value, level);
@@ -49,10 +69,8 @@ fn write_seq(out: &mut String, items: &[Value], level: usize) {
         match item {
             Value::Object(map) if !map.is_empty() => {
                 // The first key goes on the dash line; the rest align under it.
-                let mut nested = String::new();
-                write_map(&mut nested, map, level + 2);
                 out.push(' ');
-                out.push_str(&nested[level + 2..]);
+                write_map(out, map, level + 2, true);
             }
             Value::Array(inner) if !inner.is_empty() => {
                 out.push('\n');
@@ -71,7 +89,7 @@ fn write_nested(out: &mut String, value: &Value, level: usize) {
     match value {
         Value::Object(map) if !map.is_empty() => {
             out.push('\n');
-            write_map(out, map, level + 2);
+            write_map(out, map, level + 2, false);
         }
         Value::Array(items) if !items.is_empty() => {
             out.push('\n');
@@ -120,13 +138,16 @@ fn write_key(out: &mut String, key: &str) {
 /// also needs the non-printable characters escaped, which JSON leaves as they are.
 fn write_string(out: &mut String, text: &str) {
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
+    // Runs of characters that need no escape are copied whole: most strings are one run.
+    let mut plain_from = 0;
+    for (at, c) in text.char_indices() {
+        // `Some` for a short escape, `None` for a `\u` one.
+        let escape = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\n' => Some("\\n"),
+            '\t' => Some("\\t"),
+            '\r' => Some("\\r"),
             // C0 and C1 controls, DEL, and the Unicode line separators YAML treats as breaks.
             c if (c as u32) < 0x20
                 || (0x7f..=0x9f).contains(&(c as u32))
@@ -134,11 +155,20 @@ fn write_string(out: &mut String, text: &str) {
                 || c == '\u{2029}'
                 || c == '\u{feff}' =>
             {
+                None
+            }
+            _ => continue,
+        };
+        out.push_str(text.get(plain_from..at).unwrap_or_default());
+        plain_from = at + c.len_utf8();
+        match escape {
+            Some(escape) => out.push_str(escape),
+            None => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
-            c => out.push(c),
         }
     }
+    out.push_str(text.get(plain_from..).unwrap_or_default());
     out.push('"');
 }
 
