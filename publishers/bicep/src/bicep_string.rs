@@ -1,13 +1,18 @@
 //! Bicep string values and their one escaping rule.
 //!
 //! A [`BicepStr`] is what a Bicep string property holds: literal text with `${...}`
-//! interpolations. Views carry it as data; only the template filter [`filter`] (registered as
-//! `bicep_string`) turns it into Bicep source, so escaping happens in exactly one place.
-//! Literal text is escaped by [`escape`]: `\` `'` newlines, tabs and other control characters,
-//! and `${` (which would otherwise start an interpolation).
+//! interpolations. Views carry it as data; [`render_pieces`] turns it into Bicep source, so
+//! escaping happens in exactly one place. Templates reach it through the filter [`filter`]
+//! (registered as `bicep_string`); the fields of the per-app views, which are most of the
+//! output, are rendered by it while serializing ([`literal`], see `view.rs`) and printed as
+//! they are. Literal text is escaped by [`escape`]: `\` `'` newlines, tabs and other control
+//! characters, and `${` (which would otherwise start an interpolation).
+
+use std::borrow::Cow;
+use std::fmt::Write;
 
 use minijinja::{Error, ErrorKind, Value, value::ValueKind};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// A Bicep string value: literal text and interpolated expressions, in order.
 ///
@@ -58,11 +63,78 @@ impl BicepStr {
 
     /// The Bicep source of this value (what the filter prints), for Rust-side use and tests.
     pub(crate) fn to_bicep(&self) -> String {
-        render_pieces(self.pieces.iter().map(|p| match p {
-            Piece::Text(t) => (false, t.as_str()),
-            Piece::Expr(e) => (true, e.as_str()),
-        }))
+        let pieces: Vec<(bool, &str)> = self
+            .pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => (false, t.as_str()),
+                Piece::Expr(e) => (true, e.as_str()),
+            })
+            .collect();
+        render_pieces(&pieces)
     }
+}
+
+/// A string a view holds that templates print as Bicep source: plain text (a literal), or a
+/// [`BicepStr`].
+pub(crate) trait Literal {
+    /// Its Bicep source, exactly what the `bicep_string` filter prints for it.
+    fn to_literal(&self) -> String;
+}
+
+impl Literal for str {
+    fn to_literal(&self) -> String {
+        render_pieces(&[(false, self)])
+    }
+}
+
+impl Literal for String {
+    fn to_literal(&self) -> String {
+        self.as_str().to_literal()
+    }
+}
+
+impl Literal for &str {
+    fn to_literal(&self) -> String {
+        (*self).to_literal()
+    }
+}
+
+impl Literal for BicepStr {
+    fn to_literal(&self) -> String {
+        self.to_bicep()
+    }
+}
+
+/// Serializes a view field as its Bicep source (`#[serde(serialize_with = "literal")]`):
+/// the template then prints it without the filter, which is the same function.
+pub(crate) fn literal<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: Literal + ?Sized,
+    S: Serializer,
+{
+    serializer.serialize_str(&value.to_literal())
+}
+
+/// [`literal`] for an optional field.
+pub(crate) fn literal_option<T, S>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: Literal,
+    S: Serializer,
+{
+    match value {
+        Some(value) => serializer.serialize_some(&value.to_literal()),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// [`literal`] for each item of a list field.
+pub(crate) fn literal_list<T, S>(values: &[T], serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: Literal,
+    S: Serializer,
+{
+    serializer.collect_seq(values.iter().map(Literal::to_literal))
 }
 
 /// Escapes literal text for a single-quoted Bicep string (without the quotes).
@@ -70,48 +142,68 @@ impl BicepStr {
 /// Bicep's escapes are `\\`, `\'`, `\n`, `\r`, `\t`, `\$` and `\u{hex}`. `$` only needs one
 /// when `{` follows; other control characters (and the invisible line/paragraph separators
 /// and BOM) use `\u{...}` so the file stays one visible line per property.
+#[cfg(test)]
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                out.push_str(&format!("\\u{{{:X}}}", u32::from(c)));
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`], appending to `out`. Runs of characters that need no escape are copied whole.
+fn escape_into(out: &mut String, text: &str) {
+    let mut plain_from = 0;
+    for (at, c) in text.char_indices() {
+        // `Some` for a short escape, `None` for a `\u{...}` one.
+        let escape = match c {
+            '\\' => Some("\\\\"),
+            '\'' => Some("\\'"),
+            '\n' => Some("\\n"),
+            '\r' => Some("\\r"),
+            '\t' => Some("\\t"),
+            '$' if text.as_bytes().get(at + 1) == Some(&b'{') => Some("\\$"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => None,
+            _ => continue,
+        };
+        out.push_str(text.get(plain_from..at).unwrap_or_default());
+        plain_from = at + c.len_utf8();
+        match escape {
+            Some(escape) => out.push_str(escape),
+            // Writing into a String cannot fail.
+            None => {
+                let _ = write!(out, "\\u{{{:X}}}", u32::from(c));
             }
-            c => out.push(c),
         }
     }
-    out
+    out.push_str(text.get(plain_from..).unwrap_or_default());
 }
 
 /// `(is_expr, text)` pieces to Bicep: one expression alone is printed bare (Bicep's
 /// `simplify-interpolation` rule), anything else as a quoted, interpolated string.
 /// Adjacent text is joined before escaping, so a `$` and a `{` in separate pieces still
 /// get their escape.
-fn render_pieces<'a>(pieces: impl Iterator<Item = (bool, &'a str)>) -> String {
-    let pieces: Vec<(bool, &str)> = pieces.collect();
-    if let [(true, expr)] = pieces.as_slice() {
+fn render_pieces(pieces: &[(bool, &str)]) -> String {
+    if let [(true, expr)] = pieces {
         return (*expr).to_string();
     }
-    let mut out = String::from("'");
-    let mut text = String::new();
-    for (is_expr, piece) in pieces {
+    let len: usize = pieces.iter().map(|(_, piece)| piece.len()).sum();
+    let mut out = String::with_capacity(len + 2);
+    out.push('\'');
+    // The text since the last expression: borrowed while it is one piece (nearly always).
+    let mut text = Cow::Borrowed("");
+    for &(is_expr, piece) in pieces {
         if is_expr {
-            out.push_str(&escape(&std::mem::take(&mut text)));
+            escape_into(&mut out, &text);
+            text = Cow::Borrowed("");
             out.push_str("${");
             out.push_str(piece);
             out.push('}');
+        } else if text.is_empty() {
+            text = Cow::Borrowed(piece);
         } else {
-            text.push_str(piece);
+            text.to_mut().push_str(piece);
         }
     }
-    out.push_str(&escape(&text));
+    escape_into(&mut out, &text);
     out.push('\'');
     out
 }
@@ -121,7 +213,7 @@ fn render_pieces<'a>(pieces: impl Iterator<Item = (bool, &'a str)>) -> String {
 /// Anything else is a bug in a view, reported as a render error.
 pub(crate) fn filter(value: Value) -> Result<String, Error> {
     if let Some(text) = value.as_str() {
-        return Ok(render_pieces(std::iter::once((false, text))));
+        return Ok(text.to_literal());
     }
     if value.kind() != ValueKind::Seq {
         return Err(not_a_string(&value));
@@ -136,9 +228,8 @@ pub(crate) fn filter(value: Value) -> Result<String, Error> {
             _ => return Err(not_a_string(&item)),
         }
     }
-    Ok(render_pieces(
-        pieces.iter().map(|(is_expr, s)| (*is_expr, s.as_str())),
-    ))
+    let pieces: Vec<(bool, &str)> = pieces.iter().map(|(e, s)| (*e, s.as_str())).collect();
+    Ok(render_pieces(&pieces))
 }
 
 fn not_a_string(value: &Value) -> Error {
@@ -286,6 +377,47 @@ mod tests {
     fn a_lone_expression_is_printed_bare_and_empty_is_two_quotes() {
         assert_eq!(BicepStr::expr("api_key").to_bicep(), "api_key");
         assert_eq!(BicepStr::default().to_bicep(), "''");
+    }
+
+    #[test]
+    fn literal_fields_print_exactly_what_the_filter_prints() {
+        #[derive(Serialize)]
+        struct View {
+            #[serde(serialize_with = "literal")]
+            plain: String,
+            #[serde(serialize_with = "literal")]
+            value: BicepStr,
+            #[serde(serialize_with = "literal_option")]
+            none: Option<String>,
+            #[serde(serialize_with = "literal_list")]
+            list: Vec<BicepStr>,
+        }
+        let mut value = BicepStr::text("it's ${x}\n");
+        value.push_expr("p");
+        let view = View {
+            plain: "a'b\\c$".into(),
+            value: value.clone(),
+            none: None,
+            list: vec![value.clone(), BicepStr::expr("q")],
+        };
+        let through_filter =
+            |v: Value| filter(v).unwrap_or_else(|e| panic!("the filter failed: {e}"));
+        let view = Value::from(minijinja::value::Serde(&view));
+        let field = |name: &str| view.get_attr(name).unwrap();
+        assert_eq!(
+            field("plain").as_str(),
+            Some(through_filter(Value::from("a'b\\c$")).as_str())
+        );
+        let expected = through_filter(Value::from(minijinja::value::Serde(&value)));
+        assert_eq!(expected, "'it\\'s \\${x}\\n${p}'");
+        assert_eq!(field("value").as_str(), Some(expected.as_str()));
+        assert!(field("none").is_none());
+        let list: Vec<String> = field("list")
+            .try_iter()
+            .unwrap()
+            .map(|item| item.to_string())
+            .collect();
+        assert_eq!(list, [expected, "q".to_string()]);
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //! numbers and [`BicepStr`] values; the templates add layout and nothing else.
 //!
 //! Templates print every string through the `bicep_string` filter; symbols, numbers and
-//! [`Bool`] are printed as they are (Rust guarantees they are valid Bicep tokens).
+//! [`Bool`] are printed as they are (Rust guarantees they are valid Bicep tokens). The views
+//! of container apps, one per workload and most of `main.bicep`, are the exception: their
+//! strings serialize as Bicep source already (`serialize_with = "literal"`), made by the
+//! function behind the filter, so `container-app.bicep.j2` prints them as they are instead
+//! of calling the filter for each.
 
 use serde::{Serialize, Serializer};
 
-use crate::bicep_string::BicepStr;
+use crate::bicep_string::{BicepStr, literal, literal_list, literal_option};
 
 /// A boolean printed as Bicep's `true`/`false` (minijinja prints Python's `True`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +91,7 @@ pub(crate) struct RedisView {
 #[derive(Debug, Serialize)]
 pub(crate) struct AppView {
     pub(crate) symbol: String,
+    #[serde(serialize_with = "literal")]
     pub(crate) name: String,
     /// One-line notes printed above the resource.
     pub(crate) comments: Vec<String>,
@@ -102,6 +107,7 @@ pub(crate) struct AppView {
 pub(crate) struct IngressView {
     pub(crate) external: Bool,
     pub(crate) target_port: u16,
+    #[serde(serialize_with = "literal")]
     pub(crate) transport: &'static str,
     pub(crate) exposed_port: Option<u16>,
     pub(crate) additional: Vec<PortMappingView>,
@@ -115,18 +121,26 @@ pub(crate) struct PortMappingView {
 
 #[derive(Debug, Serialize)]
 pub(crate) struct SecretView {
+    #[serde(serialize_with = "literal")]
     pub(crate) name: String,
+    #[serde(serialize_with = "literal")]
     pub(crate) value: BicepStr,
 }
 
 #[derive(Debug, Serialize)]
 pub(crate) struct ContainerView {
+    #[serde(serialize_with = "literal")]
     pub(crate) name: String,
+    #[serde(serialize_with = "literal")]
     pub(crate) image: BicepStr,
+    #[serde(serialize_with = "literal_list")]
     pub(crate) command: Vec<String>,
+    #[serde(serialize_with = "literal_list")]
     pub(crate) args: Vec<BicepStr>,
     pub(crate) env: Vec<EnvView>,
+    #[serde(serialize_with = "literal")]
     pub(crate) cpu: &'static str,
+    #[serde(serialize_with = "literal")]
     pub(crate) memory: &'static str,
     pub(crate) probes: Vec<ProbeView>,
     pub(crate) mounts: Vec<MountView>,
@@ -135,8 +149,11 @@ pub(crate) struct ContainerView {
 /// An environment variable: a plain `value`, or a `secret_ref` to one of the app's secrets.
 #[derive(Debug, Serialize)]
 pub(crate) struct EnvView {
+    #[serde(serialize_with = "literal")]
     pub(crate) name: String,
+    #[serde(serialize_with = "literal_option")]
     pub(crate) value: Option<BicepStr>,
+    #[serde(serialize_with = "literal_option")]
     pub(crate) secret_ref: Option<String>,
 }
 
@@ -144,6 +161,7 @@ pub(crate) struct EnvView {
 #[derive(Debug, Serialize)]
 pub(crate) struct ProbeView {
     /// `Liveness` or `Readiness`.
+    #[serde(serialize_with = "literal")]
     pub(crate) kind: &'static str,
     pub(crate) http: Option<HttpProbeView>,
     pub(crate) tcp_port: Option<u16>,
@@ -155,20 +173,25 @@ pub(crate) struct ProbeView {
 
 #[derive(Debug, Serialize)]
 pub(crate) struct HttpProbeView {
+    #[serde(serialize_with = "literal")]
     pub(crate) path: String,
     pub(crate) port: u16,
     /// `HTTP` or `HTTPS`.
+    #[serde(serialize_with = "literal")]
     pub(crate) scheme: &'static str,
 }
 
 #[derive(Debug, Serialize)]
 pub(crate) struct MountView {
+    #[serde(serialize_with = "literal")]
     pub(crate) volume: String,
+    #[serde(serialize_with = "literal")]
     pub(crate) path: String,
 }
 
 #[derive(Debug, Serialize)]
 pub(crate) struct AppVolumeView {
+    #[serde(serialize_with = "literal")]
     pub(crate) name: String,
     /// The symbol of the environment storage it mounts.
     pub(crate) storage_symbol: String,
