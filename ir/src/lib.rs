@@ -18,6 +18,9 @@ pub mod model;
 pub mod publish;
 pub mod quantity;
 pub mod span;
+// Builders for the publishers' tests: behind the `testing` feature, never in the compiler.
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 mod check;
 mod passes;

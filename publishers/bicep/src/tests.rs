@@ -1,30 +1,13 @@
 //! End-to-end tests of the publisher on models built in Rust: what reaches `main.bicep` and
 //! `main.bicepparam`, determinism, secrets, and the target's diagnostics.
 
-use ir::expr::Template;
 use ir::model::*;
-use ir::{
-    Artifacts, CheckOptions, Diagnostics, FileId, IntegrationKind, PublishOptions, Publisher, Span,
-    Spanned,
-};
+use ir::testing::*;
+use ir::{IntegrationKind, Span};
 
 use crate::PUBLISHER;
 
-fn span() -> Span {
-    Span::new(FileId(0), 0, 0)
-}
-
-fn sp<T>(value: T) -> Spanned<T> {
-    Spanned::new(value, span())
-}
-
-fn template(text: &str) -> Template {
-    let mut diags = Diagnostics::new();
-    let t = Template::parse(text, span(), &|_, _| span(), &mut diags);
-    assert!(diags.is_empty(), "bad template {text}");
-    t
-}
-
+/// A parameter as the shop declares it: described, possibly generated.
 fn parameter(
     name: &str,
     secret: bool,
@@ -32,125 +15,49 @@ fn parameter(
     generate: Option<Generate>,
 ) -> ParameterDecl {
     ParameterDecl {
-        name: sp(name.to_string()),
-        secret,
-        value: value.map(|v| sp(v.to_string())),
-        generate: generate.map(sp),
+        generate: generate.map(s),
         description: Some(format!("the {name}")),
-        is_connection_string: false,
+        ..param(name, secret, value)
     }
 }
 
-fn compute(name: &str, edit: impl FnOnce(&mut ComputeDecl)) -> ResourceDecl {
-    let mut decl = ComputeDecl {
-        project: false,
-        image: Some(sp(format!("docker.io/acme/{name}:1.0"))),
-        build: None,
-        entrypoint: Vec::new(),
-        args: Vec::new(),
-        env: Vec::new(),
-        endpoints: Vec::new(),
-        references: Vec::new(),
-        wait_for: Vec::new(),
-        replicas: None,
-        health: None,
-        volumes: Vec::new(),
-        bind_mounts: Vec::new(),
-        limits: LimitsDecl::default(),
-        connection_string: None,
-    };
+/// A container named `name` running `docker.io/acme/<name>:1.0`, then edited.
+fn app(name: &str, edit: impl FnOnce(&mut ComputeDecl)) -> ResourceDecl {
+    let mut decl = container(&format!("docker.io/acme/{name}:1.0"));
     edit(&mut decl);
-    ResourceDecl {
-        name: sp(name.to_string()),
-        kind: ResourceKindDecl::Compute(decl),
-    }
+    compute(name, decl)
 }
 
-fn integration(
+/// An integration of `kind` named `name`, then edited.
+fn service(
     name: &str,
     kind: IntegrationKind,
     edit: impl FnOnce(&mut IntegrationDecl),
 ) -> ResourceDecl {
-    let mut decl = IntegrationDecl {
-        kind,
-        image: None,
-        password: None,
-        persistent: true,
-        replicas: None,
-        env: Vec::new(),
-        limits: LimitsDecl::default(),
-        databases: Vec::new(),
-        azure_hosting: None,
-    };
+    let mut decl = integration(kind);
     edit(&mut decl);
-    ResourceDecl {
-        name: sp(name.to_string()),
-        kind: ResourceKindDecl::Integration(decl),
-    }
+    hosted(name, decl)
 }
 
-fn endpoint(name: &str, scheme: &str, target_port: i64, external: bool) -> EndpointDecl {
+/// An endpoint with an explicit scheme.
+fn endpoint_as(name: &str, scheme: &str, target_port: i64, external: bool) -> EndpointDecl {
     EndpointDecl {
-        name: sp(name.to_string()),
-        scheme: Some(sp(scheme.to_string())),
-        transport: None,
-        protocol: None,
-        target_port: Some(sp(target_port)),
-        port: None,
-        external,
-        span: span(),
+        scheme: Some(s(scheme.to_string())),
+        ..endpoint(name, target_port, external)
     }
 }
 
-fn env(name: &str, value: &str) -> EnvDecl {
-    EnvDecl {
-        name: sp(name.to_string()),
-        value: template(value),
-    }
-}
-
-fn reference(target: &str) -> ReferenceDecl {
-    ReferenceDecl {
-        target: sp(target.to_string()),
-        inject: None,
-    }
-}
-
-fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Model {
+/// The shared model with a registry and a tag, which built images need.
+fn shop_model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Model {
     Model {
-        name: sp("shop".to_string()),
-        namespace: None,
-        registry: Some(sp("ghcr.io/acme".to_string())),
-        tag: Some(sp("1.4.2".to_string())),
-        parameters,
-        resources,
-        pre_injected: false,
+        registry: Some(s("ghcr.io/acme".to_string())),
+        tag: Some(s("1.4.2".to_string())),
+        ..model(parameters, resources)
     }
-}
-
-/// Checks and publishes; panics if the check fails (the tests write valid models).
-fn publish(model: &Model, allow_unsupported: bool) -> (Option<Artifacts>, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    let targets: [&dyn Publisher; 1] = [&PUBLISHER];
-    let options = CheckOptions {
-        targets: &targets,
-        allow_unsupported,
-        strict_names: true,
-    };
-    let checked = ir::check(model, &options, &mut diags);
-    let checked =
-        checked.unwrap_or_else(|| panic!("check failed: {:?}", diags.iter().collect::<Vec<_>>()));
-    let options = PublishOptions {
-        source_name: "model.toml".into(),
-        allow_unsupported,
-        ..PublishOptions::default()
-    };
-    let artifacts = PUBLISHER.publish(&checked, &options, &mut diags);
-    (artifacts, diags)
 }
 
 fn files(model: &Model) -> (String, String) {
-    let (artifacts, diags) = publish(model, false);
+    let (artifacts, diags) = publish(&PUBLISHER, model, false);
     let artifacts = artifacts
         .unwrap_or_else(|| panic!("publish failed: {:?}", diags.iter().collect::<Vec<_>>()));
     assert_eq!(artifacts.len(), 2);
@@ -160,14 +67,10 @@ fn files(model: &Model) -> (String, String) {
     )
 }
 
-fn codes(diags: &Diagnostics) -> Vec<&'static str> {
-    diags.iter().map(|d| d.code.id).collect()
-}
-
 /// The shop: a managed Postgres with a database, a managed Redis, a container-hosted RabbitMQ,
 /// an API built from source and a public web front end with a secret.
 fn shop() -> Model {
-    model(
+    shop_model(
         vec![
             parameter("log-level", false, Some("info"), None),
             parameter("stripe-key", true, Some("sk_live_LITERAL_IN_MODEL"), None),
@@ -183,54 +86,54 @@ fn shop() -> Model {
             ),
         ],
         vec![
-            integration("pg", IntegrationKind::Postgres, |i| {
-                i.databases = vec![sp("catalogdb".to_string())];
-                i.azure_hosting = Some(sp(AzureHosting::Managed));
+            service("pg", IntegrationKind::Postgres, |i| {
+                i.databases = vec![s("catalogdb".to_string())];
+                i.azure_hosting = Some(s(AzureHosting::Managed));
             }),
-            integration("cache", IntegrationKind::Redis, |i| {
-                i.azure_hosting = Some(sp(AzureHosting::Managed));
+            service("cache", IntegrationKind::Redis, |i| {
+                i.azure_hosting = Some(s(AzureHosting::Managed));
             }),
-            integration("bus", IntegrationKind::RabbitMq, |_| {}),
-            compute("catalog", |c| {
+            service("bus", IntegrationKind::RabbitMq, |_| {}),
+            app("catalog", |c| {
                 c.project = true;
                 c.image = None;
                 c.build = Some(BuildDecl {
-                    context: sp("src/Catalog".into()),
+                    context: s("src/Catalog".into()),
                     dockerfile: None,
                     target: None,
                     args: vec![],
                     secrets: vec![],
                 });
-                c.endpoints = vec![endpoint("http", "http", 8080, false)];
+                c.endpoints = vec![endpoint_as("http", "http", 8080, false)];
                 c.references = vec![reference("catalogdb"), reference("cache"), reference("bus")];
                 c.env = vec![
-                    env("LOG_LEVEL", "{log-level.value}"),
-                    env("API_TOKEN", "{api-token.value}"),
+                    env("LOG_LEVEL", template("{log-level.value}")),
+                    env("API_TOKEN", template("{api-token.value}")),
                 ];
                 c.volumes = vec![VolumeDecl {
-                    name: sp("scratch".into()),
-                    target: sp("/var/scratch".into()),
+                    name: s("scratch".into()),
+                    target: s("/var/scratch".into()),
                     read_only: false,
                 }];
             }),
-            compute("web", |c| {
-                c.replicas = Some(sp(2));
-                c.endpoints = vec![endpoint("http", "http", 3000, true)];
+            app("web", |c| {
+                c.replicas = Some(s(2));
+                c.endpoints = vec![endpoint_as("http", "http", 3000, true)];
                 c.references = vec![reference("catalog")];
                 c.env = vec![
-                    env("STRIPE_KEY", "{stripe-key.value}"),
-                    env("QUOTE", "it's ${{not}} {{braces}}\\"),
+                    env("STRIPE_KEY", template("{stripe-key.value}")),
+                    env("QUOTE", template("it's ${{not}} {{braces}}\\")),
                 ];
                 c.health = Some(HealthDecl {
                     check: HealthCheckDecl::Http {
-                        path: sp("/healthz".into()),
-                        endpoint: sp("http".into()),
+                        path: s("/healthz".into()),
+                        endpoint: s("http".into()),
                     },
                     initial_delay: None,
-                    period: Some(sp(15)),
+                    period: Some(s(15)),
                     timeout: None,
                     failure_threshold: None,
-                    span: span(),
+                    span: Span::DETACHED,
                 });
             }),
         ],
@@ -377,43 +280,43 @@ fn service_discovery_uses_container_apps_addresses() {
 
 #[test]
 fn output_is_deterministic() {
-    let first = publish(&shop(), false).0.unwrap();
-    let second = publish(&shop(), false).0.unwrap();
+    let first = publish(&PUBLISHER, &shop(), false).0.unwrap();
+    let second = publish(&PUBLISHER, &shop(), false).0.unwrap();
     assert_eq!(first, second);
 }
 
 #[test]
 fn resources_outside_the_allowed_pairs_are_e0703() {
-    let m = model(
+    let m = shop_model(
         vec![],
-        vec![compute("api", |c| {
+        vec![app("api", |c| {
             c.limits = LimitsDecl {
-                cpu: Some(sp("1".into())),
-                memory: Some(sp("1Gi".into())),
+                cpu: Some(s("1".into())),
+                memory: Some(s("1Gi".into())),
             }
         })],
     );
-    let (artifacts, diags) = publish(&m, false);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, false);
     assert!(artifacts.is_none());
     assert_eq!(codes(&diags), vec!["E0703"]);
 }
 
 #[test]
 fn bind_mounts_are_e0702_or_left_out_with_a_warning() {
-    let m = model(
+    let m = shop_model(
         vec![],
-        vec![compute("api", |c| {
+        vec![app("api", |c| {
             c.bind_mounts = vec![BindMountDecl {
-                source: sp("./data".into()),
-                target: sp("/data".into()),
+                source: s("./data".into()),
+                target: s("/data".into()),
                 read_only: false,
             }];
         })],
     );
-    let (artifacts, diags) = publish(&m, false);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, false);
     assert!(artifacts.is_none());
     assert_eq!(codes(&diags), vec!["E0702"]);
-    let (artifacts, diags) = publish(&m, true);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, true);
     assert_eq!(codes(&diags), vec!["W0701"]);
     assert!(
         !artifacts
@@ -426,33 +329,33 @@ fn bind_mounts_are_e0702_or_left_out_with_a_warning() {
 
 #[test]
 fn two_external_ports_are_e0704() {
-    let m = model(
+    let m = shop_model(
         vec![],
-        vec![compute("api", |c| {
+        vec![app("api", |c| {
             c.endpoints = vec![
-                endpoint("http", "http", 8080, true),
-                endpoint("admin", "http", 9090, true),
+                endpoint_as("http", "http", 8080, true),
+                endpoint_as("admin", "http", 9090, true),
             ];
         })],
     );
-    let (artifacts, diags) = publish(&m, false);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, false);
     assert!(artifacts.is_none());
     assert_eq!(codes(&diags), vec!["E0704"]);
 }
 
 #[test]
 fn health_commands_become_tcp_probes_with_a_note() {
-    let m = model(
+    let m = shop_model(
         vec![],
-        vec![compute("gateway", |c| {
-            c.endpoints = vec![endpoint("http", "http", 80, true)];
+        vec![app("gateway", |c| {
+            c.endpoints = vec![endpoint_as("http", "http", 80, true)];
             c.health = Some(HealthDecl {
-                check: HealthCheckDecl::Command(vec![sp("curl".into()), sp("-f".into())]),
-                initial_delay: Some(sp(600)),
+                check: HealthCheckDecl::Command(vec![s("curl".into()), s("-f".into())]),
+                initial_delay: Some(s(600)),
                 period: None,
                 timeout: None,
                 failure_threshold: None,
-                span: span(),
+                span: Span::DETACHED,
             });
         })],
     );
@@ -466,19 +369,19 @@ fn health_commands_become_tcp_probes_with_a_note() {
 
 #[test]
 fn udp_endpoints_are_e0702_or_left_out() {
-    let m = model(
+    let m = shop_model(
         vec![],
-        vec![compute("dns", |c| {
+        vec![app("dns", |c| {
             c.endpoints = vec![
-                endpoint("dns", "udp", 53, false),
-                endpoint("http", "http", 8080, false),
+                endpoint_as("dns", "udp", 53, false),
+                endpoint_as("http", "http", 8080, false),
             ];
         })],
     );
-    let (artifacts, diags) = publish(&m, false);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, false);
     assert!(artifacts.is_none());
     assert_eq!(codes(&diags), vec!["E0702"]);
-    let (artifacts, diags) = publish(&m, true);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, true);
     assert_eq!(codes(&diags), vec!["W0701"]);
     let main = artifacts.unwrap().get("main.bicep").unwrap().to_string();
     assert!(
@@ -489,21 +392,21 @@ fn udp_endpoints_are_e0702_or_left_out() {
 
 #[test]
 fn a_health_command_without_a_port_is_e0702() {
-    let m = model(
+    let m = shop_model(
         vec![],
-        vec![compute("worker", |c| {
+        vec![app("worker", |c| {
             c.health = Some(HealthDecl {
-                check: HealthCheckDecl::Command(vec![sp("true".into())]),
+                check: HealthCheckDecl::Command(vec![s("true".into())]),
                 initial_delay: None,
                 period: None,
                 timeout: None,
                 failure_threshold: None,
-                span: span(),
+                span: Span::DETACHED,
             });
         })],
     );
-    assert_eq!(codes(&publish(&m, false).1), vec!["E0702"]);
-    assert_eq!(codes(&publish(&m, true).1), vec!["W0701"]);
+    assert_eq!(codes(&publish(&PUBLISHER, &m, false).1), vec!["E0702"]);
+    assert_eq!(codes(&publish(&PUBLISHER, &m, true).1), vec!["W0701"]);
 }
 
 #[test]

@@ -60,7 +60,7 @@ const VAULT_PASSWORD_URI_ENCODED: &str = "a%2Fb%20c%24";
 const KV_PASSWORD: &str = "only-Unreserved_chars.1~";
 
 fn hostile_model() -> Model {
-    let mut m = model("escaping");
+    let mut m = named_model("escaping");
     let mut app = container("busybox:1.36");
     for (i, text) in HOSTILE.iter().enumerate() {
         m.parameters
@@ -121,7 +121,7 @@ fn values_survive_composes_own_interpolation_exactly() {
     let Some(compose_bin) = compose_binary() else {
         return;
     };
-    let (compose, env_example) = publish(&hostile_model());
+    let (compose, env_example) = files(&hostile_model());
     let supplied = [
         ("TOKEN", SECRET),
         ("VAULT_PASSWORD", VAULT_PASSWORD),
@@ -192,7 +192,7 @@ fn a_missing_required_variable_stops_compose_with_a_clear_message() {
     let Some(compose_bin) = compose_binary() else {
         return;
     };
-    let (compose, env_example) = publish(&hostile_model());
+    let (compose, env_example) = files(&hostile_model());
     let dir = TempDir::new("missing");
     dir.write("compose.yaml", &compose);
     dir.write(

@@ -3,10 +3,8 @@
 //! is deterministic and parses back into k8s-openapi types.
 
 use ir::model::*;
-use ir::{
-    Artifacts, CheckOptions, Diagnostics, FileId, PublishOptions, Publisher, Span, Spanned,
-    expr::Template,
-};
+use ir::testing::*;
+use ir::{FileId, IntegrationKind, Span, Spanned};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, PersistentVolumeClaim, Service};
 use k8s_openapi::api::networking::v1::Ingress;
@@ -17,132 +15,12 @@ use crate::PUBLISHER;
 /// A secret value the tests plant in the model; it must never appear in any artifact.
 const PLANTED: &str = "planted-s3cret";
 
-fn span() -> Span {
-    Span::new(FileId(0), 0, 0)
-}
-
-fn spanned<T>(value: T) -> Spanned<T> {
-    Spanned::new(value, span())
-}
-
-fn template(text: &str) -> Template {
-    let mut diags = Diagnostics::new();
-    let template = Template::parse(text, span(), &|_, _| span(), &mut diags);
-    assert!(diags.is_empty(), "bad template in a test: {text}");
-    template
-}
-
-fn parameter(name: &str, secret: bool, value: Option<&str>) -> ParameterDecl {
-    ParameterDecl {
-        name: spanned(name.to_string()),
-        secret,
-        value: value.map(|v| spanned(v.to_string())),
-        generate: None,
-        description: Some(format!("The {name}")),
-        is_connection_string: false,
-    }
-}
-
-fn container(image: &str) -> ComputeDecl {
-    ComputeDecl {
-        project: false,
-        image: Some(spanned(image.to_string())),
-        build: None,
-        entrypoint: Vec::new(),
-        args: Vec::new(),
-        env: Vec::new(),
-        endpoints: Vec::new(),
-        references: Vec::new(),
-        wait_for: Vec::new(),
-        replicas: None,
-        health: None,
-        volumes: Vec::new(),
-        bind_mounts: Vec::new(),
-        limits: LimitsDecl::default(),
-        connection_string: None,
-    }
-}
-
-fn endpoint(name: &str, target_port: i64, external: bool) -> EndpointDecl {
-    EndpointDecl {
-        name: spanned(name.to_string()),
-        scheme: None,
-        transport: None,
-        protocol: None,
-        target_port: Some(spanned(target_port)),
-        port: None,
-        external,
-        span: span(),
-    }
-}
-
-fn env(name: &str, value: &str) -> EnvDecl {
-    EnvDecl {
-        name: spanned(name.to_string()),
-        value: template(value),
-    }
-}
-
-fn resource(name: &str, kind: ResourceKindDecl) -> ResourceDecl {
-    ResourceDecl {
-        name: spanned(name.to_string()),
-        kind,
-    }
-}
-
 fn postgres(password: Option<&str>, databases: &[&str]) -> IntegrationDecl {
     IntegrationDecl {
-        kind: ir::IntegrationKind::Postgres,
-        image: None,
         password: password.map(template),
-        persistent: true,
-        replicas: None,
-        env: Vec::new(),
-        limits: LimitsDecl::default(),
-        databases: databases.iter().map(|d| spanned(d.to_string())).collect(),
-        azure_hosting: None,
+        databases: databases.iter().map(|d| s(d.to_string())).collect(),
+        ..integration(IntegrationKind::Postgres)
     }
-}
-
-fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Model {
-    Model {
-        name: spanned("shop".to_string()),
-        namespace: None,
-        registry: None,
-        tag: None,
-        parameters,
-        resources,
-        pre_injected: false,
-    }
-}
-
-/// Checks and publishes `model`; returns the artifacts (if any) and every diagnostic.
-fn publish(model: &Model, allow_unsupported: bool) -> (Option<Artifacts>, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    let targets: [&dyn Publisher; 1] = [&PUBLISHER];
-    let options = CheckOptions {
-        targets: &targets,
-        allow_unsupported,
-        strict_names: true,
-    };
-    let checked = ir::check(model, &options, &mut diags);
-    let checked = checked.unwrap_or_else(|| panic!("the test model does not check: {diags:?}"));
-    let options = PublishOptions {
-        source_name: "model.toml".to_string(),
-        allow_unsupported,
-        ..PublishOptions::default()
-    };
-    let artifacts = PUBLISHER.publish(&checked, &options, &mut diags);
-    (artifacts, diags)
-}
-
-fn file<'a>(artifacts: &'a Artifacts, path: &str) -> &'a str {
-    artifacts.get(path).unwrap_or_else(|| {
-        panic!(
-            "no `{path}` among {:?}",
-            artifacts.iter().map(|(p, _)| p).collect::<Vec<_>>()
-        )
-    })
 }
 
 /// A model with a planted secret in every place a secret can go: a parameter's literal
@@ -150,36 +28,33 @@ fn file<'a>(artifacts: &'a Artifacts, path: &str) -> &'a str {
 fn secret_model() -> Model {
     let mut api = container("ghcr.io/acme/api:1.0");
     api.endpoints = vec![endpoint("http", 8080, true)];
-    api.references = vec![ReferenceDecl {
-        target: spanned("orders".to_string()),
-        inject: None,
-    }];
-    api.wait_for = vec![spanned("orders".to_string())];
+    api.references = vec![reference("orders")];
+    api.wait_for = vec![s("orders".to_string())];
     api.env = vec![
-        env("TOKEN", "{token.value}"),
-        env("MIXED", "Bearer {token.value}; level={level.value}"),
-        env("SHELL", "echo $(date) $$ {token.value}"),
+        env("TOKEN", template("{token.value}")),
+        env(
+            "MIXED",
+            template("Bearer {token.value}; level={level.value}"),
+        ),
+        env("SHELL", template("echo $(date) $$ {token.value}")),
     ];
     api.args = vec![template("--token={token.value}"), template("$(literal)")];
     model(
         vec![
-            parameter("token", true, Some(PLANTED)),
-            parameter("level", false, Some("info")),
-            parameter("db-pass", true, Some(PLANTED)),
+            param("token", true, Some(PLANTED)),
+            param("level", false, Some("info")),
+            param("db-pass", true, Some(PLANTED)),
         ],
         vec![
-            resource(
-                "pg",
-                ResourceKindDecl::Integration(postgres(Some("{db-pass.value}"), &["orders"])),
-            ),
-            resource("api", ResourceKindDecl::Compute(api)),
+            hosted("pg", postgres(Some("{db-pass.value}"), &["orders"])),
+            compute("api", api),
         ],
     )
 }
 
 #[test]
 fn planted_secrets_never_reach_any_artifact() {
-    let (artifacts, diags) = publish(&secret_model(), false);
+    let (artifacts, diags) = publish(&PUBLISHER, &secret_model(), false);
     let artifacts = artifacts.unwrap_or_else(|| panic!("{diags:?}"));
     for (path, text) in artifacts.iter() {
         assert!(
@@ -208,7 +83,7 @@ fn planted_secrets_never_reach_any_artifact() {
 
 #[test]
 fn literal_dollar_parens_are_escaped_and_helpers_come_first() {
-    let (artifacts, _) = publish(&secret_model(), false);
+    let (artifacts, _) = publish(&PUBLISHER, &secret_model(), false);
     let api = artifacts
         .as_ref()
         .map(|a| file(a, "api.yaml"))
@@ -244,15 +119,15 @@ fn literal_dollar_parens_are_escaped_and_helpers_come_first() {
 
 #[test]
 fn output_is_deterministic() {
-    let (first, _) = publish(&secret_model(), false);
-    let (second, _) = publish(&secret_model(), false);
+    let (first, _) = publish(&PUBLISHER, &secret_model(), false);
+    let (second, _) = publish(&PUBLISHER, &secret_model(), false);
     assert!(first.is_some());
     assert_eq!(first, second);
 }
 
 #[test]
 fn every_document_parses_back_into_its_type() {
-    let (artifacts, _) = publish(&secret_model(), false);
+    let (artifacts, _) = publish(&PUBLISHER, &secret_model(), false);
     let artifacts = artifacts.unwrap_or_default();
     let mut kinds = Vec::new();
     for (path, text) in artifacts
@@ -300,7 +175,7 @@ fn every_document_parses_back_into_its_type() {
 
 #[test]
 fn a_persistent_database_server_creates_its_databases() {
-    let (artifacts, _) = publish(&secret_model(), false);
+    let (artifacts, _) = publish(&PUBLISHER, &secret_model(), false);
     let pg = artifacts
         .as_ref()
         .map(|a| file(a, "pg.yaml"))
@@ -327,27 +202,22 @@ fn a_persistent_database_server_creates_its_databases() {
 fn bind_mount_model() -> Model {
     let mut web = container("nginx:1.27");
     web.bind_mounts = vec![BindMountDecl {
-        source: spanned("./site".to_string()),
-        target: spanned("/usr/share/nginx/html".to_string()),
+        source: s("./site".to_string()),
+        target: s("/usr/share/nginx/html".to_string()),
         read_only: true,
     }];
-    model(
-        Vec::new(),
-        vec![resource("web", ResourceKindDecl::Compute(web))],
-    )
+    model(Vec::new(), vec![compute("web", web)])
 }
 
 #[test]
 fn bind_mounts_are_an_error_unless_left_out() {
-    let (artifacts, diags) = publish(&bind_mount_model(), false);
+    let (artifacts, diags) = publish(&PUBLISHER, &bind_mount_model(), false);
     assert!(artifacts.is_none());
-    let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
-    assert_eq!(codes, ["E0702"]);
+    assert_eq!(codes(&diags), ["E0702"]);
     assert!(diags.iter().any(|d| d.message.contains("`web`")));
 
-    let (artifacts, diags) = publish(&bind_mount_model(), true);
-    let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
-    assert_eq!(codes, ["W0701"]);
+    let (artifacts, diags) = publish(&PUBLISHER, &bind_mount_model(), true);
+    assert_eq!(codes(&diags), ["W0701"]);
     let web = artifacts
         .as_ref()
         .map(|a| file(a, "web.yaml"))
@@ -362,18 +232,12 @@ fn bind_mounts_are_an_error_unless_left_out() {
 fn a_uri_encoded_default_is_encoded_now() {
     let pg = postgres(Some("{pw.value}"), &[]);
     let mut api = container("api:1");
-    api.references = vec![ReferenceDecl {
-        target: spanned("pg".to_string()),
-        inject: None,
-    }];
+    api.references = vec![reference("pg")];
     let model = model(
-        vec![parameter("pw", false, Some("p@ss word"))],
-        vec![
-            resource("pg", ResourceKindDecl::Integration(pg)),
-            resource("api", ResourceKindDecl::Compute(api)),
-        ],
+        vec![param("pw", false, Some("p@ss word"))],
+        vec![hosted("pg", pg), compute("api", api)],
     );
-    let (artifacts, _) = publish(&model, false);
+    let (artifacts, _) = publish(&PUBLISHER, &model, false);
     let parameters = artifacts
         .as_ref()
         .map(|a| file(a, "parameters.yaml"))
@@ -392,12 +256,12 @@ fn a_uri_encoded_default_is_encoded_now() {
 #[test]
 fn a_parameter_without_default_is_a_deploy_time_input_even_if_not_secret() {
     let mut api = container("api:1");
-    api.env = vec![env("REGION", "{region.value}")];
+    api.env = vec![env("REGION", template("{region.value}"))];
     let model = model(
-        vec![parameter("region", false, None)],
-        vec![resource("api", ResourceKindDecl::Compute(api))],
+        vec![param("region", false, None)],
+        vec![compute("api", api)],
     );
-    let (artifacts, _) = publish(&model, false);
+    let (artifacts, _) = publish(&PUBLISHER, &model, false);
     let api = artifacts
         .as_ref()
         .map(|a| file(a, "api.yaml"))
@@ -425,20 +289,17 @@ fn a_parameter_without_default_is_a_deploy_time_input_even_if_not_secret() {
 fn external_endpoints_get_an_ingress_or_a_load_balancer() {
     let mut edge = container("edge:1");
     let mut dns = endpoint("dns", 53, false);
-    dns.protocol = Some(spanned("udp".to_string()));
+    dns.protocol = Some(s("udp".to_string()));
     let mut admin = endpoint("admin", 9000, true);
-    admin.scheme = Some(spanned("http".to_string()));
+    admin.scheme = Some(s("http".to_string()));
     edge.endpoints = vec![
         endpoint("http", 8080, true),
         admin,
         endpoint("mqtt", 1883, true),
         dns,
     ];
-    let model = model(
-        Vec::new(),
-        vec![resource("edge", ResourceKindDecl::Compute(edge))],
-    );
-    let (artifacts, diags) = publish(&model, false);
+    let model = model(Vec::new(), vec![compute("edge", edge)]);
+    let (artifacts, diags) = publish(&PUBLISHER, &model, false);
     let edge = artifacts
         .as_ref()
         .map(|a| file(a, "edge.yaml"))
@@ -479,7 +340,7 @@ fn two_objects_with_one_name_point_at_both_resources() {
     let db = declared("db", 10, true);
     let other = declared("db-external", 40, false);
     let (db_span, other_span) = (db.name.span, other.name.span);
-    let (artifacts, diags) = publish(&model(Vec::new(), vec![db, other]), false);
+    let (artifacts, diags) = publish(&PUBLISHER, &model(Vec::new(), vec![db, other]), false);
     assert!(artifacts.is_none());
     let collisions: Vec<_> = diags.iter().filter(|d| d.code.id == "E0306").collect();
     assert_eq!(collisions.len(), 1, "{diags:?}");

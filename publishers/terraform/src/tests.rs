@@ -2,147 +2,41 @@
 //! hcl-rs, determinism, secrets, and the target's diagnostics.
 
 use hcl::{Block, Body, Expression};
-use ir::expr::Template;
+use ir::IntegrationKind;
 use ir::model::*;
-use ir::{
-    Artifacts, CheckOptions, Diagnostics, IntegrationKind, PublishOptions, Publisher, Span, Spanned,
-};
+use ir::testing::*;
 
 use crate::PUBLISHER;
 
-fn s(text: &str) -> Spanned<String> {
-    Spanned::new(text.to_string(), Span::DETACHED)
-}
-
-fn tpl(text: &str) -> Template {
-    let mut diags = Diagnostics::new();
-    let template = Template::parse(text, Span::DETACHED, &|_, _| Span::DETACHED, &mut diags);
-    assert!(diags.is_empty(), "bad template {text}");
-    template
-}
-
-fn param(name: &str, secret: bool, value: Option<&str>) -> ParameterDecl {
-    ParameterDecl {
-        name: s(name),
-        secret,
-        value: value.map(s),
-        generate: None,
-        description: None,
-        is_connection_string: false,
-    }
-}
-
-fn endpoint(name: &str, target_port: i64, external: bool) -> EndpointDecl {
-    EndpointDecl {
-        name: s(name),
-        scheme: None,
-        transport: None,
-        protocol: None,
-        target_port: Some(Spanned::new(target_port, Span::DETACHED)),
-        port: None,
-        external,
-        span: Span::DETACHED,
-    }
-}
-
-fn container(
+/// A container app running a shared image, with `env` parsed as templates.
+fn app(
     name: &str,
-    env: &[(&str, &str)],
+    vars: &[(&str, &str)],
     endpoints: Vec<EndpointDecl>,
     references: &[&str],
 ) -> ResourceDecl {
-    ResourceDecl {
-        name: s(name),
-        kind: ResourceKindDecl::Compute(ComputeDecl {
-            project: false,
-            image: Some(s("ghcr.io/acme/app:1.0")),
-            build: None,
-            entrypoint: Vec::new(),
-            args: Vec::new(),
-            env: env
-                .iter()
-                .map(|(k, v)| EnvDecl {
-                    name: s(k),
-                    value: tpl(v),
-                })
-                .collect(),
-            endpoints,
-            references: references
-                .iter()
-                .map(|r| ReferenceDecl {
-                    target: s(r),
-                    inject: None,
-                })
-                .collect(),
-            wait_for: Vec::new(),
-            replicas: None,
-            health: None,
-            volumes: Vec::new(),
-            bind_mounts: Vec::new(),
-            limits: LimitsDecl::default(),
-            connection_string: None,
-        }),
-    }
+    let mut decl = container("ghcr.io/acme/app:1.0");
+    decl.env = vars.iter().map(|(k, v)| env(k, template(v))).collect();
+    decl.endpoints = endpoints;
+    decl.references = references.iter().map(|r| reference(r)).collect();
+    compute(name, decl)
 }
 
-fn integration(
-    name: &str,
-    kind: IntegrationKind,
-    managed: bool,
-    databases: &[&str],
-) -> ResourceDecl {
-    ResourceDecl {
-        name: s(name),
-        kind: ResourceKindDecl::Integration(IntegrationDecl {
-            kind,
-            image: None,
-            password: None,
-            persistent: true,
-            replicas: None,
-            env: Vec::new(),
-            limits: LimitsDecl::default(),
-            databases: databases.iter().map(|d| s(d)).collect(),
-            azure_hosting: Some(Spanned::new(
-                if managed {
-                    AzureHosting::Managed
-                } else {
-                    AzureHosting::Container
-                },
-                Span::DETACHED,
-            )),
-        }),
-    }
-}
-
-fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Model {
-    Model {
-        name: s("shop"),
-        namespace: None,
-        registry: None,
-        tag: None,
-        parameters,
-        resources,
-        pre_injected: false,
-    }
-}
-
-fn publish(model: &Model, allow_unsupported: bool) -> (Option<Artifacts>, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    let targets: [&dyn Publisher; 1] = [&PUBLISHER];
-    let options = CheckOptions {
-        targets: &targets,
-        allow_unsupported,
-        strict_names: true,
+/// An integration hosted as an Azure managed service or as a container app.
+fn service(name: &str, kind: IntegrationKind, managed: bool, databases: &[&str]) -> ResourceDecl {
+    let hosting = if managed {
+        AzureHosting::Managed
+    } else {
+        AzureHosting::Container
     };
-    let checked = ir::check(model, &options, &mut diags);
-    let checked = checked.unwrap_or_else(|| panic!("model does not check: {diags:?}"));
-    let options = PublishOptions {
-        source_name: "model.toml".into(),
-        environment: None,
-        allow_unsupported,
-        ..PublishOptions::default()
-    };
-    (PUBLISHER.publish(&checked, &options, &mut diags), diags)
+    hosted(
+        name,
+        IntegrationDecl {
+            databases: databases.iter().map(|d| s(d.to_string())).collect(),
+            azure_hosting: Some(s(hosting)),
+            ..integration(kind)
+        },
+    )
 }
 
 /// The model most tests use: a managed Postgres, a managed Redis, a Redis container and an
@@ -154,10 +48,10 @@ fn shop() -> Model {
             param("greeting", false, Some("hello ${name} %{x}")),
         ],
         vec![
-            integration("pg", IntegrationKind::Postgres, true, &["orders"]),
-            integration("cache", IntegrationKind::Redis, true, &[]),
-            integration("queue", IntegrationKind::Redis, false, &[]),
-            container(
+            service("pg", IntegrationKind::Postgres, true, &["orders"]),
+            service("cache", IntegrationKind::Redis, true, &[]),
+            service("queue", IntegrationKind::Redis, false, &[]),
+            app(
                 "api",
                 &[
                     ("LITERAL", "a ${{b}} %{{c}} \"q\" \\ end"),
@@ -169,10 +63,6 @@ fn shop() -> Model {
             ),
         ],
     )
-}
-
-fn file<'a>(artifacts: &'a Artifacts, path: &str) -> &'a str {
-    artifacts.get(path).unwrap_or_else(|| panic!("no {path}"))
 }
 
 /// The `resource "<kind>" "<label>"` block of a parsed file.
@@ -201,7 +91,7 @@ fn attribute<'a>(block: &'a Block, key: &str) -> Option<&'a Expression> {
 }
 
 /// `(name, value, secret_name)` of every env entry of an app's container.
-fn env(main: &Body, app: &str) -> Vec<(String, Option<Expression>, Option<Expression>)> {
+fn env_entries(main: &Body, app: &str) -> Vec<(String, Option<Expression>, Option<Expression>)> {
     let app = resource(main, "azurerm_container_app", app);
     let template = child(app, "template").next().expect("template");
     let container = child(template, "container").next().expect("container");
@@ -221,7 +111,7 @@ fn env(main: &Body, app: &str) -> Vec<(String, Option<Expression>, Option<Expres
 }
 
 fn env_var(main: &Body, app: &str, name: &str) -> (Option<Expression>, Option<Expression>) {
-    env(main, app)
+    env_entries(main, app)
         .into_iter()
         .find(|(n, _, _)| n == name)
         .map(|(_, v, s)| (v, s))
@@ -230,7 +120,7 @@ fn env_var(main: &Body, app: &str, name: &str) -> (Option<Expression>, Option<Ex
 
 #[test]
 fn every_file_parses_back_and_starts_with_the_header() {
-    let (artifacts, diags) = publish(&shop(), false);
+    let (artifacts, diags) = publish(&PUBLISHER, &shop(), false);
     let artifacts = artifacts.unwrap_or_else(|| panic!("{diags:?}"));
     let paths: Vec<&str> = artifacts.iter().map(|(p, _)| p).collect();
     assert_eq!(
@@ -254,7 +144,7 @@ fn every_file_parses_back_and_starts_with_the_header() {
 
 #[test]
 fn literal_markers_are_escaped_once_and_references_interpolate() {
-    let (artifacts, _) = publish(&shop(), false);
+    let (artifacts, _) = publish(&PUBLISHER, &shop(), false);
     let artifacts = artifacts.expect("artifacts");
     let text = file(&artifacts, "main.tf");
     assert!(
@@ -282,7 +172,7 @@ fn literal_markers_are_escaped_once_and_references_interpolate() {
 
 #[test]
 fn secrets_go_through_secret_blocks_only() {
-    let (artifacts, _) = publish(&shop(), false);
+    let (artifacts, _) = publish(&PUBLISHER, &shop(), false);
     let artifacts = artifacts.expect("artifacts");
     for (path, text) in artifacts.iter() {
         assert!(
@@ -312,7 +202,7 @@ fn secrets_go_through_secret_blocks_only() {
 
 #[test]
 fn managed_services_connect_through_resource_attributes() {
-    let (artifacts, _) = publish(&shop(), false);
+    let (artifacts, _) = publish(&PUBLISHER, &shop(), false);
     let artifacts = artifacts.expect("artifacts");
     let text = file(&artifacts, "main.tf");
     assert!(text.contains(
@@ -335,14 +225,14 @@ fn managed_services_connect_through_resource_attributes() {
 
 #[test]
 fn output_is_deterministic() {
-    let (first, _) = publish(&shop(), false);
-    let (second, _) = publish(&shop(), false);
+    let (first, _) = publish(&PUBLISHER, &shop(), false);
+    let (second, _) = publish(&PUBLISHER, &shop(), false);
     assert_eq!(first.expect("first"), second.expect("second"));
 }
 
 #[test]
 fn service_discovery_uses_container_apps_addresses() {
-    let web = container(
+    let web = app(
         "web",
         &[],
         vec![
@@ -353,7 +243,7 @@ fn service_discovery_uses_container_apps_addresses() {
     );
     let mut m = shop();
     m.resources.push(web);
-    let (artifacts, _) = publish(&m, false);
+    let (artifacts, _) = publish(&PUBLISHER, &m, false);
     let artifacts = artifacts.expect("artifacts");
     let main = hcl::parse(file(&artifacts, "main.tf")).expect("parse");
     let (value, _) = env_var(&main, "web", "API_HTTP");
@@ -374,13 +264,9 @@ fn service_discovery_uses_container_apps_addresses() {
     assert!(file(&artifacts, "versions.tf").contains("Azure/azapi"));
 }
 
-fn codes(diags: &Diagnostics) -> Vec<&'static str> {
-    diags.iter().map(|d| d.code.id).collect()
-}
-
 #[test]
 fn unsupported_pairs_and_ingress_are_errors() {
-    let mut api = container(
+    let mut api = app(
         "api",
         &[],
         vec![endpoint("http", 8080, true), endpoint("admin", 9000, true)],
@@ -388,11 +274,11 @@ fn unsupported_pairs_and_ingress_are_errors() {
     );
     if let ResourceKindDecl::Compute(c) = &mut api.kind {
         c.limits = LimitsDecl {
-            cpu: Some(s("500m")),
-            memory: Some(s("2Gi")),
+            cpu: Some(s("500m".to_string())),
+            memory: Some(s("2Gi".to_string())),
         };
     }
-    let (artifacts, diags) = publish(&model(Vec::new(), vec![api]), false);
+    let (artifacts, diags) = publish(&PUBLISHER, &model(Vec::new(), vec![api]), false);
     assert!(artifacts.is_none());
     // Two external target ports, and one of them (`admin`, TCP) external: two E0704s.
     assert_eq!(codes(&diags), ["E0704", "E0704", "E0703"]);
@@ -400,19 +286,19 @@ fn unsupported_pairs_and_ingress_are_errors() {
 
 #[test]
 fn bind_mounts_are_errors_or_left_out() {
-    let mut api = container("api", &[], vec![endpoint("http", 8080, false)], &[]);
+    let mut api = app("api", &[], vec![endpoint("http", 8080, false)], &[]);
     if let ResourceKindDecl::Compute(c) = &mut api.kind {
         c.bind_mounts.push(BindMountDecl {
-            source: s("./conf"),
-            target: s("/conf"),
+            source: s("./conf".to_string()),
+            target: s("/conf".to_string()),
             read_only: true,
         });
     }
     let m = model(Vec::new(), vec![api]);
-    let (artifacts, diags) = publish(&m, false);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, false);
     assert!(artifacts.is_none());
     assert_eq!(codes(&diags), ["E0702"]);
-    let (artifacts, diags) = publish(&m, true);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, true);
     assert_eq!(codes(&diags), ["W0701"]);
     assert!(!file(&artifacts.expect("artifacts"), "main.tf").contains("/conf"));
 }
