@@ -85,7 +85,8 @@ pub enum ResourceKindDecl {
     Unsupported(UnsupportedDecl),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Default` is a container with nothing declared, for front ends and tests to fill in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ComputeDecl {
     /// `project`: built from source, `endpoints.http = {}` listens on 8080.
     pub project: bool,

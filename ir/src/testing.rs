@@ -62,21 +62,8 @@ pub fn param(name: &str, secret: bool, value: Option<&str>) -> ParameterDecl {
 /// A container running `image`, with nothing else declared.
 pub fn container(image: &str) -> ComputeDecl {
     ComputeDecl {
-        project: false,
         image: Some(s(image.to_string())),
-        build: None,
-        entrypoint: Vec::new(),
-        args: Vec::new(),
-        env: Vec::new(),
-        endpoints: Vec::new(),
-        references: Vec::new(),
-        wait_for: Vec::new(),
-        replicas: None,
-        health: None,
-        volumes: Vec::new(),
-        bind_mounts: Vec::new(),
-        limits: LimitsDecl::default(),
-        connection_string: None,
+        ..ComputeDecl::default()
     }
 }
 

@@ -17,7 +17,7 @@
 //!   from the model, so the key is accepted and ignored.
 
 use ir::model::{
-    BindMountDecl, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, LimitsDecl, ResourceKindDecl,
+    BindMountDecl, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, ResourceKindDecl,
     UnsupportedDecl, VolumeDecl,
 };
 use ir::{Diagnostics, Spanned, codes};
@@ -207,20 +207,7 @@ pub(super) fn compute(
 fn empty(project: bool) -> ComputeDecl {
     ComputeDecl {
         project,
-        image: None,
-        build: None,
-        entrypoint: Vec::new(),
-        args: Vec::new(),
-        env: Vec::new(),
-        endpoints: Vec::new(),
-        references: Vec::new(),
-        wait_for: Vec::new(),
-        replicas: None,
-        health: None,
-        volumes: Vec::new(),
-        bind_mounts: Vec::new(),
-        limits: LimitsDecl::default(),
-        connection_string: None,
+        ..ComputeDecl::default()
     }
 }
 
