@@ -70,8 +70,15 @@ fn check_passes_on_an_up_to_date_tree_and_names_changed_files() {
         "only web changed: {paths:?}"
     );
     let text = output::describe(&differences);
+    // The diff shows the old and the new image line.
     assert!(
-        text.contains("-        image: \"example.com/web:1\"") || text.contains("web:1"),
+        text.lines()
+            .any(|l| l.starts_with('-') && l.contains("example.com/web:1")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with('+') && l.contains("example.com/web:2")),
         "{text}"
     );
 }
