@@ -79,12 +79,12 @@ impl Diagnostic {
         self
     }
 
-    /// Turns an error into a warning (for `--allow-unsupported`).
-    pub fn downgrade(mut self) -> Self {
-        if self.severity == Severity::Error {
-            self.severity = Severity::Warning;
-        }
-        self
+    /// The warning form of an unsupported-resource or unsupported-feature error, for
+    /// `--allow-unsupported`: code W0701, severity warning, and `note` saying what was left out.
+    pub fn left_out(mut self, note: impl Into<String>) -> Self {
+        self.code = crate::codes::UNSUPPORTED_LEFT_OUT;
+        self.severity = Severity::Warning;
+        self.note(note)
     }
 
     pub fn is_error(&self) -> bool {

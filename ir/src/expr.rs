@@ -126,11 +126,6 @@ impl Template {
         Template { segments, span }
     }
 
-    /// Whether the string has no expressions.
-    pub fn is_literal(&self) -> bool {
-        self.segments.iter().all(|s| matches!(s, Segment::Text(_)))
-    }
-
     pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
         self.segments.iter().filter_map(|s| match s {
             Segment::Expr(e) => Some(e),

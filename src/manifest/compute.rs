@@ -140,9 +140,7 @@ pub(super) fn compute(
     let mut decl = empty(matches!(flavor, Flavor::Project { .. }));
     match flavor {
         Flavor::ContainerV0 => {
-            decl.image = record
-                .string("image", diags)
-                .or_else(|| required(&record, "image", diags));
+            decl.image = record.required_string("image", diags);
         }
         Flavor::ContainerV1 => {
             decl.image = record.string("image", diags);
@@ -212,11 +210,6 @@ fn empty(project: bool) -> ComputeDecl {
 }
 
 /// Reports a missing required string key; always `None`, for `or_else`.
-fn required(record: &Record<'_>, key: &str, diags: &mut Diagnostics) -> Option<Spanned<String>> {
-    record.require(key, diags);
-    None
-}
-
 enum Built {
     Image(BuildDecl),
     /// `buildOnly`: the image only provides files to other images.
@@ -253,12 +246,8 @@ impl Lower<'_, '_> {
         if build.bool("buildOnly", diags).is_some_and(|b| b.value) {
             return Built::OnlyForFiles;
         }
-        let context = build
-            .string("context", diags)
-            .or_else(|| required(&build, "context", diags));
-        let dockerfile = build
-            .string("dockerfile", diags)
-            .or_else(|| required(&build, "dockerfile", diags));
+        let context = build.required_string("context", diags);
+        let dockerfile = build.required_string("dockerfile", diags);
         let Some(context) = context else {
             return Built::Invalid;
         };
@@ -294,9 +283,7 @@ impl Lower<'_, '_> {
             &["type", "value", "source"],
             diags,
         )?;
-        let kind = record
-            .string("type", diags)
-            .or_else(|| required(&record, "type", diags))?;
+        let kind = record.required_string("type", diags)?;
         match kind.value.as_str() {
             "env" => {
                 let (value, span) = record.str("value", diags).or_else(|| {
@@ -335,12 +322,8 @@ impl Lower<'_, '_> {
     /// `dockerfile.v0`: `path` is the Dockerfile, `context` the build context.
     fn dockerfile_build(&self, diags: &mut Diagnostics) -> Option<BuildDecl> {
         let record = self.record;
-        let dockerfile = record
-            .string("path", diags)
-            .or_else(|| required(record, "path", diags));
-        let context = record
-            .string("context", diags)
-            .or_else(|| required(record, "context", diags))?;
+        let dockerfile = record.required_string("path", diags);
+        let context = record.required_string("context", diags)?;
         Some(BuildDecl {
             context,
             dockerfile,
@@ -352,10 +335,7 @@ impl Lower<'_, '_> {
 
     /// A project builds from the folder of its `.csproj`.
     fn project_build(&self, diags: &mut Diagnostics) -> Option<BuildDecl> {
-        let path = self
-            .record
-            .string("path", diags)
-            .or_else(|| required(self.record, "path", diags))?;
+        let path = self.record.required_string("path", diags)?;
         let folder = match path.value.rfind(['/', '\\']) {
             Some(0) => "/".to_string(),
             Some(slash) => path.value[..slash].to_string(),
@@ -395,12 +375,8 @@ impl Lower<'_, '_> {
             VOLUME_KEYS,
             diags,
         )?;
-        let name = volume
-            .string("name", diags)
-            .or_else(|| required(&volume, "name", diags));
-        let target = volume
-            .string("target", diags)
-            .or_else(|| required(&volume, "target", diags));
+        let name = volume.required_string("name", diags);
+        let target = volume.required_string("target", diags);
         let read_only = volume.bool("readOnly", diags).is_some_and(|r| r.value);
         Some(VolumeDecl {
             name: name?,
@@ -413,12 +389,8 @@ impl Lower<'_, '_> {
         let owner = self.record.member("bindMounts")?.key_span;
         let what = format!("a bind mount of `{}`", self.name.value);
         let mount = Record::new(node, owner, what, BIND_MOUNT_KEYS, diags)?;
-        let source = mount
-            .string("source", diags)
-            .or_else(|| required(&mount, "source", diags));
-        let target = mount
-            .string("target", diags)
-            .or_else(|| required(&mount, "target", diags));
+        let source = mount.required_string("source", diags);
+        let target = mount.required_string("target", diags);
         let read_only = mount.bool("readOnly", diags).is_some_and(|r| r.value);
         Some(BindMountDecl {
             source: source?,
@@ -438,9 +410,7 @@ fn endpoint(
 ) -> Option<EndpointDecl> {
     let what = format!("binding `{}` of `{}`", binding.key.text, owner.value);
     let record = Record::new(&binding.value, binding.key_span, what, BINDING_KEYS, diags)?;
-    let scheme = record
-        .string("scheme", diags)
-        .or_else(|| required(&record, "scheme", diags));
+    let scheme = record.required_string("scheme", diags);
     let protocol = one_of(&record, "protocol", &["tcp", "udp"], diags);
     let transport = one_of(&record, "transport", &["http", "http2", "tcp"], diags);
     let port = record.integer("port", diags);
@@ -470,9 +440,7 @@ fn one_of(
     allowed: &[&str],
     diags: &mut Diagnostics,
 ) -> Option<Spanned<String>> {
-    let value = record
-        .string(key, diags)
-        .or_else(|| required(record, key, diags))?;
+    let value = record.required_string(key, diags)?;
     if allowed.contains(&value.value.as_str()) {
         return Some(value);
     }
@@ -509,9 +477,7 @@ fn container_files(name: &Spanned<String>, source: &Member, diags: &mut Diagnost
     ) else {
         return;
     };
-    let destination = record
-        .string("destination", diags)
-        .or_else(|| required(&record, "destination", diags));
+    let destination = record.required_string("destination", diags);
     let sources: Vec<String> = record
         .array("sources", diags)
         .iter()

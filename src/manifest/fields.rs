@@ -98,6 +98,16 @@ impl<'j> Record<'j> {
             .map(|(s, _)| Spanned::new(s.text.clone(), s.content_span()))
     }
 
+    /// [`Self::string`] for a key that must be present: a missing key is reported.
+    pub(super) fn required_string(
+        &self,
+        key: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<String>> {
+        self.require(key, diags)?;
+        self.string(key, diags)
+    }
+
     pub(super) fn bool(&self, key: &str, diags: &mut Diagnostics) -> Option<Spanned<bool>> {
         let node = self.get(key)?;
         match &node.value {

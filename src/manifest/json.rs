@@ -320,27 +320,34 @@ impl Parser<'_, '_> {
                     });
                 }
             }
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(b'}') {
-                        return Err(self.trailing_comma(comma));
-                    }
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(members));
-                }
-                _ => {
-                    return Err(self.error_here(
-                        "expected `,` or `}` after an object member",
-                        "the object continues or ends here",
-                    ));
-                }
+            if self.closes(b'}', "an object member", "the object")? {
+                return Ok(Value::Object(members));
             }
+        }
+    }
+
+    /// After a member of an object or element of an array: consumes a `,` (false: more follow)
+    /// or the closing bracket `close` (true). A comma right before `close` is an error.
+    fn closes(&mut self, close: u8, item: &str, container: &str) -> Parsed<bool> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_whitespace();
+                if self.peek() == Some(close) {
+                    return Err(self.trailing_comma(comma));
+                }
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(self.error_here(
+                &format!("expected `,` or `{}` after {item}", close as char),
+                &format!("{container} continues or ends here"),
+            )),
         }
     }
 
@@ -355,26 +362,8 @@ impl Parser<'_, '_> {
         loop {
             self.skip_whitespace();
             items.push(self.value(depth)?);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(b']') {
-                        return Err(self.trailing_comma(comma));
-                    }
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => {
-                    return Err(self.error_here(
-                        "expected `,` or `]` after an array element",
-                        "the array continues or ends here",
-                    ));
-                }
+            if self.closes(b']', "an array element", "the array")? {
+                return Ok(Value::Array(items));
             }
         }
     }

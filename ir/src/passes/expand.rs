@@ -109,10 +109,9 @@ pub(crate) fn run<'m>(
                 )
                 .label(unsupported.reason.clone());
                 if options.allow_unsupported {
-                    diags.push(
-                        crate::Diagnostic { code: codes::UNSUPPORTED_LEFT_OUT, ..d.downgrade() }
-                            .note("left out by --allow-unsupported; values read from it become deploy-time parameters"),
-                    );
+                    diags.push(d.left_out(
+                        "left out by --allow-unsupported; values read from it become deploy-time parameters",
+                    ));
                 } else {
                     diags.push(d.help("pass --allow-unsupported to leave it out and supply what others read from it at deploy time"));
                 }

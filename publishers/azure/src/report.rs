@@ -181,11 +181,7 @@ impl Reporter {
     /// The warning form: W0701 with a note ending "<prefix> the <Target> output by
     /// --allow-unsupported".
     fn left_out(&self, d: Diagnostic, prefix: &str) -> Diagnostic {
-        Diagnostic {
-            code: codes::UNSUPPORTED_LEFT_OUT,
-            ..d.downgrade()
-        }
-        .note(format!(
+        d.left_out(format!(
             "{prefix} the {} output by --allow-unsupported",
             self.target.output()
         ))

@@ -300,11 +300,7 @@ impl Lowering<'_> {
         let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, resource.span, message)
             .label("Compose cannot express part of this resource");
         diags.push(if self.options.allow_unsupported {
-            Diagnostic {
-                code: codes::UNSUPPORTED_LEFT_OUT,
-                ..diagnostic.downgrade()
-            }
-            .note("left out of compose.yaml by --allow-unsupported")
+            diagnostic.left_out("left out of compose.yaml by --allow-unsupported")
         } else {
             diagnostic.help(help)
         });
