@@ -83,6 +83,9 @@ pub(crate) struct Input {
     /// Leave out resources and features a target cannot express, with a warning
     #[arg(long)]
     pub(crate) allow_unsupported: bool,
+    /// Print how long each stage took (front end, checks, each publisher, writing) to stderr
+    #[arg(long)]
+    pub(crate) timings: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

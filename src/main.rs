@@ -7,6 +7,7 @@ mod cli;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
@@ -33,6 +34,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check { input, format } => {
             let compilation = compile(&input, targets::all().to_vec())?;
             report(&input, &compilation, format)?;
+            print_timings(&input, &compilation, None);
             Ok(u8::from(compilation.has_errors()))
         }
         Command::Build {
@@ -50,17 +52,21 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             if compilation.has_errors() {
                 return Ok(1);
             }
-            if check {
+            let start = Instant::now();
+            let code = if check {
                 let differences = output::check(&out, &compilation.artifacts)?;
                 print_stdout(&output::describe(&differences))?;
-                Ok(u8::from(!differences.is_empty()))
+                u8::from(!differences.is_empty())
             } else {
                 let summary = output::write(&out, &compilation.artifacts)?;
                 if format == DiagnosticFormat::Human {
                     let _ = writeln!(std::io::stderr(), "{summary}");
                 }
-                Ok(0)
-            }
+                0
+            };
+            let stage = if check { "compare" } else { "write" };
+            print_timings(&input, &compilation, Some((stage, start.elapsed())));
+            Ok(code)
         }
         Command::Inspect { input } => {
             let compilation = compile(&input, targets::all().to_vec())?;
@@ -187,6 +193,27 @@ fn report(
         }
     }
     Ok(())
+}
+
+/// `--timings`: one line per stage, in milliseconds. Publishers run in parallel, so their times
+/// overlap and the stages add up to more than the wall time.
+fn print_timings(input: &Input, compilation: &Compilation, last: Option<(&str, Duration)>) {
+    if !input.timings {
+        return;
+    }
+    let mut text = String::new();
+    for (stage, took) in compilation
+        .timings
+        .iter()
+        .map(|(s, t)| (s.as_str(), *t))
+        .chain(last)
+    {
+        text.push_str(&format!(
+            "timing: {stage:<18} {:>9.1} ms\n",
+            took.as_secs_f64() * 1e3
+        ));
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 fn explain(code: Option<&str>) -> anyhow::Result<u8> {

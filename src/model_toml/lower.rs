@@ -16,13 +16,16 @@ use ir::model::{
 use ir::{Diagnostics, FileId, Spanned};
 
 use super::strings::OffsetMap;
-use super::syntax::{Key, Node, Table, span};
+use super::tree::{Key, Node, Table, Value, span};
 
 /// Lowers `root`. `None` only when the model has no usable `name` (already reported).
+///
+/// Takes the tree: each resource's part of it is dropped as soon as it is lowered, so that
+/// the tree and the model it turns into are not both whole in memory at once.
 pub(crate) fn lower(
     file: FileId,
     source: &str,
-    root: &Table,
+    mut root: Table<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Model> {
     let mut lowerer = Lowerer {
@@ -38,12 +41,19 @@ pub(crate) fn lower(
             .and_then(|node| lowerer.string(node))
     };
     let (namespace, registry, tag) = (default("namespace"), default("registry"), default("tag"));
-    let parameters = entries(root, "parameters")
-        .filter_map(|(key, node)| lowerer.parameter(key, node))
-        .collect();
-    let resources = entries(root, "resources")
-        .filter_map(|(key, node)| lowerer.resource(key, node))
-        .collect();
+    let parameters = each(entries(&root, "parameters").iter(), |(key, node)| {
+        lowerer.parameter(key, node)
+    });
+    let resources = root
+        .remove("resources")
+        .and_then(|(_, node)| match node.value {
+            Value::Table(resources) => Some(resources.into_entries()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let resources = each(resources.into_iter(), |(key, node)| {
+        lowerer.resource(&key, &node)
+    });
     Some(Model {
         name,
         namespace,
@@ -56,12 +66,29 @@ pub(crate) fn lower(
 }
 
 /// The entries of the table at `key` of `table` (none if absent or not a table).
-fn entries<'t>(table: &'t Table, key: &str) -> impl Iterator<Item = &'t (Key, Node)> {
+fn entries<'t, 's>(table: &'t Table<'s>, key: &str) -> &'t [(Key<'s>, Node<'s>)] {
     table
         .get(key)
         .and_then(Node::as_table)
-        .into_iter()
-        .flat_map(|t| t.entries.iter())
+        .map(Table::entries)
+        .unwrap_or_default()
+}
+
+/// The items of the array at `key` of `table` (none if absent or not an array).
+fn items<'t, 's>(table: &'t Table<'s>, key: &str) -> &'t [Node<'s>] {
+    table.get(key).and_then(Node::as_array).unwrap_or_default()
+}
+
+/// Lowers each item, leaving out those that do not lower (already reported). The vector is
+/// allocated once, at its final size unless some are left out: `collect` on a filter
+/// would grow it step by step to up to twice that.
+fn each<T, U>(
+    items: impl ExactSizeIterator<Item = T>,
+    lower: impl FnMut(T) -> Option<U>,
+) -> Vec<U> {
+    let mut lowered = Vec::with_capacity(items.len());
+    lowered.extend(items.filter_map(lower));
+    lowered
 }
 
 struct Lowerer<'s, 'd> {
@@ -71,22 +98,22 @@ struct Lowerer<'s, 'd> {
 }
 
 impl Lowerer<'_, '_> {
-    fn name(&self, key: &Key) -> Spanned<String> {
-        Spanned::new(key.name.clone(), span(self.file, &key.span))
+    fn name(&self, key: &Key<'_>) -> Spanned<String> {
+        Spanned::new(key.name.to_string(), span(self.file, &key.span))
     }
 
-    fn string(&self, node: &Node) -> Option<Spanned<String>> {
+    fn string(&self, node: &Node<'_>) -> Option<Spanned<String>> {
         Some(Spanned::new(
             node.as_str()?.to_string(),
             span(self.file, &node.span),
         ))
     }
 
-    fn text(&self, table: &Table, key: &str) -> Option<Spanned<String>> {
+    fn text(&self, table: &Table<'_>, key: &str) -> Option<Spanned<String>> {
         self.string(table.get(key)?)
     }
 
-    fn integer(&self, table: &Table, key: &str) -> Option<Spanned<i64>> {
+    fn integer(&self, table: &Table<'_>, key: &str) -> Option<Spanned<i64>> {
         let node = table.get(key)?;
         Some(Spanned::new(
             node.as_integer()?,
@@ -94,18 +121,17 @@ impl Lowerer<'_, '_> {
         ))
     }
 
-    fn flag(table: &Table, key: &str, default: bool) -> bool {
+    fn flag(table: &Table<'_>, key: &str, default: bool) -> bool {
         table.get(key).and_then(Node::as_bool).unwrap_or(default)
     }
 
-    fn strings(&self, table: &Table, key: &str) -> Vec<Spanned<String>> {
-        let items = table.get(key).and_then(Node::as_array).unwrap_or_default();
-        items.iter().filter_map(|node| self.string(node)).collect()
+    fn strings(&self, table: &Table<'_>, key: &str) -> Vec<Spanned<String>> {
+        each(items(table, key).iter(), |node| self.string(node))
     }
 
     /// A string with expressions. Positions inside it are mapped through the raw token, so
     /// that an expression after an escape or in a multi-line string is pointed at exactly.
-    fn template(&mut self, node: &Node) -> Option<Template> {
+    fn template(&mut self, node: &Node<'_>) -> Option<Template> {
         let text = node.as_str()?;
         let whole = span(self.file, &node.span);
         if !text.contains(['{', '}']) {
@@ -122,23 +148,21 @@ impl Lowerer<'_, '_> {
         ))
     }
 
-    fn template_at(&mut self, table: &Table, key: &str) -> Option<Template> {
+    fn template_at(&mut self, table: &Table<'_>, key: &str) -> Option<Template> {
         self.template(table.get(key)?)
     }
 
     /// `env` and `build.args`: a table of expressions.
-    fn variables(&mut self, table: &Table, key: &str) -> Vec<EnvDecl> {
-        entries(table, key)
-            .filter_map(|(name, node)| {
-                Some(EnvDecl {
-                    name: self.name(name),
-                    value: self.template(node)?,
-                })
+    fn variables(&mut self, table: &Table<'_>, key: &str) -> Vec<EnvDecl> {
+        each(entries(table, key).iter(), |(name, node)| {
+            Some(EnvDecl {
+                name: self.name(name),
+                value: self.template(node)?,
             })
-            .collect()
+        })
     }
 
-    fn parameter(&mut self, key: &Key, node: &Node) -> Option<ParameterDecl> {
+    fn parameter(&mut self, key: &Key<'_>, node: &Node<'_>) -> Option<ParameterDecl> {
         let table = node.as_table()?;
         let generate = table.get("generate").and_then(|node| {
             Some(Spanned::new(
@@ -159,7 +183,7 @@ impl Lowerer<'_, '_> {
         })
     }
 
-    fn resource(&mut self, key: &Key, node: &Node) -> Option<ResourceDecl> {
+    fn resource(&mut self, key: &Key<'_>, node: &Node<'_>) -> Option<ResourceDecl> {
         let table = node.as_table()?;
         let kind = match table.get("type").and_then(Node::as_str)? {
             "container" => ResourceKindDecl::Compute(self.compute(table, false)),
@@ -178,38 +202,24 @@ impl Lowerer<'_, '_> {
         })
     }
 
-    fn compute(&mut self, table: &Table, project: bool) -> ComputeDecl {
-        let args = table
-            .get("args")
-            .and_then(Node::as_array)
-            .unwrap_or_default();
+    fn compute(&mut self, table: &Table<'_>, project: bool) -> ComputeDecl {
         ComputeDecl {
             project,
             image: self.text(table, "image"),
             build: self.build(table),
             entrypoint: self.strings(table, "entrypoint"),
-            args: args.iter().filter_map(|node| self.template(node)).collect(),
+            args: each(items(table, "args").iter(), |node| self.template(node)),
             env: self.variables(table, "env"),
-            endpoints: entries(table, "endpoints")
-                .filter_map(|(key, node)| self.endpoint(key, node))
-                .collect(),
-            references: table
-                .get("references")
-                .and_then(Node::as_array)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|node| self.reference(node))
-                .collect(),
+            endpoints: each(entries(table, "endpoints").iter(), |(key, node)| {
+                self.endpoint(key, node)
+            }),
+            references: each(items(table, "references").iter(), |node| {
+                self.reference(node)
+            }),
             wait_for: self.strings(table, "wait_for"),
             replicas: self.integer(table, "replicas"),
             health: table.get("health").and_then(|node| self.health(node)),
-            volumes: table
-                .get("volumes")
-                .and_then(Node::as_array)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|node| self.volume(node))
-                .collect(),
+            volumes: each(items(table, "volumes").iter(), |node| self.volume(node)),
             bind_mounts: Vec::new(),
             limits: self.limits(table),
             connection_string: None,
@@ -217,7 +227,7 @@ impl Lowerer<'_, '_> {
     }
 
     /// `build = { ... }`, or its shorthand `path = "..."` (`build = { context = path }`).
-    fn build(&mut self, table: &Table) -> Option<BuildDecl> {
+    fn build(&mut self, table: &Table<'_>) -> Option<BuildDecl> {
         let Some(build) = table.get("build").and_then(Node::as_table) else {
             let context = self.text(table, "path")?;
             return Some(BuildDecl {
@@ -237,7 +247,7 @@ impl Lowerer<'_, '_> {
         })
     }
 
-    fn endpoint(&self, key: &Key, node: &Node) -> Option<EndpointDecl> {
+    fn endpoint(&self, key: &Key<'_>, node: &Node<'_>) -> Option<EndpointDecl> {
         let table = node.as_table()?;
         Some(EndpointDecl {
             name: self.name(key),
@@ -252,7 +262,7 @@ impl Lowerer<'_, '_> {
     }
 
     /// `"name"`, or `{ to = "name", inject = [...] }`.
-    fn reference(&self, node: &Node) -> Option<ReferenceDecl> {
+    fn reference(&self, node: &Node<'_>) -> Option<ReferenceDecl> {
         if let Some(target) = self.string(node) {
             return Some(ReferenceDecl {
                 target,
@@ -261,15 +271,12 @@ impl Lowerer<'_, '_> {
         }
         let table = node.as_table()?;
         let inject = table.get("inject").and_then(Node::as_array).map(|items| {
-            items
-                .iter()
-                .filter_map(|item| {
-                    let inject = Inject::ALL
-                        .into_iter()
-                        .find(|i| Some(i.key()) == item.as_str())?;
-                    Some(Spanned::new(inject, span(self.file, &item.span)))
-                })
-                .collect()
+            each(items.iter(), |item| {
+                let inject = Inject::ALL
+                    .into_iter()
+                    .find(|i| Some(i.key()) == item.as_str())?;
+                Some(Spanned::new(inject, span(self.file, &item.span)))
+            })
         });
         Some(ReferenceDecl {
             target: self.text(table, "to")?,
@@ -277,7 +284,7 @@ impl Lowerer<'_, '_> {
         })
     }
 
-    fn health(&self, node: &Node) -> Option<HealthDecl> {
+    fn health(&self, node: &Node<'_>) -> Option<HealthDecl> {
         let table = node.as_table()?;
         let check = if table.get("command").is_some() {
             HealthCheckDecl::Command(self.strings(table, "command"))
@@ -297,7 +304,7 @@ impl Lowerer<'_, '_> {
         })
     }
 
-    fn volume(&self, node: &Node) -> Option<VolumeDecl> {
+    fn volume(&self, node: &Node<'_>) -> Option<VolumeDecl> {
         let table = node.as_table()?;
         Some(VolumeDecl {
             name: self.text(table, "name")?,
@@ -307,7 +314,7 @@ impl Lowerer<'_, '_> {
     }
 
     /// `resources = { cpu, memory }` of a resource.
-    fn limits(&self, table: &Table) -> LimitsDecl {
+    fn limits(&self, table: &Table<'_>) -> LimitsDecl {
         let limits = table.get("resources").and_then(Node::as_table);
         LimitsDecl {
             cpu: limits.and_then(|l| self.text(l, "cpu")),
@@ -315,7 +322,7 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn integration(&mut self, table: &Table, kind: IntegrationKind) -> IntegrationDecl {
+    fn integration(&mut self, table: &Table<'_>, kind: IntegrationKind) -> IntegrationDecl {
         let azure_hosting = table
             .get("azure")
             .and_then(Node::as_table)
@@ -343,7 +350,7 @@ impl Lowerer<'_, '_> {
 }
 
 /// A `generate` table over Aspire's defaults. Counts were checked to fit `u32`.
-fn generate(table: &Table) -> Generate {
+fn generate(table: &Table<'_>) -> Generate {
     let count = |key: &str, default: u32| {
         table
             .get(key)

@@ -2,7 +2,8 @@
 //!
 //! The steps, each in its own module:
 //!
-//! 1. [`syntax`]: TOML to a spanned tree; syntax errors stop here.
+//! 1. [`syntax`]: TOML to a spanned tree ([`tree`]), valid TOML straight from the parser's
+//!    events ([`stream`]); syntax errors stop here.
 //! 2. [`overlay`]: `--env` merges one `[environments.<env>]` into the tree.
 //! 3. [`validate`]: the tree against [`schema`], the one description of the format, which
 //!    also yields the JSON Schema of [`json_schema()`].
@@ -15,8 +16,10 @@ mod json;
 mod lower;
 mod overlay;
 mod schema;
+mod stream;
 mod strings;
 mod syntax;
+mod tree;
 mod validate;
 
 use ir::model::Model;
@@ -34,7 +37,7 @@ pub fn parse(
     let mut root = syntax::parse(file, text, diags)?;
     overlay::apply(file, &mut root, environment, diags);
     validate::check_model(file, &root, diags);
-    let model = lower::lower(file, text, &root, diags);
+    let model = lower::lower(file, text, root, diags);
     model.filter(|_| diags.error_count() == errors_before)
 }
 

@@ -10,19 +10,19 @@
 use ir::diagnostic::did_you_mean;
 use ir::{Diagnostics, FileId, Span, codes};
 
-use super::syntax::{Key, Node, Table, Value, span};
+use super::tree::{Key, Node, Table, Value, span};
 use super::validate::quoted_list;
 
 /// Reports overrides of undeclared things in every environment and merges the one named
 /// `environment` (E0207 if there is none of that name) into `root`.
 pub(crate) fn apply(
     file: FileId,
-    root: &mut Table,
+    root: &mut Table<'_>,
     environment: Option<&str>,
     diags: &mut Diagnostics,
 ) {
     if let Some(environments) = root.get("environments").and_then(Node::as_table) {
-        for (env_key, overlay) in &environments.entries {
+        for (env_key, overlay) in environments.entries() {
             if let Some(overlay) = overlay.as_table() {
                 report_missing_targets(file, root, &env_key.name, overlay, diags);
             }
@@ -60,11 +60,8 @@ pub(crate) fn apply(
 
 /// Removes the overlay `name` from `environments` (it is checked as part of the merged model
 /// instead). `Err` with the names that exist if there is no such table.
-fn take_environment(root: &mut Table, name: &str) -> Result<Table, Vec<String>> {
-    let Some(environments) = root
-        .entry_mut("environments")
-        .and_then(|(_, node)| node.as_table_mut())
-    else {
+fn take_environment<'s>(root: &mut Table<'s>, name: &str) -> Result<Table<'s>, Vec<String>> {
+    let Some(environments) = root.get_mut("environments").and_then(Node::as_table_mut) else {
         return Err(Vec::new());
     };
     match environments.get(name).map(|node| node.as_table().is_some()) {
@@ -81,18 +78,18 @@ fn take_environment(root: &mut Table, name: &str) -> Result<Table, Vec<String>> 
         // Present but not a table: left in place for the schema check to report.
         Some(false) => Ok(Table::default()),
         None => Err(environments
-            .entries
+            .entries()
             .iter()
-            .map(|(key, _)| key.name.clone())
+            .map(|(key, _)| key.name.to_string())
             .collect()),
     }
 }
 
 fn report_missing_targets(
     file: FileId,
-    root: &Table,
+    root: &Table<'_>,
     env: &str,
-    overlay: &Table,
+    overlay: &Table<'_>,
     diags: &mut Diagnostics,
 ) {
     for (section, what) in [("parameters", "parameter"), ("resources", "resource")] {
@@ -103,9 +100,9 @@ fn report_missing_targets(
         let names = || {
             declared
                 .into_iter()
-                .flat_map(|t| t.entries.iter().map(|(key, _)| key.name.as_str()))
+                .flat_map(|t| t.entries().iter().map(|(key, _)| key.name.as_ref()))
         };
-        for (key, _) in &overrides.entries {
+        for (key, _) in overrides.entries() {
             if declared.is_some_and(|d| d.get(&key.name).is_some()) {
                 continue;
             }
@@ -128,28 +125,21 @@ fn report_missing_targets(
 
 /// Merges an overlay into the model. Overrides of undeclared parameters and resources are
 /// skipped (already reported).
-fn merge_environment(root: &mut Table, overlay: Table) {
-    for (key, node) in overlay.entries {
-        let section = matches!(key.name.as_str(), "parameters" | "resources");
-        let declared = root
-            .entry_mut(&key.name)
-            .and_then(|(_, base)| base.as_table_mut());
+fn merge_environment<'s>(root: &mut Table<'s>, overlay: Table<'s>) {
+    for (key, node) in overlay.into_entries() {
+        let section = matches!(key.name.as_ref(), "parameters" | "resources");
+        let declared = root.get_mut(&key.name).and_then(Node::as_table_mut);
         match (node.value, declared) {
             (Value::Table(overrides), Some(declared)) if section => {
-                for (name, value) in overrides.entries {
+                for (name, value) in overrides.into_entries() {
                     if key.name == "resources" {
                         if declared.get(&name.name).is_some() {
                             merge_entry(declared, name, value);
                         }
-                    } else if let Some(parameter) = declared
-                        .entry_mut(&name.name)
-                        .and_then(|(_, p)| p.as_table_mut())
+                    } else if let Some(parameter) =
+                        declared.get_mut(&name.name).and_then(Node::as_table_mut)
                     {
-                        let value_key = Key {
-                            name: "value".to_string(),
-                            span: name.span,
-                        };
-                        merge_entry(parameter, value_key, value);
+                        merge_entry(parameter, Key::new("value", name.span), value);
                     }
                 }
             }
@@ -169,23 +159,21 @@ fn merge_environment(root: &mut Table, overlay: Table) {
 
 /// Sets `key` in `table`: tables merge key by key, anything else replaces. A replaced entry
 /// takes the overlay's key span, so diagnostics about it point into the environment.
-fn merge_entry(table: &mut Table, key: Key, node: Node) {
-    match table.entry_mut(&key.name) {
-        Some((
-            _,
-            Node {
-                value: Value::Table(base),
-                ..
-            },
-        )) if matches!(node.value, Value::Table(_)) => {
-            if let Value::Table(overlay) = node.value {
-                for (child_key, child) in overlay.entries {
-                    merge_entry(base, child_key, child);
-                }
+fn merge_entry<'s>(table: &mut Table<'s>, key: Key<'s>, node: Node<'s>) {
+    let base = table.get_mut(&key.name).and_then(Node::as_table_mut);
+    match (base, node.value) {
+        (Some(base), Value::Table(overlay)) => {
+            for (child_key, child) in overlay.into_entries() {
+                merge_entry(base, child_key, child);
             }
         }
-        Some(entry) => *entry = (key, node),
-        None => table.entries.push((key, node)),
+        (_, value) => table.insert(
+            key,
+            Node {
+                value,
+                span: node.span,
+            },
+        ),
     }
 }
 
@@ -212,7 +200,7 @@ resources.web.args = ["z"]
 resources.web.replicas = 1
 "#;
 
-    fn applied(text: &str, environment: Option<&str>) -> (Table, Vec<String>) {
+    fn applied<'s>(text: &'s str, environment: Option<&str>) -> (Table<'s>, Vec<String>) {
         let mut diags = Diagnostics::new();
         let mut root = syntax::parse(FileId(0), text, &mut diags).expect("valid TOML");
         apply(FileId(0), &mut root, environment, &mut diags);
@@ -225,7 +213,7 @@ resources.web.replicas = 1
         )
     }
 
-    fn at<'t>(root: &'t Table, path: &[&str]) -> &'t Node {
+    fn at<'t>(root: &'t Table<'_>, path: &[&str]) -> &'t Node<'t> {
         let mut node = None;
         let mut table = root;
         for key in path {

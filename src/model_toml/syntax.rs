@@ -1,146 +1,40 @@
-//! TOML text to a spanned, owned tree: every key and value keeps its byte range.
+//! TOML text to the spanned tree of [`super::tree`].
 //!
-//! This is the only module that knows the `toml` crate. It reports syntax errors (E0101) and
-//! nesting beyond the parser's limit (E0106), all of them when the parser recovers, and gives
-//! the rest of the front end a small tree it can merge (environments) and walk (schema,
-//! lowering) without caring how TOML spells things. It assigns no meaning to any key.
+//! This is the only module that knows the `toml` crate. Valid TOML takes the fast path of
+//! [`super::stream`]; anything that path refuses is parsed again here with the `toml`
+//! crate's document parser, whose messages the diagnostics quote: syntax errors (E0101) and
+//! nesting beyond the parser's limit (E0106), all of them when the parser recovers. Integers
+//! beyond `i64` are reported here too (E0205). It assigns no meaning to any key.
 
 use std::ops::Range;
 
-use ir::{Diagnostics, FileId, Span, codes};
+use ir::{Diagnostics, FileId, codes};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-/// A value and the byte range of its source text (for a string: including its quotes).
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Node {
-    pub(crate) value: Value,
-    pub(crate) span: Range<usize>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Value {
-    /// The decoded string; the node's span covers the raw token.
-    String(String),
-    Integer(i64),
-    Float,
-    Boolean(bool),
-    Datetime,
-    Array(Vec<Node>),
-    Table(Table),
-    /// An integer outside `i64`, already reported: later stages stay silent about it.
-    Invalid,
-}
-
-/// A key as written (decoded, without quotes) and its byte range.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Key {
-    pub(crate) name: String,
-    pub(crate) span: Range<usize>,
-}
-
-/// Entries in source order. TOML forbids duplicate keys, so a name occurs at most once.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct Table {
-    pub(crate) entries: Vec<(Key, Node)>,
-}
-
-impl Table {
-    pub(crate) fn get(&self, name: &str) -> Option<&Node> {
-        self.entry(name).map(|(_, node)| node)
-    }
-
-    pub(crate) fn entry(&self, name: &str) -> Option<&(Key, Node)> {
-        self.entries.iter().find(|(key, _)| key.name == name)
-    }
-
-    pub(crate) fn entry_mut(&mut self, name: &str) -> Option<&mut (Key, Node)> {
-        self.entries.iter_mut().find(|(key, _)| key.name == name)
-    }
-
-    pub(crate) fn remove(&mut self, name: &str) -> Option<(Key, Node)> {
-        let index = self.entries.iter().position(|(key, _)| key.name == name)?;
-        Some(self.entries.remove(index))
-    }
-}
-
-impl Node {
-    pub(crate) fn as_str(&self) -> Option<&str> {
-        match &self.value {
-            Value::String(text) => Some(text),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn as_integer(&self) -> Option<i64> {
-        match self.value {
-            Value::Integer(number) => Some(number),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn as_bool(&self) -> Option<bool> {
-        match self.value {
-            Value::Boolean(flag) => Some(flag),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn as_array(&self) -> Option<&[Node]> {
-        match &self.value {
-            Value::Array(items) => Some(items),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn as_table(&self) -> Option<&Table> {
-        match &self.value {
-            Value::Table(table) => Some(table),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn as_table_mut(&mut self) -> Option<&mut Table> {
-        match &mut self.value {
-            Value::Table(table) => Some(table),
-            _ => None,
-        }
-    }
-}
-
-impl Value {
-    /// The TOML type, as a diagnostic names it ("expected a string, found an integer").
-    pub(crate) fn kind(&self) -> &'static str {
-        match self {
-            Value::String(_) => "a string",
-            Value::Integer(_) | Value::Invalid => "an integer",
-            Value::Float => "a float",
-            Value::Boolean(_) => "a boolean",
-            Value::Datetime => "a date-time",
-            Value::Array(_) => "an array",
-            Value::Table(_) => "a table",
-        }
-    }
-}
-
-/// Converts a byte range of the file into an [`ir::Span`].
-pub(crate) fn span(file: FileId, range: &Range<usize>) -> Span {
-    Span::new(file, range.start, range.end)
-}
+use super::stream;
+use super::tree::{Array, Key, Node, Table, Value, span};
 
 /// Parses `text`. Returns `None` when it is not valid TOML, after reporting every error the
 /// parser found: a tree rebuilt by error recovery holds placeholders that would only cause
 /// confusing follow-up errors.
-pub(crate) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Table> {
-    let (document, errors) = DeTable::parse_recoverable(text);
-    for error in &errors {
-        report_syntax_error(file, text, error, diags);
-    }
-    if !errors.is_empty() {
-        return None;
-    }
-    let mut invalid = Vec::new();
-    let table = convert_table(document.into_inner(), &mut invalid);
+pub(crate) fn parse<'s>(file: FileId, text: &'s str, diags: &mut Diagnostics) -> Option<Table<'s>> {
+    let (table, invalid) = match stream::build(text) {
+        Some(built) => built,
+        None => {
+            let (document, errors) = DeTable::parse_recoverable(text);
+            for error in &errors {
+                report_syntax_error(file, text, error, diags);
+            }
+            if !errors.is_empty() {
+                return None;
+            }
+            // Valid after all (a date-time, say): the same tree, built from toml's.
+            let mut invalid = Vec::new();
+            let table = convert_table(document.into_inner(), &mut invalid);
+            (table, invalid)
+        }
+    };
     for range in invalid {
         diags
             .report(
@@ -196,24 +90,22 @@ fn deepest_key_line(text: &str) -> usize {
     best.1
 }
 
-fn convert_table(table: DeTable<'_>, invalid: &mut Vec<Range<usize>>) -> Table {
-    let entries = table
-        .into_iter()
-        .map(|(key, value)| {
-            let key = Key {
-                span: key.span(),
-                name: key.into_inner().into_owned(),
-            };
-            (key, convert(value, invalid))
-        })
-        .collect();
-    Table { entries }
+/// The tree of a document the `toml` crate parsed; `invalid` collects the integers beyond
+/// `i64`.
+pub(super) fn convert_table<'s>(table: DeTable<'s>, invalid: &mut Vec<Range<usize>>) -> Table<'s> {
+    let mut converted = Table::default();
+    for (key, value) in table {
+        let span = key.span();
+        let key = Key::new(key.into_inner(), span);
+        converted.push(key, convert(value, invalid));
+    }
+    converted
 }
 
-fn convert(node: Spanned<DeValue<'_>>, invalid: &mut Vec<Range<usize>>) -> Node {
+fn convert<'s>(node: Spanned<DeValue<'s>>, invalid: &mut Vec<Range<usize>>) -> Node<'s> {
     let span = node.span();
     let value = match node.into_inner() {
-        DeValue::String(text) => Value::String(text.into_owned()),
+        DeValue::String(text) => Value::String(text),
         DeValue::Integer(number) => match i64::from_str_radix(number.as_str(), number.radix()) {
             Ok(number) => Value::Integer(number),
             Err(_) => {
@@ -224,12 +116,13 @@ fn convert(node: Spanned<DeValue<'_>>, invalid: &mut Vec<Range<usize>>) -> Node 
         DeValue::Float(_) => Value::Float,
         DeValue::Boolean(flag) => Value::Boolean(flag),
         DeValue::Datetime(_) => Value::Datetime,
-        DeValue::Array(items) => Value::Array(
-            items
+        DeValue::Array(items) => Value::Array(Array {
+            items: items
                 .into_iter()
                 .map(|item| convert(item, invalid))
                 .collect(),
-        ),
+            of_tables: false,
+        }),
         DeValue::Table(table) => Value::Table(convert_table(table, invalid)),
     };
     Node { value, span }

@@ -10,21 +10,23 @@ use ir::diagnostic::did_you_mean;
 use ir::{Diagnostics, FileId, codes};
 
 use super::schema::{self, RESOURCE_TYPES, ResourceType, Shape, TableShape};
-use super::syntax::{Key, Node, Table, Value, span};
+use std::ops::Range;
+
+use super::tree::{Key, Node, Table, Value, span};
 
 /// Checks a whole model (with the selected environment already merged in). The other
 /// environments are checked as overlays of the resources they override.
-pub(crate) fn check_model(file: FileId, root: &Table, diags: &mut Diagnostics) {
+pub(crate) fn check_model(file: FileId, root: &Table<'_>, diags: &mut Diagnostics) {
     let base_types = root
         .get("resources")
         .and_then(Node::as_table)
         .map(|resources| {
             resources
-                .entries
+                .entries()
                 .iter()
                 .filter_map(|(key, node)| {
                     let kind = node.as_table()?.get("type")?.as_str()?;
-                    Some((key.name.as_str(), schema::resource_type(kind)?))
+                    Some((key.name.as_ref(), schema::resource_type(kind)?))
                 })
                 .collect()
         })
@@ -34,11 +36,7 @@ pub(crate) fn check_model(file: FileId, root: &Table, diags: &mut Diagnostics) {
         diags,
         base_types,
     };
-    let top = Key {
-        name: String::new(),
-        span: 0..0,
-    };
-    checker.table(&top, root, &schema::MODEL, &Path::root());
+    checker.table(&(0..0), root, &schema::MODEL, &Path::ROOT);
 }
 
 struct Checker<'a, 'd> {
@@ -48,46 +46,71 @@ struct Checker<'a, 'd> {
     base_types: Vec<(&'a str, &'static ResourceType)>,
 }
 
-/// Where a value is, for messages: `resources.web.health`.
-#[derive(Clone)]
-struct Path {
-    text: String,
+/// Where a value is, for messages: `resources.web.health`. A chain of borrowed keys, so
+/// that walking a valid model allocates nothing; the text is made for a message only.
+#[derive(Clone, Copy)]
+struct Path<'p> {
+    /// The enclosing path and the last key; `None` at the top level.
+    last: Option<(&'p Path<'p>, &'p str)>,
     /// The resource type, when this is a resource's own table (whose keys depend on it).
     resource_type: Option<&'static str>,
 }
 
-impl Path {
-    fn root() -> Path {
+impl<'p> Path<'p> {
+    const ROOT: Path<'static> = Path {
+        last: None,
+        resource_type: None,
+    };
+
+    fn child(&'p self, key: &'p str) -> Path<'p> {
         Path {
-            text: String::new(),
+            last: Some((self, key)),
             resource_type: None,
         }
     }
 
-    fn child(&self, key: &str) -> Path {
-        let text = if self.text.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.text)
+    fn of_resource(self, resource_type: &'static str) -> Path<'p> {
+        Path {
+            resource_type: Some(resource_type),
+            ..self
+        }
+    }
+
+    /// The keys joined by `.` (an empty key adds no `.`).
+    fn text(&self) -> String {
+        let Some((parent, key)) = self.last else {
+            return String::new();
         };
-        Path {
-            text,
-            resource_type: None,
+        let mut text = parent.text();
+        if !text.is_empty() {
+            text.push('.');
         }
+        text.push_str(key);
+        text
     }
 
-    /// "in `resources.web`", or nothing at the top level.
+    /// "in `resources.web`", or "at the top level".
     fn place(&self) -> String {
-        if self.text.is_empty() {
+        let text = self.text();
+        if text.is_empty() {
             "at the top level".to_string()
         } else {
-            format!("in `{}`", self.text)
+            format!("in `{text}`")
         }
     }
 }
 
 impl Checker<'_, '_> {
-    fn value(&mut self, key: &Key, node: &Node, shape: &Shape, path: &Path) {
+    /// A value of `shape`. `name` is the key it is at (for an array item, the array's) and
+    /// `at` where a missing key inside it is reported.
+    fn value(
+        &mut self,
+        name: &str,
+        at: &Range<usize>,
+        node: &Node<'_>,
+        shape: &Shape,
+        path: &Path<'_>,
+    ) {
         if matches!(node.value, Value::Invalid) {
             return;
         }
@@ -99,7 +122,7 @@ impl Checker<'_, '_> {
             Shape::Enum(allowed) => {
                 if let Some(text) = node.as_str() {
                     if !allowed.contains(&text) {
-                        self.not_one_of(key, node, text, allowed);
+                        self.not_one_of(name, node, text, allowed);
                     }
                 } else {
                     self.expect(node, false, shape, path);
@@ -115,7 +138,7 @@ impl Checker<'_, '_> {
                             .report(
                                 codes::INVALID_VALUE,
                                 span(self.file, &node.span),
-                                format!("`{}` is out of range", key.name),
+                                format!("`{name}` is out of range"),
                             )
                             .with_label(format!("must be between 0 and {}", u32::MAX));
                     }
@@ -130,23 +153,20 @@ impl Checker<'_, '_> {
                 Some(items) => {
                     for item in items {
                         // A missing key of an inline table in an array is reported at that table.
-                        let item_key = Key {
-                            name: key.name.clone(),
-                            span: item.span.clone(),
-                        };
-                        self.value(&item_key, item, item_shape, path);
+                        self.value(name, &item.span, item, item_shape, path);
                     }
                 }
                 None => self.expect(node, false, shape, path),
             },
             Shape::Table(table_shape) => match node.as_table() {
-                Some(table) => self.table(key, table, table_shape, path),
+                Some(table) => self.table(at, table, table_shape, path),
                 None => self.expect(node, false, shape, path),
             },
             Shape::Map { values, .. } => match node.as_table() {
                 Some(table) => {
-                    for (entry_key, entry) in &table.entries {
-                        self.value(entry_key, entry, values, &path.child(&entry_key.name));
+                    for (entry_key, entry) in table.entries() {
+                        let path = path.child(&entry_key.name);
+                        self.value(&entry_key.name, &entry_key.span, entry, values, &path);
                     }
                 }
                 None => self.expect(node, false, shape, path),
@@ -156,12 +176,12 @@ impl Checker<'_, '_> {
                     .iter()
                     .find(|alternative| same_kind(alternative, &node.value))
                 {
-                    Some(alternative) => self.value(key, node, alternative, path),
+                    Some(alternative) => self.value(name, at, node, alternative, path),
                     None => self.expect(node, false, shape, path),
                 }
             }
             Shape::Resource => match node.as_table() {
-                Some(table) => self.resource(key, table, path),
+                Some(table) => self.resource(name, at, table, path),
                 None => self.expect(node, false, shape, path),
             },
             Shape::ResourceOverride => match node.as_table() {
@@ -171,13 +191,10 @@ impl Checker<'_, '_> {
                     let base = self
                         .base_types
                         .iter()
-                        .find(|(name, _)| *name == key.name)
+                        .find(|(declared, _)| *declared == name)
                         .map(|(_, t)| *t);
                     if let Some(resource_type) = base {
-                        let path = Path {
-                            resource_type: Some(resource_type.name),
-                            ..path.clone()
-                        };
+                        let path = path.of_resource(resource_type.name);
                         self.keys(table, &resource_type.table, &path);
                     }
                 }
@@ -187,13 +204,13 @@ impl Checker<'_, '_> {
     }
 
     /// A resource table: `type` decides which keys it may have.
-    fn resource(&mut self, key: &Key, table: &Table, path: &Path) {
+    fn resource(&mut self, name: &str, at: &Range<usize>, table: &Table<'_>, path: &Path<'_>) {
         let Some((type_key, type_node)) = table.entry("type") else {
             self.diags
                 .report(
                     codes::MISSING_KEY,
-                    span(self.file, &key.span),
-                    format!("resource `{}` has no `type`", key.name),
+                    span(self.file, at),
+                    format!("resource `{name}` has no `type`"),
                 )
                 .with_label("add `type = \"...\"`")
                 .with_note(format!(
@@ -222,20 +239,17 @@ impl Checker<'_, '_> {
             }
             return;
         };
-        let path = Path {
-            resource_type: Some(resource_type.name),
-            ..path.clone()
-        };
-        self.table(key, table, &resource_type.table, &path);
+        let path = path.of_resource(resource_type.name);
+        self.table(at, table, &resource_type.table, &path);
     }
 
     /// A table with a fixed set of keys: known keys, required keys, alternatives and
     /// conflicts.
-    fn table(&mut self, key: &Key, table: &Table, shape: &TableShape, path: &Path) {
+    fn table(&mut self, at: &Range<usize>, table: &Table<'_>, shape: &TableShape, path: &Path<'_>) {
         self.keys(table, shape, path);
         for field in shape.fields.iter().filter(|f| f.required) {
             if table.get(field.key).is_none() {
-                self.missing(key, path, &[field.key]);
+                self.missing(at, path, &[field.key]);
             }
         }
         if !shape.requires.is_empty()
@@ -256,7 +270,7 @@ impl Checker<'_, '_> {
                         .copied()
                         .filter(|k| table.get(k).is_none())
                         .collect();
-                    self.missing(key, path, &absent);
+                    self.missing(at, path, &absent);
                 }
                 None => {
                     let options: Vec<String> = shape
@@ -267,8 +281,8 @@ impl Checker<'_, '_> {
                     self.diags
                         .report(
                             codes::MISSING_KEY,
-                            span(self.file, &key.span),
-                            format!("`{}` needs {}", path.text, options.join(" or ")),
+                            span(self.file, at),
+                            format!("`{}` needs {}", path.text(), options.join(" or ")),
                         )
                         .with_label(format!("add {}", options.join(" or ")));
                 }
@@ -309,18 +323,20 @@ impl Checker<'_, '_> {
 
     /// Known keys and their values, without the checks for required keys (an environment
     /// override sets only some keys).
-    fn keys(&mut self, table: &Table, shape: &TableShape, path: &Path) {
-        for (entry_key, entry) in &table.entries {
+    fn keys(&mut self, table: &Table<'_>, shape: &TableShape, path: &Path<'_>) {
+        for (entry_key, entry) in table.entries() {
             match shape.field(&entry_key.name) {
                 Some(field) => {
-                    self.value(entry_key, entry, &field.shape, &path.child(&entry_key.name));
+                    let path = path.child(&entry_key.name);
+                    let name = &entry_key.name;
+                    self.value(name, &entry_key.span, entry, &field.shape, &path);
                 }
                 None => self.unknown_key(entry_key, shape, path),
             }
         }
     }
 
-    fn unknown_key(&mut self, key: &Key, shape: &TableShape, path: &Path) {
+    fn unknown_key(&mut self, key: &Key<'_>, shape: &TableShape, path: &Path<'_>) {
         let message = match path.resource_type {
             Some(resource_type) => format!(
                 "unknown key `{}` for a `{resource_type}` resource",
@@ -354,25 +370,25 @@ impl Checker<'_, '_> {
         diagnostic.with_note(format!("the keys here are {}", quoted_list(known)));
     }
 
-    fn missing(&mut self, key: &Key, path: &Path, absent: &[&str]) {
+    fn missing(&mut self, at: &Range<usize>, path: &Path<'_>, absent: &[&str]) {
         let list = quoted_list(absent.iter().copied());
-        let message = if path.text.is_empty() {
+        let message = if path.text().is_empty() {
             format!("the model has no {list}")
         } else {
             format!("missing {list} {}", path.place())
         };
         self.diags
-            .report(codes::MISSING_KEY, span(self.file, &key.span), message)
+            .report(codes::MISSING_KEY, span(self.file, at), message)
             .with_label(format!("add {list}"));
     }
 
-    fn not_one_of(&mut self, key: &Key, node: &Node, text: &str, allowed: &[&str]) {
+    fn not_one_of(&mut self, name: &str, node: &Node<'_>, text: &str, allowed: &[&str]) {
         let diagnostic = self
             .diags
             .report(
                 codes::INVALID_VALUE,
                 span(self.file, &node.span),
-                format!("`{text}` is not a valid `{}`", key.name),
+                format!("`{text}` is not a valid `{name}`"),
             )
             .with_label(format!("expected {}", quoted_list(allowed.iter().copied())));
         if let Some(suggestion) = did_you_mean(text, allowed.iter().copied()) {
@@ -381,16 +397,17 @@ impl Checker<'_, '_> {
     }
 
     /// Reports a wrong type unless `ok`.
-    fn expect(&mut self, node: &Node, ok: bool, shape: &Shape, path: &Path) {
+    fn expect(&mut self, node: &Node<'_>, ok: bool, shape: &Shape, path: &Path<'_>) {
         if ok {
             return;
         }
         let expected = describe(shape);
         let found = node.value.kind();
-        let what = if path.text.is_empty() {
+        let text = path.text();
+        let what = if text.is_empty() {
             "the value".to_string()
         } else {
-            format!("`{}`", path.text)
+            format!("`{text}`")
         };
         let diagnostic = self
             .diags
@@ -417,7 +434,7 @@ impl Checker<'_, '_> {
 }
 
 /// Whether a value of `shape` has the TOML type of `value` (for [`Shape::Either`]).
-fn same_kind(shape: &Shape, value: &Value) -> bool {
+fn same_kind(shape: &Shape, value: &Value<'_>) -> bool {
     match shape {
         Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag => {
             matches!(value, Value::String(_))

@@ -138,10 +138,10 @@ fn a_failure_midway_leaves_no_partial_file() {
     output::write(&out, &compile(BASE)).unwrap();
     let before = snapshot_tree(&out);
     let changed = compile(&BASE.replace("example.com/", "registry.example.org/"));
-    let mut renames = 0;
-    let result = output::write_with(&out, &changed, &mut |_| {
-        renames += 1;
-        if renames == 3 {
+    let renames = std::sync::atomic::AtomicUsize::new(0);
+    let result = output::write_with(&out, &changed, &|_| {
+        // Writing runs on several threads: the third rename, whichever thread makes it.
+        if renames.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == 3 {
             Err(std::io::Error::other("injected failure"))
         } else {
             Ok(())
@@ -177,4 +177,26 @@ fn a_failure_midway_leaves_no_partial_file() {
     // The next build completes the job.
     output::write(&out, &changed).unwrap();
     assert!(output::check(&out, &changed).unwrap().is_empty());
+}
+
+#[test]
+fn a_build_interrupted_after_adding_files_is_completed_by_the_next() {
+    let out = scratch("interrupted-add");
+    output::write(&out, &compile(BASE)).unwrap();
+    let grown = compile(&format!(
+        "{BASE}\n[resources.extra]\ntype = \"container\"\nimage = \"example.com/extra:1\"\n"
+    ));
+    // Only the new resource's file gets written; every other rename fails.
+    let result = output::write_with(&out, &grown, &|path| {
+        if path.ends_with("extra.yaml") {
+            Ok(())
+        } else {
+            Err(std::io::Error::other("injected failure"))
+        }
+    });
+    assert!(result.is_err());
+    assert!(out.join("k8s/extra.yaml").is_file());
+    // The new file is aspirec's, not a user's: the next build must not refuse it.
+    output::write(&out, &grown).unwrap();
+    assert!(output::check(&out, &grown).unwrap().is_empty());
 }

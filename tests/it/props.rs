@@ -87,7 +87,10 @@ proptest! {
         let compilation = compile_ok(&spec.text, None)?;
         for (target, artifacts) in &compilation.artifacts {
             if *target == "compose" {
-                let scratch = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("props-compose");
+                // One folder per test process: two `cargo test` runs sharing a target folder
+                // must not delete each other's files.
+                let scratch = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                    .join(format!("props-compose-{}", std::process::id()));
                 if let Some(resolved) = readback::compose_cli(artifacts, &scratch) {
                     let resolved = resolved.map_err(|e| TestCaseError::fail(format!("{e}\nmodel:\n{}", spec.text)))?;
                     for (resource, var, expected) in &spec.expected {

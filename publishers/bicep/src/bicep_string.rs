@@ -151,6 +151,13 @@ pub(crate) fn escape(text: &str) -> String {
 
 /// [`escape`], appending to `out`. Runs of characters that need no escape are copied whole.
 fn escape_into(out: &mut String, text: &str) {
+    // Nearly all text is plain ASCII with nothing to escape: one byte scan proves it. Any
+    // other byte (a `$`, a control, the start of a non-ASCII character) takes the exact path.
+    let may_escape = |b: u8| !(0x20..0x7f).contains(&b) || matches!(b, b'\\' | b'\'' | b'$');
+    if !text.bytes().any(may_escape) {
+        out.push_str(text);
+        return;
+    }
     let mut plain_from = 0;
     for (at, c) in text.char_indices() {
         // `Some` for a short escape, `None` for a `\u{...}` one.

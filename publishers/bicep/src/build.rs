@@ -1,24 +1,87 @@
-//! Builds the views of `main.bicep` and `main.bicepparam` from the checked model: symbols
-//! first (parameters, then resources, in model order), then the hosting plan, the storage,
-//! every container app and managed service, the outputs, and last the params that were used.
+//! Builds `main.bicep` and `main.bicepparam` from the checked model: symbols first
+//! (parameters, then resources, in model order), then the hosting plan and the storage, then
+//! every container app, managed service and output, and last the head with the params that
+//! were used.
+//!
+//! Each resource is printed as soon as its view is built, and the view dropped, so only one
+//! resource's values are alive at a time however large the model. The head comes first in
+//! the file but is known last (its params are the ones the resources' values used), so each
+//! kind of resource is printed into its own [`Sections`] part, joined in file order at the end.
 
 use ir::{CheckedModel, Diagnostics, PublishOptions, ResourceId, ResourceKind, Role, Span, codes};
 
 use crate::app::{self, AppContext};
 use crate::bicep_string::BicepStr;
+use crate::chunks::Chunks;
 use crate::hosting::{self, Hosting, Managed, POSTGRES_ADMIN};
 use crate::names::{Symbols, global_name, param_symbol, resource_symbol, snake_label};
 use crate::params;
 use crate::storage::Shares;
+use crate::templates::Templates;
 use crate::values::{DEFAULT_DOMAIN, Resolver};
-use crate::view::{DatabaseView, MainFile, OutputView, ParamFile, PostgresView, RedisView};
+use crate::view::{DatabaseView, HeadView, OutputView, ParamFile, PostgresView, RedisView};
 
-/// The views of both files, or `None` when an error was reported.
+/// Both files, as printed.
+pub(crate) struct Files {
+    pub(crate) main: String,
+    pub(crate) params: String,
+}
+
+/// The parts of `main.bicep` after its head, in file order. Resources of different kinds
+/// come interleaved in model order, and the file groups them by kind.
+#[derive(Default)]
+struct Sections {
+    storage: Chunks,
+    postgres: Chunks,
+    redis: Chunks,
+    apps: Chunks,
+    outputs: Chunks,
+}
+
+impl Sections {
+    /// The whole file: one allocation of the final size, each part freed once copied.
+    fn join(self, head: &str) -> String {
+        let parts = [
+            self.storage,
+            self.postgres,
+            self.redis,
+            self.apps,
+            self.outputs,
+        ];
+        let len = head.len() + parts.iter().map(Chunks::len).sum::<usize>();
+        let mut main = String::with_capacity(len);
+        main.push_str(head);
+        for part in parts {
+            part.move_into(&mut main);
+        }
+        main
+    }
+}
+
+/// Prints one output.
+fn output(
+    templates: &Templates,
+    out: &mut Chunks,
+    symbol: String,
+    description: String,
+    value: BicepStr,
+) -> Result<(), minijinja::Error> {
+    let view = OutputView {
+        symbol,
+        description,
+        value,
+    };
+    templates.render_into(out, "output.bicep.j2", "output", &view)
+}
+
+/// Both files; `Ok(None)` when an error was reported to `diags`, `Err` when a template failed
+/// (a bug, reported by the caller).
 pub(crate) fn build(
     model: &CheckedModel,
     options: &PublishOptions,
+    templates: &Templates,
     diags: &mut Diagnostics,
-) -> Option<(MainFile, ParamFile)> {
+) -> Result<Option<Files>, minijinja::Error> {
     let errors_before = diags.error_count();
     let mut symbols = Symbols::new();
     let param_symbols: Vec<String> = model
@@ -29,6 +92,8 @@ pub(crate) fn build(
     let hosting = hosting::plan(model, options, &mut symbols, diags);
     let shares = Shares::plan(model, &hosting, &mut symbols);
     let mut resolver = Resolver::new(model, &hosting, &param_symbols);
+    let mut sections = Sections::default();
+    shares.render(model.name(), templates, &mut sections.storage)?;
 
     let mut ctx = AppContext {
         model,
@@ -39,57 +104,72 @@ pub(crate) fn build(
         image_tag_used: false,
     };
     // Outputs: the resource group, the environment's domain, then each public URL.
-    let mut outputs = vec![
-        OutputView {
-            symbol: symbols.claim("resource_group_name"),
-            description: "The resource group deployed to.".to_string(),
-            value: BicepStr::expr("resourceGroup().name"),
-        },
-        OutputView {
-            symbol: symbols.claim("environment_default_domain"),
-            description: "Default domain of the Container Apps environment.".to_string(),
-            value: BicepStr::expr(DEFAULT_DOMAIN),
-        },
-    ];
+    output(
+        templates,
+        &mut sections.outputs,
+        symbols.claim("resource_group_name"),
+        "The resource group deployed to.".to_string(),
+        BicepStr::expr("resourceGroup().name"),
+    )?;
+    output(
+        templates,
+        &mut sections.outputs,
+        symbols.claim("environment_default_domain"),
+        "Default domain of the Container Apps environment.".to_string(),
+        BicepStr::expr(DEFAULT_DOMAIN),
+    )?;
     let databases = databases_by_server(model, &hosting);
-    let mut apps = Vec::new();
-    let mut postgres = Vec::new();
-    let mut redis = Vec::new();
     for (id, resource, workload) in model.workloads() {
         match hosting.get(id.0 as usize) {
             Some(Hosting::App(app_hosting)) => {
                 if app_hosting.ingress.main.is_some_and(|main| main.external) {
                     let mut url = BicepStr::text(format!("https://{}.", app_hosting.name));
                     url.push_expr(DEFAULT_DOMAIN);
-                    outputs.push(OutputView {
-                        symbol: symbols.claim(&format!("{}_url", snake_label(&resource.name))),
-                        description: format!("Public URL of `{}`.", resource.name),
-                        value: url,
-                    });
+                    output(
+                        templates,
+                        &mut sections.outputs,
+                        symbols.claim(&format!("{}_url", snake_label(&resource.name))),
+                        format!("Public URL of `{}`.", resource.name),
+                        url,
+                    )?;
                 }
-                apps.extend(app::build(&mut ctx, resource, workload, app_hosting, diags));
+                if let Some(app) = app::build(&mut ctx, resource, workload, app_hosting, diags) {
+                    templates.render_into(
+                        &mut sections.apps,
+                        "container-app.bicep.j2",
+                        "app",
+                        &app,
+                    )?;
+                }
             }
             Some(Hosting::Managed {
                 kind: Managed::Postgres,
                 symbol,
             }) => {
-                postgres.push(postgres_view(
+                let server = postgres_view(
                     model,
                     ctx.resolver,
                     databases.get(id.0 as usize).map_or(&[], Vec::as_slice),
                     id,
                     symbol,
                     &mut symbols,
-                ));
+                );
+                templates.render_into(
+                    &mut sections.postgres,
+                    "postgres.bicep.j2",
+                    "server",
+                    &server,
+                )?;
             }
             Some(Hosting::Managed {
                 kind: Managed::Redis,
                 symbol,
             }) => {
-                redis.push(RedisView {
+                let cache = RedisView {
                     symbol: symbol.clone(),
                     name: global_name(model.name(), &resource.name),
-                });
+                };
+                templates.render_into(&mut sections.redis, "redis.bicep.j2", "cache", &cache)?;
             }
             Some(Hosting::ManagedDatabase { .. } | Hosting::Nothing) | None => {}
         }
@@ -106,29 +186,26 @@ pub(crate) fn build(
         image_tag_used.then_some(image_tag.as_str()),
     );
     if diags.error_count() > errors_before {
-        return None;
+        return Ok(None);
     }
     let header = params::one_line(&options.header());
     let app = model.name();
-    let main = MainFile {
+    let head = HeadView {
         header: header.clone(),
         params: params.declared,
         law_name: format!("{app}-law"),
         env_name: format!("{app}-env"),
         identity_name: format!("{app}-identity"),
-        storage: shares.into_view(app),
-        postgres,
-        redis,
-        apps,
-        outputs,
     };
-    Some((
+    let main = sections.join(&templates.render("main.bicep.j2", &head)?);
+    let param_file = ParamFile {
+        header,
+        entries: params.entries,
+    };
+    Ok(Some(Files {
         main,
-        ParamFile {
-            header,
-            entries: params.entries,
-        },
-    ))
+        params: templates.render("main.bicepparam.j2", &param_file)?,
+    }))
 }
 
 /// The managed databases of each server, by the server's `ResourceId`, in model order, with

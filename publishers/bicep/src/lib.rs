@@ -9,14 +9,16 @@
 //! The Container Apps rules (names, ingress and service discovery, CPU and memory, probes,
 //! managed connection strings, diagnostics) are `aspirec_azure`'s, shared with the terraform
 //! target. Pipeline: [`build`] decides everything else (symbols, values, secrets) into the
-//! serializable structs of [`view`]; [`templates`] prints them with minijinja. The templates
-//! hold layout only, and every Bicep string goes through the one `bicep_string` filter
-//! ([`bicep_string`]), so escaping lives in one place.
+//! serializable structs of [`view`], one resource at a time, and [`templates`] prints each
+//! with minijinja as soon as it is built. The templates hold layout only, and every Bicep
+//! string goes through the one `bicep_string` filter ([`bicep_string`]), so escaping lives in
+//! one place.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 mod app;
 mod bicep_string;
 mod build;
+mod chunks;
 mod hosting;
 mod names;
 mod params;
@@ -57,17 +59,16 @@ impl Publisher for Bicep {
         options: &PublishOptions,
         diags: &mut Diagnostics,
     ) -> Option<Artifacts> {
-        let (main, param_file) = build::build(model, options, diags)?;
-        let rendered = templates::render("main.bicep.j2", &main).and_then(|main| {
-            templates::render("main.bicepparam.j2", &param_file).map(|params| (main, params))
-        });
-        match rendered {
-            Ok((main, params)) => {
+        let files = templates::Templates::new()
+            .and_then(|templates| build::build(model, options, &templates, diags));
+        match files {
+            Ok(Some(files)) => {
                 let mut artifacts = Artifacts::new();
-                artifacts.insert("main.bicep", main);
-                artifacts.insert("main.bicepparam", params);
+                artifacts.insert("main.bicep", files.main);
+                artifacts.insert("main.bicepparam", files.params);
                 Some(artifacts)
             }
+            Ok(None) => None,
             Err(error) => {
                 diags.report(
                     codes::INTERNAL,

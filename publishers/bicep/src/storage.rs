@@ -5,9 +5,10 @@
 use indexmap::IndexMap;
 use ir::publish::dns_label;
 
-use crate::bicep_string::BicepStr;
+use crate::chunks::Chunks;
 use crate::hosting::Hosting;
 use crate::names::{Symbols, UniqueNames, resource_symbol, storage_account_name};
+use crate::templates::Templates;
 use crate::view::{ShareView, StorageView};
 
 /// The shares, by volume name, in first-use order (a map: every mount looks its share up).
@@ -62,15 +63,23 @@ impl Shares {
             .map(|share| share.storage_symbol.as_str())
     }
 
-    /// The storage view, when any volume needs one.
-    pub(crate) fn into_view(self, app: &str) -> Option<StorageView> {
+    /// Prints the storage account and every share into `out`, when any volume needs them.
+    pub(crate) fn render(
+        &self,
+        app: &str,
+        templates: &Templates,
+        out: &mut Chunks,
+    ) -> Result<(), minijinja::Error> {
         if self.shares.is_empty() {
-            return None;
+            return Ok(());
         }
-        let account_name: BicepStr = storage_account_name(app);
-        Some(StorageView {
-            account_name,
-            shares: self.shares.into_values().collect(),
-        })
+        let account = StorageView {
+            account_name: storage_account_name(app),
+        };
+        templates.render_into(out, "storage.bicep.j2", "storage", &account)?;
+        for share in self.shares.values() {
+            templates.render_into(out, "share.bicep.j2", "share", share)?;
+        }
+        Ok(())
     }
 }

@@ -1,5 +1,7 @@
 //! The view structs the templates print. They hold finished decisions only: names, symbols,
-//! numbers and [`BicepStr`] values; the templates add layout and nothing else.
+//! numbers and [`BicepStr`] values; the templates add layout and nothing else. Each is the
+//! context of one rendering (the head of `main.bicep`, one resource, one output), made just
+//! before it is printed and dropped right after.
 //!
 //! Templates print every string through the `bicep_string` filter; symbols, numbers and
 //! [`Bool`] are printed as they are (Rust guarantees they are valid Bicep tokens). The views
@@ -22,20 +24,15 @@ impl Serialize for Bool {
     }
 }
 
-/// `main.bicep`.
+/// The head of `main.bicep`: its params and the shared resources.
 #[derive(Debug, Serialize)]
-pub(crate) struct MainFile {
+pub(crate) struct HeadView {
     /// The generated-file header, one line.
     pub(crate) header: String,
     pub(crate) params: Vec<ParamView>,
     pub(crate) law_name: String,
     pub(crate) env_name: String,
     pub(crate) identity_name: String,
-    pub(crate) storage: Option<StorageView>,
-    pub(crate) postgres: Vec<PostgresView>,
-    pub(crate) redis: Vec<RedisView>,
-    pub(crate) apps: Vec<AppView>,
-    pub(crate) outputs: Vec<OutputView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -46,11 +43,10 @@ pub(crate) struct ParamView {
     pub(crate) default: Option<BicepStr>,
 }
 
-/// The Azure Files storage behind named volumes.
+/// The Azure Files storage account behind named volumes (its shares are [`ShareView`]s).
 #[derive(Debug, Serialize)]
 pub(crate) struct StorageView {
     pub(crate) account_name: BicepStr,
-    pub(crate) shares: Vec<ShareView>,
 }
 
 /// One file share and the environment storage that mounts it.

@@ -28,7 +28,22 @@ const REQUIRED: &str = "set it in .env (see .env.example)";
 
 /// Literal text as a Compose string: every `$` doubled.
 pub(crate) fn escape(text: &str) -> String {
-    text.replace('$', "$$")
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+/// [`escape`], appended to `out`: a value is assembled from many pieces without a string for
+/// each.
+pub(crate) fn push_escaped(out: &mut String, text: &str) {
+    let mut pieces = text.split('$');
+    if let Some(first) = pieces.next() {
+        out.push_str(first);
+    }
+    for piece in pieces {
+        out.push_str("$$");
+        out.push_str(piece);
+    }
 }
 
 /// Whether `text` can be the default in `${NAME:-default}` (after [`escape`]).

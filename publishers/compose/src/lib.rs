@@ -54,16 +54,6 @@ impl Publisher for Compose {
         let errors_before = diags.error_count();
         let lowered = lower::lower(model, options, diags);
         check_variable_names(model, &lowered.used, diags);
-        let yaml = match aspirec_yaml::to_string(&lowered.file) {
-            Ok(yaml) => yaml,
-            Err(error) => {
-                values::bug(
-                    diags,
-                    &format!("compose.yaml cannot be serialised: {error}"),
-                );
-                return None;
-            }
-        };
         if diags.error_count() > errors_before {
             return None;
         }
@@ -79,7 +69,17 @@ impl Publisher for Compose {
                 push_comment(&mut compose, &format!("- {note}"));
             }
         }
-        compose.push_str(&yaml);
+        if let Err(error) = aspirec_yaml::write_document(
+            &mut compose,
+            &lowered.file,
+            aspirec_yaml::KeyOrder::AS_SERIALIZED,
+        ) {
+            values::bug(
+                diags,
+                &format!("compose.yaml cannot be serialised: {error}"),
+            );
+            return None;
+        }
         let mut artifacts = Artifacts::new();
         artifacts.insert("compose.yaml", compose);
         artifacts.insert(

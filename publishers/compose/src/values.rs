@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use ir::{CheckedModel, Diagnostics, EndpointProperty, Part, ResourceId, Value};
 
-use crate::interpolation::{Variable, escape, reference};
+use crate::interpolation::{Variable, push_escaped, reference};
 use crate::names::service_name;
 
 pub(crate) struct Resolver<'m> {
@@ -31,7 +31,7 @@ impl<'m> Resolver<'m> {
         let mut out = String::new();
         for part in &self.model.expand(value).parts {
             match part {
-                Part::Text(text) => out.push_str(&escape(text)),
+                Part::Text(text) => push_escaped(&mut out, text),
                 Part::Param { param, encoding } => {
                     out.push_str(&reference(self.model, *param, *encoding, &mut self.used));
                 }
@@ -40,9 +40,10 @@ impl<'m> Resolver<'m> {
                     endpoint,
                     property,
                 } => {
-                    out.push_str(&escape(
+                    push_escaped(
+                        &mut out,
                         &self.endpoint(*resource, *endpoint, *property, diags),
-                    ));
+                    );
                 }
                 // `expand` leaves none of these; nothing to write if one slipped through.
                 Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {

@@ -4,54 +4,75 @@
 //! preceded by comment lines. Fields come in k8s-openapi's order (alphabetical), except that a
 //! document starts with `apiVersion`, `kind`, `metadata`, and a list item with `name`, so that
 //! `- name: web` heads each container, port, variable and volume, as people write them.
+//!
+//! Each object is written into its file's text as soon as it exists, so no copy of it is kept.
 
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::{Metadata, Resource};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-/// One YAML document with the comment lines above it.
-pub(crate) struct Document {
-    comment: Vec<String>,
-    body: Value,
+/// The key order of every Kubernetes document.
+const ORDER: aspirec_yaml::KeyOrder = aspirec_yaml::KeyOrder {
+    document: &["apiVersion", "kind", "metadata"],
+    list_item: &["name"],
+};
+
+/// A file of Kubernetes objects, written as they come.
+pub(crate) struct FileText {
+    text: String,
+    /// The kind and name of each object, in file order: what the checks after lowering need.
+    identities: Vec<(&'static str, String)>,
+    documents: usize,
 }
 
-impl Document {
-    pub(crate) fn new(object: &impl Serialize) -> Result<Document, serde_json::Error> {
-        let mut body = serde_json::to_value(object)?;
-        names_first(&mut body, false);
-        if let Value::Object(map) = &mut body {
-            lead_with(map, &["apiVersion", "kind", "metadata"]);
+impl FileText {
+    /// A file that starts with the `header` comment.
+    pub(crate) fn new(header: &str) -> FileText {
+        FileText::with_capacity(header, 0)
+    }
+
+    /// [`FileText::new`] with room for `capacity` bytes, so that a file of the expected size
+    /// is written without growing (and copying) its text again and again.
+    pub(crate) fn with_capacity(header: &str, capacity: usize) -> FileText {
+        let mut text = String::with_capacity(capacity);
+        write_comment(&mut text, std::iter::once(header));
+        FileText {
+            text,
+            identities: Vec::new(),
+            documents: 0,
         }
-        Ok(Document {
-            comment: Vec::new(),
-            body,
-        })
     }
 
-    pub(crate) fn with_comment(mut self, lines: Vec<String>) -> Document {
-        self.comment = lines;
-        self
-    }
-
-    /// The object's kind and name.
-    pub(crate) fn identity(&self) -> Option<(String, String)> {
-        let kind = self.body.get("kind")?.as_str()?;
-        let name = self.body.get("metadata")?.get("name")?.as_str()?;
-        Some((kind.to_string(), name.to_string()))
-    }
-}
-
-/// A file of documents, starting with the header comment.
-pub(crate) fn file(header: &str, documents: &[Document]) -> String {
-    let mut out = String::new();
-    write_comment(&mut out, std::iter::once(header));
-    for (index, document) in documents.iter().enumerate() {
-        if index > 0 {
-            out.push_str("---\n");
+    /// Appends `object` as a document, under the `comment` lines.
+    pub(crate) fn push<K>(
+        &mut self,
+        object: &K,
+        comment: &[String],
+    ) -> Result<(), aspirec_yaml::Error>
+    where
+        K: Resource + Metadata<Ty = ObjectMeta> + Serialize,
+    {
+        if self.documents > 0 {
+            self.text.push_str("---\n");
         }
-        write_comment(&mut out, document.comment.iter().map(String::as_str));
-        aspirec_yaml::write_document(&mut out, &document.body);
+        write_comment(&mut self.text, comment.iter().map(String::as_str));
+        aspirec_yaml::write_document(&mut self.text, object, ORDER)?;
+        self.documents += 1;
+        if let Some(name) = &object.metadata().name {
+            self.identities.push((K::KIND, name.clone()));
+        }
+        Ok(())
     }
-    out
+
+    /// The length of the text so far.
+    pub(crate) fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// The text, and the kind and name of each object.
+    pub(crate) fn finish(self) -> (String, Vec<(&'static str, String)>) {
+        (self.text, self.identities)
+    }
 }
 
 /// `# line` for each line; a line break inside a line would end the comment, so it is split.
@@ -75,53 +96,49 @@ fn write_comment<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
     }
 }
 
-/// Moves `keys` (those present) to the front of `map`, in that order, in place: this runs
-/// for every list item of every object.
-fn lead_with(map: &mut Map<String, Value>, keys: &[&str]) {
-    let mut front = 0;
-    for key in keys {
-        if let Some((key, value)) = map.shift_remove_entry(*key) {
-            // `front` keys are already in place and still in the map, so `front <= len`:
-            // the insertion cannot be out of bounds.
-            map.shift_insert(front, key, value);
-            front += 1;
-        }
-    }
-}
-
-fn names_first(value: &mut Value, in_list: bool) {
-    match value {
-        Value::Object(map) => {
-            for child in map.values_mut() {
-                names_first(child, false);
-            }
-            if in_list {
-                lead_with(map, &["name"]);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                names_first(item, true);
-            }
-        }
-        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use k8s_openapi::api::core::v1::{ConfigMap, Container, ContainerPort, Pod, PodSpec};
+
     use super::*;
-    use serde_json::json;
 
     #[test]
-    fn names_lead_list_items_only() {
-        let doc = Document::new(&json!({"data": {"a": "1", "name": "2"}, "ports": [{"containerPort": 80, "name": "http"}]}))
-            .unwrap()
-            .with_comment(vec!["why".to_string(), String::new()]);
-        let text = file("header", &[doc]);
+    fn objects_lead_with_their_type_and_list_items_with_their_name() {
+        let mut file = FileText::new("header");
+        let config_map = ConfigMap {
+            metadata: ObjectMeta {
+                name: Some("cm".into()),
+                ..ObjectMeta::default()
+            },
+            data: Some([("a".into(), "1".into()), ("name".into(), "2".into())].into()),
+            ..ConfigMap::default()
+        };
+        file.push(&config_map, &["why".to_string(), String::new()])
+            .unwrap();
+        let pod = Pod {
+            metadata: ObjectMeta::default(),
+            spec: Some(PodSpec {
+                containers: vec![Container {
+                    image: Some("img".into()),
+                    name: "web".into(),
+                    ports: Some(vec![ContainerPort {
+                        container_port: 80,
+                        name: Some("http".into()),
+                        ..ContainerPort::default()
+                    }]),
+                    ..Container::default()
+                }],
+                ..PodSpec::default()
+            }),
+            ..Pod::default()
+        };
+        file.push(&pod, &[]).unwrap();
+        let (text, identities) = file.finish();
         assert_eq!(
             text,
-            "# header\n# why\n#\ndata:\n  a: \"1\"\n  name: \"2\"\nports:\n  - name: \"http\"\n    containerPort: 80\n"
+            "# header\n# why\n#\napiVersion: \"v1\"\nkind: \"ConfigMap\"\nmetadata:\n  name: \"cm\"\ndata:\n  a: \"1\"\n  name: \"2\"\n---\napiVersion: \"v1\"\nkind: \"Pod\"\nmetadata: {}\nspec:\n  containers:\n    - name: \"web\"\n      image: \"img\"\n      ports:\n        - name: \"http\"\n          containerPort: 80\n"
         );
+        // The Pod has no name, so only the ConfigMap can meet another object of its name.
+        assert_eq!(identities, vec![("ConfigMap", "cm".to_string())]);
     }
 }

@@ -9,16 +9,24 @@
 
 /// A piece of a string as the kubelet reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Piece {
+pub(crate) enum Piece<'a> {
     /// Text that must reach the container exactly as it is.
-    Literal(String),
+    Literal(&'a str),
     /// `$(NAME)`: the value of an environment variable defined earlier in the container.
-    Var(String),
+    Var(&'a str),
 }
 
 /// The string to write so that the kubelet produces `pieces` after expansion.
-pub(crate) fn render(pieces: &[Piece]) -> String {
-    let mut out = String::new();
+pub(crate) fn render(pieces: &[Piece<'_>]) -> String {
+    // `$(`, `)` and a few doubled `$`: room for all but an unusual string.
+    let size: usize = pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Literal(text) => text.len() + 2,
+            Piece::Var(name) => name.len() + 3,
+        })
+        .sum();
+    let mut out = String::with_capacity(size);
     for (index, piece) in pieces.iter().enumerate() {
         match piece {
             Piece::Var(name) => {
@@ -29,17 +37,7 @@ pub(crate) fn render(pieces: &[Piece]) -> String {
             Piece::Literal(text) => {
                 // A `$` at the end of a literal run meets the next piece's first character.
                 let next_is_var = matches!(pieces.get(index + 1), Some(Piece::Var(_)));
-                let mut chars = text.chars().peekable();
-                while let Some(c) = chars.next() {
-                    out.push(c);
-                    let doubled = match chars.peek() {
-                        Some(next) => matches!(next, '$' | '('),
-                        None => next_is_var,
-                    };
-                    if c == '$' && doubled {
-                        out.push('$');
-                    }
-                }
+                push_literal(&mut out, text, next_is_var);
             }
         }
     }
@@ -48,7 +46,38 @@ pub(crate) fn render(pieces: &[Piece]) -> String {
 
 /// A literal string, escaped so the kubelet leaves it as it is.
 pub(crate) fn escape(text: &str) -> String {
-    render(&[Piece::Literal(text.to_string())])
+    let mut out = String::with_capacity(text.len());
+    push_literal(&mut out, text, false);
+    out
+}
+
+/// [`escape`], without a copy when there is nothing to escape.
+pub(crate) fn escape_owned(text: String) -> String {
+    if text.contains('$') {
+        escape(&text)
+    } else {
+        text
+    }
+}
+
+/// Appends `text`, doubling each `$` that the kubelet would read as the start of `$(` or
+/// `$$`: one followed by `$` or `(`, or ending the text when a variable follows
+/// (`next_is_var`). Text runs between `$`s are copied whole.
+fn push_literal(out: &mut String, text: &str, next_is_var: bool) {
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        let (with_dollar, after) = rest.split_at(at + 1);
+        out.push_str(with_dollar);
+        let doubled = match after.chars().next() {
+            Some(next) => matches!(next, '$' | '('),
+            None => next_is_var,
+        };
+        if doubled {
+            out.push('$');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]
@@ -129,9 +158,9 @@ mod tests {
     #[test]
     fn variables_expand_next_to_literal_dollars() {
         let pieces = [
-            Piece::Literal("Password=$".to_string()),
-            Piece::Var("ASPIREC_SECRET_PW".to_string()),
-            Piece::Literal("($X)".to_string()),
+            Piece::Literal("Password=$"),
+            Piece::Var("ASPIREC_SECRET_PW"),
+            Piece::Literal("($X)"),
         ];
         let written = render(&pieces);
         assert_eq!(written, "Password=$$$(ASPIREC_SECRET_PW)($X)");

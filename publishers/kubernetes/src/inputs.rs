@@ -60,7 +60,7 @@ impl Key {
     /// The container variable that holds the key's value where a string is assembled from
     /// several pieces with `$(NAME)`. The prefix keeps it apart from the application's own
     /// variables and says where the value comes from.
-    pub(crate) fn helper_variable(self, model: &CheckedModel) -> String {
+    fn helper_variable(self, model: &CheckedModel) -> String {
         let kind = if model.parameter(self.param).secret {
             "SECRET"
         } else {
@@ -76,30 +76,74 @@ fn from_secret(parameter: &Parameter) -> bool {
 
 /// The inputs the emitted objects read, collected while lowering.
 pub(crate) struct Inputs {
-    app: String,
+    /// The Secret's and the ConfigMap's names, derived once: every variable that reads a
+    /// parameter names one of them.
+    secret_name: String,
+    config_map_name: String,
     used: BTreeSet<Key>,
+    /// The names of each parameter's keys, by parameter index.
+    names: Vec<KeyNames>,
+}
+
+/// The names of one parameter's keys, raw (`[0]`) and URI-encoded (`[1]`), derived once: a
+/// key is named by every variable that reads it, in every container.
+struct KeyNames {
+    /// [`Key::name`].
+    key: [String; 2],
+    /// [`Key::helper_variable`].
+    helper: [String; 2],
 }
 
 impl Inputs {
-    pub(crate) fn new(app: &str) -> Inputs {
+    pub(crate) fn new(app: &str, model: &CheckedModel) -> Inputs {
+        let names = model
+            .parameters()
+            .map(|(param, _)| {
+                let raw = Key {
+                    param,
+                    uri_encoded: false,
+                };
+                let encoded = Key {
+                    param,
+                    uri_encoded: true,
+                };
+                KeyNames {
+                    key: [raw.name(model), encoded.name(model)],
+                    helper: [raw.helper_variable(model), encoded.helper_variable(model)],
+                }
+            })
+            .collect();
         Inputs {
-            app: app.to_string(),
+            secret_name: names::derived(app, "secrets"),
+            config_map_name: names::derived(app, "parameters"),
             used: BTreeSet::new(),
+            names,
         }
     }
 
+    /// [`Key::name`], from the names derived once. Keys come from the model the names were
+    /// derived from, so every parameter has its entry.
+    pub(crate) fn key_name(&self, key: Key) -> &str {
+        &self.names[key.param.0 as usize].key[usize::from(key.uri_encoded)]
+    }
+
+    /// [`Key::helper_variable`], from the names derived once.
+    pub(crate) fn helper_variable(&self, key: Key) -> &str {
+        &self.names[key.param.0 as usize].helper[usize::from(key.uri_encoded)]
+    }
+
     pub(crate) fn secret_name(&self) -> String {
-        names::derived(&self.app, "secrets")
+        self.secret_name.clone()
     }
 
     pub(crate) fn config_map_name(&self) -> String {
-        names::derived(&self.app, "parameters")
+        self.config_map_name.clone()
     }
 
     /// Records that `key` is read, and returns where its value comes from.
     pub(crate) fn source(&mut self, model: &CheckedModel, key: Key) -> EnvVarSource {
         self.used.insert(key);
-        let name = key.name(model);
+        let name = self.key_name(key).to_string();
         if key.in_secret(model) {
             EnvVarSource {
                 secret_key_ref: Some(SecretKeySelector {
@@ -134,7 +178,7 @@ impl Inputs {
                 } else {
                     default.clone()
                 };
-                Some((key.name(model), value))
+                Some((self.key_name(*key).to_string(), value))
             })
             .collect()
     }
@@ -150,17 +194,17 @@ impl Inputs {
 
     /// Two keys with one name (parameter `a-uri-encoded` next to the encoded form of `a`),
     /// the raw one first when one of them is raw.
-    pub(crate) fn duplicate_key(&self, model: &CheckedModel) -> Option<(Key, Key)> {
-        let mut seen: BTreeMap<String, Key> = BTreeMap::new();
+    pub(crate) fn duplicate_key(&self) -> Option<(Key, Key)> {
+        let mut seen: BTreeMap<&str, Key> = BTreeMap::new();
         for &key in &self.used {
-            if let Some(&other) = seen.get(&key.name(model)) {
+            if let Some(&other) = seen.get(self.key_name(key)) {
                 return Some(if key.uri_encoded {
                     (other, key)
                 } else {
                     (key, other)
                 });
             }
-            seen.insert(key.name(model), key);
+            seen.insert(self.key_name(key), key);
         }
         None
     }

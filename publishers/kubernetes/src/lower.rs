@@ -7,15 +7,18 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
+
 use ir::publish::dns_label;
 use ir::{
-    Artifacts, CheckedModel, Diagnostics, Endpoint, PublishOptions, Resource, Role, Workload, codes,
+    Artifacts, CheckedModel, Diagnostics, Endpoint, PublishOptions, Resource, ResourceId, Role,
+    Workload, codes,
 };
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
-use crate::emit::{self, Document};
+use crate::emit::{self, FileText};
 use crate::inputs::{self, Inputs};
 use crate::names;
 use crate::workload;
@@ -27,9 +30,17 @@ pub(crate) struct Ctx<'a> {
     pub(crate) app: String,
     pub(crate) namespace: String,
     pub(crate) inputs: Inputs,
+    /// The object name of every resource, by resource index ([`names::object_name`]),
+    /// derived once: each value that points at a resource names it again.
+    pub(crate) objects: Vec<String>,
 }
 
 impl Ctx<'_> {
+    /// The object name of `resource`, which is one of the model's.
+    pub(crate) fn object(&self, resource: ResourceId) -> &str {
+        &self.objects[resource.0 as usize]
+    }
+
     /// Metadata of an object in the application's namespace. The namespace is written on every
     /// object, so the files also work with `kubectl apply -f`.
     pub(crate) fn meta(&self, name: &str, labels: BTreeMap<String, String>) -> ObjectMeta {
@@ -44,30 +55,25 @@ impl Ctx<'_> {
 
 /// One output file, already written, and what the checks after lowering need of it: the
 /// declaration its objects come from and their kinds and names. Only this is kept until the
-/// end; the objects themselves are dropped as soon as the file's text exists.
+/// end; the objects themselves are dropped as soon as they are written.
 struct File {
     path: String,
     /// The resource the objects are made for; detached for the application-wide files (the
     /// Namespace, the parameters' ConfigMap), which no single declaration causes.
     origin: ir::Span,
     /// The kind and name of each object, in file order.
-    identities: Vec<(String, String)>,
+    identities: Vec<(&'static str, String)>,
 }
 
 impl File {
-    /// Writes `documents` to `artifacts` under `path`, and keeps what the checks need.
-    fn emit(
-        artifacts: &mut Artifacts,
-        header: &str,
-        path: String,
-        origin: ir::Span,
-        documents: &[Document],
-    ) -> File {
-        artifacts.insert(path.clone(), emit::file(header, documents));
+    /// Moves the text of `file` to `artifacts` under `path`, and keeps what the checks need.
+    fn emit(artifacts: &mut Artifacts, path: String, origin: ir::Span, file: FileText) -> File {
+        let (text, identities) = file.finish();
+        artifacts.insert(path.clone(), text);
         File {
             path,
             origin,
-            identities: documents.iter().filter_map(Document::identity).collect(),
+            identities,
         }
     }
 }
@@ -85,8 +91,14 @@ pub(crate) struct Owner<'a> {
 }
 
 impl<'a> Owner<'a> {
-    fn new(app: &str, resource: &'a Resource, workload: &'a Workload) -> Owner<'a> {
-        let object = names::object_name(&resource.name);
+    fn new(
+        ctx: &Ctx<'_>,
+        id: ResourceId,
+        resource: &'a Resource,
+        workload: &'a Workload,
+    ) -> Owner<'a> {
+        let app = &ctx.app;
+        let object = ctx.object(id).to_string();
         let component = match &workload.role {
             Role::Container => "container",
             Role::Project => "project",
@@ -109,35 +121,43 @@ pub(crate) fn run(
     model: &CheckedModel,
     options: &PublishOptions,
     diags: &mut Diagnostics,
-) -> Result<Artifacts, serde_json::Error> {
+) -> Result<Artifacts, aspirec_yaml::Error> {
     let app = names::app_name(model.name());
     let mut ctx = Ctx {
         model,
         namespace: dns_label(model.namespace(), 63),
-        inputs: Inputs::new(&app),
+        inputs: Inputs::new(&app, model),
+        objects: model
+            .resources()
+            .map(|(_, resource)| names::object_name(&resource.name))
+            .collect(),
         app,
     };
     let header = options.header();
     let mut artifacts = Artifacts::new();
+    let mut namespace_file = FileText::new(&header);
+    namespace_file.push(&namespace(&ctx), &[])?;
     let mut files: Vec<File> = vec![File::emit(
         &mut artifacts,
-        &header,
         names::NAMESPACE_FILE.to_string(),
         ir::Span::DETACHED,
-        &[Document::new(&namespace(&ctx))?],
+        namespace_file,
     )];
-    for (_, resource, workload) in model.workloads() {
+    // Workload files are much alike: each starts with room for the last one and a bit more.
+    let mut size_hint = 0;
+    for (id, resource, workload) in model.workloads() {
         if !bind_mounts_allowed(resource, workload, options, diags) {
             continue;
         }
-        let owner = Owner::new(&ctx.app, resource, workload);
-        let documents = workload::documents(&mut ctx, &owner, diags)?;
+        let owner = Owner::new(&ctx, id, resource, workload);
+        let mut file = FileText::with_capacity(&header, size_hint + size_hint / 8);
+        workload::write(&mut ctx, &owner, diags, &mut file)?;
+        size_hint = file.len();
         files.push(File::emit(
             &mut artifacts,
-            &header,
             names::resource_file(&owner.object),
             resource.span,
-            &documents,
+            file,
         ));
     }
     if let Some(config_map) = defaults(&ctx) {
@@ -145,12 +165,13 @@ pub(crate) fn run(
             "Defaults of the model's non-secret parameters. Override one in a kustomize overlay with a patch".to_string(),
             "of this ConfigMap; running pods read it when they start.".to_string(),
         ];
+        let mut file = FileText::new(&header);
+        file.push(&config_map, &comment)?;
         let file = File::emit(
             &mut artifacts,
-            &header,
             names::PARAMETERS_FILE.to_string(),
             ir::Span::DETACHED,
-            &[Document::new(&config_map)?.with_comment(comment)],
+            file,
         );
         // Right after the Namespace: it is read by the workloads.
         files.insert(1, file);
@@ -164,7 +185,7 @@ pub(crate) fn run(
     let has_ingress = files
         .iter()
         .flat_map(|f| &f.identities)
-        .any(|(kind, _)| kind == "Ingress");
+        .any(|(kind, _)| *kind == "Ingress");
     artifacts.insert(
         names::KUSTOMIZATION_FILE,
         kustomization(&ctx, &header, resources, has_ingress)?,
@@ -241,11 +262,13 @@ fn bind_mounts_allowed(
 /// Two emitted objects of one kind with one name (derived names such as `<resource>-external`
 /// can meet a resource of that name); the apply would silently keep only one.
 fn check_duplicates(ctx: &Ctx<'_>, files: &[File], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&(String, String), &File> = BTreeMap::new();
+    // Hashed, not ordered: a lookup per object, and the reports follow the file order.
+    let mut seen: IndexMap<(&str, &str), &File> =
+        IndexMap::with_capacity(files.iter().map(|f| f.identities.len()).sum());
     for file in files {
         for id in &file.identities {
-            let Some(first) = seen.get(id) else {
-                seen.insert(id, file);
+            let Some(first) = seen.get(&(id.0, id.1.as_str())) else {
+                seen.insert((id.0, id.1.as_str()), file);
                 continue;
             };
             // Point at a resource: the application-wide files have no declaration, so when
@@ -276,8 +299,8 @@ fn check_duplicates(ctx: &Ctx<'_>, files: &[File], diags: &mut Diagnostics) {
                 .with_help("rename one of the resources");
         }
     }
-    if let Some((key, other)) = ctx.inputs.duplicate_key(ctx.model) {
-        let name = key.name(ctx.model);
+    if let Some((key, other)) = ctx.inputs.duplicate_key() {
+        let name = ctx.inputs.key_name(key);
         let param = ctx.model.parameter(key.param);
         let other_param = ctx.model.parameter(other.param);
         let role = |key: inputs::Key| {
@@ -325,7 +348,7 @@ fn kustomization(
     header: &str,
     resources: Vec<String>,
     has_ingress: bool,
-) -> Result<String, serde_json::Error> {
+) -> Result<String, aspirec_yaml::Error> {
     let mut notes = vec![header.to_string()];
     if !ctx.inputs.secret_keys(ctx.model).is_empty() {
         notes.extend([
@@ -357,5 +380,7 @@ fn kustomization(
         kind: "Kustomization",
         resources,
     };
-    Ok(emit::comment_lines(&notes) + &aspirec_yaml::to_string(&body)?)
+    let mut text = emit::comment_lines(&notes);
+    aspirec_yaml::write_document(&mut text, &body, aspirec_yaml::KeyOrder::AS_SERIALIZED)?;
+    Ok(text)
 }

@@ -10,16 +10,19 @@
 //!   every other variable, and the value refers to it as `$(ASPIREC_SECRET_<KEY>)`
 //!   ([`crate::expansion`]). No parameter value, secret or not, is written into a manifest.
 
+use std::fmt::Write;
+
 use ir::{CheckedModel, Diagnostics, EndpointProperty, Part, ResourceId, Value};
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource};
 
-use crate::expansion::{Piece, escape, render};
+use crate::expansion::{Piece, escape_owned, render};
 use crate::inputs::{Inputs, Key};
-use crate::names;
 
 /// Builds one container's environment; helper variables are collected on the way.
 pub(crate) struct ContainerEnv<'a> {
     model: &'a CheckedModel,
+    /// The object name of each resource ([`crate::lower::Ctx::objects`]).
+    objects: &'a [String],
     inputs: &'a mut Inputs,
     helpers: Vec<EnvVar>,
     vars: Vec<EnvVar>,
@@ -36,9 +39,14 @@ enum Resolved {
 }
 
 impl<'a> ContainerEnv<'a> {
-    pub(crate) fn new(model: &'a CheckedModel, inputs: &'a mut Inputs) -> ContainerEnv<'a> {
+    pub(crate) fn new(
+        model: &'a CheckedModel,
+        objects: &'a [String],
+        inputs: &'a mut Inputs,
+    ) -> ContainerEnv<'a> {
         ContainerEnv {
             model,
+            objects,
             inputs,
             helpers: Vec::new(),
             vars: Vec::new(),
@@ -47,10 +55,10 @@ impl<'a> ContainerEnv<'a> {
 
     /// Adds the variable `name` with `value`.
     pub(crate) fn push(&mut self, name: &str, value: &Value, diags: &mut Diagnostics) {
-        let var = match resolve(self.model, value, diags) {
+        let var = match resolve(self.model, self.objects, value, diags) {
             Resolved::Text(text) => EnvVar {
                 name: name.to_string(),
-                value: Some(escape(&text)),
+                value: Some(escape_owned(text)),
                 value_from: None,
             },
             Resolved::Single(key) => EnvVar {
@@ -70,8 +78,8 @@ impl<'a> ContainerEnv<'a> {
     /// A string for `args`: parameters always go through helper variables, since only the
     /// environment can read from a Secret.
     pub(crate) fn string(&mut self, value: &Value, diags: &mut Diagnostics) -> String {
-        match resolve(self.model, value, diags) {
-            Resolved::Text(text) => escape(&text),
+        match resolve(self.model, self.objects, value, diags) {
+            Resolved::Text(text) => escape_owned(text),
             Resolved::Single(key) => self.assemble(&[(Some(key), String::new())]),
             Resolved::Mixed(parts) => self.assemble(&parts),
         }
@@ -86,57 +94,62 @@ impl<'a> ContainerEnv<'a> {
     }
 
     fn assemble(&mut self, parts: &[(Option<Key>, String)]) -> String {
-        let mut pieces = Vec::new();
-        for (key, text) in parts {
-            match key {
-                Some(key) => pieces.push(Piece::Var(self.helper(*key))),
-                None => pieces.push(Piece::Literal(text.clone())),
-            }
+        for key in parts.iter().filter_map(|(key, _)| *key) {
+            self.define_helper(key);
         }
+        let inputs = &*self.inputs;
+        let pieces: Vec<Piece<'_>> = parts
+            .iter()
+            .map(|(key, text)| match key {
+                Some(key) => Piece::Var(inputs.helper_variable(*key)),
+                None => Piece::Literal(text),
+            })
+            .collect();
         render(&pieces)
     }
 
-    /// The helper variable of `key`, defined once per container.
-    fn helper(&mut self, key: Key) -> String {
-        let name = key.helper_variable(self.model);
-        if !self.helpers.iter().any(|h| h.name == name) {
-            let source: EnvVarSource = self.inputs.source(self.model, key);
-            self.helpers.push(EnvVar {
-                name: name.clone(),
-                value: None,
-                value_from: Some(source),
-            });
+    /// Defines the helper variable of `key`, once per container.
+    fn define_helper(&mut self, key: Key) {
+        let name = self.inputs.helper_variable(key);
+        if self.helpers.iter().any(|h| h.name == name) {
+            return;
         }
-        name
+        let name = name.to_string();
+        let source: EnvVarSource = self.inputs.source(self.model, key);
+        self.helpers.push(EnvVar {
+            name,
+            value: None,
+            value_from: Some(source),
+        });
     }
 }
 
-/// Appends text, merging it with text before it.
-fn push_text(parts: &mut Vec<(Option<Key>, String)>, text: &str) {
-    match parts.last_mut() {
-        Some((None, last)) => last.push_str(text),
-        Some((Some(_), _)) | None => parts.push((None, text.to_string())),
-    }
-}
-
-fn resolve(model: &CheckedModel, value: &Value, diags: &mut Diagnostics) -> Resolved {
+fn resolve(
+    model: &CheckedModel,
+    objects: &[String],
+    value: &Value,
+    diags: &mut Diagnostics,
+) -> Resolved {
     // (parameter, or None for text; the text) with adjacent text merged, so that escaping sees
-    // every `$` next to its neighbours.
+    // every `$` next to its neighbours. `text` is the run of text since the last parameter,
+    // `None` when no text part has come since.
     let mut parts: Vec<(Option<Key>, String)> = Vec::new();
+    let mut text: Option<String> = None;
     for part in &model.expand(value).parts {
         match part {
-            Part::Text(text) => push_text(&mut parts, text),
+            Part::Text(part) => text.get_or_insert_with(String::new).push_str(part),
             Part::Endpoint {
                 resource,
                 endpoint,
                 property,
             } => {
-                push_text(
-                    &mut parts,
-                    &endpoint_property(model, *resource, *endpoint, *property, diags),
-                );
+                let text = text.get_or_insert_with(String::new);
+                endpoint_property(text, model, objects, *resource, *endpoint, *property, diags);
             }
             Part::Param { param, encoding } => {
+                if let Some(text) = text.take() {
+                    parts.push((None, text));
+                }
                 parts.push((Some(Key::new(*param, *encoding)), String::new()));
             }
             // `expand` leaves none of these.
@@ -145,38 +158,44 @@ fn resolve(model: &CheckedModel, value: &Value, diags: &mut Diagnostics) -> Reso
             }
         }
     }
-    match parts.as_slice() {
-        [] => Resolved::Text(String::new()),
-        [(None, text)] => Resolved::Text(text.clone()),
-        [(Some(key), _)] => Resolved::Single(*key),
-        _ => Resolved::Mixed(parts),
+    match (parts.as_slice(), text) {
+        ([], text) => Resolved::Text(text.unwrap_or_default()),
+        ([(Some(key), _)], None) => Resolved::Single(*key),
+        (_, text) => {
+            parts.extend(text.map(|text| (None, text)));
+            Resolved::Mixed(parts)
+        }
     }
 }
 
-/// A property of endpoint `index` of `resource`, as other pods in the namespace reach it:
-/// through the resource's Service, whose name is the resource's object name and whose `port`
-/// is the endpoint's `port`.
+/// Appends to `out` a property of endpoint `index` of `resource`, as other pods in the
+/// namespace reach it: through the resource's Service, whose name is the resource's object
+/// name and whose `port` is the endpoint's `port`.
 fn endpoint_property(
+    out: &mut String,
     model: &CheckedModel,
+    objects: &[String],
     resource: ResourceId,
     index: usize,
     property: EndpointProperty,
     diags: &mut Diagnostics,
-) -> String {
+) {
     let owner = model.resource(resource);
     let Some(endpoint) = owner.endpoints().get(index) else {
         crate::bug(
             diags,
             &format!("endpoint {index} of `{}` does not exist", owner.name),
         );
-        return String::new();
+        return;
     };
-    let host = names::object_name(&owner.name);
-    match property {
-        EndpointProperty::Url => format!("{}://{host}:{}", endpoint.scheme, endpoint.port),
-        EndpointProperty::Host => host,
-        EndpointProperty::Port => endpoint.port.to_string(),
-        EndpointProperty::TargetPort => endpoint.target_port.to_string(),
-        EndpointProperty::Scheme => endpoint.scheme.clone(),
-    }
+    // The resource is the model's, so it has an object name.
+    let host = &objects[resource.0 as usize];
+    // Writing to a `String` cannot fail.
+    let _ = match property {
+        EndpointProperty::Url => write!(out, "{}://{host}:{}", endpoint.scheme, endpoint.port),
+        EndpointProperty::Host => write!(out, "{host}"),
+        EndpointProperty::Port => write!(out, "{}", endpoint.port),
+        EndpointProperty::TargetPort => write!(out, "{}", endpoint.target_port),
+        EndpointProperty::Scheme => write!(out, "{}", endpoint.scheme),
+    };
 }

@@ -21,7 +21,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::emit::Document;
+use crate::emit::FileText;
 use crate::expansion::escape;
 use crate::integration;
 use crate::lower::{Ctx, Owner};
@@ -37,34 +37,39 @@ pub(crate) const WAIT_IMAGE: &str = "docker.io/library/busybox:1.37.0";
 /// provision at least. Patch `spec.resources.requests.storage` in an overlay for more.
 const VOLUME_SIZE: &str = "1Gi";
 
-/// The documents of one workload: controller first, then what reaches it, then its storage.
-pub(crate) fn documents(
+/// Writes the documents of one workload to `file`: controller first, then what reaches it,
+/// then its storage.
+pub(crate) fn write(
     ctx: &mut Ctx<'_>,
     owner: &Owner<'_>,
     diags: &mut Diagnostics,
-) -> Result<Vec<Document>, serde_json::Error> {
+    file: &mut FileText,
+) -> Result<(), aspirec_yaml::Error> {
     let storage = Storage::new(ctx, owner);
     let pod = pod_template(ctx, owner, &storage, diags);
-    let mut documents = vec![match &storage.claim_templates {
-        Some(templates) => Document::new(&stateful_set(ctx, owner, pod, templates.clone()))?,
-        None => Document::new(&deployment(ctx, owner, pod, !storage.claims.is_empty()))?,
-    }];
+    match &storage.claim_templates {
+        Some(templates) => file.push(&stateful_set(ctx, owner, pod, templates.clone()), &[])?,
+        None => file.push(
+            &deployment(ctx, owner, pod, !storage.claims.is_empty()),
+            &[],
+        )?,
+    }
     if let Some(service) = network::internal_service(ctx, owner) {
-        documents.push(Document::new(&service)?);
+        file.push(&service, &[])?;
     }
     if let Some(service) = network::external_service(ctx, owner) {
-        documents.push(Document::new(&service)?);
+        file.push(&service, &[])?;
     }
     if let Some(ingress) = network::ingress(ctx, owner) {
-        documents.push(Document::new(&ingress)?);
+        file.push(&ingress, &[])?;
     }
     for claim in &storage.claims {
-        documents.push(Document::new(claim)?);
+        file.push(claim, &[])?;
     }
-    if let Some((config_map, comment)) = storage.initdb {
-        documents.push(Document::new(&config_map)?.with_comment(comment));
+    if let Some((config_map, comment)) = &storage.initdb {
+        file.push(config_map, comment)?;
     }
-    Ok(documents)
+    Ok(())
 }
 
 /// A workload's volumes: pod volumes and mounts, and the claims or claim templates behind them.
@@ -306,7 +311,7 @@ fn container(
     diags: &mut Diagnostics,
 ) -> Container {
     let workload = owner.workload;
-    let mut env = ContainerEnv::new(ctx.model, &mut ctx.inputs);
+    let mut env = ContainerEnv::new(ctx.model, &ctx.objects, &mut ctx.inputs);
     let args: Vec<String> = workload
         .args
         .iter()
@@ -451,8 +456,8 @@ fn wait_containers(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Vec<Container> {
         else {
             continue;
         };
-        let host = names::object_name(&target.name);
-        let name = names::derived("wait-for", &host);
+        let host = ctx.object(wait.target);
+        let name = names::derived("wait-for", host);
         if containers.iter().any(|c| c.name == name) {
             continue; // two databases on one server: one wait
         }

@@ -1,41 +1,102 @@
 //! One `azurerm_container_app` per workload that runs as a container: image, command, env and
 //! secrets, ingress, probes, scale and volumes, following `notes/azure.md` §4.
 
+use std::ops::Range;
+
 use aspirec_azure::ingress::{Ingress, MainIngress, PortMapping};
 use aspirec_azure::names::{SECRET_NAME_MAX, UniqueNames};
 use aspirec_azure::probes::{self, Check, Timing};
 use aspirec_azure::{Reporter, Unsupported, sizing};
-use hcl::{Block, Expression};
-use ir::{Diagnostics, EnvVar, Health, Image, IntegrationKind, Resource, Role, Workload};
+use ir::{Diagnostics, Health, Image, IntegrationKind, Resource, ResourceId, Role, Workload};
 
-use crate::emit::{Piece, object, template, text, traversal};
-use crate::shared::{environment_id, identity_id, resource_block, resource_group_name};
-use crate::value::Renderer;
+use crate::emit::TfWriter;
+use crate::expr::{Inline, Raw, Ref, Template, Text};
+use crate::shared::{ENVIRONMENT_ID, IDENTITY_ID, RESOURCE_GROUP_NAME, resource_block};
+use crate::value::{Rendered, Renderer};
 use crate::{names, storage};
 
 /// The API version used to set what azurerm cannot (additional port mappings).
 const CONTAINER_APPS_API: &str = "Microsoft.App/containerApps@2024-03-01";
 
-/// What one workload becomes: comment lines and its blocks (the app, then any port patch).
-pub(crate) struct AppBlocks {
-    pub(crate) comment: Vec<String>,
-    pub(crate) blocks: Vec<Block>,
+/// One workload that runs as a container app.
+pub(crate) struct App<'m> {
+    pub(crate) id: ResourceId,
+    pub(crate) resource: &'m Resource,
+    pub(crate) workload: &'m Workload,
+    pub(crate) plan: &'m Ingress,
 }
 
-pub(crate) fn blocks(
-    renderer: &mut Renderer<'_>,
-    resource: &Resource,
-    workload: &Workload,
-    plan: &Ingress,
+/// Writes the app of one workload (with a comment when something about it needs saying), then
+/// the azapi patch of its additional ports if it has any. Returns whether it wrote a patch.
+///
+/// Everything that reports a diagnostic runs first, in the order the diagnostics have always
+/// come in, because the app's secrets (found while rendering its environment) are written
+/// before its container.
+pub(crate) fn write<'m>(
+    w: &mut TfWriter,
+    renderer: &mut Renderer<'m>,
+    scratch: &mut Scratch<'m>,
+    app: App<'m>,
     reporter: &Reporter,
     diags: &mut Diagnostics,
-) -> AppBlocks {
-    let name = names::app_name(&resource.name);
-    let label = names::label(&resource.name);
-    let mut comment = Vec::new();
+) -> bool {
+    let App {
+        id,
+        resource,
+        workload,
+        plan,
+    } = app;
+    let names = renderer.names;
+    let name = names.app(id);
+    let label = names.label(id);
     for mount in &workload.bind_mounts {
         reporter.unsupported(resource, Unsupported::BindMount(mount), diags);
     }
+    let container = Container::render(renderer, scratch, resource, workload, reporter, diags);
+
+    w.comment(&comment(resource, workload));
+    resource_block(w, "azurerm_container_app", label);
+    w.attr("name", name);
+    w.attr("container_app_environment_id", ENVIRONMENT_ID);
+    w.attr("resource_group_name", RESOURCE_GROUP_NAME);
+    w.attr("revision_mode", "Single");
+    w.block("identity", &[]);
+    w.attr("type", "UserAssigned");
+    w.array("identity_ids", [IDENTITY_ID]);
+    w.end();
+    for var in &scratch.env {
+        if let Some(secret) = &var.secret {
+            w.block("secret", &[]);
+            w.attr("name", scratch.text(secret));
+            w.attr("value", Raw(scratch.text(&var.value)));
+            w.end();
+        }
+    }
+    if let Some(main) = &plan.main {
+        ingress(w, main);
+    }
+    let (min, max) = probes::scale(workload.replicas);
+    w.block("template", &[]);
+    w.attr("min_replicas", min);
+    w.attr("max_replicas", max);
+    container.write(w, scratch, name, workload);
+    for share in volume_names(workload) {
+        storage::volume(w, &share);
+    }
+    w.end();
+    w.end();
+
+    if plan.additional.is_empty() {
+        return false;
+    }
+    port_mappings(w, label, &plan.additional);
+    true
+}
+
+/// What needs saying about a workload: how to supply a built image, and the limits of an
+/// integration run as a container.
+fn comment(resource: &Resource, workload: &Workload) -> Vec<String> {
+    let mut comment = Vec::new();
     if let Image::Build(_) = &workload.image {
         comment.push(format!(
             "`{}` is built from source: push the image with the tag in `var.image_tag`.",
@@ -62,239 +123,251 @@ pub(crate) fn blocks(
             );
         }
     }
-    let (secrets, container) = container(renderer, resource, workload, reporter, diags);
-    let mut app = resource_block("azurerm_container_app", &label)
-        .add_attribute(("name", name.as_str()))
-        .add_attribute(("container_app_environment_id", environment_id()))
-        .add_attribute(("resource_group_name", resource_group_name()))
-        .add_attribute(("revision_mode", "Single"))
-        .add_block(
-            Block::builder("identity")
-                .add_attribute(("type", "UserAssigned"))
-                .add_attribute(("identity_ids", vec![identity_id()]))
-                .build(),
-        )
-        .add_blocks(secrets);
-    if let Some(main) = &plan.main {
-        app = app.add_block(ingress(main));
-    }
-    let (min, max) = probes::scale(workload.replicas);
-    let mut template_block = Block::builder("template")
-        .add_attribute(("min_replicas", min))
-        .add_attribute(("max_replicas", max))
-        .add_block(container);
-    for share in volume_names(workload) {
-        template_block = template_block.add_block(
-            Block::builder("volume")
-                .add_attribute(("name", share.as_str()))
-                .add_attribute(("storage_name", storage::storage_name(&share)))
-                .add_attribute(("storage_type", "AzureFile"))
-                .build(),
-        );
-    }
-    let mut blocks = vec![app.add_block(template_block.build()).build()];
-    if !plan.additional.is_empty() {
-        blocks.push(port_mappings(&label, &plan.additional));
-    }
-    AppBlocks { comment, blocks }
+    comment
 }
 
-/// The container block and the app's secret blocks.
-fn container(
-    renderer: &mut Renderer<'_>,
-    resource: &Resource,
-    workload: &Workload,
-    reporter: &Reporter,
-    diags: &mut Diagnostics,
-) -> (Vec<Block>, Block) {
-    // After E0703 the default pair keeps rendering going, so every other problem is reported
-    // too; the output is discarded because of the error.
-    let size = reporter
-        .size(resource, &workload.limits, diags)
-        .unwrap_or(sizing::DEFAULT);
-    let mut container = Block::builder("container")
-        .add_attribute(("name", names::app_name(&resource.name)))
-        .add_attribute(("image", image(&workload.image)))
-        .add_attribute(("cpu", size.cores()))
-        .add_attribute(("memory", size.memory));
-    if !workload.entrypoint.is_empty() {
-        let command: Vec<Expression> = workload.entrypoint.iter().map(|c| text(c)).collect();
-        container = container.add_attribute(("command", command));
+/// The rendered values of one app, reused from app to app: rendering allocates (almost)
+/// nothing once it has seen the largest app.
+#[derive(Default)]
+pub(crate) struct Scratch<'m> {
+    rendered: Rendered,
+    /// The HCL text of the values below and the secrets' names, back to back.
+    text: String,
+    args: Vec<Range<usize>>,
+    env: Vec<Env<'m>>,
+}
+
+/// One environment variable: its value, and the app secret that holds it when it carries one.
+struct Env<'m> {
+    name: &'m str,
+    value: Range<usize>,
+    secret: Option<Range<usize>>,
+}
+
+impl<'m> Scratch<'m> {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.args.clear();
+        self.env.clear();
     }
-    let mut args = Vec::new();
-    for arg in &workload.args {
-        let rendered = renderer.render(arg);
-        if rendered.secret {
-            reporter.unsupported(resource, Unsupported::SecretArgument, diags);
-            continue;
+
+    /// Renders `value` as HCL onto the text; whether it carries a secret.
+    fn render(&mut self, renderer: &mut Renderer<'m>, value: &ir::Value) -> (Range<usize>, bool) {
+        renderer.render_into(value, &mut self.rendered);
+        let start = self.text.len();
+        self.rendered.write_to(&mut self.text);
+        (start..self.text.len(), self.rendered.secret)
+    }
+
+    fn push_text(&mut self, text: &str) -> Range<usize> {
+        let start = self.text.len();
+        self.text.push_str(text);
+        start..self.text.len()
+    }
+
+    fn text(&self, range: &Range<usize>) -> &str {
+        self.text.get(range.clone()).unwrap_or_default()
+    }
+}
+
+/// The probes of both kinds: transport, port, HTTP path and timings.
+struct Probe<'m> {
+    transport: &'static str,
+    port: u16,
+    path: Option<&'m str>,
+    timing: Timing,
+}
+
+/// The container of an app, rendered (and its problems reported) before anything is written;
+/// its arguments and environment are in the [`Scratch`].
+struct Container<'m> {
+    size: &'static sizing::Pair,
+    probe: Option<Probe<'m>>,
+}
+
+impl<'m> Container<'m> {
+    fn render(
+        renderer: &mut Renderer<'m>,
+        scratch: &mut Scratch<'m>,
+        resource: &Resource,
+        workload: &'m Workload,
+        reporter: &Reporter,
+        diags: &mut Diagnostics,
+    ) -> Container<'m> {
+        scratch.clear();
+        // After E0703 the default pair keeps rendering going, so every other problem is
+        // reported too; the output is discarded because of the error.
+        let size = reporter
+            .size(resource, &workload.limits, diags)
+            .unwrap_or(sizing::DEFAULT);
+        for arg in &workload.args {
+            let (value, secret) = scratch.render(renderer, arg);
+            if secret {
+                reporter.unsupported(resource, Unsupported::SecretArgument, diags);
+                continue;
+            }
+            scratch.args.push(value);
         }
-        args.push(rendered.expression());
+        // A value that carries a secret goes into an app secret, which the variable names.
+        let mut secret_names = UniqueNames::default();
+        for var in &workload.env {
+            let (value, secret) = scratch.render(renderer, &var.value);
+            let secret = secret.then(|| {
+                let name = secret_names.claim(&names::secret_name(&var.name), SECRET_NAME_MAX);
+                scratch.push_text(&name)
+            });
+            scratch.env.push(Env {
+                name: &var.name,
+                value,
+                secret,
+            });
+        }
+        let probe = workload
+            .health
+            .as_ref()
+            .and_then(|health| probe(resource, workload, health, reporter, diags));
+        Container { size, probe }
     }
-    if !args.is_empty() {
-        container = container.add_attribute(("args", args));
+
+    fn write(&self, w: &mut TfWriter, scratch: &Scratch<'m>, name: &str, workload: &Workload) {
+        w.block("container", &[]);
+        w.attr("name", name);
+        image(w, &workload.image);
+        w.attr("cpu", Raw(self.size.cores_text()));
+        w.attr("memory", self.size.memory);
+        if !workload.entrypoint.is_empty() {
+            w.array("command", workload.entrypoint.iter().map(|c| Text(c)));
+        }
+        if !scratch.args.is_empty() {
+            w.array(
+                "args",
+                scratch.args.iter().map(|arg| Raw(scratch.text(arg))),
+            );
+        }
+        for var in &scratch.env {
+            w.block("env", &[]);
+            w.attr("name", var.name);
+            match &var.secret {
+                Some(secret) => w.attr("secret_name", scratch.text(secret)),
+                None => w.attr("value", Raw(scratch.text(&var.value))),
+            }
+            w.end();
+        }
+        if let Some(probe) = &self.probe {
+            for kind in ["liveness_probe", "readiness_probe"] {
+                probe.write(w, kind);
+            }
+        }
+        for volume in &workload.volumes {
+            w.block("volume_mounts", &[]);
+            w.attr("name", names::share_name(&volume.name));
+            w.attr("path", volume.target.as_str());
+            w.end();
+        }
+        w.end();
     }
-    let (secrets, env) = environment(renderer, &workload.env);
-    container = container.add_blocks(env);
-    if let Some(health) = &workload.health {
-        container = container.add_blocks(probe_blocks(resource, workload, health, reporter, diags));
-    }
-    for volume in &workload.volumes {
-        container = container.add_block(
-            Block::builder("volume_mounts")
-                .add_attribute(("name", names::share_name(&volume.name)))
-                .add_attribute(("path", volume.target.as_str()))
-                .build(),
-        );
-    }
-    (secrets, container.build())
 }
 
 /// The image reference; a built image's tag comes from `var.image_tag`.
-fn image(image: &Image) -> Expression {
+fn image(w: &mut TfWriter, image: &Image) {
     match image {
-        Image::Pull(reference) => text(reference),
+        Image::Pull(reference) => w.attr("image", Text(reference)),
         Image::Build(build) => {
             let repository = match build.image.rfind(':') {
                 Some(colon) if !build.image[colon..].contains('/') => &build.image[..colon],
                 Some(_) | None => build.image.as_str(),
             };
-            template(&[
-                Piece::Text(format!("{repository}:")),
-                Piece::Expr(traversal("var", &["image_tag"])),
-            ])
+            let mut image = Template::default();
+            image
+                .text(repository)
+                .text(":")
+                .expr(&Ref("var", ["image_tag"]));
+            w.attr("image", &image);
         }
     }
 }
 
-/// `env` blocks, and a `secret` block for every value that carries a secret: the variable
-/// then names the secret instead of holding the value.
-fn environment(renderer: &mut Renderer<'_>, env: &[EnvVar]) -> (Vec<Block>, Vec<Block>) {
-    let mut secrets = Vec::new();
-    let mut secret_names = UniqueNames::default();
-    let mut blocks = Vec::new();
-    for var in env {
-        let rendered = renderer.render(&var.value);
-        let block = Block::builder("env").add_attribute(("name", var.name.as_str()));
-        if rendered.secret {
-            let secret = secret_names.claim(&names::secret_name(&var.name), SECRET_NAME_MAX);
-            secrets.push(
-                Block::builder("secret")
-                    .add_attribute(("name", secret.as_str()))
-                    .add_attribute(("value", rendered.expression()))
-                    .build(),
-            );
-            blocks.push(
-                block
-                    .add_attribute(("secret_name", secret.as_str()))
-                    .build(),
-            );
-        } else {
-            blocks.push(
-                block
-                    .add_attribute(("value", rendered.expression()))
-                    .build(),
-            );
-        }
-    }
-    (secrets, blocks)
-}
-
-fn ingress(main: &MainIngress) -> Block {
-    let mut ingress = Block::builder("ingress")
-        .add_attribute(("external_enabled", main.external))
-        .add_attribute(("target_port", main.target_port));
-    if let Some(exposed_port) = main.exposed_port {
-        ingress = ingress.add_attribute(("exposed_port", exposed_port));
-    }
-    ingress
-        .add_attribute(("transport", main.transport.as_str()))
-        .add_block(
-            Block::builder("traffic_weight")
-                .add_attribute(("latest_revision", true))
-                .add_attribute(("percentage", 100))
-                .build(),
-        )
-        .build()
+fn ingress(w: &mut TfWriter, main: &MainIngress) {
+    w.block("ingress", &[]);
+    w.attr("external_enabled", main.external);
+    w.attr("target_port", main.target_port);
+    w.attr_opt("exposed_port", main.exposed_port);
+    w.attr("transport", main.transport.as_str());
+    w.block("traffic_weight", &[]);
+    w.attr("latest_revision", true);
+    w.attr("percentage", 100u32);
+    w.end();
+    w.end();
 }
 
 /// azurerm 4.x cannot set additional port mappings, so an azapi patch of the app adds them.
-fn port_mappings(label: &str, mappings: &[PortMapping]) -> Block {
-    let mappings: Vec<Expression> = mappings
-        .iter()
-        .map(|m| {
-            object(vec![
-                ("external", Expression::Bool(false)),
-                ("targetPort", m.target_port.into()),
-                ("exposedPort", m.exposed_port.into()),
-            ])
-        })
-        .collect();
-    let body = object(vec![(
-        "properties",
-        object(vec![(
-            "configuration",
-            object(vec![(
-                "ingress",
-                object(vec![(
-                    "additionalPortMappings",
-                    Expression::Array(mappings),
-                )]),
-            )]),
-        )]),
-    )]);
-    resource_block("azapi_update_resource", &format!("{label}_ports"))
-        .add_attribute(("type", CONTAINER_APPS_API))
-        .add_attribute((
-            "resource_id",
-            traversal("azurerm_container_app", &[label, "id"]),
-        ))
-        .add_attribute(("body", body))
-        .build()
+fn port_mappings(w: &mut TfWriter, label: &str, mappings: &[PortMapping]) {
+    resource_block(w, "azapi_update_resource", &format!("{label}_ports"));
+    w.attr("type", CONTAINER_APPS_API);
+    w.attr("resource_id", Ref("azurerm_container_app", [label, "id"]));
+    w.object("body");
+    w.object("properties");
+    w.object("configuration");
+    w.object("ingress");
+    w.object_array("additionalPortMappings");
+    for mapping in mappings {
+        w.object_item();
+        w.attr("external", false);
+        w.attr("targetPort", mapping.target_port);
+        w.attr("exposedPort", mapping.exposed_port);
+        w.end();
+    }
+    for _ in 0..6 {
+        // The array, `ingress`, `configuration`, `properties`, `body` and the resource.
+        w.end();
+    }
 }
 
-/// Liveness and readiness probes (the shared plan: a command check becomes a TCP check of
-/// the first endpoint, as Container Apps has no exec probes).
-fn probe_blocks(
+/// The probe plan (the shared one: a command check becomes a TCP check of the first
+/// endpoint, as Container Apps has no exec probes); `None` when there is nothing to probe.
+fn probe<'w>(
     resource: &Resource,
-    workload: &Workload,
-    health: &Health,
+    workload: &'w Workload,
+    health: &'w Health,
     reporter: &Reporter,
     diags: &mut Diagnostics,
-) -> Vec<Block> {
+) -> Option<Probe<'w>> {
     let (transport, port, path) = match probes::check(&workload.endpoints, health) {
         // The terraform target probes an `https` endpoint over HTTP too.
         Ok(Some(Check::Http { path, port, .. })) => ("HTTP", port, Some(path)),
         Ok(Some(Check::Tcp { port })) => ("TCP", port, None),
-        Ok(None) => return Vec::new(),
+        Ok(None) => return None,
         Err(probes::NoPortToProbe) => {
             reporter.unsupported(resource, Unsupported::HealthCommand, diags);
-            return Vec::new();
+            return None;
         }
     };
-    let timing = Timing::of(health);
-    ["liveness_probe", "readiness_probe"]
-        .into_iter()
-        .map(|kind| {
-            let mut probe = Block::builder(kind)
-                .add_attribute(("transport", transport))
-                .add_attribute(("port", port));
-            if let Some(path) = path {
-                probe = probe.add_attribute(("path", path));
-            }
-            let timings = [
-                ("initial_delay", timing.initial_delay),
-                ("interval_seconds", timing.period),
-                ("timeout", timing.timeout),
-                ("failure_count_threshold", timing.failure_threshold),
-            ];
-            for (key, value) in timings {
-                if let Some(value) = value {
-                    probe = probe.add_attribute((key, value));
-                }
-            }
-            probe.build()
-        })
-        .collect()
+    Some(Probe {
+        transport,
+        port,
+        path,
+        timing: Timing::of(health),
+    })
+}
+
+impl Probe<'_> {
+    /// A `liveness_probe` or `readiness_probe` block.
+    fn write(&self, w: &mut TfWriter, kind: &'static str) {
+        w.block(kind, &[]);
+        w.attr("transport", self.transport);
+        w.attr("port", self.port);
+        w.attr_opt("path", self.path);
+        let timings = [
+            ("initial_delay", self.timing.initial_delay),
+            ("interval_seconds", self.timing.period),
+            ("timeout", self.timing.timeout),
+            ("failure_count_threshold", self.timing.failure_threshold),
+        ];
+        for (key, value) in timings {
+            w.attr_opt(key, value);
+        }
+        w.end();
+    }
 }
 
 /// The distinct shares a workload mounts, in order.

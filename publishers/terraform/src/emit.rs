@@ -1,341 +1,375 @@
-//! Text output: one `.tf` file from hcl-rs blocks, formatted the way `terraform fmt` formats it.
+//! Text output: a `.tf` file written straight into one `String`, laid out the way
+//! `terraform fmt` lays it out.
 //!
-//! hcl-rs formats structure but not layout details: it neither aligns the `=` of consecutive
-//! attributes nor writes an empty block as `{}`, and it has no comments. [`TfFile`] formats
-//! each top-level block on its own, so comments can sit between blocks, and [`align`] then does
-//! what `terraform fmt` does. Quoted templates are built here too ([`template`]), because
-//! hcl-rs escapes template literals for `${` but not for quotes and backslashes.
+//! The layout is the one hcl-rs's formatter gave (the output must not change) plus what
+//! `terraform fmt` adds to it: two-space indents; a blank line between a block and whatever
+//! comes before or after it in the same body; arrays and objects one element per line; an
+//! empty block or object as `{}`; and the `=` of consecutive single-line attributes (or
+//! object entries) aligned. An attribute whose value spans lines, a block, or the end of the
+//! body ends such a run; as its width is known only then, the run's keys are padded when it
+//! ends, in place. Top-level blocks are separated by a blank line and may have `#` comments.
+//!
+//! Block types and attribute keys are this target's own names, written as they are; labels
+//! and references are model names, quoted or sanitized as hcl-rs did.
 
-use hcl::expr::{FuncCall, TemplateExpr, Traversal, Variable};
-use hcl::{Block, Expression, Identifier};
+use crate::expr::{Inline, ident, quote};
 
-/// A `.tf` file under construction: top-level blocks, each with optional comment lines.
-#[derive(Default)]
-pub(crate) struct TfFile {
-    items: Vec<(Vec<String>, Block)>,
+/// What is open, innermost last.
+#[derive(Clone, Copy)]
+enum Open {
+    /// A block, and where its body starts in the output (to write an empty one as `{}`).
+    Block { body: usize },
+    /// An object (an attribute's value or an array element).
+    Object { body: usize },
+    /// An array; `empty` until its first element.
+    Array { empty: bool },
 }
 
-impl TfFile {
-    pub(crate) fn push(&mut self, block: Block) {
-        self.items.push((Vec::new(), block));
+/// What the current body wrote last, which decides the blank lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    Nothing,
+    Comment,
+    Attribute,
+    Block,
+}
+
+/// An attribute of the current run, to be aligned: where its key ends in the output, and the
+/// key's width in characters.
+struct Pending {
+    key_end: usize,
+    key_width: usize,
+}
+
+/// Indentation and padding, written a slice at a time.
+const SPACES: &str = "                                ";
+
+/// A `.tf` file under construction.
+pub(crate) struct TfWriter {
+    out: String,
+    open: Vec<Open>,
+    last: Last,
+    run: Vec<Pending>,
+}
+
+impl TfWriter {
+    /// A file that starts with the header comment.
+    pub(crate) fn new(header: &str) -> TfWriter {
+        let mut writer = TfWriter::part();
+        writer.out.push_str("# ");
+        writer.out.push_str(header);
+        writer.out.push('\n');
+        writer
     }
 
-    /// Adds a block preceded by `# ` comment lines that say why it looks the way it does.
-    pub(crate) fn push_commented(&mut self, comment: Vec<String>, block: Block) {
-        self.items.push((comment, block));
+    /// Top-level blocks without a header, to be appended to a file with [`TfWriter::append`].
+    pub(crate) fn part() -> TfWriter {
+        TfWriter::with_capacity(0)
     }
 
-    /// The file text: the header comment, then every block, separated by blank lines.
-    pub(crate) fn render(&self, header: &str) -> Result<String, hcl::Error> {
-        let mut out = String::new();
-        align_into(&mut out, &format!("# {header}\n"));
-        // Each item (blank line, comments, block) is formatted and aligned on its own, in one
-        // reused buffer: the file is never held twice. A run of aligned attributes cannot
-        // cross items, since each one ends with its block's closing `}` line.
-        let mut item = String::new();
-        for (comment, block) in &self.items {
-            item.clear();
-            item.push('\n');
-            for line in comment {
-                item.push_str("# ");
-                item.push_str(line);
-                item.push('\n');
+    /// A part for about `bytes` of text. Growing a string of tens of megabytes by doubling
+    /// copies it again and again and touches twice the memory; room that is never written
+    /// costs no memory.
+    pub(crate) fn with_capacity(bytes: usize) -> TfWriter {
+        TfWriter {
+            out: String::with_capacity(bytes),
+            open: Vec::new(),
+            last: Last::Nothing,
+            run: Vec::new(),
+        }
+    }
+
+    /// Appends the text of `part` (top-level blocks) to this file.
+    pub(crate) fn append(&mut self, part: TfWriter) {
+        let mut text = part.finish();
+        self.flush();
+        if text.len() > self.out.len() {
+            // The part is the bulk of the file (the apps): the head moves instead of it.
+            text.insert_str(0, &self.out);
+            self.out = text;
+        } else {
+            self.out.push_str(&text);
+        }
+    }
+
+    /// Whether nothing has been written yet.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// The length of the text so far.
+    pub(crate) fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Makes room for `bytes` more of text (see [`TfWriter::with_capacity`]).
+    pub(crate) fn reserve(&mut self, bytes: usize) {
+        self.out.reserve(bytes);
+    }
+
+    /// The file text. Every block must be closed.
+    pub(crate) fn finish(mut self) -> String {
+        debug_assert!(self.open.is_empty(), "an unclosed block");
+        self.flush();
+        self.out
+    }
+
+    /// `# ` comment lines before the next top-level block, saying why it looks as it does.
+    pub(crate) fn comment(&mut self, lines: &[impl AsRef<str>]) {
+        if lines.is_empty() {
+            return;
+        }
+        self.out.push('\n');
+        for line in lines {
+            self.out.push_str("# ");
+            self.out.push_str(line.as_ref());
+            self.out.push('\n');
+        }
+        self.last = Last::Comment;
+    }
+
+    /// Opens `kind "label" ... {`; [`TfWriter::end`] closes it.
+    pub(crate) fn block(&mut self, kind: &'static str, labels: &[&str]) {
+        self.flush();
+        // Top-level blocks are separated by a blank line (their comments come after it).
+        let blank = if self.open.is_empty() {
+            self.last != Last::Comment
+        } else {
+            matches!(self.last, Last::Attribute | Last::Block)
+        };
+        if blank {
+            self.out.push('\n');
+        }
+        self.indent();
+        self.out.push_str(kind);
+        for label in labels {
+            self.out.push(' ');
+            quote(label, &mut self.out);
+        }
+        self.out.push_str(" {\n");
+        self.open.push(Open::Block {
+            body: self.out.len(),
+        });
+        self.last = Last::Nothing;
+    }
+
+    /// `key = value` on one line, aligned with its neighbours.
+    pub(crate) fn attr(&mut self, key: &'static str, value: impl Inline) {
+        self.start_line();
+        self.out.push_str(key);
+        self.end_key(key.chars().count(), value);
+    }
+
+    /// [`TfWriter::attr`] with a key that comes from the model, sanitized as hcl-rs did.
+    pub(crate) fn attr_named(&mut self, key: &str, value: impl Inline) {
+        self.start_line();
+        let start = self.out.len();
+        ident(key, &mut self.out);
+        let width = self.out.get(start..).unwrap_or_default().chars().count();
+        self.end_key(width, value);
+    }
+
+    fn start_line(&mut self) {
+        if self.last == Last::Block {
+            self.out.push('\n');
+        }
+        self.indent();
+        self.last = Last::Attribute;
+    }
+
+    fn end_key(&mut self, key_width: usize, value: impl Inline) {
+        self.run.push(Pending {
+            key_end: self.out.len(),
+            key_width,
+        });
+        self.out.push_str(" = ");
+        value.write_to(&mut self.out);
+        self.out.push('\n');
+    }
+
+    /// `key = value` when there is a value.
+    pub(crate) fn attr_opt(&mut self, key: &'static str, value: Option<impl Inline>) {
+        if let Some(value) = value {
+            self.attr(key, value);
+        }
+    }
+
+    /// Opens `key = {`; entries are [`TfWriter::attr`]s, [`TfWriter::end`] closes it.
+    pub(crate) fn object(&mut self, key: &'static str) {
+        self.multi_line_attr(key, " = {\n");
+        let body = self.out.len();
+        self.open.push(Open::Object { body });
+    }
+
+    /// `key = [item, ...]`, one item per line.
+    pub(crate) fn array<T: Inline>(
+        &mut self,
+        key: &'static str,
+        items: impl IntoIterator<Item = T>,
+    ) {
+        self.multi_line_attr(key, " = [\n");
+        self.open.push(Open::Array { empty: true });
+        for item in items {
+            self.separate_item();
+            self.indent();
+            item.write_to(&mut self.out);
+            self.out.push('\n');
+        }
+        self.end();
+    }
+
+    /// Opens `key = [`, for objects as items ([`TfWriter::object_item`]).
+    pub(crate) fn object_array(&mut self, key: &'static str) {
+        self.multi_line_attr(key, " = [\n");
+        self.open.push(Open::Array { empty: true });
+    }
+
+    /// Opens an object as the next item of the innermost array.
+    pub(crate) fn object_item(&mut self) {
+        self.flush();
+        self.separate_item();
+        self.indent();
+        self.out.push_str("{\n");
+        let body = self.out.len();
+        self.open.push(Open::Object { body });
+        self.last = Last::Nothing;
+    }
+
+    /// Closes the innermost block, object or array.
+    pub(crate) fn end(&mut self) {
+        self.flush();
+        let Some(open) = self.open.pop() else {
+            debug_assert!(false, "nothing to close");
+            return;
+        };
+        let (empty, close, last) = match open {
+            Open::Block { body } => (self.out.len() == body, "}\n", Last::Block),
+            Open::Object { body } => (self.out.len() == body, "}\n", Last::Attribute),
+            Open::Array { empty } => (empty, "]\n", Last::Attribute),
+        };
+        if empty {
+            // `{}` and `[]` on the opening line.
+            self.out.pop();
+        } else {
+            self.indent();
+        }
+        self.out.push_str(close);
+        self.last = last;
+    }
+
+    /// Starts an attribute whose value spans lines: `key` then `opening` (` = {\n`).
+    fn multi_line_attr(&mut self, key: &'static str, opening: &str) {
+        self.flush();
+        if self.last == Last::Block {
+            self.out.push('\n');
+        }
+        self.indent();
+        self.out.push_str(key);
+        self.out.push_str(opening);
+        self.last = Last::Nothing;
+    }
+
+    /// Ends the previous item of the innermost array with a comma.
+    fn separate_item(&mut self) {
+        if let Some(Open::Array { empty }) = self.open.last_mut() {
+            if !*empty {
+                self.out.pop();
+                self.out.push_str(",\n");
             }
-            item.push_str(&hcl::format::to_string(block)?);
-            if !item.ends_with('\n') {
-                item.push('\n');
+            *empty = false;
+        }
+    }
+
+    /// Two spaces per open block, object or array.
+    fn indent(&mut self) {
+        let mut width = 2 * self.open.len();
+        while width > 0 {
+            let spaces = SPACES.get(..width).unwrap_or(SPACES);
+            self.out.push_str(spaces);
+            width -= spaces.len();
+        }
+    }
+
+    /// Ends the run of attributes: pads their keys so that every `=` lines up. From the last
+    /// to the first, so that the offsets of the ones before stay valid; each insertion moves
+    /// only the rest of the run.
+    fn flush(&mut self) {
+        let width = self.run.iter().map(|p| p.key_width).max().unwrap_or(0);
+        for pending in self.run.iter().rev() {
+            let mut pad = width - pending.key_width;
+            while pad > 0 {
+                let spaces = SPACES.get(..pad).unwrap_or(SPACES);
+                self.out.insert_str(pending.key_end, spaces);
+                pad -= spaces.len();
             }
-            align_into(&mut out, &item);
         }
-        Ok(out)
+        self.run.clear();
     }
-}
-
-/// Aligns the `=` of consecutive single-line attributes and writes empty blocks as `{}`, as
-/// `terraform fmt` does. An attribute whose value opens a multi-line array or object, a blank
-/// line, or any other line ends a run of aligned attributes.
-#[cfg(test)]
-pub(crate) fn align(text: &str) -> String {
-    let mut out = String::new();
-    align_into(&mut out, text);
-    out
-}
-
-/// [`align`], appending to `out`.
-fn align_into(out: &mut String, text: &str) {
-    let mut run: Vec<(&str, &str, &str)> = Vec::new();
-    for line in text.lines() {
-        if let Some(attribute) = single_line_attribute(line) {
-            run.push(attribute);
-            continue;
-        }
-        write_run(out, &mut run);
-        match line.strip_suffix("{  }") {
-            Some(head) => {
-                out.push_str(head);
-                out.push_str("{}");
-            }
-            None => out.push_str(line),
-        }
-        out.push('\n');
-    }
-    write_run(out, &mut run);
-}
-
-/// Writes (and empties) a run of `(indent, key, value)` attributes with their `=` aligned.
-fn write_run(out: &mut String, run: &mut Vec<(&str, &str, &str)>) {
-    let width = run
-        .iter()
-        .map(|(_, key, _)| key.chars().count())
-        .max()
-        .unwrap_or(0);
-    for (indent, key, value) in run.drain(..) {
-        out.push_str(indent);
-        out.push_str(key);
-        out.extend(std::iter::repeat_n(' ', width - key.chars().count()));
-        out.push_str(" = ");
-        out.push_str(value);
-        out.push('\n');
-    }
-}
-
-/// `(indent, key, value)` of a line `key = value` whose value ends on the same line.
-fn single_line_attribute(line: &str) -> Option<(&str, &str, &str)> {
-    let rest = line.trim_start_matches(' ');
-    let indent = &line[..line.len() - rest.len()];
-    let key_len = if rest.starts_with('"') {
-        quoted_len(rest)?
-    } else {
-        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?
-    };
-    if key_len == 0 {
-        return None;
-    }
-    let (key, after) = rest.split_at(key_len);
-    let value = after.strip_prefix(" = ")?;
-    if value.ends_with(['{', '[', '(']) {
-        return None;
-    }
-    Some((indent, key, value))
-}
-
-/// The byte length of the quoted string at the start of `text`, quotes included.
-fn quoted_len(text: &str) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in text.char_indices().skip(1) {
-        match (escaped, c) {
-            (true, _) => escaped = false,
-            (false, '\\') => escaped = true,
-            (false, '"') => return Some(i + 1),
-            (false, _) => {}
-        }
-    }
-    None
-}
-
-/// A piece of a string value: literal text, or an expression interpolated into it.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Piece {
-    Text(String),
-    Expr(Expression),
-}
-
-/// User text as a string expression that Terraform reads back as exactly that text.
-pub(crate) fn text(value: &str) -> Expression {
-    template(&[Piece::Text(value.to_string())])
-}
-
-/// The expression for a string made of `pieces`: a plain string when it is all text, the
-/// expression itself when it is one expression (`terraform fmt` unwraps `"${x}"`), else a
-/// quoted template in which literal text is escaped exactly once.
-pub(crate) fn template(pieces: &[Piece]) -> Expression {
-    match pieces {
-        [] => Expression::String(String::new()),
-        [Piece::Expr(expr)] => expr.clone(),
-        _ if pieces.iter().all(|p| matches!(p, Piece::Text(_))) => {
-            let text: String = pieces
-                .iter()
-                .map(|p| {
-                    if let Piece::Text(t) = p {
-                        t.as_str()
-                    } else {
-                        ""
-                    }
-                })
-                .collect();
-            if text.contains("${") || text.contains("%{") {
-                // hcl-rs's writer (hcl-primitives `escape_markers`) skips the character after
-                // every `$`/`%`, so in `%${%%{` the second `%{` stays unescaped and Terraform
-                // reads `%{`: escape the markers here, once (found by tests/it/props.rs).
-                let mut raw = String::new();
-                escape_literal(&text, &mut raw);
-                return Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(raw)));
-            }
-            Expression::String(text)
-        }
-        _ => {
-            let mut raw = String::new();
-            for (index, piece) in pieces.iter().enumerate() {
-                match piece {
-                    Piece::Text(text) => {
-                        let before_expr = matches!(pieces.get(index + 1), Some(Piece::Expr(_)));
-                        let head = text.trim_end_matches(['$', '%']);
-                        match Some(head).filter(|head| before_expr && head.len() < text.len()) {
-                            // `$` right before `${` would read as the escape `$${`: the
-                            // marker characters go in as an interpolated string instead, the
-                            // whole run of them, or the one before would meet the `${` of
-                            // that string (`$$` then `{p}` was written `$${"$"}`).
-                            Some(head) => {
-                                escape_literal(head, &mut raw);
-                                raw.push_str(&format!("${{\"{}\"}}", &text[head.len()..]));
-                            }
-                            None => escape_literal(text, &mut raw),
-                        }
-                    }
-                    Piece::Expr(expr) => {
-                        raw.push_str("${");
-                        raw.push_str(&expression_text(expr));
-                        raw.push('}');
-                    }
-                }
-            }
-            Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(raw)))
-        }
-    }
-}
-
-/// Escapes literal text for the inside of a quoted template: quotes, backslashes and control
-/// characters as in a string, and the template markers `${` and `%{` doubled.
-fn escape_literal(text: &str, out: &mut String) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-}
-
-/// The HCL text of an expression (for use inside a template interpolation).
-fn expression_text(expr: &Expression) -> String {
-    // Formatting an in-memory expression writes to a Vec and cannot fail in practice; an empty
-    // interpolation would be caught by the parse-back test.
-    hcl::format::to_string(expr).unwrap_or_default()
-}
-
-/// `root.attr1.attr2...`, for example `azurerm_resource_group.rg.name`.
-pub(crate) fn traversal(root: &str, attrs: &[&str]) -> Expression {
-    let mut builder = Traversal::builder(Variable::from(Identifier::sanitized(root)));
-    for attr in attrs {
-        builder = builder.attr(Identifier::sanitized(*attr));
-    }
-    Expression::Traversal(Box::new(builder.build()))
-}
-
-/// A function call `name(args...)`.
-pub(crate) fn call(name: &str, args: Vec<Expression>) -> Expression {
-    let mut builder = FuncCall::builder(Identifier::sanitized(name));
-    for arg in args {
-        builder = builder.arg(arg);
-    }
-    Expression::FuncCall(Box::new(builder.build()))
-}
-
-/// An object expression with identifier keys, in the given order.
-pub(crate) fn object(entries: Vec<(&str, Expression)>) -> Expression {
-    Expression::Object(
-        entries
-            .into_iter()
-            .map(|(k, v)| (hcl::ObjectKey::Identifier(Identifier::sanitized(k)), v))
-            .collect(),
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expr::Ref;
 
     #[test]
     fn aligns_runs_of_single_line_attributes_only() {
-        let text =
-            "x {\n  a = 1\n  bbb = 2\n  c = {\n    dd = 1\n    e = 2\n  }\n  f = 3\n  g {  }\n}\n";
+        let mut w = TfWriter::new("header");
+        w.block("x", &[]);
+        w.attr("a", 1u32);
+        w.attr("bbb", 2u32);
+        w.object("c");
+        w.attr("dd", 1u32);
+        w.attr("e", 2u32);
+        w.end();
+        w.attr("f", 3u32);
+        w.block("g", &[]);
+        w.end();
+        w.end();
         assert_eq!(
-            align(text),
-            "x {\n  a   = 1\n  bbb = 2\n  c = {\n    dd = 1\n    e  = 2\n  }\n  f = 3\n  g {}\n}\n"
+            w.finish(),
+            "# header\n\nx {\n  a   = 1\n  bbb = 2\n  c = {\n    dd = 1\n    e  = 2\n  }\n  f = 3\n\n  g {}\n}\n"
         );
     }
 
     #[test]
-    fn quoted_keys_count_whole() {
+    fn blocks_are_separated_from_their_neighbours_by_blank_lines() {
+        let mut w = TfWriter::part();
+        w.comment(&["why"]);
+        w.block("resource", &["kind", "label"]);
+        w.attr("name", "n");
+        w.block("inner", &[]);
+        w.attr("flag", true);
+        w.end();
+        w.attr("after", Ref("var", ["x"]));
+        w.end();
+        w.block("next", &[]);
+        w.end();
         assert_eq!(
-            align("  \"a b\" = 1\n  c = 2\n"),
-            "  \"a b\" = 1\n  c     = 2\n"
+            w.finish(),
+            "\n# why\nresource \"kind\" \"label\" {\n  name = \"n\"\n\n  inner {\n    flag = true\n  }\n\n  after = var.x\n}\n\nnext {}\n"
         );
     }
 
     #[test]
-    fn literal_text_is_escaped_exactly_once() {
-        let pieces = [
-            Piece::Text("a${b} %{c} \"q\" \\ $x %y\n".into()),
-            Piece::Expr(traversal("var", &["p"])),
-            Piece::Text("$".into()),
-        ];
-        let Expression::TemplateExpr(t) = template(&pieces) else {
-            panic!("expected a template")
-        };
+    fn arrays_hold_one_item_per_line() {
+        let mut w = TfWriter::part();
+        w.block("b", &[]);
+        w.attr("type", "t");
+        w.array("ids", ["a", "b"]);
+        w.array("none", Vec::<&str>::new());
+        w.object_array("maps");
+        for port in [1u32, 22] {
+            w.object_item();
+            w.attr("external", false);
+            w.attr("port", port);
+            w.end();
+        }
+        w.end();
+        w.end();
         assert_eq!(
-            t.to_string(),
-            "a$${b} %%{c} \\\"q\\\" \\\\ $x %y\\n${var.p}$"
-        );
-    }
-
-    #[test]
-    fn plain_text_with_adjacent_markers_is_escaped_once() {
-        // Terraform reads `%`, `$${` as `${`, `%`, `%%{` as `%{`: the original text.
-        let Expression::TemplateExpr(t) = template(&[Piece::Text("%${%%{".into())]) else {
-            panic!("expected a template")
-        };
-        assert_eq!(t.to_string(), "%$${%%%{");
-    }
-
-    #[test]
-    fn a_marker_character_before_an_interpolation_stays_literal() {
-        let pieces = [
-            Piece::Text("cost: $".into()),
-            Piece::Expr(traversal("var", &["p"])),
-        ];
-        let Expression::TemplateExpr(t) = template(&pieces) else {
-            panic!("expected a template")
-        };
-        assert_eq!(t.to_string(), "cost: ${\"$\"}${var.p}");
-        let pieces = [
-            Piece::Text("$$".into()),
-            Piece::Expr(traversal("var", &["p"])),
-        ];
-        let Expression::TemplateExpr(t) = template(&pieces) else {
-            panic!("expected a template")
-        };
-        assert_eq!(t.to_string(), "${\"$$\"}${var.p}");
-    }
-
-    #[test]
-    fn plain_strings_and_single_expressions_are_not_templates() {
-        assert_eq!(
-            template(&[Piece::Text("x $y".into())]),
-            Expression::String("x $y".into())
-        );
-        assert_eq!(
-            template(&[Piece::Expr(traversal("var", &["p"]))]),
-            traversal("var", &["p"])
+            w.finish(),
+            "\nb {\n  type = \"t\"\n  ids = [\n    \"a\",\n    \"b\"\n  ]\n  none = []\n  maps = [\n    {\n      external = false\n      port     = 1\n    },\n    {\n      external = false\n      port     = 22\n    }\n  ]\n}\n"
         );
     }
 }

@@ -9,12 +9,14 @@
 //! The Container Apps rules themselves (names, the ingress plan and service discovery, CPU and
 //! memory pairs, probes, managed connection strings, diagnostics) are `aspirec_azure`'s, shared
 //! with the bicep target; this crate writes them as HCL. Modules: [`value`] turns model values
-//! into HCL, [`app`], [`managed`], [`storage`], [`shared`] and [`params`] build blocks, and
-//! [`emit`] writes text.
+//! into HCL, [`app`], [`managed`], [`storage`], [`shared`], [`params`] and [`outputs`] write
+//! blocks, through [`emit`] (the layout) and [`expr`] (expressions and escaping). hcl-rs only
+//! reads the output back, in the tests.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 mod app;
 mod emit;
+mod expr;
 mod managed;
 mod outputs;
 mod params;
@@ -28,13 +30,10 @@ use aspirec_azure::ingress::{self, Ingress, MainRule};
 // Every naming rule is the shared one; modules name it `crate::names`.
 use aspirec_azure::names;
 use aspirec_azure::{Reporter, Target};
-use ir::{
-    Artifacts, CheckedModel, Diagnostic, Diagnostics, ParamId, PublishOptions, Publisher,
-    ResourceKind, Span, codes,
-};
+use ir::{Artifacts, CheckedModel, Diagnostics, ParamId, PublishOptions, Publisher, ResourceKind};
 
-use crate::emit::TfFile;
-use crate::value::Renderer;
+use crate::emit::TfWriter;
+use crate::value::{Names, Renderer};
 
 /// The Terraform target, registered in the root crate's `targets` module.
 pub struct Terraform;
@@ -67,31 +66,37 @@ impl Publisher for Terraform {
         if diags.error_count() > errors_before {
             return None;
         }
-        let header = options.header();
         let mut artifacts = Artifacts::new();
-        for (path, file) in files {
-            match file.render(&header) {
-                Ok(text) => artifacts.insert(path, text),
-                Err(error) => {
-                    diags.push(Diagnostic::new(
-                        codes::INTERNAL,
-                        Span::DETACHED,
-                        format!("cannot format terraform/{path}: {error}"),
-                    ));
-                    return None;
-                }
-            }
+        for (path, text) in files {
+            artifacts.insert(path, text);
         }
         Some(artifacts)
     }
 }
+
+/// The plan of a resource that has none (there is one per resource).
+static NO_INGRESS: Ingress = Ingress {
+    main: None,
+    additional: Vec::new(),
+    placements: Vec::new(),
+    problems: Vec::new(),
+};
+
+/// Room for the text of one app: a few kilobytes each (environments are the variable part),
+/// generously, as room that is never written costs no memory (see [`TfWriter::with_capacity`]).
+const APP_BYTES: usize = 8 << 10;
+
+/// Room for the fixed blocks, and for each share or parameter, in the head of `main.tf`:
+/// about twice what a share's two blocks or a parameter's random resource take.
+const HEAD_BYTES: usize = 1 << 10;
 
 /// Every file, by path relative to the target folder.
 fn files(
     model: &CheckedModel,
     options: &PublishOptions,
     diags: &mut Diagnostics,
-) -> Vec<(&'static str, TfFile)> {
+) -> Vec<(&'static str, String)> {
+    let header = options.header();
     let reporter = Reporter {
         target: Target::Terraform,
         allow_unsupported: options.allow_unsupported,
@@ -107,23 +112,33 @@ fn files(
             Some(_) | None => Ingress::default(),
         })
         .collect();
-    let mut renderer = Renderer::new(model, plans.clone());
-    let mut managed_blocks = Vec::new();
-    let mut apps = Vec::new();
+    let names = Names::new(model);
+    let mut renderer = Renderer::new(model, &names, &plans);
+    let mut scratch = app::Scratch::default();
+    // Managed services and apps come last in `main.tf`, but what comes before them (the
+    // generated parameters) depends on what they use: they are written first, on their own.
+    let mut managed_part = TfWriter::part();
+    let mut apps = TfWriter::with_capacity(APP_BYTES * model.resources().len());
+    let mut azapi = false;
     for (id, resource) in model.resources() {
         match &resource.kind {
             ResourceKind::Workload(workload) => match managed::service(resource) {
-                Some(service) => managed_blocks.extend(managed::blocks(&mut renderer, id, service)),
+                Some(service) => managed::blocks(&mut managed_part, &mut renderer, id, service),
                 None => {
-                    let plan = plans.get(id.0 as usize).cloned().unwrap_or_default();
-                    apps.push(app::blocks(
-                        &mut renderer,
+                    let app = app::App {
+                        id,
                         resource,
                         workload,
-                        &plan,
+                        plan: plans.get(id.0 as usize).unwrap_or(&NO_INGRESS),
+                    };
+                    azapi |= app::write(
+                        &mut apps,
+                        &mut renderer,
+                        &mut scratch,
+                        app,
                         &reporter,
                         diags,
-                    ));
+                    );
                 }
             },
             // A managed server creates its databases; a container-hosted one cannot here
@@ -133,67 +148,44 @@ fn files(
             ResourceKind::External(_) => {}
         }
     }
+    let managed_any = !managed_part.is_empty();
     let used: Vec<ParamId> = renderer.used_parameters().collect();
     let shares = storage::shares(model);
-    let generated = params::generated(model, &used);
-    let needs_suffix = !managed_blocks.is_empty() || !shares.is_empty();
+    let needs_suffix = managed_any || !shares.is_empty();
 
-    let mut main = TfFile::default();
-    for block in shared::blocks(model.name()) {
-        main.push(block);
-    }
+    let mut main = TfWriter::new(&header);
+    // Room for the head of the file: shares and generated parameters are the variable part.
+    main.reserve(HEAD_BYTES * (1 + shares.len() + used.len()) + managed_part.len());
+    shared::blocks(&mut main, model.name());
     if needs_suffix {
-        main.push_commented(
-            vec![
-                "Makes the globally unique names (servers, caches, storage accounts) unique."
-                    .to_string(),
-            ],
-            shared::suffix_block(),
-        );
+        shared::suffix_block(&mut main);
     }
-    for block in generated.iter().cloned() {
-        main.push(block);
-    }
+    let generated = params::generated(&mut main, model, &used);
     if !shares.is_empty() {
-        for block in storage::blocks(model.name(), &shares) {
-            main.push(block);
-        }
+        storage::blocks(&mut main, model.name(), &shares);
     }
-    for (comment, block) in managed_blocks {
-        main.push_commented(comment, block);
-    }
-    let mut azapi = false;
-    for app in apps {
-        let mut blocks = app.blocks.into_iter();
-        if let Some(first) = blocks.next() {
-            main.push_commented(app.comment, first);
-        }
-        for block in blocks {
-            azapi = true;
-            main.push(block);
-        }
-    }
+    main.append(managed_part);
+    main.append(apps);
 
-    let mut variables = TfFile::default();
-    for block in params::variables(model, &used) {
-        variables.push(block);
-    }
-    let mut outputs = TfFile::default();
-    for block in outputs::outputs(model, &plans) {
-        outputs.push(block);
-    }
-    let mut versions = TfFile::default();
-    versions.push(outputs::versions(outputs::Providers {
-        random: needs_suffix || !generated.is_empty(),
-        azapi,
-    }));
-    let mut providers = TfFile::default();
-    providers.push(outputs::providers());
+    let mut variables = TfWriter::new(&header);
+    params::variables(&mut variables, model, &used);
+    let mut outputs = TfWriter::new(&header);
+    outputs::outputs(&mut outputs, model, &names, &plans);
+    let mut versions = TfWriter::new(&header);
+    outputs::versions(
+        &mut versions,
+        outputs::Providers {
+            random: needs_suffix || generated,
+            azapi,
+        },
+    );
+    let mut providers = TfWriter::new(&header);
+    outputs::providers(&mut providers);
     vec![
-        ("main.tf", main),
-        ("outputs.tf", outputs),
-        ("providers.tf", providers),
-        ("variables.tf", variables),
-        ("versions.tf", versions),
+        ("main.tf", main.finish()),
+        ("outputs.tf", outputs.finish()),
+        ("providers.tf", providers.finish()),
+        ("variables.tf", variables.finish()),
+        ("versions.tf", versions.finish()),
     ]
 }

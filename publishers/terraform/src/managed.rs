@@ -8,13 +8,13 @@
 
 use aspirec_azure::Piece;
 use aspirec_azure::managed::{self as rules, POSTGRES_ADMIN};
-use hcl::{Block, Expression};
 use ir::{Part, ResourceId, ResourceKind, Value};
 
-use crate::emit::{self, call, template, traversal};
+use crate::emit::TfWriter;
+use crate::expr::{Call, Ref, Template};
 use crate::names;
-use crate::shared::{location, resource_block, resource_group_name, suffix};
-use crate::value::{Rendered, Renderer};
+use crate::shared::{LOCATION, RESOURCE_GROUP_NAME, SUFFIX, resource_block};
+use crate::value::{DEFAULT_DOMAIN, Rendered, Renderer};
 
 /// The shared rules' view of managed services; `service` is also what `storage` asks.
 pub(crate) use aspirec_azure::managed::{Service, service};
@@ -31,18 +31,18 @@ fn resource_type(service: Service) -> &'static str {
 pub(crate) struct Server<'m> {
     pub(crate) service: Service,
     /// The Terraform label of the server's resource.
-    pub(crate) label: String,
+    pub(crate) label: &'m str,
     pub(crate) database: Option<&'m str>,
     pub(crate) password: Option<&'m Value>,
 }
 
 impl Server<'_> {
-    fn attribute(&self, name: &str) -> Expression {
-        traversal(resource_type(self.service), &[&self.label, name])
+    fn attribute<'a>(&'a self, name: &'a str) -> Ref<'a, 2> {
+        Ref(resource_type(self.service), [self.label, name])
     }
 
     /// The server's host name: a flexible server's `fqdn`, a cache's `hostname`.
-    pub(crate) fn host(&self) -> Expression {
+    fn host(&self) -> Ref<'_, 2> {
         self.attribute(match self.service {
             Service::Postgres => "fqdn",
             Service::Redis => "hostname",
@@ -60,7 +60,7 @@ pub(crate) fn connection(renderer: &mut Renderer<'_>, part: &Part, out: &mut Ren
     };
     let server = Server {
         service: connection.service,
-        label: names::label(&model.resource(connection.server).name),
+        label: renderer.names.label(connection.server),
         database: connection.database,
         password: connection.password,
     };
@@ -78,11 +78,21 @@ pub(crate) fn render(
     let model = renderer.model;
     for piece in pieces {
         match (piece, server) {
-            (Piece::Text(text), _) => out.text(text),
-            (Piece::DefaultDomain, _) => out.expr(crate::value::default_domain()),
-            (Piece::ServerHost, Some(server)) => out.expr(server.host()),
-            (Piece::AdminLogin, Some(server)) => out.expr(server.attribute("administrator_login")),
-            (Piece::Database, Some(server)) => out.text(server.database.unwrap_or_default()),
+            (Piece::Text(text), _) => {
+                out.value.text(text);
+            }
+            (Piece::DefaultDomain, _) => {
+                out.value.expr(&DEFAULT_DOMAIN);
+            }
+            (Piece::ServerHost, Some(server)) => {
+                out.value.expr(&server.host());
+            }
+            (Piece::AdminLogin, Some(server)) => {
+                out.value.expr(&server.attribute("administrator_login"));
+            }
+            (Piece::Database, Some(server)) => {
+                out.value.text(server.database.unwrap_or_default());
+            }
             (Piece::Password | Piece::PasswordUri, Some(server)) => {
                 if let Some(password) = server.password {
                     let password = if *piece == Piece::PasswordUri {
@@ -97,11 +107,11 @@ pub(crate) fn render(
             (Piece::AccessKey | Piece::AccessKeyUri, Some(server)) => {
                 let key = server.attribute("primary_access_key");
                 out.secret = true;
-                out.expr(if *piece == Piece::AccessKeyUri {
-                    call("urlencode", vec![key])
+                if *piece == Piece::AccessKeyUri {
+                    out.value.expr(&Call("urlencode", &[&key]));
                 } else {
-                    key
-                });
+                    out.value.expr(&key);
+                }
             }
             // Server pieces occur only in a server's own values.
             (
@@ -118,104 +128,94 @@ pub(crate) fn render(
     }
 }
 
-/// The Azure resources of a managed server, with the comment that goes above the first.
+/// The Azure resources of a managed server, the first with a comment that says what it is.
 pub(crate) fn blocks(
+    w: &mut TfWriter,
     renderer: &mut Renderer<'_>,
     id: ResourceId,
     service: Service,
-) -> Vec<(Vec<String>, Block)> {
+) {
     let model = renderer.model;
     let resource = model.resource(id);
-    let label = names::label(&resource.name);
-    let name = template(&[
-        emit::Piece::Text(format!(
-            "{}-",
-            names::global_prefix(model.name(), &resource.name)
-        )),
-        emit::Piece::Expr(suffix()),
-    ]);
     let Some(integration) = rules::integration(resource) else {
-        return Vec::new();
+        return;
     };
+    let label = names::label(&resource.name);
+    let mut name = Template::default();
+    name.text(&names::global_prefix(model.name(), &resource.name))
+        .text("-")
+        .expr(&SUFFIX);
     match service {
         Service::Postgres => {
-            let mut server = resource_block(resource_type(service), &label)
-                .add_attribute(("name", name))
-                .add_attribute(("resource_group_name", resource_group_name()))
-                .add_attribute(("location", location()))
-                .add_attribute(("version", "16"))
-                // Zone 1, as Aspire pins it: left out, Azure picks one and later plans differ.
-                .add_attribute(("zone", "1"))
-                .add_attribute(("sku_name", "B_Standard_B1ms"))
-                .add_attribute(("storage_mb", 32768))
-                .add_attribute(("backup_retention_days", 7))
-                .add_attribute(("public_network_access_enabled", true))
-                .add_attribute(("administrator_login", POSTGRES_ADMIN));
+            w.comment(&[
+                format!("Managed PostgreSQL for `{}`: password authentication with the admin login `{POSTGRES_ADMIN}`", resource.name),
+                "and the model's password; public access is limited to Azure services by the firewall rule below.".to_string(),
+            ]);
+            resource_block(w, resource_type(service), &label);
+            w.attr("name", &name);
+            w.attr("resource_group_name", RESOURCE_GROUP_NAME);
+            w.attr("location", LOCATION);
+            w.attr("version", "16");
+            // Zone 1, as Aspire pins it: left out, Azure picks one and later plans differ.
+            w.attr("zone", "1");
+            w.attr("sku_name", "B_Standard_B1ms");
+            w.attr("storage_mb", 32768u32);
+            w.attr("backup_retention_days", 7u32);
+            w.attr("public_network_access_enabled", true);
+            w.attr("administrator_login", POSTGRES_ADMIN);
             if let Some(password) = &integration.password {
-                server = server.add_attribute((
-                    "administrator_password",
-                    renderer.render(password).expression(),
-                ));
+                w.attr("administrator_password", renderer.render(password));
             }
-            let server_id = traversal(resource_type(service), &[&label, "id"]);
-            let mut out = vec![(
-                vec![
-                    format!("Managed PostgreSQL for `{}`: password authentication with the admin login `{POSTGRES_ADMIN}`", resource.name),
-                    "and the model's password; public access is limited to Azure services by the firewall rule below.".to_string(),
-                ],
-                server.build(),
-            )];
-            out.push((
-                Vec::new(),
-                resource_block(
-                    "azurerm_postgresql_flexible_server_firewall_rule",
-                    &format!("{label}_azure"),
-                )
-                .add_attribute(("name", "AllowAllAzureServices"))
-                .add_attribute(("server_id", server_id.clone()))
-                .add_attribute(("start_ip_address", "0.0.0.0"))
-                .add_attribute(("end_ip_address", "0.0.0.0"))
-                .build(),
-            ));
+            w.end();
+
+            let server_id = Ref(resource_type(service), [&label, "id"]);
+            resource_block(
+                w,
+                "azurerm_postgresql_flexible_server_firewall_rule",
+                &format!("{label}_azure"),
+            );
+            w.attr("name", "AllowAllAzureServices");
+            w.attr("server_id", server_id);
+            w.attr("start_ip_address", "0.0.0.0");
+            w.attr("end_ip_address", "0.0.0.0");
+            w.end();
+
             for &db in &integration.databases {
                 let database = model.resource(db);
                 let database_name = match &database.kind {
                     ResourceKind::Database(d) => d.database_name.as_str(),
                     ResourceKind::Workload(_) | ResourceKind::External(_) => continue,
                 };
-                out.push((
-                    Vec::new(),
-                    resource_block(
-                        "azurerm_postgresql_flexible_server_database",
-                        &names::label(&database.name),
-                    )
-                    .add_attribute(("name", database_name))
-                    .add_attribute(("server_id", server_id.clone()))
-                    .add_attribute(("charset", "UTF8"))
-                    .add_attribute(("collation", "en_US.utf8"))
-                    .build(),
-                ));
+                resource_block(
+                    w,
+                    "azurerm_postgresql_flexible_server_database",
+                    &names::label(&database.name),
+                );
+                w.attr("name", database_name);
+                w.attr("server_id", server_id);
+                w.attr("charset", "UTF8");
+                w.attr("collation", "en_US.utf8");
+                w.end();
             }
-            out
         }
-        Service::Redis => vec![(
-            vec![
+        Service::Redis => {
+            w.comment(&[
                 format!(
                     "Azure Cache for Redis for `{}`: TLS only (port 6380). Clients authenticate with the cache's",
                     resource.name
                 ),
                 "access key, so the model's password for it is not used.".to_string(),
-            ],
-            resource_block(resource_type(service), &label)
-                .add_attribute(("name", name))
-                .add_attribute(("resource_group_name", resource_group_name()))
-                .add_attribute(("location", location()))
-                .add_attribute(("capacity", 0))
-                .add_attribute(("family", "C"))
-                .add_attribute(("sku_name", "Basic"))
-                .add_attribute(("minimum_tls_version", "1.2"))
-                .add_attribute(("non_ssl_port_enabled", false))
-                .build(),
-        )],
+            ]);
+            resource_block(w, resource_type(service), &label);
+            w.attr("name", &name);
+            w.attr("resource_group_name", RESOURCE_GROUP_NAME);
+            w.attr("location", LOCATION);
+            w.attr("capacity", 0u32);
+            w.attr("family", "C");
+            w.attr("sku_name", "Basic");
+            w.attr("minimum_tls_version", "1.2");
+            w.attr("non_ssl_port_enabled", false);
+            w.end();
+        }
     }
 }

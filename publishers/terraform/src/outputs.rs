@@ -1,55 +1,56 @@
 //! `outputs.tf`, `versions.tf` and `providers.tf`: what a deployment reports back, and the
 //! providers it needs.
 
-use hcl::{Block, Expression};
 use ir::CheckedModel;
 
 use aspirec_azure::ingress::Ingress;
 
-use crate::emit::{Piece, object, template, traversal};
-use crate::value::default_domain;
-use crate::{managed, names};
+use crate::emit::TfWriter;
+use crate::expr::{Inline, Template};
+use crate::managed;
+use crate::shared::RESOURCE_GROUP_NAME;
+use crate::value::{DEFAULT_DOMAIN, Names};
 
-fn output(name: &str, description: &str, value: Expression) -> Block {
-    Block::builder("output")
-        .add_label(name)
-        .add_attribute(("description", description))
-        .add_attribute(("value", value))
-        .build()
+fn output(w: &mut TfWriter, name: &str, description: &str, value: impl Inline) {
+    w.block("output", &[name]);
+    w.attr("description", description);
+    w.attr("value", value);
+    w.end();
 }
 
 /// The resource group, the environment's domain, and the URL of every external endpoint.
-pub(crate) fn outputs(model: &CheckedModel, plans: &[Ingress]) -> Vec<Block> {
-    let mut out = vec![
-        output(
-            "resource_group_name",
-            "The resource group",
-            traversal("azurerm_resource_group", &["rg", "name"]),
-        ),
-        output(
-            "environment_default_domain",
-            "The default domain of the Container Apps environment",
-            default_domain(),
-        ),
-    ];
+pub(crate) fn outputs(w: &mut TfWriter, model: &CheckedModel, names: &Names, plans: &[Ingress]) {
+    output(
+        w,
+        "resource_group_name",
+        "The resource group",
+        RESOURCE_GROUP_NAME,
+    );
+    output(
+        w,
+        "environment_default_domain",
+        "The default domain of the Container Apps environment",
+        DEFAULT_DOMAIN,
+    );
     for (id, resource, _) in model.workloads() {
         if managed::service(resource).is_some() {
             continue;
         }
         let external = plans.get(id.0 as usize).is_some_and(Ingress::is_public);
         if external {
-            let url = template(&[
-                Piece::Text(format!("https://{}.", names::app_name(&resource.name))),
-                Piece::Expr(default_domain()),
-            ]);
-            out.push(output(
-                &format!("{}_url", names::label(&resource.name)),
+            let mut url = Template::default();
+            url.text("https://")
+                .text(names.app(id))
+                .text(".")
+                .expr(&DEFAULT_DOMAIN);
+            output(
+                w,
+                &format!("{}_url", names.label(id)),
                 &format!("The public URL of `{}`", resource.name),
-                url,
-            ));
+                &url,
+            );
         }
     }
-    out
 }
 
 /// The providers the output uses.
@@ -60,32 +61,32 @@ pub(crate) struct Providers {
 }
 
 /// `terraform { required_version, required_providers }`.
-pub(crate) fn versions(providers: Providers) -> Block {
-    let provider = |source: &str, version: &str| {
-        object(vec![
-            ("source", Expression::String(source.into())),
-            ("version", Expression::String(version.into())),
-        ])
-    };
-    let mut required = Block::builder("required_providers")
-        // 4.30 or later: storage shares take `storage_account_id`.
-        .add_attribute(("azurerm", provider("hashicorp/azurerm", "~> 4.30")));
+pub(crate) fn versions(w: &mut TfWriter, providers: Providers) {
+    fn provider(w: &mut TfWriter, name: &'static str, source: &str, version: &str) {
+        w.object(name);
+        w.attr("source", source);
+        w.attr("version", version);
+        w.end();
+    }
+    w.block("terraform", &[]);
+    w.attr("required_version", ">= 1.5.0");
+    w.block("required_providers", &[]);
+    // 4.30 or later: storage shares take `storage_account_id`.
+    provider(w, "azurerm", "hashicorp/azurerm", "~> 4.30");
     if providers.random {
-        required = required.add_attribute(("random", provider("hashicorp/random", "~> 3.6")));
+        provider(w, "random", "hashicorp/random", "~> 3.6");
     }
     if providers.azapi {
-        required = required.add_attribute(("azapi", provider("Azure/azapi", "~> 2.0")));
+        provider(w, "azapi", "Azure/azapi", "~> 2.0");
     }
-    Block::builder("terraform")
-        .add_attribute(("required_version", ">= 1.5.0"))
-        .add_block(required.build())
-        .build()
+    w.end();
+    w.end();
 }
 
 /// `provider "azurerm" { features {} }`: the other providers need no configuration.
-pub(crate) fn providers() -> Block {
-    Block::builder("provider")
-        .add_label("azurerm")
-        .add_block(Block::builder("features").build())
-        .build()
+pub(crate) fn providers(w: &mut TfWriter) {
+    w.block("provider", &["azurerm"]);
+    w.block("features", &[]);
+    w.end();
+    w.end();
 }

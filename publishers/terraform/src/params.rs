@@ -2,30 +2,28 @@
 //! uses), and for parameters with a `generate` rule a `random_password` (secret) or
 //! `random_string` resource plus a local that prefers the variable when one is supplied.
 
-use hcl::expr::Variable;
-use hcl::{Block, Expression, Identifier};
 use ir::{CheckedModel, Generate, Image, ParamId};
 
-use crate::emit::{call, text, traversal};
+use crate::emit::TfWriter;
+use crate::expr::{Call, Inline, Raw, Ref, Text};
 use crate::names;
 use crate::shared::resource_block;
 
-fn string_type() -> Expression {
-    Expression::Variable(Variable::from(Identifier::sanitized("string")))
-}
-
-fn variable(name: &str, description: &str, default: Option<Expression>, sensitive: bool) -> Block {
-    let mut block = Block::builder("variable")
-        .add_label(name)
-        .add_attribute(("type", string_type()))
-        .add_attribute(("description", description));
-    if let Some(default) = default {
-        block = block.add_attribute(("default", default));
-    }
+fn variable(
+    w: &mut TfWriter,
+    name: &str,
+    description: &str,
+    default: Option<&dyn Inline>,
+    sensitive: bool,
+) {
+    w.block("variable", &[name]);
+    w.attr("type", Raw("string"));
+    w.attr("description", description);
+    w.attr_opt("default", default);
     if sensitive {
-        block = block.add_attribute(("sensitive", true));
+        w.attr("sensitive", true);
     }
-    block.build()
+    w.end();
 }
 
 /// Whether any workload runs an image built from source (and so needs `var.image_tag`).
@@ -36,93 +34,108 @@ pub(crate) fn builds_images(model: &CheckedModel) -> bool {
 }
 
 /// The blocks of `variables.tf`.
-pub(crate) fn variables(model: &CheckedModel, used: &[ParamId]) -> Vec<Block> {
-    let mut out = vec![
-        variable(
-            "location",
-            "The Azure region of every resource",
-            None,
-            false,
-        ),
-        variable(
-            "resource_group_name",
-            "The resource group that holds everything",
-            Some(Expression::String(format!("rg-{}", model.name()))),
-            false,
-        ),
-    ];
+pub(crate) fn variables(w: &mut TfWriter, model: &CheckedModel, used: &[ParamId]) {
+    variable(
+        w,
+        "location",
+        "The Azure region of every resource",
+        None,
+        false,
+    );
+    variable(
+        w,
+        "resource_group_name",
+        "The resource group that holds everything",
+        Some(&format!("rg-{}", model.name())),
+        false,
+    );
     if builds_images(model) {
-        out.push(variable(
+        variable(
+            w,
             "image_tag",
             "The tag of the images built from source",
-            Some(Expression::String(model.tag().to_string())),
+            Some(&model.tag()),
             false,
-        ));
+        );
     }
     for &id in used {
         let parameter = model.parameter(id);
-        let description = parameter
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("The parameter `{}`", parameter.name));
+        let fallback;
+        let description = match &parameter.description {
+            Some(description) => description.as_str(),
+            None => {
+                fallback = format!("The parameter `{}`", parameter.name);
+                fallback.as_str()
+            }
+        };
         // A generated parameter defaults to null: the local then takes the generated value.
-        let default = match (&parameter.generate, &parameter.default) {
-            (Some(_), _) => Some(Expression::Null),
-            (None, Some(value)) if !parameter.secret => Some(text(value)),
+        let text;
+        let default: Option<&dyn Inline> = match (&parameter.generate, &parameter.default) {
+            (Some(_), _) => Some(&Raw("null")),
+            (None, Some(value)) if !parameter.secret => {
+                text = Text(value);
+                Some(&text)
+            }
             (None, Some(_) | None) => None,
         };
-        out.push(variable(
+        variable(
+            w,
             &names::variable_name(&parameter.name),
-            &description,
+            description,
             default,
             parameter.secret,
-        ));
+        );
     }
-    out
 }
 
-/// The random resources of generated parameters, and the `locals` block that picks the
-/// supplied value or the generated one; empty when no used parameter is generated.
-pub(crate) fn generated(model: &CheckedModel, used: &[ParamId]) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut locals = Block::builder("locals");
-    for &id in used {
+/// The used parameters with a `generate` rule: variable name, random resource type, rule.
+fn generated_parameters<'m>(
+    model: &'m CheckedModel,
+    used: &'m [ParamId],
+) -> impl Iterator<Item = (String, &'static str, &'m Generate)> + 'm {
+    used.iter().filter_map(|&id| {
         let parameter = model.parameter(id);
-        let Some(rule) = &parameter.generate else {
-            continue;
-        };
-        let name = names::variable_name(&parameter.name);
+        let rule = parameter.generate.as_ref()?;
         let kind = if parameter.secret {
             "random_password"
         } else {
             "random_string"
         };
-        out.push(random(kind, &name, rule));
-        locals = locals.add_attribute((
-            name.as_str(),
-            call(
+        Some((names::variable_name(&parameter.name), kind, rule))
+    })
+}
+
+/// The random resources of generated parameters, and the `locals` block that picks the
+/// supplied value or the generated one; nothing when no used parameter is generated.
+/// Returns whether there were any.
+pub(crate) fn generated(w: &mut TfWriter, model: &CheckedModel, used: &[ParamId]) -> bool {
+    let mut any = false;
+    for (name, kind, rule) in generated_parameters(model, used) {
+        random(w, kind, &name, rule);
+        any = true;
+    }
+    if any {
+        w.block("locals", &[]);
+        for (name, kind, _) in generated_parameters(model, used) {
+            let call = Call(
                 "coalesce",
-                vec![
-                    traversal("var", &[&name]),
-                    traversal(kind, &[&name, "result"]),
-                ],
-            ),
-        ));
+                &[&Ref("var", [&name]), &Ref(kind, [&name, "result"])],
+            );
+            w.attr_named(&name, call);
+        }
+        w.end();
     }
-    if !out.is_empty() {
-        out.push(locals.build());
-    }
-    out
+    any
 }
 
 /// A random value following Aspire's generation rule.
-fn random(kind: &str, name: &str, rule: &Generate) -> Block {
-    let mut block = resource_block(kind, name)
-        .add_attribute(("length", rule.min_length))
-        .add_attribute(("lower", rule.lower))
-        .add_attribute(("upper", rule.upper))
-        .add_attribute(("numeric", rule.numeric))
-        .add_attribute(("special", rule.special));
+fn random(w: &mut TfWriter, kind: &str, name: &str, rule: &Generate) {
+    resource_block(w, kind, name);
+    w.attr("length", rule.min_length);
+    w.attr("lower", rule.lower);
+    w.attr("upper", rule.upper);
+    w.attr("numeric", rule.numeric);
+    w.attr("special", rule.special);
     let minimums = [
         ("min_lower", rule.min_lower),
         ("min_upper", rule.min_upper),
@@ -131,8 +144,8 @@ fn random(kind: &str, name: &str, rule: &Generate) -> Block {
     ];
     for (key, value) in minimums {
         if value > 0 {
-            block = block.add_attribute((key, value));
+            w.attr(key, value);
         }
     }
-    block.build()
+    w.end();
 }

@@ -5,12 +5,12 @@
 //! share it. Shares are SMB, so databases that rely on POSIX locking or ownership (Postgres,
 //! MySQL) may misbehave on them; the managed services avoid that.
 
-use hcl::{Block, Expression};
 use indexmap::IndexMap;
 use ir::CheckedModel;
 
-use crate::emit::{Piece, template, traversal};
-use crate::shared::{environment_id, location, resource_block, resource_group_name, suffix};
+use crate::emit::TfWriter;
+use crate::expr::{Ref, Template};
+use crate::shared::{ENVIRONMENT_ID, LOCATION, RESOURCE_GROUP_NAME, SUFFIX, resource_block};
 use crate::{managed, names};
 
 /// The space each share may use, in GiB.
@@ -45,63 +45,57 @@ pub(crate) fn shares(model: &CheckedModel) -> Vec<Share> {
         .collect()
 }
 
-/// The storage name an app's `volume` block refers to.
-pub(crate) fn storage_name(share: &str) -> Expression {
-    traversal(
-        "azurerm_container_app_environment_storage",
-        &[&names::label(share), "name"],
-    )
+/// An app's `volume` block for a share it mounts.
+pub(crate) fn volume(w: &mut TfWriter, share: &str) {
+    w.block("volume", &[]);
+    w.attr("name", share);
+    w.attr(
+        "storage_name",
+        Ref(
+            "azurerm_container_app_environment_storage",
+            [&names::label(share), "name"],
+        ),
+    );
+    w.attr("storage_type", "AzureFile");
+    w.end();
 }
 
 /// The storage account, and per share the share and its environment storage.
-pub(crate) fn blocks(app: &str, shares: &[Share]) -> Vec<Block> {
-    let account = |attr: &str| traversal("azurerm_storage_account", &["volumes", attr]);
-    let mut out = vec![
-        resource_block("azurerm_storage_account", "volumes")
-            .add_attribute((
-                "name",
-                template(&[
-                    Piece::Text(names::storage_account_prefix(app)),
-                    Piece::Expr(suffix()),
-                ]),
-            ))
-            .add_attribute(("resource_group_name", resource_group_name()))
-            .add_attribute(("location", location()))
-            .add_attribute(("account_kind", "StorageV2"))
-            .add_attribute(("account_tier", "Standard"))
-            .add_attribute(("account_replication_type", "LRS"))
-            .add_attribute(("min_tls_version", "TLS1_2"))
-            .build(),
-    ];
+pub(crate) fn blocks(w: &mut TfWriter, app: &str, shares: &[Share]) {
+    let account = |attr| Ref("azurerm_storage_account", ["volumes", attr]);
+    resource_block(w, "azurerm_storage_account", "volumes");
+    let mut name = Template::default();
+    name.text(&names::storage_account_prefix(app)).expr(&SUFFIX);
+    w.attr("name", &name);
+    w.attr("resource_group_name", RESOURCE_GROUP_NAME);
+    w.attr("location", LOCATION);
+    w.attr("account_kind", "StorageV2");
+    w.attr("account_tier", "Standard");
+    w.attr("account_replication_type", "LRS");
+    w.attr("min_tls_version", "TLS1_2");
+    w.end();
     for share in shares {
         let label = names::label(&share.name);
-        out.push(
-            resource_block("azurerm_storage_share", &label)
-                .add_attribute(("name", share.name.as_str()))
-                .add_attribute(("storage_account_id", account("id")))
-                .add_attribute(("quota", SHARE_QUOTA_GIB))
-                .build(),
+        resource_block(w, "azurerm_storage_share", &label);
+        w.attr("name", share.name.as_str());
+        w.attr("storage_account_id", account("id"));
+        w.attr("quota", SHARE_QUOTA_GIB);
+        w.end();
+
+        resource_block(w, "azurerm_container_app_environment_storage", &label);
+        w.attr("name", share.name.as_str());
+        w.attr("container_app_environment_id", ENVIRONMENT_ID);
+        w.attr("account_name", account("name"));
+        w.attr("share_name", Ref("azurerm_storage_share", [&label, "name"]));
+        w.attr("access_key", account("primary_access_key"));
+        w.attr(
+            "access_mode",
+            if share.read_only {
+                "ReadOnly"
+            } else {
+                "ReadWrite"
+            },
         );
-        out.push(
-            resource_block("azurerm_container_app_environment_storage", &label)
-                .add_attribute(("name", share.name.as_str()))
-                .add_attribute(("container_app_environment_id", environment_id()))
-                .add_attribute(("account_name", account("name")))
-                .add_attribute((
-                    "share_name",
-                    traversal("azurerm_storage_share", &[&label, "name"]),
-                ))
-                .add_attribute(("access_key", account("primary_access_key")))
-                .add_attribute((
-                    "access_mode",
-                    if share.read_only {
-                        "ReadOnly"
-                    } else {
-                        "ReadWrite"
-                    },
-                ))
-                .build(),
-        );
+        w.end();
     }
-    out
 }

@@ -163,7 +163,11 @@ fn literal_markers_are_escaped_once_and_references_interpolate() {
     let template = hcl::Template::from_expr(&mixed).expect("template");
     let expected = hcl::Template::new()
         .add_literal("${raw} ")
-        .add_interpolation(crate::emit::traversal("var", &["greeting"]))
+        .add_interpolation(
+            hcl::Traversal::builder(hcl::Variable::unchecked("var"))
+                .attr("greeting")
+                .build(),
+        )
         .add_literal("!");
     assert_eq!(template, expected);
     // A default with markers is escaped in variables.tf too.

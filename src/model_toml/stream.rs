@@ -1,0 +1,619 @@
+//! Valid TOML straight to the tree: the events of `toml_parser` (the lexer and parser under
+//! the `toml` crate) build it as they come, a few hundred lines of the file at a time.
+//!
+//! The `toml` crate's own document parser first lexes the whole file into a token vector,
+//! turns that into an event vector, then builds its own tree: for a model of 10,000
+//! services that is about 150 MB before our tree exists. Here the tokens of one stretch of
+//! top-level lines are parsed and dropped before the next are lexed, and strings borrow
+//! from the source unless escapes made them differ.
+//!
+//! This path only builds; it never explains. On anything it does not accept (a syntax
+//! error, a key defined twice, a table reopened, a date-time it would have to validate) it
+//! gives up, and [`super::syntax`] parses the file again with the `toml` crate, which
+//! reports every problem with its messages. So it must accept exactly the documents that
+//! crate accepts and build the same tree from them; the table rules below follow the TOML
+//! specification as that crate applies it (the tests compare both on tricky documents).
+
+use std::borrow::Cow;
+use std::mem;
+use std::ops::Range;
+
+use toml_parser::decoder::{Encoding, ScalarKind};
+use toml_parser::lexer::TokenKind;
+use toml_parser::parser::{EventReceiver, RecursionGuard, ValidateWhitespace, parse_document};
+use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
+
+use super::tree::{Array, Key, Node, Origin, Table, Value};
+
+/// How deeply arrays and inline tables may nest, and how many keys a dotted key may have:
+/// the limits of the `toml` crate, which protect its stack (and so ours) the same way.
+const MAX_DEPTH: u32 = 80;
+
+/// Tokens parsed at once: the stretch ends at the first top-level line end after this many.
+const CHUNK_TOKENS: usize = 4096;
+
+/// The tree of `text` and the ranges of integers too large for `i64` (their values are
+/// [`Value::Invalid`]); `None` if the text is not TOML this path accepts.
+pub(super) fn build(text: &str) -> Option<(Table<'_>, Vec<Range<usize>>)> {
+    let source = Source::new(text);
+    let mut builder = Builder::new(text);
+    let mut first_error: Option<ParseError> = None;
+    let mut lexer = source.lex();
+    let mut tokens = Vec::with_capacity(CHUNK_TOKENS * 2);
+    // Bracket depth in tokens. A line end at depth 0 ends a top-level expression, so the
+    // parser is at the start of a line there whether it sees the rest of the file or not;
+    // each stretch up to such a line end parses exactly as it would within the whole file.
+    let mut depth = 0i64;
+    loop {
+        tokens.clear();
+        for token in lexer.by_ref() {
+            let kind = token.kind();
+            tokens.push(token);
+            match kind {
+                TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
+                TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => depth -= 1,
+                TokenKind::Newline if depth == 0 && tokens.len() >= CHUNK_TOKENS => break,
+                _ => {}
+            }
+        }
+        if tokens.is_empty() {
+            break;
+        }
+        let mut whitespace = ValidateWhitespace::new(&mut builder, source);
+        let mut guard = RecursionGuard::new(&mut whitespace, MAX_DEPTH);
+        parse_document(&tokens, &mut guard, &mut first_error);
+        if first_error.is_some() || builder.refused {
+            return None;
+        }
+    }
+    builder.finish()
+}
+
+/// The event receiver that builds the tree. `refused` records anything it does not accept;
+/// the caller then stops and falls back.
+struct Builder<'s> {
+    text: &'s str,
+    refused: bool,
+    /// The document: filled from the lines before the first header, then by headers.
+    root: Table<'s>,
+    /// The table of the lines since the last header; added to `root` at the next header.
+    current: Table<'s>,
+    header: Option<Header<'s>>,
+    /// Keys not used yet: those of the open inline tables' and arrays' own entries, then
+    /// those of the key being read.
+    keys: Vec<Key<'s>>,
+    /// Where the key being read starts in `keys`, while one is read.
+    key_start: Option<usize>,
+    /// How many keys (the dotted parts) the value that comes next belongs to.
+    pending: usize,
+    /// Open inline tables and arrays, innermost last.
+    open: Vec<Open<'s>>,
+    /// While a header is read: the start of its `[` or `[[` and whether it is `[[`.
+    header_open: Option<(usize, bool)>,
+    invalid: Vec<Range<usize>>,
+}
+
+/// A `[table]` or `[[array.of.tables]]` header.
+struct Header<'s> {
+    path: Vec<Key<'s>>,
+    key: Key<'s>,
+    span: Range<usize>,
+    is_array: bool,
+}
+
+/// An inline table or array being read.
+struct Open<'s> {
+    start: usize,
+    /// How many keys at the end of `Builder::keys` it is the value of (0 in an array).
+    keys: usize,
+    value: Value<'s>,
+}
+
+impl<'s> Builder<'s> {
+    fn new(text: &'s str) -> Builder<'s> {
+        Builder {
+            text,
+            refused: false,
+            root: Table::default(),
+            current: Table::default(),
+            header: None,
+            keys: Vec::new(),
+            key_start: None,
+            pending: 0,
+            open: Vec::new(),
+            header_open: None,
+            invalid: Vec::new(),
+        }
+    }
+
+    fn finish(mut self) -> Option<(Table<'s>, Vec<Range<usize>>)> {
+        let complete = self.open.is_empty() && self.key_start.is_none() && self.keys.is_empty();
+        if !complete || self.header_open.is_some() {
+            return None;
+        }
+        self.finish_table();
+        (!self.refused).then_some((self.root, self.invalid))
+    }
+
+    fn refuse(&mut self) {
+        self.refused = true;
+    }
+
+    /// The raw token at `span` as `toml_parser` decodes it.
+    fn raw(&self, span: Span, encoding: Option<Encoding>) -> Option<Raw<'s>> {
+        let text = self.text.get(span.start()..span.end())?;
+        Some(Raw::new_unchecked(text, encoding, span))
+    }
+
+    /// Takes the last `count` keys: the dotted path and the final key.
+    fn take_keys(&mut self, count: usize) -> Option<(Vec<Key<'s>>, Key<'s>)> {
+        if count == 0 {
+            return None;
+        }
+        let start = self.keys.len().checked_sub(count)?;
+        let key = self.keys.pop()?;
+        let path = self.keys.split_off(start);
+        if path.len() >= MAX_DEPTH as usize {
+            return None;
+        }
+        Some((path, key))
+    }
+
+    /// A complete value: into the open array or inline table, or the current table.
+    fn value(&mut self, node: Node<'s>, keys: usize) {
+        let accepted = match self.open.last_mut() {
+            Some(Open {
+                value: Value::Array(array),
+                ..
+            }) if keys == 0 => {
+                array.items.push(node);
+                true
+            }
+            Some(Open {
+                value: Value::Table(_),
+                ..
+            }) => match self.take_keys(keys) {
+                Some((path, key)) => match self.open.last_mut() {
+                    Some(Open {
+                        value: Value::Table(table),
+                        ..
+                    }) => insert_inline(table, &path, key, node),
+                    _ => false,
+                },
+                None => false,
+            },
+            Some(_) => false,
+            None => match self.take_keys(keys) {
+                Some((path, key)) => insert_dotted(&mut self.current, &path, key, node),
+                None => false,
+            },
+        };
+        if !accepted {
+            self.refuse();
+        }
+    }
+
+    fn open(&mut self, span: Span, value: Value<'s>) {
+        self.open.push(Open {
+            start: span.start(),
+            keys: mem::take(&mut self.pending),
+            value,
+        });
+    }
+
+    fn close(&mut self, span: Span, array: bool) {
+        match self.open.pop() {
+            Some(open) if matches!(open.value, Value::Array(_)) == array => {
+                let node = Node {
+                    value: open.value,
+                    span: open.start..span.end(),
+                };
+                self.value(node, open.keys);
+            }
+            _ => self.refuse(),
+        }
+    }
+
+    fn header_close(&mut self, span: Span) {
+        let Some((start, is_array)) = self.header_open.take() else {
+            return self.refuse();
+        };
+        let count = self
+            .key_start
+            .take()
+            .and_then(|s| self.keys.len().checked_sub(s));
+        let Some((path, key)) = count.and_then(|count| self.take_keys(count)) else {
+            return self.refuse();
+        };
+        if !self.keys.is_empty() || !self.open.is_empty() {
+            return self.refuse();
+        }
+        self.finish_table();
+        self.start_table(Header {
+            path,
+            key,
+            span: start..span.end(),
+            is_array,
+        });
+    }
+
+    /// Puts the table of the lines since the last header where that header says.
+    fn finish_table(&mut self) {
+        let table = mem::take(&mut self.current);
+        let Some(header) = self.header.take() else {
+            self.root = table;
+            return;
+        };
+        let node = Node {
+            value: Value::Table(table),
+            span: header.span.clone(),
+        };
+        let Some(parent) = descend(&mut self.root, &header.path, false) else {
+            return self.refuse();
+        };
+        let accepted = if header.is_array {
+            let position = parent.position_or_push(&header.key, || Node {
+                value: Value::Array(Array {
+                    items: Vec::new(),
+                    of_tables: true,
+                }),
+                span: header.span.clone(),
+            });
+            push_table(parent.node_at_mut(position), node)
+        } else if parent.position(&header.key.name).is_none() {
+            parent.push(header.key, node);
+            true
+        } else {
+            // `start_table` took out any earlier table of this name.
+            false
+        };
+        if !accepted {
+            self.refuse();
+        }
+    }
+
+    /// Starts the table of a header. A `[table]` may only give its own header to a table
+    /// that so far exists only because of deeper headers (`[a.b]` before `[a]`); that table
+    /// moves to where the header is.
+    fn start_table(&mut self, header: Header<'s>) {
+        if !header.is_array {
+            let Some(parent) = descend(&mut self.root, &header.path, false) else {
+                return self.refuse();
+            };
+            if let Some((_, earlier)) = parent.remove(&header.key.name) {
+                match earlier.value {
+                    Value::Table(table) if table.origin.implicit && !table.origin.dotted => {
+                        self.current = table;
+                    }
+                    _ => return self.refuse(),
+                }
+            }
+        }
+        self.current.origin.implicit = false;
+        self.current.origin.dotted = false;
+        self.header = Some(header);
+    }
+}
+
+/// Appends a table to an array made by `[[...]]` headers.
+fn push_table<'s>(tables: Option<&mut Node<'s>>, table: Node<'s>) -> bool {
+    match tables.map(|node| &mut node.value) {
+        Some(Value::Array(array)) if array.of_tables => {
+            array.items.push(table);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The table at `path` below `table` outside inline tables, creating missing ones; for an
+/// array of tables, its last table. `dotted` when the path is that of a dotted key, which
+/// may only go through tables made by other dotted keys or on the way to headers.
+fn descend<'t, 's>(
+    mut table: &'t mut Table<'s>,
+    path: &[Key<'s>],
+    dotted: bool,
+) -> Option<&'t mut Table<'s>> {
+    for key in path {
+        let origin = Origin {
+            implicit: true,
+            dotted,
+            inline: false,
+        };
+        let position = table.position_or_push(key, || implicit_table(origin, key));
+        table = match &mut table.node_at_mut(position)?.value {
+            Value::Array(array) if array.of_tables => array.items.last_mut()?.as_table_mut()?,
+            Value::Table(child) if !child.origin.inline => {
+                if dotted && !child.origin.implicit {
+                    return None;
+                }
+                child.origin.dotted |= dotted;
+                child
+            }
+            _ => return None,
+        };
+    }
+    Some(table)
+}
+
+/// A key-value pair outside inline tables (`a.b.c = 1`).
+fn insert_dotted<'s>(
+    table: &mut Table<'s>,
+    path: &[Key<'s>],
+    key: Key<'s>,
+    node: Node<'s>,
+) -> bool {
+    let dotted = !path.is_empty();
+    let Some(parent) = descend(table, path, dotted) else {
+        return false;
+    };
+    if (dotted && !parent.origin.implicit) || parent.position(&key.name).is_some() {
+        return false;
+    }
+    parent.push(key, node);
+    true
+}
+
+/// A key-value pair inside an inline table (`{ a.b = 1 }`): dotted keys may only go
+/// through the tables other dotted keys of the same inline table made.
+fn insert_inline<'s>(
+    table: &mut Table<'s>,
+    path: &[Key<'s>],
+    key: Key<'s>,
+    node: Node<'s>,
+) -> bool {
+    let mut parent = table;
+    for step in path {
+        let origin = Origin {
+            implicit: true,
+            dotted: true,
+            inline: true,
+        };
+        let position = parent.position_or_push(step, || implicit_table(origin, step));
+        parent = match parent.node_at_mut(position).map(|node| &mut node.value) {
+            Some(Value::Table(child)) if child.origin.implicit => child,
+            _ => return false,
+        };
+    }
+    if parent.origin.dotted == path.is_empty() || parent.position(&key.name).is_some() {
+        return false;
+    }
+    parent.push(key, node);
+    true
+}
+
+/// A table that a deeper key creates; its span is that of the key that created it.
+fn implicit_table<'s>(origin: Origin, key: &Key<'s>) -> Node<'s> {
+    Node {
+        value: Value::Table(Table::with_origin(origin)),
+        span: key.span.clone(),
+    }
+}
+
+/// The events of `toml_parser`. Whitespace, comments and line ends carry nothing for the
+/// tree (the [`ValidateWhitespace`] in front of this checks them); separators are implied
+/// by the events around them.
+impl<'s> EventReceiver for Builder<'s> {
+    fn std_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.header_open = Some((span.start(), false));
+    }
+
+    fn std_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.header_close(span);
+    }
+
+    fn array_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.header_open = Some((span.start(), true));
+    }
+
+    fn array_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.header_close(span);
+    }
+
+    fn inline_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+        let origin = Origin {
+            inline: true,
+            ..Origin::default()
+        };
+        self.open(span, Value::Table(Table::with_origin(origin)));
+        true
+    }
+
+    fn inline_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.close(span, false);
+    }
+
+    fn array_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+        self.open(span, Value::Array(Array::default()));
+        true
+    }
+
+    fn array_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.close(span, true);
+    }
+
+    fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, error: &mut dyn ErrorSink) {
+        let Some(raw) = self.raw(span, encoding) else {
+            return self.refuse();
+        };
+        let mut name = Cow::Borrowed("");
+        raw.decode_key(&mut name, error);
+        self.key_start.get_or_insert(self.keys.len());
+        self.keys.push(Key::new(name, span.start()..span.end()));
+    }
+
+    fn key_val_sep(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        match self
+            .key_start
+            .take()
+            .and_then(|s| self.keys.len().checked_sub(s))
+        {
+            Some(count) => self.pending = count,
+            None => self.refuse(),
+        }
+    }
+
+    fn scalar(&mut self, span: Span, encoding: Option<Encoding>, error: &mut dyn ErrorSink) {
+        let Some(raw) = self.raw(span, encoding) else {
+            return self.refuse();
+        };
+        let range = span.start()..span.end();
+        let mut decoded = Cow::Borrowed("");
+        let value = match raw.decode_scalar(&mut decoded, error) {
+            ScalarKind::String => Value::String(decoded),
+            ScalarKind::Boolean(flag) => Value::Boolean(flag),
+            ScalarKind::Float => Value::Float,
+            ScalarKind::Integer(radix) => match i64::from_str_radix(&decoded, radix.value()) {
+                Ok(number) => Value::Integer(number),
+                Err(_) => {
+                    self.invalid.push(range.clone());
+                    Value::Invalid
+                }
+            },
+            // Whether it is a valid date-time is for the `toml` crate to say; a model has
+            // none, so giving up here costs nothing.
+            ScalarKind::DateTime => return self.refuse(),
+        };
+        let keys = mem::take(&mut self.pending);
+        self.value(Node { value, span: range }, keys);
+    }
+
+    fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.refuse();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use toml::de::DeTable;
+
+    use super::*;
+    use crate::model_toml::syntax;
+
+    /// The tree the `toml` crate's parser gives, converted as the fallback converts it.
+    fn reference(text: &str) -> Option<Table<'_>> {
+        let (document, errors) = DeTable::parse_recoverable(text);
+        errors
+            .is_empty()
+            .then(|| syntax::convert_table(document.into_inner(), &mut Vec::new()))
+    }
+
+    /// Builds `text` both ways: this path must give up where the `toml` crate finds an
+    /// error, and otherwise build the same tree. Returns whether this path built it.
+    fn agrees(text: &str) -> bool {
+        let built = build(text).map(|(table, _)| table);
+        let expected = reference(text);
+        match (&built, &expected) {
+            (Some(built), Some(expected)) => assert_eq!(built, expected, "{text}"),
+            (Some(_), None) => panic!("accepted what toml rejects:\n{text}"),
+            _ => {}
+        }
+        built.is_some()
+    }
+
+    #[test]
+    fn builds_what_toml_builds() {
+        let documents = [
+            "",
+            "a = 1\n",
+            "# comment only",
+            "name = \"shop\"\n[resources.cache]\ntype = 'redis'\n",
+            "a.b.c = 1\na.b.d = 'x'\na.e = true\n",
+            "[a.b]\nx = 1\n[a]\ny = 2\n",
+            "[a.b]\nx = 1\n[a.c]\ny = 2\n[a]\nz = 3\n",
+            "[[t]]\nx = 1\n[[t]]\nx = 2\n[t.sub]\ny = 3\n[[t.list]]\nz = 4\n",
+            "[a]\nb.c = 1\n[a.b.d]\ne = 2\n",
+            "x = { a = 1, b.c = [1, 2, { d = 3 }], e = {} }\n",
+            "x = [[1, 2], [\"a\"], [{ k = 'v' }]]\n",
+            "\"quoted key\" = \"esc\\u00e9\\t\"\n'lit.key' = '''\nmulti\nline'''\n",
+            "n = 0xff\nm = 0o17\nb = 0b11\nf = 1.5e3\ni = +inf\nu = 1_000\n",
+            "big = 0xffffffffffffffff\n",
+            "x = {\n  a = 1,\n  b = [\n    1,\n    2,\n  ],\n}\n",
+            "\u{feff}a = 1\n",
+            "a = \"\"\"\nx \\\n  y\"\"\"\nb = 1\r\nc = 2\r\n",
+        ];
+        for text in documents {
+            assert!(agrees(text), "gave up on valid TOML:\n{text}");
+        }
+    }
+
+    #[test]
+    fn gives_up_where_toml_finds_errors() {
+        let documents = [
+            "a = 1\na = 2\n",
+            "[a]\n[a]\n",
+            "[a]\nb = 1\n[a.b]\n",
+            "a.b = 1\n[a]\n",
+            "a.b = 1\n[a.b]\n",
+            "[a.b]\n[a]\nb = 1\n",
+            "a = {}\n[a]\n",
+            "a = {}\na.b = 1\n",
+            "a = []\n[[a]]\n",
+            "[[a]]\n[a]\n",
+            "a = 1\na.b = 2\n",
+            "[x]\na = { b = 1, b = 2 }\n",
+            "a = { b = { c = 1 }, b.d = 2 }\n",
+            "a = { b.c = 1, b = 2 }\n",
+            "a = [1,\n",
+            "a = 1979-05-27T07:32:00Z\n",
+            "a = 1979-13-45\n",
+            "a = \"\\q\"\n",
+            "a = 1 b = 2\n",
+            "= 1\n",
+            "[a\n",
+            "a = ]\n",
+            "a = {b = 1\n",
+        ];
+        for text in documents {
+            assert!(!agrees(text), "built what it should leave to toml:\n{text}");
+        }
+    }
+
+    #[test]
+    fn long_files_span_several_chunks() {
+        let mut text = String::from("name = \"big\"\n");
+        for i in 0..3_000 {
+            text.push_str(&format!(
+                "[resources.r{i}]\ntype = \"container\"\nenv = {{ A = \"{i}\", B = [\n  1,\n  2,\n] }}\n[resources.r{i}.health]\npath = \"/\"\n"
+            ));
+        }
+        assert!(agrees(&text));
+        text.push_str("[resources.r7]\n");
+        assert!(!agrees(&text), "a table defined twice, far apart");
+    }
+
+    #[test]
+    fn every_toml_input_of_the_repository_agrees() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut valid = 0;
+        for dir in ["tests/models", "tests/fixtures/ok", "tests/fixtures/err"] {
+            let Ok(files) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for path in files.filter_map(|f| Some(f.ok()?.path())) {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                let Ok(text) = std::str::from_utf8(&bytes) else {
+                    continue;
+                };
+                if path.extension().is_some_and(|e| e == "toml") {
+                    let built = agrees(text);
+                    assert_eq!(built, reference(text).is_some(), "{}", path.display());
+                    valid += usize::from(built);
+                }
+            }
+        }
+        assert!(valid > 10, "found the example models and fixtures");
+    }
+
+    #[test]
+    fn strings_without_escapes_borrow_from_the_source() {
+        let text = "a = \"plain\"\nb = \"esc\\n\"\n";
+        let (table, _) = build(text).expect("valid");
+        let borrowed: Vec<bool> = table
+            .entries()
+            .iter()
+            .map(|(_, node)| matches!(node.value, Value::String(Cow::Borrowed(_))))
+            .collect();
+        assert_eq!(borrowed, [true, false]);
+    }
+}
