@@ -136,7 +136,7 @@ fn value(model: &CheckedModel, value: &Value) -> Json {
 /// doubled so the text could be pasted back into a model.
 pub fn display(model: &CheckedModel, value: &Value) -> String {
     let mut out = String::new();
-    for part in &model.expand(value).parts {
+    for part in &model.expanded(value).parts {
         match part {
             Part::Text(text) => out.push_str(&text.replace('{', "{{").replace('}', "}}")),
             Part::Param { param, encoding } => {

@@ -34,7 +34,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check { input, format } => {
             let compilation = compile(&input, targets::all().to_vec())?;
             report(&input, &compilation, format)?;
-            print_timings(&input, &compilation, None);
+            print_timings(&input, &compilation, &[]);
             Ok(u8::from(compilation.has_errors()))
         }
         Command::Build {
@@ -47,25 +47,51 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let selected = select_targets(&emit)?;
             let model_dir = output::model_dir_from_target(&input.model, &out)
                 .context("resolving the output folder")?;
-            let compilation = compile_with(&input, selected, model_dir)?;
+            // Targets whose folder does not exist yet are written as soon as they are
+            // compiled, while the other publishers still run (`output::EarlyWriter`).
+            let early = (!check).then(|| output::EarlyWriter::new(&out));
+            let early_timings = std::sync::Mutex::new(Vec::new());
+            let sink = |target: &'static str, files: &ir::Artifacts| {
+                if let Some(early) = &early {
+                    let start = Instant::now();
+                    early.stage(target, files);
+                    let took = start.elapsed();
+                    if let Ok(mut timings) = early_timings.lock() {
+                        timings.push((format!("write {target} (early)"), took));
+                    }
+                }
+            };
+            let compilation = compile_with(&input, selected, model_dir, &sink)?;
             report(&input, &compilation, format)?;
+            let mut extra = early_timings
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if compilation.has_errors() {
+                if let Some(early) = early {
+                    early.abort();
+                }
+                print_timings(&input, &compilation, &extra);
                 return Ok(1);
             }
             let start = Instant::now();
-            let code = if check {
-                let differences = output::check(&out, &compilation.artifacts)?;
-                print_stdout(&output::describe(&differences))?;
-                u8::from(!differences.is_empty())
-            } else {
-                let summary = output::write(&out, &compilation.artifacts)?;
-                if format == DiagnosticFormat::Human {
-                    let _ = writeln!(std::io::stderr(), "{summary}");
+            let code = match early {
+                None => {
+                    let differences = output::check(&out, &compilation.artifacts)?;
+                    print_stdout(&output::describe(&differences))?;
+                    u8::from(!differences.is_empty())
                 }
-                0
+                Some(early) => {
+                    let summary =
+                        output::write_with(&out, &compilation.artifacts, early, &|_| Ok(()))?;
+                    if format == DiagnosticFormat::Human {
+                        let _ = writeln!(std::io::stderr(), "{summary}");
+                    }
+                    0
+                }
             };
             let stage = if check { "compare" } else { "write" };
-            print_timings(&input, &compilation, Some((stage, start.elapsed())));
+            extra.push((stage.to_string(), start.elapsed()));
+            print_timings(&input, &compilation, &extra);
             Ok(code)
         }
         Command::Inspect { input } => {
@@ -140,13 +166,14 @@ fn select_targets(emit: &[String]) -> anyhow::Result<Vec<&'static dyn ir::Publis
 }
 
 fn compile(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> anyhow::Result<Compilation> {
-    compile_with(input, targets, String::new())
+    compile_with(input, targets, String::new(), &|_, _| {})
 }
 
 fn compile_with(
     input: &Input,
     targets: Vec<&'static dyn ir::Publisher>,
     model_dir: String,
+    sink: aspirec::Sink<'_>,
 ) -> anyhow::Result<Compilation> {
     let bytes = std::fs::read(&input.model)
         .with_context(|| format!("reading `{}`", input.model.display()))?;
@@ -156,10 +183,11 @@ fn compile_with(
         allow_unsupported: input.allow_unsupported,
         model_dir,
     };
-    Ok(aspirec::compile(
+    Ok(aspirec::compile_with_sink(
         &display_name(&input.model),
         &bytes,
         &options,
+        sink,
     ))
 }
 
@@ -197,19 +225,14 @@ fn report(
 
 /// `--timings`: one line per stage, in milliseconds. Publishers run in parallel, so their times
 /// overlap and the stages add up to more than the wall time.
-fn print_timings(input: &Input, compilation: &Compilation, last: Option<(&str, Duration)>) {
+fn print_timings(input: &Input, compilation: &Compilation, extra: &[(String, Duration)]) {
     if !input.timings {
         return;
     }
     let mut text = String::new();
-    for (stage, took) in compilation
-        .timings
-        .iter()
-        .map(|(s, t)| (s.as_str(), *t))
-        .chain(last)
-    {
+    for (stage, took) in compilation.timings.iter().chain(extra) {
         text.push_str(&format!(
-            "timing: {stage:<18} {:>9.1} ms\n",
+            "timing: {stage:<24} {:>9.1} ms\n",
             took.as_secs_f64() * 1e3
         ));
     }

@@ -4,6 +4,8 @@
 //! its workload, and every value knows whether it is secret. Only [`crate::check`] builds a
 //! `CheckedModel`, so a publisher cannot be handed a model with unresolved references.
 
+use std::borrow::Cow;
+
 use crate::integrations::IntegrationKind;
 pub use crate::model::{AzureHosting, Generate, Inject};
 
@@ -24,9 +26,53 @@ pub struct CheckedModel {
     pub(crate) parameters: Vec<Parameter>,
     pub(crate) resources: Vec<Resource>,
     pub(crate) start_order: Vec<ResourceId>,
+    /// Which connection information of each resource is secret, by resource index.
+    pub(crate) taint: Vec<Taint>,
+}
+
+/// Whether a resource's connection string and each of its connection properties (in the
+/// order of [`Resource::properties`]) contain a secret. Computed once when the model is
+/// checked, so that [`CheckedModel::is_secret`], which publishers call for every value, does
+/// not walk connection strings again.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Taint {
+    connection_string: bool,
+    properties: Vec<bool>,
 }
 
 impl CheckedModel {
+    /// Fills in [`CheckedModel::taint`]; the check calls it once, on a model without errors
+    /// (so connection strings do not contain themselves).
+    pub(crate) fn compute_taint(&mut self) {
+        let taint = self
+            .resources
+            .iter()
+            .map(|r| Taint {
+                connection_string: r
+                    .connection_string
+                    .as_ref()
+                    .is_some_and(|v| self.contains_secret(v)),
+                properties: r
+                    .properties
+                    .iter()
+                    .map(|(_, v)| self.contains_secret(v))
+                    .collect(),
+            })
+            .collect();
+        self.taint = taint;
+    }
+
+    /// [`CheckedModel::is_secret`] by walking connection values, for [`Self::compute_taint`].
+    fn contains_secret(&self, value: &Value) -> bool {
+        value.parts.iter().any(|p| match p {
+            Part::Param { param, .. } => self.parameter(*param).secret,
+            Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => self
+                .connection_part(p)
+                .is_some_and(|v| self.contains_secret(v)),
+            Part::Text(_) | Part::Endpoint { .. } => false,
+        })
+    }
+
     /// The application name (a DNS label).
     pub fn name(&self) -> &str {
         &self.name
@@ -93,8 +139,22 @@ impl CheckedModel {
     pub fn is_secret(&self, value: &Value) -> bool {
         value.parts.iter().any(|p| match p {
             Part::Param { param, .. } => self.parameter(*param).secret,
-            Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
-                self.connection_part(p).is_some_and(|v| self.is_secret(v))
+            Part::ConnectionString { resource } => self
+                .taint
+                .get(resource.0 as usize)
+                .is_some_and(|t| t.connection_string),
+            Part::ConnectionProperty { resource, property } => {
+                let (Some(taint), Some(resource)) = (
+                    self.taint.get(resource.0 as usize),
+                    self.resources.get(resource.0 as usize),
+                ) else {
+                    return false;
+                };
+                resource
+                    .properties
+                    .iter()
+                    .position(|(name, _)| name == property)
+                    .is_some_and(|i| taint.properties.get(i) == Some(&true))
             }
             Part::Text(_) | Part::Endpoint { .. } => false,
         })
@@ -121,12 +181,49 @@ impl CheckedModel {
     /// do not treat connection information specially publish this form. (The check rejects
     /// connection strings that contain themselves, so this terminates.)
     pub fn expand(&self, value: &Value) -> Value {
-        let mut out = Value::default();
+        let mut out = Value {
+            parts: Vec::with_capacity(self.expanded_len(value)),
+        };
+        self.expand_into(value, &mut out);
+        out
+    }
+
+    /// [`CheckedModel::expand`] without copying a value that has nothing to expand (most
+    /// values: text, parameters and endpoints).
+    pub fn expanded<'v>(&self, value: &'v Value) -> Cow<'v, Value> {
+        let symbolic = value.parts.iter().any(|p| {
+            matches!(
+                p,
+                Part::ConnectionString { .. } | Part::ConnectionProperty { .. }
+            )
+        });
+        if symbolic {
+            Cow::Owned(self.expand(value))
+        } else {
+            Cow::Borrowed(value)
+        }
+    }
+
+    /// How many parts `value` has once expanded, at most (adjacent text may merge).
+    fn expanded_len(&self, value: &Value) -> usize {
+        value
+            .parts
+            .iter()
+            .map(|part| match part {
+                Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => self
+                    .connection_part(part)
+                    .map_or(0, |inner| self.expanded_len(inner)),
+                Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => 1,
+            })
+            .sum()
+    }
+
+    fn expand_into(&self, value: &Value, out: &mut Value) {
         for part in &value.parts {
             match part {
                 Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
                     if let Some(inner) = self.connection_part(part) {
-                        out.extend(&self.expand(inner));
+                        self.expand_into(inner, out);
                     }
                 }
                 Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => {
@@ -134,7 +231,6 @@ impl CheckedModel {
                 }
             }
         }
-        out
     }
 }
 
@@ -552,5 +648,83 @@ impl EndpointProperty {
             EndpointProperty::TargetPort => "targetPort",
             EndpointProperty::Scheme => "scheme",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use crate::{CheckOptions, Diagnostics};
+
+    /// `db` (postgres, implicit secret password), `plain` (an external with a non-secret
+    /// url), and `api` reading both.
+    fn checked() -> CheckedModel {
+        let mut api = container("api:1");
+        api.env = vec![
+            env("PLAIN", template("{log.value}")),
+            env("DB", template("{db.connectionString}")),
+            env("URL", template("{plain.connectionString}")),
+        ];
+        api.references = vec![reference("db")];
+        let external = crate::model::ExternalDecl {
+            url: Some(template("http://{log.value}")),
+            connection_string: None,
+        };
+        let model = model(
+            vec![param("log", false, Some("info"))],
+            vec![
+                hosted("db", integration(IntegrationKind::Postgres)),
+                resource("plain", crate::model::ResourceKindDecl::External(external)),
+                compute("api", api),
+            ],
+        );
+        let mut diags = Diagnostics::new();
+        let checked = crate::check(&model, &CheckOptions::default(), &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        checked.expect("no errors")
+    }
+
+    fn env_value<'m>(model: &'m CheckedModel, name: &str) -> &'m Value {
+        let (_, _, api) = model.workloads().find(|(_, r, _)| r.name == "api").unwrap();
+        &api.env.iter().find(|e| e.name == name).unwrap().value
+    }
+
+    #[test]
+    fn secrecy_follows_connection_strings_and_properties() {
+        let model = checked();
+        assert!(!model.is_secret(env_value(&model, "PLAIN")));
+        assert!(model.is_secret(env_value(&model, "DB")));
+        assert!(!model.is_secret(env_value(&model, "URL")));
+        assert!(model.is_secret(env_value(&model, "DB_PASSWORD")));
+        assert!(!model.is_secret(env_value(&model, "DB_HOST")));
+        assert!(model.is_secret(env_value(&model, "DB_URI")));
+        // The precomputed answer is the one found by walking the values.
+        for (_, _, workload) in model.workloads() {
+            for var in &workload.env {
+                assert_eq!(
+                    model.is_secret(&var.value),
+                    model.contains_secret(&var.value),
+                    "{}",
+                    var.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn expanded_borrows_what_has_nothing_to_expand() {
+        let model = checked();
+        let plain = env_value(&model, "PLAIN");
+        assert!(matches!(model.expanded(plain), Cow::Borrowed(v) if v == plain));
+        let db = env_value(&model, "DB");
+        let expanded = model.expanded(db);
+        assert!(matches!(expanded, Cow::Owned(_)));
+        assert_eq!(*expanded, model.expand(db));
+        assert!(expanded.parts.iter().all(|p| !matches!(
+            p,
+            Part::ConnectionString { .. } | Part::ConnectionProperty { .. }
+        )));
+        assert_eq!(expanded.parts.len(), 6, "{expanded:?}");
     }
 }

@@ -68,7 +68,11 @@ impl Template {
         locate: &dyn Fn(usize, usize) -> Span,
         diags: &mut Diagnostics,
     ) -> Template {
-        let mut segments = Vec::new();
+        // Sized once for the most segments `text` can give: an expression per `{`, each after
+        // a text, and a final text. (Grown step by step, the vectors of all templates of a
+        // large model held megabytes of unused capacity.)
+        let opens = text.bytes().filter(|&b| b == b'{').count();
+        let mut segments = Vec::with_capacity(2 * opens + 1);
         let mut literal = String::new();
         let bytes = text.as_bytes();
         let mut i = 0;
@@ -123,6 +127,8 @@ impl Template {
         if !literal.is_empty() {
             segments.push(Segment::Text(literal));
         }
+        // The bound overestimates when expressions are adjacent or start the string.
+        segments.shrink_to_fit();
         Template { segments, span }
     }
 
@@ -143,7 +149,9 @@ fn parse_expr(
 ) -> Option<Expr> {
     let span = locate(open, close + 1);
     let inner = &text[open + 1..close];
-    let mut parts = Vec::new();
+    let mut target = None;
+    // Sized once: one property per `.`.
+    let mut path = Vec::with_capacity(inner.bytes().filter(|&b| b == b'.').count());
     let mut start = open + 1;
     for piece in inner.split('.') {
         let valid = !piece.is_empty()
@@ -157,17 +165,17 @@ fn parse_expr(
                 .with_help("names and properties are letters, digits, `-` and `_`, separated by `.`; write `{{` for a literal `{`");
             return None;
         }
-        parts.push(Spanned::new(
-            piece.to_string(),
-            locate(start, start + piece.len()),
-        ));
+        let part = Spanned::new(piece.to_string(), locate(start, start + piece.len()));
+        if target.is_none() {
+            target = Some(part);
+        } else {
+            path.push(part);
+        }
         start += piece.len() + 1;
     }
-    let mut parts = parts.into_iter();
-    let target = parts.next()?;
     Some(Expr {
-        target,
-        path: parts.collect(),
+        target: target?,
+        path,
         span,
         encoding: Encoding::Raw,
     })

@@ -159,18 +159,17 @@ pub fn dns_label(name: &str, max: usize) -> String {
 /// An environment-variable-style name: upper-cased, every character outside `[A-Za-z0-9_]`
 /// replaced by `_`, and a leading digit prefixed with `_` (Aspire 13.1's encoder).
 pub fn env_name(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
+    // Allocated once: the check and every publisher build these names per reference.
+    let mut out = String::with_capacity(name.len() + 1);
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        out.push('_');
+    }
+    for c in name.chars() {
+        out.push(if c.is_ascii_alphanumeric() || c == '_' {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        });
     }
     out
 }

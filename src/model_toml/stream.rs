@@ -23,7 +23,7 @@ use toml_parser::lexer::TokenKind;
 use toml_parser::parser::{EventReceiver, RecursionGuard, ValidateWhitespace, parse_document};
 use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 
-use super::tree::{Array, Key, Node, Origin, Table, Value};
+use super::tree::{self, Array, Key, Node, Origin, Table, Value};
 
 /// How deeply arrays and inline tables may nest, and how many keys a dotted key may have:
 /// the limits of the `toml` crate, which protect its stack (and so ours) the same way.
@@ -91,6 +91,61 @@ struct Builder<'s> {
     /// While a header is read: the start of its `[` or `[[` and whether it is `[[`.
     header_open: Option<(usize, bool)>,
     invalid: Vec<Range<usize>>,
+    spare: Spare<'s>,
+}
+
+/// The emptied vectors of completed tables and arrays (see [`tree::fit`]), which the next
+/// ones fill: a table or array is built in room that is already there, then moved into an
+/// allocation of its exact size.
+#[derive(Default)]
+struct Spare<'s> {
+    entries: Vec<Vec<(Key<'s>, Node<'s>)>>,
+    items: Vec<Vec<Node<'s>>>,
+}
+
+impl<'s> Spare<'s> {
+    fn table(&mut self, origin: Origin) -> Table<'s> {
+        Table::reusing(origin, self.entries.pop().unwrap_or_default())
+    }
+
+    fn array(&mut self) -> Array<'s> {
+        let mut items = self.items.pop().unwrap_or_default();
+        items.clear();
+        Array {
+            items,
+            of_tables: false,
+        }
+    }
+
+    /// Moves a completed inline table or array into an allocation of its exact size.
+    fn fit(&mut self, value: &mut Value<'s>) {
+        match value {
+            Value::Table(table) => keep(&mut self.entries, table.fit()),
+            Value::Array(array) => keep(&mut self.items, tree::fit(&mut array.items)),
+            _ => {}
+        }
+    }
+
+    /// Fits a header's completed table and the tables its dotted keys made in it
+    /// (`endpoints.http = { ... }` makes `endpoints`); its inline tables are fitted already.
+    fn fit_table(&mut self, table: &mut Table<'s>) {
+        keep(&mut self.entries, table.fit());
+        for position in 0..table.entries().len() {
+            if let Some(Value::Table(child)) = table.node_at_mut(position).map(|n| &mut n.value)
+                && child.origin.dotted
+                && !child.origin.inline
+            {
+                self.fit_table(child);
+            }
+        }
+    }
+}
+
+/// Keeps an emptied vector for reuse, unless it has no room at all.
+fn keep<T>(spare: &mut Vec<Vec<T>>, emptied: Vec<T>) {
+    if emptied.capacity() > 0 {
+        spare.push(emptied);
+    }
 }
 
 /// A `[table]` or `[[array.of.tables]]` header.
@@ -123,6 +178,7 @@ impl<'s> Builder<'s> {
             open: Vec::new(),
             header_open: None,
             invalid: Vec::new(),
+            spare: Spare::default(),
         }
     }
 
@@ -203,7 +259,8 @@ impl<'s> Builder<'s> {
 
     fn close(&mut self, span: Span, array: bool) {
         match self.open.pop() {
-            Some(open) if matches!(open.value, Value::Array(_)) == array => {
+            Some(mut open) if matches!(open.value, Value::Array(_)) == array => {
+                self.spare.fit(&mut open.value);
                 let node = Node {
                     value: open.value,
                     span: open.start..span.end(),
@@ -239,7 +296,9 @@ impl<'s> Builder<'s> {
 
     /// Puts the table of the lines since the last header where that header says.
     fn finish_table(&mut self) {
-        let table = mem::take(&mut self.current);
+        let fresh = self.spare.table(Origin::default());
+        let mut table = mem::replace(&mut self.current, fresh);
+        self.spare.fit_table(&mut table);
         let Some(header) = self.header.take() else {
             self.root = table;
             return;
@@ -415,7 +474,8 @@ impl<'s> EventReceiver for Builder<'s> {
             inline: true,
             ..Origin::default()
         };
-        self.open(span, Value::Table(Table::with_origin(origin)));
+        let table = self.spare.table(origin);
+        self.open(span, Value::Table(table));
         true
     }
 
@@ -424,7 +484,8 @@ impl<'s> EventReceiver for Builder<'s> {
     }
 
     fn array_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
-        self.open(span, Value::Array(Array::default()));
+        let array = self.spare.array();
+        self.open(span, Value::Array(array));
         true
     }
 
@@ -436,8 +497,14 @@ impl<'s> EventReceiver for Builder<'s> {
         let Some(raw) = self.raw(span, encoding) else {
             return self.refuse();
         };
-        let mut name = Cow::Borrowed("");
-        raw.decode_key(&mut name, error);
+        let name = match plain_key(raw.as_str(), encoding) {
+            Some(name) => Cow::Borrowed(name),
+            None => {
+                let mut name = Cow::Borrowed("");
+                raw.decode_key(&mut name, error);
+                name
+            }
+        };
         self.key_start.get_or_insert(self.keys.len());
         self.keys.push(Key::new(name, span.start()..span.end()));
     }
@@ -458,6 +525,10 @@ impl<'s> EventReceiver for Builder<'s> {
             return self.refuse();
         };
         let range = span.start()..span.end();
+        if let Some(value) = plain_scalar(raw.as_str(), encoding) {
+            let keys = mem::take(&mut self.pending);
+            return self.value(Node { value, span: range }, keys);
+        }
         let mut decoded = Cow::Borrowed("");
         let value = match raw.decode_scalar(&mut decoded, error) {
             ScalarKind::String => Value::String(decoded),
@@ -481,6 +552,53 @@ impl<'s> EventReceiver for Builder<'s> {
     fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
         self.refuse();
     }
+}
+
+/// A key that needs no decoding: unquoted, or quoted without escapes. Most keys are, and
+/// `toml_parser`'s decoder would only check them byte by byte to return the same slice.
+fn plain_key(raw: &str, encoding: Option<Encoding>) -> Option<&str> {
+    match encoding {
+        None => (!raw.is_empty()
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .then_some(raw),
+        quoted => plain_string(raw, quoted),
+    }
+}
+
+/// A scalar that needs no decoding: a string without escapes (borrowed from the source), a
+/// boolean or a plain decimal integer. `None` for anything else, which `toml_parser`
+/// decodes and checks (and which gives up on it if that finds an error).
+fn plain_scalar(raw: &str, encoding: Option<Encoding>) -> Option<Value<'_>> {
+    if encoding.is_some() {
+        return plain_string(raw, encoding).map(|text| Value::String(Cow::Borrowed(text)));
+    }
+    match raw {
+        "true" => Some(Value::Boolean(true)),
+        "false" => Some(Value::Boolean(false)),
+        // No sign, underscore or leading zero: exactly what `i64`'s parser reads the same
+        // way; one too large is left to the decoder (and reported as out of range).
+        _ if (raw == "0" || !raw.starts_with('0')) && raw.bytes().all(|b| b.is_ascii_digit()) => {
+            raw.parse().ok().map(Value::Integer)
+        }
+        _ => None,
+    }
+}
+
+/// The text of a one-line string token without escapes: what is between its quotes, as
+/// long as every byte there is one the TOML grammar allows unescaped (tab, and no other
+/// control character; in a basic string no `\`, in either no closing quote).
+fn plain_string(raw: &str, encoding: Option<Encoding>) -> Option<&str> {
+    let (quote, escape) = match encoding? {
+        Encoding::BasicString => ('"', Some(b'\\')),
+        Encoding::LiteralString => ('\'', None),
+        _ => return None,
+    };
+    let text = raw.strip_prefix(quote)?.strip_suffix(quote)?;
+    let allowed =
+        |b: u8| b == b'\t' || (b >= 0x20 && b != 0x7f && b != quote as u8 && Some(b) != escape);
+    text.bytes().all(allowed).then_some(text)
 }
 
 #[cfg(test)]
@@ -531,6 +649,8 @@ mod tests {
             "x = {\n  a = 1,\n  b = [\n    1,\n    2,\n  ],\n}\n",
             "\u{feff}a = 1\n",
             "a = \"\"\"\nx \\\n  y\"\"\"\nb = 1\r\nc = 2\r\n",
+            "\"k\" = \"tab\there \u{e9}\"\n'l' = 'it \"q\"'\ne = \"\"\nz = 0\nn = -7\n",
+            "huge = 99999999999999999999\nt = true\nf = false\n",
         ];
         for text in documents {
             assert!(agrees(text), "gave up on valid TOML:\n{text}");
@@ -563,6 +683,10 @@ mod tests {
             "[a\n",
             "a = ]\n",
             "a = {b = 1\n",
+            "a = 007\n",
+            "a = \"bell\u{7}\"\n",
+            "a = 'del\u{7f}'\n",
+            "a.\u{e9} = 1\n",
         ];
         for text in documents {
             assert!(!agrees(text), "built what it should leave to toml:\n{text}");

@@ -96,6 +96,23 @@ impl<'s> Table<'s> {
         }
     }
 
+    /// An empty table that fills `spare` (cleared first): a builder hands back vectors that
+    /// [`Table::fit`] emptied, so that tables being filled rarely grow step by step.
+    pub(crate) fn reusing(origin: Origin, mut spare: Vec<(Key<'s>, Node<'s>)>) -> Table<'s> {
+        spare.clear();
+        Table {
+            entries: spare,
+            index: None,
+            origin,
+        }
+    }
+
+    /// Shrinks the entries to exactly their number once the table is complete; returns the
+    /// emptied vector they were in, for [`Table::reusing`].
+    pub(crate) fn fit(&mut self) -> Vec<(Key<'s>, Node<'s>)> {
+        fit(&mut self.entries)
+    }
+
     pub(crate) fn entries(&self) -> &[(Key<'s>, Node<'s>)] {
         &self.entries
     }
@@ -183,6 +200,20 @@ impl<'s> Table<'s> {
             .collect();
         self.index = Some(Box::new(index));
     }
+}
+
+/// Moves `items` into a new vector of exactly their number and returns the old, emptied one
+/// (an empty one if it was exact already). A vector grown by pushing has up to twice the
+/// room it needs, and the tree is whole in memory at once: most of its tables and arrays
+/// hold two or three entries in room for four. (Shrinking in place would not do: the
+/// allocator keeps a block that is at least half used.)
+pub(crate) fn fit<T>(items: &mut Vec<T>) -> Vec<T> {
+    if items.len() == items.capacity() {
+        return Vec::new();
+    }
+    let mut exact = Vec::with_capacity(items.len());
+    exact.append(items);
+    std::mem::replace(items, exact)
 }
 
 /// Two tables are equal when their entries are: the index and the origin only serve

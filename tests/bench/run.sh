@@ -10,7 +10,8 @@
 #
 # Needs GNU time at /usr/bin/time (Debian: `apt-get install time`); for one detailed run use
 #   /usr/bin/time -v target/release/aspirec build MODEL --emit all --out DIR
-# Each run writes into an empty folder, as a first build does; removing it is not timed.
+# Each run writes into a new folder, as a first build does; removing them is not timed. The
+# folders are made under TMPDIR (or KEEP): TMPDIR=/dev/shm takes the disk out of the figures.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -39,11 +40,13 @@ echo "| services | model | files | output | wall median | wall fastest | CPU (us
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in $SIZES; do
   model=$WORK/synth-$n.toml
-  out=$WORK/out-$n
   "$GEN" "$n" >"$model"
   : >"$WORK/wall" && : >"$WORK/cpu" && : >"$WORK/rss"
-  for _ in $(seq "$RUNS"); do
-    rm -rf "$out"
+  for run in $(seq "$RUNS"); do
+    # A fresh folder per run, as a first build; the earlier runs' folders are removed only
+    # after the last run, so that no run pays for the file system recycling the files the
+    # run before it deleted.
+    out=$WORK/out-$n-$run
     start=$(date +%s%N)
     # %U %S: CPU seconds; %M: peak resident set size in KiB.
     /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$BIN" build "$model" --emit all --out "$out" >/dev/null 2>"$WORK/stderr" || {
@@ -59,6 +62,7 @@ for n in $SIZES; do
   done
   files=$(find "$out" -type f | wc -l)
   output_kib=$(du -sk "$out" | cut -f1)
+  [ -n "${KEEP:-}" ] || rm -rf "$WORK"/out-"$n"-*
   model_kib=$(( $(wc -c <"$model") / 1024 ))
   rss_mib=$(sort -n "$WORK/rss" | tail -n 1 | awk '{ printf "%.0f", $1 / 1024 }')
   printf '| %s | %s KiB | %s | %s KiB | %s ms | %s ms | %s ms | %s MiB |\n' \

@@ -133,3 +133,30 @@ fn printing_commands() {
     let explain = aspirec(&["explain", "unknown-reference"]);
     assert!(stdout(&explain).starts_with("E0301 unknown-reference"));
 }
+
+#[test]
+fn a_build_that_fails_in_one_target_writes_nothing() {
+    // Kubernetes and Compose accept this model and are written early; the Azure targets
+    // reject its CPU/memory pair (E0703), so the build fails and nothing may appear.
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-failed-build");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    let output = aspirec(&[
+        "build",
+        "tests/fixtures/err/aca-cpu-memory-pair.toml",
+        "--emit",
+        "all",
+        "--out",
+        &out.to_string_lossy(),
+        "--timings",
+    ]);
+    assert_eq!(status(&output), 1);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("E0703"), "{stderr}");
+    assert!(
+        stderr.contains("write k8s (early)"),
+        "k8s was not written early: {stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -139,7 +139,7 @@ fn a_failure_midway_leaves_no_partial_file() {
     let before = snapshot_tree(&out);
     let changed = compile(&BASE.replace("example.com/", "registry.example.org/"));
     let renames = std::sync::atomic::AtomicUsize::new(0);
-    let result = output::write_with(&out, &changed, &|_| {
+    let result = output::write_with(&out, &changed, output::EarlyWriter::new(&out), &|_| {
         // Writing runs on several threads: the third rename, whichever thread makes it.
         if renames.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == 3 {
             Err(std::io::Error::other("injected failure"))
@@ -187,7 +187,7 @@ fn a_build_interrupted_after_adding_files_is_completed_by_the_next() {
         "{BASE}\n[resources.extra]\ntype = \"container\"\nimage = \"example.com/extra:1\"\n"
     ));
     // Only the new resource's file gets written; every other rename fails.
-    let result = output::write_with(&out, &grown, &|path| {
+    let result = output::write_with(&out, &grown, output::EarlyWriter::new(&out), &|path| {
         if path.ends_with("extra.yaml") {
             Ok(())
         } else {
@@ -199,4 +199,81 @@ fn a_build_interrupted_after_adding_files_is_completed_by_the_next() {
     // The new file is aspirec's, not a user's: the next build must not refuse it.
     output::write(&out, &grown).unwrap();
     assert!(output::check(&out, &grown).unwrap().is_empty());
+}
+
+#[test]
+fn a_first_build_interrupted_midway_leaves_whole_folders_or_none() {
+    let out = scratch("interrupted-first");
+    let artifacts = compile(BASE);
+    // Target folders that do not exist yet are staged and renamed into place one by one;
+    // the third (terraform) fails.
+    let result = output::write_with(&out, &artifacts, output::EarlyWriter::new(&out), &|path| {
+        if path.ends_with("terraform") {
+            Err(std::io::Error::other("injected failure"))
+        } else {
+            Ok(())
+        }
+    });
+    assert!(result.is_err());
+    let mut left: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    // No staging folder is left behind, and the folders renamed before the failure are whole.
+    assert_eq!(left, ["compose", "k8s"]);
+    let done: Vec<_> = artifacts
+        .iter()
+        .filter(|(target, _)| ["k8s", "compose"].contains(target))
+        .cloned()
+        .collect();
+    assert!(output::check(&out, &done).unwrap().is_empty());
+    // The next build writes the rest and leaves the first two alone.
+    let summary = output::write(&out, &artifacts).unwrap();
+    assert!(summary.contains(" 0 stale removed"), "{summary}");
+    assert!(output::check(&out, &artifacts).unwrap().is_empty());
+}
+
+#[test]
+fn targets_written_early_appear_only_when_the_build_succeeds() {
+    let out = scratch("early");
+    let artifacts = compile(BASE);
+    let stage_all = |early: &output::EarlyWriter| {
+        for (target, files) in &artifacts {
+            early.stage(target, files);
+        }
+    };
+    // Staged, then the build fails: nothing appears, nothing is left behind.
+    let early = output::EarlyWriter::new(&out);
+    stage_all(&early);
+    assert!(
+        fs::read_dir(&out).unwrap().next().is_some(),
+        "nothing was staged"
+    );
+    early.abort();
+    assert!(fs::read_dir(&out).unwrap().next().is_none());
+    // Staged, then the build succeeds: every target folder is complete.
+    let early = output::EarlyWriter::new(&out);
+    stage_all(&early);
+    let summary = output::write_with(&out, &artifacts, early, &|_| Ok(())).unwrap();
+    let files: usize = artifacts.iter().map(|(_, a)| a.len()).sum();
+    assert!(
+        summary.starts_with(&format!("wrote {files} file(s), 0 unchanged")),
+        "{summary}"
+    );
+    assert!(output::check(&out, &artifacts).unwrap().is_empty());
+    let mut left: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["bicep", "compose", "k8s", "terraform"]);
+    // A folder that exists is not staged early: the normal, per-file path handles it.
+    let early = output::EarlyWriter::new(&out);
+    stage_all(&early);
+    let summary = output::write_with(&out, &artifacts, early, &|_| Ok(())).unwrap();
+    assert!(
+        summary.starts_with(&format!("wrote 0 file(s), {files} unchanged")),
+        "{summary}"
+    );
 }

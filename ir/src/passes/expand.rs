@@ -21,16 +21,19 @@ pub(crate) struct Ctx<'m> {
     pub(crate) symbols: &'m Symbols,
     pub(crate) options: CheckOptions<'m>,
     pub(crate) params: Vec<Parameter>,
-    pub(crate) resources: Vec<Slot<'m>>,
+    /// The checked resources under construction; they become [`CheckedModel::resources`]
+    /// as they are, without a copy.
+    pub(crate) resources: Vec<Resource>,
+    /// What later passes need to report on each resource, by the same index.
+    pub(crate) slots: Vec<Slot<'m>>,
     /// Checked id of each resource declaration (`None` for unsupported ones).
     pub(crate) resource_of_decl: Vec<Option<ResourceId>>,
 }
 
-/// A checked resource under construction, with what later passes need to report on it.
+/// Where a checked resource comes from, for the later passes to resolve and report on it.
 pub(crate) struct Slot<'m> {
-    pub(crate) decl_name: Spanned<String>,
+    pub(crate) decl_name: &'m Spanned<String>,
     pub(crate) decl: Option<&'m ResourceKindDecl>,
-    pub(crate) resource: Resource,
     /// The implicit password parameter of an integration.
     pub(crate) password_param: Option<ParamId>,
 }
@@ -39,7 +42,7 @@ impl Ctx<'_> {
     pub(crate) fn finish(self, start_order: Vec<ResourceId>) -> CheckedModel {
         let model = self.model;
         let name = model.name.value.clone();
-        CheckedModel {
+        let mut checked = CheckedModel {
             namespace: model
                 .namespace
                 .as_ref()
@@ -51,13 +54,16 @@ impl Ctx<'_> {
                 .map_or_else(|| "latest".to_string(), |t| t.value.clone()),
             registry: model.registry.as_ref().map(|r| r.value.clone()),
             parameters: self.params,
-            resources: self.resources.into_iter().map(|s| s.resource).collect(),
+            resources: self.resources,
             start_order,
-        }
+            taint: Vec::new(),
+        };
+        checked.compute_taint();
+        checked
     }
 
     pub(crate) fn workload_mut(&mut self, id: ResourceId) -> Option<&mut Workload> {
-        match &mut self.resources[id.0 as usize].resource.kind {
+        match &mut self.resources[id.0 as usize].kind {
             ResourceKind::Workload(w) => Some(w),
             ResourceKind::Database(_) | ResourceKind::External(_) => None,
         }
@@ -76,6 +82,8 @@ pub(crate) fn run<'m>(
     options: &CheckOptions<'m>,
     diags: &mut Diagnostics,
 ) -> Ctx<'m> {
+    // Resources and their databases: sized once, as each `Resource` is large.
+    let count = model.resources.len() + crate::passes::names::database_count(model);
     let mut ctx = Ctx {
         model,
         symbols,
@@ -85,8 +93,9 @@ pub(crate) fn run<'m>(
             .iter()
             .map(|p| declared_parameter(p, diags))
             .collect(),
-        resources: Vec::new(),
-        resource_of_decl: Vec::new(),
+        resources: Vec::with_capacity(count),
+        slots: Vec::with_capacity(count),
+        resource_of_decl: Vec::with_capacity(model.resources.len()),
     };
     for decl in &model.resources {
         let id = ResourceId(ctx.resources.len() as u32);
@@ -120,16 +129,16 @@ pub(crate) fn run<'m>(
             }
         };
         ctx.resource_of_decl.push(Some(id));
-        ctx.resources.push(Slot {
-            decl_name: decl.name.clone(),
+        ctx.resources.push(Resource {
+            name: decl.name.value.clone(),
+            span: decl.name.span,
+            kind,
+            connection_string: None,
+            properties: Vec::new(),
+        });
+        ctx.slots.push(Slot {
+            decl_name: &decl.name,
             decl: Some(&decl.kind),
-            resource: Resource {
-                name: decl.name.value.clone(),
-                span: decl.name.span,
-                kind,
-                connection_string: None,
-                properties: Vec::new(),
-            },
             password_param: None,
         });
         if let ResourceKindDecl::Integration(integration) = &decl.kind {
@@ -410,11 +419,11 @@ fn integration_workload(
 }
 
 /// Adds the implicit password parameter and the child databases of an integration.
-fn add_integration_children(
-    ctx: &mut Ctx<'_>,
+fn add_integration_children<'m>(
+    ctx: &mut Ctx<'m>,
     id: ResourceId,
     name: &Spanned<String>,
-    decl: &IntegrationDecl,
+    decl: &'m IntegrationDecl,
     diags: &mut Diagnostics,
 ) {
     let kind = decl.kind;
@@ -444,7 +453,7 @@ fn add_integration_children(
             )),
             origin: ParamOrigin::IntegrationPassword(id),
         });
-        ctx.resources[id.0 as usize].password_param = Some(param);
+        ctx.slots[id.0 as usize].password_param = Some(param);
     }
     if !kind.has_databases() {
         return;
@@ -453,19 +462,19 @@ fn add_integration_children(
     for db in &decl.databases {
         let db_id = ResourceId(ctx.resources.len() as u32);
         databases.push(db_id);
-        ctx.resources.push(Slot {
-            decl_name: db.clone(),
+        ctx.resources.push(Resource {
+            name: db.value.clone(),
+            span: db.span,
+            kind: ResourceKind::Database(Database {
+                server: id,
+                database_name: db.value.clone(),
+            }),
+            connection_string: None,
+            properties: Vec::new(),
+        });
+        ctx.slots.push(Slot {
+            decl_name: db,
             decl: None,
-            resource: Resource {
-                name: db.value.clone(),
-                span: db.span,
-                kind: ResourceKind::Database(Database {
-                    server: id,
-                    database_name: db.value.clone(),
-                }),
-                connection_string: None,
-                properties: Vec::new(),
-            },
             password_param: None,
         });
     }

@@ -24,7 +24,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) -> Vec<ResourceId>
         graph.add_node(ResourceId(index as u32));
     }
     for index in 0..count {
-        let Some(ResourceKindDecl::Compute(compute)) = ctx.resources[index].decl else {
+        let Some(ResourceKindDecl::Compute(compute)) = ctx.slots[index].decl else {
             continue;
         };
         let mut waits = Vec::new();
@@ -32,10 +32,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) -> Vec<ResourceId>
             let Some(mut target) = resolve_target(ctx, entry, diags) else {
                 continue;
             };
-            if let ResourceKind::Database(db) = &ctx.resources[target.0 as usize].resource.kind {
+            if let ResourceKind::Database(db) = &ctx.resources[target.0 as usize].kind {
                 target = db.server;
             }
-            let Some(workload) = ctx.resources[target.0 as usize].resource.as_workload() else {
+            let Some(workload) = ctx.resources[target.0 as usize].as_workload() else {
                 diags
                     .report(
                         codes::INVALID_REFERENCE_TARGET,
@@ -64,8 +64,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) -> Vec<ResourceId>
             workload.wait_for = waits;
         }
     }
-    report_cycles(ctx, &graph, diags);
-    start_order(&graph)
+    let (order, acyclic) = start_order(&graph);
+    // Only members of cycles are left out of the topological order: when none is, there is
+    // no cycle, and the components need not be computed (one vector per resource).
+    if !acyclic {
+        report_cycles(ctx, &graph, diags);
+    }
+    order
 }
 
 fn report_cycles(ctx: &Ctx<'_>, graph: &DiGraph<ResourceId, Span>, diags: &mut Diagnostics) {
@@ -80,7 +85,7 @@ fn report_cycles(ctx: &Ctx<'_>, graph: &DiGraph<ResourceId, Span>, diags: &mut D
         if !is_cycle {
             continue;
         }
-        let name = |n: NodeIndex| ctx.resources[n.index()].resource.name.as_str();
+        let name = |n: NodeIndex| ctx.resources[n.index()].name.as_str();
         // Edges inside the component, in the order of their waiter, labelled.
         let mut edges: Vec<(NodeIndex, NodeIndex, Span)> = Vec::new();
         for &node in &component {
@@ -122,8 +127,9 @@ fn report_cycles(ctx: &Ctx<'_>, graph: &DiGraph<ResourceId, Span>, diags: &mut D
 }
 
 /// Targets before their waiters; among the ready ones, declaration order. Members of cycles
-/// (already reported) are appended in declaration order so that the order stays total.
-fn start_order(graph: &DiGraph<ResourceId, Span>) -> Vec<ResourceId> {
+/// (reported separately) are appended in declaration order so that the order stays total.
+/// Also tells whether the graph is acyclic (nothing had to be appended).
+fn start_order(graph: &DiGraph<ResourceId, Span>) -> (Vec<ResourceId>, bool) {
     let count = graph.node_count();
     let mut pending: Vec<usize> = (0..count)
         .map(|i| graph.edges(NodeIndex::new(i)).count())
@@ -148,10 +154,11 @@ fn start_order(graph: &DiGraph<ResourceId, Span>) -> Vec<ResourceId> {
             }
         }
     }
+    let acyclic = order.len() == count;
     order.extend(
         (0..count)
             .filter(|&i| !placed[i])
             .map(|i| ResourceId(i as u32)),
     );
-    order
+    (order, acyclic)
 }

@@ -14,7 +14,7 @@ use crate::span::Spanned;
 pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
     for index in 0..ctx.resources.len() {
         let id = ResourceId(index as u32);
-        let Some(ResourceKindDecl::Compute(compute)) = ctx.resources[index].decl else {
+        let Some(ResourceKindDecl::Compute(compute)) = ctx.slots[index].decl else {
             continue;
         };
         let mut injected: Vec<EnvVar> = Vec::new();
@@ -29,16 +29,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
             if ctx.model.pre_injected {
                 continue;
             }
-            for var in variables(ctx, target, reference) {
-                if !injected.iter().any(|e| e.name == var.name) {
-                    injected.push(var);
-                }
-            }
+            variables(ctx, target, reference, &mut injected);
         }
         let Some(workload) = ctx.workload_mut(id) else {
             continue;
         };
         workload.references = targets;
+        workload.env.reserve_exact(injected.len());
         for var in injected {
             if workload.env.iter().any(|e| e.name == var.name) {
                 let span = compute
@@ -105,7 +102,7 @@ pub(crate) fn resolve_target(
         Some(Symbol::Resource(decl)) => ctx.resource_of_decl[decl],
         Some(Symbol::Database { server, index }) => {
             let server = ctx.resource_of_decl[server]?;
-            match &ctx.resources[server.0 as usize].resource.kind {
+            match &ctx.resources[server.0 as usize].kind {
                 ResourceKind::Workload(Workload {
                     role: Role::Integration(i),
                     ..
@@ -118,26 +115,29 @@ pub(crate) fn resolve_target(
     }
 }
 
-fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl) -> Vec<EnvVar> {
+/// Appends the variables `reference` injects to `out`, skipping names already there (the
+/// first reference that injects a name wins).
+fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl, out: &mut Vec<EnvVar>) {
     let wants = |kind: Inject| {
         reference
             .inject
             .as_ref()
             .is_none_or(|list| list.iter().any(|i| i.value == kind))
     };
-    let resource = &ctx.resources[target.0 as usize].resource;
+    let resource = &ctx.resources[target.0 as usize];
     let upper = env_name(&resource.name);
-    let mut out = Vec::new();
     let mut push = |name: String, value: Value| {
-        out.push(EnvVar {
-            name,
-            value,
-            origin: EnvOrigin::Reference(target),
-        });
+        if !out.iter().any(|e| e.name == name) {
+            out.push(EnvVar {
+                name,
+                value,
+                origin: EnvOrigin::Reference(target),
+            });
+        }
     };
     if wants(Inject::ConnectionString) && resource.connection_string.is_some() {
         push(
-            format!("ConnectionStrings__{}", resource.name),
+            ["ConnectionStrings__", &resource.name].concat(),
             Value {
                 parts: vec![Part::ConnectionString { resource: target }],
             },
@@ -146,7 +146,7 @@ fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl) -> Ve
     if wants(Inject::ConnectionProperties) {
         for (suffix, _) in &resource.properties {
             push(
-                format!("{upper}_{suffix}"),
+                [&upper, "_", suffix].concat(),
                 Value {
                     parts: vec![Part::ConnectionProperty {
                         resource: target,
@@ -159,7 +159,7 @@ fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl) -> Ve
     if let ResourceKind::External(External { url: Some(url) }) = &resource.kind {
         if wants(Inject::ServiceDiscovery) {
             push(
-                format!("services__{}__default__0", resource.name),
+                ["services__", &resource.name, "__default__0"].concat(),
                 url.clone(),
             );
         }
@@ -182,10 +182,15 @@ fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl) -> Ve
                 }
             };
             push(
-                format!(
-                    "services__{}__{}__{counter}",
-                    resource.name, endpoint.scheme
-                ),
+                [
+                    "services__",
+                    &resource.name,
+                    "__",
+                    &endpoint.scheme,
+                    "__",
+                    &counter.to_string(),
+                ]
+                .concat(),
                 url(target, index),
             );
         }
@@ -193,12 +198,11 @@ fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl) -> Ve
     if wants(Inject::Endpoints) {
         for (index, endpoint) in endpoints.iter().enumerate() {
             push(
-                format!("{upper}_{}", env_name(&endpoint.name)),
+                [&upper, "_", &env_name(&endpoint.name)].concat(),
                 url(target, index),
             );
         }
     }
-    out
 }
 
 fn url(resource: ResourceId, endpoint: usize) -> Value {

@@ -1,6 +1,8 @@
 //! Names: validity, uniqueness (one case-insensitive namespace for resources, databases and
 //! parameters), the symbol table, and collisions under the targets' naming rules.
 
+use std::hash::{BuildHasherDefault, Hasher};
+
 use indexmap::IndexMap;
 use indexmap::map::Entry;
 
@@ -23,10 +25,32 @@ pub(crate) enum Symbol {
     },
 }
 
+/// A map keyed by names, in insertion order.
+pub(crate) type NameMap<V> = IndexMap<String, V, BuildHasherDefault<NameHasher>>;
+
+/// The hash of the name maps: an FxHash-style multiply per byte. Names are short and come
+/// from the model being compiled, so a keyed hash guards against nothing here, and SipHash
+/// was a tenth of the check (a lookup for every expression and reference).
+#[derive(Default)]
+pub(crate) struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The symbol table: lower-cased name to its declaration and the span of that declaration.
 #[derive(Debug, Default)]
 pub(crate) struct Symbols {
-    pub(crate) by_name: IndexMap<String, (Symbol, Span)>,
+    pub(crate) by_name: NameMap<(Symbol, Span)>,
 }
 
 impl Symbols {
@@ -46,8 +70,27 @@ impl Symbols {
     }
 }
 
+/// How many databases the integrations declare, to size the tables of names and resources.
+pub(crate) fn database_count(model: &Model) -> usize {
+    model
+        .resources
+        .iter()
+        .map(|r| match &r.kind {
+            ResourceKindDecl::Integration(i) => i.databases.len(),
+            ResourceKindDecl::Compute(_)
+            | ResourceKindDecl::External(_)
+            | ResourceKindDecl::Unsupported(_) => 0,
+        })
+        .sum()
+}
+
 pub(crate) fn run(model: &Model, options: &CheckOptions<'_>, diags: &mut Diagnostics) -> Symbols {
-    let mut symbols = Symbols::default();
+    let mut symbols = Symbols {
+        by_name: NameMap::with_capacity_and_hasher(
+            model.parameters.len() + model.resources.len() + database_count(model),
+            Default::default(),
+        ),
+    };
     check_name(&model.name, "application", true, diags);
     let mut declare = |name: &Spanned<String>,
                        symbol: Symbol,
@@ -149,8 +192,7 @@ pub(crate) fn collisions(
     options: &CheckOptions<'_>,
     diags: &mut Diagnostics,
 ) {
-    let resource_names: Vec<&Spanned<String>> =
-        ctx.resources.iter().map(|r| &r.decl_name).collect();
+    let resource_names: Vec<&Spanned<String>> = ctx.slots.iter().map(|s| s.decl_name).collect();
     // (first, second) name index → the targets where they collide and the shared name; one
     // diagnostic per pair, naming every target, rather than one per target.
     let mut clashes: IndexMap<(usize, usize), Vec<(String, String)>> = IndexMap::new();
@@ -180,7 +222,8 @@ fn find_collisions(
     names: &[&Spanned<String>],
     normalize: impl Fn(&str) -> String,
 ) -> Vec<((usize, usize), String)> {
-    let mut seen: IndexMap<String, usize> = IndexMap::new();
+    let mut seen: NameMap<usize> =
+        NameMap::with_capacity_and_hasher(names.len(), Default::default());
     let mut out = Vec::new();
     for (index, name) in names.iter().enumerate() {
         match seen.entry(normalize(&name.value)) {

@@ -40,7 +40,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
         let connection_string = resolver.connection_string(id, diags);
         let properties = resolver.properties(id, diags);
         resolver.fill_workload(id, diags);
-        let resource = &mut resolver.ctx.resources[index].resource;
+        let resource = &mut resolver.ctx.resources[index];
         resource.connection_string = connection_string;
         resource.properties = properties;
     }
@@ -63,7 +63,7 @@ fn report_connection_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
             let node = *node;
             match deps.pop() {
                 Some(next) if state[next] == 1 => {
-                    let name = &ctx.resources[next].decl_name;
+                    let name = ctx.slots[next].decl_name;
                     let d = diags
                         .report(
                             codes::INVALID_REFERENCE_TARGET,
@@ -74,7 +74,7 @@ fn report_connection_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
                             "built from its own connection string, directly or through others",
                         );
                     if node != next {
-                        let through = &ctx.resources[node].decl_name;
+                        let through = ctx.slots[node].decl_name;
                         d.with_secondary(
                             through.span,
                             format!("`{}` reads it back from here", through.value),
@@ -96,7 +96,7 @@ fn report_connection_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
 }
 
 fn connection_deps(ctx: &Ctx<'_>, index: usize) -> Vec<usize> {
-    let resource = &ctx.resources[index].resource;
+    let resource = &ctx.resources[index];
     let values = resource
         .connection_string
         .iter()
@@ -118,11 +118,11 @@ fn connection_deps(ctx: &Ctx<'_>, index: usize) -> Vec<usize> {
 
 impl<'m> Resolver<'_, 'm> {
     fn decl(&self, id: ResourceId) -> Option<&'m ResourceKindDecl> {
-        self.ctx.resources[id.0 as usize].decl
+        self.ctx.slots[id.0 as usize].decl
     }
 
     fn integration(&self, id: ResourceId) -> Option<IntegrationKind> {
-        match &self.ctx.resources[id.0 as usize].resource.kind {
+        match &self.ctx.resources[id.0 as usize].kind {
             ResourceKind::Workload(Workload {
                 role: Role::Integration(i),
                 ..
@@ -135,20 +135,30 @@ impl<'m> Resolver<'_, 'm> {
 
     /// The database resource's server and name, if it is one.
     fn database(&self, id: ResourceId) -> Option<(ResourceId, String)> {
-        match &self.ctx.resources[id.0 as usize].resource.kind {
+        match &self.ctx.resources[id.0 as usize].kind {
             ResourceKind::Database(db) => Some((db.server, db.database_name.clone())),
             ResourceKind::Workload(_) | ResourceKind::External(_) => None,
         }
     }
 
-    fn password(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Option<Value> {
-        match &self.passwords[id.0 as usize] {
-            Memo::Done(v) => return v.clone(),
-            Memo::Busy => return None, // reported by the connection-string cycle check
-            Memo::Todo => {}
+    /// The password of integration `id`, resolved once and lent out: it is copied into
+    /// every connection string and property of the server and its databases.
+    fn password(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Option<&Value> {
+        let index = id.0 as usize;
+        if let Memo::Todo = self.passwords[index] {
+            self.passwords[index] = Memo::Busy;
+            let value = self.resolve_password(id, diags);
+            self.passwords[index] = Memo::Done(value);
         }
-        self.passwords[id.0 as usize] = Memo::Busy;
-        let value = if let Some(param) = self.ctx.resources[id.0 as usize].password_param {
+        match &self.passwords[index] {
+            Memo::Done(value) => value.as_ref(),
+            // Reported by the connection-string cycle check.
+            Memo::Busy | Memo::Todo => None,
+        }
+    }
+
+    fn resolve_password(&mut self, id: ResourceId, diags: &mut Diagnostics) -> Option<Value> {
+        if let Some(param) = self.ctx.slots[id.0 as usize].password_param {
             Some(Value {
                 parts: vec![Part::Param {
                     param,
@@ -159,9 +169,7 @@ impl<'m> Resolver<'_, 'm> {
             decl.password.as_ref().map(|t| self.template(t, diags))
         } else {
             None
-        };
-        self.passwords[id.0 as usize] = Memo::Done(value.clone());
-        value
+        }
     }
 
     fn pieces(
@@ -171,7 +179,10 @@ impl<'m> Resolver<'_, 'm> {
         database: Option<&str>,
         diags: &mut Diagnostics,
     ) -> Value {
-        let mut value = Value::default();
+        // A piece gives at most one part (text merges, a password is usually one parameter).
+        let mut value = Value {
+            parts: Vec::with_capacity(pieces.len()),
+        };
         for piece in pieces {
             match piece {
                 Piece::Text(text) => value.push(Part::Text((*text).to_string())),
@@ -187,7 +198,7 @@ impl<'m> Resolver<'_, 'm> {
                 }),
                 Piece::Password => {
                     if let Some(pw) = self.password(server, diags) {
-                        value.extend(&pw);
+                        value.extend(pw);
                     }
                 }
                 Piece::PasswordUri => {
@@ -204,7 +215,10 @@ impl<'m> Resolver<'_, 'm> {
     /// Whether `{id.connectionString}` means something, known from the declaration alone.
     fn has_connection_string(&self, id: ResourceId) -> bool {
         self.integration(id).is_some()
-            || self.database(id).is_some()
+            || matches!(
+                self.ctx.resources[id.0 as usize].kind,
+                ResourceKind::Database(_)
+            )
             || match self.decl(id) {
                 Some(ResourceKindDecl::Compute(c)) => c.connection_string.is_some(),
                 Some(ResourceKindDecl::External(e)) => {
@@ -309,7 +323,7 @@ impl<'m> Resolver<'_, 'm> {
                         None => env.push(var),
                     }
                 }
-                let password = self.password(id, diags);
+                let password = self.password(id, diags).cloned();
                 if let Some(workload) = self.ctx.workload_mut(id) {
                     workload.env = env;
                     if let Role::Integration(i) = &mut workload.role {
@@ -319,9 +333,7 @@ impl<'m> Resolver<'_, 'm> {
             }
             ResourceKindDecl::External(external) => {
                 let url = external.url.as_ref().map(|t| self.template(t, diags));
-                if let ResourceKind::External(e) =
-                    &mut self.ctx.resources[id.0 as usize].resource.kind
-                {
+                if let ResourceKind::External(e) = &mut self.ctx.resources[id.0 as usize].kind {
                     e.url = url;
                 }
             }
@@ -353,25 +365,39 @@ impl<'m> Resolver<'_, 'm> {
     }
 
     fn template(&mut self, template: &Template, diags: &mut Diagnostics) -> Value {
-        let mut value = Value::default();
+        // Every segment gives at most one part: sized once, as most values are one segment.
+        let mut value = Value {
+            parts: Vec::with_capacity(template.segments.len()),
+        };
         for segment in &template.segments {
             match segment {
                 Segment::Text(text) => value.push(Part::Text(text.clone())),
-                Segment::Expr(expr) => {
-                    if let Some(resolved) = self.expr(expr, diags) {
-                        match expr.encoding {
-                            Encoding::Raw => value.extend(&resolved),
-                            Encoding::Uri => value.extend(&resolved.uri_encoded()),
+                Segment::Expr(expr) => match expr.encoding {
+                    Encoding::Raw => {
+                        if let Some(part) = self.expr(expr, diags) {
+                            value.push(part);
                         }
                     }
-                }
+                    Encoding::Uri => {
+                        if let Some(part) = self.expr(expr, diags) {
+                            value.extend(&Value { parts: vec![part] }.uri_encoded());
+                        }
+                    }
+                },
             }
         }
         value
     }
 
-    fn expr(&mut self, expr: &Expr, diags: &mut Diagnostics) -> Option<Value> {
-        let path: Vec<&str> = expr.path.iter().map(|p| p.value.as_str()).collect();
+    /// The one part an expression stands for.
+    fn expr(&mut self, expr: &Expr, diags: &mut Diagnostics) -> Option<Part> {
+        // Matched as words without collecting them: every known path has at most 3, so a
+        // longer one keeps 4 and matches none.
+        let mut words = [""; 4];
+        for (word, part) in words.iter_mut().zip(&expr.path) {
+            *word = &part.value;
+        }
+        let path = &words[..expr.path.len().min(words.len())];
         let Some(symbol) = self.ctx.symbols.get(&expr.target.value) else {
             let d = diags
                 .report(
@@ -386,14 +412,14 @@ impl<'m> Resolver<'_, 'm> {
             return None;
         };
         let id = match symbol {
-            Symbol::Parameter(index) => return self.parameter_expr(index, expr, &path, diags),
+            Symbol::Parameter(index) => return self.parameter_expr(index, expr, path, diags),
             Symbol::Resource(decl) => match self.ctx.resource_of_decl[decl] {
                 Some(id) => id,
                 None => return self.left_out_expr(expr),
             },
             Symbol::Database { server, index } => {
                 let server = self.ctx.resource_of_decl[server]?;
-                match &self.ctx.resources[server.0 as usize].resource.kind {
+                match &self.ctx.resources[server.0 as usize].kind {
                     ResourceKind::Workload(Workload {
                         role: Role::Integration(i),
                         ..
@@ -404,12 +430,10 @@ impl<'m> Resolver<'_, 'm> {
                 }
             }
         };
-        match path.as_slice() {
+        match path {
             ["connectionString"] => {
                 if self.has_connection_string(id) {
-                    Some(Value {
-                        parts: vec![Part::ConnectionString { resource: id }],
-                    })
+                    Some(Part::ConnectionString { resource: id })
                 } else {
                     self.no_connection_string(id, expr, diags);
                     None
@@ -419,12 +443,12 @@ impl<'m> Resolver<'_, 'm> {
                 self.endpoint_expr(id, expr, endpoint, property, diags)
             }
             _ => {
-                let name = &self.ctx.resources[id.0 as usize].resource.name;
+                let name = &self.ctx.resources[id.0 as usize].name;
                 let d = diags
                     .report(
                         codes::UNKNOWN_PROPERTY,
                         expr.path.first().map_or(expr.span, |p| p.span),
-                        format!("`{}` has no property `{}`", name, path.join(".")),
+                        format!("`{}` has no property `{}`", name, path_text(expr)),
                     )
                     .with_label("unknown property");
                 d.with_help("a resource offers `connectionString` and `bindings.<endpoint>.url|host|port|targetPort|scheme`");
@@ -434,12 +458,12 @@ impl<'m> Resolver<'_, 'm> {
     }
 
     fn no_connection_string(&self, id: ResourceId, expr: &Expr, diags: &mut Diagnostics) {
-        let slot = &self.ctx.resources[id.0 as usize];
+        let resource = &self.ctx.resources[id.0 as usize];
         diags
             .report(
                 codes::UNKNOWN_PROPERTY,
                 expr.path.first().map_or(expr.span, |p| p.span),
-                format!("`{}` has no connection string", slot.resource.name),
+                format!("`{}` has no connection string", resource.name),
             )
             .with_label("`connectionString` is not available here")
             .with_help("integrations, their databases, and externals with a `url` or `connection_string` have one; use `bindings.<endpoint>.url` for a service");
@@ -451,7 +475,7 @@ impl<'m> Resolver<'_, 'm> {
         expr: &Expr,
         path: &[&str],
         diags: &mut Diagnostics,
-    ) -> Option<Value> {
+    ) -> Option<Part> {
         let decl = &self.ctx.model.parameters[index];
         let ok = match path {
             ["value"] | ["inputs", "value"] => true,
@@ -466,18 +490,16 @@ impl<'m> Resolver<'_, 'm> {
                     format!(
                         "parameter `{}` has no property `{}`",
                         decl.name.value,
-                        path.join(".")
+                        path_text(expr)
                     ),
                 )
                 .with_label("unknown property")
                 .with_help(format!("write `{{{}.value}}`", decl.name.value));
             return None;
         }
-        Some(Value {
-            parts: vec![Part::Param {
-                param: ParamId(index as u32),
-                encoding: Encoding::Raw,
-            }],
+        Some(Part::Param {
+            param: ParamId(index as u32),
+            encoding: Encoding::Raw,
         })
     }
 
@@ -488,8 +510,8 @@ impl<'m> Resolver<'_, 'm> {
         endpoint: &str,
         property: &str,
         diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let resource = &self.ctx.resources[id.0 as usize].resource;
+    ) -> Option<Part> {
+        let resource = &self.ctx.resources[id.0 as usize];
         let Some(index) = resource.endpoints().iter().position(|e| e.name == endpoint) else {
             let names: Vec<&str> = resource
                 .endpoints()
@@ -521,7 +543,7 @@ impl<'m> Resolver<'_, 'm> {
         };
         if property == "tlsEnabled" {
             let tls = resource.endpoints()[index].scheme == "https";
-            return Some(Value::text(if tls { "true" } else { "false" }));
+            return Some(Part::Text(if tls { "true" } else { "false" }.to_string()));
         }
         let Some(property) = EndpointProperty::from_name(property) else {
             diags
@@ -534,18 +556,16 @@ impl<'m> Resolver<'_, 'm> {
                 .with_help("an endpoint offers `url`, `host`, `port`, `targetPort` and `scheme`");
             return None;
         };
-        Some(Value {
-            parts: vec![Part::Endpoint {
-                resource: id,
-                endpoint: index,
-                property,
-            }],
+        Some(Part::Endpoint {
+            resource: id,
+            endpoint: index,
+            property,
         })
     }
 
     /// A value read from a resource left out by `--allow-unsupported` becomes a secret
     /// deploy-time parameter (secret, because nothing says it is not).
-    fn left_out_expr(&mut self, expr: &Expr) -> Option<Value> {
+    fn left_out_expr(&mut self, expr: &Expr) -> Option<Part> {
         if !self.ctx.options.allow_unsupported {
             return None; // the resource itself was reported
         }
@@ -569,11 +589,15 @@ impl<'m> Resolver<'_, 'm> {
                 p
             }
         };
-        Some(Value {
-            parts: vec![Part::Param {
-                param,
-                encoding: Encoding::Raw,
-            }],
+        Some(Part::Param {
+            param,
+            encoding: Encoding::Raw,
         })
     }
+}
+
+/// The property path of an expression as written (`bindings.http.url`), for messages.
+fn path_text(expr: &Expr) -> String {
+    let words: Vec<&str> = expr.path.iter().map(|p| p.value.as_str()).collect();
+    words.join(".")
 }

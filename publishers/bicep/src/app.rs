@@ -5,6 +5,8 @@
 //! variable, see [`secret_name`]) and the variable refers to it, so secret values only ever
 //! appear as secure-parameter interpolations inside `secrets`.
 
+use std::sync::Arc;
+
 use aspirec_azure::Unsupported;
 use aspirec_azure::names::SECRET_NAME_MAX;
 use aspirec_azure::probes::{self, Check, Timing};
@@ -16,8 +18,8 @@ use crate::names::{UniqueNames, secret_name};
 use crate::storage::Shares;
 use crate::values::Resolver;
 use crate::view::{
-    AppView, AppVolumeView, Bool, ContainerView, EnvView, HttpProbeView, IngressView, MountView,
-    PortMappingView, ProbeView, SecretView,
+    AppView, AppVolumeView, Bool, EnvView, HttpProbeView, IngressView, List, MountView,
+    PortMappingView, ProbeView, SecretView, Source, Views, list, views,
 };
 
 /// What building an app needs besides the workload itself.
@@ -53,40 +55,34 @@ pub(crate) fn build(
     let probes = probes(ctx, resource, workload, &mut comments, diags);
 
     let image = image(ctx, &workload.image);
-    let ingress = hosting.ingress.main.map(|main| IngressView {
-        external: Bool(main.external),
-        target_port: main.target_port,
-        transport: main.transport.as_str(),
-        exposed_port: main.exposed_port,
-        additional: hosting
-            .ingress
-            .additional
-            .iter()
-            .map(|m| PortMappingView {
+    let ingress = hosting.ingress.main.map(|main| {
+        Arc::new(IngressView {
+            external: Bool(main.external),
+            target_port: main.target_port,
+            transport: Source::of(main.transport.as_str()),
+            exposed_port: main.exposed_port,
+            additional: views(hosting.ingress.additional.iter().map(|m| PortMappingView {
                 target_port: m.target_port,
                 exposed_port: m.exposed_port,
-            })
-            .collect(),
+            })),
+        })
     });
     let size = size?;
     let (min_replicas, max_replicas) = probes::scale(workload.replicas);
     Some(AppView {
         symbol: hosting.symbol.clone(),
-        name: hosting.name.clone(),
-        comments,
+        name: Source::of(&hosting.name),
+        comments: list(comments),
         ingress,
         secrets,
-        container: ContainerView {
-            name: hosting.name.clone(),
-            image,
-            command: workload.entrypoint.clone(),
-            args,
-            env,
-            cpu: size.cpu,
-            memory: size.memory,
-            probes,
-            mounts,
-        },
+        image: Source::of(&image),
+        command: list(workload.entrypoint.iter().map(Source::of)),
+        args,
+        env,
+        cpu: Source::of(size.cpu),
+        memory: Source::of(size.memory),
+        probes,
+        mounts,
         volumes,
         min_replicas,
         max_replicas,
@@ -150,32 +146,32 @@ fn image(ctx: &mut AppContext<'_, '_>, image: &Image) -> BicepStr {
 fn environment(
     ctx: &mut AppContext<'_, '_>,
     workload: &Workload,
-) -> (Vec<SecretView>, Vec<EnvView>) {
+) -> (Views<SecretView>, Views<EnvView>) {
     let mut secrets = Vec::new();
-    let mut env = Vec::new();
+    let mut env = Vec::with_capacity(workload.env.len());
     let mut secret_names = UniqueNames::default();
     for var in &workload.env {
         let rendered = ctx.resolver.render(&var.value);
         if rendered.secret {
             let name = secret_names.claim(&secret_name(&var.name), SECRET_NAME_MAX);
             secrets.push(SecretView {
-                name: name.clone(),
-                value: rendered.value,
+                name: Source::of(&name),
+                value: Source::of(&rendered.value),
             });
             env.push(EnvView {
-                name: var.name.clone(),
+                name: Source::of(&var.name),
                 value: None,
-                secret_ref: Some(name),
+                secret_ref: Some(Source::of(&name)),
             });
         } else {
             env.push(EnvView {
-                name: var.name.clone(),
-                value: Some(rendered.value),
+                name: Source::of(&var.name),
+                value: Some(Source::of(&rendered.value)),
                 secret_ref: None,
             });
         }
     }
-    (secrets, env)
+    (views(secrets), views(env))
 }
 
 /// Arguments. ACA cannot pass a secret as an argument without showing it in the app's
@@ -185,21 +181,24 @@ fn arguments(
     resource: &Resource,
     workload: &Workload,
     diags: &mut Diagnostics,
-) -> Vec<BicepStr> {
+) -> Arc<List<Source>> {
     let mut args = Vec::new();
     for arg in &workload.args {
         let rendered = ctx.resolver.render(arg);
         if rendered.secret {
             crate::reporter(ctx.options).unsupported(resource, Unsupported::SecretArgument, diags);
         } else {
-            args.push(rendered.value);
+            args.push(Source::of(&rendered.value));
         }
     }
-    args
+    list(args)
 }
 
-fn volumes(ctx: &AppContext<'_, '_>, workload: &Workload) -> (Vec<AppVolumeView>, Vec<MountView>) {
-    let mut volumes: Vec<(String, AppVolumeView)> = Vec::new();
+fn volumes(
+    ctx: &AppContext<'_, '_>,
+    workload: &Workload,
+) -> (Views<AppVolumeView>, Views<MountView>) {
+    let mut volumes: Vec<(&str, String, &str)> = Vec::new();
     let mut mounts = Vec::new();
     let mut names = UniqueNames::default();
     for volume in &workload.volumes {
@@ -208,27 +207,28 @@ fn volumes(ctx: &AppContext<'_, '_>, workload: &Workload) -> (Vec<AppVolumeView>
         };
         let app_volume = match volumes
             .iter()
-            .find(|(model_name, _)| *model_name == volume.name)
+            .find(|(model_name, _, _)| *model_name == volume.name)
         {
-            Some((_, existing)) => existing.name.clone(),
+            Some((_, existing, _)) => Source::of(existing),
             None => {
                 let name = names.claim(&ir::publish::dns_label(&volume.name, 63), 63);
-                volumes.push((
-                    volume.name.clone(),
-                    AppVolumeView {
-                        name: name.clone(),
-                        storage_symbol: storage_symbol.to_string(),
-                    },
-                ));
-                name
+                let source = Source::of(&name);
+                volumes.push((&volume.name, name, storage_symbol));
+                source
             }
         };
         mounts.push(MountView {
             volume: app_volume,
-            path: volume.target.clone(),
+            path: Source::of(&volume.target),
         });
     }
-    (volumes.into_iter().map(|(_, v)| v).collect(), mounts)
+    let volumes = volumes
+        .into_iter()
+        .map(|(_, name, storage_symbol)| AppVolumeView {
+            name: Source::of(&name),
+            storage_symbol: storage_symbol.to_string(),
+        });
+    (views(volumes), views(mounts))
 }
 
 /// Liveness and readiness probes (the shared plan). ACA has no exec probes: a health command
@@ -240,17 +240,17 @@ fn probes(
     workload: &Workload,
     comments: &mut Vec<String>,
     diags: &mut Diagnostics,
-) -> Vec<ProbeView> {
+) -> Views<ProbeView> {
     let Some(health) = &workload.health else {
-        return Vec::new();
+        return views([]);
     };
     let (http, tcp_port) = match probes::check(&workload.endpoints, health) {
         Ok(Some(Check::Http { path, port, https })) => (
-            Some(HttpProbeView {
-                path: path.to_string(),
+            Some(Arc::new(HttpProbeView {
+                path: Source::of(path),
                 port,
-                scheme: if https { "HTTPS" } else { "HTTP" },
-            }),
+                scheme: Source::of(if https { "HTTPS" } else { "HTTP" }),
+            })),
             None,
         ),
         Ok(Some(Check::Tcp { port })) => {
@@ -259,27 +259,21 @@ fn probes(
             ));
             (None, Some(port))
         }
-        Ok(None) => return Vec::new(),
+        Ok(None) => return views([]),
         Err(probes::NoPortToProbe) => {
             crate::reporter(ctx.options).unsupported(resource, Unsupported::HealthCommand, diags);
-            return Vec::new();
+            return views([]);
         }
     };
     let timing = Timing::of(health);
-    ["Liveness", "Readiness"]
-        .into_iter()
-        .map(|kind| ProbeView {
-            kind,
-            http: http.as_ref().map(|h| HttpProbeView {
-                path: h.path.clone(),
-                port: h.port,
-                scheme: h.scheme,
-            }),
-            tcp_port,
-            initial_delay: timing.initial_delay,
-            period: timing.period,
-            timeout: timing.timeout,
-            failure_threshold: timing.failure_threshold,
-        })
-        .collect()
+    views(["Liveness", "Readiness"].map(|kind| ProbeView {
+        kind: Source::of(kind),
+        // Both probes check the same way: one view, shared.
+        http: http.clone(),
+        tcp_port,
+        initial_delay: timing.initial_delay,
+        period: timing.period,
+        timeout: timing.timeout,
+        failure_threshold: timing.failure_threshold,
+    }))
 }

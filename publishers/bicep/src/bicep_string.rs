@@ -4,28 +4,34 @@
 //! interpolations. Views carry it as data; [`render_pieces`] turns it into Bicep source, so
 //! escaping happens in exactly one place. Templates reach it through the filter [`filter`]
 //! (registered as `bicep_string`); the fields of the per-app views, which are most of the
-//! output, are rendered by it while serializing ([`literal`], see `view.rs`) and printed as
-//! they are. Literal text is escaped by [`escape`]: `\` `'` newlines, tabs and other control
+//! output, are rendered by it ([`Literal`]) when the view is built (`view::Source`) and
+//! printed as they are. Literal text is escaped by [`escape`]: `\` `'` newlines, tabs and other control
 //! characters, and `${` (which would otherwise start an interpolation).
 
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use minijinja::{Error, ErrorKind, Value, value::ValueKind};
-use serde::{Serialize, Serializer};
+use std::sync::Arc;
+
+use minijinja::value::{Object, ObjectRepr};
+use minijinja::{Error, ErrorKind, Value};
 
 /// A Bicep string value: literal text and interpolated expressions, in order.
 ///
-/// It serializes as a list of `{"text": ...}` / `{"expr": ...}` maps, which the
-/// `bicep_string` filter reads back. Adjacent text pieces are merged on push.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+/// Templates see it as an opaque object that only the `bicep_string` filter can print.
+/// Adjacent text pieces are merged on push.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BicepStr {
     pieces: Vec<Piece>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+impl Object for BicepStr {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Piece {
     /// Literal text, escaped when rendered.
     Text(String),
@@ -63,15 +69,10 @@ impl BicepStr {
 
     /// The Bicep source of this value (what the filter prints), for Rust-side use and tests.
     pub(crate) fn to_bicep(&self) -> String {
-        let pieces: Vec<(bool, &str)> = self
-            .pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Text(t) => (false, t.as_str()),
-                Piece::Expr(e) => (true, e.as_str()),
-            })
-            .collect();
-        render_pieces(&pieces)
+        render_pieces(self.pieces.iter().map(|p| match p {
+            Piece::Text(t) => (false, t.as_str()),
+            Piece::Expr(e) => (true, e.as_str()),
+        }))
     }
 }
 
@@ -84,7 +85,7 @@ pub(crate) trait Literal {
 
 impl Literal for str {
     fn to_literal(&self) -> String {
-        render_pieces(&[(false, self)])
+        render_pieces([(false, self)].into_iter())
     }
 }
 
@@ -106,37 +107,6 @@ impl Literal for BicepStr {
     }
 }
 
-/// Serializes a view field as its Bicep source (`#[serde(serialize_with = "literal")]`):
-/// the template then prints it without the filter, which is the same function.
-pub(crate) fn literal<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
-where
-    T: Literal + ?Sized,
-    S: Serializer,
-{
-    serializer.serialize_str(&value.to_literal())
-}
-
-/// [`literal`] for an optional field.
-pub(crate) fn literal_option<T, S>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error>
-where
-    T: Literal,
-    S: Serializer,
-{
-    match value {
-        Some(value) => serializer.serialize_some(&value.to_literal()),
-        None => serializer.serialize_none(),
-    }
-}
-
-/// [`literal`] for each item of a list field.
-pub(crate) fn literal_list<T, S>(values: &[T], serializer: S) -> Result<S::Ok, S::Error>
-where
-    T: Literal,
-    S: Serializer,
-{
-    serializer.collect_seq(values.iter().map(Literal::to_literal))
-}
-
 /// Escapes literal text for a single-quoted Bicep string (without the quotes).
 ///
 /// Bicep's escapes are `\\`, `\'`, `\n`, `\r`, `\t`, `\$` and `\u{hex}`. `$` only needs one
@@ -149,12 +119,24 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// The bytes after which [`escape_into`] must look closer: all but printable ASCII, and
+/// `\\`, `'` and `$`.
+const MAY_ESCAPE: [bool; 256] = {
+    let mut table = [true; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        table[b] = matches!(b as u8, b'\\' | b'\'' | b'$');
+        b += 1;
+    }
+    table
+};
+
 /// [`escape`], appending to `out`. Runs of characters that need no escape are copied whole.
 fn escape_into(out: &mut String, text: &str) {
-    // Nearly all text is plain ASCII with nothing to escape: one byte scan proves it. Any
-    // other byte (a `$`, a control, the start of a non-ASCII character) takes the exact path.
-    let may_escape = |b: u8| !(0x20..0x7f).contains(&b) || matches!(b, b'\\' | b'\'' | b'$');
-    if !text.bytes().any(may_escape) {
+    // Nearly all text is plain ASCII with nothing to escape: one byte scan proves it (a table
+    // lookup per byte; this runs for every string of the output). Any other byte (a `$`, a
+    // control, the start of a non-ASCII character) takes the exact path.
+    if !text.bytes().any(|b| MAY_ESCAPE[usize::from(b)]) {
         out.push_str(text);
         return;
     }
@@ -188,16 +170,21 @@ fn escape_into(out: &mut String, text: &str) {
 /// `simplify-interpolation` rule), anything else as a quoted, interpolated string.
 /// Adjacent text is joined before escaping, so a `$` and a `{` in separate pieces still
 /// get their escape.
-fn render_pieces(pieces: &[(bool, &str)]) -> String {
-    if let [(true, expr)] = pieces {
-        return (*expr).to_string();
+fn render_pieces<'a>(pieces: impl Iterator<Item = (bool, &'a str)> + Clone) -> String {
+    let mut first_two = pieces.clone();
+    if let (Some((true, expr)), None) = (first_two.next(), first_two.next()) {
+        return expr.to_string();
     }
-    let len: usize = pieces.iter().map(|(_, piece)| piece.len()).sum();
+    // The quotes, and `${}` around each expression: escapes aside (rare), the exact length.
+    let len: usize = pieces
+        .clone()
+        .map(|(is_expr, piece)| piece.len() + if is_expr { 3 } else { 0 })
+        .sum();
     let mut out = String::with_capacity(len + 2);
     out.push('\'');
     // The text since the last expression: borrowed while it is one piece (nearly always).
     let mut text = Cow::Borrowed("");
-    for &(is_expr, piece) in pieces {
+    for (is_expr, piece) in pieces {
         if is_expr {
             escape_into(&mut out, &text);
             text = Cow::Borrowed("");
@@ -216,27 +203,16 @@ fn render_pieces(pieces: &[(bool, &str)]) -> String {
 }
 
 /// The `bicep_string` template filter: a plain string becomes a quoted literal; a
-/// [`BicepStr`] (a list of `text`/`expr` maps) becomes a literal with interpolations.
-/// Anything else is a bug in a view, reported as a render error.
+/// [`BicepStr`] becomes a literal with interpolations. Anything else is a bug in a view,
+/// reported as a render error.
 pub(crate) fn filter(value: Value) -> Result<String, Error> {
     if let Some(text) = value.as_str() {
         return Ok(text.to_literal());
     }
-    if value.kind() != ValueKind::Seq {
-        return Err(not_a_string(&value));
+    match value.downcast_object_ref::<BicepStr>() {
+        Some(bicep) => Ok(bicep.to_bicep()),
+        None => Err(not_a_string(&value)),
     }
-    let mut pieces: Vec<(bool, String)> = Vec::new();
-    for item in value.try_iter()? {
-        let text = item.get_attr("text")?;
-        let expr = item.get_attr("expr")?;
-        match (text.as_str(), expr.as_str()) {
-            (Some(t), None) => pieces.push((false, t.to_string())),
-            (None, Some(e)) => pieces.push((true, e.to_string())),
-            _ => return Err(not_a_string(&item)),
-        }
-    }
-    let pieces: Vec<(bool, &str)> = pieces.iter().map(|(e, s)| (*e, s.as_str())).collect();
-    Ok(render_pieces(&pieces))
 }
 
 fn not_a_string(value: &Value) -> Error {
@@ -387,52 +363,27 @@ mod tests {
     }
 
     #[test]
-    fn literal_fields_print_exactly_what_the_filter_prints() {
-        #[derive(Serialize)]
-        struct View {
-            #[serde(serialize_with = "literal")]
-            plain: String,
-            #[serde(serialize_with = "literal")]
-            value: BicepStr,
-            #[serde(serialize_with = "literal_option")]
-            none: Option<String>,
-            #[serde(serialize_with = "literal_list")]
-            list: Vec<BicepStr>,
-        }
-        let mut value = BicepStr::text("it's ${x}\n");
-        value.push_expr("p");
-        let view = View {
-            plain: "a'b\\c$".into(),
-            value: value.clone(),
-            none: None,
-            list: vec![value.clone(), BicepStr::expr("q")],
-        };
+    fn view_sources_are_exactly_what_the_filter_prints() {
+        use crate::view::Source;
         let through_filter =
             |v: Value| filter(v).unwrap_or_else(|e| panic!("the filter failed: {e}"));
-        let view = Value::from(minijinja::value::Serde(&view));
-        let field = |name: &str| view.get_attr(name).unwrap();
+        let plain = "a'b\\c$";
         assert_eq!(
-            field("plain").as_str(),
-            Some(through_filter(Value::from("a'b\\c$")).as_str())
+            Source::of(plain).as_str(),
+            through_filter(Value::from(plain))
         );
-        let expected = through_filter(Value::from(minijinja::value::Serde(&value)));
+        let mut value = BicepStr::text("it's ${x}\n");
+        value.push_expr("p");
+        let expected = through_filter(Value::from_object(value.clone()));
         assert_eq!(expected, "'it\\'s \\${x}\\n${p}'");
-        assert_eq!(field("value").as_str(), Some(expected.as_str()));
-        assert!(field("none").is_none());
-        let list: Vec<String> = field("list")
-            .try_iter()
-            .unwrap()
-            .map(|item| item.to_string())
-            .collect();
-        assert_eq!(list, [expected, "q".to_string()]);
+        assert_eq!(Source::of(&value).as_str(), expected);
     }
 
     #[test]
-    fn the_filter_reads_strings_and_serialized_values_and_rejects_the_rest() {
+    fn the_filter_reads_strings_and_bicep_values_and_rejects_the_rest() {
         let mut value = BicepStr::text("a'");
         value.push_expr("x");
-        let serialized = Value::from(minijinja::value::Serde(&value));
-        assert_eq!(filter(serialized).unwrap(), "'a\\'${x}'");
+        assert_eq!(filter(Value::from_object(value)).unwrap(), "'a\\'${x}'");
         assert_eq!(filter(Value::from("${y}")).unwrap(), "'\\${y}'");
         assert!(filter(Value::from(3)).is_err());
         assert!(filter(Value::from(true)).is_err());

@@ -3,12 +3,16 @@
 //! every container app, managed service and output, and last the head with the params that
 //! were used.
 //!
-//! Each resource is printed as soon as its view is built, and the view dropped, so only one
-//! resource's values are alive at a time however large the model. The head comes first in
-//! the file but is known last (its params are the ones the resources' values used), so each
-//! kind of resource is printed into its own [`Sections`] part, joined in file order at the end.
+//! Each container app (most of the file) is printed as soon as its view is built, and the
+//! view dropped, so only one app's values are alive at a time however large the model. The
+//! other resources are small and few: their views are collected and each kind printed in one
+//! go, which saves the fixed cost of a template rendering per resource. The head comes first
+//! in the file but is known last (its params are the ones the resources' values used), so
+//! the file is joined in file order at the end ([`Sections`]).
 
 use ir::{CheckedModel, Diagnostics, PublishOptions, ResourceId, ResourceKind, Role, Span, codes};
+use minijinja::Value;
+use minijinja::value::Object;
 
 use crate::app::{self, AppContext};
 use crate::bicep_string::BicepStr;
@@ -19,7 +23,7 @@ use crate::params;
 use crate::storage::Shares;
 use crate::templates::Templates;
 use crate::values::{DEFAULT_DOMAIN, Resolver};
-use crate::view::{DatabaseView, HeadView, OutputView, ParamFile, PostgresView, RedisView};
+use crate::view::{DatabaseView, HeadView, OutputView, ParamFile, PostgresView, RedisView, views};
 
 /// Both files, as printed.
 pub(crate) struct Files {
@@ -31,47 +35,48 @@ pub(crate) struct Files {
 /// come interleaved in model order, and the file groups them by kind.
 #[derive(Default)]
 struct Sections {
-    storage: Chunks,
-    postgres: Chunks,
-    redis: Chunks,
+    storage: String,
+    postgres: Vec<PostgresView>,
+    redis: Vec<RedisView>,
     apps: Chunks,
-    outputs: Chunks,
+    outputs: Vec<OutputView>,
 }
 
 impl Sections {
-    /// The whole file: one allocation of the final size, each part freed once copied.
-    fn join(self, head: &str) -> String {
-        let parts = [
-            self.storage,
-            self.postgres,
-            self.redis,
-            self.apps,
-            self.outputs,
-        ];
-        let len = head.len() + parts.iter().map(Chunks::len).sum::<usize>();
+    /// Prints what is left and joins the whole file: one allocation of the final size, each
+    /// part freed once copied.
+    fn join(self, head: &str, templates: &Templates) -> Result<String, minijinja::Error> {
+        let postgres = templates.render_one("postgres.bicep.j2", "servers", all(self.postgres))?;
+        let redis = templates.render_one("redis.bicep.j2", "caches", all(self.redis))?;
+        let outputs = templates.render_one("outputs.bicep.j2", "outputs", all(self.outputs))?;
+        let len = head.len()
+            + self.storage.len()
+            + postgres.len()
+            + redis.len()
+            + self.apps.len()
+            + outputs.len();
         let mut main = String::with_capacity(len);
-        main.push_str(head);
-        for part in parts {
-            part.move_into(&mut main);
+        for part in [head, &self.storage, &postgres, &redis] {
+            main.push_str(part);
         }
-        main
+        self.apps.move_into(&mut main);
+        main.push_str(&outputs);
+        Ok(main)
     }
 }
 
-/// Prints one output.
-fn output(
-    templates: &Templates,
-    out: &mut Chunks,
-    symbol: String,
-    description: String,
-    value: BicepStr,
-) -> Result<(), minijinja::Error> {
-    let view = OutputView {
+/// A list of views as one template value.
+fn all<T: Object + 'static>(items: Vec<T>) -> Value {
+    Value::from_dyn_object(views(items))
+}
+
+/// An output.
+fn output(symbol: String, description: String, value: BicepStr) -> OutputView {
+    OutputView {
         symbol,
         description,
         value,
-    };
-    templates.render_into(out, "output.bicep.j2", "output", &view)
+    }
 }
 
 /// Both files; `Ok(None)` when an error was reported to `diags`, `Err` when a template failed
@@ -92,8 +97,10 @@ pub(crate) fn build(
     let hosting = hosting::plan(model, options, &mut symbols, diags);
     let shares = Shares::plan(model, &hosting, &mut symbols);
     let mut resolver = Resolver::new(model, &hosting, &param_symbols);
-    let mut sections = Sections::default();
-    shares.render(model.name(), templates, &mut sections.storage)?;
+    let mut sections = Sections {
+        storage: shares.render(model.name(), templates)?,
+        ..Sections::default()
+    };
 
     let mut ctx = AppContext {
         model,
@@ -104,20 +111,16 @@ pub(crate) fn build(
         image_tag_used: false,
     };
     // Outputs: the resource group, the environment's domain, then each public URL.
-    output(
-        templates,
-        &mut sections.outputs,
+    sections.outputs.push(output(
         symbols.claim("resource_group_name"),
         "The resource group deployed to.".to_string(),
         BicepStr::expr("resourceGroup().name"),
-    )?;
-    output(
-        templates,
-        &mut sections.outputs,
+    ));
+    sections.outputs.push(output(
         symbols.claim("environment_default_domain"),
         "Default domain of the Container Apps environment.".to_string(),
         BicepStr::expr(DEFAULT_DOMAIN),
-    )?;
+    ));
     let databases = databases_by_server(model, &hosting);
     for (id, resource, workload) in model.workloads() {
         match hosting.get(id.0 as usize) {
@@ -125,21 +128,15 @@ pub(crate) fn build(
                 if app_hosting.ingress.main.is_some_and(|main| main.external) {
                     let mut url = BicepStr::text(format!("https://{}.", app_hosting.name));
                     url.push_expr(DEFAULT_DOMAIN);
-                    output(
-                        templates,
-                        &mut sections.outputs,
+                    sections.outputs.push(output(
                         symbols.claim(&format!("{}_url", snake_label(&resource.name))),
                         format!("Public URL of `{}`.", resource.name),
                         url,
-                    )?;
+                    ));
                 }
                 if let Some(app) = app::build(&mut ctx, resource, workload, app_hosting, diags) {
-                    templates.render_into(
-                        &mut sections.apps,
-                        "container-app.bicep.j2",
-                        "app",
-                        &app,
-                    )?;
+                    let printed = templates.render("container-app.bicep.j2", app)?;
+                    sections.apps.push_str(&printed);
                 }
             }
             Some(Hosting::Managed {
@@ -154,22 +151,16 @@ pub(crate) fn build(
                     symbol,
                     &mut symbols,
                 );
-                templates.render_into(
-                    &mut sections.postgres,
-                    "postgres.bicep.j2",
-                    "server",
-                    &server,
-                )?;
+                sections.postgres.push(server);
             }
             Some(Hosting::Managed {
                 kind: Managed::Redis,
                 symbol,
             }) => {
-                let cache = RedisView {
+                sections.redis.push(RedisView {
                     symbol: symbol.clone(),
                     name: global_name(model.name(), &resource.name),
-                };
-                templates.render_into(&mut sections.redis, "redis.bicep.j2", "cache", &cache)?;
+                });
             }
             Some(Hosting::ManagedDatabase { .. } | Hosting::Nothing) | None => {}
         }
@@ -192,19 +183,19 @@ pub(crate) fn build(
     let app = model.name();
     let head = HeadView {
         header: header.clone(),
-        params: params.declared,
+        params: views(params.declared),
         law_name: format!("{app}-law"),
         env_name: format!("{app}-env"),
         identity_name: format!("{app}-identity"),
     };
-    let main = sections.join(&templates.render("main.bicep.j2", &head)?);
+    let main = sections.join(&templates.render("main.bicep.j2", head)?, templates)?;
     let param_file = ParamFile {
         header,
-        entries: params.entries,
+        entries: views(params.entries),
     };
     Ok(Some(Files {
         main,
-        params: templates.render("main.bicepparam.j2", &param_file)?,
+        params: templates.render("main.bicepparam.j2", param_file)?,
     }))
 }
 
@@ -258,9 +249,9 @@ fn postgres_view(
     }
     let firewall_symbol = symbols.claim(&resource_symbol(&resource.name, "AllowAzure"));
     let mut previous = firewall_symbol.clone();
-    let mut views = Vec::with_capacity(databases.len());
+    let mut database_views = Vec::with_capacity(databases.len());
     for &(symbol, name) in databases {
-        views.push(DatabaseView {
+        database_views.push(DatabaseView {
             symbol: symbol.to_string(),
             name: name.to_string(),
             depends_on: previous,
@@ -273,6 +264,6 @@ fn postgres_view(
         admin_login: POSTGRES_ADMIN,
         password: password.unwrap_or_default(),
         firewall_symbol,
-        databases: views,
+        databases: views(database_views),
     }
 }

@@ -9,10 +9,10 @@
 //! The Container Apps rules (names, ingress and service discovery, CPU and memory, probes,
 //! managed connection strings, diagnostics) are `aspirec_azure`'s, shared with the terraform
 //! target. Pipeline: [`build`] decides everything else (symbols, values, secrets) into the
-//! serializable structs of [`view`], one resource at a time, and [`templates`] prints each
-//! with minijinja as soon as it is built. The templates hold layout only, and every Bicep
-//! string goes through the one `bicep_string` filter ([`bicep_string`]), so escaping lives in
-//! one place.
+//! view objects of [`view`], and [`templates`] prints them with minijinja: each container
+//! app as soon as it is built, the few other resources by kind. The templates hold layout
+//! only, and every Bicep string is escaped by the one function behind the `bicep_string`
+//! filter ([`bicep_string`]), so escaping lives in one place.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 mod app;

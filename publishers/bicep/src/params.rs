@@ -15,7 +15,7 @@ use ir::{CheckedModel, Generate, ParamId};
 
 use crate::bicep_string::BicepStr;
 use crate::names::param_env_var;
-use crate::view::{ParamEntry, ParamView};
+use crate::view::{ParamEntry, ParamView, list};
 
 /// The declared params of `main.bicep` (after `location`, which the template declares) and the
 /// entries of `main.bicepparam`.
@@ -45,7 +45,7 @@ pub(crate) fn build(
         });
         params.entries.push(ParamEntry {
             symbol: symbol.to_string(),
-            comments: Vec::new(),
+            comments: list([]),
             value: default,
         });
     }
@@ -94,7 +94,7 @@ pub(crate) fn build(
         });
         params.entries.push(ParamEntry {
             symbol: symbol.clone(),
-            comments,
+            comments: list(comments),
             value,
         });
     }

@@ -5,11 +5,12 @@
 use indexmap::IndexMap;
 use ir::publish::dns_label;
 
-use crate::chunks::Chunks;
+use minijinja::Value;
+
 use crate::hosting::Hosting;
 use crate::names::{Symbols, UniqueNames, resource_symbol, storage_account_name};
 use crate::templates::Templates;
-use crate::view::{ShareView, StorageView};
+use crate::view::{ShareView, StorageView, views};
 
 /// The shares, by volume name, in first-use order (a map: every mount looks its share up).
 #[derive(Debug, Default)]
@@ -63,23 +64,19 @@ impl Shares {
             .map(|share| share.storage_symbol.as_str())
     }
 
-    /// Prints the storage account and every share into `out`, when any volume needs them.
+    /// The storage account and every share, printed; empty when no volume needs them.
     pub(crate) fn render(
         &self,
         app: &str,
         templates: &Templates,
-        out: &mut Chunks,
-    ) -> Result<(), minijinja::Error> {
+    ) -> Result<String, minijinja::Error> {
         if self.shares.is_empty() {
-            return Ok(());
+            return Ok(String::new());
         }
-        let account = StorageView {
+        let storage = StorageView {
             account_name: storage_account_name(app),
+            shares: views(self.shares.values().cloned()),
         };
-        templates.render_into(out, "storage.bicep.j2", "storage", &account)?;
-        for share in self.shares.values() {
-            templates.render_into(out, "share.bicep.j2", "share", share)?;
-        }
-        Ok(())
+        templates.render_one("storage.bicep.j2", "storage", Value::from_object(storage))
     }
 }

@@ -1,25 +1,25 @@
 //! The minijinja templates (`templates/bicep/*.bicep.j2`), embedded at build time, and the
 //! one environment that renders them.
 //!
-//! Each template prints one piece of a file (the head of `main.bicep`, one resource, one
-//! output) from a small context, and [`Templates::render_into`] appends it to the file being
-//! built: minijinja only ever holds the values of the one resource it is printing, however
-//! large the model.
+//! Each template prints one piece of a file (the head of `main.bicep`, one container app,
+//! all the resources of a smaller kind) from a context of one variable, a view object
+//! (`view.rs`): minijinja reads the view where the template prints it, and only holds the
+//! views of what it is printing, however large the model.
 //!
-//! The environment is strict (an undefined variable is an error, not an empty string), never
-//! auto-escapes (Bicep is not HTML), and has one custom filter, `bicep_string`. Blocks are
-//! trimmed so `{% ... %}` lines leave no blank lines behind.
+//! The environment is strict (an undefined variable is an error, not an empty string; a
+//! `{{ ... }}` of anything but a string or a number is an error, not `none` in the output),
+//! never auto-escapes (Bicep is not HTML), and has one custom filter, `bicep_string`. Blocks
+//! are trimmed so `{% ... %}` lines leave no blank lines behind.
 
 use std::sync::Arc;
 
 use minijinja::syntax::SyntaxConfig;
-use minijinja::value::Serde;
-use minijinja::value::{Enumerator, Object};
-use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, Value};
-use serde::Serialize;
+use minijinja::value::{Enumerator, Object, ValueKind};
+use minijinja::{
+    AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior, Value,
+};
 
 use crate::bicep_string;
-use crate::chunks::Chunks;
 
 /// Every template, by file name. A test checks this list against the folder.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -36,8 +36,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/bicep/main.bicepparam.j2"),
     ),
     (
-        "output.bicep.j2",
-        include_str!("../../../templates/bicep/output.bicep.j2"),
+        "outputs.bicep.j2",
+        include_str!("../../../templates/bicep/outputs.bicep.j2"),
     ),
     (
         "postgres.bicep.j2",
@@ -48,31 +48,32 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/bicep/redis.bicep.j2"),
     ),
     (
-        "share.bicep.j2",
-        include_str!("../../../templates/bicep/share.bicep.j2"),
-    ),
-    (
         "storage.bicep.j2",
         include_str!("../../../templates/bicep/storage.bicep.j2"),
     ),
 ];
 
 /// How `{{ ... }}` prints a value: a string as it is (the common case, without going through
-/// `Display` twice), anything else as minijinja would. Undefined values are rejected before
-/// this is called (strict mode).
-fn print(
-    out: &mut Output<'_>,
-    state: &mut State<'_, '_>,
-    value: &Value,
-) -> Result<(), minijinja::Error> {
-    match value.as_str() {
-        Some(text) => Ok(out.write_str(text)?),
-        None => minijinja::escape_formatter(out, state, value),
+/// `Display` twice), a number as minijinja would. Anything else (`none`, a view, a
+/// [`BicepStr`](crate::bicep_string::BicepStr) without its filter) is a bug in a template.
+fn print(out: &mut Output<'_>, state: &mut State<'_, '_>, value: &Value) -> Result<(), Error> {
+    if let Some(text) = value.as_str() {
+        return Ok(out.write_str(text)?);
     }
+    if value.kind() == ValueKind::Number {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!(
+            "a template printed a {}, not a string or a number",
+            value.kind()
+        ),
+    ))
 }
 
-/// The context of one rendering: a single variable (`app`, `server`, ...). Cheaper than a
-/// map, which minijinja would build and hash for every resource.
+/// The context of one rendering: a single variable (`storage`, `servers`, ...). Cheaper than
+/// a map, which minijinja would build and hash.
 #[derive(Debug)]
 struct OneVariable {
     key: &'static str,
@@ -81,7 +82,11 @@ struct OneVariable {
 
 impl Object for OneVariable {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        (key.as_str() == Some(self.key)).then(|| self.value.clone())
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        (key == self.key).then(|| self.value.clone())
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
@@ -95,7 +100,7 @@ pub(crate) struct Templates {
 }
 
 impl Templates {
-    pub(crate) fn new() -> Result<Templates, minijinja::Error> {
+    pub(crate) fn new() -> Result<Templates, Error> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -114,30 +119,22 @@ impl Templates {
         Ok(Templates { env })
     }
 
-    /// Renders template `name` with `view` as its context.
-    pub(crate) fn render(
-        &self,
-        name: &str,
-        view: &impl Serialize,
-    ) -> Result<String, minijinja::Error> {
-        self.env.get_template(name)?.render(Serde(view))
+    /// Renders template `name` with the fields of `view` as its variables.
+    pub(crate) fn render(&self, name: &str, view: impl Object + 'static) -> Result<String, Error> {
+        self.env
+            .get_template(name)?
+            .render(Value::from_object(view))
     }
 
-    /// Renders template `name` with a context of one variable, `key` = `view`, and appends
-    /// it to `out`: how each resource is printed.
-    pub(crate) fn render_into(
+    /// Renders template `name` with a context of one variable, `key` = `view`.
+    pub(crate) fn render_one(
         &self,
-        out: &mut Chunks,
         name: &str,
         key: &'static str,
-        view: &impl Serialize,
-    ) -> Result<(), minijinja::Error> {
-        let context = Value::from_object(OneVariable {
-            key,
-            value: Value::from(Serde(view)),
-        });
-        out.push_str(&self.env.get_template(name)?.render(context)?);
-        Ok(())
+        view: Value,
+    ) -> Result<String, Error> {
+        let context = Value::from_object(OneVariable { key, value: view });
+        self.env.get_template(name)?.render(context)
     }
 }
 
@@ -166,17 +163,36 @@ mod tests {
         assert!(Templates::new().is_ok(), "{:?}", Templates::new().err());
     }
 
+    #[derive(Debug)]
+    struct Empty;
+
+    impl Object for Empty {}
+
     #[test]
     fn undefined_variables_are_errors() {
-        #[derive(Serialize)]
-        struct Empty {}
         let templates = Templates::new().unwrap();
-        assert!(templates.render("main.bicep.j2", &Empty {}).is_err());
-        let mut out = Chunks::default();
+        assert!(templates.render("main.bicep.j2", Empty).is_err());
+        let caches = Value::from_object(Empty);
         assert!(
             templates
-                .render_into(&mut out, "redis.bicep.j2", "server", &Empty {})
+                .render_one("redis.bicep.j2", "servers", caches)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn only_strings_and_numbers_print() {
+        let mut env = Templates::new().unwrap().env;
+        env.add_template("t", "{{ x }}").unwrap();
+        let print = |x: Value| {
+            env.get_template("t")
+                .unwrap()
+                .render(Value::from_object(OneVariable { key: "x", value: x }))
+        };
+        assert_eq!(print(Value::from("a")).unwrap(), "a");
+        assert_eq!(print(Value::from(8080)).unwrap(), "8080");
+        assert!(print(Value::from(())).is_err());
+        assert!(print(Value::from(true)).is_err());
+        assert!(print(Value::from_object(Empty)).is_err());
     }
 }

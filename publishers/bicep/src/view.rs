@@ -1,56 +1,219 @@
 //! The view structs the templates print. They hold finished decisions only: names, symbols,
-//! numbers and [`BicepStr`] values; the templates add layout and nothing else. Each is the
-//! context of one rendering (the head of `main.bicep`, one resource, one output), made just
-//! before it is printed and dropped right after.
+//! numbers and [`BicepStr`] values; the templates add layout and nothing else. Each is made
+//! just before it is printed and dropped right after.
+//!
+//! Views are minijinja objects ([`view!`]): the template reads a field where it prints it,
+//! and nothing is converted or copied beforehand. (Serializing a view through serde built a
+//! tree of minijinja maps and strings for every resource, only to read each field once.)
 //!
 //! Templates print every string through the `bicep_string` filter; symbols, numbers and
 //! [`Bool`] are printed as they are (Rust guarantees they are valid Bicep tokens). The views
 //! of container apps, one per workload and most of `main.bicep`, are the exception: their
-//! strings serialize as Bicep source already (`serialize_with = "literal"`), made by the
-//! function behind the filter, so `container-app.bicep.j2` prints them as they are instead
-//! of calling the filter for each.
+//! strings hold Bicep source already ([`Source`]), made by the function behind the filter,
+//! so `container-app.bicep.j2` prints them as they are instead of calling the filter for each.
 
-use serde::{Serialize, Serializer};
+use std::sync::Arc;
 
-use crate::bicep_string::{BicepStr, literal, literal_list, literal_option};
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectRepr};
 
-/// A boolean printed as Bicep's `true`/`false` (minijinja prints Python's `True`).
+use crate::bicep_string::{BicepStr, Literal};
+
+/// How a view field reaches a template.
+pub(crate) trait Field {
+    fn value(&self) -> Value;
+}
+
+impl Field for String {
+    fn value(&self) -> Value {
+        Value::from(self.as_str())
+    }
+}
+
+impl Field for &'static str {
+    fn value(&self) -> Value {
+        Value::from(*self)
+    }
+}
+
+impl Field for u16 {
+    fn value(&self) -> Value {
+        Value::from(*self)
+    }
+}
+
+impl Field for u32 {
+    fn value(&self) -> Value {
+        Value::from(*self)
+    }
+}
+
+/// A template condition (`{% if p.secure %}`), never printed.
+impl Field for bool {
+    fn value(&self) -> Value {
+        Value::from(*self)
+    }
+}
+
+/// `none` when absent. Templates test optional numbers with `is not none` (0 is false) and
+/// optional views and [`Source`]s, which are never empty, with `{% if %}` (cheaper: no test
+/// to call).
+impl<T: Field> Field for Option<T> {
+    fn value(&self) -> Value {
+        match self {
+            Some(value) => value.value(),
+            None => Value::from(()),
+        }
+    }
+}
+
+/// A nested view or a [`List`]: shared, not copied.
+impl<T: Object + 'static> Field for Arc<T> {
+    fn value(&self) -> Value {
+        Value::from_dyn_object(Arc::clone(self))
+    }
+}
+
+/// For the `bicep_string` filter, which renders it.
+impl Field for BicepStr {
+    fn value(&self) -> Value {
+        Value::from_object(self.clone())
+    }
+}
+
+/// Implements minijinja's `Object` for a view struct: each listed field is an attribute,
+/// turned into a template value when the template reads it. Any other attribute is
+/// undefined, which the strict environment reports as an error.
+macro_rules! view {
+    ($view:ty { $($field:ident),* $(,)? }) => {
+        impl Object for $view {
+            fn repr(self: &Arc<Self>) -> ObjectRepr {
+                // A record, not a map: always true in `{% if %}`, never iterated.
+                ObjectRepr::Plain
+            }
+
+            fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+                self.get_value_by_str(key.as_str()?)
+            }
+
+            fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+                match key {
+                    $(stringify!($field) => Some(Field::value(&self.$field)),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+/// A list for `{% for %}`: each item becomes a template value when the loop reaches it.
+#[derive(Debug)]
+pub(crate) struct List<T>(Vec<T>);
+
+/// A list of views, each shared with the template rather than copied.
+pub(crate) type Views<T> = Arc<List<Arc<T>>>;
+
+impl<T: Field + std::fmt::Debug + Send + Sync + 'static> Object for List<T> {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        Some(self.0.get(key.as_usize()?)?.value())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.0.len())
+    }
+}
+
+/// A list of the items.
+pub(crate) fn list<T>(items: impl IntoIterator<Item = T>) -> Arc<List<T>> {
+    Arc::new(List(items.into_iter().collect()))
+}
+
+/// A list of the views.
+pub(crate) fn views<T>(items: impl IntoIterator<Item = T>) -> Views<T> {
+    list(items.into_iter().map(Arc::new))
+}
+
+/// Bicep source of a string value, made by the function behind the `bicep_string` filter
+/// and printed as it is. Never empty: a quoted literal (`''` at least) or an expression.
+#[derive(Debug)]
+pub(crate) struct Source(String);
+
+impl Source {
+    pub(crate) fn of(value: &(impl Literal + ?Sized)) -> Source {
+        Source(value.to_literal())
+    }
+
+    #[cfg(test)]
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Field for Source {
+    fn value(&self) -> Value {
+        Value::from(self.0.as_str())
+    }
+}
+
+/// A boolean printed as Bicep's `true`/`false`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Bool(pub(crate) bool);
 
-impl Serialize for Bool {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(if self.0 { "true" } else { "false" })
+impl Field for Bool {
+    fn value(&self) -> Value {
+        Value::from(if self.0 { "true" } else { "false" })
     }
 }
 
 /// The head of `main.bicep`: its params and the shared resources.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct HeadView {
     /// The generated-file header, one line.
     pub(crate) header: String,
-    pub(crate) params: Vec<ParamView>,
+    pub(crate) params: Views<ParamView>,
     pub(crate) law_name: String,
     pub(crate) env_name: String,
     pub(crate) identity_name: String,
 }
+view!(HeadView {
+    header,
+    params,
+    law_name,
+    env_name,
+    identity_name
+});
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct ParamView {
     pub(crate) symbol: String,
     pub(crate) description: Option<String>,
     pub(crate) secure: bool,
     pub(crate) default: Option<BicepStr>,
 }
+view!(ParamView {
+    symbol,
+    description,
+    secure,
+    default
+});
 
-/// The Azure Files storage account behind named volumes (its shares are [`ShareView`]s).
-#[derive(Debug, Serialize)]
+/// The Azure Files storage account behind named volumes, and its shares.
+#[derive(Debug)]
 pub(crate) struct StorageView {
     pub(crate) account_name: BicepStr,
+    pub(crate) shares: Views<ShareView>,
 }
+view!(StorageView {
+    account_name,
+    shares
+});
 
 /// One file share and the environment storage that mounts it.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct ShareView {
     pub(crate) share_symbol: String,
     pub(crate) share_name: String,
@@ -59,158 +222,217 @@ pub(crate) struct ShareView {
     /// `ReadOnly` when every mount of the volume is read-only, else `ReadWrite`.
     pub(crate) access_mode: &'static str,
 }
+view!(ShareView {
+    share_symbol,
+    share_name,
+    storage_symbol,
+    storage_name,
+    access_mode
+});
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct PostgresView {
     pub(crate) symbol: String,
     pub(crate) name: BicepStr,
     pub(crate) admin_login: &'static str,
     pub(crate) password: BicepStr,
     pub(crate) firewall_symbol: String,
-    pub(crate) databases: Vec<DatabaseView>,
+    pub(crate) databases: Views<DatabaseView>,
 }
+view!(PostgresView {
+    symbol,
+    name,
+    admin_login,
+    password,
+    firewall_symbol,
+    databases
+});
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct DatabaseView {
     pub(crate) symbol: String,
     pub(crate) name: String,
     /// The server allows one operation at a time, so children are created one after another.
     pub(crate) depends_on: String,
 }
+view!(DatabaseView {
+    symbol,
+    name,
+    depends_on
+});
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct RedisView {
     pub(crate) symbol: String,
     pub(crate) name: BicepStr,
 }
+view!(RedisView { symbol, name });
 
-#[derive(Debug, Serialize)]
+/// A container app and its one container. The template's variables are these fields.
+#[derive(Debug)]
 pub(crate) struct AppView {
     pub(crate) symbol: String,
-    #[serde(serialize_with = "literal")]
-    pub(crate) name: String,
+    /// The app's name, which its container takes too.
+    pub(crate) name: Source,
     /// One-line notes printed above the resource.
-    pub(crate) comments: Vec<String>,
-    pub(crate) ingress: Option<IngressView>,
-    pub(crate) secrets: Vec<SecretView>,
-    pub(crate) container: ContainerView,
-    pub(crate) volumes: Vec<AppVolumeView>,
+    pub(crate) comments: Arc<List<String>>,
+    pub(crate) ingress: Option<Arc<IngressView>>,
+    pub(crate) secrets: Views<SecretView>,
+    pub(crate) image: Source,
+    pub(crate) command: Arc<List<Source>>,
+    pub(crate) args: Arc<List<Source>>,
+    pub(crate) env: Views<EnvView>,
+    pub(crate) cpu: Source,
+    pub(crate) memory: Source,
+    pub(crate) probes: Views<ProbeView>,
+    pub(crate) mounts: Views<MountView>,
+    pub(crate) volumes: Views<AppVolumeView>,
     pub(crate) min_replicas: u32,
     pub(crate) max_replicas: u32,
 }
+view!(AppView {
+    symbol,
+    name,
+    comments,
+    ingress,
+    secrets,
+    image,
+    command,
+    args,
+    env,
+    cpu,
+    memory,
+    probes,
+    mounts,
+    volumes,
+    min_replicas,
+    max_replicas
+});
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct IngressView {
     pub(crate) external: Bool,
     pub(crate) target_port: u16,
-    #[serde(serialize_with = "literal")]
-    pub(crate) transport: &'static str,
+    pub(crate) transport: Source,
     pub(crate) exposed_port: Option<u16>,
-    pub(crate) additional: Vec<PortMappingView>,
+    pub(crate) additional: Views<PortMappingView>,
 }
+view!(IngressView {
+    external,
+    target_port,
+    transport,
+    exposed_port,
+    additional
+});
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct PortMappingView {
     pub(crate) target_port: u16,
     pub(crate) exposed_port: u16,
 }
+view!(PortMappingView {
+    target_port,
+    exposed_port
+});
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct SecretView {
-    #[serde(serialize_with = "literal")]
-    pub(crate) name: String,
-    #[serde(serialize_with = "literal")]
-    pub(crate) value: BicepStr,
+    pub(crate) name: Source,
+    pub(crate) value: Source,
 }
-
-#[derive(Debug, Serialize)]
-pub(crate) struct ContainerView {
-    #[serde(serialize_with = "literal")]
-    pub(crate) name: String,
-    #[serde(serialize_with = "literal")]
-    pub(crate) image: BicepStr,
-    #[serde(serialize_with = "literal_list")]
-    pub(crate) command: Vec<String>,
-    #[serde(serialize_with = "literal_list")]
-    pub(crate) args: Vec<BicepStr>,
-    pub(crate) env: Vec<EnvView>,
-    #[serde(serialize_with = "literal")]
-    pub(crate) cpu: &'static str,
-    #[serde(serialize_with = "literal")]
-    pub(crate) memory: &'static str,
-    pub(crate) probes: Vec<ProbeView>,
-    pub(crate) mounts: Vec<MountView>,
-}
+view!(SecretView { name, value });
 
 /// An environment variable: a plain `value`, or a `secret_ref` to one of the app's secrets.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct EnvView {
-    #[serde(serialize_with = "literal")]
-    pub(crate) name: String,
-    #[serde(serialize_with = "literal_option")]
-    pub(crate) value: Option<BicepStr>,
-    #[serde(serialize_with = "literal_option")]
-    pub(crate) secret_ref: Option<String>,
+    pub(crate) name: Source,
+    pub(crate) value: Option<Source>,
+    pub(crate) secret_ref: Option<Source>,
 }
+view!(EnvView {
+    name,
+    value,
+    secret_ref
+});
 
 /// A probe: exactly one of `http` and `tcp_port` is set.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct ProbeView {
     /// `Liveness` or `Readiness`.
-    #[serde(serialize_with = "literal")]
-    pub(crate) kind: &'static str,
-    pub(crate) http: Option<HttpProbeView>,
+    pub(crate) kind: Source,
+    pub(crate) http: Option<Arc<HttpProbeView>>,
     pub(crate) tcp_port: Option<u16>,
     pub(crate) initial_delay: Option<u32>,
     pub(crate) period: Option<u32>,
     pub(crate) timeout: Option<u32>,
     pub(crate) failure_threshold: Option<u32>,
 }
+view!(ProbeView {
+    kind,
+    http,
+    tcp_port,
+    initial_delay,
+    period,
+    timeout,
+    failure_threshold
+});
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct HttpProbeView {
-    #[serde(serialize_with = "literal")]
-    pub(crate) path: String,
+    pub(crate) path: Source,
     pub(crate) port: u16,
     /// `HTTP` or `HTTPS`.
-    #[serde(serialize_with = "literal")]
-    pub(crate) scheme: &'static str,
+    pub(crate) scheme: Source,
 }
+view!(HttpProbeView { path, port, scheme });
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct MountView {
-    #[serde(serialize_with = "literal")]
-    pub(crate) volume: String,
-    #[serde(serialize_with = "literal")]
-    pub(crate) path: String,
+    pub(crate) volume: Source,
+    pub(crate) path: Source,
 }
+view!(MountView { volume, path });
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct AppVolumeView {
-    #[serde(serialize_with = "literal")]
-    pub(crate) name: String,
+    pub(crate) name: Source,
     /// The symbol of the environment storage it mounts.
     pub(crate) storage_symbol: String,
 }
+view!(AppVolumeView {
+    name,
+    storage_symbol
+});
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct OutputView {
     pub(crate) symbol: String,
     pub(crate) description: String,
     pub(crate) value: BicepStr,
 }
+view!(OutputView {
+    symbol,
+    description,
+    value
+});
 
 /// `main.bicepparam`.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct ParamFile {
     pub(crate) header: String,
-    pub(crate) entries: Vec<ParamEntry>,
+    pub(crate) entries: Views<ParamEntry>,
 }
+view!(ParamFile { header, entries });
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct ParamEntry {
     pub(crate) symbol: String,
     /// One-line notes printed above the assignment.
-    pub(crate) comments: Vec<String>,
+    pub(crate) comments: Arc<List<String>>,
     pub(crate) value: BicepStr,
 }
+view!(ParamEntry {
+    symbol,
+    comments,
+    value
+});

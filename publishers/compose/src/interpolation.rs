@@ -16,6 +16,7 @@
 //!
 //! The test `tests/interpolation.rs` runs the real `docker compose config` on these forms.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use ir::publish::env_name;
@@ -36,14 +37,13 @@ pub(crate) fn escape(text: &str) -> String {
 /// [`escape`], appended to `out`: a value is assembled from many pieces without a string for
 /// each.
 pub(crate) fn push_escaped(out: &mut String, text: &str) {
-    let mut pieces = text.split('$');
-    if let Some(first) = pieces.next() {
-        out.push_str(first);
-    }
-    for piece in pieces {
+    let mut rest = text;
+    while let Some((before, after)) = rest.split_once('$') {
+        out.push_str(before);
         out.push_str("$$");
-        out.push_str(piece);
+        rest = after;
     }
+    out.push_str(rest);
 }
 
 /// Whether `text` can be the default in `${NAME:-default}` (after [`escape`]).
@@ -77,7 +77,8 @@ pub(crate) fn writable_default(param: &Parameter) -> Option<&str> {
     param.default.as_deref().filter(|_| !param.secret)
 }
 
-/// Writes a reference to parameter `param` and records the variables it reads in `used`.
+/// Appends a reference to parameter `param` to `out` and records the variables it reads in
+/// `used`.
 ///
 /// - Secret, or no default: `${NAME:?message}`, so `docker compose up` stops when it is unset.
 /// - A non-secret default: `${NAME:-default}` (empty counts as unset, so the `NAME=` lines of
@@ -87,36 +88,47 @@ pub(crate) fn writable_default(param: &Parameter) -> Option<&str> {
 ///   `${NAME_URI_ENCODED:-${NAME:?message}}`. The fallback is exact whenever the value has only
 ///   unreserved characters, which is what the generation rules of passwords used in URIs give;
 ///   `.env.example` says when the encoded variable must be set. A default is encoded here.
-pub(crate) fn reference(
+pub(crate) fn push_reference(
+    out: &mut String,
     model: &CheckedModel,
     param: ParamId,
     encoding: Encoding,
     used: &mut BTreeSet<Variable>,
-) -> String {
+) {
     let raw = Variable {
         param,
         uri_encoded: false,
     };
     used.insert(raw);
+    if encoding == Encoding::Uri {
+        let encoded = Variable {
+            param,
+            uri_encoded: true,
+        };
+        used.insert(encoded);
+        out.push_str("${");
+        out.push_str(&encoded.name(model));
+        out.push_str(":-");
+    }
     let default = writable_default(model.parameter(param)).map(|d| match encoding {
-        Encoding::Raw => d.to_string(),
-        Encoding::Uri => percent_encode(d),
+        Encoding::Raw => Cow::Borrowed(d),
+        Encoding::Uri => Cow::Owned(percent_encode(d)),
     });
-    let name = raw.name(model);
-    let raw_ref = match default.filter(|d| fits_default(d)) {
-        Some(default) => format!("${{{name}:-{}}}", escape(&default)),
-        None => format!("${{{name}:?{REQUIRED}}}"),
-    };
-    match encoding {
-        Encoding::Raw => raw_ref,
-        Encoding::Uri => {
-            let encoded = Variable {
-                param,
-                uri_encoded: true,
-            };
-            used.insert(encoded);
-            format!("${{{}:-{raw_ref}}}", encoded.name(model))
+    out.push_str("${");
+    out.push_str(&raw.name(model));
+    match default.filter(|d| fits_default(d)) {
+        Some(default) => {
+            out.push_str(":-");
+            push_escaped(out, &default);
         }
+        None => {
+            out.push_str(":?");
+            out.push_str(REQUIRED);
+        }
+    }
+    out.push('}');
+    if encoding == Encoding::Uri {
+        out.push('}');
     }
 }
 

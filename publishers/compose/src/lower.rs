@@ -14,6 +14,8 @@ use ir::{
     PublishOptions, Resource, ResourceKind, Role, WaitCondition, Workload, codes,
 };
 
+use crate::decimal::push_decimal;
+use crate::entries::Entries;
 use crate::interpolation::{Variable, escape};
 use crate::names::{project_name, service_name};
 use crate::paths::relative_to;
@@ -46,12 +48,13 @@ pub(crate) fn lower(
         },
         notes: Vec::new(),
     };
-    for (_, resource, workload) in model.workloads() {
-        let service = cx.service(resource, workload, diags);
-        cx.file
-            .services
-            .insert(service_name(&resource.name), service);
+    let mut services = Vec::new();
+    for (id, resource, workload) in model.workloads() {
+        let name = cx.resolver.names.of(id).to_string();
+        let service = cx.service(&name, resource, workload, diags);
+        services.push((name, service));
     }
+    cx.file.services = services.into_iter().collect();
     // Only a library caller that gave no output folder leaves the model's folder unknown.
     if options.model_dir.is_empty() && model.workloads().any(|(_, _, w)| has_relative_host_path(w))
     {
@@ -81,11 +84,11 @@ struct Lowering<'m> {
 impl Lowering<'_> {
     fn service(
         &mut self,
+        name: &str,
         resource: &Resource,
         workload: &Workload,
         diags: &mut Diagnostics,
     ) -> Service {
-        let name = service_name(&resource.name);
         let (ports, expose) = ports(workload);
         if let Some(Health {
             check: HealthCheck::Http { path, endpoint },
@@ -104,7 +107,7 @@ impl Lowering<'_> {
         }
         Service {
             image: escape(workload.image.reference()),
-            build: self.build(resource, &workload.image, diags),
+            build: self.build(name, resource, &workload.image, diags),
             entrypoint: workload.entrypoint.iter().map(|e| escape(e)).collect(),
             command: workload
                 .args
@@ -119,7 +122,7 @@ impl Lowering<'_> {
             ports,
             expose,
             volumes: self.mounts(workload),
-            configs: self.init_scripts(&name, workload),
+            configs: self.init_scripts(name, workload),
             healthcheck: healthcheck(workload),
             depends_on: self.depends_on(workload),
             deploy: deploy(workload),
@@ -130,6 +133,7 @@ impl Lowering<'_> {
     /// own folder, Compose wants it relative to the context.
     fn build(
         &mut self,
+        service: &str,
         resource: &Resource,
         image: &Image,
         diags: &mut Diagnostics,
@@ -138,7 +142,6 @@ impl Lowering<'_> {
             Image::Build(build) => build,
             Image::Pull(_) => return None,
         };
-        let service = service_name(&resource.name);
         let dockerfile = build.dockerfile.as_ref().map(|dockerfile| {
             relative_to(&build.context, dockerfile).unwrap_or_else(|| {
                 self.notes.push(format!(
@@ -268,14 +271,16 @@ impl Lowering<'_> {
     }
 
     /// `wait_for` as `depends_on`: healthy where the target has a health check in this file.
-    fn depends_on(&self, workload: &Workload) -> indexmap::IndexMap<String, Dependency> {
+    fn depends_on(&self, workload: &Workload) -> Entries<Dependency> {
         workload
             .wait_for
             .iter()
             .map(|wait| {
                 let target = self.model.resource(wait.target);
                 let healthy = match wait.condition {
-                    WaitCondition::Healthy => target.as_workload().and_then(healthcheck).is_some(),
+                    WaitCondition::Healthy => {
+                        target.as_workload().and_then(health_command).is_some()
+                    }
                     WaitCondition::Started => false,
                 };
                 let condition = if healthy {
@@ -283,7 +288,10 @@ impl Lowering<'_> {
                 } else {
                     Condition::ServiceStarted
                 };
-                (service_name(&target.name), Dependency { condition })
+                (
+                    self.resolver.names.of(wait.target).to_string(),
+                    Dependency { condition },
+                )
             })
             .collect()
     }
@@ -313,25 +321,33 @@ impl Lowering<'_> {
 fn ports(workload: &Workload) -> (Vec<String>, Vec<String>) {
     let (mut ports, mut expose) = (Vec::new(), Vec::new());
     for endpoint in &workload.endpoints {
-        let protocol = match endpoint.protocol {
-            Protocol::Tcp => "",
-            Protocol::Udp => "/udp",
-        };
-        let target = endpoint.target_port;
-        let (list, entry) = if endpoint.external {
-            let host = if workload.replicas > 1 {
+        // Room for `65535-65535:65535/udp`.
+        let mut entry = String::with_capacity(24);
+        let list = if endpoint.external {
+            if workload.replicas > 1 {
                 let last = u16::try_from(workload.replicas - 1)
                     .ok()
                     .and_then(|n| endpoint.port.checked_add(n));
                 // No room for a range: let Docker pick free host ports.
-                last.map_or_else(String::new, |last| format!("{}-{last}:", endpoint.port))
+                if let Some(last) = last {
+                    push_decimal(&mut entry, endpoint.port.into());
+                    entry.push('-');
+                    push_decimal(&mut entry, last.into());
+                    entry.push(':');
+                }
             } else {
-                format!("{}:", endpoint.port)
-            };
-            (&mut ports, format!("{host}{target}{protocol}"))
+                push_decimal(&mut entry, endpoint.port.into());
+                entry.push(':');
+            }
+            &mut ports
         } else {
-            (&mut expose, format!("{target}{protocol}"))
+            &mut expose
         };
+        push_decimal(&mut entry, endpoint.target_port.into());
+        entry.push_str(match endpoint.protocol {
+            Protocol::Tcp => "",
+            Protocol::Udp => "/udp",
+        });
         if !list.contains(&entry) {
             list.push(entry);
         }
@@ -342,12 +358,8 @@ fn ports(workload: &Workload) -> (Vec<String>, Vec<String>) {
 /// The health check Compose can run: a command inside the container. HTTP checks are left out
 /// (see the note in [`Lowering::service`]).
 fn healthcheck(workload: &Workload) -> Option<Healthcheck> {
-    let health = workload.health.as_ref()?;
-    let command = match &health.check {
-        HealthCheck::Command(command) => command,
-        HealthCheck::Http { .. } => return None,
-    };
-    let test = match command.as_slice() {
+    let (health, command) = health_command(workload)?;
+    let test = match command {
         // `CMD-SHELL` is `/bin/sh -c` already, and reads as the script it runs.
         [shell, flag, script] if matches!(shell.as_str(), "/bin/sh" | "sh") && flag == "-c" => {
             vec!["CMD-SHELL".to_string(), escape(script)]
@@ -356,7 +368,14 @@ fn healthcheck(workload: &Workload) -> Option<Healthcheck> {
             .chain(command.iter().map(|c| escape(c)))
             .collect(),
     };
-    let seconds = |s: Option<u32>| s.map(|s| format!("{s}s"));
+    let seconds = |s: Option<u32>| {
+        s.map(|s| {
+            let mut out = String::with_capacity(8);
+            push_decimal(&mut out, s.into());
+            out.push('s');
+            out
+        })
+    };
     Some(Healthcheck {
         test,
         interval: seconds(health.period),
@@ -364,6 +383,15 @@ fn healthcheck(workload: &Workload) -> Option<Healthcheck> {
         retries: health.failure_threshold,
         start_period: seconds(health.initial_delay),
     })
+}
+
+/// The workload's health check when it is a command, the only kind [`healthcheck`] writes.
+fn health_command(workload: &Workload) -> Option<(&Health, &[String])> {
+    let health = workload.health.as_ref()?;
+    match &health.check {
+        HealthCheck::Command(command) => Some((health, command)),
+        HealthCheck::Http { .. } => None,
+    }
 }
 
 fn deploy(workload: &Workload) -> Option<Deploy> {

@@ -3,6 +3,8 @@
 //! Service names double as host names on the project network, so every value that points at
 //! a resource (`http://catalog:8080`) uses [`service_name`] too.
 
+use ir::{CheckedModel, ResourceId};
+
 /// A service (or top-level volume, config, secret) name: lowercase `[a-z0-9][a-z0-9_.-]*`.
 /// model.toml names already fit; manifest names may carry upper case, which is lowered.
 pub(crate) fn service_name(name: &str) -> String {
@@ -17,21 +19,42 @@ pub(crate) fn project_name(name: &str) -> String {
 /// Lowercases, turns every other character into `-`, and makes sure the first one is
 /// alphanumeric, so the result is always a valid name.
 fn sanitize(name: &str, punctuation: &[char]) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            let c = c.to_ascii_lowercase();
-            if c.is_ascii_lowercase() || c.is_ascii_digit() || punctuation.contains(&c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if !out.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        out.insert(0, 'x');
+    // A lowered character is alphanumeric exactly when the original one is, so the `x` prefix
+    // can be decided up front and the name written once, without an insert that shifts it.
+    let prefix = !name.starts_with(|c: char| c.is_ascii_alphanumeric());
+    let mut out = String::with_capacity(name.len() + usize::from(prefix));
+    if prefix {
+        out.push('x');
     }
+    out.extend(name.chars().map(|c| {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || punctuation.contains(&c) {
+            c
+        } else {
+            '-'
+        }
+    }));
     out
+}
+
+/// The service name of every resource, computed once: a resource's name is written wherever
+/// something points at it (host names, `depends_on`), many times in a large model.
+pub(crate) struct ServiceNames(Vec<String>);
+
+impl ServiceNames {
+    pub(crate) fn new(model: &CheckedModel) -> ServiceNames {
+        ServiceNames(
+            model
+                .resources()
+                .map(|(_, r)| service_name(&r.name))
+                .collect(),
+        )
+    }
+
+    /// The name of resource `id`, which the checked model guarantees to exist.
+    pub(crate) fn of(&self, id: ResourceId) -> &str {
+        self.0.get(id.0 as usize).map_or("", String::as_str)
+    }
 }
 
 #[cfg(test)]

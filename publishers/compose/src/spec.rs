@@ -8,11 +8,13 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use crate::entries::Entries;
+
 /// A whole `compose.yaml` (no `version:`: the Compose Specification made it obsolete).
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct ComposeFile {
     pub(crate) name: String,
-    pub(crate) services: IndexMap<String, Service>,
+    pub(crate) services: Entries<Service>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub(crate) volumes: IndexMap<String, NamedVolume>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
@@ -30,8 +32,8 @@ pub(crate) struct Service {
     pub(crate) entrypoint: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) command: Vec<String>,
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    pub(crate) environment: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Entries::is_empty")]
+    pub(crate) environment: Entries<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) ports: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -42,8 +44,8 @@ pub(crate) struct Service {
     pub(crate) configs: Vec<ConfigMount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) healthcheck: Option<Healthcheck>,
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    pub(crate) depends_on: IndexMap<String, Dependency>,
+    #[serde(skip_serializing_if = "Entries::is_empty")]
+    pub(crate) depends_on: Entries<Dependency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) deploy: Option<Deploy>,
 }
@@ -57,8 +59,8 @@ pub(crate) struct Build {
     pub(crate) dockerfile: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) target: Option<String>,
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    pub(crate) args: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Entries::is_empty")]
+    pub(crate) args: Entries<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) secrets: Vec<SecretMount>,
 }

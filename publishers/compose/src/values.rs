@@ -7,79 +7,123 @@
 
 use std::collections::BTreeSet;
 
-use ir::{CheckedModel, Diagnostics, EndpointProperty, Part, ResourceId, Value};
+use ir::{CheckedModel, Diagnostics, Encoding, EndpointProperty, ParamId, Part, ResourceId, Value};
 
-use crate::interpolation::{Variable, push_escaped, reference};
-use crate::names::service_name;
+use crate::decimal::push_decimal;
+use crate::interpolation::{Variable, push_escaped, push_reference};
+use crate::names::ServiceNames;
 
 pub(crate) struct Resolver<'m> {
-    pub(crate) model: &'m CheckedModel,
+    model: &'m CheckedModel,
+    pub(crate) names: ServiceNames,
     /// Every variable written so far, for `.env.example`.
     pub(crate) used: BTreeSet<Variable>,
+    /// The reference to each parameter, raw and URI-encoded, written on first use: a model
+    /// reads the same few parameters from thousands of values.
+    references: Vec<[Option<String>; 2]>,
+    /// The value being written, reused so that each value is allocated once, at its final size.
+    scratch: String,
 }
 
 impl<'m> Resolver<'m> {
     pub(crate) fn new(model: &'m CheckedModel) -> Resolver<'m> {
         Resolver {
             model,
+            names: ServiceNames::new(model),
             used: BTreeSet::new(),
+            references: vec![[None, None]; model.parameters().len()],
+            scratch: String::new(),
         }
     }
 
     /// The Compose string for `value`.
     pub(crate) fn value(&mut self, value: &Value, diags: &mut Diagnostics) -> String {
-        let mut out = String::new();
-        for part in &self.model.expand(value).parts {
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        self.push_value(&mut out, value, diags);
+        let result = out.as_str().to_owned();
+        self.scratch = out;
+        result
+    }
+
+    /// Appends `value` to `out`. Connection strings and properties are written as what they
+    /// stand for (as [`CheckedModel::expand`] would give them, without building that value);
+    /// the check rejects one that contains itself, so this ends.
+    fn push_value(&mut self, out: &mut String, value: &Value, diags: &mut Diagnostics) {
+        for part in &value.parts {
             match part {
-                Part::Text(text) => push_escaped(&mut out, text),
-                Part::Param { param, encoding } => {
-                    out.push_str(&reference(self.model, *param, *encoding, &mut self.used));
-                }
+                Part::Text(text) => push_escaped(out, text),
+                Part::Param { param, encoding } => self.push_reference(out, *param, *encoding),
                 Part::Endpoint {
                     resource,
                     endpoint,
                     property,
-                } => {
-                    push_escaped(
-                        &mut out,
-                        &self.endpoint(*resource, *endpoint, *property, diags),
-                    );
-                }
-                // `expand` leaves none of these; nothing to write if one slipped through.
+                } => self.push_endpoint(out, *resource, *endpoint, *property, diags),
                 Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
-                    bug(diags, "a connection value survived expansion");
+                    let model = self.model;
+                    if let Some(inner) = model.connection_part(part) {
+                        self.push_value(out, inner, diags);
+                    }
                 }
             }
         }
-        out
+    }
+
+    /// [`push_reference`], written once per parameter and encoding and copied afterwards.
+    fn push_reference(&mut self, out: &mut String, param: ParamId, encoding: Encoding) {
+        let slot = match encoding {
+            Encoding::Raw => 0,
+            Encoding::Uri => 1,
+        };
+        let cached = self
+            .references
+            .get_mut(param.0 as usize)
+            .and_then(|forms| forms.get_mut(slot));
+        match cached {
+            Some(Some(reference)) => out.push_str(reference),
+            Some(cache) => {
+                let mut reference = String::new();
+                push_reference(&mut reference, self.model, param, encoding, &mut self.used);
+                out.push_str(&reference);
+                *cache = Some(reference);
+            }
+            // A parameter id outside the model: unreachable for a checked model, and still
+            // written correctly.
+            None => push_reference(out, self.model, param, encoding, &mut self.used),
+        }
     }
 
     /// A property of endpoint `index` of `resource` as seen from another service.
-    fn endpoint(
+    fn push_endpoint(
         &self,
+        out: &mut String,
         resource: ResourceId,
         index: usize,
         property: EndpointProperty,
         diags: &mut Diagnostics,
-    ) -> String {
+    ) {
         let owner = self.model.resource(resource);
         let Some(endpoint) = owner.endpoints().get(index) else {
             bug(
                 diags,
                 &format!("endpoint {index} of `{}` does not exist", owner.name),
             );
-            return String::new();
+            return;
         };
-        let host = service_name(&owner.name);
+        let host = self.names.of(resource);
         match property {
             EndpointProperty::Url => {
-                format!("{}://{host}:{}", endpoint.scheme, endpoint.target_port)
+                push_escaped(out, &endpoint.scheme);
+                out.push_str("://");
+                push_escaped(out, host);
+                out.push(':');
+                push_decimal(out, endpoint.target_port.into());
             }
-            EndpointProperty::Host => host,
+            EndpointProperty::Host => push_escaped(out, host),
             EndpointProperty::Port | EndpointProperty::TargetPort => {
-                endpoint.target_port.to_string()
+                push_decimal(out, endpoint.target_port.into());
             }
-            EndpointProperty::Scheme => endpoint.scheme.clone(),
+            EndpointProperty::Scheme => push_escaped(out, &endpoint.scheme),
         }
     }
 }

@@ -27,10 +27,33 @@ pub(crate) fn object_name(name: &str) -> String {
 
 /// A name derived from an object name, such as `pg-initdb` or `web-external`.
 pub(crate) fn derived(base: &str, suffix: &str) -> String {
+    // Most suffixes are already labels (`external`, `initdb`, a volume name) and most names
+    // fit: then the name is the two joined, which `dns_label` and `shorten` would keep as it
+    // is, so it is built without them (they allocate twice more).
+    if is_dns_label(suffix) && base.len() + 1 + suffix.len() <= MAX_LABEL {
+        let mut name = String::with_capacity(base.len() + 1 + suffix.len());
+        name.push_str(base);
+        name.push('-');
+        name.push_str(suffix);
+        return name;
+    }
     shorten(
         &format!("{base}-{}", dns_label(suffix, MAX_LABEL)),
         MAX_LABEL,
     )
+}
+
+/// Whether `dns_label` would give `text` back: lowercase alphanumerics and single `-`s
+/// between them.
+fn is_dns_label(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() <= MAX_LABEL
+        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && !text.contains("--")
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
 }
 
 /// The application name as a label value and name prefix.
@@ -186,6 +209,25 @@ mod tests {
         assert!(object_name(&long).len() <= 52);
         assert_eq!(object_name("Catalog_Api"), "catalog-api");
         assert!(derived(&object_name(&long), "external").len() <= 63);
+    }
+
+    /// The shortcut for suffixes that are labels already gives what the general way gives.
+    #[test]
+    fn derived_names_take_the_shortcut_only_when_it_changes_nothing() {
+        let base = object_name(&"b".repeat(50));
+        for suffix in [
+            "external", "data-1", "Data", "a--b", "-a", "a-", "x_y", "", "a.b",
+        ] {
+            for base in ["web", base.as_str()] {
+                let general = shorten(
+                    &format!("{base}-{}", dns_label(suffix, MAX_LABEL)),
+                    MAX_LABEL,
+                );
+                assert_eq!(derived(base, suffix), general, "{base} {suffix}");
+            }
+        }
+        assert!(is_dns_label("data-1"));
+        assert!(!is_dns_label("a--b"));
     }
 
     #[test]

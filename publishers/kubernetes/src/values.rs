@@ -135,7 +135,7 @@ fn resolve(
     // `None` when no text part has come since.
     let mut parts: Vec<(Option<Key>, String)> = Vec::new();
     let mut text: Option<String> = None;
-    for part in &model.expand(value).parts {
+    for part in &model.expanded(value).parts {
         match part {
             Part::Text(part) => text.get_or_insert_with(String::new).push_str(part),
             Part::Endpoint {

@@ -45,10 +45,10 @@ pub(crate) fn write(
     diags: &mut Diagnostics,
     file: &mut FileText,
 ) -> Result<(), aspirec_yaml::Error> {
-    let storage = Storage::new(ctx, owner);
-    let pod = pod_template(ctx, owner, &storage, diags);
-    match &storage.claim_templates {
-        Some(templates) => file.push(&stateful_set(ctx, owner, pod, templates.clone()), &[])?,
+    let mut storage = Storage::new(ctx, owner);
+    let pod = pod_template(ctx, owner, &mut storage, diags);
+    match storage.claim_templates.take() {
+        Some(templates) => file.push(&stateful_set(ctx, owner, pod, templates), &[])?,
         None => file.push(
             &deployment(ctx, owner, pod, !storage.claims.is_empty()),
             &[],
@@ -276,7 +276,7 @@ fn replicas(count: u32) -> i32 {
 fn pod_template(
     ctx: &mut Ctx<'_>,
     owner: &Owner<'_>,
-    storage: &Storage,
+    storage: &mut Storage,
     diags: &mut Diagnostics,
 ) -> PodTemplateSpec {
     let init_containers = wait_containers(ctx, owner);
@@ -298,7 +298,8 @@ fn pod_template(
                 fs_group: Some(group),
                 ..PodSecurityContext::default()
             }),
-            volumes: (!storage.volumes.is_empty()).then(|| storage.volumes.clone()),
+            // The pod is the volumes' only user: they move.
+            volumes: (!storage.volumes.is_empty()).then(|| std::mem::take(&mut storage.volumes)),
             ..PodSpec::default()
         }),
     }
@@ -307,7 +308,7 @@ fn pod_template(
 fn container(
     ctx: &mut Ctx<'_>,
     owner: &Owner<'_>,
-    storage: &Storage,
+    storage: &mut Storage,
     diags: &mut Diagnostics,
 ) -> Container {
     let workload = owner.workload;
@@ -343,7 +344,7 @@ fn container(
         readiness_probe: probe,
         liveness_probe: liveness,
         resources: resources(&workload.limits),
-        volume_mounts: (!storage.mounts.is_empty()).then(|| storage.mounts.clone()),
+        volume_mounts: (!storage.mounts.is_empty()).then(|| std::mem::take(&mut storage.mounts)),
         ..Container::default()
     }
 }

@@ -11,7 +11,7 @@
 use std::cell::Cell;
 
 use crate::KeyOrder;
-use crate::scalar;
+use crate::keys::KeyLines;
 
 /// Where a value goes, which decides what precedes it on its line.
 #[derive(Clone, Copy)]
@@ -68,14 +68,14 @@ struct Reused {
     leads: Vec<Lead>,
     /// The reordered text of a map, reused by every map.
     scratch: String,
-    keys: scalar::StaticKeys,
+    keys: KeyLines,
 }
 
 impl Reused {
     const EMPTY: Reused = Reused {
         leads: Vec::new(),
         scratch: String::new(),
-        keys: scalar::StaticKeys::EMPTY,
+        keys: KeyLines::EMPTY,
     };
 }
 
@@ -136,8 +136,10 @@ impl Writer {
         }
     }
 
-    /// Starts a child of `block`: ends the previous leading entry, indents.
-    fn child(&mut self, block: &mut Block) -> usize {
+    /// Starts a child of `block`: ends the previous leading entry. Gives where the child
+    /// starts and its indentation, which its first write includes: a line start is copied
+    /// whole with what follows it (`key:`, `-`).
+    fn child(&mut self, block: &mut Block) -> (usize, usize) {
         if block.children == 0 {
             // The line break or space after the key or dash.
             if !block.root {
@@ -148,34 +150,34 @@ impl Writer {
         if !block.rule.is_empty() {
             self.end_lead(block);
         }
-        let start = self.out.len();
-        if block.children > 0 || !block.after_dash {
-            indent(&mut self.out, block.level);
-        }
+        let indent = if block.children > 0 || !block.after_dash {
+            block.level
+        } else {
+            0
+        };
         block.children += 1;
-        start
+        (self.out.len(), indent)
     }
 
     /// Writes `key:` in map `block`; its value goes at the returned place.
     pub(crate) fn entry(&mut self, block: &mut Block, key: &str) -> Place {
-        self.start_entry(block, key);
-        scalar::write_key(&mut self.out, key);
-        self.out.push(':');
+        let indent = self.start_entry(block, key);
+        self.reused.keys.write_text(&mut self.out, indent, key);
         Place::Value(block.level)
     }
 
     /// [`Writer::entry`] for a key that lives as long as the program (a field name), whose
-    /// spelling is decided once.
+    /// line is rendered once.
     pub(crate) fn field(&mut self, block: &mut Block, key: &'static str) -> Place {
-        self.start_entry(block, key);
-        self.reused.keys.write_key(&mut self.out, key);
-        self.out.push(':');
+        let indent = self.start_entry(block, key);
+        self.reused.keys.write_static(&mut self.out, indent, key);
         Place::Value(block.level)
     }
 
-    /// Starts the line of the entry `key` of map `block`, noting it when it leads.
-    fn start_entry(&mut self, block: &mut Block, key: &str) {
-        let start = self.child(block);
+    /// Starts the line of the entry `key` of map `block`, noting it when it leads; gives its
+    /// indentation.
+    fn start_entry(&mut self, block: &mut Block, key: &str) -> usize {
+        let (start, indent) = self.child(block);
         if let Some(rank) = block.rule.iter().position(|k| *k == key) {
             // A key twice in one map would be a bug of its `Serialize`; its first entry leads.
             if !self.reused.leads[block.leads_base..]
@@ -189,12 +191,19 @@ impl Writer {
                 });
             }
         }
+        indent
     }
 
     /// Writes `-` in list `block`; the item goes at the returned place.
     pub(crate) fn item(&mut self, block: &mut Block) -> Place {
-        self.child(block);
-        self.out.push('-');
+        let (_, level) = self.child(block);
+        match (DASHED.len() - 1).checked_sub(level) {
+            Some(from) => self.out.push_str(&DASHED[from..]),
+            None => {
+                indent(&mut self.out, level);
+                self.out.push('-');
+            }
+        }
         Place::Item(block.level)
     }
 
@@ -274,18 +283,26 @@ impl Writer {
         if at < end {
             piece(&mut self.reused.scratch, at, end);
         }
-        // Same length: every entry but the first is indented, before and after.
-        self.out
-            .replace_range(block.start..end, &self.reused.scratch);
+        // Same length: every entry but the first is indented, before and after. The map ends
+        // the text so far, so its new text replaces the tail in one copy.
+        self.out.truncate(block.start);
+        self.out.push_str(&self.reused.scratch);
     }
 }
 
-fn indent(out: &mut String, level: usize) {
-    const SPACES: &str = "                                ";
+/// Spaces for an indentation in one copy, then a dash: `DASHED[DASHED.len() - 1 - n..]` is
+/// a list item's line start at indentation `n`, and `DASHED[..n]` an indentation.
+const DASHED: &str = concat!(
+    "                                                                ",
+    "-"
+);
+
+/// `level` spaces.
+pub(crate) fn indent(out: &mut String, level: usize) {
     let mut left = level;
     while left > 0 {
-        let n = left.min(SPACES.len());
-        out.push_str(&SPACES[..n]);
+        let n = left.min(DASHED.len() - 1);
+        out.push_str(&DASHED[..n]);
         left -= n;
     }
 }

@@ -12,9 +12,11 @@
 //! newtype, tuple or struct variant is a one-key map, bytes are a list of numbers.
 //!
 //! Modules: `layout` places lines (indentation, empty collections, leading keys), `ser` maps
-//! serde's calls onto it, `scalar` writes keys, strings and numbers.
+//! serde's calls onto it, `scalar` writes keys, strings and numbers, `keys` remembers the
+//! rendered start of each entry's line.
 
 mod error;
+mod keys;
 mod layout;
 mod scalar;
 mod ser;

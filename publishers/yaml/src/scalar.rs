@@ -12,50 +12,8 @@ pub(crate) fn write_key(out: &mut String, key: &str) {
     }
 }
 
-/// Remembers, by address, whether keys that live as long as the program (struct field names,
-/// variant names) are plain: a struct's fields are written once per value, thousands of times
-/// per file, always from the same few strings. A `&'static str` never changes nor goes away,
-/// so its address and length identify its text.
-pub(crate) struct StaticKeys {
-    /// `(address, length << 1 | plain)` per slot; `None` until the first key.
-    slots: Option<Box<[(usize, usize); SLOTS]>>,
-}
-
-/// Enough for the field names of the Kubernetes API types one publisher writes, with room
-/// for the collisions of a direct-mapped table.
-const SLOT_BITS: u32 = 8;
-const SLOTS: usize = 1 << SLOT_BITS;
-
-impl StaticKeys {
-    pub(crate) const EMPTY: StaticKeys = StaticKeys { slots: None };
-
-    /// [`write_key`], deciding plainness once per key.
-    pub(crate) fn write_key(&mut self, out: &mut String, key: &'static str) {
-        if self.is_plain(key) {
-            out.push_str(key);
-        } else {
-            write_string(out, key);
-        }
-    }
-
-    fn is_plain(&mut self, key: &'static str) -> bool {
-        let slots = self.slots.get_or_insert_with(|| Box::new([(0, 0); SLOTS]));
-        let address = key.as_ptr() as usize;
-        // Fibonacci hashing: string literals sit next to each other, so their low bits alone
-        // would crowd a few slots.
-        let hash = (address as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOT_BITS);
-        let slot = &mut slots[hash as usize];
-        if slot.0 == address && slot.1 >> 1 == key.len() {
-            return slot.1 & 1 == 1;
-        }
-        let plain = is_plain_key(key);
-        *slot = (address, key.len() << 1 | usize::from(plain));
-        plain
-    }
-}
-
 /// A letter or `_`, then letters, digits and `_-./`; not a boolean or null word.
-fn is_plain_key(key: &str) -> bool {
+pub(crate) fn is_plain_key(key: &str) -> bool {
     let bytes = key.as_bytes();
     let Some(first) = bytes.first() else {
         return false;

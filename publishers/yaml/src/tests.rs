@@ -329,3 +329,17 @@ fn field_names_are_spelt_the_same_every_time() {
         "- \"on\": \"push\"\n  run-name: \"ci\"\n  inner: \"a: 1\\nname: \\\"x\\\"\\n\"\n"
     );
 }
+
+/// Map keys' lines are remembered by text and indentation: the same keys at other depths, in
+/// a list item's first line, and after a key of the same length and ends (`aab` and `abb` share
+/// a slot's hash inputs) are spelt as they were the first time; keys that must be quoted are
+/// never taken from the memory.
+#[test]
+fn map_keys_are_spelt_the_same_at_every_depth() {
+    let labels = json!({"app.kubernetes.io/name": "x", "yes": "y", "a b": "z", "aab": 1, "abb": 2});
+    let doc = json!({"labels": labels, "items": [labels, {"nested": labels}]});
+    let expected = "labels:\n  app.kubernetes.io/name: \"x\"\n  \"yes\": \"y\"\n  \"a b\": \"z\"\n  aab: 1\n  abb: 2\nitems:\n  - app.kubernetes.io/name: \"x\"\n    \"yes\": \"y\"\n    \"a b\": \"z\"\n    aab: 1\n    abb: 2\n  - nested:\n      app.kubernetes.io/name: \"x\"\n      \"yes\": \"y\"\n      \"a b\": \"z\"\n      aab: 1\n      abb: 2\n";
+    for _ in 0..2 {
+        assert_eq!(ordered(&doc, K8S), expected);
+    }
+}
