@@ -78,6 +78,12 @@ enum Mode {
     Update,
 }
 
+/// Whether nothing at all (not even a dangling link) is at `path`: a target folder is
+/// staged only then.
+fn absent(path: &Path) -> bool {
+    matches!(path.symlink_metadata(), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+}
+
 /// The hidden sibling folder a target folder that does not exist yet is written into.
 fn staging_path(out: &Path, target: &str) -> PathBuf {
     out.join(format!(".{target}.aspirec-staging-{}", std::process::id()))
@@ -111,8 +117,7 @@ impl EarlyWriter {
     /// Stages `files` when `out/<target>` does not exist (otherwise [`write_with`] writes them).
     /// Runs on the caller's thread; an error is kept for [`write_with`] to report.
     pub fn stage(&self, target: &'static str, files: &Artifacts) {
-        let dir = self.out.join(target);
-        if !matches!(dir.symlink_metadata(), Err(e) if e.kind() == std::io::ErrorKind::NotFound) {
+        if !absent(&self.out.join(target)) {
             return;
         }
         let staging = staging_path(&self.out, target);
@@ -221,10 +226,7 @@ fn write_planned(
                 dir.join(RECORD).display()
             );
         }
-        let staging = match dir.symlink_metadata() {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(staging_path(out, target)),
-            _ => None,
-        };
+        let staging = absent(&dir).then(|| staging_path(out, target));
         let prestaged = staged.iter().any(|(t, _)| t == target);
         if prestaged && staging.is_none() {
             bail!(
