@@ -40,6 +40,7 @@ pub mod inspect;
 pub mod manifest;
 pub mod model_toml;
 pub mod output;
+mod parallel;
 pub mod render;
 pub mod targets;
 
@@ -126,14 +127,8 @@ fn publish_all(
         }
         (target.id(), files, diags, took)
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(targets.len());
-    if workers < 2 {
-        return targets.iter().map(|t| run(*t)).collect();
-    }
-    // Each worker takes the next target until none is left, the slowest first, so that the
-    // last to finish is a short one and no core idles for long at the end.
+    // The slowest first, so that the last to finish is a short one and no core idles for
+    // long at the end.
     let mut order: Vec<usize> = (0..targets.len()).collect();
     order.sort_by_key(|&index| {
         SLOWEST_FIRST
@@ -141,34 +136,7 @@ fn publish_all(
             .position(|id| *id == targets[index].id())
             .unwrap_or(SLOWEST_FIRST.len())
     });
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let turn = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((index, target)) =
-                            order.get(turn).map(|&index| (index, targets[index]))
-                        else {
-                            break done;
-                        };
-                        done.push((index, run(target)));
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            // `run` catches the publishers' panics; anything else would be a bug here.
-            .flat_map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    let mut results = parallel::map(&order, |&index| (index, run(targets[index])));
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
 }

@@ -344,47 +344,26 @@ fn write_folders(
     Ok((written.into_inner(), unchanged.into_inner(), removed))
 }
 
-/// Runs `work` on every job on a few threads (no more than cores), each taking the next job
-/// until none is left; stops early and returns the first error. Writing and comparing
+/// Runs `work` on every job on a few threads ([`crate::parallel`]); after the first error,
+/// the remaining jobs are skipped and that error is returned. Writing and comparing
 /// thousands of files is mostly system calls, which overlap well across cores.
 fn in_parallel<T: Sync>(
     jobs: &[T],
     work: impl Fn(&T) -> anyhow::Result<()> + Sync,
 ) -> anyhow::Result<()> {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(jobs.len());
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let worker = || -> anyhow::Result<()> {
-        while !failed.load(Ordering::Relaxed) {
-            let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                break;
-            };
-            if let Err(error) = work(job) {
-                failed.store(true, Ordering::Relaxed);
-                return Err(error);
-            }
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    crate::parallel::map(jobs, |job| {
+        if failed.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
         }
-        Ok(())
-    };
-    if workers < 2 {
-        return worker();
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(worker)).collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect()
+        let result = work(job);
+        if result.is_err() {
+            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        result
     })
+    .into_iter()
+    .collect()
 }
 
 /// Writes the record of generated files of a target folder.
