@@ -41,6 +41,14 @@ pub fn parse(
     model.filter(|_| diags.error_count() == errors_before)
 }
 
+/// For the differential fuzz target (`tests/fuzz`, `toml_paths`): whether the streaming tree
+/// builder agrees with the `toml` crate on `text` (see `stream::compare_with_toml`). Not part
+/// of the API.
+#[doc(hidden)]
+pub fn fast_path_disagreement(text: &str) -> Option<String> {
+    stream::compare_with_toml(text).err()
+}
+
 /// The JSON Schema (draft 2020-12) of `model.toml`, for editors (`aspirec schema`).
 pub fn json_schema() -> serde_json::Value {
     json::schema()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a while: ./tests/fuzz/run.sh TARGET [SECONDS] [extra libFuzzer flags]
-# TARGET is model_toml, manifest or compile. The corpus (tests/fuzz/corpus/TARGET, git-ignored;
+# TARGET is model_toml, toml_paths (the streaming TOML builder against the toml crate), manifest
+# or compile. The corpus (tests/fuzz/corpus/TARGET, git-ignored;
 # FUZZ_CORPUS=DIR to keep it elsewhere) is seeded from the example models, fixtures, the Aspire
 # corpus and the kept regressions. FUZZ_TARGET_DIR=DIR builds elsewhere than tests/fuzz/target.
 # Stable Rust with RUSTC_BOOTSTRAP=1 accepts the -Z flags cargo-fuzz passes; no sanitizer
@@ -17,7 +18,7 @@ seeds=(tests/fuzz/regressions)
 generated=${FUZZ_CORPUS:-tests/fuzz/corpus}/generated
 case $target in
   manifest) dict=tests/fuzz/dict/manifest.dict; seeds+=(../shared/corpus/aspire-manifests) ;;
-  model_toml) dict=tests/fuzz/dict/model.dict; seeds+=(tests/models tests/fixtures/ok tests/fixtures/err "$generated") ;;
+  model_toml|toml_paths) dict=tests/fuzz/dict/model.dict; seeds+=(tests/models tests/fixtures/ok tests/fixtures/err "$generated") ;;
   compile) dict=tests/fuzz/dict/model.dict
     seeds+=(tests/models tests/fixtures/ok tests/fixtures/err "$generated" ../shared/corpus/aspire-manifests) ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
