@@ -10,7 +10,6 @@
 #![warn(clippy::wildcard_enum_match_arm)]
 
 mod comment;
-mod decimal;
 mod entries;
 mod env_file;
 mod interpolation;

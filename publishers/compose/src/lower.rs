@@ -7,6 +7,7 @@
 //! writes as a comment at the top of `compose.yaml`.
 
 use std::collections::BTreeSet;
+use std::fmt::Write;
 
 use ir::integrations::IntegrationKind;
 use ir::{
@@ -14,7 +15,6 @@ use ir::{
     PublishOptions, Resource, ResourceKind, Role, WaitCondition, Workload, codes,
 };
 
-use crate::decimal::push_decimal;
 use crate::entries::Entries;
 use crate::interpolation::{Variable, escape};
 use crate::names::{project_name, service_name};
@@ -330,20 +330,20 @@ fn ports(workload: &Workload) -> (Vec<String>, Vec<String>) {
                     .and_then(|n| endpoint.port.checked_add(n));
                 // No room for a range: let Docker pick free host ports.
                 if let Some(last) = last {
-                    push_decimal(&mut entry, endpoint.port.into());
+                    let _ = write!(entry, "{}", endpoint.port);
                     entry.push('-');
-                    push_decimal(&mut entry, last.into());
+                    let _ = write!(entry, "{last}");
                     entry.push(':');
                 }
             } else {
-                push_decimal(&mut entry, endpoint.port.into());
+                let _ = write!(entry, "{}", endpoint.port);
                 entry.push(':');
             }
             &mut ports
         } else {
             &mut expose
         };
-        push_decimal(&mut entry, endpoint.target_port.into());
+        let _ = write!(entry, "{}", endpoint.target_port);
         entry.push_str(match endpoint.protocol {
             Protocol::Tcp => "",
             Protocol::Udp => "/udp",
@@ -368,14 +368,7 @@ fn healthcheck(workload: &Workload) -> Option<Healthcheck> {
             .chain(command.iter().map(|c| escape(c)))
             .collect(),
     };
-    let seconds = |s: Option<u32>| {
-        s.map(|s| {
-            let mut out = String::with_capacity(8);
-            push_decimal(&mut out, s.into());
-            out.push('s');
-            out
-        })
-    };
+    let seconds = |s: Option<u32>| s.map(|s| format!("{s}s"));
     Some(Healthcheck {
         test,
         interval: seconds(health.period),

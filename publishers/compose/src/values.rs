@@ -6,10 +6,10 @@
 //! plays no part), and parameters become `${...}` variables ([`crate::interpolation`]).
 
 use std::collections::BTreeSet;
+use std::fmt::Write;
 
 use ir::{CheckedModel, Diagnostics, Encoding, EndpointProperty, ParamId, Part, ResourceId, Value};
 
-use crate::decimal::push_decimal;
 use crate::interpolation::{Variable, push_escaped, push_reference};
 use crate::names::ServiceNames;
 
@@ -117,11 +117,11 @@ impl<'m> Resolver<'m> {
                 out.push_str("://");
                 push_escaped(out, host);
                 out.push(':');
-                push_decimal(out, endpoint.target_port.into());
+                let _ = write!(out, "{}", endpoint.target_port);
             }
             EndpointProperty::Host => push_escaped(out, host),
             EndpointProperty::Port | EndpointProperty::TargetPort => {
-                push_decimal(out, endpoint.target_port.into());
+                let _ = write!(out, "{}", endpoint.target_port);
             }
             EndpointProperty::Scheme => push_escaped(out, &endpoint.scheme),
         }

@@ -304,6 +304,11 @@ fn write_text(text: &str, out: &mut String) {
 
 /// Escapes literal text for the inside of a quoted template: quotes, backslashes and control
 /// characters as in a string, and the template markers `${` and `%{` doubled.
+///
+/// Not [`escape_char`] plus the markers: that one reproduces hcl-rs's quoting of plain
+/// strings byte for byte (it leaves DEL and the C1 controls as they are), while this one also
+/// escapes those, as templates always were. Both read back as the same text; sharing one
+/// table would change existing outputs.
 fn escape_literal(text: &str, out: &mut String) {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
