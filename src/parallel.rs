@@ -8,9 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// `work` applied to every job; a job's result is at its index. A panic in `work` is
 /// propagated to the caller once every thread has stopped.
 pub(crate) fn map<T: Sync, R: Send>(jobs: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(jobs.len());
+    let workers = workers().min(jobs.len());
     if workers < 2 {
         return jobs.iter().map(work).collect();
     }
@@ -38,6 +36,11 @@ pub(crate) fn map<T: Sync, R: Send>(jobs: &[T], work: impl Fn(&T) -> R + Sync) -
     });
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// How many threads [`map`] runs at most: one per core.
+pub(crate) fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 #[cfg(test)]

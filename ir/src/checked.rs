@@ -219,16 +219,20 @@ impl CheckedModel {
     }
 
     fn expand_into(&self, value: &Value, out: &mut Value) {
+        self.for_each_expanded(value, &mut |part| out.push(part.clone()));
+    }
+
+    /// Calls `visit` with each part of [`CheckedModel::expand`]`(value)` in order (adjacent
+    /// text not merged), without building the expanded value.
+    pub fn for_each_expanded<'m>(&'m self, value: &'m Value, visit: &mut impl FnMut(&'m Part)) {
         for part in &value.parts {
             match part {
                 Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
                     if let Some(inner) = self.connection_part(part) {
-                        self.expand_into(inner, out);
+                        self.for_each_expanded(inner, visit);
                     }
                 }
-                Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => {
-                    out.push(part.clone());
-                }
+                Part::Text(_) | Part::Param { .. } | Part::Endpoint { .. } => visit(part),
             }
         }
     }

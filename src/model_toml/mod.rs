@@ -42,7 +42,8 @@ pub fn parse(
 }
 
 /// For the differential fuzz target (`tests/fuzz`, `toml_paths`): whether the streaming tree
-/// builder agrees with the `toml` crate on `text` (see `stream::compare_with_toml`). Not part
+/// builder agrees with the `toml` crate on `text`, whole and cut in pieces (see
+/// `stream::compare_with_toml`). Not part
 /// of the API.
 #[doc(hidden)]
 pub fn fast_path_disagreement(text: &str) -> Option<String> {

@@ -5,7 +5,8 @@
 //! turns that into an event vector, then builds its own tree: for a model of 10,000
 //! services that is about 150 MB before our tree exists. Here the tokens of one stretch of
 //! top-level lines are parsed and dropped before the next are lexed, and strings borrow
-//! from the source unless escapes made them differ.
+//! from the source unless escapes made them differ. A large file is cut into pieces built on
+//! all cores at once, then merged ([`build_pieces`]).
 //!
 //! This path only builds; it never explains. On anything it does not accept (a syntax
 //! error, a key defined twice, a table reopened, a date-time it would have to validate) it
@@ -32,11 +33,121 @@ const MAX_DEPTH: u32 = 80;
 /// Tokens parsed at once: the stretch ends at the first top-level line end after this many.
 const CHUNK_TOKENS: usize = 4096;
 
-/// The tree of `text` and the ranges of integers too large for `i64` (their values are
-/// [`Value::Invalid`]); `None` if the text is not TOML this path accepts.
-pub(super) fn build(text: &str) -> Option<(Table<'_>, Vec<Range<usize>>)> {
+/// A piece is at least this long: below, starting a thread costs more than it saves.
+const MIN_PIECE: usize = 64 * 1024;
+
+/// The tree of a document and the ranges of integers too large for `i64` (their values are
+/// [`Value::Invalid`]).
+type Built<'s> = (Table<'s>, Vec<Range<usize>>);
+
+/// The tree of `text`; `None` if the text is not TOML this path accepts.
+///
+/// A large file is cut into pieces, one per core, each starting with a line that starts
+/// with `[`, and the pieces are built at the same time (this runs before anything else can,
+/// so the other cores would idle). See [`build_pieces`] for why that gives the same tree.
+pub(super) fn build(text: &str) -> Option<Built<'_>> {
+    let pieces = crate::parallel::workers().min(text.len() / MIN_PIECE);
+    build_pieces(text, &piece_starts(text, pieces))
+}
+
+/// Where pieces after the first start when `text` is cut into about `pieces` equal ones: at
+/// the first line starting with `[` after each cut, in increasing order.
+fn piece_starts(text: &str, pieces: usize) -> Vec<usize> {
+    let mut starts: Vec<usize> = Vec::new();
+    for piece in 1..pieces {
+        let from = (text.len() / pieces * piece).max(starts.last().map_or(0, |s| s + 1));
+        let Some(found) = text.get(from..).and_then(|rest| rest.find("\n[")) else {
+            break;
+        };
+        starts.push(from + found + 1);
+    }
+    starts
+}
+
+/// Builds `text` cut before each of `starts` (byte offsets of line starts, increasing), the
+/// pieces in parallel, then adds each piece's tables to those of the pieces before it.
+///
+/// Each piece starts at the start of a line. Where the whole file has a top-level line
+/// there, the piece's lines parse exactly as they do in the file. Where it does not (the cut
+/// is inside a multi-line string, array or inline table), the piece before ends inside that
+/// value, which is an error there. What a piece cannot know is which tables the pieces
+/// before it defined: [`merge`] adds a piece's tables only where no TOML rule can depend on
+/// that (new names, tables that only deeper headers made, arrays of tables). On anything
+/// else, and on any error, the whole text is built again in one piece, which decides.
+fn build_pieces<'s>(text: &'s str, starts: &[usize]) -> Option<Built<'s>> {
+    if starts.is_empty() {
+        return build_piece(text, 0);
+    }
+    merge_pieces(text, starts).or_else(|| build_piece(text, 0))
+}
+
+/// [`build_pieces`] without the second try in one piece.
+fn merge_pieces<'s>(text: &'s str, starts: &[usize]) -> Option<Built<'s>> {
+    let ends = starts.iter().copied().chain([text.len()]);
+    let ranges: Vec<Range<usize>> = [0]
+        .into_iter()
+        .chain(starts.iter().copied())
+        .zip(ends)
+        .map(|(start, end)| start..end)
+        .collect();
+    let built = crate::parallel::map(&ranges, |range| {
+        build_piece(text.get(range.clone())?, range.start)
+    });
+    let mut pieces = built.into_iter();
+    let first = pieces.next().flatten();
+    pieces.try_fold(first?, |(mut root, mut invalid), piece| {
+        let (table, more) = piece?;
+        merge(&mut root, table).then(|| {
+            invalid.extend(more);
+            (root, invalid)
+        })
+    })
+}
+
+/// Adds the entries of `piece` (the root table of a later piece, or a table in it) to
+/// `into`, as the piece's headers would have added them had the piece been parsed after the
+/// text before it; `false` where that would need a rule this does not apply.
+///
+/// A name new to `into` is added. A name in both is taken only for a table the piece's
+/// deeper headers made (`[a.b]` makes `a`), to be merged into a table of `into` that headers
+/// may still add to (one made by a header or by deeper headers, not by a dotted key or
+/// inline), and for arrays of tables, which `[[...]]` headers append to.
+fn merge<'s>(into: &mut Table<'s>, piece: Table<'s>) -> bool {
+    for (key, node) in piece.into_entries() {
+        let Some(position) = into.position(&key.name) else {
+            into.push(key, node);
+            continue;
+        };
+        let Some(earlier) = into.node_at_mut(position) else {
+            return false;
+        };
+        let merged = match (&mut earlier.value, node.value) {
+            (Value::Table(earlier), Value::Table(later)) => {
+                let open = |origin: Origin| !origin.dotted && !origin.inline;
+                open(earlier.origin)
+                    && open(later.origin)
+                    && later.origin.implicit
+                    && merge(earlier, later)
+            }
+            (Value::Array(earlier), Value::Array(later))
+                if earlier.of_tables && later.of_tables =>
+            {
+                earlier.items.extend(later.items);
+                true
+            }
+            _ => false,
+        };
+        if !merged {
+            return false;
+        }
+    }
+    true
+}
+
+/// Builds one piece of the file: `text` starts at byte `base` of it.
+fn build_piece(text: &str, base: usize) -> Option<Built<'_>> {
     let source = Source::new(text);
-    let mut builder = Builder::new(text);
+    let mut builder = Builder::new(text, base);
     let mut first_error: Option<ParseError> = None;
     let mut lexer = source.lex();
     let mut tokens = Vec::with_capacity(CHUNK_TOKENS * 2);
@@ -72,7 +183,10 @@ pub(super) fn build(text: &str) -> Option<(Table<'_>, Vec<Range<usize>>)> {
 /// The event receiver that builds the tree. `refused` records anything it does not accept;
 /// the caller then stops and falls back.
 struct Builder<'s> {
+    /// The piece of the file being built, and where it starts in the file: spans in the
+    /// tree are the file's.
     text: &'s str,
+    base: usize,
     refused: bool,
     /// The document: filled from the lines before the first header, then by headers.
     root: Table<'s>,
@@ -165,9 +279,10 @@ struct Open<'s> {
 }
 
 impl<'s> Builder<'s> {
-    fn new(text: &'s str) -> Builder<'s> {
+    fn new(text: &'s str, base: usize) -> Builder<'s> {
         Builder {
             text,
+            base,
             refused: false,
             root: Table::default(),
             current: Table::default(),
@@ -193,6 +308,16 @@ impl<'s> Builder<'s> {
 
     fn refuse(&mut self) {
         self.refused = true;
+    }
+
+    /// Where `offset` in the piece is in the whole file.
+    fn at(&self, offset: usize) -> usize {
+        self.base + offset
+    }
+
+    /// Where the token at `span` of the piece is in the whole file.
+    fn range(&self, span: Span) -> Range<usize> {
+        self.at(span.start())..self.at(span.end())
     }
 
     /// The raw token at `span` as `toml_parser` decodes it.
@@ -251,7 +376,7 @@ impl<'s> Builder<'s> {
 
     fn open(&mut self, span: Span, value: Value<'s>) {
         self.open.push(Open {
-            start: span.start(),
+            start: self.at(span.start()),
             keys: mem::take(&mut self.pending),
             value,
         });
@@ -263,7 +388,7 @@ impl<'s> Builder<'s> {
                 self.spare.fit(&mut open.value);
                 let node = Node {
                     value: open.value,
-                    span: open.start..span.end(),
+                    span: open.start..self.at(span.end()),
                 };
                 self.value(node, open.keys);
             }
@@ -289,7 +414,7 @@ impl<'s> Builder<'s> {
         self.start_table(Header {
             path,
             key,
-            span: start..span.end(),
+            span: start..self.at(span.end()),
             is_array,
         });
     }
@@ -454,7 +579,7 @@ fn implicit_table<'s>(origin: Origin, key: &Key<'s>) -> Node<'s> {
 /// by the events around them.
 impl<'s> EventReceiver for Builder<'s> {
     fn std_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
-        self.header_open = Some((span.start(), false));
+        self.header_open = Some((self.at(span.start()), false));
     }
 
     fn std_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
@@ -462,7 +587,7 @@ impl<'s> EventReceiver for Builder<'s> {
     }
 
     fn array_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
-        self.header_open = Some((span.start(), true));
+        self.header_open = Some((self.at(span.start()), true));
     }
 
     fn array_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
@@ -506,7 +631,8 @@ impl<'s> EventReceiver for Builder<'s> {
             }
         };
         self.key_start.get_or_insert(self.keys.len());
-        self.keys.push(Key::new(name, span.start()..span.end()));
+        let range = self.range(span);
+        self.keys.push(Key::new(name, range));
     }
 
     fn key_val_sep(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
@@ -524,7 +650,7 @@ impl<'s> EventReceiver for Builder<'s> {
         let Some(raw) = self.raw(span, encoding) else {
             return self.refuse();
         };
-        let range = span.start()..span.end();
+        let range = self.range(span);
         if let Some(value) = plain_scalar(raw.as_str(), encoding) {
             let keys = mem::take(&mut self.pending);
             return self.value(Node { value, span: range }, keys);
@@ -602,10 +728,21 @@ fn plain_string(raw: &str, encoding: Option<Encoding>) -> Option<&str> {
 }
 
 /// Builds `text` both ways, this path and the `toml` crate's: this path must give up where
-/// that crate finds an error, and otherwise build the same tree. `Ok(whether this path built
-/// it)`, or what differs. For the tests and the differential fuzz target.
+/// that crate finds an error, and otherwise build the same tree; and cut in two before any
+/// of its first lines starting with `[`, it must build that tree or give up. `Ok(whether
+/// this path built it)`, or what differs. For the tests and the differential fuzz target.
 pub(super) fn compare_with_toml(text: &str) -> Result<bool, String> {
-    let built = build(text).map(|(table, _)| table);
+    let whole = build_piece(text, 0);
+    for cut in header_lines(text).take(16) {
+        if let Some(pieced) = merge_pieces(text, &[cut]) {
+            if Some(&pieced) != whole.as_ref() {
+                return Err(format!(
+                    "cut at byte {cut}, built {pieced:?}\n  in one piece: {whole:?}"
+                ));
+            }
+        }
+    }
+    let built = whole.map(|(table, _)| table);
     let (document, errors) = toml::de::DeTable::parse_recoverable(text);
     let expected = errors
         .is_empty()
@@ -617,6 +754,11 @@ pub(super) fn compare_with_toml(text: &str) -> Result<bool, String> {
         (Some(_), None) => Err("accepted what the toml crate rejects".to_string()),
         _ => Ok(built.is_some()),
     }
+}
+
+/// The offsets of the lines after the first that start with `[`: where a file may be cut.
+fn header_lines(text: &str) -> impl Iterator<Item = usize> {
+    text.match_indices("\n[").map(|(at, _)| at + 1)
 }
 
 #[cfg(test)]
@@ -728,6 +870,105 @@ mod tests {
             }
         }
         assert!(valid > 10, "found the example models and fixtures");
+    }
+
+    /// Every way to cut `text` in two, three or four pieces at lines starting with `[`
+    /// (up to `limit` cut positions): `Err` with the first cuts whose pieces merge into a
+    /// tree other than the one-piece tree; else how many cuts merged.
+    fn every_cut_merges_soundly(text: &str, limit: usize) -> Result<usize, String> {
+        let whole = build_piece(text, 0);
+        let cuts: Vec<usize> = header_lines(text).take(limit).collect();
+        let mut ways: Vec<Vec<usize>> = cuts.iter().map(|&c| vec![c]).collect();
+        for (i, &a) in cuts.iter().enumerate() {
+            for (j, &b) in cuts.iter().enumerate().skip(i + 1) {
+                ways.push(vec![a, b]);
+                ways.extend(cuts.iter().skip(j + 1).map(|&c| vec![a, b, c]));
+            }
+        }
+        let mut merged = 0;
+        for starts in ways {
+            if let Some(pieced) = merge_pieces(text, &starts) {
+                if Some(&pieced) != whole.as_ref() {
+                    return Err(format!("cuts {starts:?} of\n{text}"));
+                }
+                merged += 1;
+            }
+        }
+        Ok(merged)
+    }
+
+    #[test]
+    fn pieces_merge_into_the_one_piece_tree_or_not_at_all() {
+        let documents = [
+            "name = \"shop\"\n[resources.a]\ntype = 'redis'\n[resources.b]\nx = 1\n[resources.a.env]\nK = 1\n",
+            "[a.b]\nx = 1\n[a]\ny = 2\n[a.c]\nz = 3\n",
+            "[a]\nb.c = 1\n[a.b.d]\ne = 2\n[a.f]\n",
+            "[[t]]\nx = 1\n[[t]]\nx = 2\n[t.sub]\ny = 3\n[[t.list]]\nz = 4\n[[t]]\n[t.sub]\n",
+            "[a]\n[b]\n[a]\n",
+            "[a.b]\n[a.b]\n",
+            "[x]\nk = 1\n[y]\nbig = 99999999999999999999\n[z]\nhuge = 0xffffffffffffffff\n",
+            // Lines starting with `[` inside multi-line values: cuts there must not merge.
+            "a = \"\"\"\n[b]\nc = 1\n\"\"\"\n[d]\ne = '''\n[f]\n'''\n",
+            "a = [\n[1, 2],\n[3],\n]\n[b]\nc = 1\n",
+            "a = {\n  b = [\n[1],\n],\n}\n[c]\n",
+            "[a]\nx = 1\n[a.b]\n[[a.c]]\n[a.c.d]\n[[a.c]]\n[e.f.g]\n[e.f]\n",
+            "[a]\nb = { c = 1 }\n[a.b.d]\n",
+            "[a]\nb.c = 1\n[a.b]\n",
+        ];
+        for text in documents {
+            every_cut_merges_soundly(text, 12).unwrap_or_else(|bad| panic!("{bad}"));
+        }
+        let model = documents[0];
+        assert_eq!(
+            every_cut_merges_soundly(model, 12),
+            Ok(7),
+            "a model cut anywhere between resources (3 ways in two pieces, 3 in three, 1 in four) merges"
+        );
+        let multi_line = documents[7];
+        assert_eq!(
+            every_cut_merges_soundly(multi_line, 12),
+            Ok(1),
+            "merges only the cut at `[d]`: the others start inside multi-line strings"
+        );
+    }
+
+    #[test]
+    fn every_toml_input_of_the_repository_merges_soundly_in_pieces() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut merged = 0;
+        for dir in ["tests/models", "tests/fixtures/ok", "tests/fixtures/err"] {
+            let Ok(files) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for path in files.filter_map(|f| Some(f.ok()?.path())) {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                if path.extension().is_some_and(|e| e == "toml") {
+                    merged += every_cut_merges_soundly(&text, 8)
+                        .unwrap_or_else(|bad| panic!("{}: {bad}", path.display()));
+                }
+            }
+        }
+        assert!(merged > 100, "most cuts of the models merge ({merged})");
+    }
+
+    #[test]
+    fn a_large_file_is_cut_where_lines_start_with_a_header() {
+        let text = "[a]\nx = 1\n".repeat(10);
+        let starts = piece_starts(&text, 3);
+        assert_eq!(starts.len(), 2);
+        assert!(
+            starts
+                .iter()
+                .all(|&s| text[s..].starts_with("[a]") && s > 0)
+        );
+        assert!(starts.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(piece_starts("a = 1\nb = [\n1]\n", 4), Vec::<usize>::new());
+        let one_header = "a = 1\nb = 2\n[c]\nd = 3\ne = 4\n";
+        assert_eq!(
+            piece_starts(one_header, 4),
+            vec![12],
+            "fewer pieces, never the same twice"
+        );
     }
 
     #[test]

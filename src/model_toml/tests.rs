@@ -380,7 +380,57 @@ fn large_models_are_handled() {
     }
     assert!(text.len() > 500_000);
     let model = lowered(&text, None);
-    assert_eq!(model.resources.len(), 5_000);
+    let names: Vec<&str> = model
+        .resources
+        .iter()
+        .map(|r| r.name.value.as_str())
+        .collect();
+    let declared: Vec<String> = (0..5_000).map(|i| format!("r{i}")).collect();
+    assert_eq!(names, declared);
+}
+
+/// A model large enough to be schema-checked in jobs on every core reports the same
+/// diagnostics in the same order as one checked on one thread: each stage's in source order.
+#[test]
+fn large_models_report_in_declaration_order() {
+    let mut text = String::from("name = \"big\"\n");
+    for i in 0..1_000 {
+        let (key, value) = if i % 97 == 0 {
+            ("imagee", "{unclosed")
+        } else {
+            ("image", "x")
+        };
+        text.push_str(&format!(
+            "[resources.r{i}]\ntype = \"container\"\n{key} = \"x\"\nenv = {{ A = \"{value}\" }}\n"
+        ));
+    }
+    let mut diags = Diagnostics::new();
+    assert!(super::parse(FileId(0), &text, None, &mut diags).is_none());
+    let reported: Vec<(&str, u32)> = diags
+        .iter()
+        .map(|d| (d.code.id, d.primary.span.start))
+        .collect();
+    let broken = (0..1_000).filter(|i| i % 97 == 0).count();
+    // The schema check reports an unknown key and a missing `image` per broken resource,
+    // then lowering an unterminated expression.
+    assert_eq!(reported.len(), 3 * broken, "{reported:?}");
+    let (checked, lowered) = reported.split_at(2 * broken);
+    assert!(lowered.iter().all(|(code, _)| *code == "E0104"));
+    for code in ["E0201", "E0203", "E0104"] {
+        let starts: Vec<u32> = reported
+            .iter()
+            .filter(|(c, _)| *c == code)
+            .map(|(_, start)| *start)
+            .collect();
+        assert_eq!(starts.len(), broken, "{code}: {reported:?}");
+        assert!(starts.is_sorted(), "{code}: {reported:?}");
+    }
+    assert!(
+        checked
+            .chunks(2)
+            .all(|pair| pair[0].0 == "E0201" && pair[1].0 == "E0203"),
+        "{checked:?}"
+    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ use super::tree::{Key, Node, Table, Value, span};
 /// Checks a whole model (with the selected environment already merged in). The other
 /// environments are checked as overlays of the resources they override.
 pub(crate) fn check_model(file: FileId, root: &Table<'_>, diags: &mut Diagnostics) {
-    let base_types = root
+    let base_types: Vec<_> = root
         .get("resources")
         .and_then(Node::as_table)
         .map(|resources| {
@@ -34,16 +34,21 @@ pub(crate) fn check_model(file: FileId, root: &Table<'_>, diags: &mut Diagnostic
     let mut checker = Checker {
         file,
         diags,
-        base_types,
+        base_types: &base_types,
     };
     checker.table(&(0..0), root, &schema::MODEL, &Path::ROOT);
 }
+
+/// From this many entries on, a map (a model's `resources`, one entry per resource) is
+/// checked in jobs of this many entries on every core (see [`Checker::map`]); a smaller one
+/// is checked on the calling thread, where starting threads would cost more than they save.
+const ENTRIES_PER_JOB: usize = 128;
 
 struct Checker<'a, 'd> {
     file: FileId,
     diags: &'d mut Diagnostics,
     /// The type of each declared resource, for checking environment overrides of it.
-    base_types: Vec<(&'a str, &'static ResourceType)>,
+    base_types: &'a [(&'a str, &'static ResourceType)],
 }
 
 /// Where a value is, for messages: `resources.web.health`. A chain of borrowed keys, so
@@ -134,13 +139,7 @@ impl Checker<'_, '_> {
             Shape::Count => {
                 if let Some(number) = node.as_integer() {
                     if u32::try_from(number).is_err() {
-                        self.diags
-                            .report(
-                                codes::INVALID_VALUE,
-                                span(self.file, &node.span),
-                                format!("`{name}` is out of range"),
-                            )
-                            .with_label(format!("must be between 0 and {}", u32::MAX));
+                        self.out_of_range(name, node);
                     }
                 } else {
                     self.expect(node, false, shape, path);
@@ -163,12 +162,7 @@ impl Checker<'_, '_> {
                 None => self.expect(node, false, shape, path),
             },
             Shape::Map { values, .. } => match node.as_table() {
-                Some(table) => {
-                    for (entry_key, entry) in table.entries() {
-                        let path = path.child(&entry_key.name);
-                        self.value(&entry_key.name, &entry_key.span, entry, values, &path);
-                    }
-                }
+                Some(table) => self.map(table.entries(), values, path),
                 None => self.expect(node, false, shape, path),
             },
             Shape::Either(alternatives) => {
@@ -200,6 +194,39 @@ impl Checker<'_, '_> {
                 }
                 None => self.expect(node, false, shape, path),
             },
+        }
+    }
+
+    /// The entries of a map, each a value of shape `values`. Entries are checked each on its
+    /// own, so a large map is split into jobs that run on every core, each reporting into its
+    /// own diagnostics; these are appended in the entries' order, so that the diagnostics are
+    /// the same as when checked one after the other.
+    fn map(&mut self, entries: &[(Key<'_>, Node<'_>)], values: &Shape, path: &Path<'_>) {
+        if entries.len() <= ENTRIES_PER_JOB {
+            self.entries(entries, values, path);
+            return;
+        }
+        let jobs: Vec<_> = entries.chunks(ENTRIES_PER_JOB).collect();
+        let (file, base_types) = (self.file, self.base_types);
+        let reports = crate::parallel::map(&jobs, |entries| {
+            let mut diags = Diagnostics::new();
+            Checker {
+                file,
+                diags: &mut diags,
+                base_types,
+            }
+            .entries(entries, values, path);
+            diags
+        });
+        for diags in reports {
+            self.diags.extend(diags);
+        }
+    }
+
+    fn entries(&mut self, entries: &[(Key<'_>, Node<'_>)], values: &Shape, path: &Path<'_>) {
+        for (entry_key, entry) in entries {
+            let path = path.child(&entry_key.name);
+            self.value(&entry_key.name, &entry_key.span, entry, values, &path);
         }
     }
 
@@ -336,6 +363,7 @@ impl Checker<'_, '_> {
         }
     }
 
+    #[cold]
     fn unknown_key(&mut self, key: &Key<'_>, shape: &TableShape, path: &Path<'_>) {
         let message = match path.resource_type {
             Some(resource_type) => format!(
@@ -370,6 +398,7 @@ impl Checker<'_, '_> {
         diagnostic.with_note(format!("the keys here are {}", quoted_list(known)));
     }
 
+    #[cold]
     fn missing(&mut self, at: &Range<usize>, path: &Path<'_>, absent: &[&str]) {
         let list = quoted_list(absent.iter().copied());
         let message = if path.text().is_empty() {
@@ -382,6 +411,7 @@ impl Checker<'_, '_> {
             .with_label(format!("add {list}"));
     }
 
+    #[cold]
     fn not_one_of(&mut self, name: &str, node: &Node<'_>, text: &str, allowed: &[&str]) {
         let diagnostic = self
             .diags
@@ -396,11 +426,29 @@ impl Checker<'_, '_> {
         }
     }
 
+    #[cold]
+    fn out_of_range(&mut self, name: &str, node: &Node<'_>) {
+        self.diags
+            .report(
+                codes::INVALID_VALUE,
+                span(self.file, &node.span),
+                format!("`{name}` is out of range"),
+            )
+            .with_label(format!("must be between 0 and {}", u32::MAX));
+    }
+
     /// Reports a wrong type unless `ok`.
     fn expect(&mut self, node: &Node<'_>, ok: bool, shape: &Shape, path: &Path<'_>) {
-        if ok {
-            return;
+        if !ok {
+            self.wrong_type(node, shape, path);
         }
+    }
+
+    /// The report of [`Checker::expect`]. It and the other reports are `#[cold]`, out of
+    /// line: the walk over a valid model, which reports nothing, then stays a small function
+    /// (a tenth fewer instructions).
+    #[cold]
+    fn wrong_type(&mut self, node: &Node<'_>, shape: &Shape, path: &Path<'_>) {
         let expected = describe(shape);
         let found = node.value.kind();
         let text = path.text();

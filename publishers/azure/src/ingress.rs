@@ -300,39 +300,52 @@ pub enum Host<'a> {
 
 impl<'a> Address<'a> {
     /// The value of an endpoint property (`{x.bindings.e.url}`, `.host`, ...).
+    ///
+    /// Literal text comes in several pieces, borrowed where it can be (targets join adjacent
+    /// text): every value of every app refers to addresses, and formatting each one into a
+    /// string of its own cost more than the rest of rendering it.
     pub fn pieces(&self, property: EndpointProperty) -> Vec<Piece<'a>> {
-        let text = |text: String| Piece::Text(Cow::Owned(text));
+        let scheme = Piece::Text(Cow::Borrowed(self.scheme));
         match property {
             EndpointProperty::Url => {
-                let mut pieces = vec![text(format!("{}://", self.scheme))];
-                pieces.extend(self.host_pieces());
+                let mut pieces = Vec::with_capacity(6);
+                pieces.extend([scheme, Piece::text("://")]);
+                self.push_host(&mut pieces);
                 match self.host {
                     Host::Ingress { .. } => {}
-                    Host::App(_) | Host::Server => pieces.push(text(format!(":{}", self.port))),
+                    Host::App(_) | Host::Server => {
+                        pieces.extend([Piece::text(":"), port_text(self.port)]);
+                    }
                 }
                 pieces
             }
-            EndpointProperty::Host => self.host_pieces(),
-            EndpointProperty::Port => vec![text(self.port.to_string())],
-            EndpointProperty::TargetPort => vec![text(self.target_port.to_string())],
-            EndpointProperty::Scheme => vec![Piece::Text(Cow::Borrowed(self.scheme))],
+            EndpointProperty::Host => {
+                let mut pieces = Vec::with_capacity(3);
+                self.push_host(&mut pieces);
+                pieces
+            }
+            EndpointProperty::Port => vec![port_text(self.port)],
+            EndpointProperty::TargetPort => vec![port_text(self.target_port)],
+            EndpointProperty::Scheme => vec![scheme],
         }
     }
 
-    fn host_pieces(&self) -> Vec<Piece<'a>> {
+    fn push_host(&self, pieces: &mut Vec<Piece<'a>>) {
         match self.host {
-            Host::Ingress { app, external } => vec![
-                Piece::Text(Cow::Owned(if external {
-                    format!("{app}.")
-                } else {
-                    format!("{app}.internal.")
-                })),
+            Host::Ingress { app, external } => pieces.extend([
+                Piece::Text(Cow::Borrowed(app)),
+                Piece::text(if external { "." } else { ".internal." }),
                 Piece::DefaultDomain,
-            ],
-            Host::App(app) => vec![Piece::Text(Cow::Borrowed(app))],
-            Host::Server => vec![Piece::ServerHost],
+            ]),
+            Host::App(app) => pieces.push(Piece::Text(Cow::Borrowed(app))),
+            Host::Server => pieces.push(Piece::ServerHost),
         }
     }
+}
+
+/// A port number as text.
+fn port_text(port: u16) -> Piece<'static> {
+    Piece::Text(Cow::Owned(port.to_string()))
 }
 
 #[cfg(test)]

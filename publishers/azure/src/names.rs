@@ -4,7 +4,8 @@
 //! Both Azure targets name the same Azure object the same way, so a deployment made with one
 //! can be read with the other's names in mind.
 
-use std::collections::BTreeSet;
+use foldhash::fast::FixedState;
+use indexmap::IndexSet;
 
 use ir::publish::{dns_label, env_name, shorten};
 
@@ -58,23 +59,23 @@ pub fn variable_name(parameter: &str) -> String {
 /// as Aspire names them). Two variables of one app may map to one name: claim it through
 /// [`UniqueNames`].
 pub fn secret_name(env_var: &str) -> String {
-    let mapped: String = env_var
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let trimmed = mapped.trim_matches('-');
-    let name = if trimmed.is_empty() {
-        "secret"
+    // Every app has several: one string, of the right size, usually returned as it is.
+    let mut name = String::with_capacity(env_var.len());
+    for c in env_var.chars() {
+        name.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        });
+    }
+    let trimmed = name.trim_matches('-');
+    if trimmed.is_empty() {
+        "secret".to_string()
+    } else if trimmed.len() == name.len() && name.len() <= SECRET_NAME_MAX {
+        name
     } else {
-        trimmed
-    };
-    shorten(name, SECRET_NAME_MAX)
+        shorten(trimmed, SECRET_NAME_MAX)
+    }
 }
 
 /// The Azure name of a resource that needs a globally unique name (a Postgres flexible
@@ -116,7 +117,10 @@ pub fn storage_account_prefix(app: &str) -> String {
 /// model order).
 #[derive(Debug, Default)]
 pub struct UniqueNames {
-    used: BTreeSet<String>,
+    /// A scope may hold every volume of the model: a hash set (with foldhash: the names are
+    /// the model's, there is no one to defend against) instead of a tree, whose string
+    /// comparisons cost the most of claiming a name.
+    used: IndexSet<String, FixedState>,
 }
 
 impl UniqueNames {

@@ -18,7 +18,7 @@ use crate::names::{UniqueNames, secret_name};
 use crate::storage::Shares;
 use crate::values::Resolver;
 use crate::view::{
-    AppView, AppVolumeView, Bool, EnvView, HttpProbeView, IngressView, List, MountView,
+    AppView, AppVolumeView, Bool, EnvView, HttpProbeView, IngressView, List, MountView, Number,
     PortMappingView, ProbeView, SecretView, Source, Views, list, views,
 };
 
@@ -58,12 +58,12 @@ pub(crate) fn build(
     let ingress = hosting.ingress.main.map(|main| {
         Arc::new(IngressView {
             external: Bool(main.external),
-            target_port: main.target_port,
+            target_port: Number::of(main.target_port),
             transport: Source::of(main.transport.as_str()),
-            exposed_port: main.exposed_port,
+            exposed_port: main.exposed_port.map(Number::of),
             additional: views(hosting.ingress.additional.iter().map(|m| PortMappingView {
-                target_port: m.target_port,
-                exposed_port: m.exposed_port,
+                target_port: Number::of(m.target_port),
+                exposed_port: Number::of(m.exposed_port),
             })),
         })
     });
@@ -84,8 +84,8 @@ pub(crate) fn build(
         probes,
         mounts,
         volumes,
-        min_replicas,
-        max_replicas,
+        min_replicas: Number::of(min_replicas),
+        max_replicas: Number::of(max_replicas),
     })
 }
 
@@ -248,7 +248,7 @@ fn probes(
         Ok(Some(Check::Http { path, port, https })) => (
             Some(Arc::new(HttpProbeView {
                 path: Source::of(path),
-                port,
+                port: Number::of(port),
                 scheme: Source::of(if https { "HTTPS" } else { "HTTP" }),
             })),
             None,
@@ -270,10 +270,10 @@ fn probes(
         kind: Source::of(kind),
         // Both probes check the same way: one view, shared.
         http: http.clone(),
-        tcp_port,
-        initial_delay: timing.initial_delay,
-        period: timing.period,
-        timeout: timing.timeout,
-        failure_threshold: timing.failure_threshold,
+        tcp_port: tcp_port.map(Number::of),
+        initial_delay: timing.initial_delay.map(Number::of),
+        period: timing.period.map(Number::of),
+        timeout: timing.timeout.map(Number::of),
+        failure_threshold: timing.failure_threshold.map(Number::of),
     }))
 }

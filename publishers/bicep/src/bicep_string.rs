@@ -1,14 +1,14 @@
 //! Bicep string values and their one escaping rule.
 //!
 //! A [`BicepStr`] is what a Bicep string property holds: literal text with `${...}`
-//! interpolations. Views carry it as data; [`render_pieces`] turns it into Bicep source, so
-//! escaping happens in exactly one place. Templates reach it through the filter [`filter`]
-//! (registered as `bicep_string`); the fields of the per-app views, which are most of the
-//! output, are rendered by it ([`Literal`]) when the view is built (`view::Source`) and
-//! printed as they are. Literal text is escaped by [`escape`]: `\` `'` newlines, tabs and other control
+//! interpolations. Views carry it as data; the Bicep source it stands for is written as it is
+//! built (literal text escaped on the way in), so escaping happens in exactly one place and
+//! printing it is one copy. Templates reach it through the filter [`filter`] (registered as
+//! `bicep_string`); the fields of the per-app views, which are most of the output, are
+//! rendered by it ([`Literal`]) when the view is built (`view::Source`) and printed as they
+//! are. Literal text is escaped by [`escape`]: `\` `'` newlines, tabs and other control
 //! characters, and `${` (which would otherwise start an interpolation).
 
-use std::borrow::Cow;
 use std::fmt::Write;
 
 use std::sync::Arc;
@@ -19,10 +19,24 @@ use minijinja::{Error, ErrorKind, Value};
 /// A Bicep string value: literal text and interpolated expressions, in order.
 ///
 /// Templates see it as an opaque object that only the `bicep_string` filter can print.
-/// Adjacent text pieces are merged on push.
+/// It holds its Bicep source between the quotes: values are built once and printed once, and
+/// a list of pieces, each in a string of its own, to be escaped when printed, cost more than
+/// everything else done with them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BicepStr {
-    pieces: Vec<Piece>,
+    /// Literal text escaped, expressions as `${...}`.
+    body: String,
+    shape: Shape,
+}
+
+/// What a [`BicepStr`] is made of, as far as printing it cares: one expression alone is
+/// printed bare (Bicep's `simplify-interpolation` rule), anything else quoted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Shape {
+    #[default]
+    Empty,
+    LoneExpr,
+    Quoted,
 }
 
 impl Object for BicepStr {
@@ -31,49 +45,72 @@ impl Object for BicepStr {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Piece {
-    /// Literal text, escaped when rendered.
-    Text(String),
-    /// A Bicep expression (already valid Bicep), interpolated as `${...}`.
-    Expr(String),
-}
-
 impl BicepStr {
-    pub(crate) fn text(text: impl Into<String>) -> BicepStr {
+    /// An empty value with room for `bytes` of source.
+    pub(crate) fn with_capacity(bytes: usize) -> BicepStr {
+        BicepStr {
+            body: String::with_capacity(bytes),
+            shape: Shape::Empty,
+        }
+    }
+
+    pub(crate) fn text(text: impl AsRef<str>) -> BicepStr {
         let mut out = BicepStr::default();
-        out.push_text(text);
+        out.push_text(text.as_ref());
         out
     }
 
-    pub(crate) fn expr(expr: impl Into<String>) -> BicepStr {
+    pub(crate) fn expr(expr: impl AsRef<str>) -> BicepStr {
         let mut out = BicepStr::default();
         out.push_expr(expr);
         out
     }
 
-    pub(crate) fn push_text(&mut self, text: impl Into<String>) {
-        let text = text.into();
+    /// Appends literal text, escaped as if it were joined to the text before it.
+    pub(crate) fn push_text(&mut self, text: &str) {
         if text.is_empty() {
             return;
         }
-        match self.pieces.last_mut() {
-            Some(Piece::Text(last)) => last.push_str(&text),
-            Some(Piece::Expr(_)) | None => self.pieces.push(Piece::Text(text)),
+        // A `$` at the end of the body is literal text (an expression ends with `}`) and was
+        // left as it is, as nothing followed it: a `{` makes it the start of a `${`.
+        if text.starts_with('{') && self.body.ends_with('$') {
+            self.body.insert(self.body.len() - 1, '\\');
+        }
+        escape_into(&mut self.body, text);
+        self.shape = Shape::Quoted;
+    }
+
+    /// Appends an expression (already valid Bicep), interpolated as `${...}`.
+    pub(crate) fn push_expr(&mut self, expr: impl AsRef<str>) {
+        self.body.push_str("${");
+        self.body.push_str(expr.as_ref());
+        self.body.push('}');
+        self.shape = match self.shape {
+            Shape::Empty => Shape::LoneExpr,
+            Shape::LoneExpr | Shape::Quoted => Shape::Quoted,
+        };
+    }
+
+    /// The Bicep source of this value (what the filter prints).
+    pub(crate) fn to_bicep(&self) -> String {
+        match self.shape {
+            Shape::LoneExpr => self
+                .body
+                .get(2..self.body.len() - 1)
+                .unwrap_or_default()
+                .to_string(),
+            Shape::Empty | Shape::Quoted => quoted(&self.body),
         }
     }
+}
 
-    pub(crate) fn push_expr(&mut self, expr: impl Into<String>) {
-        self.pieces.push(Piece::Expr(expr.into()));
-    }
-
-    /// The Bicep source of this value (what the filter prints), for Rust-side use and tests.
-    pub(crate) fn to_bicep(&self) -> String {
-        render_pieces(self.pieces.iter().map(|p| match p {
-            Piece::Text(t) => (false, t.as_str()),
-            Piece::Expr(e) => (true, e.as_str()),
-        }))
-    }
+/// `'body'`.
+fn quoted(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 2);
+    out.push('\'');
+    out.push_str(body);
+    out.push('\'');
+    out
 }
 
 /// A string a view holds that templates print as Bicep source: plain text (a literal), or a
@@ -85,7 +122,11 @@ pub(crate) trait Literal {
 
 impl Literal for str {
     fn to_literal(&self) -> String {
-        render_pieces([(false, self)].into_iter())
+        let mut out = String::with_capacity(self.len() + 2);
+        out.push('\'');
+        escape_into(&mut out, self);
+        out.push('\'');
+        out
     }
 }
 
@@ -166,42 +207,6 @@ fn escape_into(out: &mut String, text: &str) {
     out.push_str(text.get(plain_from..).unwrap_or_default());
 }
 
-/// `(is_expr, text)` pieces to Bicep: one expression alone is printed bare (Bicep's
-/// `simplify-interpolation` rule), anything else as a quoted, interpolated string.
-/// Adjacent text is joined before escaping, so a `$` and a `{` in separate pieces still
-/// get their escape.
-fn render_pieces<'a>(pieces: impl Iterator<Item = (bool, &'a str)> + Clone) -> String {
-    let mut first_two = pieces.clone();
-    if let (Some((true, expr)), None) = (first_two.next(), first_two.next()) {
-        return expr.to_string();
-    }
-    // The quotes, and `${}` around each expression: escapes aside (rare), the exact length.
-    let len: usize = pieces
-        .clone()
-        .map(|(is_expr, piece)| piece.len() + if is_expr { 3 } else { 0 })
-        .sum();
-    let mut out = String::with_capacity(len + 2);
-    out.push('\'');
-    // The text since the last expression: borrowed while it is one piece (nearly always).
-    let mut text = Cow::Borrowed("");
-    for (is_expr, piece) in pieces {
-        if is_expr {
-            escape_into(&mut out, &text);
-            text = Cow::Borrowed("");
-            out.push_str("${");
-            out.push_str(piece);
-            out.push('}');
-        } else if text.is_empty() {
-            text = Cow::Borrowed(piece);
-        } else {
-            text.to_mut().push_str(piece);
-        }
-    }
-    escape_into(&mut out, &text);
-    out.push('\'');
-    out
-}
-
 /// The `bicep_string` template filter: a plain string becomes a quoted literal; a
 /// [`BicepStr`] becomes a literal with interpolations. Anything else is a bug in a view,
 /// reported as a render error.
@@ -228,6 +233,13 @@ fn not_a_string(value: &Value) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A piece of a string literal as [`parse_literal`] reads it back.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Piece {
+        Text(String),
+        Expr(String),
+    }
 
     /// An independent reader of single-quoted Bicep string literals (the subset the escaper
     /// emits, plus `${`): returns the pieces, or an error for what Bicep would reject.

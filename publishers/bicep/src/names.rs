@@ -6,9 +6,8 @@
 //! variables and resources), so every symbol is claimed through [`Symbols`], which never hands
 //! out the same one twice.
 
-use std::collections::BTreeSet;
-
 use aspirec_azure::names::{global_prefix, storage_account_prefix};
+use indexmap::IndexSet;
 use ir::publish::{dns_label, env_name};
 
 use crate::bicep_string::BicepStr;
@@ -72,10 +71,12 @@ pub(crate) fn resource_symbol(name: &str, suffix: &str) -> String {
     out
 }
 
-/// The set of symbols in use in one Bicep file.
+/// The set of symbols in use in one Bicep file. Hashed (a file has thousands of symbols,
+/// and an ordered set compared each new one with a dozen); it is only ever asked whether a
+/// symbol is taken, never listed.
 #[derive(Debug, Default)]
 pub(crate) struct Symbols {
-    used: BTreeSet<String>,
+    used: IndexSet<String>,
 }
 
 /// Symbols the templates write literally; nothing else may take them.
@@ -102,11 +103,11 @@ impl Symbols {
     pub(crate) fn claim(&mut self, wanted: &str) -> String {
         let mut candidate = wanted.to_string();
         let mut n = 2;
-        while self.used.contains(&candidate) || is_reserved_word(&candidate) {
+        // `insert` is the test: one lookup claims a free symbol.
+        while is_reserved_word(&candidate) || !self.used.insert(candidate.clone()) {
             candidate = format!("{wanted}_{n}");
             n += 1;
         }
-        self.used.insert(candidate.clone());
         candidate
     }
 }

@@ -10,12 +10,40 @@ use minijinja::Value;
 use crate::hosting::Hosting;
 use crate::names::{Symbols, UniqueNames, resource_symbol, storage_account_name};
 use crate::templates::Templates;
-use crate::view::{ShareView, StorageView, views};
+use crate::view::{ShareView, Source, StorageView, views};
 
 /// The shares, by volume name, in first-use order (a map: every mount looks its share up).
 #[derive(Debug, Default)]
 pub(crate) struct Shares {
-    shares: IndexMap<String, ShareView>,
+    shares: IndexMap<String, Share>,
+}
+
+/// One file share and the environment storage that mounts it, both named `name`.
+#[derive(Debug)]
+struct Share {
+    share_symbol: String,
+    storage_symbol: String,
+    name: String,
+    /// Whether every mount of the volume is read-only.
+    read_only: bool,
+}
+
+impl Share {
+    fn view(&self) -> ShareView {
+        let name = Source::of(&self.name);
+        ShareView {
+            share_symbol: self.share_symbol.clone(),
+            storage_symbol: self.storage_symbol.clone(),
+            // The share and the environment storage have the same name: one value serves both.
+            share_name: name.clone(),
+            storage_name: name,
+            access_mode: Source::of(if self.read_only {
+                "ReadOnly"
+            } else {
+                "ReadWrite"
+            }),
+        }
+    }
 }
 
 impl Shares {
@@ -33,23 +61,16 @@ impl Shares {
             }
             for volume in &workload.volumes {
                 if let Some(share) = shares.shares.get_mut(&volume.name) {
-                    if !volume.read_only {
-                        share.access_mode = "ReadWrite";
-                    }
+                    share.read_only &= volume.read_only;
                     continue;
                 }
                 // Environment storages take at most 32 characters (shares 63).
                 let share_name = names.claim(&dns_label(&volume.name, 32), 32);
-                let share = ShareView {
+                let share = Share {
                     share_symbol: symbols.claim(&resource_symbol(&share_name, "Share")),
                     storage_symbol: symbols.claim(&resource_symbol(&share_name, "Volume")),
-                    storage_name: share_name.clone(),
-                    share_name,
-                    access_mode: if volume.read_only {
-                        "ReadOnly"
-                    } else {
-                        "ReadWrite"
-                    },
+                    name: share_name,
+                    read_only: volume.read_only,
                 };
                 shares.shares.insert(volume.name.clone(), share);
             }
@@ -75,7 +96,7 @@ impl Shares {
         }
         let storage = StorageView {
             account_name: storage_account_name(app),
-            shares: views(self.shares.values().cloned()),
+            shares: views(self.shares.values().map(Share::view)),
         };
         templates.render_one("storage.bicep.j2", "storage", Value::from_object(storage))
     }

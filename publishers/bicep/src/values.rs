@@ -28,6 +28,10 @@ pub(crate) struct Rendered {
 /// and this bound turns a cycle that slipped through into a bug report instead of a hang.
 const MAX_DEPTH: usize = 32;
 
+/// Room for the source of most values (a URL, a connection string): growing it from nothing
+/// reallocates it several times, which cost more than writing it.
+const VALUE_BYTES: usize = 128;
+
 /// What the server [`Piece`]s of a value refer to.
 struct Server<'a> {
     kind: Managed,
@@ -75,7 +79,10 @@ impl<'a> Resolver<'a> {
     }
 
     pub(crate) fn render(&mut self, value: &Value) -> Rendered {
-        let mut out = Rendered::default();
+        let mut out = Rendered {
+            value: BicepStr::with_capacity(VALUE_BYTES),
+            secret: false,
+        };
         self.append(value, &mut out, 0);
         out.secret |= self.model.is_secret(value);
         out
@@ -89,7 +96,7 @@ impl<'a> Resolver<'a> {
         }
         for part in &value.parts {
             match part {
-                Part::Text(text) => out.value.push_text(text.clone()),
+                Part::Text(text) => out.value.push_text(text),
                 Part::Param { param, encoding } => self.param(*param, *encoding, out),
                 Part::Endpoint {
                     resource,
@@ -123,10 +130,10 @@ impl<'a> Resolver<'a> {
             return;
         };
         self.used_params.insert(param);
-        out.value.push_expr(match encoding {
-            Encoding::Raw => symbol.clone(),
-            Encoding::Uri => format!("uriComponent({symbol})"),
-        });
+        match encoding {
+            Encoding::Raw => out.value.push_expr(symbol),
+            Encoding::Uri => out.value.push_expr(format!("uriComponent({symbol})")),
+        }
         out.secret |= self.model.parameter(param).secret;
     }
 
@@ -166,7 +173,7 @@ impl<'a> Resolver<'a> {
         let model = self.model;
         for piece in pieces {
             match (piece, server) {
-                (Piece::Text(text), _) => out.value.push_text(text.as_ref()),
+                (Piece::Text(text), _) => out.value.push_text(text),
                 (Piece::DefaultDomain, _) => out.value.push_expr(DEFAULT_DOMAIN),
                 (Piece::ServerHost, Some(server)) => {
                     out.value

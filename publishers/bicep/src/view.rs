@@ -8,9 +8,10 @@
 //!
 //! Templates print every string through the `bicep_string` filter; symbols, numbers and
 //! [`Bool`] are printed as they are (Rust guarantees they are valid Bicep tokens). The views
-//! of container apps, one per workload and most of `main.bicep`, are the exception: their
-//! strings hold Bicep source already ([`Source`]), made by the function behind the filter,
-//! so `container-app.bicep.j2` prints them as they are instead of calling the filter for each.
+//! of container apps (one per workload, most of `main.bicep`) and of file shares (one per
+//! named volume) are the exception: their strings hold Bicep source already ([`Source`]),
+//! made by the function behind the filter, so their templates print them as they are
+//! instead of calling the filter for each.
 
 use std::sync::Arc;
 
@@ -36,18 +37,6 @@ impl Field for &'static str {
     }
 }
 
-impl Field for u16 {
-    fn value(&self) -> Value {
-        Value::from(*self)
-    }
-}
-
-impl Field for u32 {
-    fn value(&self) -> Value {
-        Value::from(*self)
-    }
-}
-
 /// A template condition (`{% if p.secure %}`), never printed.
 impl Field for bool {
     fn value(&self) -> Value {
@@ -55,9 +44,9 @@ impl Field for bool {
     }
 }
 
-/// `none` when absent. Templates test optional numbers with `is not none` (0 is false) and
-/// optional views and [`Source`]s, which are never empty, with `{% if %}` (cheaper: no test
-/// to call).
+/// `none` when absent. Templates test optional numbers of the smaller templates with
+/// `is not none` (0 is false), and optional views, [`Source`]s and [`Number`]s, which are
+/// never empty, with `{% if %}` (cheaper: no test to call).
 impl<T: Field> Field for Option<T> {
     fn value(&self) -> Value {
         match self {
@@ -139,23 +128,47 @@ pub(crate) fn views<T>(items: impl IntoIterator<Item = T>) -> Views<T> {
 
 /// Bicep source of a string value, made by the function behind the `bicep_string` filter
 /// and printed as it is. Never empty: a quoted literal (`''` at least) or an expression.
-#[derive(Debug)]
-pub(crate) struct Source(String);
+///
+/// It is held as the template value itself, made once: reading it is a copy of a short
+/// string or a reference count, where making a value from a `String` at each read copied
+/// the text (and allocated, beyond 22 bytes).
+#[derive(Clone, Debug)]
+pub(crate) struct Source(Value);
 
 impl Source {
     pub(crate) fn of(value: &(impl Literal + ?Sized)) -> Source {
-        Source(value.to_literal())
+        Source(Value::from(value.to_literal()))
     }
 
     #[cfg(test)]
     pub(crate) fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str().unwrap_or_default()
     }
 }
 
 impl Field for Source {
     fn value(&self) -> Value {
-        Value::from(self.0.as_str())
+        self.0.clone()
+    }
+}
+
+/// A number of a container app, held as its decimal text: printed as it is (not through
+/// minijinja's number formatting), and never empty, so templates test an optional one with
+/// `{% if %}` like any other optional field (a number 0 would be false) instead of calling
+/// the `none` test.
+#[derive(Debug)]
+pub(crate) struct Number(Value);
+
+impl Number {
+    pub(crate) fn of(n: impl Into<u32>) -> Number {
+        // Made from a `&str`: a short text is stored inline in the value.
+        Number(Value::from(n.into().to_string().as_str()))
+    }
+}
+
+impl Field for Number {
+    fn value(&self) -> Value {
+        self.0.clone()
     }
 }
 
@@ -212,15 +225,17 @@ view!(StorageView {
     shares
 });
 
-/// One file share and the environment storage that mounts it.
-#[derive(Clone, Debug)]
+/// One file share and the environment storage that mounts it. There is one per named
+/// volume, as many as container apps in a large model: like theirs, its strings are
+/// [`Source`]s, printed as they are.
+#[derive(Debug)]
 pub(crate) struct ShareView {
     pub(crate) share_symbol: String,
-    pub(crate) share_name: String,
+    pub(crate) share_name: Source,
     pub(crate) storage_symbol: String,
-    pub(crate) storage_name: String,
+    pub(crate) storage_name: Source,
     /// `ReadOnly` when every mount of the volume is read-only, else `ReadWrite`.
-    pub(crate) access_mode: &'static str,
+    pub(crate) access_mode: Source,
 }
 view!(ShareView {
     share_symbol,
@@ -287,8 +302,8 @@ pub(crate) struct AppView {
     pub(crate) probes: Views<ProbeView>,
     pub(crate) mounts: Views<MountView>,
     pub(crate) volumes: Views<AppVolumeView>,
-    pub(crate) min_replicas: u32,
-    pub(crate) max_replicas: u32,
+    pub(crate) min_replicas: Number,
+    pub(crate) max_replicas: Number,
 }
 view!(AppView {
     symbol,
@@ -312,9 +327,9 @@ view!(AppView {
 #[derive(Debug)]
 pub(crate) struct IngressView {
     pub(crate) external: Bool,
-    pub(crate) target_port: u16,
+    pub(crate) target_port: Number,
     pub(crate) transport: Source,
-    pub(crate) exposed_port: Option<u16>,
+    pub(crate) exposed_port: Option<Number>,
     pub(crate) additional: Views<PortMappingView>,
 }
 view!(IngressView {
@@ -327,8 +342,8 @@ view!(IngressView {
 
 #[derive(Debug)]
 pub(crate) struct PortMappingView {
-    pub(crate) target_port: u16,
-    pub(crate) exposed_port: u16,
+    pub(crate) target_port: Number,
+    pub(crate) exposed_port: Number,
 }
 view!(PortMappingView {
     target_port,
@@ -361,11 +376,11 @@ pub(crate) struct ProbeView {
     /// `Liveness` or `Readiness`.
     pub(crate) kind: Source,
     pub(crate) http: Option<Arc<HttpProbeView>>,
-    pub(crate) tcp_port: Option<u16>,
-    pub(crate) initial_delay: Option<u32>,
-    pub(crate) period: Option<u32>,
-    pub(crate) timeout: Option<u32>,
-    pub(crate) failure_threshold: Option<u32>,
+    pub(crate) tcp_port: Option<Number>,
+    pub(crate) initial_delay: Option<Number>,
+    pub(crate) period: Option<Number>,
+    pub(crate) timeout: Option<Number>,
+    pub(crate) failure_threshold: Option<Number>,
 }
 view!(ProbeView {
     kind,
@@ -380,7 +395,7 @@ view!(ProbeView {
 #[derive(Debug)]
 pub(crate) struct HttpProbeView {
     pub(crate) path: Source,
-    pub(crate) port: u16,
+    pub(crate) port: Number,
     /// `HTTP` or `HTTPS`.
     pub(crate) scheme: Source,
 }
@@ -436,3 +451,16 @@ view!(ParamEntry {
     comments,
     value
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_their_decimal_text() {
+        for n in [0, 7, 10, 8080, 65535, 1_000_000, u32::MAX] {
+            assert_eq!(Number::of(n).value().as_str(), Some(n.to_string().as_str()));
+        }
+        assert_eq!(Number::of(443u16).value().as_str(), Some("443"));
+    }
+}

@@ -234,7 +234,8 @@ impl Inputs {
         for key in keys {
             out.push('\n');
             out.push_str(&describe(model, key));
-            out.push_str(&format!("{}=\n", key.name(model)));
+            out.push_str(self.key_name(key));
+            out.push_str("=\n");
         }
         Some(out)
     }

@@ -262,9 +262,13 @@ fn bind_mounts_allowed(
 /// Two emitted objects of one kind with one name (derived names such as `<resource>-external`
 /// can meet a resource of that name); the apply would silently keep only one.
 fn check_duplicates(ctx: &Ctx<'_>, files: &[File], diags: &mut Diagnostics) {
-    // Hashed, not ordered: a lookup per object, and the reports follow the file order.
-    let mut seen: IndexMap<(&str, &str), &File> =
-        IndexMap::with_capacity(files.iter().map(|f| f.identities.len()).sum());
+    // Hashed, not ordered: a lookup per object, and the reports follow the file order. The
+    // names are the compiler's own, so an unkeyed hash is enough.
+    let mut seen: IndexMap<(&str, &str), &File, foldhash::fast::FixedState> =
+        IndexMap::with_capacity_and_hasher(
+            files.iter().map(|f| f.identities.len()).sum(),
+            foldhash::fast::FixedState::default(),
+        );
     for file in files {
         for id in &file.identities {
             let Some(first) = seen.get(&(id.0, id.1.as_str())) else {

@@ -22,7 +22,17 @@ const MAX_PORT: usize = 15;
 /// The object name of a model resource: its Deployment or StatefulSet, its Service (so it is
 /// also the resource's host name inside the namespace), and its container.
 pub(crate) fn object_name(name: &str) -> String {
-    dns_label(name, MAX_OBJECT)
+    label(name, MAX_OBJECT)
+}
+
+/// [`dns_label`], copying a name that is a short enough label already (most names are) instead
+/// of rebuilding it twice.
+fn label(name: &str, max: usize) -> String {
+    if name.len() <= max && is_dns_label(name) {
+        name.to_string()
+    } else {
+        dns_label(name, max)
+    }
 }
 
 /// A name derived from an object name, such as `pg-initdb` or `web-external`.
@@ -58,14 +68,19 @@ fn is_dns_label(text: &str) -> bool {
 
 /// The application name as a label value and name prefix.
 pub(crate) fn app_name(name: &str) -> String {
-    dns_label(name, MAX_OBJECT)
+    label(name, MAX_OBJECT)
 }
 
 /// A valid IANA service name (lowercase alphanumerics and `-`, at least one letter, no `--`,
 /// at most 15 characters) for each endpoint name, distinct within one container.
 pub(crate) fn port_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let candidates = names.into_iter().map(|name| {
-        let label = shorten(&dns_label(name, MAX_LABEL), MAX_PORT);
+        // A short label already (`http`) stays as it is, as `shorten(dns_label(..))` keeps it.
+        let label = if name.len() <= MAX_PORT && is_dns_label(name) {
+            name.to_string()
+        } else {
+            shorten(&dns_label(name, MAX_LABEL), MAX_PORT)
+        };
         if label.contains(|c: char| c.is_ascii_lowercase()) {
             label
         } else {
@@ -77,7 +92,7 @@ pub(crate) fn port_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<St
 
 /// Pod volume names (DNS labels), distinct within one pod.
 pub(crate) fn volume_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    distinct(names.into_iter().map(|n| dns_label(n, MAX_LABEL)), "v")
+    distinct(names.into_iter().map(|n| label(n, MAX_LABEL)), "v")
 }
 
 /// Replaces a repeated name with a hashed one. Two different model names can sanitise to the
@@ -100,36 +115,41 @@ fn hashed(prefix: &str, text: &str) -> String {
     format!("{prefix}-{:08x}", stable_hash(text))
 }
 
+/// The recommended labels' keys (`app.kubernetes.io/...`).
+const COMPONENT: &str = "app.kubernetes.io/component";
+const INSTANCE: &str = "app.kubernetes.io/instance";
+const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+const NAME: &str = "app.kubernetes.io/name";
+const PART_OF: &str = "app.kubernetes.io/part-of";
+
 /// The labels that select a workload's pods. Only names that never change for the life of
 /// the resource: a Deployment's selector is immutable, so a label that could change (an
 /// image, a version) would make the next `kubectl apply` fail.
 pub(crate) fn selector(app: &str, object: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
-        ("app.kubernetes.io/instance".to_string(), app.to_string()),
-        ("app.kubernetes.io/name".to_string(), object.to_string()),
+        (INSTANCE.to_string(), app.to_string()),
+        (NAME.to_string(), object.to_string()),
     ])
 }
 
 /// The recommended labels of an object that belongs to a resource: the selector labels plus
-/// what the resource is (`project`, `container`, or the integration type) and whose it is.
+/// what the resource is (`project`, `container`, or the integration type) and whose it is
+/// ([`app_labels`]), built as one map rather than three merged.
 pub(crate) fn labels(app: &str, object: &str, component: &str) -> BTreeMap<String, String> {
-    let mut labels = selector(app, object);
-    labels.insert(
-        "app.kubernetes.io/component".to_string(),
-        component.to_string(),
-    );
-    labels.extend(app_labels(app));
-    labels
+    BTreeMap::from([
+        (COMPONENT.to_string(), component.to_string()),
+        (INSTANCE.to_string(), app.to_string()),
+        (MANAGED_BY.to_string(), "aspirec".to_string()),
+        (NAME.to_string(), object.to_string()),
+        (PART_OF.to_string(), app.to_string()),
+    ])
 }
 
 /// The labels of objects that belong to the application as a whole (Namespace, parameters).
 pub(crate) fn app_labels(app: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
-        (
-            "app.kubernetes.io/managed-by".to_string(),
-            "aspirec".to_string(),
-        ),
-        ("app.kubernetes.io/part-of".to_string(), app.to_string()),
+        (MANAGED_BY.to_string(), "aspirec".to_string()),
+        (PART_OF.to_string(), app.to_string()),
     ])
 }
 
@@ -141,9 +161,9 @@ pub(crate) const PARAMETERS_FILE: &str = "parameters.yaml";
 
 /// The file that holds a resource's objects.
 pub(crate) fn resource_file(object: &str) -> String {
-    let plain = format!("{object}.yaml");
+    let plain = [object, ".yaml"].concat();
     if [KUSTOMIZATION_FILE, NAMESPACE_FILE, PARAMETERS_FILE].contains(&plain.as_str()) {
-        format!("{object}.resource.yaml")
+        [object, ".resource.yaml"].concat()
     } else {
         plain
     }
@@ -226,8 +246,21 @@ mod tests {
                 assert_eq!(derived(base, suffix), general, "{base} {suffix}");
             }
         }
+        for name in ["web", "Web", "a--b", "-a", "a.b", "", &"c".repeat(60)] {
+            for max in [MAX_PORT, MAX_OBJECT, MAX_LABEL] {
+                assert_eq!(label(name, max), dns_label(name, max), "{name} {max}");
+            }
+        }
         assert!(is_dns_label("data-1"));
         assert!(!is_dns_label("a--b"));
+    }
+
+    #[test]
+    fn resource_labels_are_the_selector_and_the_application_labels() {
+        let mut expected = selector("shop", "web");
+        expected.insert(COMPONENT.to_string(), "project".to_string());
+        expected.extend(app_labels("shop"));
+        assert_eq!(labels("shop", "web", "project"), expected);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::emit::FileText;
-use crate::expansion::escape;
+use crate::expansion::{escape, escape_owned};
 use crate::integration;
 use crate::lower::{Ctx, Owner};
 use crate::names;
@@ -312,7 +312,7 @@ fn container(
     diags: &mut Diagnostics,
 ) -> Container {
     let workload = owner.workload;
-    let mut env = ContainerEnv::new(ctx.model, &ctx.objects, &mut ctx.inputs);
+    let mut env = ContainerEnv::new(ctx.model, &ctx.objects, &mut ctx.inputs, workload.env.len());
     let args: Vec<String> = workload
         .args
         .iter()
@@ -434,7 +434,8 @@ fn resources(limits: &Limits) -> Option<ResourceRequirements> {
 /// `health`) this waits until it is healthy, and otherwise until it listens. A target without
 /// a TCP endpoint offers nothing to wait on, and Kubernetes has no other start order.
 fn wait_containers(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Vec<Container> {
-    let mut containers: Vec<Container> = Vec::new();
+    // Containers are large (2 KB): room for all at once rather than copies as the list grows.
+    let mut containers: Vec<Container> = Vec::with_capacity(owner.workload.wait_for.len());
     for wait in &owner.workload.wait_for {
         let target = ctx.model.resource(wait.target);
         let endpoints = target.endpoints();
@@ -462,14 +463,30 @@ fn wait_containers(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Vec<Container> {
         if containers.iter().any(|c| c.name == name) {
             continue; // two databases on one server: one wait
         }
-        let script = format!(
-            "until nc -z -w 2 {host} {port}; do echo waiting for {host}:{port}; sleep 2; done",
-            port = endpoint.port
-        );
+        // `until nc -z -w 2 <host> <port>; do echo waiting for <host>:<port>; sleep 2; done`,
+        // in one copy: an init container per dependency of every workload.
+        let mut port = itoa::Buffer::new();
+        let port = port.format(endpoint.port);
+        let script = [
+            "until nc -z -w 2 ",
+            host,
+            " ",
+            port,
+            "; do echo waiting for ",
+            host,
+            ":",
+            port,
+            "; sleep 2; done",
+        ]
+        .concat();
         containers.push(Container {
             name,
             image: Some(WAIT_IMAGE.to_string()),
-            command: Some(vec!["sh".to_string(), "-c".to_string(), escape(&script)]),
+            command: Some(vec![
+                "sh".to_string(),
+                "-c".to_string(),
+                escape_owned(script),
+            ]),
             ..Container::default()
         });
     }

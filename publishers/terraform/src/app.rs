@@ -11,9 +11,10 @@ use ir::{Diagnostics, Health, Image, IntegrationKind, Resource, ResourceId, Role
 
 use crate::emit::TfWriter;
 use crate::expr::{Inline, Raw, Ref, Template, Text};
+use crate::names;
 use crate::shared::{ENVIRONMENT_ID, IDENTITY_ID, RESOURCE_GROUP_NAME, resource_block};
+use crate::storage::{self, Share, Shares};
 use crate::value::{Rendered, Renderer};
-use crate::{names, storage};
 
 /// The API version used to set what azurerm cannot (additional port mappings).
 const CONTAINER_APPS_API: &str = "Microsoft.App/containerApps@2024-03-01";
@@ -24,6 +25,7 @@ pub(crate) struct App<'m> {
     pub(crate) resource: &'m Resource,
     pub(crate) workload: &'m Workload,
     pub(crate) plan: &'m Ingress,
+    pub(crate) shares: &'m Shares<'m>,
 }
 
 /// Writes the app of one workload (with a comment when something about it needs saying), then
@@ -45,6 +47,7 @@ pub(crate) fn write<'m>(
         resource,
         workload,
         plan,
+        shares,
     } = app;
     let names = renderer.names;
     let name = names.app(id);
@@ -79,9 +82,9 @@ pub(crate) fn write<'m>(
     w.block("template", &[]);
     w.attr("min_replicas", min);
     w.attr("max_replicas", max);
-    container.write(w, scratch, name, workload);
-    for share in volume_names(workload) {
-        storage::volume(w, &share);
+    container.write(w, scratch, name, workload, shares);
+    for (share_name, share) in mounted_shares(workload, shares) {
+        storage::volume(w, share_name, share);
     }
     w.end();
     w.end();
@@ -229,7 +232,14 @@ impl<'m> Container<'m> {
         Container { size, probe }
     }
 
-    fn write(&self, w: &mut TfWriter, scratch: &Scratch<'m>, name: &str, workload: &Workload) {
+    fn write(
+        &self,
+        w: &mut TfWriter,
+        scratch: &Scratch<'m>,
+        name: &str,
+        workload: &Workload,
+        shares: &Shares<'_>,
+    ) {
         w.block("container", &[]);
         w.attr("name", name);
         image(w, &workload.image);
@@ -259,8 +269,11 @@ impl<'m> Container<'m> {
             }
         }
         for volume in &workload.volumes {
+            let Some((share_name, _)) = shares.of(&volume.name) else {
+                continue;
+            };
             w.block("volume_mounts", &[]);
-            w.attr("name", names::share_name(&volume.name));
+            w.attr("name", share_name);
             w.attr("path", volume.target.as_str());
             w.end();
         }
@@ -371,12 +384,13 @@ impl Probe<'_> {
 }
 
 /// The distinct shares a workload mounts, in order.
-fn volume_names(workload: &Workload) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+fn mounted_shares<'s>(workload: &Workload, shares: &'s Shares<'_>) -> Vec<(&'s str, &'s Share)> {
+    let mut out: Vec<(&str, &Share)> = Vec::new();
     for volume in &workload.volumes {
-        let name = names::share_name(&volume.name);
-        if !out.contains(&name) {
-            out.push(name);
+        if let Some(mounted) = shares.of(&volume.name) {
+            if !out.iter().any(|(name, _)| *name == mounted.0) {
+                out.push(mounted);
+            }
         }
     }
     out

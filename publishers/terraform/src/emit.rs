@@ -157,7 +157,9 @@ impl TfWriter {
     pub(crate) fn attr(&mut self, key: &'static str, value: impl Inline) {
         self.start_line();
         self.out.push_str(key);
-        self.end_key(key.chars().count(), value);
+        // This target's own keys are ASCII: their width is their length.
+        debug_assert!(key.is_ascii(), "{key}");
+        self.end_key(key.len(), value);
     }
 
     /// [`TfWriter::attr`] with a key that comes from the model, sanitized as hcl-rs did.

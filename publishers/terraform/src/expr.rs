@@ -43,8 +43,8 @@ macro_rules! integers {
     ($($t:ty),*) => {$(
         impl Inline for $t {
             fn write_to(&self, out: &mut String) {
-                // Writing to a String cannot fail.
-                let _ = write!(out, "{self}");
+                // Without `core::fmt`, which costs several times the digits themselves.
+                out.push_str(itoa::Buffer::new().format(*self));
             }
         }
     )*};
@@ -310,25 +310,61 @@ fn write_text(text: &str, out: &mut String) {
 /// escapes those, as templates always were. Both read back as the same text; sharing one
 /// table would change existing outputs.
 fn escape_literal(text: &str, out: &mut String) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
+    // As in [`quote`], runs without anything to escape are copied whole.
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if !IN_LITERAL[usize::from(byte)] {
+            continue;
         }
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            b'$' | b'%' if bytes.get(index + 1) != Some(&b'{') => continue,
+            b'$' => "$$",
+            b'%' => "%%",
+            // Other control characters: ASCII ones, DEL, and the C1 controls (U+0080 to
+            // U+009F), which start with 0xC2; `index` is where a character starts.
+            _ => {
+                let Some(c) = text.get(index..).and_then(|rest| rest.chars().next()) else {
+                    continue;
+                };
+                if !c.is_control() {
+                    continue;
+                }
+                out.push_str(text.get(start..index).unwrap_or_default());
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+                start = index + c.len_utf8();
+                continue;
+            }
+        };
+        out.push_str(text.get(start..index).unwrap_or_default());
+        out.push_str(escape);
+        start = index + 1;
     }
+    out.push_str(text.get(start..).unwrap_or_default());
 }
+
+/// The bytes [`escape_literal`] looks at: control characters, DEL, the first byte of the C1
+/// controls, quotes, backslashes and the first character of a template marker.
+const IN_LITERAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[b'$' as usize] = true;
+    table[b'%' as usize] = true;
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -401,6 +437,15 @@ mod tests {
         t.text("%${%%{");
         assert_eq!(to_text(&t), r#""%$${%%%{""#);
         assert_eq!(to_text(&Text("%${%%{")), r#""%$${%%%{""#);
+    }
+
+    #[test]
+    fn templates_escape_every_control_character() {
+        // ASCII controls, DEL and the C1 controls (two bytes, the first 0xC2) are escaped;
+        // U+00A0 (also 0xC2 first) and other non-ASCII text are not.
+        let mut out = String::new();
+        escape_literal("a\u{1}\u{7f}\u{85}\u{9f}\u{a0}é\t\"$%{x}$", &mut out);
+        assert_eq!(out, "a\\u0001\\u007f\\u0085\\u009f\u{a0}é\\t\\\"$%%{x}$");
     }
 
     #[test]

@@ -114,6 +114,7 @@ fn files(
         .collect();
     let names = Names::new(model);
     let mut renderer = Renderer::new(model, &names, &plans);
+    let shares = storage::Shares::new(model);
     let mut scratch = app::Scratch::default();
     // Managed services and apps come last in `main.tf`, but what comes before them (the
     // generated parameters) depends on what they use: they are written first, on their own.
@@ -130,6 +131,7 @@ fn files(
                         resource,
                         workload,
                         plan: plans.get(id.0 as usize).unwrap_or(&NO_INGRESS),
+                        shares: &shares,
                     };
                     azapi |= app::write(
                         &mut apps,
@@ -150,7 +152,6 @@ fn files(
     }
     let managed_any = !managed_part.is_empty();
     let used: Vec<ParamId> = renderer.used_parameters().collect();
-    let shares = storage::shares(model);
     let needs_suffix = managed_any || !shares.is_empty();
 
     let mut main = TfWriter::new(&header);

@@ -5,6 +5,7 @@
 //! share it. Shares are SMB, so databases that rely on POSIX locking or ownership (Postgres,
 //! MySQL) may misbehave on them; the managed services avoid that.
 
+use foldhash::fast::FixedState;
 use indexmap::IndexMap;
 use ir::CheckedModel;
 
@@ -16,44 +17,80 @@ use crate::{managed, names};
 /// The space each share may use, in GiB.
 const SHARE_QUOTA_GIB: u32 = 32;
 
+/// The file shares of every workload that runs as a container app, and the share of each
+/// volume name.
+pub(crate) struct Shares<'m> {
+    /// By share (and environment-storage) name, in first-use order.
+    shares: IndexMap<String, Share, FixedState>,
+    /// Where the share of each volume name is in `shares`: apps look their mounts up here
+    /// instead of deriving the names again.
+    by_volume: IndexMap<&'m str, usize, FixedState>,
+}
+
 /// One file share.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Share {
-    /// The share and environment-storage name.
-    pub(crate) name: String,
+    /// The Terraform label of the share and of its environment storage.
+    pub(crate) label: String,
     /// Whether every mount of it is read-only.
     pub(crate) read_only: bool,
 }
 
-/// The shares of every workload that runs as a container app, in first-use order.
-pub(crate) fn shares(model: &CheckedModel) -> Vec<Share> {
-    // Read-only-ness by share name: a map, as every mount of every app looks its share up.
-    let mut shares: IndexMap<String, bool> = IndexMap::new();
-    for (_, resource, workload) in model.workloads() {
-        if managed::service(resource).is_some() {
-            continue;
+impl<'m> Shares<'m> {
+    pub(crate) fn new(model: &'m CheckedModel) -> Shares<'m> {
+        // foldhash: names made by the compiler need no protection against chosen collisions,
+        // and SipHash cost as much as deriving the names.
+        let mut shares: IndexMap<String, Share, FixedState> = IndexMap::default();
+        let mut by_volume: IndexMap<&'m str, usize, FixedState> = IndexMap::default();
+        for (_, resource, workload) in model.workloads() {
+            if managed::service(resource).is_some() {
+                continue;
+            }
+            for volume in &workload.volumes {
+                let index = *by_volume.entry(&volume.name).or_insert_with(|| {
+                    // Volume names that make the same share name share it.
+                    let entry = shares.entry(names::share_name(&volume.name));
+                    let index = entry.index();
+                    entry.or_insert_with_key(|name| Share {
+                        label: names::label(name),
+                        read_only: true,
+                    });
+                    index
+                });
+                if let Some((_, share)) = shares.get_index_mut(index) {
+                    share.read_only &= volume.read_only;
+                }
+            }
         }
-        for volume in &workload.volumes {
-            *shares
-                .entry(names::share_name(&volume.name))
-                .or_insert(volume.read_only) &= volume.read_only;
-        }
+        Shares { shares, by_volume }
     }
-    shares
-        .into_iter()
-        .map(|(name, read_only)| Share { name, read_only })
-        .collect()
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.shares.is_empty()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.shares.len()
+    }
+
+    /// The name and share of a volume of a container app (every one has a share).
+    pub(crate) fn of(&self, volume: &str) -> Option<(&str, &Share)> {
+        let index = *self.by_volume.get(volume)?;
+        self.shares
+            .get_index(index)
+            .map(|(name, share)| (name.as_str(), share))
+    }
 }
 
 /// An app's `volume` block for a share it mounts.
-pub(crate) fn volume(w: &mut TfWriter, share: &str) {
+pub(crate) fn volume(w: &mut TfWriter, name: &str, share: &Share) {
     w.block("volume", &[]);
-    w.attr("name", share);
+    w.attr("name", name);
     w.attr(
         "storage_name",
         Ref(
             "azurerm_container_app_environment_storage",
-            [&names::label(share), "name"],
+            [&share.label, "name"],
         ),
     );
     w.attr("storage_type", "AzureFile");
@@ -61,12 +98,14 @@ pub(crate) fn volume(w: &mut TfWriter, share: &str) {
 }
 
 /// The storage account, and per share the share and its environment storage.
-pub(crate) fn blocks(w: &mut TfWriter, app: &str, shares: &[Share]) {
+pub(crate) fn blocks(w: &mut TfWriter, app: &str, shares: &Shares<'_>) {
     let account = |attr| Ref("azurerm_storage_account", ["volumes", attr]);
     resource_block(w, "azurerm_storage_account", "volumes");
-    let mut name = Template::default();
-    name.text(&names::storage_account_prefix(app)).expr(&SUFFIX);
-    w.attr("name", &name);
+    let mut account_name = Template::default();
+    account_name
+        .text(&names::storage_account_prefix(app))
+        .expr(&SUFFIX);
+    w.attr("name", &account_name);
     w.attr("resource_group_name", RESOURCE_GROUP_NAME);
     w.attr("location", LOCATION);
     w.attr("account_kind", "StorageV2");
@@ -74,19 +113,19 @@ pub(crate) fn blocks(w: &mut TfWriter, app: &str, shares: &[Share]) {
     w.attr("account_replication_type", "LRS");
     w.attr("min_tls_version", "TLS1_2");
     w.end();
-    for share in shares {
-        let label = names::label(&share.name);
-        resource_block(w, "azurerm_storage_share", &label);
-        w.attr("name", share.name.as_str());
+    for (name, share) in &shares.shares {
+        let label = &share.label;
+        resource_block(w, "azurerm_storage_share", label);
+        w.attr("name", name.as_str());
         w.attr("storage_account_id", account("id"));
         w.attr("quota", SHARE_QUOTA_GIB);
         w.end();
 
-        resource_block(w, "azurerm_container_app_environment_storage", &label);
-        w.attr("name", share.name.as_str());
+        resource_block(w, "azurerm_container_app_environment_storage", label);
+        w.attr("name", name.as_str());
         w.attr("container_app_environment_id", ENVIRONMENT_ID);
         w.attr("account_name", account("name"));
-        w.attr("share_name", Ref("azurerm_storage_share", [&label, "name"]));
+        w.attr("share_name", Ref("azurerm_storage_share", [label, "name"]));
         w.attr("access_key", account("primary_access_key"));
         w.attr(
             "access_mode",

@@ -141,9 +141,10 @@ fn write_escaped(out: &mut String, text: &str) {
     out.push_str(text.get(plain_from..).unwrap_or_default());
 }
 
-/// An integer in decimal.
-pub(crate) fn write_integer(out: &mut String, n: impl std::fmt::Display) {
-    let _ = write!(out, "{n}");
+/// An integer in decimal, as `Display` writes it (documents hold thousands of ports and counts,
+/// and `itoa` writes one for a fraction of `core::fmt`'s cost).
+pub(crate) fn write_integer(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// A float as JSON writes it (`1.0`, `1e+21`), which YAML reads as the same number; `null` when

@@ -384,11 +384,9 @@ impl KeySer<'_> {
         Ok(self.writer.entry(self.block, key))
     }
 
-    /// A key that is not text yet: numbers are rare keys, so a short-lived string is fine.
-    fn integer(self, n: impl std::fmt::Display) -> Result<Place, Error> {
-        let mut text = String::new();
-        scalar::write_integer(&mut text, n);
-        self.key(&text)
+    /// A key that is not text yet.
+    fn integer(self, n: impl itoa::Integer) -> Result<Place, Error> {
+        self.key(itoa::Buffer::new().format(n))
     }
 }
 

@@ -1,7 +1,9 @@
 //! Differential fuzz target: the front end's streaming TOML tree builder against the `toml`
 //! crate. The builder must give up wherever that crate finds an error (so its messages are
-//! reported), and otherwise build exactly the tree that crate builds. A disagreement is a bug
-//! that would change a model silently, which a crash-only target cannot see.
+//! reported), and otherwise build exactly the tree that crate builds; cut into pieces (as a
+//! large file is, to parse them in parallel), it must build that tree or give up. A
+//! disagreement is a bug that would change a model silently, which a crash-only target cannot
+//! see.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
