@@ -10,8 +10,12 @@
 #
 # Needs GNU time at /usr/bin/time (Debian: `apt-get install time`); for one detailed run use
 #   /usr/bin/time -v target/release/aspirec build MODEL --emit all --out DIR
-# Each run writes into a new folder, as a first build does; removing them is not timed. The
-# folders are made under TMPDIR (or KEEP): TMPDIR=/dev/shm takes the disk out of the figures.
+# Each run writes into a new folder, as a first build does; the folders are removed when the
+# script ends, not timed. They are made under TMPDIR (or KEEP): TMPDIR=/dev/shm takes the disk
+# out of the figures. On ext4 without a journal (common on VM images) creating a file skips
+# every inode deleted in the last ~30 s, one by one: a build right after `rm -rf` of a large
+# output can spend seconds in the kernel. So no run here follows a removal; leave 30 s between
+# two invocations of this script.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -43,9 +47,7 @@ for n in $SIZES; do
   "$GEN" "$n" >"$model"
   : >"$WORK/wall" && : >"$WORK/cpu" && : >"$WORK/rss"
   for run in $(seq "$RUNS"); do
-    # A fresh folder per run, as a first build; the earlier runs' folders are removed only
-    # after the last run, so that no run pays for the file system recycling the files the
-    # run before it deleted.
+    # A fresh folder per run, as a first build; all are removed at the end (see above).
     out=$WORK/out-$n-$run
     start=$(date +%s%N)
     # %U %S: CPU seconds; %M: peak resident set size in KiB.
@@ -62,7 +64,6 @@ for n in $SIZES; do
   done
   files=$(find "$out" -type f | wc -l)
   output_kib=$(du -sk "$out" | cut -f1)
-  [ -n "${KEEP:-}" ] || rm -rf "$WORK"/out-"$n"-*
   model_kib=$(( $(wc -c <"$model") / 1024 ))
   rss_mib=$(sort -n "$WORK/rss" | tail -n 1 | awk '{ printf "%.0f", $1 / 1024 }')
   printf '| %s | %s KiB | %s | %s KiB | %s ms | %s ms | %s ms | %s MiB |\n' \

@@ -7,7 +7,6 @@
 //! writes as a comment at the top of `compose.yaml`.
 
 use std::collections::BTreeSet;
-use std::fmt::Write;
 
 use ir::integrations::IntegrationKind;
 use ir::{
@@ -20,7 +19,7 @@ use crate::interpolation::{Variable, escape};
 use crate::names::{project_name, service_name};
 use crate::paths::relative_to;
 use crate::spec::*;
-use crate::values::Resolver;
+use crate::values::{Resolver, push_number};
 
 /// Where Postgres and MySQL images run scripts on their first start.
 const INITDB_TARGET: &str = "/docker-entrypoint-initdb.d/aspirec-databases.sql";
@@ -330,20 +329,20 @@ fn ports(workload: &Workload) -> (Vec<String>, Vec<String>) {
                     .and_then(|n| endpoint.port.checked_add(n));
                 // No room for a range: let Docker pick free host ports.
                 if let Some(last) = last {
-                    let _ = write!(entry, "{}", endpoint.port);
+                    push_number(&mut entry, endpoint.port);
                     entry.push('-');
-                    let _ = write!(entry, "{last}");
+                    push_number(&mut entry, last);
                     entry.push(':');
                 }
             } else {
-                let _ = write!(entry, "{}", endpoint.port);
+                push_number(&mut entry, endpoint.port);
                 entry.push(':');
             }
             &mut ports
         } else {
             &mut expose
         };
-        let _ = write!(entry, "{}", endpoint.target_port);
+        push_number(&mut entry, endpoint.target_port);
         entry.push_str(match endpoint.protocol {
             Protocol::Tcp => "",
             Protocol::Udp => "/udp",
@@ -353,6 +352,14 @@ fn ports(workload: &Workload) -> (Vec<String>, Vec<String>) {
         }
     }
     (ports, expose)
+}
+
+/// `n` followed by `unit`: `30s`, `512m`.
+fn with_unit(n: impl itoa::Integer, unit: &str) -> String {
+    let mut text = String::with_capacity(8);
+    push_number(&mut text, n);
+    text.push_str(unit);
+    text
 }
 
 /// The health check Compose can run: a command inside the container. HTTP checks are left out
@@ -368,7 +375,7 @@ fn healthcheck(workload: &Workload) -> Option<Healthcheck> {
             .chain(command.iter().map(|c| escape(c)))
             .collect(),
     };
-    let seconds = |s: Option<u32>| s.map(|s| format!("{s}s"));
+    let seconds = |s: Option<u32>| s.map(|s| with_unit(s, "s"));
     Some(Healthcheck {
         test,
         interval: seconds(health.period),
@@ -403,11 +410,15 @@ fn deploy(workload: &Workload) -> Option<Deploy> {
 /// Millicores as decimal cores: 500 is `0.5`, 2000 is `2`, 1 is `0.001`.
 fn cores(millicores: u64) -> String {
     let (whole, fraction) = (millicores / 1000, millicores % 1000);
-    if fraction == 0 {
-        whole.to_string()
-    } else {
-        format!("{whole}.{}", format!("{fraction:03}").trim_end_matches('0'))
+    let mut text = with_unit(whole, "");
+    if fraction != 0 {
+        // `1000 + fraction` has four digits, the last three the fraction's zero-padded ones.
+        let mut padded = itoa::Buffer::new();
+        let digits = padded.format(1000 + fraction).get(1..).unwrap_or_default();
+        text.push('.');
+        text.push_str(digits.trim_end_matches('0'));
     }
+    text
 }
 
 /// Bytes in the largest binary unit that divides them exactly (Docker's `k`, `m`, `g` are
@@ -415,10 +426,10 @@ fn cores(millicores: u64) -> String {
 fn bytes(bytes: u64) -> String {
     for (unit, size) in [("g", 1u64 << 30), ("m", 1 << 20), ("k", 1 << 10)] {
         if bytes >= size && bytes % size == 0 {
-            return format!("{}{unit}", bytes / size);
+            return with_unit(bytes / size, unit);
         }
     }
-    format!("{bytes}b")
+    with_unit(bytes, "b")
 }
 
 /// Whether the workload has a path on the build machine or host that is relative.
@@ -442,6 +453,8 @@ mod tests {
         assert_eq!(cores(2000), "2");
         assert_eq!(cores(1500), "1.5");
         assert_eq!(cores(1), "0.001");
+        assert_eq!(cores(10), "0.01");
+        assert_eq!(cores(2999), "2.999");
         assert_eq!(bytes(512 << 20), "512m");
         assert_eq!(bytes(1 << 30), "1g");
         assert_eq!(bytes(1536 << 20), "1536m");

@@ -26,14 +26,23 @@ fn sanitize(name: &str, punctuation: &[char]) -> String {
     if prefix {
         out.push('x');
     }
-    out.extend(name.chars().map(|c| {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || punctuation.contains(&c) {
-            c
-        } else {
-            '-'
-        }
-    }));
+    let keep = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || punctuation.contains(&c);
+    // Most names are valid once lowered: one copy and one walk to confirm it, instead of a
+    // character-by-character rebuild (every name is sanitised, and a large model has many).
+    let start = out.len();
+    out.push_str(name);
+    out.make_ascii_lowercase();
+    // A byte of a non-ASCII character is never kept, so bytes stand for characters here.
+    let valid = out
+        .get(start..)
+        .is_some_and(|lowered| lowered.bytes().all(|b| keep(char::from(b))));
+    if !valid {
+        out.truncate(start);
+        out.extend(name.chars().map(|c| {
+            let c = c.to_ascii_lowercase();
+            if keep(c) { c } else { '-' }
+        }));
+    }
     out
 }
 
@@ -67,6 +76,8 @@ mod tests {
         assert_eq!(service_name("My_Api.v2"), "my_api.v2");
         assert_eq!(service_name("_x"), "x_x");
         assert_eq!(service_name("a b/c"), "a-b-c");
+        // One `-` per character, not per byte, where a name is not ASCII.
+        assert_eq!(service_name("Café-é"), "caf---");
         assert_eq!(project_name("shop.v2"), "shop-v2");
     }
 }

@@ -6,7 +6,6 @@
 //! plays no part), and parameters become `${...}` variables ([`crate::interpolation`]).
 
 use std::collections::BTreeSet;
-use std::fmt::Write;
 
 use ir::{CheckedModel, Diagnostics, Encoding, EndpointProperty, ParamId, Part, ResourceId, Value};
 
@@ -117,15 +116,21 @@ impl<'m> Resolver<'m> {
                 out.push_str("://");
                 push_escaped(out, host);
                 out.push(':');
-                let _ = write!(out, "{}", endpoint.target_port);
+                push_number(out, endpoint.target_port);
             }
             EndpointProperty::Host => push_escaped(out, host),
             EndpointProperty::Port | EndpointProperty::TargetPort => {
-                let _ = write!(out, "{}", endpoint.target_port);
+                push_number(out, endpoint.target_port);
             }
             EndpointProperty::Scheme => push_escaped(out, &endpoint.scheme),
         }
     }
+}
+
+/// A number in decimal, with `itoa`: a large model writes tens of thousands of ports, limits
+/// and durations, and `core::fmt` costs more than the digits.
+pub(crate) fn push_number(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Reports a broken invariant of the checked model instead of panicking.

@@ -9,10 +9,10 @@ use aspirec_azure::probes::{self, Check, Timing};
 use aspirec_azure::{Reporter, Unsupported, sizing};
 use ir::{Diagnostics, Health, Image, IntegrationKind, Resource, ResourceId, Role, Workload};
 
-use crate::emit::TfWriter;
+use crate::emit::{TfWriter, opt};
 use crate::expr::{Inline, Raw, Ref, Template, Text};
 use crate::names;
-use crate::shared::{ENVIRONMENT_ID, IDENTITY_ID, RESOURCE_GROUP_NAME, resource_block};
+use crate::shared::{ENVIRONMENT_ID, IDENTITY_ID, RESOURCE_GROUP_NAME};
 use crate::storage::{self, Share, Shares};
 use crate::value::{Rendered, Renderer};
 
@@ -58,11 +58,13 @@ pub(crate) fn write<'m>(
     let container = Container::render(renderer, scratch, resource, workload, reporter, diags);
 
     w.comment(&comment(resource, workload));
-    resource_block(w, "azurerm_container_app", label);
-    w.attr("name", name);
-    w.attr("container_app_environment_id", ENVIRONMENT_ID);
-    w.attr("resource_group_name", RESOURCE_GROUP_NAME);
-    w.attr("revision_mode", "Single");
+    w.resource("azurerm_container_app", label);
+    w.attrs(&[
+        ("name", &name),
+        ("container_app_environment_id", &ENVIRONMENT_ID),
+        ("resource_group_name", &RESOURCE_GROUP_NAME),
+        ("revision_mode", &"Single"),
+    ]);
     w.block("identity", &[]);
     w.attr("type", "UserAssigned");
     w.array("identity_ids", [IDENTITY_ID]);
@@ -70,8 +72,10 @@ pub(crate) fn write<'m>(
     for var in &scratch.env {
         if let Some(secret) = &var.secret {
             w.block("secret", &[]);
-            w.attr("name", scratch.text(secret));
-            w.attr("value", Raw(scratch.text(&var.value)));
+            w.attrs(&[
+                ("name", &scratch.text(secret)),
+                ("value", &Raw(scratch.text(&var.value))),
+            ]);
             w.end();
         }
     }
@@ -241,10 +245,24 @@ impl<'m> Container<'m> {
         shares: &Shares<'_>,
     ) {
         w.block("container", &[]);
-        w.attr("name", name);
-        image(w, &workload.image);
-        w.attr("cpu", Raw(self.size.cores_text()));
-        w.attr("memory", self.size.memory);
+        let pulled;
+        let built;
+        let image: &dyn Inline = match &workload.image {
+            Image::Pull(reference) => {
+                pulled = Text(reference);
+                &pulled
+            }
+            Image::Build(build) => {
+                built = built_image(build);
+                &built
+            }
+        };
+        w.attrs(&[
+            ("name", &name),
+            ("image", image),
+            ("cpu", &Raw(self.size.cores_text())),
+            ("memory", &self.size.memory),
+        ]);
         if !workload.entrypoint.is_empty() {
             w.array("command", workload.entrypoint.iter().map(|c| Text(c)));
         }
@@ -256,10 +274,14 @@ impl<'m> Container<'m> {
         }
         for var in &scratch.env {
             w.block("env", &[]);
-            w.attr("name", var.name);
             match &var.secret {
-                Some(secret) => w.attr("secret_name", scratch.text(secret)),
-                None => w.attr("value", Raw(scratch.text(&var.value))),
+                Some(secret) => {
+                    w.attrs(&[("name", &var.name), ("secret_name", &scratch.text(secret))]);
+                }
+                None => w.attrs(&[
+                    ("name", &var.name),
+                    ("value", &Raw(scratch.text(&var.value))),
+                ]),
             }
             w.end();
         }
@@ -273,49 +295,44 @@ impl<'m> Container<'m> {
                 continue;
             };
             w.block("volume_mounts", &[]);
-            w.attr("name", share_name);
-            w.attr("path", volume.target.as_str());
+            w.attrs(&[("name", &share_name), ("path", &volume.target.as_str())]);
             w.end();
         }
         w.end();
     }
 }
 
-/// The image reference; a built image's tag comes from `var.image_tag`.
-fn image(w: &mut TfWriter, image: &Image) {
-    match image {
-        Image::Pull(reference) => w.attr("image", Text(reference)),
-        Image::Build(build) => {
-            let repository = match build.image.rfind(':') {
-                Some(colon) if !build.image[colon..].contains('/') => &build.image[..colon],
-                Some(_) | None => build.image.as_str(),
-            };
-            let mut image = Template::default();
-            image
-                .text(repository)
-                .text(":")
-                .expr(&Ref("var", ["image_tag"]));
-            w.attr("image", &image);
-        }
-    }
+/// The image reference of an image built from source: its tag comes from `var.image_tag`.
+fn built_image(build: &ir::Build) -> Template {
+    let repository = match build.image.rfind(':') {
+        Some(colon) if !build.image[colon..].contains('/') => &build.image[..colon],
+        Some(_) | None => build.image.as_str(),
+    };
+    let mut image = Template::default();
+    image
+        .text(repository)
+        .text(":")
+        .expr(&Ref("var", ["image_tag"]));
+    image
 }
 
 fn ingress(w: &mut TfWriter, main: &MainIngress) {
     w.block("ingress", &[]);
-    w.attr("external_enabled", main.external);
-    w.attr("target_port", main.target_port);
-    w.attr_opt("exposed_port", main.exposed_port);
-    w.attr("transport", main.transport.as_str());
+    w.attrs_opt(&[
+        ("external_enabled", Some(&main.external)),
+        ("target_port", Some(&main.target_port)),
+        ("exposed_port", opt(main.exposed_port.as_ref())),
+        ("transport", Some(&main.transport.as_str())),
+    ]);
     w.block("traffic_weight", &[]);
-    w.attr("latest_revision", true);
-    w.attr("percentage", 100u32);
+    w.attrs(&[("latest_revision", &true), ("percentage", &100u32)]);
     w.end();
     w.end();
 }
 
 /// azurerm 4.x cannot set additional port mappings, so an azapi patch of the app adds them.
 fn port_mappings(w: &mut TfWriter, label: &str, mappings: &[PortMapping]) {
-    resource_block(w, "azapi_update_resource", &format!("{label}_ports"));
+    w.resource("azapi_update_resource", &format!("{label}_ports"));
     w.attr("type", CONTAINER_APPS_API);
     w.attr("resource_id", Ref("azurerm_container_app", [label, "id"]));
     w.object("body");
@@ -325,9 +342,11 @@ fn port_mappings(w: &mut TfWriter, label: &str, mappings: &[PortMapping]) {
     w.object_array("additionalPortMappings");
     for mapping in mappings {
         w.object_item();
-        w.attr("external", false);
-        w.attr("targetPort", mapping.target_port);
-        w.attr("exposedPort", mapping.exposed_port);
+        w.attrs(&[
+            ("external", &false),
+            ("targetPort", &mapping.target_port),
+            ("exposedPort", &mapping.exposed_port),
+        ]);
         w.end();
     }
     for _ in 0..6 {
@@ -366,19 +385,20 @@ fn probe<'w>(
 impl Probe<'_> {
     /// A `liveness_probe` or `readiness_probe` block.
     fn write(&self, w: &mut TfWriter, kind: &'static str) {
+        let timing = &self.timing;
         w.block(kind, &[]);
-        w.attr("transport", self.transport);
-        w.attr("port", self.port);
-        w.attr_opt("path", self.path);
-        let timings = [
-            ("initial_delay", self.timing.initial_delay),
-            ("interval_seconds", self.timing.period),
-            ("timeout", self.timing.timeout),
-            ("failure_count_threshold", self.timing.failure_threshold),
-        ];
-        for (key, value) in timings {
-            w.attr_opt(key, value);
-        }
+        w.attrs_opt(&[
+            ("transport", Some(&self.transport)),
+            ("port", Some(&self.port)),
+            ("path", opt(self.path.as_ref())),
+            ("initial_delay", opt(timing.initial_delay.as_ref())),
+            ("interval_seconds", opt(timing.period.as_ref())),
+            ("timeout", opt(timing.timeout.as_ref())),
+            (
+                "failure_count_threshold",
+                opt(timing.failure_threshold.as_ref()),
+            ),
+        ]);
         w.end();
     }
 }

@@ -7,7 +7,8 @@
 //! empty block or object as `{}`; and the `=` of consecutive single-line attributes (or
 //! object entries) aligned. An attribute whose value spans lines, a block, or the end of the
 //! body ends such a run; as its width is known only then, the run's keys are padded when it
-//! ends, in place. Top-level blocks are separated by a blank line and may have `#` comments.
+//! ends, in place (unless they were written together, aligned). Top-level blocks are
+//! separated by a blank line and may have `#` comments.
 //!
 //! Block types and attribute keys are this target's own names, written as they are; labels
 //! and references are model names, quoted or sanitized as hcl-rs did.
@@ -35,10 +36,42 @@ enum Last {
 }
 
 /// An attribute of the current run, to be aligned: where its key ends in the output, and the
-/// key's width in characters.
+/// key's width in characters (with the padding [`TfWriter::attrs`] wrote after it).
 struct Pending {
     key_end: usize,
     key_width: usize,
+}
+
+/// The attributes of the current run.
+#[derive(Default)]
+struct Run {
+    pending: Vec<Pending>,
+    /// The widest key so far.
+    width: usize,
+    /// Whether the keys differ in width: most runs are written aligned
+    /// ([`TfWriter::attrs`]) or have one key, and need no padding.
+    ragged: bool,
+}
+
+impl Run {
+    fn push(&mut self, pending: Pending) {
+        if !self.pending.is_empty() && pending.key_width != self.width {
+            self.ragged = true;
+        }
+        self.width = self.width.max(pending.key_width);
+        self.pending.push(pending);
+    }
+
+    fn clear(&mut self) {
+        self.pending.clear();
+        self.width = 0;
+        self.ragged = false;
+    }
+}
+
+/// An optional value of [`TfWriter::attrs_opt`].
+pub(crate) fn opt<T: Inline>(value: Option<&T>) -> Option<&dyn Inline> {
+    value.map(|value| value as &dyn Inline)
 }
 
 /// Indentation and padding, written a slice at a time.
@@ -49,7 +82,7 @@ pub(crate) struct TfWriter {
     out: String,
     open: Vec<Open>,
     last: Last,
-    run: Vec<Pending>,
+    run: Run,
 }
 
 impl TfWriter {
@@ -75,7 +108,7 @@ impl TfWriter {
             out: String::with_capacity(bytes),
             open: Vec::new(),
             last: Last::Nothing,
-            run: Vec::new(),
+            run: Run::default(),
         }
     }
 
@@ -130,6 +163,31 @@ impl TfWriter {
 
     /// Opens `kind "label" ... {`; [`TfWriter::end`] closes it.
     pub(crate) fn block(&mut self, kind: &'static str, labels: &[&str]) {
+        self.start_block(kind);
+        for label in labels {
+            self.out.push(' ');
+            quote(label, &mut self.out);
+        }
+        self.open_body();
+    }
+
+    /// Opens `resource "kind" "label" {`: [`TfWriter::block`] with this target's own resource
+    /// type, which (like a key) is written as it is, without looking for anything to escape.
+    pub(crate) fn resource(&mut self, kind: &'static str, label: &str) {
+        debug_assert!(
+            kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+            "{kind}"
+        );
+        self.start_block("resource");
+        self.out.push_str(" \"");
+        self.out.push_str(kind);
+        self.out.push_str("\" ");
+        quote(label, &mut self.out);
+        self.open_body();
+    }
+
+    /// The blank line before a block, and its type.
+    fn start_block(&mut self, kind: &'static str) {
         self.flush();
         // Top-level blocks are separated by a blank line (their comments come after it).
         let blank = if self.open.is_empty() {
@@ -142,10 +200,10 @@ impl TfWriter {
         }
         self.indent();
         self.out.push_str(kind);
-        for label in labels {
-            self.out.push(' ');
-            quote(label, &mut self.out);
-        }
+    }
+
+    /// Ends the opening line of a block after its labels.
+    fn open_body(&mut self) {
         self.out.push_str(" {\n");
         self.open.push(Open::Block {
             body: self.out.len(),
@@ -160,6 +218,42 @@ impl TfWriter {
         // This target's own keys are ASCII: their width is their length.
         debug_assert!(key.is_ascii(), "{key}");
         self.end_key(key.len(), value);
+    }
+
+    /// A run of `key = value` lines written together: as their width is known, they are
+    /// aligned as they are written and (unless the run goes on with wider keys) need no
+    /// padding afterwards, which would move the text after them.
+    pub(crate) fn attrs(&mut self, attrs: &[(&'static str, &dyn Inline)]) {
+        let width = attrs.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+        for &(key, value) in attrs {
+            self.aligned(key, width, value);
+        }
+    }
+
+    /// [`TfWriter::attrs`] where some values may be absent: those lines are left out.
+    pub(crate) fn attrs_opt(&mut self, attrs: &[(&'static str, Option<&dyn Inline>)]) {
+        let width = attrs
+            .iter()
+            .filter_map(|(key, value)| value.map(|_| key.len()))
+            .max()
+            .unwrap_or(0);
+        for &(key, value) in attrs {
+            if let Some(value) = value {
+                self.aligned(key, width, value);
+            }
+        }
+    }
+
+    /// A line of [`TfWriter::attrs`], its key padded to `width`.
+    #[inline]
+    fn aligned(&mut self, key: &'static str, width: usize, value: &dyn Inline) {
+        self.start_line();
+        self.out.push_str(key);
+        debug_assert!(key.is_ascii(), "{key}");
+        self.pad(width - key.len());
+        // Padded, the key is as wide as the widest: only a wider one after the run moves it
+        // further.
+        self.end_key(width, value);
     }
 
     /// [`TfWriter::attr`] with a key that comes from the model, sanitized as hcl-rs did.
@@ -179,6 +273,7 @@ impl TfWriter {
         self.last = Last::Attribute;
     }
 
+    #[inline]
     fn end_key(&mut self, key_width: usize, value: impl Inline) {
         self.run.push(Pending {
             key_end: self.out.len(),
@@ -284,7 +379,11 @@ impl TfWriter {
 
     /// Two spaces per open block, object or array.
     fn indent(&mut self) {
-        let mut width = 2 * self.open.len();
+        self.pad(2 * self.open.len());
+    }
+
+    /// `width` spaces.
+    fn pad(&mut self, mut width: usize) {
         while width > 0 {
             let spaces = SPACES.get(..width).unwrap_or(SPACES);
             self.out.push_str(spaces);
@@ -296,16 +395,18 @@ impl TfWriter {
     /// to the first, so that the offsets of the ones before stay valid; each insertion moves
     /// only the rest of the run.
     fn flush(&mut self) {
-        let width = self.run.iter().map(|p| p.key_width).max().unwrap_or(0);
-        for pending in self.run.iter().rev() {
-            let mut pad = width - pending.key_width;
-            while pad > 0 {
-                let spaces = SPACES.get(..pad).unwrap_or(SPACES);
-                self.out.insert_str(pending.key_end, spaces);
-                pad -= spaces.len();
+        let run = &mut self.run;
+        if run.ragged {
+            for pending in run.pending.iter().rev() {
+                let mut pad = run.width - pending.key_width;
+                while pad > 0 {
+                    let spaces = SPACES.get(..pad).unwrap_or(SPACES);
+                    self.out.insert_str(pending.key_end, spaces);
+                    pad -= spaces.len();
+                }
             }
         }
-        self.run.clear();
+        run.clear();
     }
 }
 
@@ -331,6 +432,23 @@ mod tests {
         assert_eq!(
             w.finish(),
             "# header\n\nx {\n  a   = 1\n  bbb = 2\n  c = {\n    dd = 1\n    e  = 2\n  }\n  f = 3\n\n  g {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn runs_written_together_are_aligned_and_padded_again_by_wider_keys() {
+        let mut w = TfWriter::part();
+        w.resource("kind", "a \"label\"");
+        w.attrs(&[("a", &1u32), ("bb", &2u32)]);
+        w.attrs_opt(&[("ccc", None), ("d", Some(&3u32))]);
+        w.block("inner", &[]);
+        w.attrs(&[("e", &4u32), ("ff", &5u32)]);
+        w.attr("gggg", 6u32);
+        w.end();
+        w.end();
+        assert_eq!(
+            w.finish(),
+            "\nresource \"kind\" \"a \\\"label\\\"\" {\n  a  = 1\n  bb = 2\n  d  = 3\n\n  inner {\n    e    = 4\n    ff   = 5\n    gggg = 6\n  }\n}\n"
         );
     }
 

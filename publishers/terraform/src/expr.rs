@@ -62,13 +62,16 @@ impl Inline for Raw<'_> {
     }
 }
 
-/// A reference `root.attr1.attr2...`, for example `azurerm_resource_group.rg.name`.
+/// A reference `root.attr1.attr2...`, for example `azurerm_resource_group.rg.name`. The root
+/// is this target's own name (a resource type, `var`, `local`): like a key, it is written as
+/// it is; the rest may come from the model and is sanitized.
 #[derive(Clone, Copy)]
-pub(crate) struct Ref<'a, const N: usize>(pub(crate) &'a str, pub(crate) [&'a str; N]);
+pub(crate) struct Ref<'a, const N: usize>(pub(crate) &'static str, pub(crate) [&'a str; N]);
 
 impl<const N: usize> Inline for Ref<'_, N> {
     fn write_to(&self, out: &mut String) {
-        ident(self.0, out);
+        debug_assert!(is_ascii_ident(self.0), "{}", self.0);
+        out.push_str(self.0);
         for attr in self.1 {
             out.push('.');
             ident(attr, out);
@@ -76,12 +79,13 @@ impl<const N: usize> Inline for Ref<'_, N> {
     }
 }
 
-/// A function call `name(arg, ...)`.
-pub(crate) struct Call<'a>(pub(crate) &'a str, pub(crate) &'a [&'a dyn Inline]);
+/// A function call `name(arg, ...)` of a Terraform function, whose name is written as it is.
+pub(crate) struct Call<'a>(pub(crate) &'static str, pub(crate) &'a [&'a dyn Inline]);
 
 impl Inline for Call<'_> {
     fn write_to(&self, out: &mut String) {
-        ident(self.0, out);
+        debug_assert!(is_ascii_ident(self.0), "{}", self.0);
+        out.push_str(self.0);
         out.push('(');
         for (index, arg) in self.1.iter().enumerate() {
             if index > 0 {
@@ -114,14 +118,7 @@ pub(crate) fn to_text(expr: &dyn Inline) -> String {
 /// `Identifier::sanitized` makes it: valid ones unchanged, others with `_` for every
 /// character that may not appear there.
 pub(crate) fn ident(name: &str, out: &mut String) {
-    let bytes = name.as_bytes();
-    let ascii_ident = bytes
-        .first()
-        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-');
-    if ascii_ident {
+    if is_ascii_ident(name) {
         out.push_str(name);
     } else {
         // Unicode identifiers and invalid ones (rare: names are mostly already labels) take
@@ -130,15 +127,54 @@ pub(crate) fn ident(name: &str, out: &mut String) {
     }
 }
 
+/// Whether `name` is an ASCII identifier, which hcl-rs leaves as it is. Most names are: one
+/// table look-up per byte decides it.
+fn is_ascii_ident(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes
+        .first()
+        .is_some_and(|b| !b.is_ascii_digit() && *b != b'-')
+        && bytes.iter().all(|b| IN_IDENT[usize::from(*b)])
+}
+
+/// The bytes of an ASCII identifier; it must not start with a digit or `-`.
+const IN_IDENT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        byte += 1;
+    }
+    table
+};
+
 /// A quoted string as hcl-rs writes `Expression::String`: `"`, `\` and control characters
 /// below U+0020 escaped, and from the first `${` or `%{` on, its template-marker escaping,
 /// which doubles the `$`/`%` of a marker but skips the character after every `$`/`%` (so it
 /// misses one marker of `%${`; user text goes through [`Text`] and [`Template`] instead).
 pub(crate) fn quote(value: &str, out: &mut String) {
+    if let Err(Marker(at)) = quote_plain(value, out) {
+        escape_markers(value.get(at..).unwrap_or_default(), out);
+        out.push('"');
+    }
+}
+
+/// Where the first template marker (`${` or `%{`) of a string starts.
+struct Marker(usize);
+
+/// [`quote`] of a string without template markers, in one pass: runs without anything to
+/// escape are copied whole. At the first marker it stops, with the opening quote and the
+/// text before the marker written, and says where the marker is.
+fn quote_plain(value: &str, out: &mut String) -> Result<(), Marker> {
     out.push('"');
-    // One pass: runs without anything to escape are copied whole; at the first marker the
-    // rest goes through hcl-rs's marker rule.
     let bytes = value.as_bytes();
+    if !bytes.iter().any(|b| SPECIAL[usize::from(*b)]) {
+        // Most strings (names, settings): nothing to escape.
+        out.push_str(value);
+        out.push('"');
+        return Ok(());
+    }
     let mut start = 0;
     for (index, &byte) in bytes.iter().enumerate() {
         if !SPECIAL[usize::from(byte)] {
@@ -152,13 +188,12 @@ pub(crate) fn quote(value: &str, out: &mut String) {
             // The marker starts at `index - 1`, an ASCII character: a character boundary.
             let at = index - 1;
             out.push_str(value.get(start..at).unwrap_or_default());
-            escape_markers(value.get(at..).unwrap_or_default(), out);
-            out.push('"');
-            return;
+            return Err(Marker(at));
         }
     }
     out.push_str(value.get(start..).unwrap_or_default());
     out.push('"');
+    Ok(())
 }
 
 /// The bytes [`quote`] looks at: what it escapes, and the `{` of a template marker.
@@ -290,15 +325,16 @@ impl Inline for Template {
 
 /// Literal text as a string: quoted as hcl-rs quotes it, unless it holds a template marker.
 fn write_text(text: &str, out: &mut String) {
-    if text.contains("${") || text.contains("%{") {
+    let start = out.len();
+    if quote_plain(text, out).is_err() {
         // hcl-rs's marker escaping misses markers (see [`quote`]): Terraform would read
         // `%${%%{` back as `%${%{` (found by tests/it/props.rs), so a quoted template
-        // escaped here, once, is written instead.
+        // escaped here, once, is written instead. Markers are rare: the text before the
+        // marker is written again rather than scanned twice every time.
+        out.truncate(start);
         out.push('"');
         escape_literal(text, out);
         out.push('"');
-    } else {
-        quote(text, out);
     }
 }
 

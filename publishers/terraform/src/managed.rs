@@ -13,7 +13,7 @@ use ir::{Part, ResourceId, ResourceKind, Value};
 use crate::emit::TfWriter;
 use crate::expr::{Call, Ref, Template};
 use crate::names;
-use crate::shared::{LOCATION, RESOURCE_GROUP_NAME, SUFFIX, resource_block};
+use crate::shared::{LOCATION, RESOURCE_GROUP_NAME, SUFFIX};
 use crate::value::{DEFAULT_DOMAIN, Rendered, Renderer};
 
 /// The shared rules' view of managed services; `service` is also what `storage` asks.
@@ -95,13 +95,15 @@ pub(crate) fn render(
             }
             (Piece::Password | Piece::PasswordUri, Some(server)) => {
                 if let Some(password) = server.password {
+                    let encoded;
                     let password = if *piece == Piece::PasswordUri {
-                        model.expand(password).uri_encoded()
+                        encoded = model.expand(password).uri_encoded();
+                        &encoded
                     } else {
-                        password.clone()
+                        password
                     };
-                    out.secret |= model.is_secret(&password);
-                    renderer.append(&password, out);
+                    out.secret |= model.is_secret(password);
+                    renderer.append(password, out);
                 }
             }
             (Piece::AccessKey | Piece::AccessKeyUri, Some(server)) => {
@@ -151,7 +153,7 @@ pub(crate) fn blocks(
                 format!("Managed PostgreSQL for `{}`: password authentication with the admin login `{POSTGRES_ADMIN}`", resource.name),
                 "and the model's password; public access is limited to Azure services by the firewall rule below.".to_string(),
             ]);
-            resource_block(w, resource_type(service), &label);
+            w.resource(resource_type(service), &label);
             w.attr("name", &name);
             w.attr("resource_group_name", RESOURCE_GROUP_NAME);
             w.attr("location", LOCATION);
@@ -169,8 +171,7 @@ pub(crate) fn blocks(
             w.end();
 
             let server_id = Ref(resource_type(service), [&label, "id"]);
-            resource_block(
-                w,
+            w.resource(
                 "azurerm_postgresql_flexible_server_firewall_rule",
                 &format!("{label}_azure"),
             );
@@ -186,8 +187,7 @@ pub(crate) fn blocks(
                     ResourceKind::Database(d) => d.database_name.as_str(),
                     ResourceKind::Workload(_) | ResourceKind::External(_) => continue,
                 };
-                resource_block(
-                    w,
+                w.resource(
                     "azurerm_postgresql_flexible_server_database",
                     &names::label(&database.name),
                 );
@@ -206,7 +206,7 @@ pub(crate) fn blocks(
                 ),
                 "access key, so the model's password for it is not used.".to_string(),
             ]);
-            resource_block(w, resource_type(service), &label);
+            w.resource(resource_type(service), &label);
             w.attr("name", &name);
             w.attr("resource_group_name", RESOURCE_GROUP_NAME);
             w.attr("location", LOCATION);

@@ -4,10 +4,9 @@
 
 use ir::{CheckedModel, Generate, Image, ParamId};
 
-use crate::emit::TfWriter;
+use crate::emit::{TfWriter, opt};
 use crate::expr::{Call, Inline, Raw, Ref, Text};
 use crate::names;
-use crate::shared::resource_block;
 
 fn variable(
     w: &mut TfWriter,
@@ -129,23 +128,22 @@ pub(crate) fn generated(w: &mut TfWriter, model: &CheckedModel, used: &[ParamId]
 }
 
 /// A random value following Aspire's generation rule.
-fn random(w: &mut TfWriter, kind: &str, name: &str, rule: &Generate) {
-    resource_block(w, kind, name);
-    w.attr("length", rule.min_length);
-    w.attr("lower", rule.lower);
-    w.attr("upper", rule.upper);
-    w.attr("numeric", rule.numeric);
-    w.attr("special", rule.special);
-    let minimums = [
-        ("min_lower", rule.min_lower),
-        ("min_upper", rule.min_upper),
-        ("min_numeric", rule.min_numeric),
-        ("min_special", rule.min_special),
-    ];
-    for (key, value) in minimums {
-        if value > 0 {
-            w.attr(key, value);
-        }
+fn random(w: &mut TfWriter, kind: &'static str, name: &str, rule: &Generate) {
+    /// A minimum of 0 is the default, left out.
+    fn minimum(value: &u32) -> Option<&dyn Inline> {
+        opt((*value > 0).then_some(value))
     }
+    w.resource(kind, name);
+    w.attrs_opt(&[
+        ("length", Some(&rule.min_length)),
+        ("lower", Some(&rule.lower)),
+        ("upper", Some(&rule.upper)),
+        ("numeric", Some(&rule.numeric)),
+        ("special", Some(&rule.special)),
+        ("min_lower", minimum(&rule.min_lower)),
+        ("min_upper", minimum(&rule.min_upper)),
+        ("min_numeric", minimum(&rule.min_numeric)),
+        ("min_special", minimum(&rule.min_special)),
+    ]);
     w.end();
 }

@@ -7,11 +7,6 @@ use crate::expr::{Raw, Ref};
 
 // The references to them are fixed text: nothing in them comes from the model.
 
-/// Opens `resource "<kind>" "<label>" {`, to be filled in and closed.
-pub(crate) fn resource_block(w: &mut TfWriter, kind: &str, label: &str) {
-    w.block("resource", &[kind, label]);
-}
-
 pub(crate) const RESOURCE_GROUP_NAME: Raw<'static> = Raw("azurerm_resource_group.rg.name");
 
 pub(crate) const LOCATION: Raw<'static> = Raw("azurerm_resource_group.rg.location");
@@ -25,12 +20,12 @@ pub(crate) const SUFFIX: Raw<'static> = Raw("random_string.suffix.result");
 
 /// The resource group, workspace, environment and identity, named after the application.
 pub(crate) fn blocks(w: &mut TfWriter, app: &str) {
-    resource_block(w, "azurerm_resource_group", "rg");
+    w.resource("azurerm_resource_group", "rg");
     w.attr("name", Ref("var", ["resource_group_name"]));
     w.attr("location", Ref("var", ["location"]));
     w.end();
 
-    resource_block(w, "azurerm_log_analytics_workspace", "law");
+    w.resource("azurerm_log_analytics_workspace", "law");
     w.attr("name", format!("{app}-law"));
     w.attr("resource_group_name", RESOURCE_GROUP_NAME);
     w.attr("location", LOCATION);
@@ -38,7 +33,7 @@ pub(crate) fn blocks(w: &mut TfWriter, app: &str) {
     w.attr("retention_in_days", 30u32);
     w.end();
 
-    resource_block(w, "azurerm_container_app_environment", "env");
+    w.resource("azurerm_container_app_environment", "env");
     w.attr("name", format!("{app}-env"));
     w.attr("resource_group_name", RESOURCE_GROUP_NAME);
     w.attr("location", LOCATION);
@@ -48,7 +43,7 @@ pub(crate) fn blocks(w: &mut TfWriter, app: &str) {
     );
     w.end();
 
-    resource_block(w, "azurerm_user_assigned_identity", "identity");
+    w.resource("azurerm_user_assigned_identity", "identity");
     w.attr("name", format!("{app}-identity"));
     w.attr("resource_group_name", RESOURCE_GROUP_NAME);
     w.attr("location", LOCATION);
@@ -58,7 +53,7 @@ pub(crate) fn blocks(w: &mut TfWriter, app: &str) {
 /// The suffix resource: lowercase letters and digits only, so it fits every naming rule.
 pub(crate) fn suffix_block(w: &mut TfWriter) {
     w.comment(&["Makes the globally unique names (servers, caches, storage accounts) unique."]);
-    resource_block(w, "random_string", "suffix");
+    w.resource("random_string", "suffix");
     w.attr("length", 6u32);
     w.attr("lower", true);
     w.attr("upper", false);

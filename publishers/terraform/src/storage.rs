@@ -10,8 +10,8 @@ use indexmap::IndexMap;
 use ir::CheckedModel;
 
 use crate::emit::TfWriter;
-use crate::expr::{Ref, Template};
-use crate::shared::{ENVIRONMENT_ID, LOCATION, RESOURCE_GROUP_NAME, SUFFIX, resource_block};
+use crate::expr::{Raw, Ref, Template};
+use crate::shared::{ENVIRONMENT_ID, LOCATION, RESOURCE_GROUP_NAME, SUFFIX};
 use crate::{managed, names};
 
 /// The space each share may use, in GiB.
@@ -85,22 +85,26 @@ impl<'m> Shares<'m> {
 /// An app's `volume` block for a share it mounts.
 pub(crate) fn volume(w: &mut TfWriter, name: &str, share: &Share) {
     w.block("volume", &[]);
-    w.attr("name", name);
-    w.attr(
-        "storage_name",
-        Ref(
-            "azurerm_container_app_environment_storage",
-            [&share.label, "name"],
-        ),
+    let storage = Ref(
+        "azurerm_container_app_environment_storage",
+        [&share.label, "name"],
     );
-    w.attr("storage_type", "AzureFile");
+    w.attrs(&[
+        ("name", &name),
+        ("storage_name", &storage),
+        ("storage_type", &"AzureFile"),
+    ]);
     w.end();
 }
 
+// The references to the one storage account are fixed text, as in `shared`.
+const ACCOUNT_ID: Raw<'static> = Raw("azurerm_storage_account.volumes.id");
+const ACCOUNT_NAME: Raw<'static> = Raw("azurerm_storage_account.volumes.name");
+const ACCOUNT_KEY: Raw<'static> = Raw("azurerm_storage_account.volumes.primary_access_key");
+
 /// The storage account, and per share the share and its environment storage.
 pub(crate) fn blocks(w: &mut TfWriter, app: &str, shares: &Shares<'_>) {
-    let account = |attr| Ref("azurerm_storage_account", ["volumes", attr]);
-    resource_block(w, "azurerm_storage_account", "volumes");
+    w.resource("azurerm_storage_account", "volumes");
     let mut account_name = Template::default();
     account_name
         .text(&names::storage_account_prefix(app))
@@ -115,26 +119,28 @@ pub(crate) fn blocks(w: &mut TfWriter, app: &str, shares: &Shares<'_>) {
     w.end();
     for (name, share) in &shares.shares {
         let label = &share.label;
-        resource_block(w, "azurerm_storage_share", label);
-        w.attr("name", name.as_str());
-        w.attr("storage_account_id", account("id"));
-        w.attr("quota", SHARE_QUOTA_GIB);
+        w.resource("azurerm_storage_share", label);
+        w.attrs(&[
+            ("name", &name.as_str()),
+            ("storage_account_id", &ACCOUNT_ID),
+            ("quota", &SHARE_QUOTA_GIB),
+        ]);
         w.end();
 
-        resource_block(w, "azurerm_container_app_environment_storage", label);
-        w.attr("name", name.as_str());
-        w.attr("container_app_environment_id", ENVIRONMENT_ID);
-        w.attr("account_name", account("name"));
-        w.attr("share_name", Ref("azurerm_storage_share", [label, "name"]));
-        w.attr("access_key", account("primary_access_key"));
-        w.attr(
-            "access_mode",
-            if share.read_only {
-                "ReadOnly"
-            } else {
-                "ReadWrite"
-            },
-        );
+        w.resource("azurerm_container_app_environment_storage", label);
+        let access_mode = if share.read_only {
+            "ReadOnly"
+        } else {
+            "ReadWrite"
+        };
+        w.attrs(&[
+            ("name", &name.as_str()),
+            ("container_app_environment_id", &ENVIRONMENT_ID),
+            ("account_name", &ACCOUNT_NAME),
+            ("share_name", &Ref("azurerm_storage_share", [label, "name"])),
+            ("access_key", &ACCOUNT_KEY),
+            ("access_mode", &access_mode),
+        ]);
         w.end();
     }
 }

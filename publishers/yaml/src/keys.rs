@@ -38,6 +38,8 @@ impl KeyLines {
 
     /// Appends `<indent spaces>key:` for a key that lives as long as the program: a field or
     /// variant name, looked up by address (a `&'static str` never changes nor goes away).
+    /// Inlined, as is [`KeyLines::write_text`], into its one caller: it runs once per line.
+    #[inline]
     pub(crate) fn write_static(&mut self, out: &mut String, indent: usize, key: &'static str) {
         let address = key.as_ptr() as usize;
         let hash = fibonacci(address as u64 ^ ((indent as u64) << 48));
@@ -50,6 +52,7 @@ impl KeyLines {
 
     /// Appends `<indent spaces>key:` for a key of the value's own (a map key), looked up by its
     /// text. Only plain keys are remembered: their line holds the key as it is.
+    #[inline]
     pub(crate) fn write_text(&mut self, out: &mut String, indent: usize, key: &str) {
         let bytes = key.as_bytes();
         let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {

@@ -12,6 +12,7 @@ use std::cell::Cell;
 
 use crate::KeyOrder;
 use crate::keys::KeyLines;
+use crate::scalar;
 
 /// Where a value goes, which decides what precedes it on its line.
 #[derive(Clone, Copy)]
@@ -34,7 +35,8 @@ pub(crate) struct Block {
     map: bool,
     /// A map whose first key goes on its list item's dash line, with no indentation of its own.
     after_dash: bool,
-    children: usize,
+    /// No child written yet: the collection is still `{}` or `[]`.
+    empty: bool,
     /// Where the first child starts in the output.
     start: usize,
     /// The leading keys this map wants, empty for a list.
@@ -116,6 +118,19 @@ impl Writer {
         self.out.push('\n');
     }
 
+    /// Writes a string scalar, double-quoted. The quotes go out with the separators around
+    /// them, one copy each: a string is the value of most lines.
+    #[inline]
+    pub(crate) fn string(&mut self, place: Place, text: &str) {
+        if matches!(place, Place::Root) {
+            self.out.push('"');
+        } else {
+            self.out.push_str(" \"");
+        }
+        scalar::write_string_content(&mut self.out, text);
+        self.out.push_str("\"\n");
+    }
+
     /// Opens a map (`map`) or a list at `place`.
     pub(crate) fn open(&mut self, place: Place, map: bool) -> Block {
         let (level, after_dash, rule) = match place {
@@ -129,7 +144,7 @@ impl Writer {
             root: matches!(place, Place::Root),
             map,
             after_dash,
-            children: 0,
+            empty: true,
             start: 0,
             rule,
             leads_base: self.reused.leads.len(),
@@ -138,24 +153,24 @@ impl Writer {
 
     /// Starts a child of `block`: ends the previous leading entry. Gives where the child
     /// starts and its indentation, which its first write includes: a line start is copied
-    /// whole with what follows it (`key:`, `-`).
+    /// whole with what follows it (`key:`, `-`). Inlined, as is [`Writer::start_entry`]: they
+    /// run once per line, and a call costs about as much as their common path.
+    #[inline(always)]
     fn child(&mut self, block: &mut Block) -> (usize, usize) {
-        if block.children == 0 {
+        let indent = if block.empty {
             // The line break or space after the key or dash.
             if !block.root {
                 self.out.push(if block.after_dash { ' ' } else { '\n' });
             }
             block.start = self.out.len();
-        }
+            block.empty = false;
+            if block.after_dash { 0 } else { block.level }
+        } else {
+            block.level
+        };
         if !block.rule.is_empty() {
             self.end_lead(block);
         }
-        let indent = if block.children > 0 || !block.after_dash {
-            block.level
-        } else {
-            0
-        };
-        block.children += 1;
         (self.out.len(), indent)
     }
 
@@ -176,6 +191,7 @@ impl Writer {
 
     /// Starts the line of the entry `key` of map `block`, noting it when it leads; gives its
     /// indentation.
+    #[inline(always)]
     fn start_entry(&mut self, block: &mut Block, key: &str) -> usize {
         let (start, indent) = self.child(block);
         if let Some(rank) = block.rule.iter().position(|k| *k == key) {
@@ -208,19 +224,26 @@ impl Writer {
     }
 
     /// Ends `block`: `{}` or `[]` when it had no child, else its leading keys to the front.
-    pub(crate) fn close(&mut self, mut block: Block) {
-        if block.children == 0 {
+    /// Inlined: most collections have children and no rule, and end with these two tests.
+    #[inline]
+    pub(crate) fn close(&mut self, block: &mut Block) {
+        if block.empty {
             self.out.push_str(match (block.root, block.map) {
                 (true, true) => "{}\n",
                 (true, false) => "[]\n",
                 (false, true) => " {}\n",
                 (false, false) => " []\n",
             });
-            return;
+        } else if !block.rule.is_empty() {
+            self.close_leads(block);
         }
-        self.end_lead(&mut block);
+    }
+
+    /// Ends a map that has a rule: its leading keys to the front.
+    fn close_leads(&mut self, block: &mut Block) {
+        self.end_lead(block);
         if self.reused.leads.len() > block.leads_base {
-            self.lead(&block);
+            self.lead(block);
             self.reused.leads.truncate(block.leads_base);
         }
     }

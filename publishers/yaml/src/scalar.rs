@@ -56,13 +56,20 @@ const KEY_BYTE: [bool; 256] = {
 /// also needs the non-printable characters escaped, which JSON leaves as they are.
 pub(crate) fn write_string(out: &mut String, text: &str) {
     out.push('"');
+    write_string_content(out, text);
+    out.push('"');
+}
+
+/// [`write_string`] without its quotes, for a caller that writes them together with what
+/// surrounds them.
+#[inline]
+pub(crate) fn write_string_content(out: &mut String, text: &str) {
     // Most strings are printable ASCII without quotes or backslashes: one copy, no char walk.
     if is_plain_string(text.as_bytes()) {
         out.push_str(text);
     } else {
         write_escaped(out, text);
     }
-    out.push('"');
 }
 
 /// Whether every byte is one of [`PLAIN_STRING_BYTE`]. Every value string of every document
@@ -73,26 +80,28 @@ fn is_plain_string(bytes: &[u8]) -> bool {
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     // Some byte below `n` (at most 0x80).
     let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH;
-    let mut words = bytes.chunks_exact(8);
-    for chunk in &mut words {
-        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
-            return false;
-        };
-        let word = u64::from_ne_bytes(chunk);
+    let plain_word = |chunk: &[u8; 8]| {
+        let word = u64::from_ne_bytes(*chunk);
         // Controls; DEL and non-ASCII (a carry out of a 0xFF byte only adds to a word
         // already caught); then `"` and `\` as the bytes that xor to zero.
         let special = below(word, 0x20)
             | ((word.wrapping_add(ONES) | word) & HIGH)
             | below(word ^ (ONES * u64::from(b'"')), 1)
             | below(word ^ (ONES * u64::from(b'\\')), 1);
-        if special != 0 {
-            return false;
-        }
+        special == 0
+    };
+    let mut words = bytes.chunks_exact(8);
+    let all_plain = words.all(|chunk| <&[u8; 8]>::try_from(chunk).is_ok_and(plain_word));
+    if !all_plain {
+        return false;
     }
-    words
-        .remainder()
-        .iter()
-        .all(|b| PLAIN_STRING_BYTE[usize::from(*b)])
+    // The tail of a string of a word or more is checked as the last word, which overlaps
+    // the words already checked: one step instead of up to seven.
+    let tail = words.remainder();
+    match bytes.last_chunk::<8>() {
+        Some(last) => tail.is_empty() || plain_word(last),
+        None => tail.iter().all(|b| PLAIN_STRING_BYTE[usize::from(*b)]),
+    }
 }
 
 /// Printable ASCII but `"` and `\`: the bytes a double-quoted string holds as they are.

@@ -84,10 +84,10 @@ impl Compound<'_> {
         })
     }
 
-    fn close(self) -> Result<(), Error> {
-        self.writer.close(self.block);
-        if let Some(outer) = self.variant {
-            self.writer.close(*outer);
+    fn close(mut self) -> Result<(), Error> {
+        self.writer.close(&mut self.block);
+        if let Some(mut outer) = self.variant {
+            self.writer.close(&mut outer);
         }
         Ok(())
     }
@@ -161,7 +161,8 @@ impl<'a> ser::Serializer for ValueSer<'a> {
     }
 
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        self.scalar(|out| scalar::write_string(out, v))
+        self.writer.string(self.place, v);
+        Ok(())
     }
 
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
