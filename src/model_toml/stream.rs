@@ -848,9 +848,9 @@ mod tests {
     }
 
     #[test]
-    fn every_toml_input_of_the_repository_agrees() {
+    fn every_toml_input_of_the_repository_agrees_whole_and_in_pieces() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut valid = 0;
+        let (mut valid, mut merged) = (0, 0);
         for dir in ["tests/models", "tests/fixtures/ok", "tests/fixtures/err"] {
             let Ok(files) = std::fs::read_dir(root.join(dir)) else {
                 continue;
@@ -866,10 +866,13 @@ mod tests {
                     let valid_toml = toml::de::DeTable::parse_recoverable(text).1.is_empty();
                     assert_eq!(built, valid_toml, "{}", path.display());
                     valid += usize::from(built);
+                    merged += every_cut_merges_soundly(text, 8)
+                        .unwrap_or_else(|bad| panic!("{}: {bad}", path.display()));
                 }
             }
         }
         assert!(valid > 10, "found the example models and fixtures");
+        assert!(merged > 100, "most cuts of the models merge ({merged})");
     }
 
     /// Every way to cut `text` in two, three or four pieces at lines starting with `[`
@@ -930,25 +933,6 @@ mod tests {
             Ok(1),
             "merges only the cut at `[d]`: the others start inside multi-line strings"
         );
-    }
-
-    #[test]
-    fn every_toml_input_of_the_repository_merges_soundly_in_pieces() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut merged = 0;
-        for dir in ["tests/models", "tests/fixtures/ok", "tests/fixtures/err"] {
-            let Ok(files) = std::fs::read_dir(root.join(dir)) else {
-                continue;
-            };
-            for path in files.filter_map(|f| Some(f.ok()?.path())) {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                if path.extension().is_some_and(|e| e == "toml") {
-                    merged += every_cut_merges_soundly(&text, 8)
-                        .unwrap_or_else(|bad| panic!("{}: {bad}", path.display()));
-                }
-            }
-        }
-        assert!(merged > 100, "most cuts of the models merge ({merged})");
     }
 
     #[test]

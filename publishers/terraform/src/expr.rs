@@ -197,18 +197,7 @@ fn quote_plain(value: &str, out: &mut String) -> Result<(), Marker> {
 }
 
 /// The bytes [`quote`] looks at: what it escapes, and the `{` of a template marker.
-const SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = true;
-        byte += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table[b'{' as usize] = true;
-    table
-};
+const SPECIAL: [bool; 256] = controls_and(b"\"\\{");
 
 /// hcl-rs's `escape_markers` from the first marker on, with the string escaping: the `$`/`%`
 /// of a marker is doubled, and the character after every `$`/`%` is skipped.
@@ -386,21 +375,23 @@ fn escape_literal(text: &str, out: &mut String) {
 
 /// The bytes [`escape_literal`] looks at: control characters, DEL, the first byte of the C1
 /// controls, quotes, backslashes and the first character of a template marker.
-const IN_LITERAL: [bool; 256] = {
+const IN_LITERAL: [bool; 256] = controls_and(b"\x7f\xc2\"\\$%");
+
+/// A byte table: true for the control characters below U+0020 and the bytes of `extra`.
+const fn controls_and(extra: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 0x20 {
         table[byte] = true;
         byte += 1;
     }
-    table[0x7f] = true;
-    table[0xc2] = true;
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table[b'$' as usize] = true;
-    table[b'%' as usize] = true;
+    let mut index = 0;
+    while index < extra.len() {
+        table[extra[index] as usize] = true;
+        index += 1;
+    }
     table
-};
+}
 
 #[cfg(test)]
 mod tests {
