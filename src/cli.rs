@@ -24,6 +24,9 @@ pub(crate) enum Command {
         input: Input,
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
+        /// Treat every warning as an error (exit 1)
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Compile a model and write the artifacts of each target to DIR/<target>/
     Build {
@@ -45,6 +48,9 @@ pub(crate) enum Command {
         check: bool,
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
+        /// Treat every warning as an error: exit 1 and write nothing
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Print the checked, enriched model as JSON (a documented, stable shape)
     Inspect {

@@ -60,6 +60,8 @@ pub struct CompileOptions {
     /// The model's folder as seen from a target's output folder (see
     /// [`ir::PublishOptions::model_dir`]); empty when the output folder is not known.
     pub model_dir: String,
+    /// `--deny-warnings`: every warning is an error (for CI), so nothing is produced.
+    pub deny_warnings: bool,
 }
 
 /// The result of [`compile`].
@@ -101,6 +103,7 @@ fn publish_all(
     targets: &[&'static dyn ir::Publisher],
     options: &ir::PublishOptions,
     sink: Sink<'_>,
+    deny_warnings: bool,
 ) -> Vec<(&'static str, Option<Artifacts>, Diagnostics, Duration)> {
     let run = |target: &'static dyn ir::Publisher| {
         let start = Instant::now();
@@ -122,7 +125,8 @@ fn publish_all(
             None
         });
         let took = start.elapsed();
-        if let Some(files) = files.as_ref().filter(|_| !diags.has_errors()) {
+        let failed = diags.has_errors() || (deny_warnings && !diags.is_empty());
+        if let Some(files) = files.as_ref().filter(|_| !failed) {
             sink(target.id(), files);
         }
         (target.id(), files, diags, took)
@@ -206,9 +210,13 @@ pub fn compile_with_sink(
             model_dir: options.model_dir.clone(),
         };
         let mut artifacts = Vec::new();
-        for (target, files, target_diags, took) in
-            publish_all(checked, &options.targets, &publish_options, sink)
-        {
+        for (target, files, target_diags, took) in publish_all(
+            checked,
+            &options.targets,
+            &publish_options,
+            sink,
+            options.deny_warnings,
+        ) {
             compilation
                 .timings
                 .push((format!("publish {target}"), took));
@@ -217,11 +225,29 @@ pub fn compile_with_sink(
                 artifacts.push((target, files));
             }
         }
-        if !diags.has_errors() {
-            compilation.artifacts = artifacts;
-        }
+        compilation.artifacts = artifacts;
+    }
+    let mut diagnostics = diags.into_sorted();
+    if options.deny_warnings {
+        deny(&mut diagnostics);
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        compilation.artifacts.clear();
     }
     compilation.model = checked;
-    compilation.diagnostics = diags.into_sorted();
+    compilation.diagnostics = diagnostics;
     compilation
+}
+
+/// Makes every warning an error, saying why (`deny_warnings`).
+fn deny(diagnostics: &mut [Diagnostic]) {
+    for diagnostic in diagnostics
+        .iter_mut()
+        .filter(|d| d.severity == ir::Severity::Warning)
+    {
+        diagnostic.severity = ir::Severity::Error;
+        diagnostic
+            .notes
+            .push("warnings are denied (--deny-warnings)".to_string());
+    }
 }

@@ -31,8 +31,16 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Check { input, format } => {
-            let compilation = compile(&input, targets::all().to_vec())?;
+        Command::Check {
+            input,
+            format,
+            deny_warnings,
+        } => {
+            let options = CompileOptions {
+                deny_warnings,
+                ..options(&input, targets::all().to_vec())
+            };
+            let compilation = compile_with(&input, options, &|_, _| {})?;
             report(&input, &compilation, format)?;
             print_timings(&input, &compilation, &[]);
             Ok(u8::from(compilation.has_errors()))
@@ -43,6 +51,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             out,
             check,
             format,
+            deny_warnings,
         } => {
             let selected = select_targets(&emit)?;
             let model_dir = output::model_dir_from_target(&input.model, &out)
@@ -61,7 +70,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     }
                 }
             };
-            let compilation = compile_with(&input, selected, model_dir, &sink)?;
+            let options = CompileOptions {
+                model_dir,
+                deny_warnings,
+                ..options(&input, selected)
+            };
+            let compilation = compile_with(&input, options, &sink)?;
             report(&input, &compilation, format)?;
             let mut extra = early_timings
                 .into_inner()
@@ -170,23 +184,26 @@ fn select_targets(emit: &[String]) -> anyhow::Result<Vec<&'static dyn ir::Publis
 }
 
 fn compile(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> anyhow::Result<Compilation> {
-    compile_with(input, targets, String::new(), &|_, _| {})
+    compile_with(input, options(input, targets), &|_, _| {})
+}
+
+/// The options `input` asks for; the caller sets what only some commands have.
+fn options(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> CompileOptions {
+    CompileOptions {
+        targets,
+        environment: input.environment.clone(),
+        allow_unsupported: input.allow_unsupported,
+        ..CompileOptions::default()
+    }
 }
 
 fn compile_with(
     input: &Input,
-    targets: Vec<&'static dyn ir::Publisher>,
-    model_dir: String,
+    options: CompileOptions,
     sink: aspirec::Sink<'_>,
 ) -> anyhow::Result<Compilation> {
     let bytes = std::fs::read(&input.model)
         .with_context(|| format!("reading `{}`", input.model.display()))?;
-    let options = CompileOptions {
-        targets,
-        environment: input.environment.clone(),
-        allow_unsupported: input.allow_unsupported,
-        model_dir,
-    };
     Ok(aspirec::compile_with_sink(
         &display_name(&input.model),
         &bytes,

@@ -160,3 +160,52 @@ fn a_build_that_fails_in_one_target_writes_nothing() {
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+#[test]
+fn deny_warnings_fails_a_model_with_warnings_and_writes_nothing() {
+    let model = "tests/fixtures/err/warn-env-overrides-injected.toml";
+    let allowed = aspirec(&["check", model, "--format", "json"]);
+    assert_eq!(status(&allowed), 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&allowed)).unwrap();
+    assert_eq!(json[0]["code"], "W0301");
+    assert_eq!(json[0]["severity"], "warning");
+
+    let denied = aspirec(&["check", model, "--format", "json", "--deny-warnings"]);
+    assert_eq!(status(&denied), 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&denied)).unwrap();
+    assert_eq!(
+        json[0]["code"], "W0301",
+        "the code stays, so it can be looked up"
+    );
+    assert_eq!(json[0]["severity"], "error");
+
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-denied-warnings");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    let out_arg = out.to_string_lossy();
+    let build = aspirec(&[
+        "build",
+        model,
+        "--emit",
+        "all",
+        "--out",
+        &out_arg,
+        "--deny-warnings",
+    ]);
+    assert_eq!(status(&build), 1);
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(
+        stderr.contains("error[W0301]") && stderr.contains("--deny-warnings"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    // Without the flag the same build succeeds.
+    assert_eq!(
+        status(&aspirec(&[
+            "build", model, "--emit", "all", "--out", &out_arg
+        ])),
+        0
+    );
+    assert!(out.join("k8s").is_dir());
+}
