@@ -6,12 +6,12 @@
 //! `--allow-unsupported`) or, where the file still works without it, a note that the caller
 //! writes as a comment at the top of `compose.yaml`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ir::integrations::IntegrationKind;
 use ir::{
-    CheckedModel, Diagnostic, Diagnostics, Encoding, Health, HealthCheck, Image, Part, Protocol,
-    PublishOptions, Resource, ResourceKind, Role, WaitCondition, Workload, codes,
+    CheckedModel, Diagnostic, Diagnostics, Encoding, Endpoint, Health, HealthCheck, Image, Part,
+    Protocol, PublishOptions, Resource, ResourceKind, Role, WaitCondition, Workload, codes,
 };
 
 use crate::entries::Entries;
@@ -46,6 +46,7 @@ pub(crate) fn lower(
             ..ComposeFile::default()
         },
         notes: Vec::new(),
+        host_ports: BTreeMap::new(),
     };
     let mut services = Vec::new();
     for (id, resource, workload) in model.workloads() {
@@ -78,6 +79,9 @@ struct Lowering<'m> {
     resolver: Resolver<'m>,
     file: ComposeFile,
     notes: Vec<String>,
+    /// Host ports published so far, (UDP?, port) to the service: the host has each port once
+    /// per protocol.
+    host_ports: BTreeMap<(bool, u16), String>,
 }
 
 impl Lowering<'_> {
@@ -88,7 +92,7 @@ impl Lowering<'_> {
         workload: &Workload,
         diags: &mut Diagnostics,
     ) -> Service {
-        let (ports, expose) = ports(workload);
+        let (ports, expose) = self.ports(name, workload);
         if let Some(Health {
             check: HealthCheck::Http { path, endpoint },
             ..
@@ -312,46 +316,81 @@ impl Lowering<'_> {
             diagnostic.help(help)
         });
     }
-}
 
-/// External endpoints are published on the host (`port:target_port`); the others are only
-/// reachable inside the project network (`expose`). With several replicas one host port cannot
-/// serve them all, so they get a host port range starting at `port`.
-fn ports(workload: &Workload) -> (Vec<String>, Vec<String>) {
-    let (mut ports, mut expose) = (Vec::new(), Vec::new());
-    for endpoint in &workload.endpoints {
-        // Room for `65535-65535:65535/udp`.
-        let mut entry = String::with_capacity(24);
-        let list = if endpoint.external {
-            if workload.replicas > 1 {
-                let last = u16::try_from(workload.replicas - 1)
-                    .ok()
-                    .and_then(|n| endpoint.port.checked_add(n));
-                // No room for a range: let Docker pick free host ports.
-                if let Some(last) = last {
-                    push_number(&mut entry, endpoint.port);
-                    entry.push('-');
-                    push_number(&mut entry, last);
+    /// External endpoints are published on the host (`port:target_port`); the others are only
+    /// reachable inside the project network (`expose`). With several replicas one host port
+    /// cannot serve them all, so they get a host port range starting at `port`.
+    fn ports(&mut self, service: &str, workload: &Workload) -> (Vec<String>, Vec<String>) {
+        let (mut ports, mut expose) = (Vec::new(), Vec::new());
+        let mut published = Vec::new();
+        for endpoint in &workload.endpoints {
+            if endpoint.external {
+                // http and https of a project often share one mapping: one entry, one claim.
+                let mapping = (endpoint.port, endpoint.target_port, endpoint.protocol);
+                if published.contains(&mapping) {
+                    continue;
+                }
+                published.push(mapping);
+            }
+            // Room for `65535-65535:65535/udp`.
+            let mut entry = String::with_capacity(24);
+            let list = if endpoint.external {
+                if let Some((first, last)) = self.host_range(service, endpoint, workload.replicas) {
+                    push_number(&mut entry, first);
+                    if last != first {
+                        entry.push('-');
+                        push_number(&mut entry, last);
+                    }
                     entry.push(':');
                 }
+                &mut ports
             } else {
-                push_number(&mut entry, endpoint.port);
-                entry.push(':');
+                &mut expose
+            };
+            push_number(&mut entry, endpoint.target_port);
+            entry.push_str(match endpoint.protocol {
+                Protocol::Tcp => "",
+                Protocol::Udp => "/udp",
+            });
+            if !list.contains(&entry) {
+                list.push(entry);
             }
-            &mut ports
-        } else {
-            &mut expose
-        };
-        push_number(&mut entry, endpoint.target_port);
-        entry.push_str(match endpoint.protocol {
-            Protocol::Tcp => "",
-            Protocol::Udp => "/udp",
-        });
-        if !list.contains(&entry) {
-            list.push(entry);
         }
+        (ports, expose)
     }
-    (ports, expose)
+
+    /// The host ports of an external endpoint, one per replica from `port` on, claimed for
+    /// `service`; `None` lets Docker pick free host ports. It does when the range does not fit,
+    /// and when another mapping already published one of these ports (two external projects
+    /// both on 8080): `docker compose up` would refuse the second, so it gets a free port and
+    /// a note.
+    fn host_range(
+        &mut self,
+        service: &str,
+        endpoint: &Endpoint,
+        replicas: u32,
+    ) -> Option<(u16, u16)> {
+        let first = endpoint.port;
+        let extra = u16::try_from(replicas.saturating_sub(1)).ok()?;
+        let last = first.checked_add(extra)?;
+        let udp = endpoint.protocol == Protocol::Udp;
+        let taken_by =
+            (first..=last).find_map(|port| Some((port, self.host_ports.get(&(udp, port))?)));
+        if let Some((port, owner)) = taken_by {
+            self.notes.push(format!(
+                "`{service}`: host port {port} of its endpoint `{}` is already published by `{owner}`, so Docker \
+                 picks a free host port for it (`docker compose port {}{service} {}` shows which).",
+                endpoint.name,
+                if udp { "--protocol udp " } else { "" },
+                endpoint.target_port
+            ));
+            return None;
+        }
+        for port in first..=last {
+            self.host_ports.insert((udp, port), service.to_string());
+        }
+        Some((first, last))
+    }
 }
 
 /// `n` followed by `unit`: `30s`, `512m`.

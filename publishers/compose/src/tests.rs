@@ -385,3 +385,44 @@ fn object_names_are_lowercase_compose_names() {
     assert_eq!(PUBLISHER.object_name("Catalog_API"), "catalog_api");
     assert_eq!(PUBLISHER.object_name("web"), "web");
 }
+
+#[test]
+fn a_host_port_is_published_once_and_later_claims_get_a_free_one() {
+    let mut m = named_model("ports");
+    // Two external projects on 8080, each also on https 8080 (one mapping per service).
+    for name in ["api", "web"] {
+        let mut project = project(&format!("src/{name}"));
+        project.endpoints.push(endpoint("http", 8080, true));
+        project.endpoints.push(endpoint("https", 8080, true));
+        m.resources.push(compute(name, project));
+    }
+    // Two replicas would need 8080-8081; 8080 is taken, so neither port is claimed.
+    let mut admin = container("ghcr.io/acme/admin:1");
+    admin.replicas = Some(s(2));
+    admin.endpoints.push(endpoint("http", 8080, true));
+    m.resources.push(compute("admin", admin));
+    let mut metrics = container("ghcr.io/acme/metrics:1");
+    metrics.endpoints.push(endpoint("http", 8081, true));
+    m.resources.push(compute("metrics", metrics));
+    let (compose, _) = files(&m);
+    let ports = |service: &str| {
+        let service = block(&compose, &format!("  {service}:")).join("\n");
+        block(&service, "    ports:").join("\n")
+    };
+    assert_eq!(ports("api"), "      - \"8080:8080\"");
+    assert_eq!(ports("web"), "      - \"8080\"");
+    assert_eq!(ports("admin"), "      - \"8080\"");
+    assert_eq!(ports("metrics"), "      - \"8081:8081\"");
+    for (service, owner) in [("web", "api"), ("admin", "api")] {
+        let note = format!(
+            "# - `{service}`: host port 8080 of its endpoint `http` is already published by `{owner}`, so Docker \
+             picks a free host port for it (`docker compose port {service} 8080` shows which).\n"
+        );
+        assert!(compose.contains(&note), "{note}\n{compose}");
+    }
+    assert_eq!(
+        compose.matches("is already published by").count(),
+        2,
+        "{compose}"
+    );
+}
