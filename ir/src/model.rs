@@ -83,6 +83,11 @@ pub enum ResourceKindDecl {
     /// entry with only `error`). The check reports it, or with `allow_unsupported` leaves it
     /// out and turns what others read from it into deploy-time parameters.
     Unsupported(UnsupportedDecl),
+    /// A name that expressions read but the input does not declare (an Aspire AppHost leaves a
+    /// resource marked `ExcludeFromManifest` out of the manifest while others still read it),
+    /// spanned at the first expression that names it. Each read is an unknown name, unless
+    /// `allow_unsupported` leaves it out like an unsupported resource.
+    Undeclared(UndeclaredDecl),
 }
 
 /// `Default` is a container with nothing declared, for front ends and tests to fill in.
@@ -246,5 +251,11 @@ pub struct ExternalDecl {
 pub struct UnsupportedDecl {
     /// The manifest type (`executable.v0`), or `error` for entries that only carry one.
     pub type_name: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UndeclaredDecl {
+    /// Why the input may read a name it does not declare, for the diagnostics.
     pub reason: String,
 }

@@ -44,6 +44,11 @@ impl Scope {
         self.declared.insert(lower);
     }
 
+    /// Whether the manifest has an entry named `name` (any case).
+    pub(super) fn declares(&self, name: &str) -> bool {
+        self.declared.contains(&name.to_ascii_lowercase())
+    }
+
     /// Records `name` as the URI-encoded form of `inner`.
     pub(super) fn alias(&mut self, name: &str, mut inner: Expr) {
         inner.encoding = Encoding::Uri;

@@ -11,14 +11,18 @@
 //! - Types no target can publish (`executable.v0`, `azure.bicep.v0/v1`, `dapr.*`, `aws.*`, any
 //!   unknown type, entries with only an `error`) become unsupported resources with the reason;
 //!   the ir reports them, or leaves them out with `--allow-unsupported`.
+//! - A name that expressions read but no entry declares (the AppHost's `ExcludeFromManifest`)
+//!   becomes an undeclared resource: the ir reports each read as an unknown name, or leaves
+//!   it out like an unsupported resource with `--allow-unsupported`.
 //! - Unknown keys of known types are errors: a manifest is written by a tool, so an unknown
 //!   key means a newer format whose meaning would otherwise be dropped silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ir::expr::Template;
 use ir::model::{
-    ExternalDecl, Model, ReferenceDecl, ResourceDecl, ResourceKindDecl, UnsupportedDecl,
+    ExternalDecl, Model, ReferenceDecl, ResourceDecl, ResourceKindDecl, UndeclaredDecl,
+    UnsupportedDecl,
 };
 use ir::{Diagnostics, Span, Spanned};
 
@@ -87,6 +91,10 @@ pub(super) fn model(root: &Node, diags: &mut Diagnostics) -> Option<Model> {
         }
     }
     add_references(&mut model.resources);
+    // After the references: a read of an undeclared name is reported (or left out) once, at
+    // the expression, not again as a reference.
+    let undeclared = undeclared(&model.resources, &scope);
+    model.resources.extend(undeclared);
     Some(model)
 }
 
@@ -187,6 +195,76 @@ fn value(
     })
 }
 
+/// Every template of a resource declaration, in no particular order.
+fn templates(kind: &ResourceKindDecl) -> Vec<&Template> {
+    match kind {
+        ResourceKindDecl::Compute(compute) => {
+            let build = compute
+                .build
+                .iter()
+                .flat_map(|b| b.args.iter().chain(&b.secrets));
+            compute
+                .env
+                .iter()
+                .chain(build)
+                .map(|e| &e.value)
+                .chain(&compute.args)
+                .chain(&compute.connection_string)
+                .collect()
+        }
+        ResourceKindDecl::External(external) => external
+            .url
+            .iter()
+            .chain(&external.connection_string)
+            .collect(),
+        ResourceKindDecl::Integration(_)
+        | ResourceKindDecl::Unsupported(_)
+        | ResourceKindDecl::Undeclared(_) => Vec::new(),
+    }
+}
+
+/// Names that expressions read but the manifest does not declare: an AppHost leaves out a
+/// resource marked `ExcludeFromManifest` and still writes what others read from it. Each
+/// becomes an [`UndeclaredDecl`] at the first expression naming it, so the ir reports every
+/// read as an unknown name, or with `--allow-unsupported` turns them into deploy-time
+/// parameters as it does for other resources it leaves out.
+fn undeclared(resources: &[ResourceDecl], scope: &Scope) -> Vec<ResourceDecl> {
+    // Lower-cased name to the first expression's target, by position in the file.
+    let mut first: BTreeMap<String, &Spanned<String>> = BTreeMap::new();
+    let exprs = resources
+        .iter()
+        .flat_map(|r| templates(&r.kind))
+        .flat_map(Template::exprs);
+    for expr in exprs {
+        let target = &expr.target;
+        if scope.declares(&target.value) {
+            continue;
+        }
+        first
+            .entry(target.value.to_ascii_lowercase())
+            .and_modify(|seen| {
+                if target.span.start < seen.span.start {
+                    *seen = target;
+                }
+            })
+            .or_insert(target);
+    }
+    let mut names: Vec<&Spanned<String>> = first.into_values().collect();
+    names.sort_by_key(|name| name.span.start);
+    names
+        .into_iter()
+        .map(|name| ResourceDecl {
+            name: name.clone(),
+            kind: ResourceKindDecl::Undeclared(UndeclaredDecl {
+                reason: format!(
+                    "the AppHost may have excluded `{}` from the manifest (`ExcludeFromManifest`)",
+                    name.value
+                ),
+            }),
+        })
+        .collect()
+}
+
 /// Each compute resource references every other resource its values read from.
 fn add_references(resources: &mut [ResourceDecl]) {
     let names: BTreeSet<String> = resources
@@ -194,25 +272,16 @@ fn add_references(resources: &mut [ResourceDecl]) {
         .map(|r| r.name.value.to_ascii_lowercase())
         .collect();
     for resource in resources.iter_mut() {
-        let own = resource.name.value.to_ascii_lowercase();
-        let ResourceKindDecl::Compute(compute) = &mut resource.kind else {
+        if !matches!(resource.kind, ResourceKindDecl::Compute(_)) {
             continue;
-        };
-        let build = compute
-            .build
-            .iter()
-            .flat_map(|b| b.args.iter().chain(&b.secrets));
-        let templates: Vec<&Template> = compute
-            .env
-            .iter()
-            .chain(build)
-            .map(|e| &e.value)
-            .chain(&compute.args)
-            .chain(&compute.connection_string)
-            .collect();
+        }
+        let own = resource.name.value.to_ascii_lowercase();
         let mut seen = BTreeSet::new();
         let mut references = Vec::new();
-        for expr in templates.into_iter().flat_map(Template::exprs) {
+        for expr in templates(&resource.kind)
+            .into_iter()
+            .flat_map(Template::exprs)
+        {
             let lower = expr.target.value.to_ascii_lowercase();
             if lower != own && names.contains(&lower) && seen.insert(lower) {
                 references.push(ReferenceDecl {
@@ -221,6 +290,8 @@ fn add_references(resources: &mut [ResourceDecl]) {
                 });
             }
         }
-        compute.references = references;
+        if let ResourceKindDecl::Compute(compute) = &mut resource.kind {
+            compute.references = references;
+        }
     }
 }

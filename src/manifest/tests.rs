@@ -27,7 +27,11 @@ fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
 
 /// The source text under a diagnostic's primary span.
 fn under<'t>(text: &'t str, d: &Diagnostic) -> &'t str {
-    &text[d.primary.span.start as usize..d.primary.span.end as usize]
+    under_span(text, d.primary.span)
+}
+
+fn under_span(text: &str, span: ir::Span) -> &str {
+    &text[span.start as usize..span.end as usize]
 }
 
 fn compute<'m>(model: &'m Model, name: &str) -> &'m ComputeDecl {
@@ -429,6 +433,121 @@ fn literal_braces_in_values_are_kept() {
         compute(&model, "gw").env[0].value.segments,
         [Segment::Text("/catalog/{**catch-all}".into())]
     );
+}
+
+/// `seq` is read (twice, once through a `value.v0`) but not declared, as when the AppHost
+/// calls `ExcludeFromManifest`; `cahce` is a typo of `cache`.
+const UNDECLARED: &str = r#"{"resources": {
+  "cache": {"type": "container.v0", "image": "redis",
+    "bindings": {"tcp": {"scheme": "tcp", "protocol": "tcp", "transport": "tcp", "targetPort": 6379}}},
+  "logs": {"type": "value.v0", "connectionString": "{Seq.bindings.http.url}"},
+  "api": {"type": "project.v0", "path": "a/a.csproj",
+    "env": {"S": "{seq.connectionString}", "L": "{SEQ.bindings.http.url}", "C": "{cahce.bindings.tcp.host}", "R": "{cache.bindings.tcp.host}"}}
+}}"#;
+
+#[test]
+fn undeclared_names_are_declared_where_first_read() {
+    let model = lower_clean(UNDECLARED);
+    let undeclared: Vec<(&str, &str)> = model
+        .resources
+        .iter()
+        .filter(|r| matches!(r.kind, ResourceKindDecl::Undeclared(_)))
+        .map(|r| (r.name.value.as_str(), under_span(UNDECLARED, r.name.span)))
+        .collect();
+    // Once per name in any case, in order of position, spanned at the first read (in `logs`).
+    assert_eq!(undeclared, [("Seq", "Seq"), ("cahce", "cahce")]);
+    let first = UNDECLARED.find("{Seq.").map(|i| i + 1);
+    assert_eq!(
+        model
+            .resources
+            .iter()
+            .find(|r| r.name.value == "Seq")
+            .map(|r| r.name.span.start as usize),
+        first
+    );
+    // Reads of an undeclared name are not references.
+    let targets: Vec<&str> = compute(&model, "api")
+        .references
+        .iter()
+        .map(|r| r.target.value.as_str())
+        .collect();
+    assert_eq!(targets, ["cache"]);
+}
+
+#[test]
+fn undeclared_names_are_unknown_with_a_hint_at_exclusion() {
+    let compilation = compile(UNDECLARED, false);
+    assert!(compilation.model.is_none());
+    let unknown: Vec<(&str, Option<&str>, &[String])> = compilation
+        .diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(d.code.id, "E0301", "{d:?}");
+            (under(UNDECLARED, d), d.help.as_deref(), &d.notes[..])
+        })
+        .collect();
+    let excluded = |name: &str| {
+        format!(
+            "the AppHost may have excluded `{name}` from the manifest (`ExcludeFromManifest`); \
+             --allow-unsupported turns what reads it into deploy-time parameters"
+        )
+    };
+    let seq = excluded("Seq");
+    let cahce = excluded("cahce");
+    assert_eq!(
+        unknown,
+        [
+            ("Seq", Some(seq.as_str()), &[][..]),
+            ("seq", Some(seq.as_str()), &[]),
+            ("SEQ", Some(seq.as_str()), &[]),
+            // A likely typo keeps its suggestion as the help.
+            ("cahce", Some("did you mean `cache`?"), &[cahce]),
+        ]
+    );
+}
+
+#[test]
+fn undeclared_names_become_parameters_with_allow_unsupported() {
+    let compilation = compile(UNDECLARED, true);
+    let warnings: Vec<(&str, &str, &str)> = compilation
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.id, d.message.as_str(), under(UNDECLARED, d)))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            ("W0701", "`Seq` is read but not declared", "Seq"),
+            ("W0701", "`cahce` is read but not declared", "cahce"),
+        ],
+        "one warning per name, at its first read"
+    );
+    let model = compilation.model.expect("a checked model");
+    let left_out: Vec<(&str, bool)> = model
+        .parameters()
+        .filter(|(_, p)| p.origin == ir::ParamOrigin::LeftOut)
+        .map(|(_, p)| (p.name.as_str(), p.secret))
+        .collect();
+    // Named and shared by expression, as for any resource left out.
+    assert_eq!(
+        left_out,
+        [
+            ("seq-bindings-http-url", true),
+            ("seq-connectionstring", true),
+            ("cahce-bindings-tcp-host", true),
+        ]
+    );
+    let (_, _, api) = model
+        .workloads()
+        .find(|(_, r, _)| r.name == "api")
+        .expect("api");
+    let reads_parameter = |name: &str| {
+        api.env
+            .iter()
+            .find(|e| e.name == name)
+            .is_some_and(|e| matches!(e.value.parts[..], [Part::Param { .. }]))
+    };
+    assert!(reads_parameter("S") && reads_parameter("L") && reads_parameter("C"));
 }
 
 fn corpus_dir() -> PathBuf {

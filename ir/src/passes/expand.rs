@@ -15,6 +15,10 @@ use crate::passes::names::Symbols;
 use crate::quantity::{parse_cpu, parse_memory};
 use crate::span::{Span, Spanned};
 
+/// What `--allow-unsupported` does with a resource it leaves out.
+const LEFT_OUT_NOTE: &str =
+    "left out by --allow-unsupported; values read from it become deploy-time parameters";
+
 /// The state shared by the passes after `expand`.
 pub(crate) struct Ctx<'m> {
     pub(crate) model: &'m Model,
@@ -118,11 +122,26 @@ pub(crate) fn run<'m>(
                 )
                 .label(unsupported.reason.clone());
                 if options.allow_unsupported {
-                    diags.push(d.left_out(
-                        "left out by --allow-unsupported; values read from it become deploy-time parameters",
-                    ));
+                    diags.push(d.left_out(LEFT_OUT_NOTE));
                 } else {
                     diags.push(d.help("pass --allow-unsupported to leave it out and supply what others read from it at deploy time"));
+                }
+                ctx.resource_of_decl.push(None);
+                continue;
+            }
+            ResourceKindDecl::Undeclared(undeclared) => {
+                // Without `allow_unsupported` it has no symbol: each read is reported there.
+                if options.allow_unsupported {
+                    diags.push(
+                        // The warning form of the unknown name that each read would be.
+                        crate::Diagnostic::new(
+                            codes::UNKNOWN_REFERENCE,
+                            decl.name.span,
+                            format!("`{}` is read but not declared", decl.name.value),
+                        )
+                        .label(undeclared.reason.clone())
+                        .left_out(LEFT_OUT_NOTE),
+                    );
                 }
                 ctx.resource_of_decl.push(None);
                 continue;

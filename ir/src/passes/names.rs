@@ -79,7 +79,8 @@ pub(crate) fn database_count(model: &Model) -> usize {
             ResourceKindDecl::Integration(i) => i.databases.len(),
             ResourceKindDecl::Compute(_)
             | ResourceKindDecl::External(_)
-            | ResourceKindDecl::Unsupported(_) => 0,
+            | ResourceKindDecl::Unsupported(_)
+            | ResourceKindDecl::Undeclared(_) => 0,
         })
         .sum()
 }
@@ -119,6 +120,9 @@ pub(crate) fn run(model: &Model, options: &CheckOptions<'_>, diags: &mut Diagnos
         );
     }
     for (index, resource) in model.resources.iter().enumerate() {
+        if let ResourceKindDecl::Undeclared(_) = resource.kind {
+            continue; // below
+        }
         declare(&resource.name, Symbol::Resource(index), "resource", diags);
         if let ResourceKindDecl::Integration(integration) = &resource.kind {
             for (db_index, db) in integration.databases.iter().enumerate() {
@@ -131,6 +135,18 @@ pub(crate) fn run(model: &Model, options: &CheckOptions<'_>, diags: &mut Diagnos
                     "database",
                     diags,
                 );
+            }
+        }
+    }
+    // An undeclared name is no declaration, so it is not checked. It has a symbol only when
+    // it is left out: otherwise every read of it is an unknown name, as written.
+    if options.allow_unsupported {
+        for (index, resource) in model.resources.iter().enumerate() {
+            if let ResourceKindDecl::Undeclared(_) = resource.kind {
+                symbols
+                    .by_name
+                    .entry(resource.name.value.to_ascii_lowercase())
+                    .or_insert((Symbol::Resource(index), resource.name.span));
             }
         }
     }

@@ -224,7 +224,11 @@ impl<'m> Resolver<'_, 'm> {
                 Some(ResourceKindDecl::External(e)) => {
                     e.connection_string.is_some() || e.url.is_some()
                 }
-                Some(ResourceKindDecl::Integration(_) | ResourceKindDecl::Unsupported(_))
+                Some(
+                    ResourceKindDecl::Integration(_)
+                    | ResourceKindDecl::Unsupported(_)
+                    | ResourceKindDecl::Undeclared(_),
+                )
                 | None => false,
             }
     }
@@ -252,7 +256,11 @@ impl<'m> Resolver<'_, 'm> {
                     .as_ref()
                     .or(e.url.as_ref())
                     .map(|t| self.template(t, diags)),
-                Some(ResourceKindDecl::Integration(_) | ResourceKindDecl::Unsupported(_))
+                Some(
+                    ResourceKindDecl::Integration(_)
+                    | ResourceKindDecl::Unsupported(_)
+                    | ResourceKindDecl::Undeclared(_),
+                )
                 | None => None,
             }
         }
@@ -337,7 +345,7 @@ impl<'m> Resolver<'_, 'm> {
                     e.url = url;
                 }
             }
-            ResourceKindDecl::Unsupported(_) => {}
+            ResourceKindDecl::Unsupported(_) | ResourceKindDecl::Undeclared(_) => {}
         }
     }
 
@@ -406,8 +414,19 @@ impl<'m> Resolver<'_, 'm> {
                     format!("unknown name `{}`", expr.target.value),
                 )
                 .with_label("no resource or parameter has this name");
-            if let Some(s) = did_you_mean(&expr.target.value, self.ctx.symbols.names()) {
+            let suggestion = did_you_mean(&expr.target.value, self.ctx.symbols.names());
+            if let Some(s) = &suggestion {
                 d.with_help(format!("did you mean `{s}`?"));
+            }
+            if let Some(reason) = self.undeclared_reason(&expr.target.value) {
+                let hint = format!(
+                    "{reason}; --allow-unsupported turns what reads it into deploy-time parameters"
+                );
+                // A likely typo keeps the help; the other explanation follows it.
+                match suggestion {
+                    Some(_) => d.with_note(hint),
+                    None => d.with_help(hint),
+                };
             }
             return None;
         };
@@ -455,6 +474,22 @@ impl<'m> Resolver<'_, 'm> {
                 None
             }
         }
+    }
+
+    /// Why the input reads `name` without declaring it, if its front end knows.
+    fn undeclared_reason(&self, name: &str) -> Option<&str> {
+        // Only on the error path, so a scan is cheap enough.
+        self.ctx.model.resources.iter().find_map(|r| match &r.kind {
+            ResourceKindDecl::Undeclared(u) => r
+                .name
+                .value
+                .eq_ignore_ascii_case(name)
+                .then_some(u.reason.as_str()),
+            ResourceKindDecl::Compute(_)
+            | ResourceKindDecl::Integration(_)
+            | ResourceKindDecl::External(_)
+            | ResourceKindDecl::Unsupported(_) => None,
+        })
     }
 
     fn no_connection_string(&self, id: ResourceId, expr: &Expr, diags: &mut Diagnostics) {
