@@ -204,6 +204,7 @@ impl Reporter {
         }
     }
 
+    /// E0704 for `problem`, worded the same for both targets (each names itself).
     fn invalid_ingress(
         &self,
         resource: &Resource,
@@ -211,81 +212,44 @@ impl Reporter {
         problem: &Problem,
     ) -> Diagnostic {
         let name = &resource.name;
-        match (self.target, problem) {
-            (Target::Terraform, Problem::SeveralExternal { target_ports }) => {
+        let d = |message: String| self.diagnostic(codes::INVALID_INGRESS, resource, message);
+        match problem {
+            Problem::SeveralExternal { target_ports } => {
                 let ports: Vec<String> = target_ports.iter().map(u16::to_string).collect();
-                self.diagnostic(
-                    codes::INVALID_INGRESS,
-                    resource,
-                    format!(
-                        "`{name}` has external endpoints on target ports {}, but an Azure Container App has one external ingress",
-                        ports.join(", ")
-                    ),
-                )
+                d(format!(
+                    "`{name}` has external endpoints on target ports {}, but an Azure Container App has one external ingress",
+                    ports.join(", ")
+                ))
                 .label(format!("{} external target ports", target_ports.len()))
                 .help("a container app has one external ingress: keep one external endpoint")
                 .note("endpoints on the same target port share one ingress and may all be external")
             }
-            (
-                Target::Terraform,
-                Problem::ExternalNotHttp {
-                    endpoints: group, ..
-                },
-            ) => {
+            Problem::ExternalNotHttp {
+                endpoints: group, ..
+            } => {
                 let names: Vec<String> = group
                     .iter()
                     .filter_map(|&i| endpoints.get(i))
                     .map(|e| format!("`{}`", e.name))
                     .collect();
-                self.diagnostic(
-                    codes::INVALID_INGRESS,
-                    resource,
-                    format!(
-                        "`{name}` exposes the non-HTTP endpoint {} externally, which Azure Container Apps cannot do",
-                        names.join(", ")
-                    ),
-                )
+                d(format!(
+                    "`{name}` exposes the non-HTTP endpoint {} externally, which Azure Container Apps cannot do",
+                    names.join(", ")
+                ))
                 .label("an external endpoint that is not HTTP")
                 .help("Azure Container Apps exposes only HTTP outside the environment; make the endpoint internal")
                 .note("external TCP ingress needs a custom virtual network, which aspirec does not create")
             }
-            (
-                Target::Terraform | Target::Bicep,
-                Problem::MixedTransports { .. }
-                | Problem::SeveralExternal { .. }
-                | Problem::ExternalNotHttp { .. }
-                | Problem::SharedExposedPort { .. },
-            ) => {
-                let (what, help) = match problem {
-                    Problem::MixedTransports { target_port } => (
-                        format!("target port {target_port} mixes HTTP and TCP endpoints"),
-                        "give the HTTP and the TCP endpoints their own target ports",
-                    ),
-                    Problem::SeveralExternal { target_ports } => (
-                        format!("{} target ports are external", target_ports.len()),
-                        "Azure Container Apps exposes one port outside the environment: keep `external` on one endpoint",
-                    ),
-                    Problem::ExternalNotHttp { target_port, .. } => (
-                        format!("the TCP endpoint on target port {target_port} is external"),
-                        "external TCP ingress needs a custom VNET; make the endpoint internal or HTTP",
-                    ),
-                    Problem::SharedExposedPort { port } => (
-                        format!("two target ports are exposed on port {port}"),
-                        "give the endpoints different `port`s",
-                    ),
-                };
-                // The target goes inside this message, before the problem.
-                Diagnostic::new(
-                    codes::INVALID_INGRESS,
-                    resource.span,
-                    format!(
-                        "`{name}` cannot be exposed on Azure Container Apps ({} target): {what}",
-                        self.target.id()
-                    ),
-                )
-                .label("not expressible as container app ingress")
-                .help(help)
-            }
+            Problem::MixedTransports { target_port } => d(format!(
+                "`{name}` has HTTP and TCP endpoints on target port {target_port}, which one container app ingress cannot serve"
+            ))
+            .label("HTTP and TCP on one target port")
+            .help("give the HTTP and the TCP endpoints their own target ports"),
+            Problem::SharedExposedPort { port } => d(format!(
+                "`{name}` exposes two target ports on port {port}, which Azure Container Apps cannot do"
+            ))
+            .label("two target ports on one port")
+            .help("give the endpoints different `port`s"),
         }
     }
 
@@ -457,6 +421,18 @@ mod tests {
             "{terraform:?}"
         );
         assert!(terraform[1].1.contains("endpoint `raw`"), "{terraform:?}");
+        // One wording for both targets: only the target's name differs.
+        let bicep = reported(|r, d| BICEP.ingress(r, &endpoints, &plan, d));
+        let as_terraform: Vec<_> = bicep
+            .into_iter()
+            .map(|(code, message)| {
+                (
+                    code,
+                    message.replace("(bicep target)", "(terraform target)"),
+                )
+            })
+            .collect();
+        assert_eq!(as_terraform, terraform);
     }
 
     #[test]
