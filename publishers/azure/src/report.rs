@@ -4,10 +4,8 @@
 //! reported at the resource (endpoints and limits carry no span of their own), and its message
 //! names the target, since both targets report the same platform's limits.
 //!
-//! The two targets were written apart and still word some of these differently; the reviewed
-//! snapshots (snapshots/diagnostics/aca-*.snap, bind-mount.snap, ...) pin both wordings, so
-//! they are kept here side by side. Making one wording serve both is a change of this file
-//! and of those snapshots.
+//! Both targets word each problem the same way (only the target's name differs), so that a
+//! model built for both reads one explanation twice, not two.
 
 use ir::{BindMount, Diagnostic, Diagnostics, Endpoint, Limits, Protocol, Resource, codes};
 
@@ -42,9 +40,7 @@ impl Target {
 /// Something a container app cannot have.
 #[derive(Clone, Copy, Debug)]
 pub enum Unsupported<'a> {
-    /// A folder of the deploying machine mounted into the container. The terraform target
-    /// reports each mount; the bicep target's message speaks of all of them, so it reports
-    /// the first one only.
+    /// A folder of the deploying machine mounted into the container (reported per mount).
     BindMount(&'a BindMount),
     /// A UDP endpoint: Container Apps ingress carries HTTP and TCP only.
     Udp(&'a Endpoint),
@@ -63,33 +59,24 @@ pub struct Reporter {
 
 impl Reporter {
     /// E0702 for `feature` of `resource`, or with `--allow-unsupported` W0701 saying that it is
-    /// left out (the caller leaves it out).
+    /// left out (the caller leaves it out). Worded the same for both targets.
     pub fn unsupported(
         &self,
         resource: &Resource,
         feature: Unsupported<'_>,
         diags: &mut Diagnostics,
     ) {
-        let diagnostic = match self.target {
-            Target::Terraform => self.terraform_unsupported(resource, feature),
-            Target::Bicep => self.bicep_unsupported(resource, feature),
-        };
-        diags.push(diagnostic);
-    }
-
-    fn terraform_unsupported(&self, resource: &Resource, feature: Unsupported<'_>) -> Diagnostic {
         let name = &resource.name;
-        let (message, label, note, help, what) = match feature {
+        // The message, the label, why (a note), what to do instead, and what is left out.
+        let (message, label, why, instead, what) = match feature {
             Unsupported::BindMount(mount) => (
                 format!(
                     "`{name}` bind-mounts `{}`, which Azure Container Apps cannot do",
                     mount.source
                 ),
                 format!("bind-mounts `{}` at `{}`", mount.source, mount.target),
-                Some(
-                    "an app on Container Apps sees no host file system; use a volume (an Azure Files share) instead",
-                ),
-                None,
+                "an app on Container Apps sees no host file system",
+                "use a named volume (an Azure Files share) instead",
                 "the bind mount",
             ),
             Unsupported::Udp(endpoint) => (
@@ -98,8 +85,8 @@ impl Reporter {
                     endpoint.name
                 ),
                 format!("endpoint `{}` is UDP", endpoint.name),
-                None,
-                None,
+                "Container Apps ingress carries HTTP and TCP only",
+                "use a TCP endpoint instead",
                 "the endpoint",
             ),
             Unsupported::SecretArgument => (
@@ -107,75 +94,29 @@ impl Reporter {
                     "an argument of `{name}` contains a secret, which Azure Container Apps cannot pass"
                 ),
                 "an argument of this resource refers to a secret".to_string(),
-                Some(
-                    "Container Apps arguments cannot refer to secrets, and aspirec never writes a secret in plain text",
-                ),
-                Some("pass the secret in an environment variable instead"),
+                "Container Apps arguments cannot refer to secrets, and aspirec never writes a secret in plain text",
+                "pass the secret in an environment variable instead",
                 "the argument",
             ),
             Unsupported::HealthCommand => (
                 format!("the health command of `{name}` cannot run on Azure Container Apps"),
                 "a health command, and no endpoint to check instead".to_string(),
-                Some(
-                    "Container Apps has no exec probes; a command check becomes a TCP check, which needs an endpoint",
-                ),
-                None,
+                "Container Apps has no exec probes; a command check becomes a TCP check, which needs an endpoint",
+                "add a TCP endpoint to probe, or an HTTP health check, instead",
                 "the health check",
-            ),
-        };
-        let mut d = self
-            .diagnostic(codes::UNSUPPORTED_FEATURE, resource, message)
-            .label(label);
-        if let Some(note) = note {
-            d = d.note(note);
-        }
-        if let Some(help) = help {
-            d = d.help(help);
-        }
-        if self.allow_unsupported {
-            self.left_out(d, &format!("{what} is left out of"))
-        } else {
-            d.help(format!("pass --allow-unsupported to leave {what} out"))
-        }
-    }
-
-    fn bicep_unsupported(&self, resource: &Resource, feature: Unsupported<'_>) -> Diagnostic {
-        let name = &resource.name;
-        let (message, instead) = match feature {
-            Unsupported::BindMount(_) => (
-                format!("`{name}` has bind mounts, which Azure Container Apps cannot mount"),
-                "use a named volume (Azure Files) instead",
-            ),
-            Unsupported::Udp(endpoint) => (
-                format!(
-                    "endpoint `{}` of `{name}` is UDP, which Azure Container Apps ingress cannot carry",
-                    endpoint.name
-                ),
-                "use a TCP endpoint",
-            ),
-            Unsupported::SecretArgument => (
-                format!(
-                    "`{name}` passes a secret as a command argument, which Azure Container Apps would show in clear"
-                ),
-                "read the secret from an environment variable instead",
-            ),
-            Unsupported::HealthCommand => (
-                format!(
-                    "`{name}` has a health command, and Azure Container Apps has no exec probes"
-                ),
-                "add a TCP endpoint to probe, or an HTTP health check",
             ),
         };
         let d = self
             .diagnostic(codes::UNSUPPORTED_FEATURE, resource, message)
-            .label(format!("not supported by the {} target", self.target.id()));
-        if self.allow_unsupported {
-            self.left_out(d, "left out of")
+            .label(label)
+            .note(why);
+        diags.push(if self.allow_unsupported {
+            self.left_out(d.help(instead), &format!("{what} is left out of"))
         } else {
             d.help(format!(
-                "{instead}, or pass --allow-unsupported to leave it out"
+                "{instead}, or pass --allow-unsupported to leave {what} out"
             ))
-        }
+        });
     }
 
     /// The warning form: W0701 with a note ending "<prefix> the <Target> output by
@@ -269,31 +210,19 @@ impl Reporter {
         let asked = sizing::asked(limits);
         let allowed =
             |format: fn(&Pair) -> String| PAIRS.iter().map(format).collect::<Vec<_>>().join(", ");
-        diags.push(match self.target {
-            Target::Terraform => self
-                .diagnostic(
-                    codes::INVALID_CONTAINER_APP_RESOURCES,
-                    resource,
-                    format!("Azure Container Apps cannot run `{name}` with {asked}"),
-                )
-                .label("not a CPU/memory pair Container Apps accepts")
-                .help(format!(
-                    "use one of the CPU/memory pairs Container Apps accepts: {}",
-                    allowed(|p| format!("{}/{}", p.cores_text(), p.memory))
-                ))
-                .note("giving only `cpu` or only `memory` picks the matching partner"),
-            Target::Bicep => self
-                .diagnostic(
-                    codes::INVALID_CONTAINER_APP_RESOURCES,
-                    resource,
-                    format!("`{name}` asks for {asked}, which Azure Container Apps cannot run"),
-                )
-                .label("not an allowed CPU / memory pair")
-                .help(format!(
-                    "use one of these pairs (memory is twice the CPU): {}",
-                    allowed(|p| format!("{} CPU / {}", p.cores_text(), p.memory))
-                )),
-        });
+        diags.push(
+            self.diagnostic(
+                codes::INVALID_CONTAINER_APP_RESOURCES,
+                resource,
+                format!("`{name}` asks for {asked}, which Azure Container Apps cannot run"),
+            )
+            .label("not a CPU/memory pair Container Apps accepts")
+            .help(format!(
+                "use one of the pairs Container Apps accepts (memory is twice the CPU): {}",
+                allowed(|p| format!("{} CPU / {}", p.cores_text(), p.memory))
+            ))
+            .note("giving only `cpu` or only `memory` picks the matching partner"),
+        );
         None
     }
 
@@ -382,15 +311,11 @@ mod tests {
             helps.push(d.help.clone().unwrap());
         }
         assert!(
-            helps[0].contains("0.25/0.5Gi") && helps[0].contains("2/4Gi"),
+            helps[0].contains("0.25 CPU / 0.5Gi") && helps[0].contains("2 CPU / 4Gi"),
             "{}",
             helps[0]
         );
-        assert!(
-            helps[1].contains("0.25 CPU / 0.5Gi") && helps[1].contains("2 CPU / 4Gi"),
-            "{}",
-            helps[1]
-        );
+        assert_eq!(helps[0], helps[1], "one wording for both targets");
         let fine = reported(|r, d| {
             assert!(BICEP.size(r, &Limits::default(), d).is_some());
         });

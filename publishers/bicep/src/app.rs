@@ -47,8 +47,7 @@ pub(crate) fn build(
 
     let (secrets, env) = environment(ctx, workload);
     let args = arguments(ctx, resource, workload, diags);
-    // One report for all of them: the message speaks of the resource's bind mounts.
-    if let Some(mount) = workload.bind_mounts.first() {
+    for mount in &workload.bind_mounts {
         reporter.unsupported(resource, Unsupported::BindMount(mount), diags);
     }
     let (volumes, mounts) = volumes(ctx, workload);
