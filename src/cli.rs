@@ -86,6 +86,10 @@ pub(crate) struct Input {
     /// Apply the overlay [environments.ENV]
     #[arg(long = "env", value_name = "ENV")]
     pub(crate) environment: Option<String>,
+    /// The application name, instead of the model's `name` (an Aspire manifest has none:
+    /// `aspire` otherwise)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: Option<String>,
     /// Leave out resources and features a target cannot express, with a warning
     #[arg(long)]
     pub(crate) allow_unsupported: bool,

@@ -62,6 +62,9 @@ pub struct CompileOptions {
     pub model_dir: String,
     /// `--deny-warnings`: every warning is an error (for CI), so nothing is produced.
     pub deny_warnings: bool,
+    /// `--name`: the application name instead of the model's (a manifest has none). It is
+    /// checked like a `name` in model.toml; the error has no position.
+    pub app_name: Option<String>,
 }
 
 /// The result of [`compile`].
@@ -174,6 +177,12 @@ pub fn compile_with_sink(
         options.environment.as_deref(),
         &mut diags,
     );
+    let declared = declared.map(|mut model| {
+        if let Some(name) = &options.app_name {
+            model.name = ir::Spanned::new(name.clone(), ir::Span::DETACHED);
+        }
+        model
+    });
     if declared.is_none() && !diags.has_errors() {
         // A front end must explain why it produced nothing; never pass silently.
         diags.push(Diagnostic::new(

@@ -193,6 +193,7 @@ fn options(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> CompileOp
         targets,
         environment: input.environment.clone(),
         allow_unsupported: input.allow_unsupported,
+        app_name: input.name.clone(),
         ..CompileOptions::default()
     }
 }
@@ -202,6 +203,16 @@ fn compile_with(
     options: CompileOptions,
     sink: aspirec::Sink<'_>,
 ) -> anyhow::Result<Compilation> {
+    // A command-line value has no position to point at: refused here, as a usage error.
+    if let Some(problem) = input
+        .name
+        .as_deref()
+        .and_then(|n| ir::name_problem(n, true))
+    {
+        bail!(
+            "invalid --name: {problem} (names match `[a-z][a-z0-9-]*` and have at most 40 characters)"
+        );
+    }
     let bytes = std::fs::read(&input.model)
         .with_context(|| format!("reading `{}`", input.model.display()))?;
     Ok(aspirec::compile_with_sink(

@@ -29,5 +29,6 @@ pub use check::{CheckOptions, check};
 pub use checked::*;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
 pub use integrations::IntegrationKind;
+pub use passes::names::name_problem;
 pub use publish::{Artifacts, PublishOptions, Publisher};
 pub use span::{FileId, SourceFile, SourceMap, Span, Spanned};

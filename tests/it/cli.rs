@@ -209,3 +209,41 @@ fn deny_warnings_fails_a_model_with_warnings_and_writes_nothing() {
     );
     assert!(out.join("k8s").is_dir());
 }
+
+#[test]
+fn name_sets_the_application_name_of_a_manifest() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-named-manifest");
+    let _ = std::fs::remove_dir_all(&out);
+    let manifest = "../shared/corpus/aspire-manifests/testshop.aspire-manifest.json";
+    let out_arg = out.to_string_lossy();
+    let build = aspirec(&[
+        "build",
+        manifest,
+        "--emit",
+        "k8s,compose",
+        "--out",
+        &out_arg,
+        "--allow-unsupported",
+        "--name",
+        "shop",
+    ]);
+    assert_eq!(
+        status(&build),
+        0,
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let namespace = std::fs::read_to_string(out.join("k8s/namespace.yaml")).unwrap();
+    assert!(namespace.contains("  name: \"shop\"\n"), "{namespace}");
+    let compose = std::fs::read_to_string(out.join("compose/compose.yaml")).unwrap();
+    assert!(compose.contains("\nname: \"shop\"\n"), "{compose}");
+
+    // A name that model.toml would refuse is a usage error, before anything is read.
+    let invalid = aspirec(&["check", manifest, "--name", "Shop_1"]);
+    assert_eq!(status(&invalid), 2);
+    let stderr = String::from_utf8_lossy(&invalid.stderr);
+    assert!(
+        stderr.contains("invalid --name: it must start with a lowercase letter"),
+        "{stderr}"
+    );
+}

@@ -157,7 +157,27 @@ pub(crate) fn run(model: &Model, options: &CheckOptions<'_>, diags: &mut Diagnos
 /// leaves room for suffixes). Manifests allow upper case and `_`, as Aspire does.
 fn check_name(name: &Spanned<String>, what: &str, strict: bool, diags: &mut Diagnostics) {
     let text = &name.value;
-    let max = if strict { 40 } else { 64 };
+    if let Some(problem) = name_problem(text, strict) {
+        let max = max_name_len(strict);
+        let suggestion = crate::publish::dns_label(text, max);
+        diags
+            .report(codes::INVALID_NAME, name.span, format!("invalid {what} name `{text}`"))
+            .with_label(problem)
+            .with_help(format!("names match `[a-z][a-z0-9-]*` and have at most {max} characters, for example `{suggestion}`"));
+    }
+}
+
+/// How long a name may be: 40 characters under the strict rule of model.toml, 64 for names
+/// an Aspire manifest gives.
+fn max_name_len(strict: bool) -> usize {
+    if strict { 40 } else { 64 }
+}
+
+/// What is wrong with `text` as a name (of the application, a resource, a parameter), or
+/// `None`. `strict` is model.toml's rule (`[a-z][a-z0-9-]*`, at most 40 characters, no `-` at
+/// the end); otherwise the looser rule of the names an Aspire manifest gives.
+pub fn name_problem(text: &str, strict: bool) -> Option<String> {
+    let max = max_name_len(strict);
     let first_ok = text.starts_with(|c: char| {
         if strict {
             c.is_ascii_lowercase()
@@ -172,7 +192,7 @@ fn check_name(name: &Spanned<String>, what: &str, strict: bool, diags: &mut Diag
             c.is_ascii_alphanumeric() || c == '-' || c == '_'
         }
     });
-    let problem = if text.is_empty() {
+    if text.is_empty() {
         Some("it is empty".to_string())
     } else if text.len() > max {
         Some(format!(
@@ -191,13 +211,6 @@ fn check_name(name: &Spanned<String>, what: &str, strict: bool, diags: &mut Diag
         Some("it must not end with `-`".to_string())
     } else {
         None
-    };
-    if let Some(problem) = problem {
-        let suggestion = crate::publish::dns_label(text, max);
-        diags
-            .report(codes::INVALID_NAME, name.span, format!("invalid {what} name `{text}`"))
-            .with_label(problem)
-            .with_help(format!("names match `[a-z][a-z0-9-]*` and have at most {max} characters, for example `{suggestion}`"));
     }
 }
 
