@@ -9,8 +9,11 @@
 //! endpoint (the exposed port of its mapping).
 //!
 //! What Container Apps cannot express is collected as [`Problem`]s, which
-//! [`crate::Reporter::ingress`] reports as E0704. The plan stays usable after a problem, so
-//! rendering goes on and every problem is reported at once.
+//! [`crate::Reporter::plan_ingress`] reports as E0704. The plan stays usable after a problem,
+//! so rendering goes on and every problem is reported at once. With `--allow-unsupported`
+//! ([`plan_leaving_out`]), an external exposure Container Apps cannot have (not HTTP, or a
+//! second external group) is left out instead: those endpoints become internal, and the
+//! [`LeftOut`] entries say which, for the W0701 warnings.
 
 use std::borrow::Cow;
 
@@ -51,6 +54,9 @@ pub struct Ingress {
     pub placements: Vec<Option<Placement>>,
     /// What Container Apps cannot express (E0704).
     pub problems: Vec<Problem>,
+    /// External exposures left out by [`plan_leaving_out`] (W0701); always empty from
+    /// [`plan`].
+    pub left_out: Vec<LeftOut>,
 }
 
 /// The main ingress of an app.
@@ -116,6 +122,35 @@ pub enum Problem {
     SharedExposedPort { port: u16 },
 }
 
+/// An external exposure that `--allow-unsupported` leaves out: the endpoints stay, reachable
+/// inside the environment only. Each mirrors the [`Problem`] [`plan`] would report instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeftOut {
+    /// External groups that are not HTTP ([`Problem::ExternalNotHttp`]): their endpoints, by
+    /// index.
+    ExternalNotHttp { endpoints: Vec<usize> },
+    /// External HTTP groups besides the main ingress ([`Problem::SeveralExternal`]).
+    SeveralExternal {
+        /// Every external HTTP target port, the kept main one included, in endpoint order.
+        target_ports: Vec<u16>,
+        /// The target port of the main ingress, which stays external.
+        kept: u16,
+        /// The endpoints made internal, by index.
+        endpoints: Vec<usize>,
+    },
+}
+
+impl LeftOut {
+    /// The endpoints made internal, by index.
+    pub fn endpoints(&self) -> &[usize] {
+        match self {
+            LeftOut::ExternalNotHttp { endpoints } | LeftOut::SeveralExternal { endpoints, .. } => {
+                endpoints
+            }
+        }
+    }
+}
+
 /// Endpoints that share a target port.
 struct Group {
     target_port: u16,
@@ -126,8 +161,21 @@ struct Group {
     external: bool,
 }
 
-/// Plans the ingress of a workload with `endpoints`.
+/// Plans the ingress of a workload with `endpoints`; what Container Apps cannot express is in
+/// [`Ingress::problems`].
 pub fn plan(endpoints: &[Endpoint], rule: MainRule) -> Ingress {
+    plan_with(endpoints, rule, false)
+}
+
+/// [`plan`] for `--allow-unsupported`: an external group that is not HTTP, and every external
+/// group besides the main ingress, become internal ([`Ingress::left_out`]) instead of
+/// [`Problem::ExternalNotHttp`] and [`Problem::SeveralExternal`]. The main ingress is the one
+/// [`plan`] picks, so what stays is exactly what [`plan`] renders.
+pub fn plan_leaving_out(endpoints: &[Endpoint], rule: MainRule) -> Ingress {
+    plan_with(endpoints, rule, true)
+}
+
+fn plan_with(endpoints: &[Endpoint], rule: MainRule, leave_out: bool) -> Ingress {
     let mut ingress = Ingress {
         placements: vec![None; endpoints.len()],
         ..Ingress::default()
@@ -164,6 +212,22 @@ pub fn plan(endpoints: &[Endpoint], rule: MainRule) -> Ingress {
         }
     }
 
+    let main_index = match rule {
+        MainRule::FirstEndpoint => endpoints.first().and_then(|first| {
+            groups
+                .iter()
+                .position(|g| g.target_port == first.target_port)
+        }),
+        MainRule::HttpFirst => groups
+            .iter()
+            .position(|g| g.http && g.external)
+            .or_else(|| groups.iter().position(|g| g.http))
+            .or(if groups.is_empty() { None } else { Some(0) }),
+    };
+
+    if leave_out {
+        ingress.left_out = make_internal(&mut groups, main_index);
+    }
     let external: Vec<u16> = groups
         .iter()
         .filter(|g| g.external)
@@ -180,18 +244,6 @@ pub fn plan(endpoints: &[Endpoint], rule: MainRule) -> Ingress {
             endpoints: group.endpoints.clone(),
         });
     }
-    let main_index = match rule {
-        MainRule::FirstEndpoint => endpoints.first().and_then(|first| {
-            groups
-                .iter()
-                .position(|g| g.target_port == first.target_port)
-        }),
-        MainRule::HttpFirst => groups
-            .iter()
-            .position(|g| g.http && g.external)
-            .or_else(|| groups.iter().position(|g| g.http))
-            .or(if groups.is_empty() { None } else { Some(0) }),
-    };
 
     let mut exposed: Vec<u16> = Vec::new();
     for (index, group) in groups.iter().enumerate() {
@@ -240,6 +292,51 @@ pub fn plan(endpoints: &[Endpoint], rule: MainRule) -> Ingress {
         }
     }
     ingress
+}
+
+/// Makes every external group internal except an external HTTP main ingress (`main`, an
+/// index into `groups`), and says what it left out. The main rule prefers an external HTTP
+/// group, so it picks the same group afterwards; only `external` flags change.
+fn make_internal(groups: &mut [Group], main: Option<usize>) -> Vec<LeftOut> {
+    let kept = main
+        .and_then(|index| groups.get(index))
+        .filter(|group| group.external && group.http)
+        .map(|group| group.target_port);
+    let target_ports: Vec<u16> = groups
+        .iter()
+        .filter(|g| g.external && g.http)
+        .map(|g| g.target_port)
+        .collect();
+    let mut not_http = Vec::new();
+    let mut not_main = Vec::new();
+    for group in groups.iter_mut() {
+        if !group.external || Some(group.target_port) == kept {
+            continue;
+        }
+        group.external = false;
+        // An external HTTP group that is not the main ingress only exists beside an external
+        // HTTP main one (the main rule prefers it), so `kept` is set whenever `http` is.
+        if group.http {
+            not_main.extend_from_slice(&group.endpoints);
+        } else {
+            not_http.extend_from_slice(&group.endpoints);
+        }
+    }
+    // In the order of the problems they stand for.
+    let mut left_out = Vec::new();
+    if let Some(kept) = kept.filter(|_| !not_main.is_empty()) {
+        left_out.push(LeftOut::SeveralExternal {
+            target_ports,
+            kept,
+            endpoints: not_main,
+        });
+    }
+    if !not_http.is_empty() {
+        left_out.push(LeftOut::ExternalNotHttp {
+            endpoints: not_http,
+        });
+    }
+    left_out
 }
 
 impl Ingress {
@@ -503,6 +600,114 @@ mod tests {
         // UDP is the reporter's to report (E0702); it just gets no placement.
         let udp = plan(&[endpoint("u", "udp", 53, 53, false)], MainRule::HttpFirst);
         assert!(udp.problems.is_empty() && udp.main.is_none() && udp.placements == vec![None]);
+    }
+
+    #[test]
+    fn leaving_out_makes_what_aca_cannot_expose_internal() {
+        // The real case: one external TCP endpoint, beside an HTTP one.
+        let endpoints = [
+            endpoint("http", "http", 8080, 80, false),
+            endpoint("ws", "tcp", 5000, 5000, true),
+        ];
+        let strict = plan(&endpoints, MainRule::HttpFirst);
+        let lenient = plan_leaving_out(&endpoints, MainRule::HttpFirst);
+        assert!(lenient.problems.is_empty(), "{:?}", lenient.problems);
+        assert_eq!(
+            lenient.left_out,
+            vec![LeftOut::ExternalNotHttp { endpoints: vec![1] }]
+        );
+        // Only the problems differ: what is rendered is what the strict plan renders.
+        assert_eq!(
+            (&lenient.main, &lenient.additional, &lenient.placements),
+            (&strict.main, &strict.additional, &strict.placements)
+        );
+        assert!(!lenient.is_public());
+        assert_eq!(lenient.placements[1], Some(Placement::Port(5000)));
+        // Without problems, both plans are the same plan.
+        let fine = [endpoint("http", "http", 8080, 80, true)];
+        assert_eq!(
+            plan_leaving_out(&fine, MainRule::HttpFirst),
+            plan(&fine, MainRule::HttpFirst)
+        );
+    }
+
+    #[test]
+    fn leaving_out_keeps_the_main_external_ingress() {
+        let endpoints = [
+            endpoint("admin", "http", 9090, 9090, true),
+            endpoint("http", "http", 8080, 80, true),
+            endpoint("https", "https", 8080, 443, true),
+            endpoint("raw", "tcp", 7000, 7000, true),
+            endpoint("metrics", "http", 9100, 9100, true),
+        ];
+        let ingress = plan_leaving_out(&endpoints, MainRule::HttpFirst);
+        assert!(ingress.problems.is_empty(), "{:?}", ingress.problems);
+        // The main rule takes the first external HTTP group; the others become internal.
+        assert_eq!(
+            ingress.main,
+            Some(MainIngress {
+                external: true,
+                target_port: 9090,
+                transport: IngressTransport::Http,
+                exposed_port: None
+            })
+        );
+        assert_eq!(
+            ingress.left_out,
+            vec![
+                LeftOut::SeveralExternal {
+                    target_ports: vec![9090, 8080, 9100],
+                    kept: 9090,
+                    endpoints: vec![1, 2, 4]
+                },
+                LeftOut::ExternalNotHttp { endpoints: vec![3] }
+            ]
+        );
+        assert_eq!(
+            ingress
+                .additional
+                .iter()
+                .map(|m| m.target_port)
+                .collect::<Vec<_>>(),
+            vec![8080, 7000, 9100]
+        );
+        // Other problems stay problems.
+        let shared = plan_leaving_out(
+            &[
+                endpoint("a", "tcp", 1, 9, true),
+                endpoint("b", "tcp", 2, 9, false),
+            ],
+            MainRule::HttpFirst,
+        );
+        assert_eq!(
+            shared.problems,
+            vec![Problem::SharedExposedPort { port: 9 }]
+        );
+        assert_eq!(
+            shared.left_out,
+            vec![LeftOut::ExternalNotHttp { endpoints: vec![0] }]
+        );
+    }
+
+    #[test]
+    fn leaving_out_an_integration_makes_every_external_group_internal() {
+        // An integration's main ingress is TCP, which cannot be external: nothing is kept.
+        let endpoints = [
+            endpoint("tcp", "tcp", 5672, 5672, true),
+            endpoint("management", "http", 15672, 15672, true),
+        ];
+        let ingress = plan_leaving_out(&endpoints, MainRule::FirstEndpoint);
+        assert!(ingress.problems.is_empty(), "{:?}", ingress.problems);
+        assert_eq!(
+            ingress.left_out,
+            vec![LeftOut::ExternalNotHttp {
+                endpoints: vec![0, 1]
+            }]
+        );
+        assert_eq!(
+            ingress.main.map(|m| (m.target_port, m.external)),
+            Some((5672, false))
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The diagnostics of what Azure Container Apps cannot run, for both Azure targets: E0702
 //! unsupported features (W0701 and the part left out with `--allow-unsupported`), E0703 CPU
-//! and memory outside the allowed pairs, E0704 ingress that cannot be expressed. Every one is
+//! and memory outside the allowed pairs, E0704 ingress that cannot be expressed (W0701 for an
+//! external exposure left out with `--allow-unsupported`). Every one is
 //! reported at the resource (endpoints and limits carry no span of their own), and its message
 //! names the target, since both targets report the same platform's limits.
 //!
@@ -9,7 +10,7 @@
 
 use ir::{BindMount, Diagnostic, Diagnostics, Endpoint, Limits, Protocol, Resource, codes};
 
-use crate::ingress::{Ingress, Problem};
+use crate::ingress::{self, Ingress, LeftOut, MainRule, Problem};
 use crate::sizing::{self, PAIRS, Pair};
 
 /// The Azure target a diagnostic comes from.
@@ -128,9 +129,30 @@ impl Reporter {
         ))
     }
 
+    /// The ingress of `resource`, a workload with `endpoints`, with the main group chosen by
+    /// `rule`, and its diagnostics: with `--allow-unsupported` an external exposure Container
+    /// Apps cannot have is left out ([`ingress::plan_leaving_out`]). Both targets plan through
+    /// here, so they leave out the same and word it the same.
+    pub fn plan_ingress(
+        &self,
+        resource: &Resource,
+        endpoints: &[Endpoint],
+        rule: MainRule,
+        diags: &mut Diagnostics,
+    ) -> Ingress {
+        let plan = if self.allow_unsupported {
+            ingress::plan_leaving_out(endpoints, rule)
+        } else {
+            ingress::plan(endpoints, rule)
+        };
+        self.ingress(resource, endpoints, &plan, diags);
+        plan
+    }
+
     /// The ingress diagnostics of `resource`, a workload with `endpoints` planned as
-    /// `ingress`: its UDP endpoints (E0702/W0701) and its [`Problem`]s (E0704).
-    pub fn ingress(
+    /// `ingress`: its UDP endpoints (E0702/W0701), what it left out (W0701) and its
+    /// [`Problem`]s (E0704).
+    fn ingress(
         &self,
         resource: &Resource,
         endpoints: &[Endpoint],
@@ -139,6 +161,9 @@ impl Reporter {
     ) {
         for endpoint in endpoints.iter().filter(|e| e.protocol == Protocol::Udp) {
             self.unsupported(resource, Unsupported::Udp(endpoint), diags);
+        }
+        for left_out in &ingress.left_out {
+            diags.push(self.left_out_exposure(resource, endpoints, left_out));
         }
         for problem in &ingress.problems {
             diags.push(self.invalid_ingress(resource, endpoints, problem));
@@ -155,32 +180,16 @@ impl Reporter {
         let name = &resource.name;
         let d = |message: String| self.diagnostic(codes::INVALID_INGRESS, resource, message);
         match problem {
-            Problem::SeveralExternal { target_ports } => {
-                let ports: Vec<String> = target_ports.iter().map(u16::to_string).collect();
-                d(format!(
-                    "`{name}` has external endpoints on target ports {}, but an Azure Container App has one external ingress",
-                    ports.join(", ")
-                ))
-                .label(format!("{} external target ports", target_ports.len()))
-                .help("a container app has one external ingress: keep one external endpoint")
-                .note("endpoints on the same target port share one ingress and may all be external")
-            }
+            Problem::SeveralExternal { target_ports } => self
+                .several_external(resource, target_ports)
+                .help("a container app has one external ingress: keep one external endpoint"),
             Problem::ExternalNotHttp {
                 endpoints: group, ..
-            } => {
-                let names: Vec<String> = group
-                    .iter()
-                    .filter_map(|&i| endpoints.get(i))
-                    .map(|e| format!("`{}`", e.name))
-                    .collect();
-                d(format!(
-                    "`{name}` exposes the non-HTTP endpoint {} externally, which Azure Container Apps cannot do",
-                    names.join(", ")
-                ))
-                .label("an external endpoint that is not HTTP")
-                .help("Azure Container Apps exposes only HTTP outside the environment; make the endpoint internal")
-                .note("external TCP ingress needs a custom virtual network, which aspirec does not create")
-            }
+            } => self
+                .external_not_http(resource, &endpoint_names(endpoints, group))
+                .help(format!(
+                    "{ONLY_HTTP}; make the endpoint internal"
+                )),
             Problem::MixedTransports { target_port } => d(format!(
                 "`{name}` has HTTP and TCP endpoints on target port {target_port}, which one container app ingress cannot serve"
             ))
@@ -192,6 +201,67 @@ impl Reporter {
             .label("two target ports on one port")
             .help("give the endpoints different `port`s"),
         }
+    }
+
+    /// W0701 for an external exposure [`ingress::plan_leaving_out`] left out: the diagnostic
+    /// of the problem it stands for, saying what stays and what is left out.
+    fn left_out_exposure(
+        &self,
+        resource: &Resource,
+        endpoints: &[Endpoint],
+        left_out: &LeftOut,
+    ) -> Diagnostic {
+        let names = endpoint_names(endpoints, left_out.endpoints());
+        let (d, why) = match left_out {
+            LeftOut::SeveralExternal {
+                target_ports, kept, ..
+            } => (
+                self.several_external(resource, target_ports),
+                format!("the main ingress, on target port {kept}, stays external"),
+            ),
+            LeftOut::ExternalNotHttp { .. } => (
+                self.external_not_http(resource, &names),
+                ONLY_HTTP.to_string(),
+            ),
+        };
+        self.left_out(
+            d.help(format!(
+                "{why}; {names} can still be reached inside the environment"
+            )),
+            &format!("the external exposure of {names} is left out of"),
+        )
+    }
+
+    /// E0704 or W0701 for more than one external target port (all of `target_ports`), without
+    /// its help.
+    fn several_external(&self, resource: &Resource, target_ports: &[u16]) -> Diagnostic {
+        let ports: Vec<String> = target_ports.iter().map(u16::to_string).collect();
+        self.diagnostic(
+            codes::INVALID_INGRESS,
+            resource,
+            format!(
+                "`{}` has external endpoints on target ports {}, but an Azure Container App has one external ingress",
+                resource.name,
+                ports.join(", ")
+            ),
+        )
+        .label(format!("{} external target ports", target_ports.len()))
+        .note("endpoints on the same target port share one ingress and may all be external")
+    }
+
+    /// E0704 or W0701 for external endpoints that are not HTTP (`names`, as
+    /// [`endpoint_names`] writes them), without its help.
+    fn external_not_http(&self, resource: &Resource, names: &str) -> Diagnostic {
+        self.diagnostic(
+            codes::INVALID_INGRESS,
+            resource,
+            format!(
+                "`{}` exposes the non-HTTP endpoint {names} externally, which Azure Container Apps cannot do",
+                resource.name
+            ),
+        )
+        .label("an external endpoint that is not HTTP")
+        .note("external TCP ingress needs a custom virtual network, which aspirec does not create")
     }
 
     /// The CPU/memory pair of `resource` (whose workload has `limits`), or E0703 listing the
@@ -234,6 +304,19 @@ impl Reporter {
             format!("{message} ({} target)", self.target.id()),
         )
     }
+}
+
+/// Why an external endpoint must be HTTP, in both the error's and the warning's help.
+const ONLY_HTTP: &str = "Azure Container Apps exposes only HTTP outside the environment";
+
+/// The names of `endpoints` number `indices`, quoted and joined: "`a`, `b`".
+fn endpoint_names(endpoints: &[Endpoint], indices: &[usize]) -> String {
+    indices
+        .iter()
+        .filter_map(|&index| endpoints.get(index))
+        .map(|endpoint| format!("`{}`", endpoint.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -358,6 +441,122 @@ mod tests {
             })
             .collect();
         assert_eq!(as_terraform, terraform);
+    }
+
+    #[test]
+    fn allow_unsupported_leaves_external_exposures_out_with_warnings() {
+        let endpoints = [
+            endpoint("web", true, 80, true),
+            endpoint("admin", true, 81, true),
+            endpoint("raw", false, 82, true),
+        ];
+        let mut wordings = Vec::new();
+        for target in [Target::Terraform, Target::Bicep] {
+            let reporter = Reporter {
+                target,
+                allow_unsupported: true,
+            };
+            let resource = test_resource("api");
+            let mut diags = Diagnostics::new();
+            let plan =
+                reporter.plan_ingress(&resource, &endpoints, MainRule::HttpFirst, &mut diags);
+            assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+            assert!(plan.is_public(), "`web` stays external");
+            let all: Vec<&Diagnostic> = diags.iter().collect();
+            assert_eq!(all.len(), 2, "{all:?}");
+            assert!(
+                all.iter()
+                    .all(|d| !d.is_error() && d.code == codes::UNSUPPORTED_LEFT_OUT)
+            );
+            let output = target.output();
+            let (several, raw) = (all[0], all[1]);
+            assert!(
+                several.message.contains("target ports 80, 81,"),
+                "{}",
+                several.message
+            );
+            assert_eq!(
+                several.help.as_deref(),
+                Some(
+                    "the main ingress, on target port 80, stays external; `admin` can still be reached inside the environment"
+                )
+            );
+            assert_eq!(
+                several.notes.last().map(String::as_str),
+                Some(
+                    format!(
+                        "the external exposure of `admin` is left out of the {output} output by --allow-unsupported"
+                    )
+                    .as_str()
+                )
+            );
+            assert!(raw.message.contains("endpoint `raw`"), "{}", raw.message);
+            assert_eq!(
+                raw.notes.last().map(String::as_str),
+                Some(
+                    format!(
+                        "the external exposure of `raw` is left out of the {output} output by --allow-unsupported"
+                    )
+                    .as_str()
+                )
+            );
+            wordings.push(
+                all.iter()
+                    .map(|d| {
+                        let text = format!("{} {:?} {:?}", d.message, d.help, d.notes);
+                        text.replace(target.id(), "TARGET")
+                            .replace(output, "TARGET")
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        assert_eq!(wordings[0], wordings[1], "one wording for both targets");
+    }
+
+    #[test]
+    fn a_left_out_exposure_reads_as_its_error() {
+        let endpoints = [endpoint("raw", false, 5000, true)];
+        for target in [Target::Terraform, Target::Bicep] {
+            let diagnostics = |allow_unsupported: bool| {
+                let reporter = Reporter {
+                    target,
+                    allow_unsupported,
+                };
+                let resource = test_resource("api");
+                let mut diags = Diagnostics::new();
+                reporter.plan_ingress(&resource, &endpoints, MainRule::HttpFirst, &mut diags);
+                diags.iter().cloned().collect::<Vec<_>>()
+            };
+            let (error, warning) = (diagnostics(false), diagnostics(true));
+            assert_eq!((error.len(), warning.len()), (1, 1));
+            let (error, warning) = (&error[0], &warning[0]);
+            assert_eq!(error.code, codes::INVALID_INGRESS);
+            assert!(error.is_error());
+            assert_eq!(
+                error.help.as_deref(),
+                Some(
+                    "Azure Container Apps exposes only HTTP outside the environment; make the endpoint internal"
+                )
+            );
+            assert_eq!(warning.code, codes::UNSUPPORTED_LEFT_OUT);
+            assert_eq!(warning.message, error.message);
+            assert_eq!(warning.primary, error.primary);
+            assert_eq!(warning.notes.first(), error.notes.first());
+        }
+        // Other ingress problems stay errors.
+        let mixed = [
+            endpoint("h", true, 80, false),
+            endpoint("t", false, 80, false),
+        ];
+        let lenient = Reporter {
+            target: Target::Bicep,
+            allow_unsupported: true,
+        };
+        let all = reported(|r, d| {
+            lenient.plan_ingress(r, &mixed, MainRule::HttpFirst, d);
+        });
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].0, codes::INVALID_INGRESS);
     }
 
     #[test]

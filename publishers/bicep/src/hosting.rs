@@ -6,7 +6,7 @@
 //! `aspirec_azure`'s, shared with the terraform target. Symbols are claimed here, in model
 //! order, so they are the same on every run.
 
-use aspirec_azure::ingress::{self, Ingress, MainRule};
+use aspirec_azure::ingress::{Ingress, MainRule};
 use ir::{CheckedModel, Diagnostics, PublishOptions, ResourceKind, Role};
 
 use crate::names::{Symbols, app_name, resource_symbol};
@@ -54,8 +54,8 @@ pub(crate) fn host(kind: Managed, symbol: &str) -> String {
     }
 }
 
-/// Decides the hosting of every resource and claims its symbol. Ingress problems (E0704) and
-/// UDP endpoints (E0702) go to `diags`.
+/// Decides the hosting of every resource and claims its symbol. Ingress problems (E0704, or
+/// W0701 for what `--allow-unsupported` leaves out) and UDP endpoints (E0702) go to `diags`.
 pub(crate) fn plan(
     model: &CheckedModel,
     options: &PublishOptions,
@@ -78,11 +78,10 @@ pub(crate) fn plan(
                             .claim(&resource_symbol(&resource.name, symbol_suffix(kind))),
                     },
                     None => {
-                        let ingress = ingress::plan(&workload.endpoints, rule);
-                        crate::reporter(options).ingress(
+                        let ingress = crate::reporter(options).plan_ingress(
                             resource,
                             &workload.endpoints,
-                            &ingress,
+                            rule,
                             diags,
                         );
                         Hosting::App(AppHosting {

@@ -344,6 +344,32 @@ fn two_external_ports_are_e0704() {
 }
 
 #[test]
+fn allow_unsupported_makes_extra_and_tcp_external_endpoints_internal() {
+    let m = shop_model(
+        vec![],
+        vec![app("api", |c| {
+            c.endpoints = vec![
+                endpoint_as("http", "http", 8080, true),
+                endpoint_as("admin", "http", 9090, true),
+                endpoint_as("raw", "tcp", 7000, true),
+            ];
+        })],
+    );
+    let (artifacts, diags) = publish(&PUBLISHER, &m, true);
+    assert_eq!(codes(&diags), vec!["W0701", "W0701"]);
+    let main = artifacts.unwrap().get("main.bicep").unwrap().to_string();
+    // One external ingress (the main one, on 8080); the others are internal port mappings.
+    assert_eq!(main.matches("external: true").count(), 1, "{main}");
+    assert!(main.contains("targetPort: 8080"), "{main}");
+    for port in [9090, 7000] {
+        assert!(
+            main.contains(&format!("exposedPort: {port}\n")),
+            "{port}: {main}"
+        );
+    }
+}
+
+#[test]
 fn health_commands_become_tcp_probes_with_a_note() {
     let m = shop_model(
         vec![],

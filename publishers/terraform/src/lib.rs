@@ -26,7 +26,7 @@ mod storage;
 mod tests;
 mod value;
 
-use aspirec_azure::ingress::{self, Ingress, MainRule};
+use aspirec_azure::ingress::{Ingress, MainRule};
 // Every naming rule is the shared one; modules name it `crate::names`.
 use aspirec_azure::names;
 use aspirec_azure::{Reporter, Target};
@@ -80,6 +80,7 @@ static NO_INGRESS: Ingress = Ingress {
     additional: Vec::new(),
     placements: Vec::new(),
     problems: Vec::new(),
+    left_out: Vec::new(),
 };
 
 /// Room for the text of one app: a few kilobytes each (environments are the variable part),
@@ -104,11 +105,12 @@ fn files(
     let plans: Vec<Ingress> = model
         .resources()
         .map(|(_, resource)| match resource.as_workload() {
-            Some(workload) if managed::service(resource).is_none() => {
-                let plan = ingress::plan(&workload.endpoints, MainRule::for_role(&workload.role));
-                reporter.ingress(resource, &workload.endpoints, &plan, diags);
-                plan
-            }
+            Some(workload) if managed::service(resource).is_none() => reporter.plan_ingress(
+                resource,
+                &workload.endpoints,
+                MainRule::for_role(&workload.role),
+                diags,
+            ),
             Some(_) | None => Ingress::default(),
         })
         .collect();
