@@ -82,7 +82,7 @@ codes! {
     INVALID_CONTAINER_APP_RESOURCES = "E0703" "invalid-container-app-resources"
         "Azure Container Apps accepts only fixed CPU and memory pairs; the help lists them.";
     INVALID_INGRESS = "E0704" "invalid-ingress"
-        "A target cannot expose the endpoints as declared, for example more than one external endpoint on Azure Container Apps.";
+        "A target cannot expose the endpoints as declared, for example more than one external endpoint on Azure Container Apps. `--allow-unsupported` makes an external endpoint Container Apps cannot expose (not HTTP, or a second external port) internal, with a warning.";
     MANIFEST_KEY_IGNORED = "W0201" "manifest-key-ignored"
         "An Aspire manifest describes a build step aspirec does not perform (`containerFiles`, a build secret of type `file`); it is left out, and the help says what your image build must do instead.";
     ENV_OVERRIDES_INJECTED = "W0301" "env-overrides-injected"
