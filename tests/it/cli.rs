@@ -1,6 +1,6 @@
 //! The binary: exit statuses (0, 1, 2), help, and the commands that print.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::{root, snapshot_settings};
@@ -12,6 +12,14 @@ fn aspirec(args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
+}
+
+/// A folder of this name under the test target's scratch space, emptied.
+fn empty_folder(name: &str) -> PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    out
 }
 
 fn status(output: &Output) -> i32 {
@@ -67,8 +75,7 @@ fn check_prints_json_diagnostics_for_tools() {
 
 #[test]
 fn build_check_reports_up_to_date_and_stale_trees() {
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-build-check");
-    let _ = std::fs::remove_dir_all(&out);
+    let out = empty_folder("cli-build-check");
     let out = out.to_string_lossy().into_owned();
     let args = [
         "build",
@@ -138,9 +145,7 @@ fn printing_commands() {
 fn a_build_that_fails_in_one_target_writes_nothing() {
     // Kubernetes and Compose accept this model and are written early; the Azure targets
     // reject its CPU/memory pair (E0703), so the build fails and nothing may appear.
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-failed-build");
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).unwrap();
+    let out = empty_folder("cli-failed-build");
     let output = aspirec(&[
         "build",
         "tests/fixtures/err/aca-cpu-memory-pair.toml",
@@ -179,9 +184,7 @@ fn deny_warnings_fails_a_model_with_warnings_and_writes_nothing() {
     );
     assert_eq!(json[0]["severity"], "error");
 
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-denied-warnings");
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).unwrap();
+    let out = empty_folder("cli-denied-warnings");
     let out_arg = out.to_string_lossy();
     let build = aspirec(&[
         "build",
@@ -212,8 +215,7 @@ fn deny_warnings_fails_a_model_with_warnings_and_writes_nothing() {
 
 #[test]
 fn name_sets_the_application_name_of_a_manifest() {
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-named-manifest");
-    let _ = std::fs::remove_dir_all(&out);
+    let out = empty_folder("cli-named-manifest");
     let manifest = "../shared/corpus/aspire-manifests/testshop.aspire-manifest.json";
     let out_arg = out.to_string_lossy();
     let build = aspirec(&[
