@@ -385,6 +385,9 @@ pub enum EnvOrigin {
     Reference(ResourceId),
     /// Part of an integration's own container.
     Integration,
+    /// What a project is told about itself, as Aspire's publishers tell it: `HTTP_PORTS` and
+    /// `ASPNETCORE_FORWARDEDHEADERS_ENABLED` (see `passes::inject`).
+    Project,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
