@@ -12,7 +12,7 @@ use k8s_openapi::{Metadata, Resource};
 use serde::Serialize;
 
 /// The key order of every Kubernetes document.
-const ORDER: aspirec_yaml::KeyOrder = aspirec_yaml::KeyOrder {
+pub(crate) const ORDER: aspirec_yaml::KeyOrder = aspirec_yaml::KeyOrder {
     document: &["apiVersion", "kind", "metadata"],
     list_item: &["name"],
 };
@@ -20,27 +20,16 @@ const ORDER: aspirec_yaml::KeyOrder = aspirec_yaml::KeyOrder {
 /// A file of Kubernetes objects, written as they come.
 pub(crate) struct FileText {
     text: String,
-    /// The kind and name of each object, in file order: what the checks after lowering need.
-    identities: Vec<(&'static str, String)>,
     documents: usize,
 }
 
 impl FileText {
-    /// A file that starts with the `header` comment.
-    pub(crate) fn new(header: &str) -> FileText {
-        FileText::with_capacity(header, 0)
-    }
-
     /// [`FileText::new`] with room for `capacity` bytes, so that a file of the expected size
     /// is written without growing (and copying) its text again and again.
     pub(crate) fn with_capacity(header: &str, capacity: usize) -> FileText {
         let mut text = String::with_capacity(capacity);
         write_comment(&mut text, std::iter::once(header));
-        FileText {
-            text,
-            identities: Vec::new(),
-            documents: 0,
-        }
+        FileText { text, documents: 0 }
     }
 
     /// Appends `object` as a document, under the `comment` lines.
@@ -58,9 +47,6 @@ impl FileText {
         write_comment(&mut self.text, comment.iter().map(String::as_str));
         aspirec_yaml::write_document(&mut self.text, object, ORDER)?;
         self.documents += 1;
-        if let Some(name) = &object.metadata().name {
-            self.identities.push((K::KIND, name.clone()));
-        }
         Ok(())
     }
 
@@ -69,9 +55,9 @@ impl FileText {
         self.text.len()
     }
 
-    /// The text, and the kind and name of each object.
-    pub(crate) fn finish(self) -> (String, Vec<(&'static str, String)>) {
-        (self.text, self.identities)
+    /// The text.
+    pub(crate) fn finish(self) -> String {
+        self.text
     }
 }
 
@@ -83,7 +69,7 @@ pub(crate) fn comment_lines(lines: &[String]) -> String {
 }
 
 /// [`comment_lines`], appended to `out`.
-fn write_comment<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
+pub(crate) fn write_comment<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
     for line in lines.flat_map(|line| line.split('\n')) {
         match line.trim_end() {
             "" => out.push_str("#\n"),
@@ -104,7 +90,7 @@ mod tests {
 
     #[test]
     fn objects_lead_with_their_type_and_list_items_with_their_name() {
-        let mut file = FileText::new("header");
+        let mut file = FileText::with_capacity("header", 0);
         let config_map = ConfigMap {
             metadata: ObjectMeta {
                 name: Some("cm".into()),
@@ -133,12 +119,10 @@ mod tests {
             ..Pod::default()
         };
         file.push(&pod, &[]).unwrap();
-        let (text, identities) = file.finish();
+        let text = file.finish();
         assert_eq!(
             text,
             "# header\n# why\n#\napiVersion: \"v1\"\nkind: \"ConfigMap\"\nmetadata:\n  name: \"cm\"\ndata:\n  a: \"1\"\n  name: \"2\"\n---\napiVersion: \"v1\"\nkind: \"Pod\"\nmetadata: {}\nspec:\n  containers:\n    - name: \"web\"\n      image: \"img\"\n      ports:\n        - name: \"http\"\n          containerPort: 80\n"
         );
-        // The Pod has no name, so only the ConfigMap can meet another object of its name.
-        assert_eq!(identities, vec![("ConfigMap", "cm".to_string())]);
     }
 }

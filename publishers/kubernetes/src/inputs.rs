@@ -21,10 +21,7 @@ use ir::{CheckedModel, Encoding, Generate, ParamId, Parameter};
 use k8s_openapi::api::core::v1::{ConfigMapKeySelector, EnvVarSource, SecretKeySelector};
 
 use crate::names;
-
-/// The file the user fills in; aspirec writes only its example.
-pub(crate) const SECRETS_ENV: &str = "secrets.env";
-pub(crate) const SECRETS_EXAMPLE: &str = "secrets.env.example";
+use crate::plan;
 
 /// One key of the inputs: a parameter, raw or percent-encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -49,6 +46,14 @@ impl Key {
             format!("{base}_URI_ENCODED")
         } else {
             base
+        }
+    }
+
+    /// The key of the raw value of the same parameter.
+    pub(crate) fn raw(self) -> Key {
+        Key {
+            uri_encoded: false,
+            ..self
         }
     }
 
@@ -209,67 +214,71 @@ impl Inputs {
         None
     }
 
-    /// `secrets.env.example`: every key of the Secret, what it is, and how to generate it.
-    /// `None` when the output reads no Secret.
-    pub(crate) fn example(&self, model: &CheckedModel, header: &str) -> Option<String> {
-        let keys = self.secret_keys(model);
-        if keys.is_empty() {
-            return None;
-        }
-        let secret = self.secret_name();
-        let namespace = model.namespace();
-        let mut out = format!(
-            "# {header}\n\
-             #\n\
-             # The deploy-time inputs of this Kubernetes output. The manifests read them from the\n\
-             # Secret `{secret}` in namespace `{namespace}`, which aspirec never writes. To supply them:\n\
-             #   1. copy this file to {SECRETS_ENV}, keep that out of version control, and fill in every value;\n\
-             #   2. kubectl create namespace {namespace}\n\
-             #   3. kubectl create secret generic {secret} --namespace {namespace} --from-env-file={SECRETS_ENV}\n\
-             #   4. kubectl apply -k <this folder>\n\
-             # or generate the Secret in your own kustomize overlay (secretGenerator `{secret}` with\n\
-             # envs [{SECRETS_ENV}]), or have a secret operator create it.\n\
-             # A value is everything after the first `=`, as it is: no quotes, no escapes.\n"
-        );
-        for key in keys {
-            out.push('\n');
-            out.push_str(&describe(model, key));
-            out.push_str(self.key_name(key));
-            out.push_str("=\n");
-        }
-        Some(out)
+    /// The keys of the parameters' ConfigMap, in its order (by name).
+    pub(crate) fn parameter_keys(&self, model: &CheckedModel) -> Vec<plan::ParameterKey> {
+        let mut keys: Vec<plan::ParameterKey> = self
+            .used
+            .iter()
+            .filter(|key| !key.in_secret(model))
+            .filter_map(|key| {
+                let default = model.parameter(key.param).default.clone()?;
+                Some(plan::ParameterKey {
+                    key: self.key_name(*key).to_string(),
+                    raw_key: self.key_name(key.raw()).to_string(),
+                    uri_encoded: key.uri_encoded,
+                    default,
+                })
+            })
+            .collect();
+        keys.sort_by(|a, b| a.key.cmp(&b.key));
+        keys
+    }
+
+    /// The keys of the Secret the user supplies, in parameter order.
+    pub(crate) fn secret_plan(&self, model: &CheckedModel) -> Vec<plan::SecretKey> {
+        self.secret_keys(model)
+            .into_iter()
+            .map(|key| {
+                let parameter = model.parameter(key.param);
+                plan::SecretKey {
+                    key: self.key_name(key).to_string(),
+                    raw_key: self.key_name(key.raw()).to_string(),
+                    uri_encoded: key.uri_encoded,
+                    parameter: parameter.name.clone(),
+                    secret: parameter.secret,
+                    description: parameter.description.clone(),
+                    generate: parameter.generate,
+                }
+            })
+            .collect()
     }
 }
 
-/// The comment lines above one key of the example file.
-fn describe(model: &CheckedModel, key: Key) -> String {
-    let parameter = model.parameter(key.param);
-    let raw = Key {
-        uri_encoded: false,
-        ..key
-    }
-    .name(model);
+/// What one key of the Secret is, in lines of prose (the kustomize example file writes them
+/// as comments above the key, the Helm chart's notes beside it).
+pub(crate) fn describe(key: &plan::SecretKey) -> Vec<String> {
+    let raw = &key.raw_key;
     if key.uri_encoded {
-        return format!(
-            "# `{raw}` percent-encoded (RFC 3986), for use inside URIs; it must match `{raw}`.\n\
-             # Equal to it when it has only letters, digits and `-._~`; otherwise, for example:\n\
-             #   python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=\"\"))' \"$value\"\n"
-        );
+        return vec![
+            format!("`{raw}` percent-encoded (RFC 3986), for use inside URIs; it must match `{raw}`."),
+            "Equal to it when it has only letters, digits and `-._~`; otherwise, for example:"
+                .to_string(),
+            "  python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=\"\"))' \"$value\""
+                .to_string(),
+        ];
     }
-    let mut out = String::new();
-    if let Some(description) = &parameter.description {
-        for line in description.lines() {
-            out.push_str(&format!("# {line}\n"));
-        }
+    let mut out = Vec::new();
+    if let Some(description) = &key.description {
+        out.extend(description.lines().map(str::to_string));
     }
-    let what = if parameter.secret {
+    let what = if key.secret {
         "Secret"
     } else {
         "Not secret, but it has no default"
     };
-    out.push_str(&format!("# {what}: parameter `{}`.\n", parameter.name));
-    if let Some(rule) = &parameter.generate {
-        out.push_str(&generate_hint(rule));
+    out.push(format!("{what}: parameter `{}`.", key.parameter));
+    if let Some(rule) = &key.generate {
+        out.extend(generate_hint(rule));
     }
     out
 }
@@ -277,7 +286,7 @@ fn describe(model: &CheckedModel, key: Key) -> String {
 /// The generation rule in words, and a command that follows it. The command draws from the
 /// allowed classes only; as special characters it uses the URI-unreserved `-._~`, which also
 /// need no quoting anywhere and no percent-encoding.
-fn generate_hint(rule: &Generate) -> String {
+pub(crate) fn generate_hint(rule: &Generate) -> Vec<String> {
     let classes = [
         (rule.lower, rule.min_lower, "a-z", "lowercase"),
         (rule.upper, rule.min_upper, "A-Z", "uppercase"),
@@ -291,21 +300,23 @@ fn generate_hint(rule: &Generate) -> String {
         .map(|c| format!("{} {}", c.1, c.3))
         .collect();
     let charset: String = classes.iter().filter(|c| c.0).map(|c| c.2).collect();
-    let mut out = format!(
-        "# Generate: at least {} characters ({}",
+    let mut words = format!(
+        "Generate: at least {} characters ({}",
         rule.min_length,
         allowed.join(", ")
     );
     if !minimums.is_empty() {
-        out.push_str(&format!("; at least {}", minimums.join(", ")));
+        words.push_str(&format!("; at least {}", minimums.join(", ")));
     }
-    out.push_str("), for example:\n");
+    words.push_str("), for example:");
     // The special characters come last, ending with `-`: a trailing `-` is literal in `tr`.
-    out.push_str(&format!(
-        "#   LC_ALL=C tr -dc '{charset}' </dev/urandom | head -c {}; echo\n",
-        rule.min_length
-    ));
-    out
+    vec![
+        words,
+        format!(
+            "  LC_ALL=C tr -dc '{charset}' </dev/urandom | head -c {}; echo",
+            rule.min_length
+        ),
+    ]
 }
 
 #[cfg(test)]
@@ -321,8 +332,10 @@ mod tests {
         };
         assert_eq!(
             generate_hint(&rule),
-            "# Generate: at least 22 characters (lowercase, uppercase, digit; at least 1 uppercase), for example:\n\
-             #   LC_ALL=C tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 22; echo\n"
+            [
+                "Generate: at least 22 characters (lowercase, uppercase, digit; at least 1 uppercase), for example:",
+                "  LC_ALL=C tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 22; echo"
+            ]
         );
     }
 }

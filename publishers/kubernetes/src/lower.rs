@@ -1,6 +1,6 @@
-//! The checked model to files of Kubernetes objects: one file per workload, the Namespace, the
-//! parameters' defaults, the example of the deploy-time Secret, and the kustomization that
-//! lists them.
+//! The checked model to the Kubernetes plan ([`crate::plan`]): the Namespace, one group of
+//! objects per workload, and the parameters' defaults, each handed to a printer as soon as it
+//! exists; then what the application as a whole needs (the deploy-time inputs).
 //!
 //! Databases run nothing of their own (their server's init script creates them) and external
 //! resources run elsewhere; both appear only in the values that point at them.
@@ -16,11 +16,11 @@ use ir::{
 };
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use serde::Serialize;
 
-use crate::emit::{self, FileText};
+use crate::conditional::{self, Conditional};
 use crate::inputs::{self, Inputs};
 use crate::names;
+use crate::plan::{self, Content, Knob, Object, Printer};
 use crate::workload;
 
 /// What every part of the lowering shares.
@@ -33,6 +33,8 @@ pub(crate) struct Ctx<'a> {
     /// The object name of every resource, by resource index ([`names::object_name`]),
     /// derived once: each value that points at a resource names it again.
     pub(crate) objects: Vec<String>,
+    /// The conditional value of each resource that is one, by resource index.
+    pub(crate) conditionals: Vec<Option<Conditional>>,
 }
 
 impl Ctx<'_> {
@@ -53,10 +55,10 @@ impl Ctx<'_> {
     }
 }
 
-/// One output file, already written, and what the checks after lowering need of it: the
-/// declaration its objects come from and their kinds and names. Only this is kept until the
-/// end; the objects themselves are dropped as soon as they are written.
+/// What the checks after lowering need of one file, once its objects have gone to the
+/// printer: the declaration they come from, and their kinds and names.
 struct File {
+    /// The file's name in the kustomize base, to name it in diagnostics.
     path: String,
     /// The resource the objects are made for; detached for the application-wide files (the
     /// Namespace, the parameters' ConfigMap), which no single declaration causes.
@@ -66,15 +68,27 @@ struct File {
 }
 
 impl File {
-    /// Moves the text of `file` to `artifacts` under `path`, and keeps what the checks need.
-    fn emit(artifacts: &mut Artifacts, path: String, origin: ir::Span, file: FileText) -> File {
-        let (text, identities) = file.finish();
-        artifacts.insert(path.clone(), text);
-        File {
+    /// Hands `file` to the printer and keeps what the checks need.
+    fn print(
+        printer: &mut impl Printer,
+        path: String,
+        origin: ir::Span,
+        file: plan::File,
+    ) -> Result<File, aspirec_yaml::Error> {
+        let identities = file
+            .objects
+            .iter()
+            .filter_map(|object| {
+                let name = object.manifest.metadata().name.clone()?;
+                Some((object.manifest.kind(), name))
+            })
+            .collect();
+        printer.file(file)?;
+        Ok(File {
             path,
             origin,
             identities,
-        }
+        })
     }
 }
 
@@ -116,11 +130,13 @@ impl<'a> Owner<'a> {
     }
 }
 
-/// Lowers the model; `Err` only for a value the YAML writer cannot represent (a bug).
+/// Lowers the model and prints it; `Err` only for a value the YAML writer cannot represent
+/// (a bug).
 pub(crate) fn run(
     model: &CheckedModel,
     options: &PublishOptions,
     diags: &mut Diagnostics,
+    mut printer: impl Printer,
 ) -> Result<Artifacts, aspirec_yaml::Error> {
     let app = names::app_name(model.name());
     let mut ctx = Ctx {
@@ -131,66 +147,59 @@ pub(crate) fn run(
             .resources()
             .map(|(_, resource)| names::object_name(&resource.name))
             .collect(),
+        conditionals: conditional::find(model),
         app,
     };
-    let header = options.header();
-    let mut artifacts = Artifacts::new();
-    let mut namespace_file = FileText::new(&header);
-    namespace_file.push(&namespace(&ctx), &[])?;
-    let mut files: Vec<File> = vec![File::emit(
-        &mut artifacts,
+    let namespace_file = plan::File {
+        content: Content::Namespace,
+        objects: vec![Object::new(namespace(&ctx))],
+    };
+    let mut files: Vec<File> = vec![File::print(
+        &mut printer,
         names::NAMESPACE_FILE.to_string(),
         ir::Span::DETACHED,
         namespace_file,
-    )];
-    // Workload files are much alike: each starts with room for the last one and a bit more.
-    let mut size_hint = 0;
+    )?];
     for (id, resource, workload) in model.workloads() {
         if !bind_mounts_allowed(resource, workload, options, diags) {
             continue;
         }
         let owner = Owner::new(&ctx, id, resource, workload);
-        let mut file = FileText::with_capacity(&header, size_hint + size_hint / 8);
-        workload::write(&mut ctx, &owner, diags, &mut file)?;
-        size_hint = file.len();
-        files.push(File::emit(
-            &mut artifacts,
-            names::resource_file(&owner.object),
-            resource.span,
-            file,
-        ));
+        let (objects, knobs) = workload::plan(&mut ctx, &owner, diags);
+        let file = plan::File {
+            content: Content::Workload(knobs),
+            objects,
+        };
+        let path = names::resource_file(&owner.object);
+        files.push(File::print(&mut printer, path, resource.span, file)?);
     }
-    if let Some(config_map) = defaults(&ctx) {
-        let comment = vec![
-            "Defaults of the model's non-secret parameters. Override one in a kustomize overlay with a patch".to_string(),
-            "of this ConfigMap; running pods read it when they start.".to_string(),
-        ];
-        let mut file = FileText::new(&header);
-        file.push(&config_map, &comment)?;
-        let file = File::emit(
-            &mut artifacts,
+    let parameters = ctx.inputs.parameter_keys(model);
+    if let Some(config_map) = defaults(&ctx, &parameters) {
+        let file = plan::File {
+            content: Content::Parameters,
+            objects: vec![config_map],
+        };
+        let file = File::print(
+            &mut printer,
             names::PARAMETERS_FILE.to_string(),
             ir::Span::DETACHED,
             file,
-        );
-        // Right after the Namespace: it is read by the workloads.
+        )?;
+        // Right after the Namespace, as the kustomization lists it: it is read by the
+        // workloads.
         files.insert(1, file);
     }
     check_duplicates(&ctx, &files, diags);
-
-    let resources: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    if let Some(example) = ctx.inputs.example(model, &header) {
-        artifacts.insert(inputs::SECRETS_EXAMPLE, example);
-    }
-    let has_ingress = files
-        .iter()
-        .flat_map(|f| &f.identities)
-        .any(|(kind, _)| *kind == "Ingress");
-    artifacts.insert(
-        names::KUSTOMIZATION_FILE,
-        kustomization(&ctx, &header, resources, has_ingress)?,
-    );
-    Ok(artifacts)
+    let app = plan::App {
+        name: ctx.app.clone(),
+        namespace: ctx.namespace.clone(),
+        declared_namespace: model.namespace().to_string(),
+        tag: model.tag().to_string(),
+        secret_name: ctx.inputs.secret_name(),
+        parameters,
+        secrets: ctx.inputs.secret_plan(model),
+    };
+    printer.finish(&app)
 }
 
 fn namespace(ctx: &Ctx<'_>) -> Namespace {
@@ -204,17 +213,27 @@ fn namespace(ctx: &Ctx<'_>) -> Namespace {
     }
 }
 
-/// The ConfigMap of parameter defaults, when any object reads one.
-fn defaults(ctx: &Ctx<'_>) -> Option<ConfigMap> {
+/// The ConfigMap of parameter defaults, when any object reads one, with a deploy-time place
+/// per key.
+fn defaults(ctx: &Ctx<'_>, keys: &[plan::ParameterKey]) -> Option<Object> {
     let data: BTreeMap<String, String> = ctx.inputs.defaults(ctx.model).into_iter().collect();
     if data.is_empty() {
         return None;
     }
-    Some(ConfigMap {
+    let comment = vec![
+        "Defaults of the model's non-secret parameters. Override one in a kustomize overlay with a patch".to_string(),
+        "of this ConfigMap; running pods read it when they start.".to_string(),
+    ];
+    let mut object = Object::new(ConfigMap {
         metadata: ctx.meta(&ctx.inputs.config_map_name(), names::app_labels(&ctx.app)),
         data: Some(data),
         ..ConfigMap::default()
     })
+    .with_comment(comment);
+    for (index, key) in keys.iter().enumerate() {
+        object.slot(format!("/data/{}", key.key), Knob::Parameter(index));
+    }
+    Some(object)
 }
 
 /// Kubernetes cannot mount a folder of the machine that runs the deploy tool.
@@ -335,56 +354,4 @@ fn check_duplicates(ctx: &Ctx<'_>, files: &[File], diags: &mut Diagnostics) {
             )
             .with_help(format!("rename parameter `{}`", param.name));
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Kustomization {
-    api_version: &'static str,
-    kind: &'static str,
-    resources: Vec<String>,
-}
-
-/// `kustomization.yaml`, whose comment says what must exist before the workloads can start,
-/// and what a deployment outside a local cluster changes.
-fn kustomization(
-    ctx: &Ctx<'_>,
-    header: &str,
-    resources: Vec<String>,
-    has_ingress: bool,
-) -> Result<String, aspirec_yaml::Error> {
-    let mut notes = vec![header.to_string()];
-    if !ctx.inputs.secret_keys(ctx.model).is_empty() {
-        notes.extend([
-            String::new(),
-            format!(
-                "Deploy-time input: the Secret `{}` in namespace `{}`, which aspirec never writes;",
-                ctx.inputs.secret_name(),
-                ctx.namespace
-            ),
-            format!(
-                "{} lists its keys and how to create it. Pods wait until it exists.",
-                inputs::SECRETS_EXAMPLE
-            ),
-        ]);
-    }
-    if has_ingress {
-        notes.extend([
-            String::new(),
-            format!(
-                "Ingress hosts are `<resource>.{}.localhost`, which reach a local cluster;",
-                ctx.namespace
-            ),
-            "elsewhere, set real ones with a patch of `/spec/rules/0/host` in an overlay."
-                .to_string(),
-        ]);
-    }
-    let body = Kustomization {
-        api_version: "kustomize.config.k8s.io/v1beta1",
-        kind: "Kustomization",
-        resources,
-    };
-    let mut text = emit::comment_lines(&notes);
-    aspirec_yaml::write_document(&mut text, &body, aspirec_yaml::KeyOrder::AS_SERIALIZED)?;
-    Ok(text)
 }

@@ -11,20 +11,22 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::lower::{Ctx, Owner};
 use crate::names;
+use crate::plan::{IngressHost, Knob, Object, Switch};
 
 /// The Service other pods use: its name is the resource's host name, and each endpoint's
 /// `port` forwards to its `target_port`. `None` when the resource has no endpoints.
-pub(crate) fn internal_service(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<Service> {
+pub(crate) fn internal_service(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<Object> {
     service(ctx, owner, &owner.object, "ClusterIP", |_| true)
 }
 
 /// A LoadBalancer Service for external endpoints that are not HTTP (an Ingress routes only
-/// HTTP), named `<resource>-external`.
-pub(crate) fn external_service(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<Service> {
+/// HTTP), named `<resource>-external`; with its name.
+pub(crate) fn external_service(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<(Object, String)> {
     let name = names::derived(&owner.object, "external");
-    service(ctx, owner, &name, "LoadBalancer", |e| {
+    let service = service(ctx, owner, &name, "LoadBalancer", |e| {
         e.external && !e.is_http()
-    })
+    })?;
+    Some((service, name))
 }
 
 fn service(
@@ -33,7 +35,7 @@ fn service(
     name: &str,
     kind: &str,
     include: impl Fn(&Endpoint) -> bool,
-) -> Option<Service> {
+) -> Option<Object> {
     let mut ports: Vec<ServicePort> = Vec::new();
     for (endpoint, port_name) in owner.endpoints.iter().zip(&owner.port_names) {
         let protocol = protocol(endpoint.protocol);
@@ -56,7 +58,7 @@ fn service(
     if ports.is_empty() {
         return None;
     }
-    Some(Service {
+    let mut object = Object::new(Service {
         metadata: ctx.meta(name, owner.labels.clone()),
         spec: Some(ServiceSpec {
             type_: Some(kind.to_string()),
@@ -65,7 +67,9 @@ fn service(
             ..ServiceSpec::default()
         }),
         ..Service::default()
-    })
+    });
+    object.slot("/spec/selector", Knob::Selector);
+    Some(object)
 }
 
 /// `UDP` where it is needed; TCP is the default and left out.
@@ -79,18 +83,25 @@ pub(crate) fn protocol(protocol: Protocol) -> Option<&'static str> {
 /// An Ingress for the external HTTP endpoints, one host per endpoint ([`names::ingress_host`]).
 /// An endpoint on a target port already routed is the same server and gets no rule of its
 /// own. No `ingressClassName` (the cluster's default class) and no TLS: both depend on the
-/// cluster, and an overlay adds them.
-pub(crate) fn ingress(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<Ingress> {
+/// cluster, and an overlay adds them (the Helm chart has settings for both, and for the hosts).
+/// With each rule's host as a deploy-time value.
+pub(crate) fn ingress(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<(Object, Vec<IngressHost>)> {
     let mut rules: Vec<IngressRule> = Vec::new();
     let mut routed: Vec<u16> = Vec::new();
+    let mut hosts = Vec::new();
     for (endpoint, port_name) in owner.endpoints.iter().zip(&owner.port_names) {
         if !endpoint.external || !endpoint.is_http() || routed.contains(&endpoint.target_port) {
             continue;
         }
         let sub = (!routed.is_empty()).then_some(port_name.as_str());
         routed.push(endpoint.target_port);
+        let host = names::ingress_host(&owner.object, &ctx.namespace, sub);
+        hosts.push(IngressHost {
+            port: port_name.clone(),
+            host: host.clone(),
+        });
         rules.push(IngressRule {
-            host: Some(names::ingress_host(&owner.object, &ctx.namespace, sub)),
+            host: Some(host),
             http: Some(HTTPIngressRuleValue {
                 paths: vec![HTTPIngressPath {
                     path: Some("/".to_string()),
@@ -112,12 +123,22 @@ pub(crate) fn ingress(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Option<Ingress> {
     if rules.is_empty() {
         return None;
     }
-    Some(Ingress {
+    let mut object = Object::new(Ingress {
         metadata: ctx.meta(&owner.object, owner.labels.clone()),
         spec: Some(IngressSpec {
             rules: Some(rules),
             ..IngressSpec::default()
         }),
         ..Ingress::default()
-    })
+    });
+    for index in 0..hosts.len() {
+        object.slot(
+            format!("/spec/rules/{index}/host"),
+            Knob::IngressHost(index),
+        );
+    }
+    object.slot("/spec/ingressClassName", Knob::IngressClass);
+    object.slot("/spec/tls", Knob::IngressTls);
+    object.only_if = Some(Switch::Ingress);
+    Some((object, hosts))
 }

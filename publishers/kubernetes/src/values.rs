@@ -10,23 +10,55 @@
 //!   each parameter is read into a helper variable (`ASPIREC_SECRET_<KEY>`), defined before
 //!   every other variable, and the value refers to it as `$(ASPIREC_SECRET_<KEY>)`
 //!   ([`crate::expansion`]). No parameter value, secret or not, is written into a manifest.
+//!
+//! An Aspire conditional ([`crate::conditional`]) is written as the branch the manifest chose;
+//! where a value holds one, the value is also given in pieces ([`Segment`]) so that a printer
+//! can let the deployer choose the branch.
 
 use ir::{CheckedModel, Diagnostics, EndpointProperty, Part, ResourceId, Value};
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource};
 
-use crate::expansion::{Piece, escape_owned, render};
+use crate::conditional::Conditional;
+use crate::expansion::{Piece, escape, escape_owned, render};
 use crate::inputs::{Inputs, Key};
+use crate::plan::Segment;
 
 /// Builds one container's environment; helper variables are collected on the way.
 pub(crate) struct ContainerEnv<'a> {
     model: &'a CheckedModel,
     /// The object name of each resource ([`crate::lower::Ctx::objects`]).
     objects: &'a [String],
+    /// The conditional value of each resource that is one ([`crate::conditional::find`]).
+    conditionals: &'a [Option<Conditional>],
     inputs: &'a mut Inputs,
     helpers: Vec<EnvVar>,
     vars: Vec<EnvVar>,
+    /// The pieces of each variable (by its index in `vars`) that holds a conditional.
+    pieces: Vec<(usize, Vec<Segment>)>,
     /// The text of the value being resolved ([`resolve`]).
     run: String,
+}
+
+/// A container's environment: the variables, and the pieces of those that hold a conditional
+/// (by index in the variables).
+pub(crate) struct Environment {
+    pub(crate) vars: Vec<EnvVar>,
+    pub(crate) pieces: Vec<(usize, Vec<Segment>)>,
+}
+
+/// A value, resolved as far as Kubernetes allows, with where its conditionals are.
+struct Resolution {
+    resolved: Resolved,
+    cuts: Vec<Cut>,
+}
+
+/// Where a conditional's text is in a resolved value: in the text of `parts[part]` (the
+/// final run when `part` is past the last part), from `start` to `end`.
+struct Cut {
+    part: usize,
+    start: usize,
+    end: usize,
+    conditional: Conditional,
 }
 
 /// A value, resolved as far as Kubernetes allows.
@@ -44,58 +76,136 @@ impl<'a> ContainerEnv<'a> {
     pub(crate) fn new(
         model: &'a CheckedModel,
         objects: &'a [String],
+        conditionals: &'a [Option<Conditional>],
         inputs: &'a mut Inputs,
         variables: usize,
     ) -> ContainerEnv<'a> {
         ContainerEnv {
             model,
             objects,
+            conditionals,
             inputs,
             helpers: Vec::new(),
             vars: Vec::with_capacity(variables),
+            pieces: Vec::new(),
             run: String::new(),
         }
     }
 
+    fn resolve(&mut self, value: &Value, diags: &mut Diagnostics) -> Resolution {
+        resolve(
+            self.model,
+            self.objects,
+            self.conditionals,
+            value,
+            &mut self.run,
+            diags,
+        )
+    }
+
     /// Adds the variable `name` with `value`.
     pub(crate) fn push(&mut self, name: &str, value: &Value, diags: &mut Diagnostics) {
-        let var = match resolve(self.model, self.objects, value, &mut self.run, diags) {
-            Resolved::Text(text) => EnvVar {
-                name: name.to_string(),
-                value: Some(escape_owned(text)),
-                value_from: None,
-            },
+        let Resolution { resolved, cuts } = self.resolve(value, diags);
+        let var = match resolved {
+            Resolved::Text(text) => {
+                if !cuts.is_empty() {
+                    self.pieces
+                        .push((self.vars.len(), text_segments(&text, &cuts)));
+                }
+                EnvVar {
+                    name: name.to_string(),
+                    value: Some(escape_owned(text)),
+                    value_from: None,
+                }
+            }
+            // A conditional with no text next to a single parameter: the value is read
+            // directly, with the manifest's branch; there is no string to choose in.
             Resolved::Single(key) => EnvVar {
                 name: name.to_string(),
                 value: None,
                 value_from: Some(self.inputs.source(self.model, key)),
             },
-            Resolved::Mixed(parts) => EnvVar {
-                name: name.to_string(),
-                value: Some(self.assemble(&parts)),
-                value_from: None,
-            },
+            Resolved::Mixed(parts) => {
+                let value = self.assemble(&parts);
+                if !cuts.is_empty() {
+                    let segments = self.mixed_segments(&parts, &cuts);
+                    self.pieces.push((self.vars.len(), segments));
+                }
+                EnvVar {
+                    name: name.to_string(),
+                    value: Some(value),
+                    value_from: None,
+                }
+            }
         };
         self.vars.push(var);
     }
 
     /// A string for `args`: parameters always go through helper variables, since only the
-    /// environment can read from a Secret.
-    pub(crate) fn string(&mut self, value: &Value, diags: &mut Diagnostics) -> String {
-        match resolve(self.model, self.objects, value, &mut self.run, diags) {
-            Resolved::Text(text) => escape_owned(text),
-            Resolved::Single(key) => self.assemble(&[(Some(key), String::new())]),
-            Resolved::Mixed(parts) => self.assemble(&parts),
-        }
+    /// environment can read from a Secret. With its pieces when it holds a conditional.
+    pub(crate) fn string(
+        &mut self,
+        value: &Value,
+        diags: &mut Diagnostics,
+    ) -> (String, Option<Vec<Segment>>) {
+        let Resolution { resolved, cuts } = self.resolve(value, diags);
+        let parts = match resolved {
+            Resolved::Text(text) => {
+                let segments = (!cuts.is_empty()).then(|| text_segments(&text, &cuts));
+                return (escape_owned(text), segments);
+            }
+            Resolved::Single(key) => vec![(Some(key), String::new())],
+            Resolved::Mixed(parts) => parts,
+        };
+        let text = self.assemble(&parts);
+        let segments = (!cuts.is_empty()).then(|| self.mixed_segments(&parts, &cuts));
+        (text, segments)
     }
 
     /// The environment: helper variables first, because `$(NAME)` only sees variables defined
     /// earlier in the list; then the variables in the model's order.
-    pub(crate) fn finish(self) -> Vec<EnvVar> {
-        let mut env = Vec::with_capacity(self.helpers.len() + self.vars.len());
-        env.extend(self.helpers);
-        env.extend(self.vars);
-        env
+    pub(crate) fn finish(self) -> Environment {
+        let helpers = self.helpers.len();
+        let mut vars = Vec::with_capacity(helpers + self.vars.len());
+        vars.extend(self.helpers);
+        vars.extend(self.vars);
+        let pieces = self
+            .pieces
+            .into_iter()
+            .map(|(index, segments)| (helpers + index, segments))
+            .collect();
+        Environment { vars, pieces }
+    }
+
+    /// The pieces of a value of text and parameters: each run between conditionals is
+    /// written as [`ContainerEnv::assemble`] writes a whole value (its helpers are defined
+    /// already).
+    fn mixed_segments(&self, parts: &[(Option<Key>, String)], cuts: &[Cut]) -> Vec<Segment> {
+        let inputs = &*self.inputs;
+        let mut segments = Vec::new();
+        let mut pieces: Vec<Piece<'_>> = Vec::new();
+        // Each part's text, with the cuts inside it taken out. A conditional with no text
+        // after the last parameter is in a run that was never added: an empty one.
+        let trailing = (None, String::new());
+        for (index, (key, text)) in parts.iter().chain([&trailing]).enumerate() {
+            if let Some(key) = key {
+                pieces.push(Piece::Var(inputs.helper_variable(*key)));
+                continue;
+            }
+            let mut from = 0;
+            for cut in cuts.iter().filter(|cut| cut.part == index) {
+                pieces.push(Piece::Literal(
+                    text.get(from..cut.start).unwrap_or_default(),
+                ));
+                segments.push(Segment::Text(before_conditional(render(&pieces))));
+                pieces.clear();
+                segments.push(Segment::Conditional(cut.conditional.clone()));
+                from = cut.end;
+            }
+            pieces.push(Piece::Literal(text.get(from..).unwrap_or_default()));
+        }
+        segments.push(Segment::Text(render(&pieces)));
+        segments
     }
 
     fn assemble(&mut self, parts: &[(Option<Key>, String)]) -> String {
@@ -129,31 +239,59 @@ impl<'a> ContainerEnv<'a> {
     }
 }
 
+/// The pieces of a value that is all text: each run between conditionals escaped on its own.
+fn text_segments(text: &str, cuts: &[Cut]) -> Vec<Segment> {
+    let mut segments = Vec::with_capacity(2 * cuts.len() + 1);
+    let mut from = 0;
+    for cut in cuts {
+        let before = text.get(from..cut.start).unwrap_or_default();
+        segments.push(Segment::Text(before_conditional(escape(before))));
+        segments.push(Segment::Conditional(cut.conditional.clone()));
+        from = cut.end;
+    }
+    segments.push(Segment::Text(escape(text.get(from..).unwrap_or_default())));
+    segments
+}
+
+/// Escaped text that a conditional follows: a `$` at its end would meet the conditional's
+/// first character, so it is doubled (`$$` is a `$` to the kubelet whatever follows, and
+/// [`crate::expansion`] never doubles a last `$` on its own).
+fn before_conditional(mut text: String) -> String {
+    if text.ends_with('$') {
+        text.push('$');
+    }
+    text
+}
+
 /// Resolves `value`; `run` is a buffer for its text, reused from value to value so that text
 /// is gathered without regrowing and then copied out at its size.
 fn resolve(
     model: &CheckedModel,
     objects: &[String],
+    conditionals: &[Option<Conditional>],
     value: &Value,
     run: &mut String,
     diags: &mut Diagnostics,
-) -> Resolved {
+) -> Resolution {
     run.clear();
     let mut parts = Parts {
         model,
         objects,
+        conditionals,
         parts: Vec::new(),
+        cuts: Vec::new(),
         run,
         in_run: false,
     };
     parts.add(value, diags);
     let Parts {
         mut parts,
+        cuts,
         run,
         in_run,
         ..
     } = parts;
-    match (parts.as_slice(), in_run) {
+    let resolved = match (parts.as_slice(), in_run) {
         ([], _) => Resolved::Text(run.clone()),
         ([(Some(key), _)], false) => Resolved::Single(*key),
         (_, in_run) => {
@@ -162,7 +300,8 @@ fn resolve(
             }
             Resolved::Mixed(parts)
         }
-    }
+    };
+    Resolution { resolved, cuts }
 }
 
 /// A value's parts as they are collected: (parameter, or `None` for text; the text), with
@@ -170,7 +309,9 @@ fn resolve(
 struct Parts<'a> {
     model: &'a CheckedModel,
     objects: &'a [String],
+    conditionals: &'a [Option<Conditional>],
     parts: Vec<(Option<Key>, String)>,
+    cuts: Vec<Cut>,
     /// The run of text since the last parameter.
     run: &'a mut String,
     /// Whether a text part has come since the last parameter (the run may be empty text).
@@ -179,10 +320,43 @@ struct Parts<'a> {
 
 impl Parts<'_> {
     /// Adds the parts of `value` with connection strings and properties expanded, walked in
-    /// place ([`CheckedModel::for_each_expanded`]) instead of copied into a new value.
+    /// place (as [`CheckedModel::for_each_expanded`] walks them) instead of copied into a new
+    /// value; a conditional's text is added too, and where it is recorded.
     fn add(&mut self, value: &Value, diags: &mut Diagnostics) {
+        for part in &value.parts {
+            match part {
+                Part::ConnectionString { resource } | Part::ConnectionProperty { resource, .. } => {
+                    let Some(inner) = self.model.connection_part(part) else {
+                        continue;
+                    };
+                    // Only a whole connection string is a conditional's value.
+                    let conditional = matches!(part, Part::ConnectionString { .. })
+                        .then(|| self.conditionals.get(resource.0 as usize))
+                        .flatten()
+                        .and_then(Option::as_ref);
+                    let start = self.run.len();
+                    self.add(inner, diags);
+                    // A conditional's value is literal text: it only lengthened the run.
+                    if let Some(conditional) = conditional {
+                        self.cuts.push(Cut {
+                            part: self.parts.len(),
+                            start,
+                            end: self.run.len(),
+                            conditional: conditional.clone(),
+                        });
+                    }
+                }
+                Part::Text(_) | Part::Endpoint { .. } | Part::Param { .. } => {
+                    self.add_part(part, diags);
+                }
+            }
+        }
+    }
+
+    /// Adds a part that needs no expansion.
+    fn add_part(&mut self, part: &Part, diags: &mut Diagnostics) {
         let model = self.model;
-        model.for_each_expanded(value, &mut |part| match part {
+        match part {
             Part::Text(text) => {
                 self.in_run = true;
                 self.run.push_str(text);
@@ -212,11 +386,11 @@ impl Parts<'_> {
                 self.parts
                     .push((Some(Key::new(*param, *encoding)), String::new()));
             }
-            // The walk expands these.
+            // `add` expands these.
             Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
                 crate::bug(diags, "a connection value survived expansion");
             }
-        });
+        }
     }
 }
 

@@ -4,6 +4,9 @@
 //! An integration that keeps data (`persistent`) is a StatefulSet whose claim template gives
 //! its one pod the same volume across restarts and rescheduling; everything else is a
 //! Deployment, with a PersistentVolumeClaim per named volume.
+//!
+//! The objects go into the plan with their deploy-time places ([`crate::plan::Slot`]) and the
+//! workload's deploy-time values ([`crate::plan::Workload`]).
 
 use std::collections::BTreeMap;
 
@@ -21,12 +24,12 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::emit::FileText;
 use crate::expansion::{escape, escape_owned};
 use crate::integration;
 use crate::lower::{Ctx, Owner};
 use crate::names;
 use crate::network;
+use crate::plan::{self, ImageRef, Knob, Object, Slot};
 use crate::values::ContainerEnv;
 
 /// The image of the init containers that wait for dependencies: small, with `nc`, pinned so
@@ -37,39 +40,80 @@ pub(crate) const WAIT_IMAGE: &str = "docker.io/library/busybox:1.37.0";
 /// provision at least. Patch `spec.resources.requests.storage` in an overlay for more.
 const VOLUME_SIZE: &str = "1Gi";
 
-/// Writes the documents of one workload to `file`: controller first, then what reaches it,
-/// then its storage.
-pub(crate) fn write(
+/// The objects of one workload, in file order: controller first, then what reaches it, then
+/// its storage; and its deploy-time values.
+pub(crate) fn plan(
     ctx: &mut Ctx<'_>,
     owner: &Owner<'_>,
     diags: &mut Diagnostics,
-    file: &mut FileText,
-) -> Result<(), aspirec_yaml::Error> {
+) -> (Vec<Object>, plan::Workload) {
     let mut storage = Storage::new(ctx, owner);
-    let pod = pod_template(ctx, owner, &mut storage, diags);
-    match storage.claim_templates.take() {
-        Some(templates) => file.push(&stateful_set(ctx, owner, pod, templates), &[])?,
-        None => file.push(
-            &deployment(ctx, owner, pod, !storage.claims.is_empty()),
-            &[],
-        )?,
-    }
+    let (pod, pod_slots, container) = pod_template(ctx, owner, &mut storage, diags);
+    let mut knobs = plan::Workload {
+        object: owner.object.clone(),
+        replicas: replicas(owner.workload.replicas),
+        image: ImageRef::parse(owner.workload.image.reference()),
+        resources: container.resources,
+        ingress: Vec::new(),
+        volumes: storage.knobs,
+        load_balancer: None,
+    };
+    let mut objects = Vec::new();
+    let mut controller = match storage.claim_templates.take() {
+        Some(templates) => {
+            let count = templates.len();
+            let mut object = Object::new(stateful_set(ctx, owner, pod, templates));
+            for index in 0..count {
+                let at = format!("/spec/volumeClaimTemplates/{index}");
+                object.slot(format!("{at}/metadata/labels"), Knob::Labels);
+                claim_slots(&mut object, &at, index);
+            }
+            object
+        }
+        None => Object::new(deployment(ctx, owner, pod, !storage.claims.is_empty())),
+    };
+    controller.slot("/spec/replicas", Knob::Replicas);
+    controller.slot("/spec/selector/matchLabels", Knob::Selector);
+    controller.slot("/spec/template/metadata/labels", Knob::Labels);
+    controller
+        .slots
+        .extend(pod_slots.into_iter().map(|slot| Slot {
+            at: format!("/spec/template/spec{}", slot.at),
+            knob: slot.knob,
+        }));
+    objects.push(controller);
     if let Some(service) = network::internal_service(ctx, owner) {
-        file.push(&service, &[])?;
+        objects.push(service);
     }
-    if let Some(service) = network::external_service(ctx, owner) {
-        file.push(&service, &[])?;
+    if let Some((service, name)) = network::external_service(ctx, owner) {
+        knobs.load_balancer = Some(name);
+        objects.push(service);
     }
-    if let Some(ingress) = network::ingress(ctx, owner) {
-        file.push(&ingress, &[])?;
+    if let Some((ingress, hosts)) = network::ingress(ctx, owner) {
+        knobs.ingress = hosts;
+        objects.push(ingress);
     }
-    for claim in &storage.claims {
-        file.push(claim, &[])?;
+    for (index, claim) in storage.claims.into_iter().enumerate() {
+        let mut object = Object::new(claim);
+        claim_slots(&mut object, "", index);
+        objects.push(object);
     }
-    if let Some((config_map, comment)) = &storage.initdb {
-        file.push(config_map, comment)?;
+    if let Some((config_map, comment)) = storage.initdb {
+        objects.push(Object::new(config_map).with_comment(comment));
     }
-    Ok(())
+    (objects, knobs)
+}
+
+/// The deploy-time places of the claim at `at` (empty for a claim object), for volume `index`.
+fn claim_slots(object: &mut Object, at: &str, index: usize) {
+    object.slot(
+        format!("{at}/spec/resources/requests/storage"),
+        Knob::StorageSize(index),
+    );
+    object.slot(
+        format!("{at}/spec/storageClassName"),
+        Knob::StorageClass(index),
+    );
 }
 
 /// A workload's volumes: pod volumes and mounts, and the claims or claim templates behind them.
@@ -83,6 +127,8 @@ struct Storage {
     /// The database creation script and its comment.
     initdb: Option<(ConfigMap, Vec<String>)>,
     fs_group: Option<i64>,
+    /// The volumes as deploy-time values, in the order of the claims or claim templates.
+    knobs: Vec<plan::Volume>,
 }
 
 impl Storage {
@@ -101,10 +147,15 @@ impl Storage {
             claim_templates: None,
             initdb: None,
             fs_group: None,
+            knobs: Vec::new(),
         };
         let stateful = integration.is_some_and(|i| i.persistent) && !workload.volumes.is_empty();
         let mut templates = Vec::new();
         for (volume, name) in workload.volumes.iter().zip(volume_names) {
+            storage.knobs.push(plan::Volume {
+                name: name.clone(),
+                size: VOLUME_SIZE.to_string(),
+            });
             storage.mounts.push(VolumeMount {
                 name: name.clone(),
                 mount_path: volume.target.clone(),
@@ -273,15 +324,24 @@ fn replicas(count: u32) -> i32 {
     i32::try_from(count).unwrap_or(i32::MAX)
 }
 
+/// The pod template, the deploy-time places in its `spec` (pointers relative to it), and
+/// what the workload's values need of its container.
 fn pod_template(
     ctx: &mut Ctx<'_>,
     owner: &Owner<'_>,
     storage: &mut Storage,
     diags: &mut Diagnostics,
-) -> PodTemplateSpec {
+) -> (PodTemplateSpec, Vec<Slot>, ContainerValues) {
     let init_containers = wait_containers(ctx, owner);
-    let container = container(ctx, owner, storage, diags);
-    PodTemplateSpec {
+    let (container, mut slots) = container(ctx, owner, storage, diags);
+    let values = ContainerValues {
+        resources: container.resources.clone(),
+    };
+    // The container's places are under `/containers/0`.
+    for slot in &mut slots {
+        slot.at.insert_str(0, "/containers/0");
+    }
+    let template = PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(owner.labels.clone()),
             ..ObjectMeta::default()
@@ -302,26 +362,65 @@ fn pod_template(
             volumes: (!storage.volumes.is_empty()).then(|| std::mem::take(&mut storage.volumes)),
             ..PodSpec::default()
         }),
-    }
+    };
+    (template, slots, values)
 }
 
+/// What the workload's deploy-time values take from its container.
+struct ContainerValues {
+    resources: Option<ResourceRequirements>,
+}
+
+/// The container, and its deploy-time places (pointers relative to it).
 fn container(
     ctx: &mut Ctx<'_>,
     owner: &Owner<'_>,
     storage: &mut Storage,
     diags: &mut Diagnostics,
-) -> Container {
+) -> (Container, Vec<Slot>) {
     let workload = owner.workload;
-    let mut env = ContainerEnv::new(ctx.model, &ctx.objects, &mut ctx.inputs, workload.env.len());
-    let args: Vec<String> = workload
-        .args
-        .iter()
-        .map(|arg| env.string(arg, diags))
-        .collect();
+    let mut slots = vec![
+        Slot::new("/image", Knob::Image),
+        Slot::new("/resources", Knob::Resources),
+    ];
+    let mut env = ContainerEnv::new(
+        ctx.model,
+        &ctx.objects,
+        &ctx.conditionals,
+        &mut ctx.inputs,
+        workload.env.len(),
+    );
+    let mut args = Vec::with_capacity(workload.args.len());
+    for (index, arg) in workload.args.iter().enumerate() {
+        let (text, segments) = env.string(arg, diags);
+        if let Some(segments) = segments {
+            slots.push(Slot::new(format!("/args/{index}"), Knob::Text(segments)));
+        }
+        args.push(text);
+    }
     for var in &workload.env {
         env.push(&var.name, &var.value, diags);
     }
     let env = env.finish();
+    for (index, var) in env.vars.iter().enumerate() {
+        let from_secret = var
+            .value_from
+            .as_ref()
+            .is_some_and(|source| source.secret_key_ref.is_some());
+        if from_secret {
+            slots.push(Slot::new(
+                format!("/env/{index}/valueFrom/secretKeyRef/name"),
+                Knob::SecretName,
+            ));
+        }
+    }
+    for (index, segments) in env.pieces {
+        slots.push(Slot::new(
+            format!("/env/{index}/value"),
+            Knob::Text(segments),
+        ));
+    }
+    let env = env.vars;
     let probe = workload
         .health
         .as_ref()
@@ -333,7 +432,7 @@ fn container(
         Role::Integration(_) => None,
         Role::Container | Role::Project => probe.clone(),
     };
-    Container {
+    let container = Container {
         name: owner.object.clone(),
         image: Some(workload.image.reference().to_string()),
         command: (!workload.entrypoint.is_empty())
@@ -346,7 +445,8 @@ fn container(
         resources: resources(&workload.limits),
         volume_mounts: (!storage.mounts.is_empty()).then(|| std::mem::take(&mut storage.mounts)),
         ..Container::default()
-    }
+    };
+    (container, slots)
 }
 
 /// One container port per (target port, protocol), named like the endpoint.

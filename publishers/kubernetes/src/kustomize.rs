@@ -1,0 +1,175 @@
+//! The kustomize base (`--emit k8s`): the plan's objects written as they are, one file per
+//! workload, with the Namespace, the parameters' ConfigMap, `secrets.env.example` and the
+//! `kustomization.yaml` that lists them. Deploy-time places keep their defaults; an overlay
+//! patches them.
+
+use ir::Artifacts;
+use serde::Serialize;
+
+use crate::emit::{self, FileText};
+use crate::inputs;
+use crate::names;
+use crate::plan::{App, Content, File, Manifest, Printer};
+
+/// The file the user fills in; aspirec writes only its example.
+const SECRETS_ENV: &str = "secrets.env";
+const SECRETS_EXAMPLE: &str = "secrets.env.example";
+
+/// Writes each file of the plan as it comes.
+pub(crate) struct Kustomize {
+    header: String,
+    artifacts: Artifacts,
+    /// The files, in the kustomization's order.
+    paths: Vec<String>,
+    has_ingress: bool,
+    /// The size of the last workload file.
+    size_hint: usize,
+}
+
+impl Kustomize {
+    pub(crate) fn new(header: String) -> Kustomize {
+        Kustomize {
+            header,
+            artifacts: Artifacts::new(),
+            paths: Vec::new(),
+            has_ingress: false,
+            size_hint: 0,
+        }
+    }
+}
+
+impl Printer for Kustomize {
+    fn file(&mut self, file: File) -> Result<(), aspirec_yaml::Error> {
+        // Workload files are much alike: each starts with room for the last one and a bit
+        // more.
+        let capacity = match &file.content {
+            Content::Workload(_) => self.size_hint + self.size_hint / 8,
+            Content::Namespace | Content::Parameters => 0,
+        };
+        let mut text = FileText::with_capacity(&self.header, capacity);
+        for object in &file.objects {
+            let comment = &object.comment;
+            match &object.manifest {
+                Manifest::Namespace(o) => text.push(o, comment),
+                Manifest::ConfigMap(o) => text.push(o, comment),
+                Manifest::Deployment(o) => text.push(o, comment),
+                Manifest::StatefulSet(o) => text.push(o, comment),
+                Manifest::Service(o) => text.push(o, comment),
+                Manifest::Ingress(o) => {
+                    self.has_ingress = true;
+                    text.push(o, comment)
+                }
+                Manifest::Claim(o) => text.push(o, comment),
+            }?;
+        }
+        let path = match &file.content {
+            Content::Namespace => names::NAMESPACE_FILE.to_string(),
+            Content::Parameters => names::PARAMETERS_FILE.to_string(),
+            Content::Workload(workload) => {
+                self.size_hint = text.len();
+                names::resource_file(&workload.object)
+            }
+        };
+        match file.content {
+            // Right after the Namespace: it is read by the workloads.
+            Content::Parameters => self.paths.insert(1.min(self.paths.len()), path.clone()),
+            Content::Namespace | Content::Workload(_) => self.paths.push(path.clone()),
+        }
+        self.artifacts.insert(path, text.finish());
+        Ok(())
+    }
+
+    fn finish(mut self, app: &App) -> Result<Artifacts, aspirec_yaml::Error> {
+        if let Some(example) = secrets_example(app, &self.header) {
+            self.artifacts.insert(SECRETS_EXAMPLE, example);
+        }
+        let kustomization = kustomization(app, &self.header, self.paths, self.has_ingress)?;
+        self.artifacts
+            .insert(names::KUSTOMIZATION_FILE, kustomization);
+        Ok(self.artifacts)
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Kustomization {
+    api_version: &'static str,
+    kind: &'static str,
+    resources: Vec<String>,
+}
+
+/// `kustomization.yaml`, whose comment says what must exist before the workloads can start,
+/// and what a deployment outside a local cluster changes.
+fn kustomization(
+    app: &App,
+    header: &str,
+    resources: Vec<String>,
+    has_ingress: bool,
+) -> Result<String, aspirec_yaml::Error> {
+    let mut notes = vec![header.to_string()];
+    if !app.secrets.is_empty() {
+        notes.extend([
+            String::new(),
+            format!(
+                "Deploy-time input: the Secret `{}` in namespace `{}`, which aspirec never writes;",
+                app.secret_name, app.namespace
+            ),
+            format!(
+                "{SECRETS_EXAMPLE} lists its keys and how to create it. Pods wait until it exists."
+            ),
+        ]);
+    }
+    if has_ingress {
+        notes.extend([
+            String::new(),
+            format!(
+                "Ingress hosts are `<resource>.{}.localhost`, which reach a local cluster;",
+                app.namespace
+            ),
+            "elsewhere, set real ones with a patch of `/spec/rules/0/host` in an overlay."
+                .to_string(),
+        ]);
+    }
+    let body = Kustomization {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        resources,
+    };
+    let mut text = emit::comment_lines(&notes);
+    aspirec_yaml::write_document(&mut text, &body, aspirec_yaml::KeyOrder::AS_SERIALIZED)?;
+    Ok(text)
+}
+
+/// `secrets.env.example`: every key of the Secret, what it is, and how to generate it.
+/// `None` when the output reads no Secret.
+fn secrets_example(app: &App, header: &str) -> Option<String> {
+    if app.secrets.is_empty() {
+        return None;
+    }
+    let secret = &app.secret_name;
+    let namespace = &app.declared_namespace;
+    let mut out = format!(
+        "# {header}\n\
+         #\n\
+         # The deploy-time inputs of this Kubernetes output. The manifests read them from the\n\
+         # Secret `{secret}` in namespace `{namespace}`, which aspirec never writes. To supply them:\n\
+         #   1. copy this file to {SECRETS_ENV}, keep that out of version control, and fill in every value;\n\
+         #   2. kubectl create namespace {namespace}\n\
+         #   3. kubectl create secret generic {secret} --namespace {namespace} --from-env-file={SECRETS_ENV}\n\
+         #   4. kubectl apply -k <this folder>\n\
+         # or generate the Secret in your own kustomize overlay (secretGenerator `{secret}` with\n\
+         # envs [{SECRETS_ENV}]), or have a secret operator create it.\n\
+         # A value is everything after the first `=`, as it is: no quotes, no escapes.\n"
+    );
+    for key in &app.secrets {
+        out.push('\n');
+        for line in inputs::describe(key) {
+            out.push_str("# ");
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push_str(&key.key);
+        out.push_str("=\n");
+    }
+    Some(out)
+}

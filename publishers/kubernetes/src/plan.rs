@@ -1,0 +1,292 @@
+//! The Kubernetes plan: what the lowering decided, as data, for the printers to write.
+//!
+//! The plan holds the objects (k8s-openapi types, exactly as the kustomize base writes them),
+//! and marks in each object the places whose value is a deploy-time choice ([`Slot`]): the
+//! namespace, labels a release owns, replicas, images, CPU and memory, the Secret that holds
+//! the secrets, parameter defaults, volume sizes and classes, Ingress hosts, class and TLS,
+//! and Aspire's conditional values. Each slot's default is the value already in the object;
+//! the deploy-time values of a workload and of the application, with those defaults, are
+//! listed beside the objects ([`Workload`], [`App`]) so a printer can offer them as settings.
+//!
+//! A printer ([`Printer`]) writes the plan in one format: the kustomize base writes the
+//! objects as they are and ignores the slots; the Helm chart turns each slot into a template
+//! expression over its values. Neither looks at the model for anything the plan decided.
+// The deploy-time values are read only by the Helm printer, the next step.
+#![allow(dead_code)]
+
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Namespace, PersistentVolumeClaim, ResourceRequirements, Service,
+};
+use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+pub(crate) use crate::conditional::Conditional;
+pub(crate) use crate::image::ImageRef;
+
+/// Receives the plan as it is made: each file's objects as soon as they exist (so that a
+/// large model is never held whole), then the application-wide part.
+pub(crate) trait Printer {
+    /// One file: the Namespace, a workload's objects, or the parameters' ConfigMap.
+    fn file(&mut self, file: File) -> Result<(), aspirec_yaml::Error>;
+
+    /// The end of the plan.
+    fn finish(self, app: &App) -> Result<ir::Artifacts, aspirec_yaml::Error>;
+}
+
+/// A group of objects that belong together (one kustomize file, one Helm template).
+pub(crate) struct File {
+    pub(crate) content: Content,
+    pub(crate) objects: Vec<Object>,
+}
+
+/// What a [`File`] holds.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per file, moved to the printer: boxing buys nothing"
+)]
+pub(crate) enum Content {
+    /// The application's Namespace (a Helm release has its own).
+    Namespace,
+    /// The ConfigMap of non-secret parameter defaults.
+    Parameters,
+    /// The objects of one workload, and its deploy-time values.
+    Workload(Workload),
+}
+
+/// One Kubernetes object, the comment lines above it, and its deploy-time places.
+pub(crate) struct Object {
+    pub(crate) manifest: Manifest,
+    pub(crate) comment: Vec<String>,
+    pub(crate) slots: Vec<Slot>,
+    /// Set when the object exists only while a deploy-time switch is on.
+    pub(crate) only_if: Option<Switch>,
+}
+
+impl Object {
+    /// An object whose namespace and labels are the application's (slots for both, where it
+    /// has them).
+    pub(crate) fn new(manifest: impl Into<Manifest>) -> Object {
+        let manifest = manifest.into();
+        let metadata = manifest.metadata();
+        let mut slots = Vec::new();
+        if metadata.namespace.is_some() {
+            slots.push(Slot::new("/metadata/namespace", Knob::Namespace));
+        }
+        if metadata.labels.is_some() {
+            slots.push(Slot::new("/metadata/labels", Knob::Labels));
+        }
+        Object {
+            manifest,
+            comment: Vec::new(),
+            slots,
+            only_if: None,
+        }
+    }
+
+    pub(crate) fn with_comment(mut self, comment: Vec<String>) -> Object {
+        self.comment = comment;
+        self
+    }
+
+    /// Adds a deploy-time place.
+    pub(crate) fn slot(&mut self, at: impl Into<String>, knob: Knob) {
+        self.slots.push(Slot {
+            at: at.into(),
+            knob,
+        });
+    }
+}
+
+/// The object types the lowering makes.
+pub(crate) enum Manifest {
+    Namespace(Namespace),
+    ConfigMap(ConfigMap),
+    Deployment(Deployment),
+    StatefulSet(StatefulSet),
+    Service(Service),
+    Ingress(Ingress),
+    Claim(PersistentVolumeClaim),
+}
+
+impl Manifest {
+    pub(crate) fn metadata(&self) -> &ObjectMeta {
+        match self {
+            Manifest::Namespace(o) => &o.metadata,
+            Manifest::ConfigMap(o) => &o.metadata,
+            Manifest::Deployment(o) => &o.metadata,
+            Manifest::StatefulSet(o) => &o.metadata,
+            Manifest::Service(o) => &o.metadata,
+            Manifest::Ingress(o) => &o.metadata,
+            Manifest::Claim(o) => &o.metadata,
+        }
+    }
+
+    /// The object's `kind`.
+    pub(crate) fn kind(&self) -> &'static str {
+        use k8s_openapi::Resource;
+        match self {
+            Manifest::Namespace(_) => Namespace::KIND,
+            Manifest::ConfigMap(_) => ConfigMap::KIND,
+            Manifest::Deployment(_) => Deployment::KIND,
+            Manifest::StatefulSet(_) => StatefulSet::KIND,
+            Manifest::Service(_) => Service::KIND,
+            Manifest::Ingress(_) => Ingress::KIND,
+            Manifest::Claim(_) => PersistentVolumeClaim::KIND,
+        }
+    }
+}
+
+macro_rules! manifest_from {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        $(impl From<$ty> for Manifest {
+            fn from(object: $ty) -> Manifest {
+                Manifest::$variant(object)
+            }
+        })*
+    };
+}
+
+manifest_from!(
+    Namespace(Namespace),
+    ConfigMap(ConfigMap),
+    Deployment(Deployment),
+    StatefulSet(StatefulSet),
+    Service(Service),
+    Ingress(Ingress),
+    Claim(PersistentVolumeClaim),
+);
+
+/// A deploy-time place in an object: a JSON pointer (RFC 6901) into the object as it
+/// serialises, and what is decided there.
+pub(crate) struct Slot {
+    pub(crate) at: String,
+    pub(crate) knob: Knob,
+}
+
+impl Slot {
+    pub(crate) fn new(at: impl Into<String>, knob: Knob) -> Slot {
+        Slot {
+            at: at.into(),
+            knob,
+        }
+    }
+}
+
+/// What is decided at a [`Slot`]. Workload knobs are the file's [`Workload`]'s.
+pub(crate) enum Knob {
+    /// The object's namespace.
+    Namespace,
+    /// An object's or a pod template's labels (a map): `instance` names the installation and
+    /// `managed-by` the tool that applied it.
+    Labels,
+    /// A selector (a map of labels): its `instance` names the installation.
+    Selector,
+    /// The workload's replica count.
+    Replicas,
+    /// The workload's container image.
+    Image,
+    /// The container's CPU and memory; the field may be absent.
+    Resources,
+    /// The name of the Secret that holds the deploy-time inputs ([`App::secret_name`]).
+    SecretName,
+    /// A key of the parameters' ConfigMap: [`App::parameters`]`[index]`.
+    Parameter(usize),
+    /// The size of the workload's volume [`Workload::volumes`]`[index]`.
+    StorageSize(usize),
+    /// The storage class of that volume; the field is absent by default.
+    StorageClass(usize),
+    /// The host of Ingress rule `index` ([`Workload::ingress`]`[index]`).
+    IngressHost(usize),
+    /// The Ingress class; absent by default (the cluster's default class).
+    IngressClass,
+    /// The Ingress's TLS section; absent by default.
+    IngressTls,
+    /// A string with conditional parts; the object holds it with each part's default.
+    Text(Vec<Segment>),
+}
+
+/// A piece of a [`Knob::Text`] string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Segment {
+    /// Text as it is written in the object (already escaped for the kubelet).
+    Text(String),
+    /// The value of an Aspire conditional.
+    Conditional(Conditional),
+}
+
+/// A deploy-time switch that an object depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Switch {
+    /// The workload's Ingress is wanted.
+    Ingress,
+}
+
+/// The deploy-time values of one workload, with their defaults (what the objects hold).
+pub(crate) struct Workload {
+    /// The object name, which also names the workload's settings.
+    pub(crate) object: String,
+    pub(crate) replicas: i32,
+    pub(crate) image: ImageRef,
+    pub(crate) resources: Option<ResourceRequirements>,
+    /// One host per Ingress rule, named by its endpoint's port name; empty without an Ingress.
+    pub(crate) ingress: Vec<IngressHost>,
+    pub(crate) volumes: Vec<Volume>,
+    /// The LoadBalancer Service of the external endpoints that are not HTTP.
+    pub(crate) load_balancer: Option<String>,
+}
+
+/// One Ingress rule's host.
+pub(crate) struct IngressHost {
+    /// The port name of the endpoint it routes to.
+    pub(crate) port: String,
+    pub(crate) host: String,
+}
+
+/// One volume claim (or claim template) of a workload.
+pub(crate) struct Volume {
+    /// The pod volume name.
+    pub(crate) name: String,
+    pub(crate) size: String,
+}
+
+/// The application-wide part of the plan.
+pub(crate) struct App {
+    /// The application name as a label value and name prefix.
+    pub(crate) name: String,
+    /// The namespace of every object (a DNS label).
+    pub(crate) namespace: String,
+    /// The namespace as the model declares it.
+    pub(crate) declared_namespace: String,
+    /// The tag of images the model builds.
+    pub(crate) tag: String,
+    /// The Secret the user supplies, which holds [`App::secrets`].
+    pub(crate) secret_name: String,
+    /// The keys of the parameters' ConfigMap, in its order.
+    pub(crate) parameters: Vec<ParameterKey>,
+    /// The keys of the Secret the user supplies, in parameter order.
+    pub(crate) secrets: Vec<SecretKey>,
+}
+
+/// A key of the parameters' ConfigMap.
+pub(crate) struct ParameterKey {
+    pub(crate) key: String,
+    /// The key of the raw value (itself, unless this is the percent-encoded form).
+    pub(crate) raw_key: String,
+    pub(crate) uri_encoded: bool,
+    /// The parameter's default, raw.
+    pub(crate) default: String,
+}
+
+/// A key of the Secret the user supplies.
+pub(crate) struct SecretKey {
+    pub(crate) key: String,
+    /// The key of the raw value (itself, unless this is the percent-encoded form).
+    pub(crate) raw_key: String,
+    pub(crate) uri_encoded: bool,
+    pub(crate) parameter: String,
+    /// Whether the parameter is secret (a non-secret one without a default is here too).
+    pub(crate) secret: bool,
+    pub(crate) description: Option<String>,
+    pub(crate) generate: Option<ir::Generate>,
+}
