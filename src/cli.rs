@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "aspirec",
     version,
-    about = "Compile an app model into Kubernetes, Docker Compose, Terraform and Bicep artifacts"
+    about = "Compile an app model into Kubernetes, Helm, Docker Compose, Terraform and Bicep artifacts"
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -32,7 +32,8 @@ pub(crate) enum Command {
     Build {
         #[command(flatten)]
         input: Input,
-        /// Target to emit: k8s, compose, terraform, bicep, or all (repeatable, or comma-separated)
+        /// Target to emit: k8s, helm, compose, terraform, bicep, or all (repeatable, or
+        /// comma-separated)
         #[arg(
             long = "emit",
             value_name = "TARGET",
@@ -51,6 +52,10 @@ pub(crate) enum Command {
         /// Treat every warning as an error: exit 1 and write nothing
         #[arg(long)]
         deny_warnings: bool,
+        /// The Helm chart's version (SemVer 2); default: the model's tag when it is one, else
+        /// 0.1.0
+        #[arg(long, value_name = "VERSION")]
+        chart_version: Option<String>,
     },
     /// Print the checked, enriched model as JSON (a documented, stable shape)
     Inspect {

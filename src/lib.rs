@@ -65,6 +65,8 @@ pub struct CompileOptions {
     /// `--name`: the application name instead of the model's (a manifest has none). It is
     /// checked like a `name` in model.toml; the error has no position.
     pub app_name: Option<String>,
+    /// `--chart-version`: the Helm chart's version (see [`ir::PublishOptions::chart_version`]).
+    pub chart_version: Option<String>,
 }
 
 /// The result of [`compile`].
@@ -94,7 +96,7 @@ impl Compilation {
 }
 
 /// The targets by publishing time at 10,000 services, slowest first (README, Benchmarks).
-const SLOWEST_FIRST: [&str; 4] = ["bicep", "k8s", "terraform", "compose"];
+const SLOWEST_FIRST: [&str; 5] = ["helm", "bicep", "k8s", "terraform", "compose"];
 
 /// Runs the publishers on a few worker threads (they are pure and share the model read-only),
 /// and returns their results in the targets' order, so output and diagnostics do not depend
@@ -217,6 +219,7 @@ pub fn compile_with_sink(
             environment: options.environment.clone(),
             allow_unsupported: options.allow_unsupported,
             model_dir: options.model_dir.clone(),
+            chart_version: options.chart_version.clone(),
         };
         let mut artifacts = Vec::new();
         for (target, files, target_diags, took) in publish_all(

@@ -52,8 +52,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             check,
             format,
             deny_warnings,
+            chart_version,
         } => {
             let selected = select_targets(&emit)?;
+            // A command-line value has no position to point at: refused here, as a usage
+            // error, as Helm would refuse the chart.
+            if let Some(version) = chart_version
+                .as_deref()
+                .filter(|v| !aspirec_publish_kubernetes::valid_chart_version(v))
+            {
+                bail!(
+                    "invalid --chart-version `{version}`: a chart version is a SemVer 2 version, such as 1.4.2"
+                );
+            }
             let model_dir = output::model_dir_from_target(&input.model, &out)
                 .context("resolving the output folder")?;
             // Targets whose folder does not exist yet are written as soon as they are
@@ -73,6 +84,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let options = CompileOptions {
                 model_dir,
                 deny_warnings,
+                chart_version,
                 ..options(&input, selected)
             };
             let compilation = compile_with(&input, options, &sink)?;

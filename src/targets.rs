@@ -2,8 +2,9 @@
 
 use ir::Publisher;
 
-static ALL: [&'static dyn Publisher; 4] = [
+static ALL: [&'static dyn Publisher; 5] = [
     &aspirec_publish_kubernetes::PUBLISHER,
+    &aspirec_publish_kubernetes::HELM,
     &aspirec_publish_compose::PUBLISHER,
     &aspirec_publish_terraform::PUBLISHER,
     &aspirec_publish_bicep::PUBLISHER,
@@ -14,7 +15,7 @@ pub fn all() -> &'static [&'static dyn Publisher] {
     &ALL
 }
 
-/// The target with this id (`k8s`, `compose`, `terraform`, `bicep`).
+/// The target with this id (`k8s`, `helm`, `compose`, `terraform`, `bicep`).
 pub fn by_id(id: &str) -> Option<&'static dyn Publisher> {
     ALL.iter().copied().find(|p| p.id() == id)
 }

@@ -43,6 +43,9 @@ pub struct PublishOptions {
     /// publishers treat as `.`. Paths in the model (build contexts, bind mounts) are relative
     /// to the model's folder, while tools such as Compose read them relative to the output.
     pub model_dir: String,
+    /// `--chart-version`: the version of the Helm chart (a SemVer 2 version, checked by the
+    /// command line); the helm target chooses one when it is not given.
+    pub chart_version: Option<String>,
 }
 
 impl PublishOptions {

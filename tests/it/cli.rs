@@ -46,12 +46,50 @@ fn exit_statuses_follow_the_contract() {
             "build",
             "tests/models/shop.toml",
             "--emit",
-            "helm"
+            "nomad"
+        ])),
+        2
+    );
+    // Helm refuses a chart whose version is not SemVer: so does the command line.
+    assert_eq!(
+        status(&aspirec(&[
+            "build",
+            "tests/models/shop.toml",
+            "--emit",
+            "helm",
+            "--chart-version",
+            "1.2"
         ])),
         2
     );
     assert_eq!(status(&aspirec(&["check"])), 2);
     assert_eq!(status(&aspirec(&["--help"])), 0);
+}
+
+/// `--emit helm` writes the chart under `helm/<app>/`, versioned by `--chart-version`.
+#[test]
+fn a_chart_takes_its_version_from_the_command_line() {
+    let out = empty_folder("cli-chart-version");
+    let out = out.to_string_lossy().into_owned();
+    let build = aspirec(&[
+        "build",
+        "tests/models/shop.toml",
+        "--emit",
+        "helm",
+        "--chart-version",
+        "2.0.0-rc.1",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(
+        status(&build),
+        0,
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let chart = std::fs::read_to_string(Path::new(&out).join("helm/shop/Chart.yaml")).unwrap();
+    assert!(chart.contains("\nversion: \"2.0.0-rc.1\"\n"), "{chart}");
+    assert!(chart.contains("\nappVersion: \"1.4.2\"\n"), "{chart}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Inputs that must compile: every example model and ok fixture with every target, and the
 //! Aspire manifests (the repository's own, and the real ones of `../shared/corpus`) with the
-//! Kubernetes and Compose targets (their Azure-only resources left out).
+//! Kubernetes, Helm and Compose targets (their Azure-only resources left out).
 //! Each (input, target) output is a reviewed snapshot in `snapshots/<target>/<case>.snap`
 //! (`snapshots/corpus/<target>/` for the corpus); the checked model is snapshotted as
 //! `aspirec inspect` JSON in `snapshots/inspect/` (`snapshots/corpus/inspect/`).
@@ -17,7 +17,7 @@ fn is_manifest(path: &Path) -> bool {
     path.to_string_lossy().ends_with(".json")
 }
 
-/// The targets an input is published to in tests: every target, but only Kubernetes and
+/// The targets an input is published to in tests: every target, but only Kubernetes, Helm and
 /// Compose for the corpus and for manifests built with `--allow-unsupported` (their Azure-only
 /// resources are left out, which the Azure targets would publish as parameters of nothing).
 pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
@@ -25,7 +25,7 @@ pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
     if is_manifest(path)
         && (display.starts_with("shared/") || case_name(path).starts_with("allow-unsupported-"))
     {
-        ["k8s", "compose"]
+        ["k8s", "helm", "compose"]
             .iter()
             .filter_map(|id| aspirec::targets::by_id(id))
             .collect()
@@ -115,7 +115,7 @@ fn every_target_produces_files_for_every_example_model() {
             .collect();
         assert_eq!(
             ids,
-            ["k8s", "compose", "terraform", "bicep"],
+            ["k8s", "helm", "compose", "terraform", "bicep"],
             "{}",
             input.display()
         );

@@ -206,7 +206,7 @@ fn a_first_build_interrupted_midway_leaves_whole_folders_or_none() {
     let out = scratch("interrupted-first");
     let artifacts = compile(BASE);
     // Target folders that do not exist yet are staged and renamed into place one by one;
-    // the third (terraform) fails.
+    // the fourth (terraform) fails.
     let result = output::write_with(&out, &artifacts, output::EarlyWriter::new(&out), &|path| {
         if path.ends_with("terraform") {
             Err(std::io::Error::other("injected failure"))
@@ -221,14 +221,14 @@ fn a_first_build_interrupted_midway_leaves_whole_folders_or_none() {
         .collect();
     left.sort();
     // No staging folder is left behind, and the folders renamed before the failure are whole.
-    assert_eq!(left, ["compose", "k8s"]);
+    assert_eq!(left, ["compose", "helm", "k8s"]);
     let done: Vec<_> = artifacts
         .iter()
-        .filter(|(target, _)| ["k8s", "compose"].contains(target))
+        .filter(|(target, _)| ["k8s", "helm", "compose"].contains(target))
         .cloned()
         .collect();
     assert!(output::check(&out, &done).unwrap().is_empty());
-    // The next build writes the rest and leaves the first two alone.
+    // The next build writes the rest and leaves the first three alone.
     let summary = output::write(&out, &artifacts).unwrap();
     assert!(summary.contains(" 0 stale removed"), "{summary}");
     assert!(output::check(&out, &artifacts).unwrap().is_empty());
@@ -267,7 +267,7 @@ fn targets_written_early_appear_only_when_the_build_succeeds() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, ["bicep", "compose", "k8s", "terraform"]);
+    assert_eq!(left, ["bicep", "compose", "helm", "k8s", "terraform"]);
     // A folder that exists is not staged early: the normal, per-file path handles it.
     let early = output::EarlyWriter::new(&out);
     stage_all(&early);

@@ -1,6 +1,6 @@
 //! Property tests on generated models ([`model`]), and the fuzzers' regression inputs.
 //!
-//! - every generated model compiles for all four targets, twice to the same bytes;
+//! - every generated model compiles for every target, twice to the same bytes;
 //! - every env value known at compile time (literal text, and text around a non-secret
 //!   parameter's default) reads back, through an independent parser and the target's own
 //!   unescaping and substitution rules ([`readback`], [`unescape`]), as exactly the model's

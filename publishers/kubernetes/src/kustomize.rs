@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::emit::{self, FileText};
 use crate::inputs;
 use crate::names;
-use crate::plan::{App, Content, File, Manifest, Printer};
+use crate::plan::{App, Content, File, Inputs, Manifest, PrintError, Printer};
 
 /// The file the user fills in; aspirec writes only its example.
 const SECRETS_ENV: &str = "secrets.env";
@@ -18,6 +18,8 @@ const SECRETS_EXAMPLE: &str = "secrets.env.example";
 /// Writes each file of the plan as it comes.
 pub(crate) struct Kustomize {
     header: String,
+    /// The application, once [`Printer::begin`] has told it.
+    app: Option<App>,
     artifacts: Artifacts,
     /// The files, in the kustomization's order.
     paths: Vec<String>,
@@ -30,6 +32,7 @@ impl Kustomize {
     pub(crate) fn new(header: String) -> Kustomize {
         Kustomize {
             header,
+            app: None,
             artifacts: Artifacts::new(),
             paths: Vec::new(),
             has_ingress: false,
@@ -39,7 +42,11 @@ impl Kustomize {
 }
 
 impl Printer for Kustomize {
-    fn file(&mut self, file: File) -> Result<(), aspirec_yaml::Error> {
+    fn begin(&mut self, app: &App) {
+        self.app = Some(app.clone());
+    }
+
+    fn file(&mut self, file: File) -> Result<(), PrintError> {
         // Workload files are much alike: each starts with room for the last one and a bit
         // more.
         let capacity = match &file.content {
@@ -47,8 +54,16 @@ impl Printer for Kustomize {
             Content::Namespace | Content::Parameters => 0,
         };
         let mut text = FileText::with_capacity(&self.header, capacity);
+        // How to change a default is the format's own advice.
+        let parameters_comment = vec![
+            "Defaults of the model's non-secret parameters. Override one in a kustomize overlay with a patch".to_string(),
+            "of this ConfigMap; running pods read it when they start.".to_string(),
+        ];
         for object in &file.objects {
-            let comment = &object.comment;
+            let comment = match file.content {
+                Content::Parameters => &parameters_comment,
+                Content::Namespace | Content::Workload(_) => &object.comment,
+            };
             match &object.manifest {
                 Manifest::Namespace(o) => text.push(o, comment),
                 Manifest::ConfigMap(o) => text.push(o, comment),
@@ -79,11 +94,14 @@ impl Printer for Kustomize {
         Ok(())
     }
 
-    fn finish(mut self, app: &App) -> Result<Artifacts, aspirec_yaml::Error> {
-        if let Some(example) = secrets_example(app, &self.header) {
+    fn finish(mut self, inputs: &Inputs) -> Result<Artifacts, PrintError> {
+        let Some(app) = &self.app else {
+            return Ok(self.artifacts);
+        };
+        if let Some(example) = secrets_example(app, inputs, &self.header) {
             self.artifacts.insert(SECRETS_EXAMPLE, example);
         }
-        let kustomization = kustomization(app, &self.header, self.paths, self.has_ingress)?;
+        let kustomization = kustomization(app, inputs, &self.header, self.paths, self.has_ingress)?;
         self.artifacts
             .insert(names::KUSTOMIZATION_FILE, kustomization);
         Ok(self.artifacts)
@@ -102,12 +120,13 @@ struct Kustomization {
 /// and what a deployment outside a local cluster changes.
 fn kustomization(
     app: &App,
+    inputs: &Inputs,
     header: &str,
     resources: Vec<String>,
     has_ingress: bool,
 ) -> Result<String, aspirec_yaml::Error> {
     let mut notes = vec![header.to_string()];
-    if !app.secrets.is_empty() {
+    if !inputs.secrets.is_empty() {
         notes.extend([
             String::new(),
             format!(
@@ -142,8 +161,8 @@ fn kustomization(
 
 /// `secrets.env.example`: every key of the Secret, what it is, and how to generate it.
 /// `None` when the output reads no Secret.
-fn secrets_example(app: &App, header: &str) -> Option<String> {
-    if app.secrets.is_empty() {
+fn secrets_example(app: &App, inputs: &Inputs, header: &str) -> Option<String> {
+    if inputs.secrets.is_empty() {
         return None;
     }
     let secret = &app.secret_name;
@@ -161,7 +180,7 @@ fn secrets_example(app: &App, header: &str) -> Option<String> {
          # envs [{SECRETS_ENV}]), or have a secret operator create it.\n\
          # A value is everything after the first `=`, as it is: no quotes, no escapes.\n"
     );
-    for key in &app.secrets {
+    for key in &inputs.secrets {
         out.push('\n');
         for line in inputs::describe(key) {
             out.push_str("# ");

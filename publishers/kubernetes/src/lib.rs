@@ -1,4 +1,4 @@
-//! The Kubernetes platform: one lowering to a plan, and its printers.
+//! The Kubernetes platform: one lowering to a plan, and two printers of it.
 //!
 //! - `--emit k8s` ([`PUBLISHER`]): a kustomize base of plain manifests:
 //!   - `kustomization.yaml` lists every file below (`kubectl apply -k <folder>`);
@@ -9,12 +9,15 @@
 //!   - `parameters.yaml`: the defaults of non-secret parameters, as a ConfigMap;
 //!   - `secrets.env.example`: the keys of the Secret the user creates at deploy time
 //!     (`inputs`).
+//! - `--emit helm` ([`HELM`]): a Helm chart, `<app>/`, of the same objects, whose deploy-time
+//!   places (images, replicas, CPU and memory, Ingress, storage, parameters, the Secret) are
+//!   values (`helm`).
 //!
 //! No secret, and no parameter value other than a non-secret default, is ever written.
 //!
 //! The modules (private, so named without links): `lower` maps the checked model to the plan
 //! (`plan`: k8s-openapi objects and their deploy-time places), resolving values with `values`
-//! and naming with `names`; `kustomize` prints it, through `aspirec_yaml`.
+//! and naming with `names`; `kustomize` and `helm` print it, through `aspirec_yaml`.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher};
@@ -22,6 +25,7 @@ use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher};
 mod conditional;
 mod emit;
 mod expansion;
+mod helm;
 mod image;
 mod inputs;
 mod integration;
@@ -35,6 +39,8 @@ mod workload;
 
 #[cfg(test)]
 mod tests;
+
+pub use helm::valid_chart_version;
 
 /// The Kubernetes target, registered in the root crate's `targets` module.
 pub struct Kubernetes;
@@ -67,6 +73,37 @@ impl Publisher for Kubernetes {
     }
 }
 
+/// The Helm target: the same plan as [`Kubernetes`], printed as a chart.
+pub struct Helm;
+
+/// The one value this crate exports for `--emit helm`.
+pub static HELM: Helm = Helm;
+
+impl Publisher for Helm {
+    fn id(&self) -> &'static str {
+        "helm"
+    }
+
+    fn description(&self) -> &'static str {
+        "a Helm chart of the same Kubernetes objects (helm install)"
+    }
+
+    /// The chart's objects are the kustomize base's, named alike.
+    fn object_name(&self, name: &str) -> String {
+        names::object_name(name)
+    }
+
+    fn publish(
+        &self,
+        model: &CheckedModel,
+        options: &PublishOptions,
+        diags: &mut Diagnostics,
+    ) -> Option<Artifacts> {
+        let printer = helm::Chart::new(options);
+        publish(model, options, diags, printer)
+    }
+}
+
 /// Lowers the model and prints it with `printer`.
 fn publish(
     model: &CheckedModel,
@@ -79,10 +116,7 @@ fn publish(
         Ok(artifacts) if diags.error_count() == errors_before => Some(artifacts),
         Ok(_) => None,
         Err(error) => {
-            bug(
-                diags,
-                &format!("an object could not be written as YAML: {error}"),
-            );
+            bug(diags, &error.to_string());
             None
         }
     }

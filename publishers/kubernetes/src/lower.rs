@@ -20,7 +20,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use crate::conditional::{self, Conditional};
 use crate::inputs::{self, Inputs};
 use crate::names;
-use crate::plan::{self, Content, Knob, Object, Printer};
+use crate::plan::{self, Content, Knob, Object, PrintError, Printer};
 use crate::workload;
 
 /// What every part of the lowering shares.
@@ -74,7 +74,7 @@ impl File {
         path: String,
         origin: ir::Span,
         file: plan::File,
-    ) -> Result<File, aspirec_yaml::Error> {
+    ) -> Result<File, PrintError> {
         let identities = file
             .objects
             .iter()
@@ -130,14 +130,13 @@ impl<'a> Owner<'a> {
     }
 }
 
-/// Lowers the model and prints it; `Err` only for a value the YAML writer cannot represent
-/// (a bug).
+/// Lowers the model and prints it; `Err` only for a bug of a printer.
 pub(crate) fn run(
     model: &CheckedModel,
     options: &PublishOptions,
     diags: &mut Diagnostics,
     mut printer: impl Printer,
-) -> Result<Artifacts, aspirec_yaml::Error> {
+) -> Result<Artifacts, PrintError> {
     let app = names::app_name(model.name());
     let mut ctx = Ctx {
         model,
@@ -150,6 +149,13 @@ pub(crate) fn run(
         conditionals: conditional::find(model),
         app,
     };
+    printer.begin(&plan::App {
+        name: ctx.app.clone(),
+        namespace: ctx.namespace.clone(),
+        declared_namespace: model.namespace().to_string(),
+        tag: model.tag().to_string(),
+        secret_name: ctx.inputs.secret_name(),
+    });
     let namespace_file = plan::File {
         content: Content::Namespace,
         objects: vec![Object::new(namespace(&ctx))],
@@ -190,16 +196,10 @@ pub(crate) fn run(
         files.insert(1, file);
     }
     check_duplicates(&ctx, &files, diags);
-    let app = plan::App {
-        name: ctx.app.clone(),
-        namespace: ctx.namespace.clone(),
-        declared_namespace: model.namespace().to_string(),
-        tag: model.tag().to_string(),
-        secret_name: ctx.inputs.secret_name(),
+    printer.finish(&plan::Inputs {
         parameters,
         secrets: ctx.inputs.secret_plan(model),
-    };
-    printer.finish(&app)
+    })
 }
 
 fn namespace(ctx: &Ctx<'_>) -> Namespace {
@@ -220,18 +220,13 @@ fn defaults(ctx: &Ctx<'_>, keys: &[plan::ParameterKey]) -> Option<Object> {
     if data.is_empty() {
         return None;
     }
-    let comment = vec![
-        "Defaults of the model's non-secret parameters. Override one in a kustomize overlay with a patch".to_string(),
-        "of this ConfigMap; running pods read it when they start.".to_string(),
-    ];
     let mut object = Object::new(ConfigMap {
         metadata: ctx.meta(&ctx.inputs.config_map_name(), names::app_labels(&ctx.app)),
         data: Some(data),
         ..ConfigMap::default()
-    })
-    .with_comment(comment);
-    for (index, key) in keys.iter().enumerate() {
-        object.slot(format!("/data/{}", key.key), Knob::Parameter(index));
+    });
+    for key in keys {
+        object.slot(format!("/data/{}", key.key), Knob::Parameter(key.clone()));
     }
     Some(object)
 }

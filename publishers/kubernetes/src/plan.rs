@@ -11,8 +11,6 @@
 //! A printer ([`Printer`]) writes the plan in one format: the kustomize base writes the
 //! objects as they are and ignores the slots; the Helm chart turns each slot into a template
 //! expression over its values. Neither looks at the model for anything the plan decided.
-// The deploy-time values are read only by the Helm printer, the next step.
-#![allow(dead_code)]
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{
@@ -24,14 +22,41 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 pub(crate) use crate::conditional::Conditional;
 pub(crate) use crate::image::ImageRef;
 
-/// Receives the plan as it is made: each file's objects as soon as they exist (so that a
-/// large model is never held whole), then the application-wide part.
+/// Receives the plan as it is made: the application, then each file's objects as soon as they
+/// exist (so that a large model is never held whole), then the deploy-time inputs.
 pub(crate) trait Printer {
+    /// The start of the plan.
+    fn begin(&mut self, app: &App);
+
     /// One file: the Namespace, a workload's objects, or the parameters' ConfigMap.
-    fn file(&mut self, file: File) -> Result<(), aspirec_yaml::Error>;
+    fn file(&mut self, file: File) -> Result<(), PrintError>;
 
     /// The end of the plan.
-    fn finish(self, app: &App) -> Result<ir::Artifacts, aspirec_yaml::Error>;
+    fn finish(self, inputs: &Inputs) -> Result<ir::Artifacts, PrintError>;
+}
+
+/// Why a printer could not write the plan: always a bug of aspirec.
+#[derive(Debug)]
+pub(crate) enum PrintError {
+    /// A value the YAML writer cannot represent.
+    Yaml(aspirec_yaml::Error),
+    /// A deploy-time place that is not where the plan says.
+    Slot(String),
+}
+
+impl From<aspirec_yaml::Error> for PrintError {
+    fn from(error: aspirec_yaml::Error) -> PrintError {
+        PrintError::Yaml(error)
+    }
+}
+
+impl std::fmt::Display for PrintError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrintError::Yaml(error) => write!(f, "an object could not be written as YAML: {error}"),
+            PrintError::Slot(what) => write!(f, "a deploy-time place could not be filled: {what}"),
+        }
+    }
 }
 
 /// A group of objects that belong together (one kustomize file, one Helm template).
@@ -190,8 +215,8 @@ pub(crate) enum Knob {
     Resources,
     /// The name of the Secret that holds the deploy-time inputs ([`App::secret_name`]).
     SecretName,
-    /// A key of the parameters' ConfigMap: [`App::parameters`]`[index]`.
-    Parameter(usize),
+    /// A key of the parameters' ConfigMap.
+    Parameter(ParameterKey),
     /// The size of the workload's volume [`Workload::volumes`]`[index]`.
     StorageSize(usize),
     /// The storage class of that volume; the field is absent by default.
@@ -250,7 +275,8 @@ pub(crate) struct Volume {
     pub(crate) size: String,
 }
 
-/// The application-wide part of the plan.
+/// The application.
+#[derive(Clone)]
 pub(crate) struct App {
     /// The application name as a label value and name prefix.
     pub(crate) name: String,
@@ -260,8 +286,12 @@ pub(crate) struct App {
     pub(crate) declared_namespace: String,
     /// The tag of images the model builds.
     pub(crate) tag: String,
-    /// The Secret the user supplies, which holds [`App::secrets`].
+    /// The Secret the user supplies, which holds [`Inputs::secrets`].
     pub(crate) secret_name: String,
+}
+
+/// The deploy-time inputs the objects read, known once every object is made.
+pub(crate) struct Inputs {
     /// The keys of the parameters' ConfigMap, in its order.
     pub(crate) parameters: Vec<ParameterKey>,
     /// The keys of the Secret the user supplies, in parameter order.
@@ -269,6 +299,7 @@ pub(crate) struct App {
 }
 
 /// A key of the parameters' ConfigMap.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ParameterKey {
     pub(crate) key: String,
     /// The key of the raw value (itself, unless this is the percent-encoded form).
@@ -279,6 +310,7 @@ pub(crate) struct ParameterKey {
 }
 
 /// A key of the Secret the user supplies.
+#[derive(Clone)]
 pub(crate) struct SecretKey {
     pub(crate) key: String,
     /// The key of the raw value (itself, unless this is the percent-encoded form).

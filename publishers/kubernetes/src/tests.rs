@@ -13,9 +13,9 @@ use serde::Deserialize;
 use crate::PUBLISHER;
 
 /// A secret value the tests plant in the model; it must never appear in any artifact.
-const PLANTED: &str = "planted-s3cret";
+pub(crate) const PLANTED: &str = "planted-s3cret";
 
-fn postgres(password: Option<&str>, databases: &[&str]) -> IntegrationDecl {
+pub(crate) fn postgres(password: Option<&str>, databases: &[&str]) -> IntegrationDecl {
     IntegrationDecl {
         password: password.map(template),
         databases: databases.iter().map(|d| s(d.to_string())).collect(),
@@ -25,7 +25,7 @@ fn postgres(password: Option<&str>, databases: &[&str]) -> IntegrationDecl {
 
 /// A model with a planted secret in every place a secret can go: a parameter's literal
 /// default, an integration password, a plain variable, a connection string, an argument.
-fn secret_model() -> Model {
+pub(crate) fn secret_model() -> Model {
     let mut api = container("ghcr.io/acme/api:1.0");
     api.endpoints = vec![endpoint("http", 8080, true)];
     api.references = vec![reference("orders")];

@@ -17,6 +17,7 @@ type Found = Vec<Result<String, String>>;
 pub(crate) fn env_value(target: &str, artifacts: &Artifacts, var: &str) -> Result<String, String> {
     let found = match target {
         "k8s" => kubernetes(artifacts, var)?,
+        "helm" => helm(artifacts, var)?,
         "compose" => compose(artifacts, var)?,
         "terraform" => terraform(artifacts, var)?,
         "bicep" => bicep(artifacts, var)?,
@@ -106,7 +107,61 @@ fn kubernetes(artifacts: &Artifacts, var: &str) -> Result<Found, String> {
             docs.extend(yaml_docs(text).map_err(|e| format!("k8s/{path}: {e}"))?);
         }
     }
-    let pods = Pods { docs };
+    Ok(pod_env(&Pods { docs }, var))
+}
+
+/// Helm: each template rendered with the default values ([`unescape::go_template`]), then read
+/// as Kubernetes objects; the parameters' ConfigMap holds the `parameters` values of
+/// `values.yaml` (a `<KEY>_URI_ENCODED` key the percent-encoded value of `<KEY>`).
+fn helm(artifacts: &Artifacts, var: &str) -> Result<Found, String> {
+    let values = artifacts
+        .iter()
+        .find(|(path, _)| path.ends_with("/values.yaml"))
+        .map(|(_, text)| serde_yaml::from_str::<Yaml>(text))
+        .transpose()
+        .map_err(|e| format!("helm values.yaml: {e}"))?
+        .unwrap_or(Yaml::Null);
+    let parameter = |key: &str| -> Option<String> {
+        let lookup = |key: &str| {
+            values
+                .get("parameters")?
+                .get(key)?
+                .as_str()
+                .map(str::to_string)
+        };
+        lookup(key).or_else(|| {
+            let raw = lookup(key.strip_suffix("_URI_ENCODED")?)?;
+            Some(ir::percent_encode(&raw))
+        })
+    };
+    let mut docs = Vec::new();
+    for (path, text) in artifacts.iter() {
+        if path.contains("/templates/") && path.ends_with(".yaml") {
+            let rendered = unescape::go_template(text).map_err(|e| format!("helm/{path}: {e}"))?;
+            docs.extend(yaml_docs(&rendered).map_err(|e| format!("helm/{path}: {e}"))?);
+        }
+    }
+    for doc in &mut docs {
+        if str_at(doc, &["kind"]) != Some("ConfigMap") {
+            continue;
+        }
+        let Some(data) = doc.get_mut("data").and_then(Yaml::as_mapping_mut) else {
+            continue;
+        };
+        for (key, value) in data.iter_mut() {
+            if value.as_str() == Some("HELM-EXPRESSION") {
+                let key = key.as_str().unwrap_or_default();
+                *value = Yaml::String(
+                    parameter(key).ok_or_else(|| format!("helm: no parameter value for {key}"))?,
+                );
+            }
+        }
+    }
+    Ok(pod_env(&Pods { docs }, var))
+}
+
+/// Every entry named `var` in the containers of `pods`.
+fn pod_env(pods: &Pods, var: &str) -> Found {
     let mut found = Vec::new();
     for doc in &pods.docs {
         let Some(pod) = doc
@@ -138,7 +193,7 @@ fn kubernetes(artifacts: &Artifacts, var: &str) -> Result<Found, String> {
             }
         }
     }
-    Ok(found)
+    found
 }
 
 /// Compose: `services.<svc>.environment` (a map or a `KEY=VALUE` list), interpolated with the

@@ -11,6 +11,9 @@
 //!   `\n`, `\r`, `\t`, `\$`, `\u{...}` escapes and `${...}` interpolation, `'''` verbatim
 //!   strings) giving every object literal's `key: value` pairs and every `param`'s default.
 //!
+//! - [`go_template`]: the Go `text/template` constructs a generated Helm chart uses, read as
+//!   Go's lexer reads them (`{{`...`}}` actions, `{{-`/`-}}` trimming, raw and quoted string
+//!   literals, comments); a raw-string action prints its text.
 //! - [`hcl_string`] and [`hcl_expression`]: HCL quoted templates as hclsyntax's scanner reads
 //!   them (hashicorp/hcl `scan_tokens.rl`): backslash escapes, `$${` and `%%{` literal, `${...}`
 //!   evaluated. hcl-rs is not used for this: its template parser reads `%%%{` as `%{` where
@@ -46,6 +49,85 @@ pub(crate) fn kubelet(input: &str, lookup: impl Fn(&str) -> Option<String>) -> S
     }
     out.push_str(rest);
     out
+}
+
+/// What a generated chart's template renders to with default values, as far as it matters
+/// for reading values back: text outside actions as it is; an action that is only a string
+/// literal prints it; `with` blocks print nothing (every `with` of the chart is over a value
+/// that is empty by default); `if` blocks print their first branch (the chart's `if`s are the
+/// Ingress switches, on by default; the generated models have no Aspire conditional, whose
+/// switch is off by default); any other action prints `HELM-EXPRESSION`, a placeholder for a
+/// value the reader does not need (a namespace, a label, an image).
+pub(crate) fn go_template(input: &str) -> Result<String, String> {
+    let mut out = String::new();
+    // Per open block: whether it prints nothing.
+    let mut blocks: Vec<bool> = Vec::new();
+    let mut rest = input;
+    while let Some(open) = rest.find("{{") {
+        let skipping = blocks.contains(&true);
+        if !skipping {
+            out.push_str(&rest[..open]);
+        }
+        let mut action = &rest[open + 2..];
+        if let Some(trimmed) = action.strip_prefix("- ") {
+            if !skipping {
+                out.truncate(out.trim_end().len());
+            }
+            action = trimmed;
+        }
+        let close = action_end(action).ok_or_else(|| format!("unclosed action in {rest:?}"))?;
+        let mut body = &action[..close];
+        rest = &action[close + 2..];
+        if let Some(trimmed) = body.strip_suffix(" -") {
+            body = trimmed;
+            rest = rest.trim_start();
+        }
+        let body = body.trim();
+        let word = body.split_whitespace().next().unwrap_or_default();
+        match word {
+            "with" | "range" => blocks.push(true),
+            "if" => blocks.push(false),
+            "else" => {
+                let last = blocks.last_mut().ok_or("`else` outside a block")?;
+                *last = !*last;
+            }
+            "end" => {
+                blocks.pop().ok_or("`end` outside a block")?;
+            }
+            _ if body.starts_with("/*") || body.contains(":=") => {}
+            _ if skipping => {}
+            _ => match body.strip_prefix('`').and_then(|b| b.strip_suffix('`')) {
+                Some(literal) if !literal.contains('`') => out.push_str(literal),
+                _ => out.push_str("HELM-EXPRESSION"),
+            },
+        }
+    }
+    if !blocks.is_empty() {
+        return Err("a block is not closed".to_string());
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Where the action that starts `action` ends (its `}}`), past string literals.
+fn action_end(action: &str) -> Option<usize> {
+    let bytes = action.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => i += 1 + action[i + 1..].find('`')? + 1,
+            b'"' => {
+                i += 1;
+                while *bytes.get(i)? != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'}' if bytes.get(i + 1) == Some(&b'}') => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Compose's interpolation of `input`; `vars` gives the variables that are set.

@@ -1,0 +1,391 @@
+//! One template file: the plan's objects written as the kustomize base writes them, with each
+//! deploy-time place ([`Slot`]) replaced by a template expression over the chart's values.
+//!
+//! An object is turned into JSON (k8s-openapi's own serialisation, in its field order), every
+//! string and key in it escaped for Go templates ([`escape`]), and each slot's value replaced
+//! by a marker `{{@n}}` (or inserted, where the field is absent by default). The YAML writer
+//! then writes it as it writes the kustomize base, and each quoted marker is replaced by what
+//! the slot becomes: an expression in place of the scalar, or, for a field that only some
+//! values set, a `with` block in place of its line. Escaped text holds no `{{` but before a
+//! backquote, so a marker cannot be mistaken for text a user wrote.
+
+use serde_json::Value;
+
+use super::escape;
+use crate::plan::{Knob, Manifest, Object, PrintError, Segment, Slot, Switch, Workload};
+
+/// What a template needs beyond the objects.
+pub(crate) struct Scope<'a> {
+    /// The chart's name, which prefixes its helper templates.
+    pub(crate) chart: &'a str,
+    /// The value of `app.kubernetes.io/version`, when the version is a valid label value.
+    pub(crate) version_label: Option<&'a str>,
+    /// The workload whose objects these are, whose values `$w` holds.
+    pub(crate) workload: Option<&'a Workload>,
+}
+
+/// What a marker becomes.
+enum Form {
+    /// An expression (or a quoted string with expressions) in place of the quoted scalar.
+    Inline(String),
+    /// A `with` block over `value` in place of the marker's line, whose key it keeps.
+    With { value: String, body: Body },
+}
+
+/// The inside of a [`Form::With`] block, where `.` is the value.
+enum Body {
+    /// `key: <the value, quoted>`.
+    Quoted,
+    /// `key:` and the value (a map) as YAML under it.
+    Yaml,
+    /// `key:` and one TLS entry: the value as the Secret's name, for these hosts.
+    Tls(Vec<String>),
+}
+
+/// The line that binds `$w` to the workload's values, at the top of its template.
+pub(crate) fn workload_binding(workload: &Workload) -> String {
+    format!(
+        "{{{{- $w := index .Values.workloads {} }}}}\n",
+        escape::go_string(&workload.object)
+    )
+}
+
+/// Appends `object` as a document of a template.
+pub(crate) fn document(
+    out: &mut String,
+    scope: &Scope<'_>,
+    object: &Object,
+) -> Result<(), PrintError> {
+    let mut value = to_json(&object.manifest)?;
+    escape::json(&mut value);
+    let mut forms = Vec::with_capacity(object.slots.len());
+    for slot in &object.slots {
+        apply(&mut value, slot, scope, &mut forms)?;
+    }
+    if let Some(switch) = object.only_if {
+        out.push_str(&format!("{{{{- if {} }}}}\n", switch_value(switch)));
+    }
+    for line in object.comment.iter().flat_map(|line| line.split('\n')) {
+        match line.trim_end() {
+            "" => out.push_str("#\n"),
+            text => {
+                out.push_str("# ");
+                out.push_str(&escape::text(text));
+                out.push('\n');
+            }
+        }
+    }
+    let mut text = String::new();
+    aspirec_yaml::write_document(&mut text, &value, crate::emit::ORDER)?;
+    fill(out, &text, &forms)?;
+    if object.only_if.is_some() {
+        out.push_str("{{- end }}\n");
+    }
+    Ok(())
+}
+
+fn switch_value(switch: Switch) -> &'static str {
+    match switch {
+        Switch::Ingress => "$w.ingress.enabled",
+    }
+}
+
+fn to_json(manifest: &Manifest) -> Result<Value, PrintError> {
+    let value = match manifest {
+        Manifest::Namespace(o) => serde_json::to_value(o),
+        Manifest::ConfigMap(o) => serde_json::to_value(o),
+        Manifest::Deployment(o) => serde_json::to_value(o),
+        Manifest::StatefulSet(o) => serde_json::to_value(o),
+        Manifest::Service(o) => serde_json::to_value(o),
+        Manifest::Ingress(o) => serde_json::to_value(o),
+        Manifest::Claim(o) => serde_json::to_value(o),
+    };
+    value.map_err(|error| PrintError::Slot(format!("JSON of a {}: {error}", manifest.kind())))
+}
+
+/// The marker of form `index`.
+fn marker(index: usize) -> Value {
+    Value::String(format!("{{{{@{index}}}}}"))
+}
+
+/// Puts `slot` into `value`, recording its form.
+fn apply(
+    value: &mut Value,
+    slot: &Slot,
+    scope: &Scope<'_>,
+    forms: &mut Vec<Form>,
+) -> Result<(), PrintError> {
+    let missing = || PrintError::Slot(format!("no `{}` to hold a deploy-time value", slot.at));
+    match &slot.knob {
+        Knob::Labels | Knob::Selector => {
+            let labels = value
+                .pointer_mut(&slot.at)
+                .and_then(Value::as_object_mut)
+                .ok_or_else(missing)?;
+            relabel(labels, matches!(slot.knob, Knob::Labels), scope, forms);
+            return Ok(());
+        }
+        Knob::Namespace
+        | Knob::Replicas
+        | Knob::Image
+        | Knob::Resources
+        | Knob::SecretName
+        | Knob::Parameter(_)
+        | Knob::StorageSize(_)
+        | Knob::StorageClass(_)
+        | Knob::IngressHost(_)
+        | Knob::IngressClass
+        | Knob::IngressTls
+        | Knob::Text(_) => {}
+    }
+    let form = form(&slot.knob, scope).ok_or_else(missing)?;
+    let (parent, last) = slot.at.rsplit_once('/').ok_or_else(missing)?;
+    let last = last.replace("~1", "/").replace("~0", "~");
+    let place = match value.pointer_mut(parent).ok_or_else(missing)? {
+        Value::Object(map) => map.entry(last).or_insert(Value::Null),
+        Value::Array(items) => last
+            .parse::<usize>()
+            .ok()
+            .and_then(|index| items.get_mut(index))
+            .ok_or_else(missing)?,
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            return Err(missing());
+        }
+    };
+    *place = marker(forms.len());
+    forms.push(form);
+    Ok(())
+}
+
+/// The labels a release owns: `instance` is the release's name and `managed-by` Helm, and an
+/// object's labels also name the chart and its version (a selector keeps to what never
+/// changes for the life of the installation).
+fn relabel(
+    labels: &mut serde_json::Map<String, Value>,
+    full: bool,
+    scope: &Scope<'_>,
+    forms: &mut Vec<Form>,
+) {
+    let mut set = |labels: &mut serde_json::Map<String, Value>, key: &str, expression: String| {
+        labels.insert(key.to_string(), marker(forms.len()));
+        forms.push(Form::Inline(expression));
+    };
+    if labels.contains_key(INSTANCE) {
+        set(labels, INSTANCE, "{{ $.Release.Name | quote }}".to_string());
+    }
+    if !full {
+        return;
+    }
+    if labels.contains_key(MANAGED_BY) {
+        set(
+            labels,
+            MANAGED_BY,
+            "{{ $.Release.Service | quote }}".to_string(),
+        );
+    }
+    set(
+        labels,
+        "helm.sh/chart",
+        format!(
+            "{{{{ include {} $ | quote }}}}",
+            escape::go_string(&format!("{}.chart", scope.chart))
+        ),
+    );
+    if let Some(version) = scope.version_label {
+        labels.insert(VERSION.to_string(), Value::String(version.to_string()));
+    }
+    // In key order, as every other label map is written.
+    let mut entries: Vec<(String, Value)> = std::mem::take(labels).into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    labels.extend(entries);
+}
+
+const INSTANCE: &str = "app.kubernetes.io/instance";
+const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+const VERSION: &str = "app.kubernetes.io/version";
+
+/// What a slot becomes; `None` when the plan refers to a value its workload does not have.
+fn form(knob: &Knob, scope: &Scope<'_>) -> Option<Form> {
+    let quoted = |expression: String| Form::Inline(format!("{{{{ {expression} | quote }}}}"));
+    let workload = scope.workload;
+    Some(match knob {
+        Knob::Namespace => quoted("$.Release.Namespace".to_string()),
+        Knob::Replicas => Form::Inline("{{ $w.replicas | int }}".to_string()),
+        Knob::Image => quoted(format!(
+            "include {} $w.image",
+            escape::go_string(&format!("{}.image", scope.chart))
+        )),
+        Knob::Resources => Form::With {
+            value: "$w.resources".to_string(),
+            body: Body::Yaml,
+        },
+        Knob::SecretName => quoted("$.Values.secretName".to_string()),
+        Knob::Parameter(key) => {
+            let value = format!(
+                "index $.Values.parameters {}",
+                escape::go_string(&key.raw_key)
+            );
+            if key.uri_encoded {
+                quoted(format!("{value} | {PERCENT_ENCODE}"))
+            } else {
+                quoted(value)
+            }
+        }
+        Knob::StorageSize(index) => quoted(format!("{}.size", volume(workload?, *index)?)),
+        Knob::StorageClass(index) => Form::With {
+            value: format!(
+                "{}.storageClass | default $.Values.storageClass",
+                volume(workload?, *index)?
+            ),
+            body: Body::Quoted,
+        },
+        Knob::IngressHost(index) => quoted(host(workload?, *index)?),
+        Knob::IngressClass => Form::With {
+            value: "$.Values.ingress.className".to_string(),
+            body: Body::Quoted,
+        },
+        Knob::IngressTls => {
+            let workload = workload?;
+            let hosts = (0..workload.ingress.len())
+                .map(|index| host(workload, index))
+                .collect::<Option<Vec<String>>>()?;
+            Form::With {
+                value: "$w.ingress.tlsSecret".to_string(),
+                body: Body::Tls(hosts),
+            }
+        }
+        Knob::Text(segments) => Form::Inline(text(segments)),
+        Knob::Labels | Knob::Selector => return None,
+    })
+}
+
+/// RFC 3986 percent-encoding in a template: Go's `urlquery` escapes every byte but
+/// `A-Za-z0-9-_.~` (as `%XX`, upper case) except a space, which it writes `+`; a `+` of the
+/// value is escaped, so each `+` left is a space.
+pub(crate) const PERCENT_ENCODE: &str = "toString | urlquery | replace \"+\" \"%20\"";
+
+/// The values of volume `index` of the workload.
+fn volume(workload: &Workload, index: usize) -> Option<String> {
+    let volume = workload.volumes.get(index)?;
+    Some(format!(
+        "(index $w.storage {})",
+        escape::go_string(&volume.name)
+    ))
+}
+
+/// The host of Ingress rule `index` of the workload.
+fn host(workload: &Workload, index: usize) -> Option<String> {
+    let host = workload.ingress.get(index)?;
+    Some(format!(
+        "index $w.ingress.hosts {}",
+        escape::go_string(&host.port)
+    ))
+}
+
+/// A string with conditional parts, as a quoted YAML scalar whose conditionals are actions.
+fn text(segments: &[Segment]) -> String {
+    let mut out = String::from("\"");
+    for segment in segments {
+        match segment {
+            Segment::Text(text) => out.push_str(&quoted_content(text)),
+            Segment::Conditional(conditional) => {
+                let value = format!(
+                    "index $.Values.conditions {}",
+                    escape::go_string(&conditional.name)
+                );
+                match &conditional.switch {
+                    Some(switch) => {
+                        out.push_str(&format!("{{{{ if {value} }}}}"));
+                        out.push_str(&quoted_content(&crate::expansion::escape(switch.when_on)));
+                        if !switch.when_off.is_empty() {
+                            out.push_str("{{ else }}");
+                            out.push_str(&quoted_content(&crate::expansion::escape(
+                                switch.when_off,
+                            )));
+                        }
+                        out.push_str("{{ end }}");
+                    }
+                    // The deployer's text, escaped for a double-quoted scalar (JSON's escapes
+                    // are YAML's) and for the kubelet (`$$` is a `$` whatever follows).
+                    None => out.push_str(&format!(
+                        "{{{{ {value} | toString | toJson | trimPrefix \"\\\"\" | trimSuffix \"\\\"\" | replace \"$\" \"$$\" }}}}"
+                    )),
+                }
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` as the inside of a double-quoted YAML scalar, escaped for Go templates, written by
+/// the YAML writer itself so that it is quoted as every other string is.
+fn quoted_content(text: &str) -> String {
+    let escaped = escape::text(text);
+    let written = aspirec_yaml::to_string(escaped.as_ref()).unwrap_or_default();
+    written
+        .trim_end_matches('\n')
+        .strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Appends `text` with each quoted marker replaced by its form.
+fn fill(out: &mut String, text: &str, forms: &[Form]) -> Result<(), PrintError> {
+    let mut rest = text;
+    while let Some(at) = rest.find("\"{{@") {
+        let after = &rest[at + 4..];
+        let bad = || PrintError::Slot(format!("a broken marker in {:?}", &rest[at..]));
+        let end = after.find("}}\"").ok_or_else(bad)?;
+        let index: usize = after[..end].parse().map_err(|_| bad())?;
+        let form = forms.get(index).ok_or_else(bad)?;
+        let tail = &after[end + 3..];
+        match form {
+            Form::Inline(expression) => {
+                out.push_str(&rest[..at]);
+                out.push_str(expression);
+            }
+            Form::With { value, body } => {
+                let line_start = rest[..at].rfind('\n').map_or(0, |newline| newline + 1);
+                let line = &rest[line_start..at];
+                let indent = &line[..line.len() - line.trim_start().len()];
+                let key = line
+                    .trim()
+                    .strip_suffix(':')
+                    .filter(|key| !key.starts_with('-'))
+                    .ok_or_else(|| {
+                        PrintError::Slot(format!(
+                            "an optional field is not on a line of its own: {line:?}"
+                        ))
+                    })?;
+                out.push_str(&rest[..line_start]);
+                with_block(out, indent, key, value, body);
+            }
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
+/// `key` under `indent`, present only when `value` is not empty.
+fn with_block(out: &mut String, indent: &str, key: &str, value: &str, body: &Body) {
+    out.push_str(&format!("{indent}{{{{- with {value} }}}}\n"));
+    match body {
+        Body::Quoted => out.push_str(&format!("{indent}{key}: {{{{ . | quote }}}}\n")),
+        Body::Yaml => out.push_str(&format!(
+            "{indent}{key}:\n{indent}  {{{{- toYaml . | nindent {} }}}}\n",
+            indent.len() + 2
+        )),
+        Body::Tls(hosts) => {
+            out.push_str(&format!(
+                "{indent}{key}:\n{indent}  - secretName: {{{{ . | quote }}}}\n{indent}    hosts:\n"
+            ));
+            for host in hosts {
+                out.push_str(&format!("{indent}      - {{{{ {host} | quote }}}}\n"));
+            }
+        }
+    }
+    out.push_str(&format!("{indent}{{{{- end }}}}"));
+}
