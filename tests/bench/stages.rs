@@ -2,7 +2,7 @@
 //! 10,000 services (see `synth.rs`), with allocation counts and services per second.
 //!
 //! - `parse_toml`: the front end, text to a declared model (`aspirec::front::load`);
-//! - `check`: every `ir` pass (`ir::check`), with all four targets' naming rules;
+//! - `check`: every `ir` pass (`ir::check`), with every target's naming rules;
 //! - `publish::<target>`: one publisher on the checked model, output kept in memory;
 //! - `compile_all`: `aspirec::compile` with every target, the in-process sum of the above.
 //!
@@ -179,6 +179,11 @@ mod publish {
     #[divan::bench(args = SIZES)]
     fn k8s(bencher: Bencher<'_, '_>, n: usize) {
         run(bencher, n, "k8s");
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn helm(bencher: Bencher<'_, '_>, n: usize) {
+        run(bencher, n, "helm");
     }
 
     #[divan::bench(args = SIZES)]

@@ -119,7 +119,7 @@ fn build_check_reports_up_to_date_and_stale_trees() {
         "build",
         "tests/models/shop.toml",
         "--emit",
-        "k8s,compose",
+        "k8s,helm,compose",
         "--out",
         &out,
     ];
@@ -136,7 +136,7 @@ fn build_check_reports_up_to_date_and_stale_trees() {
         "build",
         "tests/models/shop.toml",
         "--emit",
-        "k8s,compose",
+        "k8s,helm,compose",
         "--env",
         "prod",
         "--out",
@@ -144,8 +144,11 @@ fn build_check_reports_up_to_date_and_stale_trees() {
         "--check",
     ]);
     assert_eq!(status(&check), 1);
+    // The overlay gives `web` more replicas: the base's Deployment and the chart's default
+    // value change.
     assert!(
-        stdout(&check).contains("changed: k8s/"),
+        stdout(&check).contains("changed: k8s/")
+            && stdout(&check).contains("changed: helm/shop/values.yaml"),
         "{}",
         stdout(&check)
     );

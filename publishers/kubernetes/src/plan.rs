@@ -162,6 +162,21 @@ impl Manifest {
     }
 }
 
+/// The object itself, as k8s-openapi serialises it.
+impl serde::Serialize for Manifest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Manifest::Namespace(o) => o.serialize(serializer),
+            Manifest::ConfigMap(o) => o.serialize(serializer),
+            Manifest::Deployment(o) => o.serialize(serializer),
+            Manifest::StatefulSet(o) => o.serialize(serializer),
+            Manifest::Service(o) => o.serialize(serializer),
+            Manifest::Ingress(o) => o.serialize(serializer),
+            Manifest::Claim(o) => o.serialize(serializer),
+        }
+    }
+}
+
 macro_rules! manifest_from {
     ($($variant:ident($ty:ty)),* $(,)?) => {
         $(impl From<$ty> for Manifest {

@@ -15,35 +15,30 @@ const OPEN: &str = "{{`{{`}}";
 
 /// `text` with every `{{` escaped; borrowed when there is none (nearly always).
 pub(crate) fn text(text: &str) -> Cow<'_, str> {
-    if text.contains("{{") {
+    if has_open(text) {
         Cow::Owned(text.replace("{{", OPEN))
     } else {
         Cow::Borrowed(text)
     }
 }
 
-/// Escapes every string and every map key inside `value`.
-pub(crate) fn json(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::String(string) => {
-            if let Cow::Owned(escaped) = text(string) {
-                *string = escaped;
+/// Whether `text` holds `{{`. Every string and key of every object is asked, and most are
+/// short: a plain byte loop, without the setup of a substring or memchr search.
+fn has_open(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() {
+        if bytes[i] == b'{' {
+            if bytes[i - 1] == b'{' {
+                return true;
             }
+            i += 1;
+        } else {
+            // Neither this byte nor the next pair starting at it can close a `{{`.
+            i += 2;
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(json),
-        serde_json::Value::Object(map) => {
-            if map.keys().any(|key| key.contains("{{")) {
-                let entries = std::mem::take(map);
-                for (key, mut item) in entries {
-                    json(&mut item);
-                    map.insert(text(&key).into_owned(), item);
-                }
-            } else {
-                map.values_mut().for_each(json);
-            }
-        }
-        serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {}
     }
+    false
 }
 
 /// A Go string literal (`"..."`, Go's escapes) of `text`, for an argument of an action; Go
@@ -92,14 +87,18 @@ mod tests {
         }
     }
 
+    /// The byte loop finds `{{` wherever a substring search does.
     #[test]
-    fn keys_and_nested_strings_are_escaped() {
-        let mut value = serde_json::json!({"a{{": ["x{{y", 1, {"k": "{{"}], "b": null});
-        json(&mut value);
-        assert_eq!(
-            value,
-            serde_json::json!({"a{{`{{`}}": ["x{{`{{`}}y", 1, {"k": "{{`{{`}}"}], "b": null})
-        );
+    fn brace_pairs_are_found_everywhere() {
+        for len in 0..=7u32 {
+            for bits in 0..(1u32 << len) {
+                let text: String = (0..len)
+                    .map(|i| if bits & (1 << i) != 0 { '{' } else { 'a' })
+                    .collect();
+                assert_eq!(has_open(&text), text.contains("{{"), "{text}");
+            }
+        }
+        assert!(has_open("é{{"));
     }
 
     #[test]

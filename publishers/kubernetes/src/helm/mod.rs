@@ -4,7 +4,7 @@
 //! - `Chart.yaml` (`chart`): apiVersion v2, the application's name, the version of
 //!   `--chart-version` (else the model's tag when it is SemVer, else 0.1.0), `appVersion` the
 //!   model's tag;
-//! - `values.yaml` and `values.schema.json` (`values`): the Secret's name and the secrets,
+//! - `values.yaml` (`values`) and `values.schema.json` (`schema`): the Secret's name and the secrets,
 //!   parameters, Aspire conditionals, Ingress class, storage class, and per workload its image
 //!   parts, replicas, CPU and memory, Ingress and volumes, all defaulting to the plan's;
 //! - `templates/<resource>.yaml` per workload and `templates/parameters.yaml` (`template`),
@@ -19,6 +19,8 @@
 mod chart;
 mod escape;
 mod inputs;
+mod patch;
+mod schema;
 mod template;
 mod values;
 
@@ -37,11 +39,18 @@ pub(crate) struct Chart {
     chart_version: Option<String>,
     /// The application, once [`Printer::begin`] has told it.
     app: Option<App>,
+    /// The expressions of the chart label and of an image, the same in every object.
+    chart_label: String,
+    image: String,
     /// `templates/<file>` and its text.
     templates: Vec<(String, String)>,
     workloads: Vec<Workload>,
     /// Every conditional a value reads, in the order first read.
     conditionals: Vec<Conditional>,
+    /// A buffer for one object's YAML, reused.
+    scratch: String,
+    /// The size of the last workload template: the next one is much alike.
+    size_hint: usize,
 }
 
 impl Chart {
@@ -50,9 +59,13 @@ impl Chart {
             header: options.header(),
             chart_version: options.chart_version.clone(),
             app: None,
+            chart_label: String::new(),
+            image: String::new(),
             templates: Vec::new(),
             workloads: Vec::new(),
             conditionals: Vec::new(),
+            scratch: String::new(),
+            size_hint: 0,
         }
     }
 
@@ -67,6 +80,9 @@ impl Chart {
 impl Printer for Chart {
     fn begin(&mut self, app: &App) {
         self.app = Some(app.clone());
+        let helper = |name: &str| escape::go_string(&format!("{}.{name}", app.name));
+        self.chart_label = format!("{{{{ include {} $ | quote }}}}", helper("chart"));
+        self.image = format!("{{{{ include {} $w.image | quote }}}}", helper("image"));
     }
 
     fn file(&mut self, file: File) -> Result<(), PrintError> {
@@ -76,17 +92,17 @@ impl Printer for Chart {
             Content::Parameters => (names::PARAMETERS_FILE.to_string(), None),
             Content::Workload(workload) => (names::resource_file(&workload.object), Some(workload)),
         };
-        let chart = self
-            .app
-            .as_ref()
-            .map(|app| app.name.as_str())
-            .unwrap_or_default();
+        let mut scratch = std::mem::take(&mut self.scratch);
         let scope = template::Scope {
-            chart,
+            chart_label: &self.chart_label,
+            image: &self.image,
             version_label: self.version_label(),
             workload,
         };
-        let mut text = format!("# {}\n", escape::text(&self.header));
+        let mut text = String::with_capacity(self.size_hint + self.size_hint / 8);
+        text.push_str("# ");
+        text.push_str(&escape::text(&self.header));
+        text.push('\n');
         if let Some(workload) = workload {
             text.push_str(&template::workload_binding(workload));
         }
@@ -100,7 +116,11 @@ impl Printer for Chart {
                      # read them when they start.\n",
                 );
             }
-            template::document(&mut text, &scope, object)?;
+            template::document(&mut text, &mut scratch, &scope, object)?;
+        }
+        self.scratch = scratch;
+        if workload.is_some() {
+            self.size_hint = text.len();
         }
         for object in &file.objects {
             for slot in &object.slots {
@@ -145,7 +165,7 @@ impl Printer for Chart {
         artifacts.insert(at("values.yaml"), values::yaml(&settings, &self.header)?);
         artifacts.insert(
             at("values.schema.json"),
-            values::schema(&settings, &self.header),
+            schema::schema(&settings, &self.header),
         );
         artifacts.insert(
             at("templates/_helpers.tpl"),

@@ -1,23 +1,26 @@
 //! One template file: the plan's objects written as the kustomize base writes them, with each
 //! deploy-time place ([`Slot`]) replaced by a template expression over the chart's values.
 //!
-//! An object is turned into JSON (k8s-openapi's own serialisation, in its field order), every
-//! string and key in it escaped for Go templates ([`escape`]), and each slot's value replaced
-//! by a marker `{{@n}}` (or inserted, where the field is absent by default). The YAML writer
-//! then writes it as it writes the kustomize base, and each quoted marker is replaced by what
-//! the slot becomes: an expression in place of the scalar, or, for a field that only some
-//! values set, a `with` block in place of its line. Escaped text holds no `{{` but before a
-//! backquote, so a marker cannot be mistaken for text a user wrote.
+//! The YAML writer writes each object as it writes the kustomize base, through a wrapper
+//! ([`patch`]) that escapes every string and key for Go templates ([`escape`]) and puts a
+//! marker `{{@n}}` in each slot's place (adding the field where it is absent by default). Each
+//! quoted marker is then replaced by what the slot becomes: an expression in place of the
+//! scalar, or, for a field that only some values set, a `with` block in place of its line.
+//! Escaped text holds no `{{` but before a backquote, so a marker cannot be mistaken for text
+//! a user wrote.
 
-use serde_json::Value;
+use std::borrow::Cow;
 
 use super::escape;
-use crate::plan::{Knob, Manifest, Object, PrintError, Segment, Slot, Switch, Workload};
+use super::patch::{Action, Added, Patched, Places};
+use crate::plan::{Knob, Object, PrintError, Segment, Switch, Workload};
 
 /// What a template needs beyond the objects.
 pub(crate) struct Scope<'a> {
-    /// The chart's name, which prefixes its helper templates.
-    pub(crate) chart: &'a str,
+    /// The expression of the chart label (`include "<chart>.chart"`).
+    pub(crate) chart_label: &'a str,
+    /// The expression of the container image (`include "<chart>.image"`).
+    pub(crate) image: &'a str,
     /// The value of `app.kubernetes.io/version`, when the version is a valid label value.
     pub(crate) version_label: Option<&'a str>,
     /// The workload whose objects these are, whose values `$w` holds.
@@ -27,7 +30,8 @@ pub(crate) struct Scope<'a> {
 /// What a marker becomes.
 enum Form {
     /// An expression (or a quoted string with expressions) in place of the quoted scalar.
-    Inline(String),
+    /// Borrowed where it is the same in every object (most are).
+    Inline(Cow<'static, str>),
     /// A `with` block over `value` in place of the marker's line, whose key it keeps.
     With { value: String, body: Body },
 }
@@ -50,18 +54,42 @@ pub(crate) fn workload_binding(workload: &Workload) -> String {
     )
 }
 
-/// Appends `object` as a document of a template.
+/// Appends `object` as a document of a template; `text` is a buffer for the object's YAML,
+/// reused from object to object.
 pub(crate) fn document(
     out: &mut String,
+    text: &mut String,
     scope: &Scope<'_>,
     object: &Object,
 ) -> Result<(), PrintError> {
-    let mut value = to_json(&object.manifest)?;
-    escape::json(&mut value);
-    let mut forms = Vec::with_capacity(object.slots.len());
+    let mut places = Vec::with_capacity(object.slots.len());
+    let mut forms = Vec::with_capacity(object.slots.len() + 4);
     for slot in &object.slots {
-        apply(&mut value, slot, scope, &mut forms)?;
+        let action = match &slot.knob {
+            Knob::Labels => relabel(true, scope, &mut forms),
+            Knob::Selector => relabel(false, scope, &mut forms),
+            knob @ (Knob::Namespace
+            | Knob::Replicas
+            | Knob::Image
+            | Knob::Resources
+            | Knob::SecretName
+            | Knob::Parameter(_)
+            | Knob::StorageSize(_)
+            | Knob::StorageClass(_)
+            | Knob::IngressHost(_)
+            | Knob::IngressClass
+            | Knob::IngressTls
+            | Knob::Text(_)) => {
+                let form = form(knob, scope).ok_or_else(|| {
+                    PrintError::Slot(format!("no value for the deploy-time place `{}`", slot.at))
+                })?;
+                forms.push(form);
+                Action::Mark(forms.len() - 1)
+            }
+        };
+        places.push((slot.at.as_str(), action));
     }
+    let places = Places::new(places);
     if let Some(switch) = object.only_if {
         out.push_str(&format!("{{{{- if {} }}}}\n", switch_value(switch)));
     }
@@ -75,9 +103,13 @@ pub(crate) fn document(
             }
         }
     }
-    let mut text = String::new();
-    aspirec_yaml::write_document(&mut text, &value, crate::emit::ORDER)?;
-    fill(out, &text, &forms)?;
+    text.clear();
+    let patched = Patched {
+        value: &object.manifest,
+        node: places.root(),
+    };
+    aspirec_yaml::write_document(text, &patched, crate::emit::ORDER)?;
+    fill(out, text, &forms)?;
     if object.only_if.is_some() {
         out.push_str("{{- end }}\n");
     }
@@ -90,114 +122,31 @@ fn switch_value(switch: Switch) -> &'static str {
     }
 }
 
-fn to_json(manifest: &Manifest) -> Result<Value, PrintError> {
-    let value = match manifest {
-        Manifest::Namespace(o) => serde_json::to_value(o),
-        Manifest::ConfigMap(o) => serde_json::to_value(o),
-        Manifest::Deployment(o) => serde_json::to_value(o),
-        Manifest::StatefulSet(o) => serde_json::to_value(o),
-        Manifest::Service(o) => serde_json::to_value(o),
-        Manifest::Ingress(o) => serde_json::to_value(o),
-        Manifest::Claim(o) => serde_json::to_value(o),
-    };
-    value.map_err(|error| PrintError::Slot(format!("JSON of a {}: {error}", manifest.kind())))
-}
-
-/// The marker of form `index`.
-fn marker(index: usize) -> Value {
-    Value::String(format!("{{{{@{index}}}}}"))
-}
-
-/// Puts `slot` into `value`, recording its form.
-fn apply(
-    value: &mut Value,
-    slot: &Slot,
-    scope: &Scope<'_>,
-    forms: &mut Vec<Form>,
-) -> Result<(), PrintError> {
-    let missing = || PrintError::Slot(format!("no `{}` to hold a deploy-time value", slot.at));
-    match &slot.knob {
-        Knob::Labels | Knob::Selector => {
-            let labels = value
-                .pointer_mut(&slot.at)
-                .and_then(Value::as_object_mut)
-                .ok_or_else(missing)?;
-            relabel(labels, matches!(slot.knob, Knob::Labels), scope, forms);
-            return Ok(());
-        }
-        Knob::Namespace
-        | Knob::Replicas
-        | Knob::Image
-        | Knob::Resources
-        | Knob::SecretName
-        | Knob::Parameter(_)
-        | Knob::StorageSize(_)
-        | Knob::StorageClass(_)
-        | Knob::IngressHost(_)
-        | Knob::IngressClass
-        | Knob::IngressTls
-        | Knob::Text(_) => {}
-    }
-    let form = form(&slot.knob, scope).ok_or_else(missing)?;
-    let (parent, last) = slot.at.rsplit_once('/').ok_or_else(missing)?;
-    let last = last.replace("~1", "/").replace("~0", "~");
-    let place = match value.pointer_mut(parent).ok_or_else(missing)? {
-        Value::Object(map) => map.entry(last).or_insert(Value::Null),
-        Value::Array(items) => last
-            .parse::<usize>()
-            .ok()
-            .and_then(|index| items.get_mut(index))
-            .ok_or_else(missing)?,
-        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
-            return Err(missing());
-        }
-    };
-    *place = marker(forms.len());
-    forms.push(form);
-    Ok(())
-}
-
 /// The labels a release owns: `instance` is the release's name and `managed-by` Helm, and an
-/// object's labels also name the chart and its version (a selector keeps to what never
-/// changes for the life of the installation).
-fn relabel(
-    labels: &mut serde_json::Map<String, Value>,
-    full: bool,
-    scope: &Scope<'_>,
-    forms: &mut Vec<Form>,
-) {
-    let mut set = |labels: &mut serde_json::Map<String, Value>, key: &str, expression: String| {
-        labels.insert(key.to_string(), marker(forms.len()));
+/// object's labels (`full`) also name the chart and its version (a selector keeps to what
+/// never changes for the life of the installation).
+fn relabel(full: bool, scope: &Scope<'_>, forms: &mut Vec<Form>) -> Action {
+    let mut mark = |expression: Cow<'static, str>| {
         forms.push(Form::Inline(expression));
+        forms.len() - 1
     };
-    if labels.contains_key(INSTANCE) {
-        set(labels, INSTANCE, "{{ $.Release.Name | quote }}".to_string());
-    }
-    if !full {
-        return;
-    }
-    if labels.contains_key(MANAGED_BY) {
-        set(
-            labels,
+    let mut marks = vec![(
+        INSTANCE,
+        mark(Cow::Borrowed("{{ $.Release.Name | quote }}")),
+    )];
+    let mut added = Vec::new();
+    if full {
+        marks.push((
             MANAGED_BY,
-            "{{ $.Release.Service | quote }}".to_string(),
-        );
+            mark(Cow::Borrowed("{{ $.Release.Service | quote }}")),
+        ));
+        if let Some(version) = scope.version_label {
+            added.push((VERSION.to_string(), Added::Text(version.to_string())));
+        }
+        let chart = mark(Cow::Owned(scope.chart_label.to_string()));
+        added.push(("helm.sh/chart".to_string(), Added::Mark(chart)));
     }
-    set(
-        labels,
-        "helm.sh/chart",
-        format!(
-            "{{{{ include {} $ | quote }}}}",
-            escape::go_string(&format!("{}.chart", scope.chart))
-        ),
-    );
-    if let Some(version) = scope.version_label {
-        labels.insert(VERSION.to_string(), Value::String(version.to_string()));
-    }
-    // In key order, as every other label map is written.
-    let mut entries: Vec<(String, Value)> = std::mem::take(labels).into_iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    labels.extend(entries);
+    Action::Relabel { marks, added }
 }
 
 const INSTANCE: &str = "app.kubernetes.io/instance";
@@ -206,20 +155,19 @@ const VERSION: &str = "app.kubernetes.io/version";
 
 /// What a slot becomes; `None` when the plan refers to a value its workload does not have.
 fn form(knob: &Knob, scope: &Scope<'_>) -> Option<Form> {
-    let quoted = |expression: String| Form::Inline(format!("{{{{ {expression} | quote }}}}"));
+    let quoted =
+        |expression: String| Form::Inline(Cow::Owned(format!("{{{{ {expression} | quote }}}}")));
+    let fixed = |expression: &'static str| Form::Inline(Cow::Borrowed(expression));
     let workload = scope.workload;
     Some(match knob {
-        Knob::Namespace => quoted("$.Release.Namespace".to_string()),
-        Knob::Replicas => Form::Inline("{{ $w.replicas | int }}".to_string()),
-        Knob::Image => quoted(format!(
-            "include {} $w.image",
-            escape::go_string(&format!("{}.image", scope.chart))
-        )),
+        Knob::Namespace => fixed("{{ $.Release.Namespace | quote }}"),
+        Knob::Replicas => fixed("{{ $w.replicas | int }}"),
+        Knob::Image => Form::Inline(Cow::Owned(scope.image.to_string())),
         Knob::Resources => Form::With {
             value: "$w.resources".to_string(),
             body: Body::Yaml,
         },
-        Knob::SecretName => quoted("$.Values.secretName".to_string()),
+        Knob::SecretName => fixed("{{ $.Values.secretName | quote }}"),
         Knob::Parameter(key) => {
             let value = format!(
                 "index $.Values.parameters {}",
@@ -254,7 +202,7 @@ fn form(knob: &Knob, scope: &Scope<'_>) -> Option<Form> {
                 body: Body::Tls(hosts),
             }
         }
-        Knob::Text(segments) => Form::Inline(text(segments)),
+        Knob::Text(segments) => Form::Inline(Cow::Owned(text(segments))),
         Knob::Labels | Knob::Selector => return None,
     })
 }
@@ -334,7 +282,7 @@ fn quoted_content(text: &str) -> String {
 /// Appends `text` with each quoted marker replaced by its form.
 fn fill(out: &mut String, text: &str, forms: &[Form]) -> Result<(), PrintError> {
     let mut rest = text;
-    while let Some(at) = rest.find("\"{{@") {
+    while let Some(at) = marker_start(rest) {
         let after = &rest[at + 4..];
         let bad = || PrintError::Slot(format!("a broken marker in {:?}", &rest[at..]));
         let end = after.find("}}\"").ok_or_else(bad)?;
@@ -367,6 +315,20 @@ fn fill(out: &mut String, text: &str, forms: &[Form]) -> Result<(), PrintError> 
     }
     out.push_str(rest);
     Ok(())
+}
+
+/// Where the first quoted marker (`"{{@`) of `text` starts; `@` is looked for with memchr, as
+/// the text is long and markers are few.
+fn marker_start(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find('@') {
+        let at = from + at;
+        if at >= 3 && text.as_bytes()[at - 3..at] == *b"\"{{" {
+            return Some(at - 3);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// `key` under `indent`, present only when `value` is not empty.

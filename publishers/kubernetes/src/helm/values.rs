@@ -1,13 +1,15 @@
-//! `values.yaml` and `values.schema.json`: every deploy-time value of the chart, with the
-//! plan's defaults, and its JSON Schema (Helm checks the values against it on every install,
-//! upgrade, lint and template, `--set` included).
+//! `values.yaml`: every deploy-time value of the chart, with the plan's defaults, each section
+//! under a comment that says what it sets (`schema` checks them).
 //!
 //! Values that end up in a manifest as text (secrets, parameters, image parts, hosts) are
 //! strings only: `--set` reads `0123` as the number 123 and `true` as a boolean, and a
 //! schema error that says "use --set-string" is better than a silently changed value.
 
+use serde::Serialize;
+use serde::ser::SerializeMap;
 use serde_json::{Map, Value, json};
 
+use crate::image::ImageRef;
 use crate::plan::{App, Conditional, Inputs, SecretKey, Workload};
 
 /// Everything `values.yaml` lists, in the plan's order.
@@ -19,11 +21,11 @@ pub(crate) struct Settings<'a> {
 }
 
 impl Settings<'_> {
-    fn has_ingress(&self) -> bool {
+    pub(super) fn has_ingress(&self) -> bool {
         self.workloads.iter().any(|w| !w.ingress.is_empty())
     }
 
-    fn has_volumes(&self) -> bool {
+    pub(super) fn has_volumes(&self) -> bool {
         self.workloads.iter().any(|w| !w.volumes.is_empty())
     }
 
@@ -57,7 +59,7 @@ impl Settings<'_> {
         crate::inputs::describe(&raw)
     }
 
-    fn parameter_keys(&self) -> Vec<(&str, &str)> {
+    pub(super) fn parameter_keys(&self) -> Vec<(&str, &str)> {
         let mut keys: Vec<(&str, &str)> = Vec::new();
         for key in &self.inputs.parameters {
             if !keys.iter().any(|(k, _)| *k == key.raw_key) {
@@ -93,7 +95,7 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
                     .to_string(),
             ],
         );
-        section(&mut out, "secretName", json!(app.secret_name))?;
+        section(&mut out, "secretName", &app.secret_name)?;
         out.push('\n');
         comment(
             &mut out,
@@ -128,7 +130,7 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
             .iter()
             .map(|(key, default)| ((*key).to_string(), json!(default)))
             .collect();
-        section(&mut out, "parameters", Value::Object(map))?;
+        section(&mut out, "parameters", &map)?;
     }
     if !settings.conditionals.is_empty() {
         out.push('\n');
@@ -153,7 +155,7 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
                 (c.name.clone(), value)
             })
             .collect();
-        section(&mut out, "conditions", Value::Object(map))?;
+        section(&mut out, "conditions", &map)?;
     }
     if settings.has_ingress() {
         out.push('\n');
@@ -162,7 +164,7 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
             "",
             &["The class of every Ingress; empty: the cluster's default class.".to_string()],
         );
-        section(&mut out, "ingress", json!({ "className": "" }))?;
+        section(&mut out, "ingress", &json!({ "className": "" }))?;
     }
     if settings.has_volumes() {
         out.push('\n');
@@ -174,7 +176,7 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
                     .to_string(),
             ],
         );
-        section(&mut out, "storageClass", json!(""))?;
+        section(&mut out, "storageClass", "")?;
     }
     out.push('\n');
     comment(
@@ -186,60 +188,134 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
             "and class of its volumes (a StatefulSet's volume claims cannot change once created).".to_string(),
         ],
     );
-    let workloads: Map<String, Value> = settings
-        .workloads
-        .iter()
-        .map(|w| (w.object.clone(), workload_values(w)))
-        .collect();
-    section(&mut out, "workloads", Value::Object(workloads))?;
+    let workloads = Entries(
+        settings
+            .workloads
+            .iter()
+            .map(|w| (w.object.as_str(), WorkloadValues::new(w)))
+            .collect(),
+    );
+    section(&mut out, "workloads", &workloads)?;
     Ok(out)
 }
 
-/// One workload's values.
-fn workload_values(workload: &Workload) -> Value {
-    let image = &workload.image;
-    let mut image_values = json!({
-        "registry": image.registry,
-        "repository": image.repository,
-        "tag": image.tag,
-    });
-    if !image.digest.is_empty() {
-        image_values["digest"] = json!(image.digest);
-    }
-    let mut values = json!({
-        "image": image_values,
-        "replicas": workload.replicas,
-        "resources": workload.resources.as_ref().map_or_else(|| json!({}), |r| json!(r)),
-    });
-    if !workload.ingress.is_empty() {
-        let hosts: Map<String, Value> = workload
-            .ingress
-            .iter()
-            .map(|h| (h.port.clone(), json!(h.host)))
-            .collect();
-        values["ingress"] = json!({ "enabled": true, "hosts": hosts, "tlsSecret": "" });
-    }
-    if !workload.volumes.is_empty() {
-        let storage: Map<String, Value> = workload
-            .volumes
-            .iter()
-            .map(|v| {
-                (
-                    v.name.clone(),
-                    json!({ "size": v.size, "storageClass": "" }),
+/// One workload's values, in the order `values.yaml` lists them (typed rather than built as
+/// JSON: a chart of 10,000 workloads writes them 10,000 times).
+#[derive(Serialize)]
+struct WorkloadValues<'a> {
+    image: ImageValues<'a>,
+    replicas: i32,
+    resources: Resources<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ingress: Option<IngressValues<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    storage: Option<Entries<&'a str, VolumeValues<'a>>>,
+}
+
+impl<'a> WorkloadValues<'a> {
+    fn new(workload: &'a Workload) -> WorkloadValues<'a> {
+        WorkloadValues {
+            image: ImageValues::new(&workload.image),
+            replicas: workload.replicas,
+            resources: Resources(workload.resources.as_ref()),
+            ingress: (!workload.ingress.is_empty()).then(|| IngressValues {
+                enabled: true,
+                hosts: Entries(
+                    workload
+                        .ingress
+                        .iter()
+                        .map(|h| (h.port.as_str(), h.host.as_str()))
+                        .collect(),
+                ),
+                tls_secret: "",
+            }),
+            storage: (!workload.volumes.is_empty()).then(|| {
+                Entries(
+                    workload
+                        .volumes
+                        .iter()
+                        .map(|v| {
+                            let values = VolumeValues {
+                                size: &v.size,
+                                storage_class: "",
+                            };
+                            (v.name.as_str(), values)
+                        })
+                        .collect(),
                 )
-            })
-            .collect();
-        values["storage"] = Value::Object(storage);
+            }),
+        }
     }
-    values
+}
+
+#[derive(Serialize)]
+struct ImageValues<'a> {
+    registry: &'a str,
+    repository: &'a str,
+    tag: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    digest: &'a str,
+}
+
+impl<'a> ImageValues<'a> {
+    fn new(image: &'a ImageRef) -> ImageValues<'a> {
+        ImageValues {
+            registry: &image.registry,
+            repository: &image.repository,
+            tag: &image.tag,
+            digest: &image.digest,
+        }
+    }
+}
+
+/// CPU and memory as a container's `resources`; an empty map when the model sets none.
+struct Resources<'a>(Option<&'a k8s_openapi::api::core::v1::ResourceRequirements>);
+
+impl Serialize for Resources<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(resources) => resources.serialize(serializer),
+            None => serializer.serialize_map(Some(0))?.end(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IngressValues<'a> {
+    enabled: bool,
+    hosts: Entries<&'a str, &'a str>,
+    tls_secret: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VolumeValues<'a> {
+    size: &'a str,
+    storage_class: &'static str,
+}
+
+/// Pairs written as a map, in their order.
+pub(super) struct Entries<K, V>(pub(super) Vec<(K, V)>);
+
+impl<K: Serialize, V: Serialize> Serialize for Entries<K, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 /// `key: value` as a top-level entry.
-fn section(out: &mut String, key: &str, value: Value) -> Result<(), aspirec_yaml::Error> {
-    let mut map = Map::new();
-    map.insert(key.to_string(), value);
-    aspirec_yaml::write_document(out, &map, aspirec_yaml::KeyOrder::AS_SERIALIZED)
+fn section<T: Serialize + ?Sized>(
+    out: &mut String,
+    key: &str,
+    value: &T,
+) -> Result<(), aspirec_yaml::Error> {
+    let entry = Entries(vec![(key, value)]);
+    aspirec_yaml::write_document(out, &entry, aspirec_yaml::KeyOrder::AS_SERIALIZED)
 }
 
 /// `value` (a map) as entries indented by two spaces. Every scalar is on one line (strings are
@@ -269,219 +345,4 @@ fn comment(out: &mut String, indent: &str, lines: &[String]) {
             }
         }
     }
-}
-
-/// `values.schema.json` (JSON Schema draft 7, which Helm 3 reads).
-pub(crate) fn schema(settings: &Settings<'_>, header: &str) -> String {
-    let text = json!({ "type": "string" });
-    let mut properties = Map::new();
-    let mut required: Vec<&str> = Vec::new();
-    let secret_keys = settings.secret_keys();
-    if !secret_keys.is_empty() {
-        properties.insert(
-            "secretName".to_string(),
-            json!({
-                "description": "The Secret that holds the secrets (and parameters without a default).",
-                "type": "string",
-                "minLength": 1
-            }),
-        );
-        let keys: Map<String, Value> = secret_keys
-            .iter()
-            .map(|key| {
-                let lines = settings.describe_secret(key);
-                (
-                    (*key).to_string(),
-                    json!({ "description": lines.join("\n"), "type": "string" }),
-                )
-            })
-            .collect();
-        properties.insert(
-            "secrets".to_string(),
-            json!({
-                "description": "The secrets, to have the chart create the Secret: all or none.",
-                "type": "object",
-                "properties": keys,
-                "additionalProperties": false
-            }),
-        );
-        required.extend(["secretName", "secrets"]);
-    }
-    let parameters = settings.parameter_keys();
-    if !parameters.is_empty() {
-        let keys: Map<String, Value> = parameters
-            .iter()
-            .map(|(key, _)| ((*key).to_string(), text.clone()))
-            .collect();
-        properties.insert(
-            "parameters".to_string(),
-            json!({
-                "description": "The model's non-secret parameters.",
-                "type": "object",
-                "properties": keys,
-                "required": parameters.iter().map(|(key, _)| *key).collect::<Vec<_>>(),
-                "additionalProperties": false
-            }),
-        );
-        required.push("parameters");
-    }
-    if !settings.conditionals.is_empty() {
-        let keys: Map<String, Value> = settings
-            .conditionals
-            .iter()
-            .map(|c| {
-                let kind = if c.switch.is_some() {
-                    "boolean"
-                } else {
-                    "string"
-                };
-                (c.name.clone(), json!({ "type": kind }))
-            })
-            .collect();
-        properties.insert(
-            "conditions".to_string(),
-            json!({
-                "description": "Aspire's conditional values.",
-                "type": "object",
-                "properties": keys,
-                "required": settings.conditionals.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
-                "additionalProperties": false
-            }),
-        );
-        required.push("conditions");
-    }
-    if settings.has_ingress() {
-        properties.insert(
-            "ingress".to_string(),
-            json!({
-                "type": "object",
-                "properties": { "className": { "description": "The class of every Ingress; empty: the cluster's default.", "type": "string" } },
-                "additionalProperties": false
-            }),
-        );
-        required.push("ingress");
-    }
-    if settings.has_volumes() {
-        properties.insert(
-            "storageClass".to_string(),
-            json!({ "description": "The storage class of volume claims that name none; empty: the cluster's default.", "type": "string" }),
-        );
-        required.push("storageClass");
-    }
-    let workloads: Map<String, Value> = settings
-        .workloads
-        .iter()
-        .map(|w| (w.object.clone(), workload_schema(w)))
-        .collect();
-    properties.insert(
-        "workloads".to_string(),
-        json!({
-            "type": "object",
-            "properties": workloads,
-            "required": settings.workloads.iter().map(|w| w.object.as_str()).collect::<Vec<_>>(),
-            "additionalProperties": false
-        }),
-    );
-    required.push("workloads");
-    let schema = json!({
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$comment": header,
-        "title": format!("Values of the chart {}", settings.app.name),
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": false,
-        "definitions": definitions()
-    });
-    let mut out = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    out.push('\n');
-    out
-}
-
-fn workload_schema(workload: &Workload) -> Value {
-    let mut properties = json!({
-        "image": { "$ref": "#/definitions/image" },
-        "replicas": { "type": "integer", "minimum": 0 },
-        "resources": { "$ref": "#/definitions/resources" }
-    });
-    let mut required = vec!["image", "replicas", "resources"];
-    if !workload.ingress.is_empty() {
-        let hosts: Map<String, Value> = workload
-            .ingress
-            .iter()
-            .map(|h| (h.port.clone(), json!({ "type": "string", "minLength": 1 })))
-            .collect();
-        properties["ingress"] = json!({
-            "type": "object",
-            "properties": {
-                "enabled": { "type": "boolean" },
-                "hosts": {
-                    "type": "object",
-                    "properties": hosts,
-                    "required": workload.ingress.iter().map(|h| h.port.as_str()).collect::<Vec<_>>(),
-                    "additionalProperties": false
-                },
-                "tlsSecret": { "description": "A TLS Secret for the hosts; empty: HTTP only.", "type": "string" }
-            },
-            "required": ["enabled", "hosts", "tlsSecret"],
-            "additionalProperties": false
-        });
-        required.push("ingress");
-    }
-    if !workload.volumes.is_empty() {
-        let volumes: Map<String, Value> = workload
-            .volumes
-            .iter()
-            .map(|v| (v.name.clone(), json!({ "$ref": "#/definitions/volume" })))
-            .collect();
-        properties["storage"] = json!({
-            "type": "object",
-            "properties": volumes,
-            "required": workload.volumes.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
-            "additionalProperties": false
-        });
-        required.push("storage");
-    }
-    json!({
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": false
-    })
-}
-
-/// The shapes every workload shares.
-fn definitions() -> Value {
-    let quantity = json!({ "type": ["string", "number"] });
-    json!({
-        "image": {
-            "type": "object",
-            "properties": {
-                "registry": { "description": "Empty: the runtime's default (Docker Hub).", "type": "string" },
-                "repository": { "type": "string", "minLength": 1 },
-                "tag": { "description": "Empty: no tag.", "type": "string" },
-                "digest": { "description": "sha256:...; empty: none.", "type": "string" }
-            },
-            "required": ["registry", "repository", "tag"],
-            "additionalProperties": false
-        },
-        "resources": {
-            "description": "CPU and memory, as a container's resources; empty: none set.",
-            "type": "object",
-            "properties": {
-                "limits": { "type": "object", "additionalProperties": quantity },
-                "requests": { "type": "object", "additionalProperties": quantity }
-            },
-            "additionalProperties": false
-        },
-        "volume": {
-            "type": "object",
-            "properties": {
-                "size": { "type": "string", "minLength": 1 },
-                "storageClass": { "description": "Empty: the chart's storageClass.", "type": "string" }
-            },
-            "required": ["size", "storageClass"],
-            "additionalProperties": false
-        }
-    })
 }
