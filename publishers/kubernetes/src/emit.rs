@@ -7,6 +7,8 @@
 //!
 //! Each object is written into its file's text as soon as it exists, so no copy of it is kept.
 
+use std::borrow::Cow;
+
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::{Metadata, Resource};
 use serde::Serialize;
@@ -69,13 +71,25 @@ pub(crate) fn comment_lines(lines: &[String]) -> String {
 }
 
 /// [`comment_lines`], appended to `out`.
-pub(crate) fn write_comment<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
+fn write_comment<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
+    write_comment_with(out, "", lines, Cow::Borrowed);
+}
+
+/// [`comment_lines`] under `indent`, each line's text passed through `text` (a Helm template
+/// escapes it), appended to `out`.
+pub(crate) fn write_comment_with<'a>(
+    out: &mut String,
+    indent: &str,
+    lines: impl Iterator<Item = &'a str>,
+    text: impl Fn(&'a str) -> Cow<'a, str>,
+) {
     for line in lines.flat_map(|line| line.split('\n')) {
+        out.push_str(indent);
         match line.trim_end() {
             "" => out.push_str("#\n"),
-            text => {
+            line => {
                 out.push_str("# ");
-                out.push_str(text);
+                out.push_str(&text(line));
                 out.push('\n');
             }
         }

@@ -42,22 +42,45 @@ mod tests;
 
 pub use helm::valid_chart_version;
 
-/// The Kubernetes target, registered in the root crate's `targets` module.
-pub struct Kubernetes;
+/// A Kubernetes target, registered in the root crate's `targets` module: the one lowering,
+/// printed in one format.
+pub struct Kubernetes {
+    format: Format,
+}
 
-/// The one value this crate exports for `--emit k8s`.
-pub static PUBLISHER: Kubernetes = Kubernetes;
+/// How the plan is printed.
+enum Format {
+    Kustomize,
+    Helm,
+}
+
+/// `--emit k8s`: the kustomize base.
+pub static PUBLISHER: Kubernetes = Kubernetes {
+    format: Format::Kustomize,
+};
+
+/// `--emit helm`: the Helm chart of the same objects.
+pub static HELM: Kubernetes = Kubernetes {
+    format: Format::Helm,
+};
 
 impl Publisher for Kubernetes {
     fn id(&self) -> &'static str {
-        "k8s"
+        match self.format {
+            Format::Kustomize => "k8s",
+            Format::Helm => "helm",
+        }
     }
 
     fn description(&self) -> &'static str {
-        "Kubernetes manifests with a kustomization (kubectl apply -k)"
+        match self.format {
+            Format::Kustomize => "Kubernetes manifests with a kustomization (kubectl apply -k)",
+            Format::Helm => "a Helm chart of the same Kubernetes objects (helm install)",
+        }
     }
 
-    /// A resource's object name: the `names` pass reports two resources that would share one.
+    /// A resource's object name, the same in both formats: the `names` pass reports two
+    /// resources that would share one.
     fn object_name(&self, name: &str) -> String {
         names::object_name(name)
     }
@@ -68,39 +91,13 @@ impl Publisher for Kubernetes {
         options: &PublishOptions,
         diags: &mut Diagnostics,
     ) -> Option<Artifacts> {
-        let printer = kustomize::Kustomize::new(options.header());
-        publish(model, options, diags, printer)
-    }
-}
-
-/// The Helm target: the same plan as [`Kubernetes`], printed as a chart.
-pub struct Helm;
-
-/// The one value this crate exports for `--emit helm`.
-pub static HELM: Helm = Helm;
-
-impl Publisher for Helm {
-    fn id(&self) -> &'static str {
-        "helm"
-    }
-
-    fn description(&self) -> &'static str {
-        "a Helm chart of the same Kubernetes objects (helm install)"
-    }
-
-    /// The chart's objects are the kustomize base's, named alike.
-    fn object_name(&self, name: &str) -> String {
-        names::object_name(name)
-    }
-
-    fn publish(
-        &self,
-        model: &CheckedModel,
-        options: &PublishOptions,
-        diags: &mut Diagnostics,
-    ) -> Option<Artifacts> {
-        let printer = helm::Chart::new(options);
-        publish(model, options, diags, printer)
+        match self.format {
+            Format::Kustomize => {
+                let printer = kustomize::Kustomize::new(options.header());
+                publish(model, options, diags, printer)
+            }
+            Format::Helm => publish(model, options, diags, helm::Chart::new(options)),
+        }
     }
 }
 

@@ -93,16 +93,8 @@ pub(crate) fn document(
     if let Some(switch) = object.only_if {
         out.push_str(&format!("{{{{- if {} }}}}\n", switch_value(switch)));
     }
-    for line in object.comment.iter().flat_map(|line| line.split('\n')) {
-        match line.trim_end() {
-            "" => out.push_str("#\n"),
-            text => {
-                out.push_str("# ");
-                out.push_str(&escape::text(text));
-                out.push('\n');
-            }
-        }
-    }
+    let comment = object.comment.iter().map(String::as_str);
+    crate::emit::write_comment_with(out, "", comment, escape::text);
     text.clear();
     let patched = Patched {
         value: &object.manifest,

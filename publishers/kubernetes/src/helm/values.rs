@@ -5,6 +5,8 @@
 //! strings only: `--set` reads `0123` as the number 123 and `true` as a boolean, and a
 //! schema error that says "use --set-string" is better than a silently changed value.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use serde_json::{Map, Value, json};
@@ -331,18 +333,8 @@ fn indented(out: &mut String, value: &Value) -> Result<(), aspirec_yaml::Error> 
     Ok(())
 }
 
-/// Comment lines under `indent`; a line break inside a line would end the comment, so it is
-/// split.
+/// Comment lines under `indent` (`values.yaml` is not a template: nothing to escape).
 fn comment(out: &mut String, indent: &str, lines: &[String]) {
-    for line in lines.iter().flat_map(|line| line.split('\n')) {
-        out.push_str(indent);
-        match line.trim_end() {
-            "" => out.push_str("#\n"),
-            text => {
-                out.push_str("# ");
-                out.push_str(text);
-                out.push('\n');
-            }
-        }
-    }
+    let lines = lines.iter().map(String::as_str);
+    crate::emit::write_comment_with(out, indent, lines, Cow::Borrowed);
 }
