@@ -54,21 +54,24 @@ impl Printer for Kustomize {
             Content::Namespace | Content::Parameters => 0,
         };
         let mut text = FileText::with_capacity(&self.header, capacity);
-        // How to change a default is the format's own advice.
-        let parameters_comment = vec![
-            "Defaults of the model's non-secret parameters. Override one in a kustomize overlay with a patch".to_string(),
-            "of this ConfigMap; running pods read it when they start.".to_string(),
-        ];
         for object in &file.objects {
+            let parameters_comment;
             let comment = match file.content {
-                Content::Parameters => &parameters_comment,
+                // How to change a default is the format's own advice.
+                Content::Parameters => {
+                    parameters_comment = [
+                        "Defaults of the model's non-secret parameters. Override one in a kustomize overlay with a patch".to_string(),
+                        "of this ConfigMap; running pods read it when they start.".to_string(),
+                    ];
+                    &parameters_comment[..]
+                }
                 Content::Namespace | Content::Workload(_) => &object.comment,
             };
             match &object.manifest {
                 Manifest::Namespace(o) => text.push(o, comment),
                 Manifest::ConfigMap(o) => text.push(o, comment),
-                Manifest::Deployment(o) => text.push(o, comment),
-                Manifest::StatefulSet(o) => text.push(o, comment),
+                Manifest::Deployment(o) => text.push(o.as_ref(), comment),
+                Manifest::StatefulSet(o) => text.push(o.as_ref(), comment),
                 Manifest::Service(o) => text.push(o, comment),
                 Manifest::Ingress(o) => {
                     self.has_ingress = true;

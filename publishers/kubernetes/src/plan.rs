@@ -12,6 +12,8 @@
 //! objects as they are and ignores the slots; the Helm chart turns each slot into a template
 //! expression over its values. Neither looks at the model for anything the plan decided.
 
+use std::borrow::Cow;
+
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Namespace, PersistentVolumeClaim, ResourceRequirements, Service,
@@ -115,20 +117,19 @@ impl Object {
     }
 
     /// Adds a deploy-time place.
-    pub(crate) fn slot(&mut self, at: impl Into<String>, knob: Knob) {
-        self.slots.push(Slot {
-            at: at.into(),
-            knob,
-        });
+    pub(crate) fn slot(&mut self, at: impl Into<Cow<'static, str>>, knob: Knob) {
+        self.slots.push(Slot::new(at, knob));
     }
 }
 
-/// The object types the lowering makes.
+/// The object types the lowering makes. The controllers, which hold a pod template (a few
+/// kilobytes), are boxed: an object moves from the lowering to the plan to the printer, and
+/// every move of the enum copies its largest variant.
 pub(crate) enum Manifest {
     Namespace(Namespace),
     ConfigMap(ConfigMap),
-    Deployment(Deployment),
-    StatefulSet(StatefulSet),
+    Deployment(Box<Deployment>),
+    StatefulSet(Box<StatefulSet>),
     Service(Service),
     Ingress(Ingress),
     Claim(PersistentVolumeClaim),
@@ -190,22 +191,22 @@ macro_rules! manifest_from {
 manifest_from!(
     Namespace(Namespace),
     ConfigMap(ConfigMap),
-    Deployment(Deployment),
-    StatefulSet(StatefulSet),
+    Deployment(Box<Deployment>),
+    StatefulSet(Box<StatefulSet>),
     Service(Service),
     Ingress(Ingress),
     Claim(PersistentVolumeClaim),
 );
 
 /// A deploy-time place in an object: a JSON pointer (RFC 6901) into the object as it
-/// serialises, and what is decided there.
+/// serialises (most are fixed: only list positions are made), and what is decided there.
 pub(crate) struct Slot {
-    pub(crate) at: String,
+    pub(crate) at: Cow<'static, str>,
     pub(crate) knob: Knob,
 }
 
 impl Slot {
-    pub(crate) fn new(at: impl Into<String>, knob: Knob) -> Slot {
+    pub(crate) fn new(at: impl Into<Cow<'static, str>>, knob: Knob) -> Slot {
         Slot {
             at: at.into(),
             knob,

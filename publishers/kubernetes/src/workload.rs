@@ -62,7 +62,7 @@ pub(crate) fn plan(
     let mut controller = match storage.claim_templates.take() {
         Some(templates) => {
             let count = templates.len();
-            let mut object = Object::new(stateful_set(ctx, owner, pod, templates));
+            let mut object = Object::new(Box::new(stateful_set(ctx, owner, pod, templates)));
             for index in 0..count {
                 let at = format!("/spec/volumeClaimTemplates/{index}");
                 object.slot(format!("{at}/metadata/labels"), Knob::Labels);
@@ -70,17 +70,17 @@ pub(crate) fn plan(
             }
             object
         }
-        None => Object::new(deployment(ctx, owner, pod, !storage.claims.is_empty())),
+        None => Object::new(Box::new(deployment(
+            ctx,
+            owner,
+            pod,
+            !storage.claims.is_empty(),
+        ))),
     };
     controller.slot("/spec/replicas", Knob::Replicas);
     controller.slot("/spec/selector/matchLabels", Knob::Selector);
     controller.slot("/spec/template/metadata/labels", Knob::Labels);
-    controller
-        .slots
-        .extend(pod_slots.into_iter().map(|slot| Slot {
-            at: format!("/spec/template/spec{}", slot.at),
-            knob: slot.knob,
-        }));
+    controller.slots.extend(pod_slots);
     objects.push(controller);
     if let Some(service) = network::internal_service(ctx, owner) {
         objects.push(service);
@@ -324,8 +324,8 @@ fn replicas(count: u32) -> i32 {
     i32::try_from(count).unwrap_or(i32::MAX)
 }
 
-/// The pod template, the deploy-time places in its `spec` (pointers relative to it), and
-/// what the workload's values need of its container.
+/// The pod template, the deploy-time places in it (pointers from the controller), and what
+/// the workload's values need of its container.
 fn pod_template(
     ctx: &mut Ctx<'_>,
     owner: &Owner<'_>,
@@ -333,14 +333,10 @@ fn pod_template(
     diags: &mut Diagnostics,
 ) -> (PodTemplateSpec, Vec<Slot>, ContainerValues) {
     let init_containers = wait_containers(ctx, owner);
-    let (container, mut slots) = container(ctx, owner, storage, diags);
+    let (container, slots) = container(ctx, owner, storage, diags);
     let values = ContainerValues {
         resources: container.resources.clone(),
     };
-    // The container's places are under `/containers/0`.
-    for slot in &mut slots {
-        slot.at.insert_str(0, "/containers/0");
-    }
     let template = PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(owner.labels.clone()),
@@ -371,7 +367,14 @@ struct ContainerValues {
     resources: Option<ResourceRequirements>,
 }
 
-/// The container, and its deploy-time places (pointers relative to it).
+/// The pointer of the workload's container, from its Deployment or StatefulSet.
+macro_rules! container {
+    ($rest:literal) => {
+        concat!("/spec/template/spec/containers/0", $rest)
+    };
+}
+
+/// The container, and its deploy-time places.
 fn container(
     ctx: &mut Ctx<'_>,
     owner: &Owner<'_>,
@@ -380,8 +383,8 @@ fn container(
 ) -> (Container, Vec<Slot>) {
     let workload = owner.workload;
     let mut slots = vec![
-        Slot::new("/image", Knob::Image),
-        Slot::new("/resources", Knob::Resources),
+        Slot::new(container!("/image"), Knob::Image),
+        Slot::new(container!("/resources"), Knob::Resources),
     ];
     let mut env = ContainerEnv::new(
         ctx.model,
@@ -394,7 +397,8 @@ fn container(
     for (index, arg) in workload.args.iter().enumerate() {
         let (text, segments) = env.string(arg, diags);
         if let Some(segments) = segments {
-            slots.push(Slot::new(format!("/args/{index}"), Knob::Text(segments)));
+            let at = format!(container!("/args/{}"), index);
+            slots.push(Slot::new(at, Knob::Text(segments)));
         }
         args.push(text);
     }
@@ -408,17 +412,13 @@ fn container(
             .as_ref()
             .is_some_and(|source| source.secret_key_ref.is_some());
         if from_secret {
-            slots.push(Slot::new(
-                format!("/env/{index}/valueFrom/secretKeyRef/name"),
-                Knob::SecretName,
-            ));
+            let at = format!(container!("/env/{}/valueFrom/secretKeyRef/name"), index);
+            slots.push(Slot::new(at, Knob::SecretName));
         }
     }
     for (index, segments) in env.pieces {
-        slots.push(Slot::new(
-            format!("/env/{index}/value"),
-            Knob::Text(segments),
-        ));
+        let at = format!(container!("/env/{}/value"), index);
+        slots.push(Slot::new(at, Knob::Text(segments)));
     }
     let env = env.vars;
     let probe = workload

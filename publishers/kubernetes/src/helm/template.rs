@@ -87,7 +87,7 @@ pub(crate) fn document(
                 Action::Mark(forms.len() - 1)
             }
         };
-        places.push((slot.at.as_str(), action));
+        places.push((slot.at.as_ref(), action));
     }
     let places = Places::new(places);
     if let Some(switch) = object.only_if {

@@ -120,8 +120,8 @@ fn objects_written_through_the_wrapper_are_the_kustomize_text() {
             match &object.manifest {
                 Manifest::Namespace(o) => typed.push(o, &[]),
                 Manifest::ConfigMap(o) => typed.push(o, &[]),
-                Manifest::Deployment(o) => typed.push(o, &[]),
-                Manifest::StatefulSet(o) => typed.push(o, &[]),
+                Manifest::Deployment(o) => typed.push(o.as_ref(), &[]),
+                Manifest::StatefulSet(o) => typed.push(o.as_ref(), &[]),
                 Manifest::Service(o) => typed.push(o, &[]),
                 Manifest::Ingress(o) => typed.push(o, &[]),
                 Manifest::Claim(o) => typed.push(o, &[]),
