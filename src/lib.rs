@@ -217,6 +217,7 @@ pub fn compile_with_sink(
             environment: options.environment.clone(),
             allow_unsupported: options.allow_unsupported,
             model_dir: options.model_dir.clone(),
+            targets: options.targets.iter().map(|t| t.id()).collect(),
         };
         let mut artifacts = Vec::new();
         for (target, files, target_diags, took) in publish_all(

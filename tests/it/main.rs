@@ -3,6 +3,7 @@
 //! top-level `snapshots/<suite>/<case>.snap`.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+mod azure;
 mod cli;
 mod compile_err;
 mod compile_ok;

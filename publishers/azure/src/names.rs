@@ -124,6 +124,11 @@ pub struct UniqueNames {
 }
 
 impl UniqueNames {
+    /// Forgets every name, keeping the room (one scope after another).
+    pub fn clear(&mut self) {
+        self.used.clear();
+    }
+
     /// `wanted` (shortened to `max`) if it is free, else the first free `wanted-<n>`.
     pub fn claim(&mut self, wanted: &str, max: usize) -> String {
         let mut candidate = shorten(wanted, max);

@@ -5,35 +5,60 @@
 //! reported at the resource (endpoints and limits carry no span of their own), and its message
 //! names the target, since both targets report the same platform's limits.
 //!
-//! Both targets word each problem the same way (only the target's name differs), so that a
-//! model built for both reads one explanation twice, not two.
+//! The Azure plan ([`crate::plan()`]) reports each problem once for the build: when both Azure
+//! targets are built, the message names both ("(terraform and bicep targets)"), and the two
+//! publishers' identical reports become one (the driver drops exact duplicates).
 
 use ir::{BindMount, Diagnostic, Diagnostics, Endpoint, Limits, Protocol, Resource, codes};
 
 use crate::ingress::{self, Ingress, LeftOut, MainRule, Problem};
 use crate::sizing::{self, PAIRS, Pair};
 
-/// The Azure target a diagnostic comes from.
+/// The Azure target(s) a diagnostic is about: the one being published, or both when the build
+/// emits both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     Terraform,
     Bicep,
+    /// Both Azure targets are in the build: one diagnostic speaks for both.
+    Both,
 }
 
 impl Target {
-    /// The target's id, as in `--emit`.
+    /// The targets a diagnostic of publisher `own` names: both when the build emits both
+    /// (`options.targets`), else `own`.
+    pub fn of(own: Target, options: &ir::PublishOptions) -> Target {
+        let emits = |id: &str| options.targets.contains(&id);
+        if emits("terraform") && emits("bicep") {
+            Target::Both
+        } else {
+            own
+        }
+    }
+
+    /// The target's id, as in `--emit` (both ids for [`Target::Both`]).
     pub fn id(self) -> &'static str {
         match self {
             Target::Terraform => "terraform",
             Target::Bicep => "bicep",
+            Target::Both => "terraform and bicep",
+        }
+    }
+
+    /// "target", or "targets" for both.
+    fn noun(self) -> &'static str {
+        match self {
+            Target::Terraform | Target::Bicep => "target",
+            Target::Both => "targets",
         }
     }
 
     /// The name of its output, for "left out of the ... output".
     fn output(self) -> &'static str {
         match self {
-            Target::Terraform => "Terraform",
-            Target::Bicep => "Bicep",
+            Target::Terraform => "Terraform output",
+            Target::Bicep => "Bicep output",
+            Target::Both => "Terraform and Bicep outputs",
         }
     }
 }
@@ -122,9 +147,9 @@ impl Reporter {
 
     /// The warning form: W0701 with a note ending "<prefix> the <Target> output by
     /// --allow-unsupported".
-    fn left_out(&self, d: Diagnostic, prefix: &str) -> Diagnostic {
+    pub fn left_out(&self, d: Diagnostic, prefix: &str) -> Diagnostic {
         d.left_out(format!(
-            "{prefix} the {} output by --allow-unsupported",
+            "{prefix} the {} by --allow-unsupported",
             self.target.output()
         ))
     }
@@ -296,12 +321,30 @@ impl Reporter {
         None
     }
 
+    /// B0001 for an inconsistency the plan found in itself: a bug in aspirec, not in the model.
+    pub fn bug(&self, message: &str) -> Diagnostic {
+        Diagnostic::new(
+            codes::INTERNAL,
+            ir::Span::DETACHED,
+            format!(
+                "the Azure plan is inconsistent: {message} ({} {})",
+                self.target.id(),
+                self.target.noun()
+            ),
+        )
+    }
+
     /// A diagnostic at `resource` whose message ends with the target: "... (bicep target)".
-    fn diagnostic(&self, code: codes::Code, resource: &Resource, message: String) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        code: codes::Code,
+        resource: &Resource,
+        message: String,
+    ) -> Diagnostic {
         Diagnostic::new(
             code,
             resource.span,
-            format!("{message} ({} target)", self.target.id()),
+            format!("{message} ({} {})", self.target.id(), self.target.noun()),
         )
     }
 }
@@ -365,6 +408,42 @@ mod tests {
                 (d.code, d.message.clone())
             })
             .collect()
+    }
+
+    #[test]
+    fn a_build_of_both_azure_targets_reports_once_for_both() {
+        let options = |targets: Vec<&'static str>| ir::PublishOptions {
+            targets,
+            ..ir::PublishOptions::default()
+        };
+        let both = options(vec!["k8s", "terraform", "bicep"]);
+        assert_eq!(Target::of(Target::Terraform, &both), Target::Both);
+        assert_eq!(Target::of(Target::Bicep, &both), Target::Both);
+        let alone = options(vec!["bicep"]);
+        assert_eq!(Target::of(Target::Bicep, &alone), Target::Bicep);
+        // Options made by hand name no targets: the publisher speaks for itself.
+        assert_eq!(
+            Target::of(Target::Terraform, &ir::PublishOptions::default()),
+            Target::Terraform
+        );
+        let reporter = Reporter {
+            target: Target::Both,
+            allow_unsupported: true,
+        };
+        let all = reported(|r, d| reporter.unsupported(r, Unsupported::HealthCommand, d));
+        assert!(
+            all[0].1.ends_with("(terraform and bicep targets)"),
+            "{}",
+            all[0].1
+        );
+        let resource = test_resource("api");
+        let mut diags = Diagnostics::new();
+        reporter.unsupported(&resource, Unsupported::HealthCommand, &mut diags);
+        let note = diags.iter().next().unwrap().notes.last().unwrap().clone();
+        assert_eq!(
+            note,
+            "the health check is left out of the Terraform and Bicep outputs by --allow-unsupported"
+        );
     }
 
     #[test]
@@ -485,7 +564,7 @@ mod tests {
                 several.notes.last().map(String::as_str),
                 Some(
                     format!(
-                        "the external exposure of `admin` is left out of the {output} output by --allow-unsupported"
+                        "the external exposure of `admin` is left out of the {output} by --allow-unsupported"
                     )
                     .as_str()
                 )
@@ -495,7 +574,7 @@ mod tests {
                 raw.notes.last().map(String::as_str),
                 Some(
                     format!(
-                        "the external exposure of `raw` is left out of the {output} output by --allow-unsupported"
+                        "the external exposure of `raw` is left out of the {output} by --allow-unsupported"
                     )
                     .as_str()
                 )
@@ -584,10 +663,7 @@ mod tests {
                     if allow_unsupported {
                         assert_eq!(d.code, codes::UNSUPPORTED_LEFT_OUT);
                         let left_out = d.notes.last().unwrap();
-                        assert!(
-                            left_out.contains(&format!("{} output", target.output())),
-                            "{left_out}"
-                        );
+                        assert!(left_out.contains(target.output()), "{left_out}");
                     } else {
                         assert_eq!(d.code, codes::UNSUPPORTED_FEATURE);
                         assert!(d.help.as_deref().unwrap().contains("--allow-unsupported"));

@@ -218,10 +218,13 @@ view!(ParamView {
 #[derive(Debug)]
 pub(crate) struct StorageView {
     pub(crate) account_name: BicepStr,
+    /// The space of each share, in GiB.
+    pub(crate) quota: Number,
     pub(crate) shares: Views<ShareView>,
 }
 view!(StorageView {
     account_name,
+    quota,
     shares
 });
 
@@ -245,21 +248,50 @@ view!(ShareView {
     access_mode
 });
 
+/// A managed Postgres server, with its settings (`aspirec_azure::managed::POSTGRES`).
 #[derive(Debug)]
 pub(crate) struct PostgresView {
     pub(crate) symbol: String,
+    /// The notes printed above it.
+    pub(crate) comments: Arc<List<String>>,
     pub(crate) name: BicepStr,
+    pub(crate) sku: &'static str,
+    pub(crate) tier: &'static str,
+    pub(crate) version: &'static str,
+    pub(crate) availability_zone: &'static str,
     pub(crate) admin_login: &'static str,
     pub(crate) password: BicepStr,
+    pub(crate) storage_gb: Number,
+    pub(crate) backup_retention_days: Number,
+    /// `Enabled` or `Disabled`, as the API spells these switches.
+    pub(crate) geo_redundant_backup: &'static str,
+    pub(crate) high_availability: &'static str,
+    pub(crate) password_auth: &'static str,
+    pub(crate) entra_auth: &'static str,
+    pub(crate) public_network_access: &'static str,
     pub(crate) firewall_symbol: String,
+    pub(crate) firewall_rule: &'static str,
     pub(crate) databases: Views<DatabaseView>,
 }
 view!(PostgresView {
     symbol,
+    comments,
     name,
+    sku,
+    tier,
+    version,
+    availability_zone,
     admin_login,
     password,
+    storage_gb,
+    backup_retention_days,
+    geo_redundant_backup,
+    high_availability,
+    password_auth,
+    entra_auth,
+    public_network_access,
     firewall_symbol,
+    firewall_rule,
     databases
 });
 
@@ -267,21 +299,44 @@ view!(PostgresView {
 pub(crate) struct DatabaseView {
     pub(crate) symbol: String,
     pub(crate) name: String,
+    pub(crate) charset: &'static str,
+    pub(crate) collation: &'static str,
     /// The server allows one operation at a time, so children are created one after another.
     pub(crate) depends_on: String,
 }
 view!(DatabaseView {
     symbol,
     name,
+    charset,
+    collation,
     depends_on
 });
 
+/// A managed Redis, with its settings (`aspirec_azure::managed::REDIS`).
 #[derive(Debug)]
 pub(crate) struct RedisView {
     pub(crate) symbol: String,
+    /// The notes printed above it.
+    pub(crate) comments: Arc<List<String>>,
     pub(crate) name: BicepStr,
+    pub(crate) sku: &'static str,
+    pub(crate) family: &'static str,
+    pub(crate) capacity: Number,
+    pub(crate) minimum_tls_version: &'static str,
+    pub(crate) non_ssl_port: Bool,
+    pub(crate) disable_access_keys: Bool,
 }
-view!(RedisView { symbol, name });
+view!(RedisView {
+    symbol,
+    comments,
+    name,
+    sku,
+    family,
+    capacity,
+    minimum_tls_version,
+    non_ssl_port,
+    disable_access_keys
+});
 
 /// A container app and its one container. The template's variables are these fields.
 #[derive(Debug)]
