@@ -30,7 +30,10 @@ fn azure_type(terraform: &str) -> Option<&'static str> {
         }
         "azurerm_redis_cache" => "Microsoft.Cache/redis",
         "azurerm_container_app" => "Microsoft.App/containerApps",
-        "azurerm_resource_group" | "random_string" | "random_password" | "azapi_update_resource" => {
+        "azurerm_resource_group"
+        | "random_string"
+        | "random_password"
+        | "azapi_update_resource" => {
             return None;
         }
         other => panic!("add `{other}` to the Azure types of this test"),

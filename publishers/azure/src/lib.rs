@@ -8,12 +8,14 @@
 //! a server's host name, a parameter). The rules behind them: what Azure objects are called
 //! ([`names`]), which endpoint becomes the ingress and how other apps address each endpoint
 //! ([`ingress`]), the CPU/memory pairs ([`sizing`]), probes ([`probes`]), the managed services,
-//! their settings and connection strings ([`managed`]), named volumes ([`storage`]), the notes
+//! their settings and connection strings ([`managed`]), the creation of a container-hosted
+//! server's databases ([`databases`]), named volumes ([`storage`]), the notes
 //! printed for the reader ([`notes`]), and the wording of every diagnostic ([`report`]).
 #![warn(clippy::wildcard_enum_match_arm)]
 
 use std::borrow::Cow;
 
+pub mod databases;
 pub mod ingress;
 pub mod managed;
 pub mod names;
@@ -23,6 +25,8 @@ pub mod probes;
 pub mod report;
 pub mod sizing;
 pub mod storage;
+#[cfg(test)]
+mod tests;
 pub mod values;
 
 pub use plan::{Plan, plan};

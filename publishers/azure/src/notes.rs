@@ -3,11 +3,12 @@
 
 use ir::{AzureHosting, IntegrationKind, Resource, Workload};
 
+use crate::databases::{Creation, INITDB_DIR, INITDB_FILE};
 use crate::plan::{Probe, integration};
 use crate::probes::Check;
 
 /// One note about a container app.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Note<'m> {
     /// The model asks for a managed service this integration does not have.
     NoManagedService(IntegrationKind),
@@ -16,6 +17,13 @@ pub enum Note<'m> {
         name: &'m str,
         kind: IntegrationKind,
     },
+    /// The server's databases are created by its init container.
+    DatabasesCreated {
+        kind: IntegrationKind,
+        container: String,
+    },
+    /// The server's databases (their names) are not created: the image has no init hook.
+    DatabasesNotCreated(Vec<String>),
     /// The image is built from source and must be pushed first.
     BuiltFromSource(&'m str),
     /// `wait_for` cannot be enforced.
@@ -36,6 +44,22 @@ impl Note<'_> {
                 "`{name}` keeps its data on an Azure Files (SMB) share: {} may hit locking or permission problems there.",
                 kind.type_name()
             ),
+            Note::DatabasesCreated { kind, container } => format!(
+                "Its databases are created when its data folder is first initialised: the init container `{container}` writes {INITDB_FILE} to {INITDB_DIR}, which the {} image runs then.",
+                kind.type_name()
+            ),
+            Note::DatabasesNotCreated(names) => {
+                let (noun, verb, pronoun) = if names.len() == 1 {
+                    ("database", "is", "it")
+                } else {
+                    ("databases", "are", "them")
+                };
+                let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                format!(
+                    "The SQL Server image has no init hook, so the {noun} {} {verb} not created: the application creates {pronoun} on first use (as EF Core migrations do).",
+                    names.join(", ")
+                )
+            }
             Note::BuiltFromSource(name) => format!(
                 "`{name}` is built from source: push its image with the tag in `image_tag` before deploying (registry credentials are not part of the model)."
             ),
@@ -54,6 +78,7 @@ pub(crate) fn of<'m>(
     resource: &'m Resource,
     workload: &'m Workload,
     probe: Option<&Probe<'_>>,
+    databases: &Creation,
 ) -> Vec<Note<'m>> {
     let mut notes = Vec::new();
     if let Some(integration) = integration(workload) {
@@ -65,6 +90,14 @@ pub(crate) fn of<'m>(
                 name: &resource.name,
                 kind: integration.kind,
             });
+        }
+        match databases {
+            Creation::Init(init) => notes.push(Note::DatabasesCreated {
+                kind: integration.kind,
+                container: init.container.clone(),
+            }),
+            Creation::ByTheApps(names) => notes.push(Note::DatabasesNotCreated(names.clone())),
+            Creation::Nothing => {}
         }
     }
     if let ir::Image::Build(_) = &workload.image {

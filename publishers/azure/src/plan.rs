@@ -19,6 +19,7 @@ use ir::{
     Role, Workload,
 };
 
+use crate::databases::{self, Creation, InitDatabases};
 use crate::ingress::{Ingress, MainRule};
 use crate::managed::{self, Service};
 use crate::names;
@@ -81,6 +82,9 @@ pub struct App<'m> {
     pub volumes: Vec<usize>,
     /// Each volume mount: the index into `volumes`, and the path.
     pub mounts: Vec<(usize, &'m str)>,
+    /// The init container that creates a Postgres or MySQL server's databases, with its
+    /// volume (see [`crate::databases`]).
+    pub init: Option<InitDatabases>,
     /// One-line notes for the reader, printed above the app.
     pub notes: Vec<Note<'m>>,
 }
@@ -222,6 +226,7 @@ impl<'m> Plan<'m> {
             .and_then(|health| probe(resource, workload, health, &reporter, diags));
         let mut volumes: Vec<usize> = Vec::new();
         let mut mounts = Vec::with_capacity(workload.volumes.len());
+        let name = names::app_name(&resource.name);
         for volume in &workload.volumes {
             let share = self.shares.mount(&volume.name, volume.read_only);
             let index = match volumes.iter().position(|&s| s == share) {
@@ -233,14 +238,32 @@ impl<'m> Plan<'m> {
             };
             mounts.push((index, volume.target.as_str()));
         }
+        let creation = match integration(workload) {
+            Some(integration) => {
+                // The init volume's name must differ from the shares the app mounts.
+                let mut taken = names::UniqueNames::default();
+                for &share in &volumes {
+                    if let Some(share) = self.shares.get(share) {
+                        taken.claim(&share.name, names::APP_NAME_MAX);
+                    }
+                }
+                databases::creation(self.model, integration, &name, &mut taken)
+            }
+            None => Creation::Nothing,
+        };
+        let notes = notes::of(resource, workload, probe.as_ref(), &creation);
         App {
             id,
             resource,
             workload,
-            name: names::app_name(&resource.name),
+            name,
             label: names::label(&resource.name),
             image: image(&workload.image),
-            notes: notes::of(resource, workload, probe.as_ref()),
+            notes,
+            init: match creation {
+                Creation::Init(init) => Some(init),
+                Creation::ByTheApps(_) | Creation::Nothing => None,
+            },
             ingress,
             size,
             probe,

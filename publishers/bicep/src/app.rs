@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use aspirec_azure::databases::{INIT_IMAGE, INIT_MOUNT, INITDB_DIR, SCRIPT_VARIABLE};
 use aspirec_azure::plan::{App, AppImage};
 use aspirec_azure::probes::Check;
 use aspirec_azure::storage::Shares;
@@ -15,7 +16,7 @@ use aspirec_azure::values::{AppValues, EnvValue};
 use crate::bicep_string::BicepStr;
 use crate::values::{self, Symbols};
 use crate::view::{
-    AppView, AppVolumeView, Bool, EnvView, HttpProbeView, IngressView, MountView, Number,
+    AppView, AppVolumeView, Bool, EnvView, HttpProbeView, IngressView, InitView, MountView, Number,
     PortMappingView, ProbeView, SecretView, Source, Views, list, views,
 };
 
@@ -94,6 +95,20 @@ pub(crate) fn view(
         probes: probes(app),
         mounts,
         volumes,
+        init: app.init.as_ref().map(|init| {
+            Arc::new(InitView {
+                name: Source::of(&init.container),
+                image: Source::of(INIT_IMAGE),
+                command: Source::of(&init.command),
+                variable: Source::of(SCRIPT_VARIABLE),
+                script: Source::of(&init.script),
+                cpu: Source::of(init.size.cpu),
+                memory: Source::of(init.size.memory),
+                volume: Source::of(&init.volume),
+                mount: Source::of(INIT_MOUNT),
+                dir: Source::of(INITDB_DIR),
+            })
+        }),
         min_replicas: Number::of(app.scale.0),
         max_replicas: Number::of(app.scale.1),
     }

@@ -357,6 +357,8 @@ pub(crate) struct AppView {
     pub(crate) probes: Views<ProbeView>,
     pub(crate) mounts: Views<MountView>,
     pub(crate) volumes: Views<AppVolumeView>,
+    /// The init container that creates a server's databases, if any.
+    pub(crate) init: Option<Arc<InitView>>,
     pub(crate) min_replicas: Number,
     pub(crate) max_replicas: Number,
 }
@@ -375,8 +377,40 @@ view!(AppView {
     probes,
     mounts,
     volumes,
+    init,
     min_replicas,
     max_replicas
+});
+
+/// The init container that writes a server's database creation script, and its volume.
+#[derive(Debug)]
+pub(crate) struct InitView {
+    pub(crate) name: Source,
+    pub(crate) image: Source,
+    /// The shell command line, run with `/bin/sh -c`.
+    pub(crate) command: Source,
+    /// The variable that carries the script, and the script.
+    pub(crate) variable: Source,
+    pub(crate) script: Source,
+    pub(crate) cpu: Source,
+    pub(crate) memory: Source,
+    /// The `EmptyDir` volume, where the init container mounts it, and where the server's
+    /// container does.
+    pub(crate) volume: Source,
+    pub(crate) mount: Source,
+    pub(crate) dir: Source,
+}
+view!(InitView {
+    name,
+    image,
+    command,
+    variable,
+    script,
+    cpu,
+    memory,
+    volume,
+    mount,
+    dir
 });
 
 #[derive(Debug)]

@@ -3,6 +3,9 @@
 //! azurerm cannot set), if it has any.
 
 use aspirec_azure::Plan;
+use aspirec_azure::databases::{
+    INIT_IMAGE, INIT_MOUNT, INITDB_DIR, InitDatabases, SCRIPT_VARIABLE,
+};
 use aspirec_azure::ingress::{MainIngress, PortMapping};
 use aspirec_azure::plan::{App, AppImage, Probe};
 use aspirec_azure::probes::Check;
@@ -60,6 +63,9 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
     w.block("template", &[]);
     w.attr("min_replicas", app.scale.0);
     w.attr("max_replicas", app.scale.1);
+    if let Some(init) = &app.init {
+        init_container(w, init);
+    }
     container(w, printed, text);
     for &share in &app.volumes {
         let Some(share) = plan.shares.get(share) else {
@@ -75,6 +81,11 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
             ("storage_name", &storage),
             ("storage_type", &"AzureFile"),
         ]);
+        w.end();
+    }
+    if let Some(init) = &app.init {
+        w.block("volume", &[]);
+        w.attrs(&[("name", &init.volume), ("storage_type", &"EmptyDir")]);
         w.end();
     }
     w.end();
@@ -154,6 +165,32 @@ fn container(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template) {
         w.attrs(&[("name", &share.name), ("path", &path)]);
         w.end();
     }
+    if let Some(init) = &app.init {
+        w.block("volume_mounts", &[]);
+        w.attrs(&[("name", &init.volume), ("path", &INITDB_DIR)]);
+        w.end();
+    }
+    w.end();
+}
+
+/// The init container that writes the database creation script where the server's image
+/// runs it.
+fn init_container(w: &mut TfWriter, init: &InitDatabases) {
+    w.block("init_container", &[]);
+    w.attrs(&[
+        ("name", &init.container),
+        ("image", &INIT_IMAGE),
+        ("cpu", &Raw(init.size.cores_text())),
+        ("memory", &init.size.memory),
+    ]);
+    w.array("command", ["/bin/sh", "-c"]);
+    w.array("args", [Text(&init.command)]);
+    w.block("env", &[]);
+    w.attrs(&[("name", &SCRIPT_VARIABLE), ("value", &Text(&init.script))]);
+    w.end();
+    w.block("volume_mounts", &[]);
+    w.attrs(&[("name", &init.volume), ("path", &INIT_MOUNT)]);
+    w.end();
     w.end();
 }
 
