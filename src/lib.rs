@@ -44,6 +44,8 @@ mod parallel;
 pub mod render;
 pub mod targets;
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ir::{Artifacts, CheckedModel, Diagnostic, Diagnostics, SourceMap};
@@ -65,6 +67,25 @@ pub struct CompileOptions {
     /// `--name`: the application name instead of the model's (a manifest has none). It is
     /// checked like a `name` in model.toml; the error has no position.
     pub app_name: Option<String>,
+    /// Reads the files the model refers to (an Aspire manifest's Bicep modules), by their
+    /// path relative to the model's folder; `None` reads none (they are then missing).
+    /// [`compile`] does no IO of its own: the binary passes [`files_beside`].
+    pub read_file: Option<FileReader>,
+}
+
+/// Reads a file by its path relative to the model's folder: its text, or why it cannot.
+pub type FileReader = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
+
+/// The [`FileReader`] of the folder that holds `model` on disk.
+pub fn files_beside(model: &Path) -> FileReader {
+    let folder = model.parent().map(Path::to_path_buf).unwrap_or_default();
+    Arc::new(move |path: &str| {
+        let bytes = std::fs::read(folder.join(path)).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => "there is no such file".to_string(),
+            _ => error.to_string(),
+        })?;
+        String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+    })
 }
 
 /// The result of [`compile`].
@@ -170,13 +191,23 @@ pub fn compile_with_sink(
     let start = Instant::now();
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let (declared, strict_names) = front::load(
-        &mut sources,
-        name,
-        bytes,
-        options.environment.as_deref(),
-        &mut diags,
-    );
+    let (declared, strict_names) = match &options.read_file {
+        Some(reader) => front::load_with(
+            &mut sources,
+            name,
+            bytes,
+            options.environment.as_deref(),
+            reader.as_ref(),
+            &mut diags,
+        ),
+        None => front::load(
+            &mut sources,
+            name,
+            bytes,
+            options.environment.as_deref(),
+            &mut diags,
+        ),
+    };
     let declared = declared.map(|mut model| {
         if let Some(name) = &options.app_name {
             model.name = ir::Spanned::new(name.clone(), ir::Span::DETACHED);

@@ -194,6 +194,7 @@ fn options(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> CompileOp
         environment: input.environment.clone(),
         allow_unsupported: input.allow_unsupported,
         app_name: input.name.clone(),
+        read_file: Some(aspirec::files_beside(&input.model)),
         ..CompileOptions::default()
     }
 }

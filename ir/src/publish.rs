@@ -20,6 +20,12 @@ pub trait Publisher: Sync {
         name.to_string()
     }
 
+    /// Whether the target deploys Azure Bicep modules (an Aspire manifest's `azure.bicep.v0`
+    /// and `v1`); for the others a module is an unsupported resource.
+    fn deploys_azure_modules(&self) -> bool {
+        false
+    }
+
     /// Produces the files for this target. Problems go to `diags`; `None` on error.
     fn publish(
         &self,

@@ -282,7 +282,23 @@ fn lowers_parameters_values_and_unsupported_entries() {
         unsupported_reason(&model, "job")
             .starts_with("executable.v0: a process started on the host")
     );
-    assert!(unsupported_reason(&model, "kv").starts_with("azure.bicep.v1: an Azure Bicep module"));
+    match model
+        .resources
+        .iter()
+        .find(|r| r.name.value == "kv")
+        .map(|r| &r.kind)
+    {
+        Some(ResourceKindDecl::AzureModule(kv)) => {
+            assert_eq!(kv.type_name, "azure.bicep.v1");
+            assert_eq!(kv.path.value, "kv.bicep");
+            assert!(kv.file.is_err(), "no file is read without a reader");
+            assert_eq!(
+                kv.resource_group.as_ref().map(|t| t.segments.len()),
+                Some(1)
+            );
+        }
+        other => panic!("`kv` is not a module: {other:?}"),
+    }
     assert!(unsupported_reason(&model, "mystery").contains("does not define"));
     assert_eq!(
         unsupported_reason(&model, "compose"),

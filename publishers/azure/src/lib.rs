@@ -8,7 +8,8 @@
 //! a server's host name, a parameter). The rules behind them: what Azure objects are called
 //! ([`names`]), which endpoint becomes the ingress and how other apps address each endpoint
 //! ([`ingress`]), the CPU/memory pairs ([`sizing`]), probes ([`probes`]), the managed services,
-//! their settings and connection strings ([`managed`]), the creation of a container-hosted
+//! their settings and connection strings ([`managed`]), Aspire's Bicep modules for a target
+//! that deploys them ([`modules`]), the creation of a container-hosted
 //! server's databases ([`databases`]), named volumes ([`storage`]), the notes
 //! printed for the reader ([`notes`]), and the wording of every diagnostic ([`report`]).
 #![warn(clippy::wildcard_enum_match_arm)]
@@ -18,6 +19,7 @@ use std::borrow::Cow;
 pub mod databases;
 pub mod ingress;
 pub mod managed;
+pub mod modules;
 pub mod names;
 pub mod notes;
 pub mod plan;
@@ -34,7 +36,7 @@ pub use report::{Reporter, Target, Unsupported};
 
 /// A printer of the plan: the files (path, text) of one Azure target.
 pub type Printer =
-    fn(&Plan<'_>, &ir::PublishOptions, &mut ir::Diagnostics) -> Vec<(&'static str, String)>;
+    fn(&Plan<'_>, &ir::PublishOptions, &mut ir::Diagnostics) -> Vec<(String, String)>;
 
 /// An Azure target: the plan ([`plan()`]) printed by its printer. Both Azure publishers are
 /// one of these; only the printer differs.
@@ -57,6 +59,10 @@ impl ir::Publisher for AzurePublisher {
     /// so the check reports two resources that would share one.
     fn object_name(&self, name: &str) -> String {
         names::app_name(name)
+    }
+
+    fn deploys_azure_modules(&self) -> bool {
+        self.target.deploys_modules()
     }
 
     /// Plans the deployment, prints it, and returns the files unless planning or printing

@@ -22,6 +22,7 @@ use ir::{
 use crate::databases::{self, Creation, InitDatabases};
 use crate::ingress::{Ingress, MainRule};
 use crate::managed::{self, Service};
+use crate::modules::{self, DeployerParam, ModulePlan};
 use crate::names;
 use crate::notes::{self, Note};
 use crate::probes::{self, Check, Timing};
@@ -58,6 +59,13 @@ pub struct Plan<'m> {
     pub servers: Vec<Server<'m>>,
     /// File shares of named volumes, in first-use order (none: no storage account).
     pub shares: Shares<'m>,
+    /// The Azure Bicep modules deployed (only by a target that deploys modules, and only
+    /// those whose file was read), in model order, and the deploy-time values they take.
+    pub modules: Vec<ModulePlan<'m>>,
+    pub deployer_params: Vec<DeployerParam<'m>>,
+    /// Each module's place in `modules`, by `ModuleId` (`None`: not deployed, so what is read
+    /// from it is a deploy-time parameter).
+    pub module_index: Vec<Option<usize>>,
 }
 
 /// A workload that runs as a container app.
@@ -144,6 +152,13 @@ pub fn plan<'m>(
         target: Target::of(own, options),
         allow_unsupported: options.allow_unsupported,
     };
+    let mut module_index = Vec::new();
+    let (modules, deployer_params) = if own.deploys_modules() {
+        modules::plan(model, &mut module_index)
+    } else {
+        module_index = vec![None; model.modules().len()];
+        (Vec::new(), Vec::new())
+    };
     let mut plan = Plan {
         model,
         reporter,
@@ -151,6 +166,9 @@ pub fn plan<'m>(
         apps: Vec::new(),
         servers: Vec::new(),
         shares: Shares::default(),
+        modules,
+        deployer_params,
+        module_index,
     };
     for (id, resource) in model.resources() {
         let hosting = match &resource.kind {
@@ -296,6 +314,46 @@ impl<'m> Plan<'m> {
         self.apps.iter().filter(|app| app.ingress.is_public())
     }
 
+    /// The deployed module `id`, if this plan deploys it.
+    pub fn deployed_module(&self, id: ir::ModuleId) -> Option<&ModulePlan<'m>> {
+        let index = self.module_index.get(id.0 as usize).copied().flatten()?;
+        self.modules.get(index)
+    }
+
+    /// The modules that write secrets to the Key Vault of module number `vault` (in
+    /// [`Plan::modules`]): those given one of its outputs, as Aspire gives a resource the
+    /// vault it writes its connection strings to. An app that reads the vault's secrets waits
+    /// for them.
+    pub fn vault_writers(&self, vault: usize) -> Vec<usize> {
+        let Some(vault) = self.modules.get(vault) else {
+            return Vec::new();
+        };
+        let reads_vault = |value: &ir::ModuleValue| {
+            let mut found = false;
+            visit_values(value, &mut |v| {
+                found |= v.parts.iter().any(|part| match part {
+                    ir::Part::Param { param, .. } => matches!(
+                        self.model.parameter(*param).origin,
+                        ir::ParamOrigin::Module { module, .. } if module == vault.id
+                    ),
+                    ir::Part::Text(_)
+                    | ir::Part::Endpoint { .. }
+                    | ir::Part::ConnectionString { .. }
+                    | ir::Part::ConnectionProperty { .. } => false,
+                });
+            });
+            found
+        };
+        self.modules
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                m.id != vault.id && m.module.params.iter().any(|(_, v)| reads_vault(v))
+            })
+            .map(|(index, _)| index)
+            .collect()
+    }
+
     /// The app hosting resource `id`, if it runs as one.
     pub fn app_of(&self, id: ResourceId) -> Option<&App<'m>> {
         match self.hosting.get(id.0 as usize) {
@@ -348,6 +406,21 @@ fn probe<'m>(
             reporter.unsupported(resource, Unsupported::HealthCommand, diags);
             None
         }
+    }
+}
+
+/// Calls `visit` with every string value inside a module parameter's value.
+pub(crate) fn visit_values<'v>(value: &'v ir::ModuleValue, visit: &mut impl FnMut(&'v ir::Value)) {
+    match value {
+        ir::ModuleValue::Value(v) => visit(v),
+        ir::ModuleValue::Array(items) => items.iter().for_each(|i| visit_values(i, visit)),
+        ir::ModuleValue::Object(members) => {
+            members.iter().for_each(|(_, v)| visit_values(v, visit));
+        }
+        ir::ModuleValue::Deployer
+        | ir::ModuleValue::Number(_)
+        | ir::ModuleValue::Bool(_)
+        | ir::ModuleValue::Null => {}
     }
 }
 

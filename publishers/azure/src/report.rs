@@ -36,6 +36,12 @@ impl Target {
         }
     }
 
+    /// Whether the target deploys Azure Bicep modules (the bicep target does; Terraform cannot
+    /// run a Bicep file).
+    pub fn deploys_modules(self) -> bool {
+        self == Target::Bicep
+    }
+
     /// The target's id, as in `--emit` (both ids for [`Target::Both`]).
     pub fn id(self) -> &'static str {
         match self {
@@ -74,6 +80,10 @@ pub enum Unsupported<'a> {
     SecretArgument,
     /// A health command without an endpoint to probe instead (no exec probes).
     HealthCommand,
+    /// An environment variable (named) whose value mixes a Key Vault secret with other text.
+    MixedVaultSecret(&'a str),
+    /// A module parameter (named) that reads a Key Vault secret.
+    VaultSecretParam(&'a str),
 }
 
 /// Reports for one target, with or without `--allow-unsupported`.
@@ -92,7 +102,18 @@ impl Reporter {
         feature: Unsupported<'_>,
         diags: &mut Diagnostics,
     ) {
-        let name = &resource.name;
+        self.unsupported_at(&resource.name, resource.span, feature, diags);
+    }
+
+    /// [`Reporter::unsupported`] for something named `name` declared at `span` (a resource, or
+    /// a module, which is none).
+    pub fn unsupported_at(
+        &self,
+        name: &str,
+        span: ir::Span,
+        feature: Unsupported<'_>,
+        diags: &mut Diagnostics,
+    ) {
         // The message, the label, why (a note), what to do instead, and what is left out.
         let (message, label, why, instead, what) = match feature {
             Unsupported::BindMount(mount) => (
@@ -131,11 +152,32 @@ impl Reporter {
                 "add a TCP endpoint to probe, or an HTTP health check, instead",
                 "the health check",
             ),
+            Unsupported::MixedVaultSecret(variable) => (
+                format!(
+                    "variable `{variable}` of `{name}` mixes a Key Vault secret with other text, which Azure Container Apps cannot pass"
+                ),
+                format!("`{variable}` reads a Key Vault secret and more"),
+                "a container app reads a Key Vault secret whole, by reference, and aspirec never writes a secret in plain text",
+                "read the secret alone, in a variable of its own, instead",
+                "the variable",
+            ),
+            Unsupported::VaultSecretParam(param) => (
+                format!(
+                    "parameter `{param}` of module `{name}` reads a Key Vault secret, which a deployment cannot pass to a module"
+                ),
+                format!("`{param}` reads a Key Vault secret"),
+                "Bicep passes a Key Vault secret to a module only from a vault whose name is known before deploying, and aspirec never writes a secret in plain text",
+                "pass the vault's name and let the module read the secret, instead",
+                "the parameter",
+            ),
         };
-        let d = self
-            .diagnostic(codes::UNSUPPORTED_FEATURE, resource, message)
-            .label(label)
-            .note(why);
+        let d = Diagnostic::new(
+            codes::UNSUPPORTED_FEATURE,
+            span,
+            format!("{message} ({} {})", self.target.id(), self.target.noun()),
+        )
+        .label(label)
+        .note(why);
         diags.push(if self.allow_unsupported {
             self.left_out(d.help(instead), &format!("{what} is left out of"))
         } else {

@@ -6,7 +6,7 @@ use ir::model::*;
 use ir::testing::*;
 
 use crate::plan::{Hosting, Plan};
-use crate::values::{AppValues, Chunk, EnvValue};
+use crate::values::{AppValues, Chunk, EnvValue, SecretValue};
 use crate::{Target, plan};
 
 /// Checks `model` (for the two Azure targets' naming rules) and plans it.
@@ -53,6 +53,10 @@ fn text(plan: &Plan<'_>, chunks: &[Chunk<'_>]) -> String {
             Chunk::ServerHost(server) => format!("{{{}.host}}", plan.servers[*server].label),
             Chunk::AdminLogin(server) => format!("{{{}.login}}", plan.servers[*server].label),
             Chunk::AccessKey { server, .. } => format!("{{{}.key}}", plan.servers[*server].label),
+            Chunk::ModuleOutput { module, output, .. } => {
+                format!("{{{}.outputs.{output}}}", plan.modules[*module].module.name)
+            }
+            Chunk::VaultSecret { name, .. } => format!("{{vault:{name}}}"),
         })
         .collect()
 }
@@ -140,10 +144,10 @@ fn managed_servers_hold_their_databases_and_values_use_their_attributes() {
                 EnvValue::Plain(range) => (text(plan, out.chunks(range)), None),
                 EnvValue::Secret(index) => {
                     let secret = &out.secrets[*index];
-                    (
-                        text(plan, out.chunks(&secret.value)),
-                        Some(secret.name.clone()),
-                    )
+                    let SecretValue::Text(range) = &secret.value else {
+                        panic!("a Key Vault reference")
+                    };
+                    (text(plan, out.chunks(range)), Some(secret.name.clone()))
                 }
             }
         };

@@ -12,7 +12,10 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use ir::{CheckedModel, Diagnostics, Encoding, EndpointProperty, ParamId, Part, ResourceId, Value};
+use ir::{
+    CheckedModel, Diagnostics, Encoding, EndpointProperty, ModuleRead, ParamId, ParamOrigin, Part,
+    ResourceId, Value,
+};
 
 use crate::Piece;
 use crate::managed;
@@ -34,6 +37,26 @@ pub enum Chunk<'a> {
     AdminLogin(usize),
     /// A managed cache's primary access key (secret), percent-encoded when `uri`.
     AccessKey { server: usize, uri: bool },
+    /// An output of a deployed module (the index into [`Plan::modules`]), percent-encoded
+    /// when `uri`.
+    ModuleOutput {
+        module: usize,
+        output: &'a str,
+        uri: bool,
+    },
+    /// A Key Vault secret (secret). Read by reference only: a value that holds one holds
+    /// nothing else (see [`Values::app`]).
+    VaultSecret { vault: Vault, name: &'a str },
+}
+
+/// A Key Vault that deployed modules' secrets are read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vault {
+    /// The vault a Key Vault module deploys (the index into [`Plan::modules`]): its
+    /// `vaultUri` output.
+    Module(usize),
+    /// The vault the deployment creates for a module's secret outputs (the module's index).
+    Created(usize),
 }
 
 /// A value rendered into a chunk buffer: where, and whether it carries a secret.
@@ -145,7 +168,7 @@ impl<'p, 'm: 'p> Values<'p, 'm> {
                 out.push(Chunk::Text(Cow::Owned(text.clone())));
                 false
             }
-            Part::Param { param, encoding } => self.param(*param, *encoding, out),
+            Part::Param { param, encoding } => self.param(*param, *encoding, out, depth),
             Part::Endpoint {
                 resource,
                 endpoint,
@@ -173,7 +196,24 @@ impl<'p, 'm: 'p> Values<'p, 'm> {
         }
     }
 
-    fn param(&mut self, param: ParamId, encoding: Encoding, out: &mut Vec<Chunk<'p>>) -> bool {
+    fn param(
+        &mut self,
+        param: ParamId,
+        encoding: Encoding,
+        out: &mut Vec<Chunk<'p>>,
+        depth: usize,
+    ) -> bool {
+        if let Some(ParamOrigin::Module { module, read }) = self
+            .model
+            .parameters()
+            .nth(param.0 as usize)
+            .map(|(_, p)| p.origin)
+        {
+            let plan = self.plan;
+            if let Some(index) = plan.module_index.get(module.0 as usize).copied().flatten() {
+                return self.module_read(index, read as usize, encoding, out, depth);
+            }
+        }
         let Some(used) = self.used.get_mut(param.0 as usize) else {
             self.bugs
                 .push(format!("parameter #{} does not exist", param.0));
@@ -185,6 +225,64 @@ impl<'p, 'm: 'p> Values<'p, 'm> {
             uri: encoding == Encoding::Uri,
         });
         self.model.parameter(param).secret
+    }
+
+    /// What a value reads from deployed module number `index`: an output, its connection
+    /// string, or one of its Key Vault secrets.
+    fn module_read(
+        &mut self,
+        index: usize,
+        read: usize,
+        encoding: Encoding,
+        out: &mut Vec<Chunk<'p>>,
+        depth: usize,
+    ) -> bool {
+        let plan = self.plan;
+        let Some(module) = plan.modules.get(index).map(|m| m.module) else {
+            return false;
+        };
+        match module.reads.get(read) {
+            Some(ModuleRead::Output(output)) => {
+                out.push(Chunk::ModuleOutput {
+                    module: index,
+                    output,
+                    uri: encoding == Encoding::Uri,
+                });
+                false
+            }
+            Some(ModuleRead::ConnectionString) => match &module.connection_string {
+                Some(value) if depth <= MAX_DEPTH => self.append(value, out, depth + 1),
+                Some(_) => {
+                    self.bugs
+                        .push("a connection string refers to itself".to_string());
+                    false
+                }
+                None => {
+                    self.bugs
+                        .push(format!("module `{}` has no connection string", module.name));
+                    false
+                }
+            },
+            Some(ModuleRead::SecretOutput(name)) => {
+                out.push(Chunk::VaultSecret {
+                    vault: Vault::Created(index),
+                    name,
+                });
+                true
+            }
+            Some(ModuleRead::VaultSecret(name)) => {
+                out.push(Chunk::VaultSecret {
+                    vault: Vault::Module(index),
+                    name,
+                });
+                true
+            }
+            None => {
+                self.bugs
+                    .push(format!("module `{}` has no read #{read}", module.name));
+                false
+            }
+        }
     }
 
     /// A connection string or property of a managed server or of a database on one, as the
@@ -318,6 +416,34 @@ impl<'p, 'm: 'p> Values<'p, 'm> {
         }
     }
 
+    /// A string in a module parameter's value, onto the end of `out`; `None` (reported, and
+    /// left out) when it reads a Key Vault secret, which a deployment cannot pass.
+    pub fn module_param(
+        &mut self,
+        module: &ir::Module,
+        param: &str,
+        value: &'m Value,
+        out: &mut Vec<Chunk<'p>>,
+        diags: &mut Diagnostics,
+    ) -> Option<Rendered> {
+        let rendered = self.render(value, out);
+        let chunks = out.get(rendered.range.clone()).unwrap_or_default();
+        if chunks
+            .iter()
+            .any(|c| matches!(c, Chunk::VaultSecret { .. }))
+        {
+            out.truncate(rendered.range.start);
+            self.plan.reporter.unsupported_at(
+                &module.name,
+                module.span,
+                Unsupported::VaultSecretParam(param),
+                diags,
+            );
+            return None;
+        }
+        Some(rendered)
+    }
+
     /// The administrator password of a managed Postgres server, onto the end of `out`.
     pub fn password(&mut self, server: &Server<'m>, out: &mut Vec<Chunk<'p>>) -> Rendered {
         let password = managed::integration(server.resource).and_then(|i| i.password.as_ref());
@@ -350,6 +476,27 @@ impl<'p, 'm: 'p> Values<'p, 'm> {
         }
         for var in &app.workload.env {
             let rendered = self.render(&var.value, &mut out.chunks);
+            let chunks = out.chunks(&rendered.range);
+            let vault = match chunks {
+                [Chunk::VaultSecret { vault, name }] => Some(SecretValue::KeyVault {
+                    vault: *vault,
+                    name,
+                }),
+                chunks
+                    if chunks
+                        .iter()
+                        .any(|c| matches!(c, Chunk::VaultSecret { .. })) =>
+                {
+                    out.chunks.truncate(rendered.range.start);
+                    reporter.unsupported(
+                        app.resource,
+                        Unsupported::MixedVaultSecret(&var.name),
+                        diags,
+                    );
+                    continue;
+                }
+                _ => None,
+            };
             let value = if rendered.secret {
                 let name = out.secret_names.claim(
                     &crate::names::secret_name(&var.name),
@@ -357,7 +504,7 @@ impl<'p, 'm: 'p> Values<'p, 'm> {
                 );
                 out.secrets.push(Secret {
                     name,
-                    value: rendered.range,
+                    value: vault.unwrap_or(SecretValue::Text(rendered.range)),
                 });
                 EnvValue::Secret(out.secrets.len() - 1)
             } else {
@@ -381,7 +528,7 @@ pub struct AppValues<'p> {
     pub args: Vec<Range<usize>>,
     pub env: Vec<Env<'p>>,
     /// The app's secrets, in the order of the variables that read them.
-    pub secrets: Vec<Secret>,
+    pub secrets: Vec<Secret<'p>>,
     secret_names: crate::names::UniqueNames,
 }
 
@@ -417,7 +564,25 @@ pub enum EnvValue {
 
 /// A container-app secret: its name (after the variable, as Aspire names them) and value.
 #[derive(Debug)]
-pub struct Secret {
+pub struct Secret<'p> {
     pub name: String,
-    pub value: Range<usize>,
+    pub value: SecretValue<'p>,
+}
+
+/// The value of a container-app secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretValue<'p> {
+    /// A value (the range of its chunks), which the target writes as a secure expression.
+    Text(Range<usize>),
+    /// A Key Vault secret, read by reference with the deployment's identity.
+    KeyVault { vault: Vault, name: &'p str },
+}
+
+impl AppValues<'_> {
+    /// Whether any of the app's secrets is read from a Key Vault.
+    pub fn reads_key_vaults(&self) -> bool {
+        self.secrets
+            .iter()
+            .any(|s| matches!(s.value, SecretValue::KeyVault { .. }))
+    }
 }

@@ -11,9 +11,10 @@ use aspirec_azure::databases::{INIT_IMAGE, INIT_MOUNT, INITDB_DIR, SCRIPT_VARIAB
 use aspirec_azure::plan::{App, AppImage};
 use aspirec_azure::probes::Check;
 use aspirec_azure::storage::Shares;
-use aspirec_azure::values::{AppValues, EnvValue};
+use aspirec_azure::values::{AppValues, EnvValue, SecretValue};
 
 use crate::bicep_string::BicepStr;
+use crate::modules::ModuleSymbols;
 use crate::values::{self, Symbols};
 use crate::view::{
     AppView, AppVolumeView, Bool, EnvView, HttpProbeView, IngressView, InitView, MountView, Number,
@@ -22,6 +23,8 @@ use crate::view::{
 
 /// What an app's view refers to besides the app itself.
 pub(crate) struct AppContext<'a> {
+    /// The symbols of the modules and their Key Vaults (Key Vault references).
+    pub(crate) modules: &'a ModuleSymbols,
     pub(crate) symbols: &'a Symbols<'a>,
     pub(crate) shares: &'a Shares<'a>,
     /// The environment-storage symbol of each share, by its index in the plan.
@@ -30,17 +33,32 @@ pub(crate) struct AppContext<'a> {
     pub(crate) image_tag: &'a str,
 }
 
-/// The view of one container app, whose values are `values`.
+/// The view of one container app, whose values are `values`, and which waits for
+/// `depends_on`.
 pub(crate) fn view(
     ctx: &AppContext<'_>,
     app: &App<'_>,
     symbol: &str,
     values: &AppValues<'_>,
+    depends_on: Vec<String>,
 ) -> AppView {
     let bicep = |range| Source::of(&values::bicep(ctx.symbols, values.chunks(range)));
-    let secrets = views(values.secrets.iter().map(|secret| SecretView {
-        name: Source::of(&secret.name),
-        value: bicep(&secret.value),
+    let secrets = views(values.secrets.iter().map(|secret| match &secret.value {
+        SecretValue::Text(range) => SecretView {
+            name: Source::of(&secret.name),
+            value: Some(bicep(range)),
+            key_vault_url: None,
+        },
+        SecretValue::KeyVault { vault, name } => {
+            // The vault's URI ends with `/`.
+            let mut url = BicepStr::expr(ctx.modules.vault_uri(*vault));
+            url.push_text(&format!("secrets/{name}"));
+            SecretView {
+                name: Source::of(&secret.name),
+                value: None,
+                key_vault_url: Some(Source::of(&url)),
+            }
+        }
     }));
     let env = views(values.env.iter().map(|var| match &var.value {
         EnvValue::Secret(secret) => EnvView {
@@ -109,6 +127,7 @@ pub(crate) fn view(
                 dir: Source::of(INITDB_DIR),
             })
         }),
+        depends_on: list(depends_on),
         min_replicas: Number::of(app.scale.0),
         max_replicas: Number::of(app.scale.1),
     }

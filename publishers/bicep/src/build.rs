@@ -12,7 +12,7 @@
 use aspirec_azure::managed::{POSTGRES, REDIS, Service};
 use aspirec_azure::notes;
 use aspirec_azure::plan::{Hosting, Plan, Server};
-use aspirec_azure::values::{AppValues, Values};
+use aspirec_azure::values::{AppValues, SecretValue, Values, Vault};
 use ir::{Diagnostics, PublishOptions};
 use minijinja::Value;
 use minijinja::value::Object;
@@ -20,20 +20,22 @@ use minijinja::value::Object;
 use crate::app::{self, AppContext};
 use crate::bicep_string::BicepStr;
 use crate::chunks::Chunks;
+use crate::modules::{self, ModuleSymbols};
 use crate::names::{Symbols, global_name, param_symbol, resource_symbol, snake_label};
 use crate::params;
 use crate::storage;
 use crate::templates::Templates;
 use crate::values::{self, DEFAULT_DOMAIN};
 use crate::view::{
-    Bool, DatabaseView, HeadView, Number, OutputView, ParamFile, PostgresView, RedisView, list,
-    views,
+    Bool, DatabaseView, HeadView, ModulesView, Number, OutputView, ParamFile, PostgresView,
+    RedisView, list, views,
 };
 
-/// Both files, as printed.
+/// Both files, as printed, and the copied module files (path, text).
 pub(crate) struct Files {
     pub(crate) main: String,
     pub(crate) params: String,
+    pub(crate) modules: Vec<(String, String)>,
 }
 
 /// The parts of `main.bicep` after its head, in file order. Resources of different kinds
@@ -41,6 +43,7 @@ pub(crate) struct Files {
 #[derive(Default)]
 struct Sections {
     storage: String,
+    modules: String,
     postgres: Vec<PostgresView>,
     redis: Vec<RedisView>,
     apps: Chunks,
@@ -56,12 +59,13 @@ impl Sections {
         let outputs = templates.render_one("outputs.bicep.j2", "outputs", all(self.outputs))?;
         let len = head.len()
             + self.storage.len()
+            + self.modules.len()
             + postgres.len()
             + redis.len()
             + self.apps.len()
             + outputs.len();
         let mut main = String::with_capacity(len);
-        for part in [head, &self.storage, &postgres, &redis] {
+        for part in [head, &self.storage, &self.modules, &postgres, &redis] {
             main.push_str(part);
         }
         self.apps.move_into(&mut main);
@@ -127,6 +131,7 @@ pub(crate) fn build(
             .unwrap_or_default()
     };
     let share_symbols = storage::symbols(&plan.shares, &mut symbols);
+    let module_symbols = ModuleSymbols::claim(plan, &mut symbols);
     let server_symbols: Vec<(String, Service)> = plan
         .servers
         .iter()
@@ -135,9 +140,11 @@ pub(crate) fn build(
     let value_symbols = values::Symbols {
         params: &param_symbols,
         servers: &server_symbols,
+        modules: &module_symbols.modules,
     };
     let storage_symbols: Vec<String> = share_symbols.iter().map(|(_, s)| s.clone()).collect();
     let ctx = AppContext {
+        modules: &module_symbols,
         symbols: &value_symbols,
         shares: &plan.shares,
         storage_symbols: &storage_symbols,
@@ -159,6 +166,9 @@ pub(crate) fn build(
         BicepStr::expr(DEFAULT_DOMAIN),
     ));
     let mut values = plan.values();
+    let module_views = modules::views_of(plan, &mut values, &value_symbols, &module_symbols, diags);
+    let vault_views = modules::vaults(plan, &module_symbols);
+    let mut key_vault_access = false;
     let mut app_values = AppValues::default();
     for (id, resource) in model.resources() {
         match plan.hosting.get(id.0 as usize) {
@@ -176,7 +186,9 @@ pub(crate) fn build(
                     ));
                 }
                 values.app(app, &mut app_values, diags);
-                let view = app::view(&ctx, app, symbol_of(id), &app_values);
+                let depends_on = depends_on(plan, &module_symbols, &app_values);
+                key_vault_access |= !depends_on.is_empty();
+                let view = app::view(&ctx, app, symbol_of(id), &app_values, depends_on);
                 let printed = templates.render("container-app.bicep.j2", view)?;
                 sections.apps.push_str(&printed);
             }
@@ -211,14 +223,25 @@ pub(crate) fn build(
             Some(Hosting::Database(_) | Hosting::Nothing) | None => {}
         }
     }
+    if !plan.modules.is_empty() {
+        let view = ModulesView {
+            vaults: views(vault_views),
+            modules: views(module_views),
+            access: key_vault_access.then(|| symbols.claim(modules::KEY_VAULT_ACCESS)),
+            role: modules::KEY_VAULT_ROLE,
+        };
+        sections.modules =
+            templates.render_one("modules.bicep.j2", "modules", Value::from_object(view))?;
+    }
     let used = values.finish(diags);
     let image_tag_used = plan.builds_images();
-    let params = params::build(
+    let mut params = params::build(
         model,
         used.iter().copied(),
         &param_symbols,
         image_tag_used.then_some(image_tag.as_str()),
     );
+    params::deployer(&mut params, &plan.deployer_params, &module_symbols.deployer);
     let header = params::one_line(&options.header());
     let app = model.name();
     let head = HeadView {
@@ -236,7 +259,58 @@ pub(crate) fn build(
     Ok(Files {
         main,
         params: templates.render("main.bicepparam.j2", param_file)?,
+        modules: module_files(plan, &options.source_name),
     })
+}
+
+/// What an app whose values are `values` waits for: when it reads Key Vault secrets, the role
+/// that lets it, and the modules that write them (a Key Vault module's writers are the
+/// modules given its outputs; a created vault's writer is the module it was created for).
+fn depends_on(plan: &Plan<'_>, symbols: &ModuleSymbols, values: &AppValues<'_>) -> Vec<String> {
+    let mut writers: Vec<usize> = Vec::new();
+    for secret in &values.secrets {
+        match secret.value {
+            SecretValue::KeyVault {
+                vault: Vault::Module(vault),
+                ..
+            } => writers.extend(plan.vault_writers(vault)),
+            SecretValue::KeyVault {
+                vault: Vault::Created(module),
+                ..
+            } => writers.push(module),
+            SecretValue::Text(_) => {}
+        }
+    }
+    if !values.reads_key_vaults() {
+        return Vec::new();
+    }
+    writers.sort_unstable();
+    writers.dedup();
+    let mut out = vec![modules::KEY_VAULT_ACCESS.to_string()];
+    out.extend(
+        writers
+            .into_iter()
+            .filter_map(|w| symbols.modules.get(w).cloned()),
+    );
+    out
+}
+
+/// The copied file of every deployed module (once per path), with a header naming it.
+fn module_files(plan: &Plan<'_>, source: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for module in &plan.modules {
+        if files.iter().any(|(path, _)| *path == module.output_path) {
+            continue;
+        }
+        let text = format!(
+            "// Generated by aspirec from {}: a copy of `{}`. Do not edit: change that file and rebuild.\n{}",
+            params::one_line(source),
+            params::one_line(&module.module.path),
+            module.file.text
+        );
+        files.push((module.output_path.clone(), text));
+    }
+    files
 }
 
 /// `Enabled` or `Disabled`, as the API spells its switches.

@@ -8,7 +8,8 @@
 //! prints them. Pipeline: [`build`] turns the plan into the view objects of [`view`] ([`app`]
 //! for container apps, [`values`] for values, [`storage`] and [`params`]), and [`templates`]
 //! prints them with minijinja: each container app as soon as it is built, the few other
-//! resources by kind. The templates hold layout only, and every Bicep string is escaped by
+//! resources by kind. An Aspire manifest's Bicep modules ([`modules`]) are `module`
+//! declarations of copies of their files, written beside `main.bicep`. The templates hold layout only, and every Bicep string is escaped by
 //! the one function behind the `bicep_string` filter ([`bicep_string`]), so escaping lives in
 //! one place.
 #![warn(clippy::wildcard_enum_match_arm)]
@@ -17,6 +18,7 @@ mod app;
 mod bicep_string;
 mod build;
 mod chunks;
+mod modules;
 mod names;
 mod params;
 mod storage;
@@ -38,19 +40,24 @@ pub static PUBLISHER: AzurePublisher = AzurePublisher {
     print: files,
 };
 
-/// Both files; a template that fails to render is a bug (B0001), and then there are none.
+/// Both files and the copied module files; a template that fails to render is a bug
+/// (B0001), and then there are none.
 fn files(
     plan: &Plan<'_>,
     options: &PublishOptions,
     diags: &mut Diagnostics,
-) -> Vec<(&'static str, String)> {
+) -> Vec<(String, String)> {
     let files = templates::Templates::new()
         .and_then(|templates| build::build(plan, options, &templates, diags));
     match files {
-        Ok(files) => vec![
-            ("main.bicep", files.main),
-            ("main.bicepparam", files.params),
-        ],
+        Ok(files) => {
+            let mut out = vec![
+                ("main.bicep".to_string(), files.main),
+                ("main.bicepparam".to_string(), files.params),
+            ];
+            out.extend(files.modules);
+            out
+        }
         Err(error) => {
             diags.report(
                 codes::INTERNAL,

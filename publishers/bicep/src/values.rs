@@ -20,6 +20,8 @@ pub(crate) struct Symbols<'a> {
     pub(crate) params: &'a [String],
     /// Of each managed server (by its index in the plan), and its service.
     pub(crate) servers: &'a [(String, Service)],
+    /// Of each deployed module (by its index in the plan).
+    pub(crate) modules: &'a [String],
 }
 
 /// `chunks` as one Bicep string value.
@@ -49,17 +51,33 @@ pub(crate) fn bicep(symbols: &Symbols<'_>, chunks: &[Chunk<'_>]) -> BicepStr {
             Chunk::AdminLogin(_) => out.push_text(POSTGRES.admin_login),
             Chunk::AccessKey { server, uri } => {
                 if let Some((symbol, _)) = symbols.servers.get(*server) {
-                    let key = format!("{symbol}.listKeys().primaryKey");
-                    out.push_expr(if *uri {
-                        format!("uriComponent({key})")
-                    } else {
-                        key
-                    });
+                    out.push_expr(encoded(format!("{symbol}.listKeys().primaryKey"), *uri));
                 }
             }
+            Chunk::ModuleOutput {
+                module,
+                output,
+                uri,
+            } => {
+                if let Some(symbol) = symbols.modules.get(*module) {
+                    out.push_expr(encoded(format!("{symbol}.outputs.{output}"), *uri));
+                }
+            }
+            // Read by reference only: the plan gives a Key Vault secret as a secret of its
+            // own ([`aspirec_azure::values::SecretValue::KeyVault`]), never inside a value.
+            Chunk::VaultSecret { .. } => {}
         }
     }
     out
+}
+
+/// `expr`, percent-encoded when `uri`.
+fn encoded(expr: String, uri: bool) -> String {
+    if uri {
+        format!("uriComponent({expr})")
+    } else {
+        expr
+    }
 }
 
 /// The Bicep expression of a managed service's host name.

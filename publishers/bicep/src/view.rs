@@ -140,6 +140,11 @@ impl Source {
         Source(Value::from(value.to_literal()))
     }
 
+    /// Bicep source made elsewhere (an expression, a multi-line value), printed as it is.
+    pub(crate) fn raw(source: String) -> Source {
+        Source(Value::from(source))
+    }
+
     #[cfg(test)]
     pub(crate) fn as_str(&self) -> &str {
         self.0.as_str().unwrap_or_default()
@@ -359,6 +364,9 @@ pub(crate) struct AppView {
     pub(crate) volumes: Views<AppVolumeView>,
     /// The init container that creates a server's databases, if any.
     pub(crate) init: Option<Arc<InitView>>,
+    /// What it must wait for (what writes the Key Vault secrets it reads, and the role that
+    /// lets it read them).
+    pub(crate) depends_on: Arc<List<String>>,
     pub(crate) min_replicas: Number,
     pub(crate) max_replicas: Number,
 }
@@ -378,6 +386,7 @@ view!(AppView {
     mounts,
     volumes,
     init,
+    depends_on,
     min_replicas,
     max_replicas
 });
@@ -439,12 +448,19 @@ view!(PortMappingView {
     exposed_port
 });
 
+/// A container-app secret: a `value`, or a Key Vault reference (`key_vault_url`, read with
+/// the deployment's identity).
 #[derive(Debug)]
 pub(crate) struct SecretView {
     pub(crate) name: Source,
-    pub(crate) value: Source,
+    pub(crate) value: Option<Source>,
+    pub(crate) key_vault_url: Option<Source>,
 }
-view!(SecretView { name, value });
+view!(SecretView {
+    name,
+    value,
+    key_vault_url
+});
 
 /// An environment variable: a plain `value`, or a `secret_ref` to one of the app's secrets.
 #[derive(Debug)]
@@ -507,6 +523,65 @@ view!(AppVolumeView {
     name,
     storage_symbol
 });
+
+/// The Azure Bicep modules and what goes with them.
+#[derive(Debug)]
+pub(crate) struct ModulesView {
+    pub(crate) vaults: Views<VaultView>,
+    pub(crate) modules: Views<ModuleView>,
+    /// The role assignment's symbol, when a container app reads Key Vault secrets.
+    pub(crate) access: Option<String>,
+    pub(crate) role: &'static str,
+}
+view!(ModulesView {
+    vaults,
+    modules,
+    access,
+    role
+});
+
+/// A Key Vault created for a module's secret outputs.
+#[derive(Debug)]
+pub(crate) struct VaultView {
+    pub(crate) symbol: String,
+    /// The module's name, for the comment.
+    pub(crate) module: String,
+    pub(crate) name: BicepStr,
+}
+view!(VaultView {
+    symbol,
+    module,
+    name
+});
+
+/// A `module` declaration. Its strings are Bicep source already.
+#[derive(Debug)]
+pub(crate) struct ModuleView {
+    pub(crate) symbol: String,
+    /// The copied file, relative to `main.bicep`.
+    pub(crate) path: Source,
+    /// The deployment's name.
+    pub(crate) name: Source,
+    /// `resourceGroup(...)`, when it deploys into another resource group.
+    pub(crate) scope: Option<Source>,
+    pub(crate) comments: Arc<List<String>>,
+    pub(crate) params: Views<ModuleParamView>,
+}
+view!(ModuleView {
+    symbol,
+    path,
+    name,
+    scope,
+    comments,
+    params
+});
+
+#[derive(Debug)]
+pub(crate) struct ModuleParamView {
+    pub(crate) key: Source,
+    pub(crate) value: Source,
+}
+view!(ModuleParamView { key, value });
 
 #[derive(Debug)]
 pub(crate) struct OutputView {

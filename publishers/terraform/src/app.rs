@@ -9,7 +9,7 @@ use aspirec_azure::databases::{
 use aspirec_azure::ingress::{MainIngress, PortMapping};
 use aspirec_azure::plan::{App, AppImage, Probe};
 use aspirec_azure::probes::Check;
-use aspirec_azure::values::{AppValues, EnvValue};
+use aspirec_azure::values::{AppValues, EnvValue, SecretValue};
 
 use crate::emit::{TfWriter, opt};
 use crate::expr::{Inline, Raw, Ref, Template, Text};
@@ -52,7 +52,12 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
     w.array("identity_ids", [IDENTITY_ID]);
     w.end();
     for secret in &values.secrets {
-        value::write(plan, params, values.chunks(&secret.value), text);
+        // Key Vault references come only from Bicep modules, which Terraform does not deploy
+        // (what it reads from them is a deploy-time parameter): the plan never gives them.
+        let SecretValue::Text(range) = &secret.value else {
+            continue;
+        };
+        value::write(plan, params, values.chunks(range), text);
         w.block("secret", &[]);
         w.attrs(&[("name", &secret.name), ("value", &*text)]);
         w.end();

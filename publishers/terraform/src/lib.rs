@@ -55,7 +55,7 @@ fn files(
     plan: &Plan<'_>,
     options: &PublishOptions,
     diags: &mut Diagnostics,
-) -> Vec<(&'static str, String)> {
+) -> Vec<(String, String)> {
     let header = options.header();
     let params = Params::new(plan.model);
     let mut values = plan.values();
@@ -92,7 +92,7 @@ fn files_around(
     servers: TfWriter,
     apps: TfWriter,
     azapi: bool,
-) -> Vec<(&'static str, String)> {
+) -> Vec<(String, String)> {
     let model = plan.model;
     let mut main = TfWriter::new(header);
     // Room for the head of the file: shares and generated parameters are the variable part.
@@ -122,11 +122,14 @@ fn files_around(
     );
     let mut providers = TfWriter::new(header);
     outputs::providers(&mut providers);
-    vec![
-        ("main.tf", main.finish()),
-        ("outputs.tf", outputs.finish()),
-        ("providers.tf", providers.finish()),
-        ("variables.tf", variables.finish()),
-        ("versions.tf", versions.finish()),
+    [
+        ("main.tf", main),
+        ("outputs.tf", outputs),
+        ("providers.tf", providers),
+        ("variables.tf", variables),
+        ("versions.tf", versions),
     ]
+    .into_iter()
+    .map(|(path, file)| (path.to_string(), file.finish()))
+    .collect()
 }

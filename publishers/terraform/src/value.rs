@@ -71,6 +71,9 @@ pub(crate) fn write(plan: &Plan<'_>, params: &Params, chunks: &[Chunk<'_>], out:
             Chunk::AccessKey { server, uri } => {
                 server_attribute(plan, *server, Some("primary_access_key"), out, *uri);
             }
+            // Only a target that deploys Bicep modules reads them: for Terraform, what is read
+            // from a module is a deploy-time parameter, and the plan never gives these.
+            Chunk::ModuleOutput { .. } | Chunk::VaultSecret { .. } => {}
         }
     }
 }
