@@ -65,6 +65,8 @@ codes! {
         "Two names become the same object name under a target's naming rules (for example after shortening to a DNS label).";
     INVALID_REFERENCE_TARGET = "E0307" "invalid-reference-target"
         "A reference or `wait_for` points at something it cannot: a parameter, the resource itself, or a resource with nothing to inject.";
+    INVALID_VARIABLE_NAME = "E0308" "invalid-variable-name"
+        "An environment variable, build argument or build secret name is empty, or holds `=`, whitespace or a control or invisible formatting character: no target can pass such a name on (`docker compose` refuses an empty one, `A=B` would become the variable `A`).";
     PORT_OUT_OF_RANGE = "E0401" "port-out-of-range"
         "A port must be between 1 and 65535.";
     DUPLICATE_TARGET_PORT = "E0402" "duplicate-target-port"

@@ -5,5 +5,6 @@ pub(crate) mod graph;
 pub(crate) mod inject;
 pub(crate) mod names;
 pub(crate) mod resolve;
+pub(crate) mod variables;
 
 pub(crate) use expand::Ctx;
