@@ -96,6 +96,9 @@ impl Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Spans of secret values in the source: the driver hands them to the [`crate::SourceMap`]
+    /// so that no rendering of any diagnostic shows them.
+    concealed: Vec<Span>,
 }
 
 impl Diagnostics {
@@ -119,6 +122,20 @@ impl Diagnostics {
         &mut self.items[last]
     }
 
+    /// Marks `span` as a secret value in the source. Masking is a property of the rendering,
+    /// not of one diagnostic: every snippet of every diagnostic that shows these bytes masks
+    /// them, in every format.
+    pub fn conceal(&mut self, span: Span) {
+        if !span.is_detached() && span.start < span.end {
+            self.concealed.push(span);
+        }
+    }
+
+    /// The spans marked with [`Diagnostics::conceal`], taken out of the sink.
+    pub fn take_concealed(&mut self) -> Vec<Span> {
+        std::mem::take(&mut self.concealed)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
@@ -137,6 +154,7 @@ impl Diagnostics {
 
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.concealed.extend(other.concealed);
     }
 
     /// All diagnostics sorted by (file, position, code) with exact duplicates removed.

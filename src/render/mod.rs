@@ -114,7 +114,7 @@ fn render_one(
             let full = shown.text.as_str();
             let line_chars = full.chars().count();
             let end = if end_line == start_line {
-                shown.column(end_col)
+                shown.end_column(end_col)
             } else {
                 line_chars + 1
             };
