@@ -3,6 +3,7 @@
 //! (0 success, 1 model errors or a `--check` difference, 2 usage or IO errors).
 
 mod cli;
+mod input;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -213,8 +214,7 @@ fn compile_with(
             "invalid --name: {problem} (names match `[a-z][a-z0-9-]*` and have at most 40 characters)"
         );
     }
-    let bytes = std::fs::read(&input.model)
-        .with_context(|| format!("reading `{}`", input.model.display()))?;
+    let bytes = input::read_model(&input.model, input.max_input_size)?;
     Ok(aspirec::compile_with_sink(
         &display_name(&input.model),
         &bytes,
