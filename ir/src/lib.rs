@@ -29,7 +29,7 @@ mod passes;
 
 pub use check::{CheckOptions, check};
 pub use checked::*;
-pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Label, Omitted, Severity};
 pub use integrations::IntegrationKind;
 pub use passes::names::name_problem;
 pub use publish::{Artifacts, PublishOptions, Publisher};

@@ -22,9 +22,24 @@ pub(crate) fn parse<'s>(file: FileId, text: &'s str, diags: &mut Diagnostics) ->
     let (table, invalid) = match stream::build(text) {
         Some(built) => built,
         None => {
-            let (document, errors) = DeTable::parse_recoverable(text);
+            // Junk input has errors without end: the `toml` crate gets only the lines up to
+            // the first one past the diagnostics cap, and the rest are counted.
+            let cap = ir::diagnostic::MAX_PER_FILE;
+            let (total, past_cap) = stream::count_errors(text, cap + 1);
+            let parsed = match past_cap {
+                Some(offset) => {
+                    let line = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+                    text.get(..if line > 0 { line } else { offset }).unwrap_or(text)
+                }
+                None => text,
+            };
+            let (document, errors) = DeTable::parse_recoverable(parsed);
             for error in &errors {
                 report_syntax_error(file, text, error, diags);
+            }
+            if parsed.len() < text.len() {
+                diags.count_unreported_errors(file, total.saturating_sub(errors.len()));
+                return None;
             }
             if !errors.is_empty() {
                 return None;

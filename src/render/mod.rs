@@ -168,6 +168,9 @@ fn render_one(
     for note in &diagnostic.notes {
         let _ = writeln!(out, "{pad} {} {}", style.paint("1", "= note:"), redact(note));
     }
+    if let Some(more) = omitted_note(diagnostic.omitted) {
+        let _ = writeln!(out, "{pad} {} {more}", style.paint("1", "= note:"));
+    }
 }
 
 /// Lines longer than this are cut to a window around the label.
@@ -195,17 +198,46 @@ fn window(line: &str, column: usize) -> (String, usize) {
     (shown, shift)
 }
 
-/// The one-line summary printed after the diagnostics.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "and N more": what [`ir::diagnostic::MAX_PER_FILE`] left out of a file.
+fn omitted_note(omitted: ir::Omitted) -> Option<String> {
+    let what = match (omitted.errors, omitted.warnings) {
+        (0, 0) => return None,
+        (e, 0) => plural(e, "more error"),
+        (0, w) => plural(w, "more warning"),
+        (e, w) => format!("{} and {}", plural(e, "more error"), plural(w, "more warning")),
+    };
+    Some(format!(
+        "and {what} in this file, not shown (at most {} errors and {} warnings are shown per file)",
+        ir::diagnostic::MAX_PER_FILE,
+        ir::diagnostic::MAX_PER_FILE
+    ))
+}
+
+/// The one-line summary printed after the diagnostics; it counts those left out by the cap
+/// per file too.
 pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> Option<String> {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let shown_errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let omitted = diagnostics.iter().fold(ir::Omitted::default(), |sum, d| ir::Omitted {
+        errors: sum.errors + d.omitted.errors,
+        warnings: sum.warnings + d.omitted.warnings,
+    });
+    let errors = shown_errors + omitted.errors;
+    let warnings = diagnostics.len() - shown_errors + omitted.warnings;
+    let hidden = if omitted.total() > 0 {
+        format!(" ({} not shown)", omitted.total())
+    } else {
+        String::new()
+    };
     match (errors, warnings) {
         (0, 0) => None,
-        (0, w) => Some(format!("warning: {} in {file}", plural(w, "warning"))),
-        (e, 0) => Some(format!("error: {} in {file}", plural(e, "error"))),
+        (0, w) => Some(format!("warning: {} in {file}{hidden}", plural(w, "warning"))),
+        (e, 0) => Some(format!("error: {} in {file}{hidden}", plural(e, "error"))),
         (e, w) => Some(format!(
-            "error: {} and {} in {file}",
+            "error: {} and {} in {file}{hidden}",
             plural(e, "error"),
             plural(w, "warning")
         )),
@@ -233,7 +265,7 @@ pub fn json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> serde_json::Valu
         diagnostics
             .iter()
             .map(|d| {
-                serde_json::json!({
+                let mut object = serde_json::json!({
                     "code": d.code.id,
                     "name": d.code.name,
                     "severity": severity_name(d.severity).0,
@@ -245,7 +277,14 @@ pub fn json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> serde_json::Valu
                     })).collect::<Vec<_>>(),
                     "help": d.help.as_deref().map(redact),
                     "notes": d.notes.iter().map(|n| redact(n)).collect::<Vec<_>>(),
-                })
+                });
+                // Only on the last diagnostic of a file that had more than the cap.
+                if d.omitted.total() > 0 {
+                    object["omitted"] = serde_json::json!({
+                        "errors": d.omitted.errors, "warnings": d.omitted.warnings,
+                    });
+                }
+                object
             })
             .collect(),
     )
