@@ -6,6 +6,7 @@
 mod cli;
 mod compile_err;
 mod compile_ok;
+mod hardening;
 mod output;
 mod props;
 mod schema;
