@@ -2,9 +2,9 @@
 //! `DIR/.aspirec-lock` from before its first write until its last, so two builds into the same
 //! folder never leave a mix of two models.
 //!
-//! The lock is the operating system's advisory file lock (`flock` on Unix, `LockFileEx` on
-//! Windows), so the system releases it when a build is killed: there is no stale lock to clean
-//! up. A second build waits, saying so once, up to a timeout (60 s, `ASPIREC_LOCK_TIMEOUT`
+//! The lock is the operating system's advisory file lock (`flock`, through rustix: std's
+//! `File::try_lock` needs a newer Rust than the crate's rust-version), so the system releases
+//! it when a build is killed: there is no stale lock to clean up. Off Unix there is no lock. A second build waits, saying so once, up to a timeout (60 s, `ASPIREC_LOCK_TIMEOUT`
 //! seconds to change it, 0 to refuse at once), then gives up with an I/O error (exit 2).
 //!
 //! The holder removes the lock file before it lets go (on Unix), and an output folder it had
@@ -54,6 +54,23 @@ impl Drop for Lock {
     }
 }
 
+/// Locks `file` exclusively if no other process holds it; `Ok(false)` when one does.
+#[cfg(unix)]
+fn try_lock(file: &fs::File) -> std::io::Result<bool> {
+    use rustix::fs::{FlockOperation, flock};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// No lock off Unix (see the module doc).
+#[cfg(not(unix))]
+fn try_lock(_file: &fs::File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
 /// Whether `file` is still the file at `path` (it was not removed and replaced by another
 /// build's lock file in the meantime).
 #[cfg(unix)]
@@ -100,8 +117,8 @@ pub fn lock(out: &Path, wait: Duration, waiting: impl FnOnce(&Path)) -> anyhow::
             .truncate(false)
             .open(&path)
             .with_context(|| format!("opening the lock file `{}`", path.display()))?;
-        match file.try_lock() {
-            Ok(()) if still_there(&file, &path) => {
+        match try_lock(&file) {
+            Ok(true) if still_there(&file, &path) => {
                 return Ok(Lock {
                     _file: file,
                     path,
@@ -109,9 +126,9 @@ pub fn lock(out: &Path, wait: Duration, waiting: impl FnOnce(&Path)) -> anyhow::
                 });
             }
             // Locked, but removed by the holder it waited for: lock the new one.
-            Ok(()) => continue,
-            Err(fs::TryLockError::WouldBlock) => {}
-            Err(fs::TryLockError::Error(e)) => {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => {
                 return Err(e).with_context(|| format!("locking `{}`", path.display()));
             }
         }
