@@ -26,14 +26,19 @@ pub(crate) fn read_model(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
     let metadata = fs::metadata(path).with_context(|| format!("reading `{shown}`"))?;
     refuse(path, &metadata, limit)?;
     let file = fs::File::open(path).with_context(|| format!("reading `{shown}`"))?;
-    let metadata = file.metadata().with_context(|| format!("reading `{shown}`"))?;
+    let metadata = file
+        .metadata()
+        .with_context(|| format!("reading `{shown}`"))?;
     refuse(path, &metadata, limit)?;
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .with_context(|| format!("reading `{shown}`"))?;
     if bytes.len() as u64 > limit {
-        bail!("`{shown}` grew past the input limit of {} while it was read", size(limit));
+        bail!(
+            "`{shown}` grew past the input limit of {} while it was read",
+            size(limit)
+        );
     }
     Ok(bytes)
 }

@@ -328,15 +328,29 @@ mod tests {
             diags
                 .report(crate::codes::TOML_SYNTAX, a, format!("error {i}"))
                 .with_label("x");
-            diags.push(Diagnostic::new(crate::codes::SECRET_LITERAL_DEFAULT, a, format!("w {i}")));
+            diags.push(Diagnostic::new(
+                crate::codes::SECRET_LITERAL_DEFAULT,
+                a,
+                format!("w {i}"),
+            ));
         }
         diags.push(Diagnostic::new(crate::codes::TOML_SYNTAX, b, "other file"));
         assert_eq!(diags.error_count(), MAX_PER_FILE + 7 + 1);
         assert_eq!(diags.len(), 2 * (MAX_PER_FILE + 7) + 1);
         let sorted = diags.into_sorted();
         assert_eq!(sorted.len(), 2 * MAX_PER_FILE + 1);
-        let last_of_a = sorted.iter().rev().find(|d| d.primary.span.file == FileId(0)).unwrap();
-        assert_eq!(last_of_a.omitted, Omitted { errors: 7, warnings: 7 });
+        let last_of_a = sorted
+            .iter()
+            .rev()
+            .find(|d| d.primary.span.file == FileId(0))
+            .unwrap();
+        assert_eq!(
+            last_of_a.omitted,
+            Omitted {
+                errors: 7,
+                warnings: 7
+            }
+        );
         assert_eq!(sorted.last().unwrap().omitted, Omitted::default());
     }
 

@@ -17,9 +17,11 @@ pub fn is_unsafe_in_comment(c: char) -> bool {
     match c {
         '\n' | '\t' => false,
         c if c.is_control() => true,
-        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-            true
-        }
+        '\u{061c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => true,
         '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => true,
         _ => false,
     }
@@ -79,7 +81,10 @@ mod tests {
         );
         assert_eq!(comment_line_safe("a\nb\u{1b}"), "a\\u{a}b\\u{1b}");
         // Characters near the unsafe ones stay as they are.
-        assert_eq!(comment_safe("\u{a0}\u{2027}\u{fffd}\u{2030}"), "\u{a0}\u{2027}\u{fffd}\u{2030}");
+        assert_eq!(
+            comment_safe("\u{a0}\u{2027}\u{fffd}\u{2030}"),
+            "\u{a0}\u{2027}\u{fffd}\u{2030}"
+        );
     }
 
     #[test]

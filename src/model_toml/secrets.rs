@@ -20,7 +20,11 @@ pub(crate) fn conceal(file: FileId, root: &Table<'_>, diags: &mut Diagnostics) {
     };
     if let Some(parameters) = declared {
         for (_, parameter) in parameters.entries() {
-            if let Some(value) = parameter.as_table().filter(|t| is_secret(t)).and_then(|t| t.get("value")) {
+            if let Some(value) = parameter
+                .as_table()
+                .filter(|t| is_secret(t))
+                .and_then(|t| t.get("value"))
+            {
                 diags.conceal(span(file, &value.span));
             }
         }

@@ -29,7 +29,8 @@ pub(crate) fn parse<'s>(file: FileId, text: &'s str, diags: &mut Diagnostics) ->
             let parsed = match past_cap {
                 Some(offset) => {
                     let line = text[..offset].rfind('\n').map_or(0, |at| at + 1);
-                    text.get(..if line > 0 { line } else { offset }).unwrap_or(text)
+                    text.get(..if line > 0 { line } else { offset })
+                        .unwrap_or(text)
                 }
                 None => text,
             };

@@ -134,4 +134,3 @@ pub fn describe(differences: &[Difference]) -> String {
     ));
     out
 }
-

@@ -97,7 +97,11 @@ pub fn run(script: &str, scratch: &Path) -> Result<(), String> {
     for dir in [outside.join("sub"), out.join("k8s"), out.join("compose")] {
         fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     }
-    for (path, text) in [("important.txt", "keep"), ("sub/secret.txt", "keep too"), ("api.yaml", "mine")] {
+    for (path, text) in [
+        ("important.txt", "keep"),
+        ("sub/secret.txt", "keep too"),
+        ("api.yaml", "mine"),
+    ] {
         fs::write(outside.join(path), text).map_err(|e| e.to_string())?;
     }
     let mut records: BTreeMap<&str, String> = BTreeMap::new();
@@ -143,7 +147,9 @@ pub fn run(script: &str, scratch: &Path) -> Result<(), String> {
     let _ = super::remove_leftovers(&out, &["k8s", "compose"]);
     let written = super::write(&out, artifacts);
     if tree(&outside) != outside_before {
-        return Err(format!("a file outside the output folder changed (build: {written:?})"));
+        return Err(format!(
+            "a file outside the output folder changed (build: {written:?})"
+        ));
     }
     let after = tree(&out);
     let recorded = |path: &str| {
@@ -160,7 +166,10 @@ pub fn run(script: &str, scratch: &Path) -> Result<(), String> {
         let first = parts.next().unwrap_or_default();
         super::leftovers::is_leftover_name(first, true)
             || path.contains('/')
-                && super::leftovers::is_leftover_name(path.rsplit('/').next().unwrap_or_default(), false)
+                && super::leftovers::is_leftover_name(
+                    path.rsplit('/').next().unwrap_or_default(),
+                    false,
+                )
     };
     for (path, entry) in &before {
         if after.contains_key(path) {
@@ -169,7 +178,9 @@ pub fn run(script: &str, scratch: &Path) -> Result<(), String> {
         // The only removals allowed: regular files the record names, and leftovers.
         let allowed = (matches!(entry, Entry::File(_)) && recorded(path)) || leftover(path);
         if !allowed {
-            return Err(format!("`{path}` ({entry:?}) was removed (build: {written:?})"));
+            return Err(format!(
+                "`{path}` ({entry:?}) was removed (build: {written:?})"
+            ));
         }
     }
     // What --check said would be removed is what the build removed (when it succeeded).
@@ -177,7 +188,9 @@ pub fn run(script: &str, scratch: &Path) -> Result<(), String> {
         for difference in differences {
             if let super::Difference::Removed { path } = difference {
                 if after.contains_key(path) {
-                    return Err(format!("--check said `{path}` would be removed; it was not"));
+                    return Err(format!(
+                        "--check said `{path}` would be removed; it was not"
+                    ));
                 }
             }
         }

@@ -118,8 +118,8 @@ fn remove_temp_files(dir: &Path) -> anyhow::Result<usize> {
 
 /// Removes a file, a link (not what it points to) or a folder with its contents.
 fn remove(path: &Path) -> anyhow::Result<()> {
-    let metadata = fs::symlink_metadata(path)
-        .with_context(|| format!("reading `{}`", path.display()))?;
+    let metadata =
+        fs::symlink_metadata(path).with_context(|| format!("reading `{}`", path.display()))?;
     let result = if metadata.is_dir() {
         // std's remove_dir_all does not follow links inside the folder.
         fs::remove_dir_all(path)
@@ -136,7 +136,10 @@ mod tests {
     #[test]
     fn only_aspirecs_own_names_are_leftovers() {
         let targets = |t: &str| ["k8s", "compose"].contains(&t);
-        assert_eq!(pid_of(".k8s.aspirec-staging-42", STAGING, targets), Some(42));
+        assert_eq!(
+            pid_of(".k8s.aspirec-staging-42", STAGING, targets),
+            Some(42)
+        );
         assert_eq!(pid_of(".bicep.aspirec-staging-42", STAGING, targets), None);
         assert_eq!(pid_of("k8s.aspirec-staging-42", STAGING, targets), None);
         assert_eq!(pid_of(".k8s.aspirec-staging-", STAGING, targets), None);
@@ -144,10 +147,16 @@ mod tests {
         assert_eq!(pid_of(".k8s.aspirec-staging--1", STAGING, targets), None);
         let any = |n: &str| !n.is_empty();
         assert_eq!(pid_of(".app.yaml.aspirec-tmp-7", TEMP, any), Some(7));
-        assert_eq!(pid_of("..aspirec-generated.aspirec-tmp-7", TEMP, any), Some(7));
+        assert_eq!(
+            pid_of("..aspirec-generated.aspirec-tmp-7", TEMP, any),
+            Some(7)
+        );
         assert_eq!(pid_of("..aspirec-tmp-7", TEMP, any), None);
         assert_eq!(pid_of(".app.yaml.aspirec-tmp-99999999999", TEMP, any), None);
-        assert_eq!(temp_name("a.yaml"), format!(".a.yaml.aspirec-tmp-{}", std::process::id()));
+        assert_eq!(
+            temp_name("a.yaml"),
+            format!(".a.yaml.aspirec-tmp-{}", std::process::id())
+        );
     }
 
     #[test]

@@ -403,10 +403,17 @@ fn write_file(
     // A new file, never one found there: a link at that name (committed, or a leftover) would
     // otherwise be written through. Whatever is there is removed (never followed) once.
     let create = |temp: &Path| -> std::io::Result<()> {
-        let mut file = match fs::OpenOptions::new().write(true).create_new(true).open(temp) {
+        let mut file = match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(temp)
+        {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 fs::remove_file(temp)?;
-                fs::OpenOptions::new().write(true).create_new(true).open(temp)?
+                fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(temp)?
             }
             other => other?,
         };
@@ -446,7 +453,6 @@ fn list_relative(dir: &Path) -> std::io::Result<BTreeSet<String>> {
     }
     Ok(found)
 }
-
 
 /// Paths of every file under `dir` (for tests and tools), sorted.
 pub fn list_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -48,4 +48,3 @@ fn normalize(path: &Path) -> Vec<String> {
     }
     parts
 }
-

@@ -157,7 +157,10 @@ mod tests {
         sources.conceal(ir::Span::new(file, 4, 13));
         sources.conceal(ir::Span::new(file, 18, 22));
         let secrets = secrets(&sources);
-        assert_eq!(redact("`\"hunter2\"` or hunter2", &secrets), "`********` or ********");
+        assert_eq!(
+            redact("`\"hunter2\"` or hunter2", &secrets),
+            "`********` or ********"
+        );
         // Too short to redact: `ab` stays (its quoted form is four characters).
         assert_eq!(redact("ab \"ab\"", &secrets), "ab ********");
     }

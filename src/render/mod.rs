@@ -163,10 +163,20 @@ fn render_one(
         pad
     };
     if let Some(help) = &diagnostic.help {
-        let _ = writeln!(out, "{pad} {} {}", style.paint("1", "= help:"), redact(help));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}",
+            style.paint("1", "= help:"),
+            redact(help)
+        );
     }
     for note in &diagnostic.notes {
-        let _ = writeln!(out, "{pad} {} {}", style.paint("1", "= note:"), redact(note));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}",
+            style.paint("1", "= note:"),
+            redact(note)
+        );
     }
     if let Some(more) = omitted_note(diagnostic.omitted) {
         let _ = writeln!(out, "{pad} {} {more}", style.paint("1", "= note:"));
@@ -208,7 +218,11 @@ fn omitted_note(omitted: ir::Omitted) -> Option<String> {
         (0, 0) => return None,
         (e, 0) => plural(e, "more error"),
         (0, w) => plural(w, "more warning"),
-        (e, w) => format!("{} and {}", plural(e, "more error"), plural(w, "more warning")),
+        (e, w) => format!(
+            "{} and {}",
+            plural(e, "more error"),
+            plural(w, "more warning")
+        ),
     };
     Some(format!(
         "and {what} in this file, not shown (at most {} errors and {} warnings are shown per file)",
@@ -221,10 +235,12 @@ fn omitted_note(omitted: ir::Omitted) -> Option<String> {
 /// per file too.
 pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> Option<String> {
     let shown_errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let omitted = diagnostics.iter().fold(ir::Omitted::default(), |sum, d| ir::Omitted {
-        errors: sum.errors + d.omitted.errors,
-        warnings: sum.warnings + d.omitted.warnings,
-    });
+    let omitted = diagnostics
+        .iter()
+        .fold(ir::Omitted::default(), |sum, d| ir::Omitted {
+            errors: sum.errors + d.omitted.errors,
+            warnings: sum.warnings + d.omitted.warnings,
+        });
     let errors = shown_errors + omitted.errors;
     let warnings = diagnostics.len() - shown_errors + omitted.warnings;
     let hidden = if omitted.total() > 0 {
@@ -234,7 +250,10 @@ pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> Option<String> {
     };
     match (errors, warnings) {
         (0, 0) => None,
-        (0, w) => Some(format!("warning: {} in {file}{hidden}", plural(w, "warning"))),
+        (0, w) => Some(format!(
+            "warning: {} in {file}{hidden}",
+            plural(w, "warning")
+        )),
         (e, 0) => Some(format!("error: {} in {file}{hidden}", plural(e, "error"))),
         (e, w) => Some(format!(
             "error: {} and {} in {file}{hidden}",

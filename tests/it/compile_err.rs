@@ -111,12 +111,16 @@ fn junk_input_keeps_a_bounded_number_of_diagnostics() {
     let rendered = render(&compilation);
     let more = 250_000 - cap;
     assert!(
-        rendered.contains(&format!("= note: and {more} more errors in this file, not shown")),
+        rendered.contains(&format!(
+            "= note: and {more} more errors in this file, not shown"
+        )),
         "{}",
         &rendered[rendered.len().saturating_sub(600)..]
     );
     assert!(
-        rendered.ends_with(&format!("error: 250000 errors in junk.toml ({more} not shown)\n")),
+        rendered.ends_with(&format!(
+            "error: 250000 errors in junk.toml ({more} not shown)\n"
+        )),
         "{}",
         &rendered[rendered.len().saturating_sub(600)..]
     );
@@ -125,7 +129,9 @@ fn junk_input_keeps_a_bounded_number_of_diagnostics() {
     // The same cap for valid TOML with schema errors without end.
     let mut many = String::from("name = \"x\"\n");
     for index in 0..1000 {
-        many.push_str(&format!("[resources.r{index}]\ntype = \"container\"\nbogus = 2\n"));
+        many.push_str(&format!(
+            "[resources.r{index}]\ntype = \"container\"\nbogus = 2\n"
+        ));
     }
     let compilation = generated("many.toml", many.as_bytes());
     assert_eq!(compilation.diagnostics.len(), cap);

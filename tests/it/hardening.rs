@@ -69,14 +69,27 @@ fn stale_removal_never_follows_a_link_in_build_or_check() {
 
         let check = build(&dir, &["--check"]);
         let said = String::from_utf8_lossy(&check.stdout);
-        assert!(!said.contains("evil"), "{case}: --check would remove through a link:\n{said}");
+        assert!(
+            !said.contains("evil"),
+            "{case}: --check would remove through a link:\n{said}"
+        );
         assert!(check.status.success(), "{case}: {said}");
 
         let built = build(&dir, &[]);
         assert!(built.status.success(), "{case}: {}", stderr(&built));
-        assert_eq!(fs::read_to_string(victim.join("important.txt")).unwrap(), "keep", "{case}");
-        assert!(k8s.join("evil").symlink_metadata().is_ok(), "{case}: the link is the user's");
-        assert!(k8s.join("mine").is_dir(), "{case}: a folder is never removed");
+        assert_eq!(
+            fs::read_to_string(victim.join("important.txt")).unwrap(),
+            "keep",
+            "{case}"
+        );
+        assert!(
+            k8s.join("evil").symlink_metadata().is_ok(),
+            "{case}: the link is the user's"
+        );
+        assert!(
+            k8s.join("mine").is_dir(),
+            "{case}: a folder is never removed"
+        );
     }
 }
 
@@ -85,10 +98,19 @@ fn stale_removal_never_follows_a_link_in_build_or_check() {
 fn inputs_that_never_end_or_are_huge_are_refused_at_once() {
     let dir = scratch("inputs");
     let fifo = dir.join("pipe.toml");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let big = dir.join("big.toml");
     // Sparse: 200 MB without writing them.
-    fs::File::create(&big).unwrap().set_len(200_000_000).unwrap();
+    fs::File::create(&big)
+        .unwrap()
+        .set_len(200_000_000)
+        .unwrap();
     for (input, expected) in [
         (PathBuf::from("/dev/zero"), "a character device"),
         (PathBuf::from("/dev/urandom"), "a character device"),
@@ -98,15 +120,27 @@ fn inputs_that_never_end_or_are_huge_are_refused_at_once() {
     ] {
         let started = Instant::now();
         let output = aspirec(&["check", &text(&input)], &[]);
-        assert!(started.elapsed() < Duration::from_secs(1), "{input:?} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{input:?} took {:?}",
+            started.elapsed()
+        );
         assert_eq!(output.status.code(), Some(2), "{input:?}");
-        assert!(stderr(&output).contains(expected), "{input:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(expected),
+            "{input:?}: {}",
+            stderr(&output)
+        );
     }
     // The limit is a flag or an environment variable.
     let model = text(&dir.join("m.toml"));
     let output = aspirec(&["check", &model, "--max-input-size", "10"], &[]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("input limit of 10 bytes"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("input limit of 10 bytes"),
+        "{}",
+        stderr(&output)
+    );
     let output = aspirec(&["check", &model], &[("ASPIREC_MAX_INPUT_SIZE", "1K")]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let output = aspirec(&["check", &model], &[("ASPIREC_MAX_INPUT_SIZE", "50")]);
@@ -150,7 +184,11 @@ fn a_build_removes_the_leftovers_of_killed_builds_and_nothing_else() {
     }
     let built = build(&dir, &[]);
     assert!(built.status.success(), "{}", stderr(&built));
-    assert!(stderr(&built).contains("removed 3 leftover(s)"), "{}", stderr(&built));
+    assert!(
+        stderr(&built).contains("removed 3 leftover(s)"),
+        "{}",
+        stderr(&built)
+    );
     for path in leftovers.iter().chain([&temp]) {
         assert!(path.symlink_metadata().is_err(), "{path:?} was left");
     }
@@ -173,12 +211,22 @@ fn concurrent_builds_into_one_folder_take_turns() {
             &[("ASPIREC_LOCK_TIMEOUT", timeout)],
         );
         assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-        assert!(stderr(&output).contains("still holds"), "{}", stderr(&output));
-        assert_eq!(stderr(&output).contains("waiting for another aspirec build"), waits);
+        assert!(
+            stderr(&output).contains("still holds"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(
+            stderr(&output).contains("waiting for another aspirec build"),
+            waits
+        );
         if waits {
             assert!(started.elapsed() >= Duration::from_secs(1));
         }
-        assert!(!out.join("k8s").exists(), "nothing is written without the lock");
+        assert!(
+            !out.join("k8s").exists(),
+            "nothing is written without the lock"
+        );
     }
     // Released while a build waits: that build goes on.
     let release = std::thread::spawn(move || {
@@ -188,7 +236,11 @@ fn concurrent_builds_into_one_folder_take_turns() {
     let output = build(&dir, &[]);
     release.join().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("waiting for another aspirec build"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("waiting for another aspirec build"),
+        "{}",
+        stderr(&output)
+    );
     assert!(out.join("k8s/api.yaml").is_file());
 }
 
@@ -209,10 +261,21 @@ fn out_at_a_dangling_link_or_a_file_is_a_clear_error() {
         (&file, "is a file, not a folder"),
         (&target_file, "is a file, not a folder"),
     ] {
-        let output = aspirec(&["build", &model, "--emit", "k8s", "--out", &text(out)], &[]);
-        assert_eq!(output.status.code(), Some(2), "{out:?}: {}", stderr(&output));
+        let output = aspirec(
+            &["build", &model, "--emit", "k8s", "--out", &text(out)],
+            &[],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{out:?}: {}",
+            stderr(&output)
+        );
         let message = stderr(&output);
         assert!(message.contains(expected), "{out:?}: {message}");
-        assert!(!message.contains("os error"), "{out:?}: the system's words: {message}");
+        assert!(
+            !message.contains("os error"),
+            "{out:?}: the system's words: {message}"
+        );
     }
 }

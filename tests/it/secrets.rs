@@ -56,9 +56,14 @@ fn secret_values_never_reach_any_artifact() {
         );
         // Nor any diagnostic, in either format: W0501 points at the value it warns about.
         let human = compilation.render_diagnostics();
-        let json = aspirec::render::json(&compilation.sources, &compilation.diagnostics).to_string();
+        let json =
+            aspirec::render::json(&compilation.sources, &compilation.diagnostics).to_string();
         for text in [&human, &json] {
-            assert!(!text.contains("Leak-Marker-"), "{}:\n{text}", input.display());
+            assert!(
+                !text.contains("Leak-Marker-"),
+                "{}:\n{text}",
+                input.display()
+            );
         }
         for (target, artifacts) in &compilation.artifacts {
             for (path, contents) in artifacts.iter() {
@@ -96,7 +101,10 @@ fn secret_literals_never_reach_a_diagnostic() {
             for shown in [&human, &json] {
                 assert!(!shown.contains("Leak-Marker"), "{name}:\n{shown}");
             }
-            assert!(human.contains("********"), "{name}: nothing masked:\n{human}");
+            assert!(
+                human.contains("********"),
+                "{name}: nothing masked:\n{human}"
+            );
         }
     }
 }

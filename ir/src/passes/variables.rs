@@ -107,10 +107,29 @@ mod tests {
 
     #[test]
     fn variable_names_that_no_target_can_pass_on() {
-        for good in ["A", "API_URL", "ConnectionStrings__db", "services__a__http__0", "a.b-c", "É"] {
+        for good in [
+            "A",
+            "API_URL",
+            "ConnectionStrings__db",
+            "services__a__http__0",
+            "a.b-c",
+            "É",
+        ] {
             assert_eq!(variable_name_problem(good), None, "{good}");
         }
-        for bad in ["", "A=B", "=", "A\nB", "A\0", "A\u{1b}", "A\u{7f}", "A B", "A\t", "\u{202e}A", "\u{feff}A"] {
+        for bad in [
+            "",
+            "A=B",
+            "=",
+            "A\nB",
+            "A\0",
+            "A\u{1b}",
+            "A\u{7f}",
+            "A B",
+            "A\t",
+            "\u{202e}A",
+            "\u{feff}A",
+        ] {
             assert!(variable_name_problem(bad).is_some(), "{bad:?}");
         }
     }

@@ -133,7 +133,10 @@ fn write_escaped(out: &mut String, text: &str) {
             // string can hold (surrogates cannot occur).
             c if (c as u32) < 0x20
                 || (0x7f..=0x9f).contains(&(c as u32))
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') =>
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
             {
                 None
             }
