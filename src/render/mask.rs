@@ -134,7 +134,7 @@ mod tests {
         let text = "a = \"hunter2\" # x\n\tb = 'zz'\n";
         let mut file = SourceFile::new("m.toml", text);
         file.conceal(4, 13);
-        file.conceal(24, 28);
+        file.conceal(23, 27);
         let line = ShownLine::new(&file, 1);
         assert_eq!(line.text, "a = ******** # x");
         assert_eq!(line.column(5), 5); // the value's start
