@@ -93,6 +93,8 @@ codes! {
         "A secret parameter has a literal `value` in the model file, so the secret is committed with it. Remove it and supply the value at deploy time.";
     UNSUPPORTED_LEFT_OUT = "W0701" "unsupported-left-out"
         "With `--allow-unsupported`, a resource or feature the target cannot express was left out.";
+    KUSTOMIZE_REFUSED_CHARACTER = "W0702" "kustomize-refused-character"
+        "A value holds DEL, a C1 control character other than NEL, or U+FFFE or U+FFFF. The Kubernetes manifests hold it exactly, but kustomize (and so `kubectl apply -k`) refuses such a value however it is escaped; apply the files with `kubectl apply -f`, or remove the character.";
     INTERNAL = "B0001" "internal-error"
         "aspirec reached a state it believes impossible. This is a bug in aspirec; please report it with the input.";
 }
