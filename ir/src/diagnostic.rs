@@ -250,13 +250,23 @@ impl Diagnostics {
         self.items.dedup();
         // "N more" goes on the last diagnostic shown for each file.
         for (file, omitted) in &self.omitted {
-            if let Some(last) = self
+            match self
                 .items
                 .iter_mut()
                 .rev()
                 .find(|d| d.primary.span.file == *file)
             {
-                last.omitted = *omitted;
+                Some(last) => last.omitted = *omitted,
+                // Counted but none kept: a stage's mistake, which must not hide the errors.
+                None => {
+                    let mut bug = Diagnostic::new(
+                        crate::codes::INTERNAL,
+                        Span::DETACHED,
+                        "diagnostics were counted past the cap but none was kept",
+                    );
+                    bug.omitted = *omitted;
+                    self.items.push(bug);
+                }
             }
         }
         self.items

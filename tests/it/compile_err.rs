@@ -126,6 +126,14 @@ fn junk_input_keeps_a_bounded_number_of_diagnostics() {
     );
     let json = aspirec::render::json(&compilation.sources, &compilation.diagnostics);
     assert_eq!(json[cap - 1]["omitted"]["errors"], more);
+    // Junk on one line after a valid one.
+    let text = format!("name = \"x\"\na = [{}]\n", "!,".repeat(100_000));
+    let compilation = generated("line.toml", text.as_bytes());
+    assert_eq!(compilation.diagnostics.len(), cap);
+    assert!(render(&compilation).ends_with(&format!(
+        "error: 100000 errors in line.toml ({} not shown)\n",
+        100_000 - cap
+    )));
     // The same cap for valid TOML with schema errors without end.
     let mut many = String::from("name = \"x\"\n");
     for index in 0..1000 {
