@@ -14,6 +14,12 @@
 //!   bounded unified diff per changed file.
 //! - Writing and comparing run on a few threads: for thousands of files the time is system
 //!   calls, which overlap across cores.
+//! - The folder may be committed to a repository, so what is in it is hostile input:
+//!   [`record`] decides what may be removed (never through a link), temporary files are
+//!   created new and staging folders anew (never written through a link of their name),
+//!   [`leftovers`] removes what killed builds left, [`lock`] lets one build write at a time,
+//!   and a target folder that is not a folder is refused with a message that says so.
+//!   [`fuzzing`] drives all of it with hostile trees (fuzz target `output_record`).
 
 use std::collections::BTreeSet;
 use std::fs;
