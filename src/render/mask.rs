@@ -22,9 +22,10 @@ const MIN_REDACTED: usize = 4;
 pub(super) struct ShownLine {
     pub(super) text: String,
     /// For each character column of the original line (0-based, plus one past the end),
-    /// the 0-based column where it is shown.
+    /// the 0-based column where it is shown; empty when nothing on the line is concealed
+    /// (columns stay as they are: a minified manifest has lines of megabytes).
     columns: Vec<usize>,
-    /// For each character of the original line, whether it is concealed.
+    /// For each character of the original line, whether it is concealed (empty likewise).
     secret: Vec<bool>,
 }
 
@@ -33,6 +34,16 @@ impl ShownLine {
         let start = file.line_start(line);
         let original = file.line_text(line);
         let concealed = file.concealed();
+        let end = u32::try_from(start + original.len()).unwrap_or(u32::MAX);
+        let first = concealed
+            .partition_point(|&(_, stop)| stop <= u32::try_from(start).unwrap_or(u32::MAX));
+        if concealed.get(first).is_none_or(|&(from, _)| from >= end) {
+            return ShownLine {
+                text: original.replace('\t', " "),
+                columns: Vec::new(),
+                secret: Vec::new(),
+            };
+        }
         let mut text = String::with_capacity(original.len());
         let mut columns = Vec::with_capacity(original.len() + 1);
         let mut shown = 0;
@@ -77,6 +88,9 @@ impl ShownLine {
 
     /// The 1-based shown column of a 1-based column of the original line.
     pub(super) fn column(&self, original: usize) -> usize {
+        if self.columns.is_empty() {
+            return original;
+        }
         let last = self.columns.len() - 1;
         let index = original.saturating_sub(1);
         match self.columns.get(index) {
@@ -148,6 +162,12 @@ mod tests {
         assert_eq!(line.column(20), 19);
         let line = ShownLine::new(&file, 2);
         assert_eq!(line.text, " b = ********");
+        let plain = SourceFile::new("m.toml", "a\tb\n");
+        let line = ShownLine::new(&plain, 1);
+        assert_eq!(
+            (line.text.as_str(), line.column(3), line.end_column(3)),
+            ("a b", 3, 3)
+        );
     }
 
     #[test]
