@@ -313,7 +313,9 @@ mod tests {
                         Part::Endpoint { endpoint, .. } => {
                             workload.endpoints[*endpoint].target_port.to_string()
                         }
-                        other => panic!("unexpected {other:?}"),
+                        other @ (Part::Param { .. }
+                        | Part::ConnectionString { .. }
+                        | Part::ConnectionProperty { .. }) => panic!("unexpected {other:?}"),
                     })
                     .collect();
                 format!("{}={value}", var.name)
