@@ -2,6 +2,7 @@
 """The assertions of the end-to-end test (Python standard library only; run on the host by run.sh).
 
   check.py write-env SCENARIO EXAMPLE OUT     .env from aspirec's .env.example, filled as a user would
+                                               (k8s.py fills the Kubernetes secrets.env with the same values)
   check.py images COMPOSE_JSON [--services]    the images Compose must find (services with no build:),
                                                or the names of those services
   check.py projects COMPOSE_JSON               "<service> <image>" of every service with a build:
@@ -11,7 +12,8 @@
                                                the published port of the external project EXTERNAL)
 
 E2E_PROJECT and E2E_COMPOSE_FILE name the deployment: the harness reaches services that are not
-published by `docker compose exec` into a test-app container.
+published by `docker compose exec` into a test-app container. tests/e2e/k8s.py imports this module
+and runs the same checks on its pods, through REACH (below) and PREFIX.
   check.py persist write|read TOKEN            a marker in every backing service, before and after
                                                run.sh recreates them (their data volumes)
   check.py record NAME ok|fail DETAIL          one result of run.sh's own (a deployment that failed)
@@ -64,13 +66,18 @@ def quote_env(value):
     return "'" + value + "'"
 
 
-def write_env(scenario, example, out):
+def write_env(scenario, example, out, style="compose"):
     """Copy .env.example to .env and fill in every empty required value, as its comments say.
 
     Filled: the secrets of the scenario, and each <X>_URI_ENCODED as the percent-encoding of <X>
     where that differs from <X> (.env.example: set it for any value with other characters than
     letters, digits and -._~).
     Everything else is left as aspirec wrote it (empty optional parameters keep their defaults).
+
+    style="k8s": the Kubernetes output's secrets.env.example instead, for `kubectl create secret
+    generic --from-env-file`: every value is filled (it says "fill in every value"; <X>_URI_ENCODED
+    too, equal to <X> when encoding changes nothing, since nothing falls back to <X> there), and
+    values are written as they are (it says: no quotes, no escapes).
     """
     lines = open(example, encoding="utf-8").read().split("\n")
     keys = [m.group(1) for m in (re.match(r"^([A-Za-z_][A-Za-z0-9_]*)=", l) for l in lines) if m]
@@ -84,7 +91,8 @@ def write_env(scenario, example, out):
         base = key[: -len("_URI_ENCODED")]
         # Left empty when encoding changes nothing, as .env.example allows: compose.yaml falls back
         # to the plain value (${X_URI_ENCODED:-${X}}), and that path is tested too (KV_PASSWORD).
-        if key.endswith("_URI_ENCODED") and base in values and uri_encoded(values[base]) != values[base]:
+        if key.endswith("_URI_ENCODED") and base in values and (
+                style == "k8s" or uri_encoded(values[base]) != values[base]):
             values[key] = uri_encoded(values[base])
     if scenario == "shop":
         missing = sorted(set(SHOP_ENV) - set(keys))
@@ -96,7 +104,13 @@ def write_env(scenario, example, out):
         if m and m.group(1) in values:
             if m.group(2) != "":
                 sys.exit(f".env.example already has a value for {m.group(1)}: {m.group(2)}")
-            line = f"{m.group(1)}={quote_env(values[m.group(1)])}"
+            value = values[m.group(1)]
+            if style == "k8s":
+                if "\n" in value or value != value.strip():
+                    raise ValueError(f"{m.group(1)}: an env-file value cannot hold a newline or edge spaces")
+                line = f"{m.group(1)}={value}"
+            else:
+                line = f"{m.group(1)}={quote_env(value)}"
         out_lines.append(line)
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(out_lines))
@@ -107,9 +121,13 @@ def write_env(scenario, example, out):
 # --- results ---------------------------------------------------------------------------------------
 
 
+# Put before every result's name (k8s.py: "k8s: "), so that two deployments of one model differ.
+PREFIX = ""
+
+
 def record(name, status, detail):
     with open(os.environ["E2E_RESULTS"], "a", encoding="utf-8") as f:
-        f.write(json.dumps({"name": name, "status": status, "detail": detail}, ensure_ascii=False) + "\n")
+        f.write(json.dumps({"name": PREFIX + name, "status": status, "detail": detail}, ensure_ascii=False) + "\n")
 
 
 def short(value, limit=150):
@@ -138,18 +156,43 @@ def summary():
 # --- talking to the deployment -------------------------------------------------------------------
 
 
-def get_json(url, timeout=60):
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
+class ComposeReach:
+    """How the checks reach a Compose deployment (E2E_PROJECT, E2E_COMPOSE_FILE). k8s.py installs
+    its own (same methods) in REACH, so that the same checks run on its pods."""
+
+    ready_event = "`up --wait` returned"  # when the first round of checks runs
+
+    def exec_argv(self, service):
+        """The command line that runs a program in a container of service (a test app)."""
+        return ["docker", "compose", "-p", os.environ["E2E_PROJECT"], "-f", os.environ["E2E_COMPOSE_FILE"],
+                "exec", "-T", service]
+
+    def is_instance(self, name, service):
+        """Whether the container name a /ping answered with is one of service's: <project>-<service>-<n>."""
+        return re.search(rf"-{re.escape(service)}-\d+$", name) is not None
+
+    def recreated(self, service):
+        """How run.sh recreates a backing service between `persist write` and `persist read`."""
+        return f"`up --force-recreate {service}`"
+
+
+REACH = ComposeReach()
+
+
+def get_json(url, timeout=60, host=None):
+    """GET url (JSON) from the host; host: the Host header to send (an Ingress rule's host)."""
+    req = urllib.request.Request(url, headers={"Host": host} if host else {})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
         return json.loads(resp.read())
 
 
 def inside(service, url, timeout=150):
-    """GET url (JSON) from inside the Compose network: `docker compose exec` into service, the test
-    app's container, whose Python fetches it. This does not depend on any port being published."""
+    """GET url (JSON) from inside the deployment's network: a program run in service's container
+    (the test app's, by REACH.exec_argv), whose Python fetches it. This does not depend on any port
+    being published."""
     code = ("import sys, urllib.request; "
             "sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=120).read())")
-    cmd = ["docker", "compose", "-p", os.environ["E2E_PROJECT"], "-f", os.environ["E2E_COMPOSE_FILE"],
-           "exec", "-T", service, "python3", "-c", code, url]
+    cmd = REACH.exec_argv(service) + ["python3", "-c", code, url]
     done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["(no output)"]
@@ -239,8 +282,8 @@ def shop_env_expected():
 
 
 def check_ping(name, answer, service):
-    """A /ping answer must come from the service's own container (<project>-<service>-<n>)."""
-    if not re.search(rf"-{re.escape(service)}-\d+$", answer["name"]):
+    """A /ping answer must come from the service's own container (REACH.is_instance)."""
+    if not REACH.is_instance(answer["name"], service):
         raise RuntimeError(f"answered by {answer['name']}, not {service}")
     record(name, "PASS", f"answered by {answer['name']} on port {answer['port']}")
 
@@ -255,7 +298,7 @@ def settled_checks(prefix, fetch, deadline_s=90):
     """
     results = fetch()
     early = sorted(c for c, r in results.items() if not r["ok"] and not c.startswith("startup:"))
-    record(f"{prefix}/all ready when `up --wait` returned", "FAIL" if early else "PASS",
+    record(f"{prefix}/all ready when {REACH.ready_event}", "FAIL" if early else "PASS",
            ("not yet: " + ", ".join(early)) if early else "every check passed on the first attempt")
     deadline = time.monotonic() + deadline_s
     while early and time.monotonic() < deadline:
@@ -266,18 +309,21 @@ def settled_checks(prefix, fetch, deadline_s=90):
     return results
 
 
-def check_shop(url):
+def check_shop(url, host=None, via="published"):
+    """url: where web's external endpoint is reached from the host; host: the Host header to send
+    (k8s.py: the Ingress rule's host); via: how, for the check's name."""
     backing = list(BACKING)
     env_web, env_catalog = shop_env_expected()
     web_checks = backing_checks(backing) + ["http:catalog:services__catalog__http__0", "http:catalog:CATALOG_HTTP"]
     # web: external, target port 5000, reached through the host port Compose published for 5000.
+    ping = f"web/ping on target port 5000 ({via})"
     try:
-        check_ping("web/ping on target port 5000 (published)", get_json(url + "/ping"), "web")
-        expect_env("web", get_json(url + "/env"), env_web)
-        expect_checks("web", settled_checks("web", lambda: get_json(url + "/e2e", timeout=150)), web_checks)
+        check_ping(ping, get_json(url + "/ping", host=host), "web")
+        expect_env("web", get_json(url + "/env", host=host), env_web)
+        expect_checks("web", settled_checks("web", lambda: get_json(url + "/e2e", timeout=150, host=host)),
+                      web_checks)
     except Exception as e:  # noqa: BLE001
-        record("web/ping on target port 5000 (published)", "FAIL",
-               f"GET {url}/ping: {e} (the app listens on HTTP_PORTS, else 8080)")
+        record(ping, "FAIL", f"GET {url}/ping: {e} (the app listens on HTTP_PORTS, else 8080)")
         record("web/env and checks", "FAIL", f"not run ({len(web_checks)} checks, {len(env_web)} values): "
                "web did not answer on its target port")
     # catalog: internal, target port 8080, reached by its service name from web's container.
@@ -287,8 +333,11 @@ def check_shop(url):
         record("catalog/ping on target port 8080", "FAIL", str(e))
         return
     expect_env("catalog", inside("web", "http://catalog:8080/env"), env_catalog)
+    # catalog references bus plainly: a broker gives its connection information, not its
+    # endpoints (Aspire's rule), so there is no management address to check; web asks for it.
+    catalog_checks = [c for c in backing_checks(backing) if c != "rabbitmq:bus:management"]
     expect_checks("catalog", settled_checks("catalog", lambda: inside("web", "http://catalog:8080/e2e")),
-                  backing_checks(backing))
+                  catalog_checks)
 
 
 # Persistent in shop.toml (a data volume, the default): what the app wrote must survive the
@@ -316,7 +365,7 @@ def check_persist(op, token):
         elif not r["ok"]:
             record(check, "FAIL", r["detail"])
         elif op == "read" and r["detail"] != "found":
-            record(check, "FAIL", f"the marker written before `up --force-recreate {service}` is {r['detail']}")
+            record(check, "FAIL", f"the marker written before {REACH.recreated(service)} is {r['detail']}")
         else:
             record(check, "PASS", r["detail"])
 

@@ -514,7 +514,9 @@ def http_checks():
         def call(url=url, svc=svc):
             status, body = http_get(url.rstrip("/") + "/ping")
             answer = json.loads(body)
-            if not re.search(rf"(^|-){re.escape(svc)}(-\d+)?$", answer.get("name", "")):
+            # Compose names a container <project>-<service>-<n>; Kubernetes names a Deployment's pod
+            # <deployment>-<template hash>-<5 characters> (a StatefulSet's: <name>-<ordinal>).
+            if not re.search(rf"(^|-){re.escape(svc)}(-\d+|-[a-z0-9]+-[a-z0-9]{{5}})?$", answer.get("name", "")):
                 raise AssertionError(f"{url}/ping answered by {answer.get('name')!r}, not {svc!r}")
             return f"GET {url}/ping: {status}, answered by {answer['name']} on port {answer['port']}"
 
