@@ -106,6 +106,7 @@ fn workload(model: &CheckedModel, w: &Workload) -> Json {
                 map.insert("origin".into(), json!(match e.origin {
                     EnvOrigin::Explicit => "explicit".to_string(),
                     EnvOrigin::Integration => "integration".to_string(),
+                    EnvOrigin::Project => "project".to_string(),
                     EnvOrigin::Reference(r) => format!("reference:{}", model.resource(r).name),
                 }));
             }

@@ -216,7 +216,7 @@ fn deny_warnings_fails_a_model_with_warnings_and_writes_nothing() {
 #[test]
 fn name_sets_the_application_name_of_a_manifest() {
     let out = empty_folder("cli-named-manifest");
-    let manifest = "../shared/corpus/aspire-manifests/testshop.aspire-manifest.json";
+    let manifest = "tests/manifests/bookstore.aspire-manifest.json";
     let out_arg = out.to_string_lossy();
     let build = aspirec(&[
         "build",

@@ -1,20 +1,30 @@
 //! Inputs that must compile: every example model and ok fixture with every target, and the
-//! Aspire corpus with the Kubernetes and Compose targets (its Azure-only resources left out).
-//! Each (input, target) output is a reviewed snapshot in `snapshots/<target>/<case>.snap`;
-//! the checked model is snapshotted as `aspirec inspect` JSON in `snapshots/inspect/`.
+//! Aspire manifests (the repository's own, and the real ones of `../shared/corpus`) with the
+//! Kubernetes and Compose targets (their Azure-only resources left out).
+//! Each (input, target) output is a reviewed snapshot in `snapshots/<target>/<case>.snap`
+//! (`snapshots/corpus/<target>/` for the corpus); the checked model is snapshotted as
+//! `aspirec inspect` JSON in `snapshots/inspect/` (`snapshots/corpus/inspect/`).
+//!
+//! The corpus tests are `#[ignore]`d so that `cargo test` passes on a clone without
+//! `../shared`; `.ci/run` runs them with `--ignored`, where a missing corpus fails.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use crate::{artifacts_text, case_name, compile_file, ok_inputs, snapshot_settings};
+use crate::{artifacts_text, case_name, compile_file, corpus, ok_inputs, snapshot_settings};
 
 fn is_manifest(path: &Path) -> bool {
     path.to_string_lossy().ends_with(".json")
 }
 
-/// The targets an input is published to in tests.
+/// The targets an input is published to in tests: every target, but only Kubernetes and
+/// Compose for the corpus and for manifests built with `--allow-unsupported` (their Azure-only
+/// resources are left out, which the Azure targets would publish as parameters of nothing).
 pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
-    if is_manifest(path) {
+    let display = crate::display_name(path);
+    if is_manifest(path)
+        && (display.starts_with("shared/") || case_name(path).starts_with("allow-unsupported-"))
+    {
         ["k8s", "compose"]
             .iter()
             .filter_map(|id| aspirec::targets::by_id(id))
@@ -47,33 +57,51 @@ pub(crate) fn for_each_input_in(inputs: &[std::path::PathBuf], check: impl Fn(&P
 
 #[test]
 fn ok_inputs_compile_and_match_their_snapshots() {
-    for_each_input(|input| {
-        let compilation = compile_file(input, targets_for(input));
-        assert!(
-            !compilation.has_errors(),
-            "{}:\n{}",
-            input.display(),
-            compilation.render_diagnostics()
-        );
-        let case = case_name(input);
-        for (target, artifacts) in &compilation.artifacts {
-            snapshot_settings(target, input)
-                .bind(|| insta::assert_snapshot!(case.as_str(), artifacts_text(artifacts)));
-        }
-        let model = compilation.model.as_ref().unwrap();
-        let inspect = serde_json::to_string_pretty(&aspirec::inspect::to_json(model)).unwrap();
-        snapshot_settings("inspect", input)
-            .bind(|| insta::assert_snapshot!(case.as_str(), inspect));
-    });
+    for_each_input(|input| compile_and_snapshot(input, ""));
+}
+
+#[test]
+#[ignore = "reads ../shared/corpus; .ci/run runs it with --ignored"]
+fn corpus_manifests_compile_and_match_their_snapshots() {
+    for_each_input_in(&corpus(), |input| compile_and_snapshot(input, "corpus/"));
+}
+
+/// Compiles `input` and compares each target's files and the checked model with their
+/// snapshots under `snapshots/<suite_prefix><target>/`.
+fn compile_and_snapshot(input: &Path, suite_prefix: &str) {
+    let compilation = compile_file(input, targets_for(input));
+    assert!(
+        !compilation.has_errors(),
+        "{}:\n{}",
+        input.display(),
+        compilation.render_diagnostics()
+    );
+    let case = case_name(input);
+    for (target, artifacts) in &compilation.artifacts {
+        snapshot_settings(&format!("{suite_prefix}{target}"), input)
+            .bind(|| insta::assert_snapshot!(case.as_str(), artifacts_text(artifacts)));
+    }
+    let model = compilation.model.as_ref().unwrap();
+    let inspect = serde_json::to_string_pretty(&aspirec::inspect::to_json(model)).unwrap();
+    snapshot_settings(&format!("{suite_prefix}inspect"), input)
+        .bind(|| insta::assert_snapshot!(case.as_str(), inspect));
 }
 
 #[test]
 fn builds_are_byte_identical() {
-    for_each_input(|input| {
-        let first = compile_file(input, targets_for(input));
-        let second = compile_file(input, targets_for(input));
-        assert_eq!(first.artifacts, second.artifacts, "{}", input.display());
-    });
+    for_each_input(assert_byte_identical);
+}
+
+#[test]
+#[ignore = "reads ../shared/corpus; .ci/run runs it with --ignored"]
+fn corpus_builds_are_byte_identical() {
+    for_each_input_in(&corpus(), assert_byte_identical);
+}
+
+fn assert_byte_identical(input: &Path) {
+    let first = compile_file(input, targets_for(input));
+    let second = compile_file(input, targets_for(input));
+    assert_eq!(first.artifacts, second.artifacts, "{}", input.display());
 }
 
 #[test]

@@ -529,16 +529,45 @@ fn port(value: &Spanned<i64>, diags: &mut Diagnostics) -> Option<u16> {
 /// ends in front of the workload (an Ingress, Azure Container Apps), as Aspire's own
 /// manifests assume (an Azure Functions project declares both on 8080).
 fn is_tls_pair(a: &EndpointDecl, b: &EndpointDecl) -> bool {
-    let scheme = |d: &EndpointDecl| {
-        d.scheme
-            .as_ref()
-            .map_or(d.name.value.clone(), |s| s.value.clone())
-    };
     let transport = |d: &EndpointDecl| d.transport.as_ref().map(|t| t.value.clone());
-    let mut schemes = [scheme(a), scheme(b)];
+    let mut schemes = [declared_scheme(a), declared_scheme(b)];
     schemes.sort();
     schemes == ["http", "https"] && transport(a) == transport(b)
 }
+
+/// The scheme an endpoint declares: its `scheme`, else its name when that is a scheme, else `tcp`.
+fn declared_scheme(decl: &EndpointDecl) -> String {
+    decl.scheme.as_ref().map_or_else(
+        || {
+            let name = &decl.name.value;
+            if matches!(name.as_str(), "http" | "https" | "tcp" | "udp") {
+                name.clone()
+            } else {
+                "tcp".to_string()
+            }
+        },
+        |s| s.value.clone(),
+    )
+}
+
+/// Where a project's endpoint without a target port listens: an `https` endpoint where the
+/// first `http` endpoint of the same transport listens (TLS ends in front of the process, which
+/// serves both on one port), anything else on [`PROJECT_TARGET_PORT`].
+fn project_default_port(decl: &EndpointDecl, decls: &[EndpointDecl]) -> u16 {
+    if declared_scheme(decl) != "https" {
+        return PROJECT_TARGET_PORT;
+    }
+    decls
+        .iter()
+        .find(|d| declared_scheme(d) == "http" && is_tls_pair(d, decl))
+        .and_then(|d| d.target_port.as_ref())
+        .and_then(|p| u16::try_from(p.value).ok())
+        .filter(|p| *p > 0)
+        .unwrap_or(PROJECT_TARGET_PORT)
+}
+
+/// Where a project listens when its endpoint does not say: ASP.NET Core images' default.
+const PROJECT_TARGET_PORT: u16 = 8080;
 
 fn endpoints(
     owner: &Spanned<String>,
@@ -547,42 +576,28 @@ fn endpoints(
     diags: &mut Diagnostics,
 ) -> Vec<Endpoint> {
     let mut out: Vec<Endpoint> = Vec::new();
-    // (target port, span, declaration) of endpoints whose target port was written, to find duplicates.
-    let mut explicit: Vec<(u16, Span, &EndpointDecl)> = Vec::new();
+    // (target port, span, declaration) of the endpoints so far, to find duplicates; the span
+    // is the `target_port` where one was written, else the endpoint's.
+    let mut taken: Vec<(u16, Span, &EndpointDecl)> = Vec::new();
     for decl in decls {
         let target_port = decl.target_port.as_ref().and_then(|p| port(p, diags));
         let published = decl.port.as_ref().and_then(|p| port(p, diags));
-        if let (Some(p), Some(span)) = (target_port, decl.target_port.as_ref().map(|p| p.span)) {
-            let clash = explicit
-                .iter()
-                .find(|(q, _, first)| *q == p && !is_tls_pair(first, decl));
-            if let Some((_, first, first_decl)) = clash {
-                let first_name = &first_decl.name.value;
-                diags
-                    .report(
-                        codes::DUPLICATE_TARGET_PORT,
-                        span,
-                        format!(
-                            "target port {p} of `{}` is used by two endpoints",
-                            owner.value
-                        ),
-                    )
-                    .with_label(format!("endpoint `{}` listens on {p}", decl.name.value))
-                    .with_secondary(
-                        *first,
-                        format!("endpoint `{first_name}` already listens on {p}"),
-                    )
-                    .with_help("give each endpoint its own target port");
-            } else {
-                explicit.push((p, span, decl));
-            }
-        }
+        let name = &decl.name.value;
+        let scheme = declared_scheme(decl);
         let target_port = match (target_port, published) {
             (Some(t), _) => t,
+            // A project's HTTP endpoints without a target port listen where ASP.NET Core
+            // images listen (told so by `HTTP_PORTS`), whatever port others use to reach
+            // them: Aspire leaves this port to the deployer, and an `https` endpoint beside
+            // them must reach the same process (Aspire's Proxyless playground gives `http` a
+            // `port` and `https` none).
+            (None, _) if project && (scheme == "http" || scheme == "https") => {
+                project_default_port(decl, decls)
+            }
             (None, Some(p)) => p,
             (None, None) if decl.target_port.is_none() && decl.port.is_none() => {
                 if project {
-                    8080
+                    project_default_port(decl, decls)
                 } else {
                     diags
                         .report(
@@ -600,17 +615,45 @@ fn endpoints(
             }
             (None, None) => continue,
         };
-        let name = &decl.name.value;
-        let scheme = decl.scheme.as_ref().map_or_else(
-            || {
-                if matches!(name.as_str(), "http" | "https" | "tcp" | "udp") {
-                    name.clone()
-                } else {
-                    "tcp".to_string()
-                }
-            },
-            |s| s.value.clone(),
-        );
+        let span = decl.target_port.as_ref().map_or(decl.span, |p| p.span);
+        let listens = |d: &EndpointDecl, p: u16, already: &str| {
+            let default = if project && d.target_port.is_none() {
+                ", a project's default"
+            } else {
+                ""
+            };
+            format!(
+                "endpoint `{}` {already}listens on {p}{default}",
+                d.name.value
+            )
+        };
+        let clash = taken
+            .iter()
+            .find(|(q, _, first)| *q == target_port && !is_tls_pair(first, decl));
+        if let Some((p, first, first_decl)) = clash {
+            let help = if project && decl.target_port.is_none() {
+                format!(
+                    "give endpoint `{}` a `target_port` of its own",
+                    decl.name.value
+                )
+            } else {
+                "give each endpoint its own target port".to_string()
+            };
+            diags
+                .report(
+                    codes::DUPLICATE_TARGET_PORT,
+                    span,
+                    format!(
+                        "target port {p} of `{}` is used by two endpoints",
+                        owner.value
+                    ),
+                )
+                .with_label(listens(decl, *p, ""))
+                .with_secondary(*first, listens(first_decl, *p, "already "))
+                .with_help(help);
+        } else {
+            taken.push((target_port, span, decl));
+        }
         let transport = match decl.transport.as_ref().map(|t| t.value.as_str()) {
             Some("http2") => Transport::Http2,
             Some("http") => Transport::Http,
