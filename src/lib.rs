@@ -268,6 +268,10 @@ pub fn compile_with_sink(
         }
         compilation.artifacts = artifacts;
     }
+    // Secret values the front ends and passes found in the source: every rendering masks them.
+    for span in diags.take_concealed() {
+        compilation.sources.conceal(span);
+    }
     let mut diagnostics = diags.into_sorted();
     if options.deny_warnings {
         deny(&mut diagnostics);

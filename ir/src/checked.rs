@@ -153,6 +153,43 @@ impl CheckedModel {
         &self.resource(resource).endpoints()[endpoint]
     }
 
+    /// Whether `var` is the service-discovery variable of an `https` endpoint that shares its
+    /// target port with an `http` endpoint of the same resource (`services__api__https__0` or
+    /// `API_HTTPS` = `{api.bindings.https.url}`): the process serves plain HTTP there, because
+    /// TLS is meant to end in front of it. A target with nothing in front (Compose, a
+    /// Kubernetes Service) would advertise an `https://` address that fails every handshake, so
+    /// it leaves such variables out, as Aspire's Compose publisher does; .NET's `https+http://`
+    /// resolution then uses the `http` one. Found by tests/e2e on Aspire's TestShop manifest.
+    pub fn is_plaintext_https_discovery(&self, var: &EnvVar) -> bool {
+        let [
+            Part::Endpoint {
+                resource,
+                endpoint,
+                property: EndpointProperty::Url,
+            },
+        ] = var.value.parts.as_slice()
+        else {
+            return false;
+        };
+        let owner = self.resource(*resource);
+        let endpoints = owner.endpoints();
+        let Some(https) = endpoints.get(*endpoint).filter(|e| e.scheme == "https") else {
+            return false;
+        };
+        let shares_http = endpoints
+            .iter()
+            .any(|e| e.scheme == "http" && e.target_port == https.target_port);
+        let discovery = var.name.starts_with("services__")
+            || var.name
+                == [
+                    crate::publish::env_name(&owner.name),
+                    "_".to_string(),
+                    crate::publish::env_name(&https.name),
+                ]
+                .concat();
+        shares_http && discovery
+    }
+
     /// Whether a value contains a secret parameter, directly or through a connection string
     /// or property it refers to.
     pub fn is_secret(&self, value: &Value) -> bool {

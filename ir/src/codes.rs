@@ -65,6 +65,8 @@ codes! {
         "Two names become the same object name under a target's naming rules (for example after shortening to a DNS label).";
     INVALID_REFERENCE_TARGET = "E0307" "invalid-reference-target"
         "A reference or `wait_for` points at something it cannot: a parameter, the resource itself, or a resource with nothing to inject.";
+    INVALID_VARIABLE_NAME = "E0308" "invalid-variable-name"
+        "An environment variable, build argument or build secret name is empty, or holds `=`, whitespace or a control or invisible formatting character: no target can pass such a name on (`docker compose` refuses an empty one, `A=B` would become the variable `A`).";
     PORT_OUT_OF_RANGE = "E0401" "port-out-of-range"
         "A port must be between 1 and 65535.";
     DUPLICATE_TARGET_PORT = "E0402" "duplicate-target-port"
@@ -93,6 +95,8 @@ codes! {
         "A secret parameter has a literal `value` in the model file, so the secret is committed with it. Remove it and supply the value at deploy time.";
     UNSUPPORTED_LEFT_OUT = "W0701" "unsupported-left-out"
         "With `--allow-unsupported`, a resource or feature the target cannot express was left out.";
+    KUSTOMIZE_REFUSED_CHARACTER = "W0702" "kustomize-refused-character"
+        "A value holds DEL, a C1 control character other than NEL, or U+FFFE or U+FFFF. The Kubernetes manifests hold it exactly, but kustomize (and so `kubectl apply -k`) refuses such a value however it is escaped; apply the files with `kubectl apply -f`, or remove the character.";
     INTERNAL = "B0001" "internal-error"
         "aspirec reached a state it believes impossible. This is a bug in aspirec; please report it with the input.";
 }

@@ -7,6 +7,7 @@ mod azure;
 mod cli;
 mod compile_err;
 mod compile_ok;
+mod hardening;
 mod output;
 mod props;
 mod schema;

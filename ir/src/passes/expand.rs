@@ -208,6 +208,9 @@ fn declared_parameter(decl: &ParameterDecl, diags: &mut Diagnostics) -> Paramete
     }
     if decl.secret {
         if let Some(value) = &decl.value {
+            // The front ends conceal secret values already; this keeps it true for any
+            // front end, since the snippet of this very warning shows the value.
+            diags.conceal(value.span);
             diags
                 .report(
                     codes::SECRET_LITERAL_DEFAULT,

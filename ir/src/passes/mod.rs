@@ -6,5 +6,6 @@ pub(crate) mod inject;
 pub(crate) mod modules;
 pub(crate) mod names;
 pub(crate) mod resolve;
+pub(crate) mod variables;
 
 pub(crate) use expand::Ctx;

@@ -165,17 +165,20 @@ fn minimums(rule: &Generate) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// Text made safe for a `//` comment: control characters (newlines) become spaces.
+/// Text made safe for a `//` comment: line breaks and tabs become spaces, and what no
+/// comment may hold is escaped ([`ir::text::comment_line_safe`]).
 pub(crate) fn one_line(text: &str) -> String {
-    text.chars()
+    let spaced: String = text
+        .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            if matches!(c, '\n' | '\r' | '\t' | '\u{85}' | '\u{2028}' | '\u{2029}') {
                 ' '
             } else {
                 c
             }
         })
-        .collect()
+        .collect();
+    ir::text::comment_line_safe(&spaced).into_owned()
 }
 
 #[cfg(test)]
@@ -212,5 +215,9 @@ mod tests {
     #[test]
     fn comments_stay_on_one_line() {
         assert_eq!(one_line("a\nb\r\tc"), "a b  c");
+        assert_eq!(
+            one_line("\u{1b}[2J\0\u{7f}\u{feff}\u{202e}"),
+            "\\u{1b}[2J\\u{0}\\u{7f}\\u{feff}\\u{202e}"
+        );
     }
 }

@@ -84,7 +84,15 @@ pub(crate) fn comment_lines(lines: &[String]) -> String {
 
 /// [`comment_lines`], appended to `out`.
 fn write_comment<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
-    for line in lines.flat_map(|line| line.split('\n')) {
+    for line in lines {
+        // Controls (a `\r` would end a YAML comment), bidi overrides and the like are shown
+        // escaped.
+        write_comment_lines(out, &ir::text::comment_safe(line));
+    }
+}
+
+fn write_comment_lines(out: &mut String, text: &str) {
+    for line in text.split('\n') {
         match line.trim_end() {
             "" => out.push_str("#\n"),
             text => {

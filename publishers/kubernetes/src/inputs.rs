@@ -258,7 +258,7 @@ fn describe(model: &CheckedModel, key: Key) -> String {
     }
     let mut out = String::new();
     if let Some(description) = &parameter.description {
-        for line in description.lines() {
+        for line in ir::text::comment_safe(description).lines() {
             out.push_str(&format!("# {line}\n"));
         }
     }

@@ -22,6 +22,7 @@ mod emit;
 mod expansion;
 mod inputs;
 mod integration;
+mod kustomize;
 mod lower;
 mod names;
 mod network;
@@ -58,6 +59,7 @@ impl Publisher for Kubernetes {
         diags: &mut Diagnostics,
     ) -> Option<Artifacts> {
         let errors_before = diags.error_count();
+        kustomize::check(model, diags);
         match lower::run(model, options, diags) {
             Ok(artifacts) if diags.error_count() == errors_before => Some(artifacts),
             Ok(_) => None,

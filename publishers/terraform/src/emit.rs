@@ -150,7 +150,9 @@ impl TfWriter {
         self.out.push('\n');
         for line in lines {
             self.out.push_str("# ");
-            self.out.push_str(line.as_ref());
+            // One comment line each, whatever the text holds.
+            self.out
+                .push_str(&ir::text::comment_line_safe(line.as_ref()));
             self.out.push('\n');
         }
         self.last = Last::Comment;
