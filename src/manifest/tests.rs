@@ -655,6 +655,20 @@ const OWN: &[(&str, &[&str], &[&str])] = &[
         ],
         &["logs"],
     ),
+    // Its modules are deployed by the bicep target alone: checked without targets (as here),
+    // each is unsupported.
+    (
+        "bicep-modules",
+        &[
+            "portal-storage",
+            "portal-kv",
+            "portal-search",
+            "portal-cache",
+            "portal-events",
+            "portal-roles",
+        ],
+        &[],
+    ),
     ("bookstore", &[], &[]),
     ("media-pipeline", &[], &[]),
     ("ticketing", &[], &[]),
