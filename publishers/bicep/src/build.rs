@@ -227,7 +227,7 @@ pub(crate) fn build(
         let view = ModulesView {
             vaults: views(vault_views),
             modules: views(module_views),
-            access: key_vault_access.then(|| symbols.claim(modules::KEY_VAULT_ACCESS)),
+            access: key_vault_access.then(|| module_symbols.access.clone()),
             role: modules::KEY_VAULT_ROLE,
         };
         sections.modules =
@@ -286,7 +286,7 @@ fn depends_on(plan: &Plan<'_>, symbols: &ModuleSymbols, values: &AppValues<'_>) 
     }
     writers.sort_unstable();
     writers.dedup();
-    let mut out = vec![modules::KEY_VAULT_ACCESS.to_string()];
+    let mut out = vec![symbols.access.clone()];
     out.extend(
         writers
             .into_iter()

@@ -15,11 +15,14 @@ use crate::values::{self, Symbols as ValueSymbols};
 use crate::view::{ModuleParamView, ModuleView, Source, VaultView, list, views};
 
 /// The symbols of the modules (by their index in the plan), of the Key Vaults created for
-/// them (`None` for a module without one), and of the deploy-time values they take.
+/// them (`None` for a module without one), of the deploy-time values they take, and of the
+/// role assignment that reads Key Vault secrets (claimed with the modules, before any app
+/// refers to it; printed only when one does).
 pub(crate) struct ModuleSymbols {
     pub(crate) modules: Vec<String>,
     pub(crate) vaults: Vec<Option<String>>,
     pub(crate) deployer: Vec<String>,
+    pub(crate) access: String,
 }
 
 impl ModuleSymbols {
@@ -43,6 +46,11 @@ impl ModuleSymbols {
                 .iter()
                 .map(|d| symbols.claim(d.name))
                 .collect(),
+            access: if plan.modules.is_empty() {
+                String::new()
+            } else {
+                symbols.claim(KEY_VAULT_ACCESS)
+            },
         }
     }
 
@@ -236,9 +244,10 @@ impl<'m> ValuePrinter<'_, '_, 'm> {
     }
 }
 
-/// The role assignment that lets the deployment's identity read Key Vault secrets, in the
-/// resource group (the container apps' Key Vault references use that identity).
-pub(crate) const KEY_VAULT_ACCESS: &str = "keyVaultSecretsUser";
+/// The symbol of the role assignment that lets the deployment's identity read Key Vault
+/// secrets, in the resource group (the container apps' Key Vault references use that
+/// identity).
+const KEY_VAULT_ACCESS: &str = "keyVaultSecretsUser";
 
 /// The role's definition id, for the template.
 pub(crate) const KEY_VAULT_ROLE: &str = KEY_VAULT_SECRETS_USER;
