@@ -101,6 +101,15 @@ pub(crate) struct Input {
     /// Print how long each stage took (front end, checks, each publisher, writing) to stderr
     #[arg(long)]
     pub(crate) timings: bool,
+    /// Refuse a model file larger than this (bytes, or with K, M, G): junk input ends at once
+    #[arg(
+        long,
+        value_name = "SIZE",
+        env = "ASPIREC_MAX_INPUT_SIZE",
+        default_value = crate::input::DEFAULT_LIMIT,
+        value_parser = crate::input::parse_size
+    )]
+    pub(crate) max_input_size: u64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,13 +4,31 @@
 use ir::model::Model;
 use ir::{Diagnostics, SourceMap, Span, codes};
 
-/// Loads one input file into `sources` and parses it. Returns the model (if it could be
-/// built) and whether the strict model.toml naming rule applies.
+/// Loads one input file into `sources` and parses it, reading no other file. Returns the
+/// model (if it could be built) and whether the strict model.toml naming rule applies.
 pub fn load(
     sources: &mut SourceMap,
     name: &str,
     bytes: &[u8],
     environment: Option<&str>,
+    diags: &mut Diagnostics,
+) -> (Option<Model>, bool) {
+    load_with(sources, name, bytes, environment, &no_file, diags)
+}
+
+/// The reader of a model read without its folder.
+fn no_file(_: &str) -> Result<String, String> {
+    Err("the compilation reads no file beside the model".to_string())
+}
+
+/// [`load`], reading the files the input refers to (an Aspire manifest's Bicep modules) with
+/// `read_file`.
+pub fn load_with(
+    sources: &mut SourceMap,
+    name: &str,
+    bytes: &[u8],
+    environment: Option<&str>,
+    read_file: crate::manifest::ReadFile<'_>,
     diags: &mut Diagnostics,
 ) -> (Option<Model>, bool) {
     let text = match std::str::from_utf8(bytes) {
@@ -34,7 +52,7 @@ pub fn load(
     let file = sources.add(name, text);
     if is_manifest(text) {
         (
-            crate::manifest::parse(file, text, environment, diags),
+            crate::manifest::parse_with(file, text, environment, read_file, diags),
             false,
         )
     } else {

@@ -44,6 +44,8 @@ mod parallel;
 pub mod render;
 pub mod targets;
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ir::{Artifacts, CheckedModel, Diagnostic, Diagnostics, SourceMap};
@@ -67,6 +69,25 @@ pub struct CompileOptions {
     pub app_name: Option<String>,
     /// `--chart-version`: the Helm chart's version (see [`ir::PublishOptions::chart_version`]).
     pub chart_version: Option<String>,
+    /// Reads the files the model refers to (an Aspire manifest's Bicep modules), by their
+    /// path relative to the model's folder; `None` reads none (they are then missing).
+    /// [`compile`] does no IO of its own: the binary passes [`files_beside`].
+    pub read_file: Option<FileReader>,
+}
+
+/// Reads a file by its path relative to the model's folder: its text, or why it cannot.
+pub type FileReader = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
+
+/// The [`FileReader`] of the folder that holds `model` on disk.
+pub fn files_beside(model: &Path) -> FileReader {
+    let folder = model.parent().map(Path::to_path_buf).unwrap_or_default();
+    Arc::new(move |path: &str| {
+        let bytes = std::fs::read(folder.join(path)).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => "there is no such file".to_string(),
+            _ => error.to_string(),
+        })?;
+        String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+    })
 }
 
 /// The result of [`compile`].
@@ -172,13 +193,23 @@ pub fn compile_with_sink(
     let start = Instant::now();
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let (declared, strict_names) = front::load(
-        &mut sources,
-        name,
-        bytes,
-        options.environment.as_deref(),
-        &mut diags,
-    );
+    let (declared, strict_names) = match &options.read_file {
+        Some(reader) => front::load_with(
+            &mut sources,
+            name,
+            bytes,
+            options.environment.as_deref(),
+            reader.as_ref(),
+            &mut diags,
+        ),
+        None => front::load(
+            &mut sources,
+            name,
+            bytes,
+            options.environment.as_deref(),
+            &mut diags,
+        ),
+    };
     let declared = declared.map(|mut model| {
         if let Some(name) = &options.app_name {
             model.name = ir::Spanned::new(name.clone(), ir::Span::DETACHED);
@@ -220,6 +251,7 @@ pub fn compile_with_sink(
             allow_unsupported: options.allow_unsupported,
             model_dir: options.model_dir.clone(),
             chart_version: options.chart_version.clone(),
+            targets: options.targets.iter().map(|t| t.id()).collect(),
         };
         let mut artifacts = Vec::new();
         for (target, files, target_diags, took) in publish_all(
@@ -238,6 +270,10 @@ pub fn compile_with_sink(
             }
         }
         compilation.artifacts = artifacts;
+    }
+    // Secret values the front ends and passes found in the source: every rendering masks them.
+    for span in diags.take_concealed() {
+        compilation.sources.conceal(span);
     }
     let mut diagnostics = diags.into_sorted();
     if options.deny_warnings {

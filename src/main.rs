@@ -3,6 +3,7 @@
 //! (0 success, 1 model errors or a `--check` difference, 2 usage or IO errors).
 
 mod cli;
+mod input;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -67,6 +68,30 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             let model_dir = output::model_dir_from_target(&input.model, &out)
                 .context("resolving the output folder")?;
+            // One build at a time writes into `out` (`--check` writes nothing and takes no
+            // lock); then what killed builds left there is removed.
+            let _lock = if check {
+                None
+            } else {
+                let lock = output::lock(&out, output::wait_from_env()?, |path| {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "waiting for another aspirec build into `{}` (it holds `{}`)",
+                        out.display(),
+                        path.display()
+                    );
+                })?;
+                let ids: Vec<&str> = targets::all().iter().map(|t| t.id()).collect();
+                let removed = output::remove_leftovers(&out, &ids)?;
+                if removed > 0 && format == DiagnosticFormat::Human {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "removed {removed} leftover(s) of interrupted builds under {}",
+                        out.display()
+                    );
+                }
+                Some(lock)
+            };
             // Targets whose folder does not exist yet are written as soon as they are
             // compiled, while the other publishers still run (`output::EarlyWriter`).
             let early = (!check).then(|| output::EarlyWriter::new(&out));
@@ -206,6 +231,7 @@ fn options(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> CompileOp
         environment: input.environment.clone(),
         allow_unsupported: input.allow_unsupported,
         app_name: input.name.clone(),
+        read_file: Some(aspirec::files_beside(&input.model)),
         ..CompileOptions::default()
     }
 }
@@ -225,8 +251,7 @@ fn compile_with(
             "invalid --name: {problem} (names match `[a-z][a-z0-9-]*` and have at most 40 characters)"
         );
     }
-    let bytes = std::fs::read(&input.model)
-        .with_context(|| format!("reading `{}`", input.model.display()))?;
+    let bytes = input::read_model(&input.model, input.max_input_size)?;
     Ok(aspirec::compile_with_sink(
         &display_name(&input.model),
         &bytes,

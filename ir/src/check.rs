@@ -1,7 +1,8 @@
 //! `check`: the passes that turn a declared [`Model`] into a [`CheckedModel`], in order.
 //!
 //! 1. `names`: every name is valid and unique (case-insensitive, one namespace); builds the
-//!    symbol table.
+//!    symbol table; `variables`: environment variable names and the namespace are ones the
+//!    targets can write.
 //! 2. `expand`: declares resources and parameters: integrations become workloads with their
 //!    endpoints, implicit password parameters and child databases; ports are checked.
 //! 3. `resolve`: every expression and connection string becomes a [`crate::Value`]
@@ -39,6 +40,7 @@ pub fn check(
 ) -> Option<CheckedModel> {
     let errors_before = diags.error_count();
     let symbols = passes::names::run(model, options, diags);
+    passes::variables::run(model, diags);
     let mut ctx = passes::expand::run(model, &symbols, options, diags);
     passes::resolve::run(&mut ctx, diags);
     passes::inject::run(&mut ctx, diags);

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use crate::integrations::IntegrationKind;
-pub use crate::model::{AzureHosting, Generate, Inject};
+pub use crate::model::{AzureHosting, Generate, Inject, ModuleFile, ModuleFileParam};
 
 /// Index of a parameter in [`CheckedModel::parameters`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -17,6 +17,10 @@ pub struct ParamId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResourceId(pub u32);
 
+/// Index of an Azure Bicep module in [`CheckedModel::modules`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModuleId(pub u32);
+
 #[derive(Clone, Debug)]
 pub struct CheckedModel {
     pub(crate) name: String,
@@ -25,6 +29,9 @@ pub struct CheckedModel {
     pub(crate) registry: Option<String>,
     pub(crate) parameters: Vec<Parameter>,
     pub(crate) resources: Vec<Resource>,
+    /// Azure Bicep modules: not resources (no target but those that deploy modules has
+    /// anything to say about them), read through parameters of [`ParamOrigin::Module`].
+    pub(crate) modules: Vec<Module>,
     pub(crate) start_order: Vec<ResourceId>,
     /// Which connection information of each resource is secret, by resource index.
     pub(crate) taint: Vec<Taint>,
@@ -116,6 +123,18 @@ impl CheckedModel {
         &self.resources[id.0 as usize]
     }
 
+    /// Azure Bicep modules, in declaration order.
+    pub fn modules(&self) -> impl ExactSizeIterator<Item = (ModuleId, &Module)> {
+        self.modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (ModuleId(i as u32), m))
+    }
+
+    pub fn module(&self, id: ModuleId) -> &Module {
+        &self.modules[id.0 as usize]
+    }
+
     /// Workloads only (containers, projects and integrations), in declaration order.
     pub fn workloads(&self) -> impl Iterator<Item = (ResourceId, &Resource, &Workload)> {
         self.resources().filter_map(|(id, r)| match &r.kind {
@@ -132,6 +151,43 @@ impl CheckedModel {
     /// The endpoint `endpoint` of workload `resource`.
     pub fn endpoint(&self, resource: ResourceId, endpoint: usize) -> &Endpoint {
         &self.resource(resource).endpoints()[endpoint]
+    }
+
+    /// Whether `var` is the service-discovery variable of an `https` endpoint that shares its
+    /// target port with an `http` endpoint of the same resource (`services__api__https__0` or
+    /// `API_HTTPS` = `{api.bindings.https.url}`): the process serves plain HTTP there, because
+    /// TLS is meant to end in front of it. A target with nothing in front (Compose, a
+    /// Kubernetes Service) would advertise an `https://` address that fails every handshake, so
+    /// it leaves such variables out, as Aspire's Compose publisher does; .NET's `https+http://`
+    /// resolution then uses the `http` one. Found by tests/e2e on Aspire's TestShop manifest.
+    pub fn is_plaintext_https_discovery(&self, var: &EnvVar) -> bool {
+        let [
+            Part::Endpoint {
+                resource,
+                endpoint,
+                property: EndpointProperty::Url,
+            },
+        ] = var.value.parts.as_slice()
+        else {
+            return false;
+        };
+        let owner = self.resource(*resource);
+        let endpoints = owner.endpoints();
+        let Some(https) = endpoints.get(*endpoint).filter(|e| e.scheme == "https") else {
+            return false;
+        };
+        let shares_http = endpoints
+            .iter()
+            .any(|e| e.scheme == "http" && e.target_port == https.target_port);
+        let discovery = var.name.starts_with("services__")
+            || var.name
+                == [
+                    crate::publish::env_name(&owner.name),
+                    "_".to_string(),
+                    crate::publish::env_name(&https.name),
+                ]
+                .concat();
+        shares_http && discovery
     }
 
     /// Whether a value contains a secret parameter, directly or through a connection string
@@ -260,6 +316,62 @@ pub enum ParamOrigin {
     IntegrationPassword(ResourceId),
     /// A value read from a resource left out with `--allow-unsupported`.
     LeftOut,
+    /// A value an Azure Bicep module provides: read number `read` of [`Module::reads`].
+    /// A target that deploys the module reads it there; every other target takes it at
+    /// deploy time, as a value of a left-out resource.
+    Module {
+        module: ModuleId,
+        read: u32,
+    },
+}
+
+/// An Azure Bicep module (see [`crate::model::AzureModuleDecl`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Module {
+    pub name: String,
+    /// Where it is declared (its name).
+    pub span: crate::span::Span,
+    /// `azure.bicep.v0` or `azure.bicep.v1`.
+    pub type_name: String,
+    /// Its file, relative to the model's folder, as written, and where.
+    pub path: String,
+    pub path_span: crate::span::Span,
+    /// The file, or `None` when it could not be read (it is then left out of every target,
+    /// with `--allow-unsupported`; without, that is an error).
+    pub file: Option<ModuleFile>,
+    pub params: Vec<(String, ModuleValue)>,
+    pub connection_string: Option<Value>,
+    /// The resource group it deploys into, when not the deployment's.
+    pub resource_group: Option<Value>,
+    /// What values read from it, by [`ParamOrigin::Module`]'s `read`.
+    pub reads: Vec<ModuleRead>,
+}
+
+/// A module parameter's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModuleValue {
+    Value(Value),
+    /// Left for the deploying tool to supply (see [`crate::model::ModuleValueDecl::Deployer`]).
+    Deployer,
+    Number(String),
+    Bool(bool),
+    Null,
+    Array(Vec<ModuleValue>),
+    Object(Vec<(String, ModuleValue)>),
+}
+
+/// What an expression reads from a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModuleRead {
+    /// `{m.outputs.<name>}`.
+    Output(String),
+    /// `{m.secretOutputs.<name>}`: Aspire's older secret outputs, which the module writes to
+    /// the Key Vault the deployment passes as its `keyVaultName`.
+    SecretOutput(String),
+    /// `{kv.secrets.<name>}`: a secret of the Key Vault the module deploys.
+    VaultSecret(String),
+    /// `{m.connectionString}`: its connection string, made of the above.
+    ConnectionString,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

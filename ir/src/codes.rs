@@ -65,6 +65,8 @@ codes! {
         "Two names become the same object name under a target's naming rules (for example after shortening to a DNS label).";
     INVALID_REFERENCE_TARGET = "E0307" "invalid-reference-target"
         "A reference or `wait_for` points at something it cannot: a parameter, the resource itself, or a resource with nothing to inject.";
+    INVALID_VARIABLE_NAME = "E0308" "invalid-variable-name"
+        "An environment variable, build argument or build secret name is empty, or holds `=`, whitespace or a control or invisible formatting character: no target can pass such a name on (`docker compose` refuses an empty one, `A=B` would become the variable `A`).";
     PORT_OUT_OF_RANGE = "E0401" "port-out-of-range"
         "A port must be between 1 and 65535.";
     DUPLICATE_TARGET_PORT = "E0402" "duplicate-target-port"
@@ -83,6 +85,8 @@ codes! {
         "Azure Container Apps accepts only fixed CPU and memory pairs; the help lists them.";
     INVALID_INGRESS = "E0704" "invalid-ingress"
         "A target cannot expose the endpoints as declared, for example more than one external endpoint on Azure Container Apps. `--allow-unsupported` makes an external endpoint Container Apps cannot expose (not HTTP, or a second external port) internal, with a warning.";
+    INVALID_AZURE_MODULE = "E0705" "invalid-azure-module"
+        "An Azure Bicep module (`azure.bicep.v0`/`v1` in an Aspire manifest) cannot be deployed as written: its `.bicep` file cannot be read (it belongs beside the manifest, where Aspire writes it), or the manifest passes a parameter the file does not declare, or leaves out one it requires. `--allow-unsupported` leaves a module whose file is missing out, with a warning.";
     MANIFEST_KEY_IGNORED = "W0201" "manifest-key-ignored"
         "An Aspire manifest describes a build step aspirec does not perform (`containerFiles`, a build secret of type `file`); it is left out, and the help says what your image build must do instead.";
     ENV_OVERRIDES_INJECTED = "W0301" "env-overrides-injected"
@@ -91,6 +95,8 @@ codes! {
         "A secret parameter has a literal `value` in the model file, so the secret is committed with it. Remove it and supply the value at deploy time.";
     UNSUPPORTED_LEFT_OUT = "W0701" "unsupported-left-out"
         "With `--allow-unsupported`, a resource or feature the target cannot express was left out.";
+    KUSTOMIZE_REFUSED_CHARACTER = "W0702" "kustomize-refused-character"
+        "A value holds DEL, a C1 control character other than NEL, or U+FFFE or U+FFFF. The Kubernetes manifests hold it exactly, but kustomize (and so `kubectl apply -k`) refuses such a value however it is escaped; apply the files with `kubectl apply -f`, or remove the character.";
     INTERNAL = "B0001" "internal-error"
         "aspirec reached a state it believes impossible. This is a bug in aspirec; please report it with the input.";
 }

@@ -220,6 +220,11 @@ impl IntegrationKind {
             IntegrationKind::RabbitMq => &[
                 ("RABBITMQ_DEFAULT_USER", &[Text("guest")]),
                 ("RABBITMQ_DEFAULT_PASS", &[Password]),
+                // RabbitMQ keeps its data under its node name, `rabbit@<host name>` by default,
+                // and a new container has a new host name: a fixed name keeps the data volume
+                // useful across restarts (found by tests/e2e: a recreated broker had lost its
+                // durable queue). One node only: integrations do not scale out.
+                ("RABBITMQ_NODENAME", &[Text("rabbit@localhost")]),
             ],
             IntegrationKind::MongoDb => &[
                 ("MONGO_INITDB_ROOT_USERNAME", &[Text("admin")]),
@@ -256,13 +261,15 @@ impl IntegrationKind {
     pub fn container_command(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
             // The password comes from the environment, so it never appears in the arguments.
+            // `exec`: a shell left as PID 1 ignores SIGTERM, so the server was killed at every
+            // stop without saving (found by tests/e2e: a recreated cache had lost its data).
             IntegrationKind::Redis => (
                 &["/bin/sh", "-c"],
-                &["redis-server --requirepass \"$REDIS_PASSWORD\" --save 60 1"],
+                &["exec redis-server --requirepass \"$REDIS_PASSWORD\" --save 60 1"],
             ),
             IntegrationKind::Valkey => (
                 &["/bin/sh", "-c"],
-                &["valkey-server --requirepass \"$REDIS_PASSWORD\" --save 60 1"],
+                &["exec valkey-server --requirepass \"$REDIS_PASSWORD\" --save 60 1"],
             ),
             IntegrationKind::Nats => (&[], &["-js", "-sd", "/data", "-m", "8222"]),
             IntegrationKind::Postgres
@@ -288,7 +295,9 @@ impl IntegrationKind {
                 "-c",
                 "valkey-cli -a \"$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG",
             ],
-            IntegrationKind::RabbitMq => &["rabbitmq-diagnostics", "-q", "ping"],
+            // `ping` answers as soon as the Erlang node runs, seconds before the broker accepts
+            // AMQP connections (found by tests/e2e: apps that waited for it failed to connect).
+            IntegrationKind::RabbitMq => &["rabbitmq-diagnostics", "-q", "check_port_connectivity"],
             IntegrationKind::MongoDb => {
                 &["mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"]
             }

@@ -7,6 +7,7 @@
 //! - [`checked`]: the checked model that publishers read.
 //! - [`publish`]: the [`Publisher`] trait and [`Artifacts`].
 //! - [`diagnostic`] and [`codes`]: diagnostics as data, and every code with its documentation.
+//! - [`text`]: what user text may not carry into a generated comment.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 pub mod checked;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod publish;
 pub mod quantity;
 pub mod span;
+pub mod text;
 // Builders for the publishers' tests: behind the `testing` feature, never in the compiler.
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -27,7 +29,7 @@ mod passes;
 
 pub use check::{CheckOptions, check};
 pub use checked::*;
-pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Label, Omitted, Severity};
 pub use integrations::IntegrationKind;
 pub use passes::names::name_problem;
 pub use publish::{Artifacts, PublishOptions, Publisher};

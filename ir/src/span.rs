@@ -78,6 +78,8 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<u32>,
+    /// Byte ranges that no rendering may show (secret values), sorted and disjoint.
+    concealed: Vec<(u32, u32)>,
 }
 
 impl SourceFile {
@@ -90,7 +92,40 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            concealed: Vec::new(),
         }
+    }
+
+    /// Marks the bytes `start..end` as secret: renderers mask them wherever they show this
+    /// file's text (see [`SourceFile::concealed`]).
+    pub fn conceal(&mut self, start: u32, end: u32) {
+        if start >= end {
+            return;
+        }
+        self.concealed.push((start, end));
+        self.concealed.sort_unstable();
+        // Merge overlapping and touching ranges, so each is masked once.
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(self.concealed.len());
+        for &(s, e) in &self.concealed {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        self.concealed = merged;
+    }
+
+    /// The secret byte ranges, sorted and disjoint.
+    pub fn concealed(&self) -> &[(u32, u32)] {
+        &self.concealed
+    }
+
+    /// The byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0) as usize
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -135,6 +170,14 @@ impl SourceMap {
 
     pub fn get(&self, file: FileId) -> Option<&SourceFile> {
         self.files.get(file.0 as usize)
+    }
+
+    /// Marks a span as secret text (see [`SourceFile::conceal`]); a detached span or one of
+    /// an unknown file is ignored.
+    pub fn conceal(&mut self, span: Span) {
+        if let Some(file) = self.files.get_mut(span.file.0 as usize) {
+            file.conceal(span.start, span.end);
+        }
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

@@ -283,6 +283,10 @@ impl Lower<'_, '_> {
             &["type", "value", "source"],
             diags,
         )?;
+        if let Some(value) = record.get("value") {
+            // A build secret's value may be the secret itself: no snippet shows it.
+            diags.conceal(value.span);
+        }
         let kind = record.required_string("type", diags)?;
         match kind.value.as_str() {
             "env" => {

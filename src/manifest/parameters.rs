@@ -10,7 +10,7 @@ use ir::{Diagnostics, Spanned, codes};
 
 use super::expr::{Scope, split};
 use super::fields::Record;
-use super::json::{Member, Node};
+use super::json::{Member, Node, Value};
 
 const PARAMETER_KEYS: &[&str] = &["type", "value", "connectionString", "inputs"];
 /// `description` is not in the 8.0 schema; newer Aspire versions may write it, and it only
@@ -81,6 +81,13 @@ pub(super) fn parameter(
     if let Some(default) = input.get("default") {
         let owner = input.member("default").map_or(input_owner, |m| m.key_span);
         let what = format!("the default of parameter `{}`", name.value);
+        if let (true, Value::Object(members)) = (decl.secret, &default.value) {
+            // Whatever its type, so that no snippet of any diagnostic shows it (a minified
+            // manifest is one line: any diagnostic would).
+            for member in members.iter().filter(|m| m.key.text == "value") {
+                diags.conceal(member.value.span);
+            }
+        }
         if let Some(default) = Record::new(default, owner, what, DEFAULT_KEYS, diags) {
             decl.value = default.string("value", diags);
             decl.generate = default

@@ -4,6 +4,7 @@
 //!
 //! 1. [`syntax`]: TOML to a spanned tree ([`tree`]), valid TOML straight from the parser's
 //!    events ([`stream`]); syntax errors stop here.
+//!    [`secrets`] marks the secret values the text spells out, so no diagnostic shows them.
 //! 2. [`overlay`]: `--env` merges one `[environments.<env>]` into the tree.
 //! 3. [`validate`]: the tree against [`schema`], the one description of the format, which
 //!    also yields the JSON Schema of [`json_schema()`].
@@ -16,6 +17,7 @@ mod json;
 mod lower;
 mod overlay;
 mod schema;
+mod secrets;
 mod stream;
 mod strings;
 mod syntax;
@@ -35,6 +37,7 @@ pub fn parse(
 ) -> Option<Model> {
     let errors_before = diags.error_count();
     let mut root = syntax::parse(file, text, diags)?;
+    secrets::conceal(file, &root, diags);
     overlay::apply(file, &mut root, environment, diags);
     validate::check_model(file, &root, diags);
     let model = lower::lower(file, text, root, diags);

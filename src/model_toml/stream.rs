@@ -180,6 +180,51 @@ fn build_piece(text: &str, base: usize) -> Option<Built<'_>> {
     builder.finish()
 }
 
+/// How many syntax errors the parser finds in `text`, and where the `nth` (1-based) is, without
+/// keeping any. For junk input: the `toml` crate would build every one of hundreds of
+/// thousands of messages, so only the part of the file holding the first few is handed to it
+/// ([`super::syntax`]). Approximate where it does not matter: tokens are parsed in stretches
+/// of bounded length (so memory stays bounded for unbalanced brackets too), and the errors
+/// the decoder finds in strings and numbers are not counted.
+pub(super) fn count_errors(text: &str, nth: usize) -> (usize, Option<usize>) {
+    /// A stretch ends here even inside brackets: junk may never close them.
+    const MAX_STRETCH: usize = 64 * CHUNK_TOKENS;
+    let source = Source::new(text);
+    let mut lexer = source.lex();
+    let mut tokens = Vec::with_capacity(CHUNK_TOKENS * 2);
+    let mut count = 0;
+    let mut found = None;
+    let mut depth = 0i64;
+    loop {
+        tokens.clear();
+        for token in lexer.by_ref() {
+            let kind = token.kind();
+            tokens.push(token);
+            match kind {
+                TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
+                TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => depth -= 1,
+                TokenKind::Newline if depth <= 0 && tokens.len() >= CHUNK_TOKENS => break,
+                _ if tokens.len() >= MAX_STRETCH => break,
+                _ => {}
+            }
+        }
+        if tokens.is_empty() {
+            break;
+        }
+        let mut sink = |error: ParseError| {
+            count += 1;
+            if count == nth {
+                found = error.unexpected().or(error.context()).map(|s| s.start());
+            }
+        };
+        let mut none = ();
+        let mut whitespace = ValidateWhitespace::new(&mut none, source);
+        let mut guard = RecursionGuard::new(&mut whitespace, MAX_DEPTH);
+        parse_document(&tokens, &mut guard, &mut sink);
+    }
+    (count, found)
+}
+
 /// The event receiver that builds the tree. `refused` records anything it does not accept;
 /// the caller then stops and falls back.
 struct Builder<'s> {

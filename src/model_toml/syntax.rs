@@ -22,9 +22,22 @@ pub(crate) fn parse<'s>(file: FileId, text: &'s str, diags: &mut Diagnostics) ->
     let (table, invalid) = match stream::build(text) {
         Some(built) => built,
         None => {
-            let (document, errors) = DeTable::parse_recoverable(text);
+            // Junk input has errors without end: the `toml` crate gets only the text before
+            // the first one past the diagnostics cap, and the rest are counted.
+            let cap = ir::diagnostic::MAX_PER_FILE;
+            let (total, past_cap) = stream::count_errors(text, cap + 1);
+            // Cut at that error itself: the first ones are then exactly where they are in the
+            // whole file (an error the cut itself makes comes after them, past the cap).
+            let parsed = past_cap
+                .and_then(|offset| text.get(..offset))
+                .unwrap_or(text);
+            let (document, errors) = DeTable::parse_recoverable(parsed);
             for error in &errors {
                 report_syntax_error(file, text, error, diags);
+            }
+            if parsed.len() < text.len() {
+                diags.count_unreported_errors(file, total.saturating_sub(errors.len()));
+                return None;
             }
             if !errors.is_empty() {
                 return None;

@@ -42,6 +42,8 @@ def inputs():
     cases = []
     for model in sorted(glob.glob(os.path.join(ROOT, "tests/models/*.toml"))):
         cases.append((name_of(model), model, []))
+    for model in sorted(glob.glob(os.path.join(ROOT, "tests/e2e/*.toml"))):
+        cases.append(("e2e-" + name_of(model), model, []))
     for model in sorted(glob.glob(os.path.join(ROOT, "tests/fixtures/ok/*.toml"))):
         extra = []
         with open(model, encoding="utf-8") as f:
@@ -53,7 +55,9 @@ def inputs():
                     extra = ["--env", value.strip().strip('"')]
         cases.append((name_of(model), model, extra))
     for manifest in sorted(glob.glob(os.path.join(ROOT, "tests/manifests/*.aspire-manifest.json"))):
-        extra = ["--allow-unsupported"] if name_of(manifest).startswith("allow-unsupported-") else []
+        # Azure Bicep modules (bicep-*) deploy on Bicep only: Kubernetes leaves them out.
+        left_out = name_of(manifest).startswith(("allow-unsupported-", "bicep-"))
+        extra = ["--allow-unsupported"] if left_out else []
         cases.append(("own-" + name_of(manifest), manifest, extra))
     corpus = sorted(glob.glob(os.path.join(SHARED, "corpus/aspire-manifests/*.aspire-manifest.json")))
     if not corpus:

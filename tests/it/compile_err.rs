@@ -98,6 +98,59 @@ fn ten_megabyte_input_with_an_error_at_the_end() {
     snapshot_generated("generated-ten-megabytes", &compilation);
 }
 
+/// Junk input has an error on every line: only the first [`ir::diagnostic::MAX_PER_FILE`] are
+/// kept (and built), the rest counted, in both formats and in the summary.
+#[test]
+fn junk_input_keeps_a_bounded_number_of_diagnostics() {
+    let text = "!!!\n".repeat(250_000);
+    let started = std::time::Instant::now();
+    let compilation = generated("junk.toml", text.as_bytes());
+    println!("250,000 junk lines checked in {:?}", started.elapsed());
+    let cap = ir::diagnostic::MAX_PER_FILE;
+    assert_eq!(compilation.diagnostics.len(), cap);
+    let rendered = render(&compilation);
+    let more = 250_000 - cap;
+    assert!(
+        rendered.contains(&format!(
+            "= note: and {more} more errors in this file, not shown"
+        )),
+        "{}",
+        &rendered[rendered.len().saturating_sub(600)..]
+    );
+    assert!(
+        rendered.ends_with(&format!(
+            "error: 250000 errors in junk.toml ({more} not shown)\n"
+        )),
+        "{}",
+        &rendered[rendered.len().saturating_sub(600)..]
+    );
+    let json = aspirec::render::json(&compilation.sources, &compilation.diagnostics);
+    assert_eq!(json[cap - 1]["omitted"]["errors"], more);
+    // Junk on one line after a valid one.
+    let text = format!("name = \"x\"\na = [{}]\n", "!,".repeat(100_000));
+    let compilation = generated("line.toml", text.as_bytes());
+    assert_eq!(compilation.diagnostics.len(), cap);
+    assert!(render(&compilation).ends_with(&format!(
+        "error: 100000 errors in line.toml ({} not shown)\n",
+        100_000 - cap
+    )));
+    // The same cap for valid TOML with schema errors without end.
+    let mut many = String::from("name = \"x\"\n");
+    for index in 0..1000 {
+        many.push_str(&format!(
+            "[resources.r{index}]\ntype = \"container\"\nbogus = 2\n"
+        ));
+    }
+    let compilation = generated("many.toml", many.as_bytes());
+    assert_eq!(compilation.diagnostics.len(), cap);
+    let rendered = render(&compilation);
+    assert!(
+        rendered.ends_with("error: 2000 errors in many.toml (1900 not shown)\n"),
+        "{}",
+        &rendered[rendered.len().saturating_sub(600)..]
+    );
+}
+
 #[test]
 fn tables_nested_ten_thousand_deep() {
     let text = format!(

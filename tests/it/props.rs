@@ -79,6 +79,13 @@ proptest! {
             }
             prop_assert_eq!(a.len(), b.len(), "{} emitted different file sets", target);
         }
+        for (target, artifacts) in &first.artifacts {
+            for (path, contents) in artifacts.iter() {
+                if let Some(problem) = raw_text_problem(path, contents) {
+                    prop_assert!(false, "{}/{}: {}; model:\n{}", target, path, problem, spec.text);
+                }
+            }
+        }
     }
 
     #[test]
@@ -150,6 +157,32 @@ proptest! {
 
 /// With `ASPIREC_PROPS_DUMP=DIR`, every generated model is also written to DIR: seeds for the
 /// fuzzers (`tests/fuzz/run.sh`), which reach deep paths faster from valid models.
+/// What must not appear raw in a generated file: in YAML, any character outside YAML's
+/// printable set (which go-yaml, and so kustomize and kubectl, also refuse); in a comment line
+/// of any file, any character `ir::text` escapes (controls, DEL, the byte order mark, bidi
+/// controls, separators).
+fn raw_text_problem(path: &str, contents: &str) -> Option<String> {
+    let yaml_printable = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+    if path.ends_with(".yaml") {
+        if let Some(c) = contents.chars().find(|&c| !yaml_printable(c)) {
+            return Some(format!("raw {c:?} in YAML"));
+        }
+    }
+    for line in contents.lines() {
+        let trimmed = line.trim_start();
+        let comment = trimmed.starts_with('#') || trimmed.starts_with("//");
+        if comment {
+            if let Some(c) = line
+                .chars()
+                .find(|&c| c != '\t' && ir::text::is_unsafe_in_comment(c))
+            {
+                return Some(format!("raw {c:?} in the comment {line:?}"));
+            }
+        }
+    }
+    None
+}
+
 fn dump_for_fuzzing(text: &str) {
     if let Some(dir) = std::env::var_os("ASPIREC_PROPS_DUMP") {
         let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
@@ -257,4 +290,96 @@ fn fuzz_regressions_compile_without_panicking() {
         }
     }
     assert!(panics.is_empty(), "{panics:#?}");
+}
+
+/// Scripts for `aspirec::output::fuzzing::run` (the fuzz target `output_record` runs the same
+/// function on mutated bytes): links out of the output folder (absolute, relative, to `.`,
+/// `..`, `/`, dangling), folders and user files where the record points, hostile record
+/// entries, and leftovers of killed builds (real ones, and links with their names).
+fn output_script() -> impl Strategy<Value = String> {
+    const TREE: &[&str] = &[
+        "l k8s/evil @",
+        "l k8s/evil @/sub",
+        "l k8s/rel ../../outside",
+        "l k8s/dot .",
+        "l k8s/up ..",
+        "l k8s/root /",
+        "l k8s/api.yaml @/api.yaml",
+        "l k8s/dangling nowhere",
+        "l k8s/.aspirec-generated @/important.txt",
+        "l compose/k8s ../k8s",
+        "l compose/o @",
+        "d k8s/dir",
+        "f k8s/dir/file.txt",
+        "f k8s/notes.md",
+        "f k8s/old.yaml",
+        "d k8s/api.yaml",
+        "f compose/old.yaml",
+        "d .k8s.aspirec-staging-999999",
+        "f .k8s.aspirec-staging-999999/x",
+        "l .compose.aspirec-staging-999998 @",
+        "f k8s/.api.yaml.aspirec-tmp-999999",
+        "l k8s/.old.yaml.aspirec-tmp-999997 @/important.txt",
+        "f .notes.aspirec-staging-1",
+        "f k8s/.x.aspirec-tmp-abc",
+    ];
+    const ENTRIES: &[&str] = &[
+        "evil/important.txt",
+        "rel/important.txt",
+        "evil",
+        "evil/secret.txt",
+        ".",
+        "..",
+        "/",
+        "dir",
+        "dir/file.txt",
+        "old.yaml",
+        "notes.md",
+        "api.yaml",
+        "../outside/important.txt",
+        "evil/../notes.md",
+        "/tmp/x",
+        "sub/secret.txt",
+        "dot/notes.md",
+        "up/outside/important.txt",
+        "root/tmp",
+        "dangling",
+        "./old.yaml",
+        "dir//file.txt",
+        "k8s/old.yaml",
+        "o/important.txt",
+        "",
+        " ",
+        "old.yaml\u{0}",
+        "\u{202e}old.yaml",
+        ".aspirec-generated",
+    ];
+    let line = prop_oneof![
+        prop::sample::select(TREE).prop_map(str::to_string),
+        (
+            prop::sample::select(&["k8s", "compose"][..]),
+            prop::sample::select(ENTRIES)
+        )
+            .prop_map(|(target, entry)| format!("r {target} {entry}")),
+        (
+            prop::sample::select(&["k8s", "compose"][..]),
+            "[a-z./@ ]{0,12}"
+        )
+            .prop_map(|(target, entry)| format!("r {target} {entry}")),
+    ];
+    prop::collection::vec(line, 0..16).prop_map(|lines| lines.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn hostile_output_folders_lose_nothing_that_is_not_aspirecs(script in output_script()) {
+        let scratch = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("props-output-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&scratch);
+        std::fs::create_dir_all(&scratch).unwrap();
+        let result = aspirec::output::fuzzing::run(&script, &scratch);
+        prop_assert!(result.is_ok(), "{}\nscript:\n{}", result.unwrap_err(), script);
+    }
 }

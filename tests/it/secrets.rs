@@ -1,6 +1,7 @@
-//! No secret value reaches an emitted file. Every secret parameter of every example model is
-//! given a literal, unique value through an environment overlay (the only way a model can
-//! carry one), then every file of every target is scanned for those values.
+//! No secret value reaches an emitted file or a diagnostic. Every secret parameter of every
+//! example model is given a literal, unique value through an environment overlay (as `--env`
+//! applies it), then every file of every target and the diagnostics in both formats are
+//! scanned for those values.
 
 use crate::{files_in, root};
 
@@ -53,6 +54,17 @@ fn secret_values_never_reach_any_artifact() {
                 .any(|d| d.code == ir::codes::SECRET_LITERAL_DEFAULT),
             "a literal secret default must be warned about"
         );
+        // Nor any diagnostic, in either format: W0501 points at the value it warns about.
+        let human = compilation.render_diagnostics();
+        let json =
+            aspirec::render::json(&compilation.sources, &compilation.diagnostics).to_string();
+        for text in [&human, &json] {
+            assert!(
+                !text.contains("Leak-Marker-"),
+                "{}:\n{text}",
+                input.display()
+            );
+        }
         for (target, artifacts) in &compilation.artifacts {
             for (path, contents) in artifacts.iter() {
                 for (name, value) in &secrets {
@@ -67,4 +79,32 @@ fn secret_values_never_reach_any_artifact() {
         }
     }
     assert!(scanned > 0, "no artifact was scanned");
+}
+
+/// A manifest's secret default and a model's secret value, whatever diagnostic shows their
+/// line, are masked in both formats (the snippets of `tests/fixtures/err` show how).
+#[test]
+fn secret_literals_never_reach_a_diagnostic() {
+    let manifest = r#"{"resources":{"pw":{"type":"parameter.v0","value":"{pw.inputs.value}","inputs":{"value":{"type":"string","secret":true,"default":{"value":"Leak-Marker-m","bogus":1}}}},"x":{"type":"container.v0","image":"nginx","env":{"PW":"{pw.value}"}}}}"#;
+    let model = "name = \"shop\"\n[parameters]\npw = { secret = true, value = 'Leak-Marker-t', bogus = 1 }\nother = { secret = true, value = \"\"\"\nLeak-Marker-multi\nline\"\"\" }\n[environments]\nprod = { parameters = { other = 'Leak-Marker-env' }, typo = 1 }\n";
+    for (name, text) in [("aspire-manifest.json", manifest), ("model.toml", model)] {
+        for environment in [None, Some("prod")] {
+            let options = aspirec::CompileOptions {
+                environment: environment.map(str::to_string),
+                ..Default::default()
+            };
+            let compilation = aspirec::compile(name, text.as_bytes(), &options);
+            assert!(!compilation.diagnostics.is_empty(), "{name}");
+            let human = compilation.render_diagnostics();
+            let json =
+                aspirec::render::json(&compilation.sources, &compilation.diagnostics).to_string();
+            for shown in [&human, &json] {
+                assert!(!shown.contains("Leak-Marker"), "{name}:\n{shown}");
+            }
+            assert!(
+                human.contains("********"),
+                "{name}: nothing masked:\n{human}"
+            );
+        }
+    }
 }

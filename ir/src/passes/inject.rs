@@ -135,13 +135,19 @@ pub(crate) fn resolve_target(
 /// Appends the variables `reference` injects to `out`, skipping names already there (the
 /// first reference that injects a name wins).
 fn variables(ctx: &Ctx<'_>, target: ResourceId, reference: &ReferenceDecl, out: &mut Vec<EnvVar>) {
-    let wants = |kind: Inject| {
-        reference
-            .inject
-            .as_ref()
-            .is_none_or(|list| list.iter().any(|i| i.value == kind))
-    };
     let resource = &ctx.resources[target.0 as usize];
+    // Aspire's `WithReference` of a resource with a connection string (a database, a cache, a
+    // broker) injects the connection string and its properties, not service discovery: only
+    // resources without one (projects, containers) are reached through their endpoints. An
+    // explicit `inject` list gets exactly what it names.
+    let by_default = |kind: Inject| match kind {
+        Inject::ServiceDiscovery | Inject::Endpoints => resource.connection_string.is_none(),
+        Inject::ConnectionString | Inject::ConnectionProperties => true,
+    };
+    let wants = |kind: Inject| match &reference.inject {
+        None => by_default(kind),
+        Some(list) => list.iter().any(|i| i.value == kind),
+    };
     let upper = env_name(&resource.name);
     let mut push = |name: String, value: Value| {
         if !out.iter().any(|e| e.name == name) {
@@ -313,7 +319,9 @@ mod tests {
                         Part::Endpoint { endpoint, .. } => {
                             workload.endpoints[*endpoint].target_port.to_string()
                         }
-                        other => panic!("unexpected {other:?}"),
+                        other @ (Part::Param { .. }
+                        | Part::ConnectionString { .. }
+                        | Part::ConnectionProperty { .. }) => panic!("unexpected {other:?}"),
                     })
                     .collect();
                 format!("{}={value}", var.name)

@@ -11,6 +11,7 @@
 //! `readEnvironmentVariable`, and a comment gives a command that generates one following the
 //! rule, to run once and keep in a secret store. The file therefore never holds a secret.
 
+use aspirec_azure::modules::DeployerParam;
 use ir::{CheckedModel, Generate, ParamId};
 
 use crate::bicep_string::BicepStr;
@@ -101,6 +102,35 @@ pub(crate) fn build(
     params
 }
 
+/// Adds the deploy-time values Aspire leaves for the deploying tool (`principalId`, ...),
+/// with their `symbols`: required params, read from the environment like any value without
+/// a default, with a comment saying what they are.
+pub(crate) fn deployer(params: &mut Params, deployer: &[DeployerParam<'_>], symbols: &[String]) {
+    for (param, symbol) in deployer.iter().zip(symbols) {
+        let (variable, what) = param.source();
+        params.declared.push(ParamView {
+            symbol: symbol.clone(),
+            description: Some(format!(
+                "Supplied by whoever deploys (Aspire leaves `{}` to the deploying tool).",
+                param.name
+            )),
+            secure: false,
+            default: None,
+        });
+        params.entries.push(ParamEntry {
+            symbol: symbol.clone(),
+            comments: list([
+                format!("Required: read from the environment variable {variable} when deploying."),
+                format!("It is {what}."),
+            ]),
+            value: BicepStr::expr(format!(
+                "readEnvironmentVariable({})",
+                BicepStr::text(variable).to_bicep()
+            )),
+        });
+    }
+}
+
 /// A shell command printing a value that follows `rule` (its length and character classes).
 /// The special characters are ones that need no quoting in connection strings and URIs.
 fn generate_command(rule: &Generate) -> String {
@@ -135,17 +165,20 @@ fn minimums(rule: &Generate) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// Text made safe for a `//` comment: control characters (newlines) become spaces.
+/// Text made safe for a `//` comment: line breaks and tabs become spaces, and what no
+/// comment may hold is escaped ([`ir::text::comment_line_safe`]).
 pub(crate) fn one_line(text: &str) -> String {
-    text.chars()
+    let spaced: String = text
+        .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            if matches!(c, '\n' | '\r' | '\t' | '\u{85}' | '\u{2028}' | '\u{2029}') {
                 ' '
             } else {
                 c
             }
         })
-        .collect()
+        .collect();
+    ir::text::comment_line_safe(&spaced).into_owned()
 }
 
 #[cfg(test)]
@@ -182,5 +215,9 @@ mod tests {
     #[test]
     fn comments_stay_on_one_line() {
         assert_eq!(one_line("a\nb\r\tc"), "a b  c");
+        assert_eq!(
+            one_line("\u{1b}[2J\0\u{7f}\u{feff}\u{202e}"),
+            "\\u{1b}[2J\\u{0}\\u{7f}\\u{feff}\\u{202e}"
+        );
     }
 }

@@ -105,7 +105,13 @@ fn shop() -> Model {
                     secrets: vec![],
                 });
                 c.endpoints = vec![endpoint_as("http", "http", 8080, false)];
-                c.references = vec![reference("catalogdb"), reference("cache"), reference("bus")];
+                // The cache's endpoints too, which a plain reference to it does not inject.
+                let mut cache = reference("cache");
+                cache.inject = Some(vec![
+                    s(Inject::ConnectionString),
+                    s(Inject::ServiceDiscovery),
+                ]);
+                c.references = vec![reference("catalogdb"), cache, reference("bus")];
                 c.env = vec![
                     env("LOG_LEVEL", template("{log-level.value}")),
                     env("API_TOKEN", template("{api-token.value}")),

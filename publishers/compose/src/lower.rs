@@ -117,11 +117,7 @@ impl Lowering<'_> {
                 .iter()
                 .map(|a| self.resolver.value(a, diags))
                 .collect(),
-            environment: workload
-                .env
-                .iter()
-                .map(|e| (e.name.clone(), self.resolver.value(&e.value, diags)))
-                .collect(),
+            environment: self.environment(name, workload, diags),
             ports,
             expose,
             volumes: self.mounts(workload),
@@ -130,6 +126,34 @@ impl Lowering<'_> {
             depends_on: self.depends_on(workload),
             deploy: deploy(workload),
         }
+    }
+
+    /// The service's variables, without those that would advertise `https://` on a port that
+    /// serves plain HTTP (see [`ir::CheckedModel::is_plaintext_https_discovery`]); a note
+    /// names what was left out.
+    fn environment(
+        &mut self,
+        service: &str,
+        workload: &Workload,
+        diags: &mut Diagnostics,
+    ) -> Entries<String> {
+        let mut left_out: Vec<&str> = Vec::new();
+        let mut environment = Vec::with_capacity(workload.env.len());
+        for var in &workload.env {
+            if self.model.is_plaintext_https_discovery(var) {
+                left_out.push(&var.name);
+            } else {
+                environment.push((var.name.clone(), self.resolver.value(&var.value, diags)));
+            }
+        }
+        if !left_out.is_empty() {
+            self.notes.push(format!(
+                "`{service}`: {} not written: the https endpoints they name share their port with an http endpoint, \
+                 which serves plain HTTP with no TLS in front of it in Compose; clients use the http address instead.",
+                left_out.join(", ")
+            ));
+        }
+        environment.into_iter().collect()
     }
 
     /// `build:` for an image built from source. The model gives the Dockerfile relative to its

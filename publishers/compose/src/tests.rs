@@ -426,3 +426,40 @@ fn a_host_port_is_published_once_and_later_claims_get_a_free_one() {
         "{compose}"
     );
 }
+
+#[test]
+fn https_discovery_on_a_plain_http_port_is_left_out_with_a_note() {
+    // catalog serves http and https on one port, as a project does when TLS ends in front of
+    // it: nothing is in front of it in Compose, so `https://catalog:8080` would fail every
+    // handshake. A custom variable naming the same URL is the user's own and stays.
+    let mut m = shop();
+    let ResourceKindDecl::Compute(catalog) = &mut m.resources[2].kind else {
+        panic!("catalog is compute")
+    };
+    catalog.endpoints.push(endpoint("https", 8080, false));
+    let ResourceKindDecl::Compute(web) = &mut m.resources[3].kind else {
+        panic!("web is compute")
+    };
+    web.env.push(env(
+        "CATALOG_SECURE",
+        template("{catalog.bindings.https.url}"),
+    ));
+    let (compose, _) = files(&m);
+    let web = block(&compose, "  web:").join("\n");
+    assert!(
+        web.contains("CATALOG_HTTP: \"http://catalog:8080\""),
+        "{web}"
+    );
+    assert!(!web.contains("services__catalog__https__0"), "{web}");
+    assert!(!web.contains("CATALOG_HTTPS"), "{web}");
+    assert!(
+        web.contains("CATALOG_SECURE: \"https://catalog:8080\""),
+        "{web}"
+    );
+    assert!(
+        compose.contains(
+            "# - `web`: services__catalog__https__0, CATALOG_HTTPS not written: the https endpoints"
+        ),
+        "{compose}"
+    );
+}

@@ -72,25 +72,29 @@ pub(crate) fn comment_lines(lines: &[String]) -> String {
 
 /// [`comment_lines`], appended to `out`.
 fn write_comment<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
-    write_comment_with(out, "", lines, Cow::Borrowed);
+    write_comment_with(out, "", lines, |line| Cow::Borrowed(line));
 }
 
 /// [`comment_lines`] under `indent`, each line's text passed through `text` (a Helm template
-/// escapes it), appended to `out`.
+/// escapes it), appended to `out`. Controls (a `\r` would end a YAML comment), bidi overrides
+/// and the like are shown escaped ([`ir::text::comment_safe`]).
 pub(crate) fn write_comment_with<'a>(
     out: &mut String,
     indent: &str,
     lines: impl Iterator<Item = &'a str>,
-    text: impl Fn(&'a str) -> Cow<'a, str>,
+    text: impl Fn(&str) -> Cow<'_, str>,
 ) {
-    for line in lines.flat_map(|line| line.split('\n')) {
-        out.push_str(indent);
-        match line.trim_end() {
-            "" => out.push_str("#\n"),
-            line => {
-                out.push_str("# ");
-                out.push_str(&text(line));
-                out.push('\n');
+    for line in lines {
+        let safe = ir::text::comment_safe(line);
+        for line in safe.split('\n') {
+            out.push_str(indent);
+            match line.trim_end() {
+                "" => out.push_str("#\n"),
+                line => {
+                    out.push_str("# ");
+                    out.push_str(&text(line));
+                    out.push('\n');
+                }
             }
         }
     }

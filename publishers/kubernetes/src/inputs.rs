@@ -269,7 +269,12 @@ pub(crate) fn describe(key: &plan::SecretKey) -> Vec<String> {
     }
     let mut out = Vec::new();
     if let Some(description) = &key.description {
-        out.extend(description.lines().map(str::to_string));
+        // The lines become comments (and notes): controls and the like are shown escaped.
+        out.extend(
+            ir::text::comment_safe(description)
+                .lines()
+                .map(str::to_string),
+        );
     }
     let what = if key.secret {
         "Secret"

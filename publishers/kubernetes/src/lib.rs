@@ -34,6 +34,7 @@ mod lower;
 mod names;
 mod network;
 mod plan;
+mod refused;
 mod values;
 mod workload;
 
@@ -93,6 +94,9 @@ impl Publisher for Kubernetes {
     ) -> Option<Artifacts> {
         match self.format {
             Format::Kustomize => {
+                // What `kubectl apply -k` refuses is the kustomize base's own problem: Helm
+                // sends the manifests as JSON, which holds those characters.
+                refused::check(model, diags);
                 let printer = kustomize::Kustomize::new(options.header());
                 publish(model, options, diags, printer)
             }

@@ -125,11 +125,6 @@ impl TfWriter {
         }
     }
 
-    /// Whether nothing has been written yet.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.out.is_empty()
-    }
-
     /// The length of the text so far.
     pub(crate) fn len(&self) -> usize {
         self.out.len()
@@ -155,7 +150,9 @@ impl TfWriter {
         self.out.push('\n');
         for line in lines {
             self.out.push_str("# ");
-            self.out.push_str(line.as_ref());
+            // One comment line each, whatever the text holds.
+            self.out
+                .push_str(&ir::text::comment_line_safe(line.as_ref()));
             self.out.push('\n');
         }
         self.last = Last::Comment;

@@ -127,12 +127,16 @@ fn write_escaped(out: &mut String, text: &str) {
             '\n' => Some("\\n"),
             '\t' => Some("\\t"),
             '\r' => Some("\\r"),
-            // C0 and C1 controls, DEL, and the Unicode line separators YAML treats as breaks.
+            // C0 and C1 controls, DEL (go-yaml, and so kustomize and kubectl, refuse it raw),
+            // the Unicode line separators YAML 1.1 treats as breaks, the byte order mark, and
+            // U+FFFE and U+FFFF, the two characters outside YAML's printable set that a Rust
+            // string can hold (surrogates cannot occur).
             c if (c as u32) < 0x20
                 || (0x7f..=0x9f).contains(&(c as u32))
-                || c == '\u{2028}'
-                || c == '\u{2029}'
-                || c == '\u{feff}' =>
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
             {
                 None
             }

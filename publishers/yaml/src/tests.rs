@@ -111,6 +111,12 @@ fn strings_and_keys_are_escaped() {
     );
 }
 
+/// YAML 1.2's printable set less what go-yaml's reader refuses (it refuses the same set, and
+/// DEL and the C1 controls other than NEL are outside it): what a document may hold raw.
+fn printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
 #[test]
 fn hostile_strings_read_back_exactly() {
     let hostile = [
@@ -135,6 +141,8 @@ fn hostile_strings_read_back_exactly() {
         "tab\there",
         "é☃𝄞",
         "\u{7f}\u{85}\u{2028}",
+        // Outside YAML's printable set, or refused raw by go-yaml (kustomize, kubectl).
+        "\u{fffe}\u{ffff}\u{feff}\u{0}\u{1b}\u{9f}\u{2029}\u{202e}",
         "- x",
         "{x}",
         "[y]",
@@ -151,6 +159,7 @@ fn hostile_strings_read_back_exactly() {
     for s in hostile {
         let yaml = to_string(&json!({ "v": s, s: "k" })).unwrap();
         let back: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert!(yaml.chars().all(printable), "{yaml:?}");
         assert_eq!(back["v"].as_str(), Some(s), "{yaml}");
         assert_eq!(back[s].as_str(), Some("k"), "{yaml}");
     }

@@ -19,14 +19,17 @@ use super::toml_text::{self, Style};
 
 /// Pieces that break naive escaping in one target or another: YAML indicators and plain-scalar
 /// words, Compose and Terraform interpolation, Kubernetes `$(VAR)`, Bicep `'` and `${`, the
-/// model's own braces, line breaks YAML knows and JSON does not, and non-ASCII.
+/// model's own braces, line breaks YAML knows and JSON does not, non-ASCII, and what no YAML
+/// parser or comment may hold raw (NUL, C0 and C1 controls, DEL, U+FFFE/U+FFFF, the byte
+/// order mark, bidi overrides and isolates, the paragraph separator).
 const HOSTILE: &[&str] = &[
     "\"", "'", "\\", "\\\\", "$", "$$", "${", "${X}", "$(", "$(X)", "$X", "%{", "%%{", "{", "}",
     "{{", "}}", "#", " #", ":", ": ", "- ", "---", "...", "\n", "\n\n", "\t", "\r", "\r\n", " ",
     "  ", "é", "日本", "🦀", "\u{2028}", "\u{85}", "\u{feff}", "\u{1b}", "\u{7f}", "\u{a0}", "yes",
     "no", "on", "off", "y", "n", "null", "~", "true", "False", "0644", "1e3", "0x1F", "0o17",
     ".inf", "-.5", "12:30", "&a", "*a", "!!str", "|", ">", "@", "`", "%", "[", "]", ",", "?", "=",
-    "<<", "abc", "0", "-", "//", "/*",
+    "<<", "abc", "0", "-", "//", "/*", "\u{0}", "\u{1}", "\u{8}", "\u{9f}", "\u{fffe}", "\u{ffff}",
+    "\u{2029}", "\u{202e}", "\u{2066}", "\u{200f}", "\u{61c}",
 ];
 
 /// Text as the program should see it: hostile pieces glued together (possibly empty).
@@ -186,6 +189,8 @@ pub(crate) struct ParamGene {
     name: String,
     secret: bool,
     default: Option<String>,
+    /// Written into comments (`.env.example`, `secrets.env.example`, `.bicepparam`).
+    description: Option<String>,
     style: Style,
 }
 
@@ -194,12 +199,14 @@ fn param_gene() -> impl Strategy<Value = ParamGene> {
         name(),
         any::<bool>(),
         prop::option::of(hostile_text()),
+        prop::option::of(hostile_text()),
         prop::sample::select(&Style::ALL[..]),
     )
-        .prop_map(|(name, secret, default, style)| ParamGene {
+        .prop_map(|(name, secret, default, description, style)| ParamGene {
             name,
             secret,
             default,
+            description,
             style,
         })
 }
@@ -370,6 +377,12 @@ pub(crate) fn build(gene: &ModelGene) -> Spec {
 
     for (name, param) in &params {
         out.push_str(&format!("[parameters.{name}]\nsecret = {}\n", param.secret));
+        if let Some(description) = &param.description {
+            out.push_str(&format!(
+                "description = {}\n",
+                toml_text::string(description, param.style)
+            ));
+        }
         // A literal secret default is legal but warned about; the leak property supplies
         // secret values through an overlay instead.
         if let (Some(default), false) = (&param.default, param.secret) {

@@ -336,5 +336,5 @@ fn indented(out: &mut String, value: &Value) -> Result<(), aspirec_yaml::Error> 
 /// Comment lines under `indent` (`values.yaml` is not a template: nothing to escape).
 fn comment(out: &mut String, indent: &str, lines: &[String]) {
     let lines = lines.iter().map(String::as_str);
-    crate::emit::write_comment_with(out, indent, lines, Cow::Borrowed);
+    crate::emit::write_comment_with(out, indent, lines, |line| Cow::Borrowed(line));
 }

@@ -14,6 +14,12 @@
 //!   bounded unified diff per changed file.
 //! - Writing and comparing run on a few threads: for thousands of files the time is system
 //!   calls, which overlap across cores.
+//! - The folder may be committed to a repository, so what is in it is hostile input:
+//!   [`record`] decides what may be removed (never through a link), temporary files are
+//!   created new and staging folders anew (never written through a link of their name),
+//!   [`leftovers`] removes what killed builds left, [`lock`] lets one build write at a time,
+//!   and a target folder that is not a folder is refused with a message that says so.
+//!   [`fuzzing`] drives all of it with hostile trees (fuzz target `output_record`).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -23,29 +29,20 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use ir::Artifacts;
 
-/// The record of generated files, one relative path per line, in each target folder.
-pub const RECORD: &str = ".aspirec-generated";
+mod check;
+#[doc(hidden)]
+pub mod fuzzing;
+mod leftovers;
+mod lock;
+mod paths;
+mod record;
 
-/// How many diff lines `--check` prints per changed file.
-const DIFF_LINES: usize = 60;
-
-/// One difference between the compiled artifacts and the output folder.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Difference {
-    Changed { path: String, diff: String },
-    Added { path: String },
-    Removed { path: String },
-}
-
-impl Difference {
-    pub fn path(&self) -> &str {
-        match self {
-            Difference::Changed { path, .. }
-            | Difference::Added { path }
-            | Difference::Removed { path } => path,
-        }
-    }
-}
+pub use check::{Difference, check, describe};
+pub use leftovers::remove_leftovers;
+pub use lock::{LOCK, Lock, lock, wait_from_env};
+pub use paths::model_dir_from_target;
+pub use record::{RECORD, Stale, parse_record, stale};
+use record::{read_record, remove_stale, write_record};
 
 /// Writes every target's artifacts under `out/<target>/`. Returns a one-line summary.
 pub fn write(out: &Path, artifacts: &[(&'static str, Artifacts)]) -> anyhow::Result<String> {
@@ -86,7 +83,7 @@ fn absent(path: &Path) -> bool {
 
 /// The hidden sibling folder a target folder that does not exist yet is written into.
 fn staging_path(out: &Path, target: &str) -> PathBuf {
-    out.join(format!(".{target}.aspirec-staging-{}", std::process::id()))
+    out.join(leftovers::staging_name(target))
 }
 
 /// Writes a target's files as soon as its publisher is done, while the others still run:
@@ -122,6 +119,7 @@ impl EarlyWriter {
         }
         let staging = staging_path(&self.out, target);
         let result = (|| -> anyhow::Result<()> {
+            fresh_folder(&staging)?;
             let mut created = BTreeSet::new();
             for (path, contents) in files.iter() {
                 let full = staging.join(path);
@@ -150,6 +148,26 @@ impl EarlyWriter {
             let _ = fs::remove_dir_all(staging);
         }
     }
+}
+
+/// Creates the staging folder `path` anew. Its name holds this process's id, so anything
+/// already there is a leftover of an earlier process with the same id, or was planted (a
+/// committed symbolic link would otherwise make aspirec write its files wherever it points):
+/// removed first, without following a link.
+fn fresh_folder(path: &Path) -> anyhow::Result<()> {
+    let creating = || -> std::io::Result<()> {
+        match fs::symlink_metadata(path) {
+            Ok(metadata) if metadata.is_dir() => fs::remove_dir_all(path)?,
+            Ok(_) => fs::remove_file(path)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::create_dir(path)
+    };
+    creating().with_context(|| format!("creating `{}`", path.display()))
 }
 
 /// Creates the folder of `path` unless `created` says it was created already.
@@ -212,6 +230,7 @@ fn write_planned(
     let mut folders = Vec::new();
     for (target, files) in artifacts {
         let dir = out.join(target);
+        lock::check_output_folder(&dir)?;
         let previous = read_record(&dir)?;
         let existing =
             list_relative(&dir).with_context(|| format!("listing `{}`", dir.display()))?;
@@ -269,6 +288,9 @@ fn write_folders(
     let mut created = BTreeSet::new();
     for folder in folders {
         let root = folder.staging.as_ref().unwrap_or(&folder.dir);
+        if let Some(staging) = folder.staging.as_ref().filter(|_| !folder.prestaged) {
+            fresh_folder(staging)?;
+        }
         if folder.staging.is_none() {
             let claimed: BTreeSet<&str> = folder
                 .previous
@@ -326,13 +348,10 @@ fn write_folders(
             .iter()
             .filter(|p| folder.files.get(p).is_none())
         {
-            let full = folder.dir.join(stale);
-            match fs::remove_file(&full) {
-                Ok(()) => removed += 1,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(e).with_context(|| format!("removing stale `{}`", full.display()));
-                }
+            // Only a regular file reached through real folders: a record can be committed
+            // next to a symbolic link, and must never make aspirec delete through it.
+            if remove_stale(&folder.dir, stale)? {
+                removed += 1;
             }
         }
         write_record(
@@ -366,21 +385,6 @@ fn in_parallel<T: Sync>(
     .collect()
 }
 
-/// Writes the record of generated files of a target folder.
-fn write_record<'a>(
-    dir: &Path,
-    paths: impl Iterator<Item = &'a str>,
-    mode: Mode,
-) -> anyhow::Result<()> {
-    let mut record = String::new();
-    for path in paths {
-        record.push_str(path);
-        record.push('\n');
-    }
-    fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
-    write_file(&dir.join(RECORD), record.as_bytes(), mode, &|_| Ok(()))
-}
-
 /// Writes `bytes` to `path`: directly into a staging folder, else through a temporary file in
 /// the same folder and a rename, so a crash never leaves a half-written file.
 fn write_file(
@@ -401,8 +405,27 @@ fn write_file(
         .file_name()
         .context("output path has no file name")?
         .to_string_lossy();
-    let temp = dir.join(format!(".{name}.aspirec-tmp-{}", std::process::id()));
-    let result = direct(&temp)
+    let temp = dir.join(leftovers::temp_name(&name));
+    // A new file, never one found there: a link at that name (committed, or a leftover) would
+    // otherwise be written through. Whatever is there is removed (never followed) once.
+    let create = |temp: &Path| -> std::io::Result<()> {
+        let mut file = match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(temp)
+        {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                fs::remove_file(temp)?;
+                fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(temp)?
+            }
+            other => other?,
+        };
+        file.write_all(bytes)
+    };
+    let result = create(&temp)
         .and_then(|()| before_rename(path))
         .and_then(|()| fs::rename(&temp, path));
     if let Err(error) = result {
@@ -435,167 +458,6 @@ fn list_relative(dir: &Path) -> std::io::Result<BTreeSet<String>> {
         }
     }
     Ok(found)
-}
-
-fn read_record(dir: &Path) -> anyhow::Result<Vec<String>> {
-    match fs::read_to_string(dir.join(RECORD)) {
-        Ok(text) => Ok(text
-            .lines()
-            .map(str::trim)
-            // A record is ours, but never let it point outside the target folder.
-            .filter(|l| !l.is_empty() && !l.starts_with('/') && !l.split('/').any(|c| c == ".."))
-            .map(str::to_string)
-            .collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e).with_context(|| format!("reading `{}`", dir.join(RECORD).display())),
-    }
-}
-
-/// Compares the artifacts with `out` without writing anything. The differences come in the
-/// artifacts' order whatever the threads' timing.
-pub fn check(
-    out: &Path,
-    artifacts: &[(&'static str, Artifacts)],
-) -> anyhow::Result<Vec<Difference>> {
-    let jobs: Vec<(usize, &str, &str, &str)> = artifacts
-        .iter()
-        .flat_map(|(target, files)| {
-            files
-                .iter()
-                .map(move |(path, contents)| (*target, path, contents))
-        })
-        .enumerate()
-        .map(|(index, (target, path, contents))| (index, target, path, contents))
-        .collect();
-    let found = std::sync::Mutex::new(Vec::new());
-    in_parallel(&jobs, |&(index, target, path, contents)| {
-        let full = out.join(target).join(path);
-        let shown = format!("{target}/{path}");
-        let difference = match fs::read(&full) {
-            Ok(existing) if existing == contents.as_bytes() => return Ok(()),
-            Ok(existing) => Difference::Changed {
-                diff: unified_diff(&shown, &String::from_utf8_lossy(&existing), contents),
-                path: shown,
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Difference::Added { path: shown },
-            Err(e) => return Err(e).with_context(|| format!("reading `{}`", full.display())),
-        };
-        found
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push((index, difference));
-        Ok(())
-    })?;
-    let mut found = found
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    found.sort_by_key(|(index, _)| *index);
-    let mut differences: Vec<Difference> = found.into_iter().map(|(_, d)| d).collect();
-    for (target, files) in artifacts {
-        let dir = out.join(target);
-        for stale in read_record(&dir)?
-            .into_iter()
-            .filter(|p| files.get(p).is_none())
-        {
-            if dir.join(&stale).exists() {
-                differences.push(Difference::Removed {
-                    path: format!("{target}/{stale}"),
-                });
-            }
-        }
-    }
-    Ok(differences)
-}
-
-fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff
-        .unified_diff()
-        .context_radius(2)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string();
-    let lines: Vec<&str> = text.lines().collect();
-    if lines.len() <= DIFF_LINES {
-        return text;
-    }
-    let mut shown = lines[..DIFF_LINES].join("\n");
-    shown.push_str(&format!(
-        "\n... {} more diff lines\n",
-        lines.len() - DIFF_LINES
-    ));
-    shown
-}
-
-/// The text `--check` prints.
-pub fn describe(differences: &[Difference]) -> String {
-    if differences.is_empty() {
-        return "up to date\n".to_string();
-    }
-    let mut out = String::new();
-    for difference in differences {
-        match difference {
-            Difference::Changed { path, diff } => {
-                out.push_str(&format!("changed: {path}\n"));
-                out.push_str(diff);
-                if !diff.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
-            Difference::Added { path } => out.push_str(&format!("would be created: {path}\n")),
-            Difference::Removed { path } => out.push_str(&format!("would be removed: {path}\n")),
-        }
-    }
-    out.push_str(&format!(
-        "{} file(s) out of date; run `aspirec build` to update them\n",
-        differences.len()
-    ));
-    out
-}
-
-/// The folder of `model` as seen from a target folder `out/<target>`, with `/` separators,
-/// computed on absolute paths so that any mix of relative and absolute arguments works.
-pub fn model_dir_from_target(model: &Path, out: &Path) -> std::io::Result<String> {
-    let cwd = std::env::current_dir()?;
-    let absolute = |p: &Path| {
-        normalize(&if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            cwd.join(p)
-        })
-    };
-    let model_dir = absolute(model.parent().unwrap_or(Path::new(".")));
-    let target_dir = absolute(&out.join("target"));
-    let common = model_dir
-        .iter()
-        .zip(&target_dir)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let ups = target_dir.len() - common;
-    let parts: Vec<String> = std::iter::repeat_n("..".to_string(), ups)
-        .chain(model_dir[common..].iter().cloned())
-        .collect();
-    Ok(if parts.is_empty() {
-        ".".to_string()
-    } else {
-        parts.join("/")
-    })
-}
-
-/// The components of an absolute path with `.` and `..` folded.
-fn normalize(path: &Path) -> Vec<String> {
-    let mut parts: Vec<String> = Vec::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                parts.pop();
-            }
-            std::path::Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
-            std::path::Component::RootDir
-            | std::path::Component::CurDir
-            | std::path::Component::Prefix(_) => {}
-        }
-    }
-    parts
 }
 
 /// Paths of every file under `dir` (for tests and tools), sorted.

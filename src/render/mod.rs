@@ -2,7 +2,10 @@
 //! labels, help and notes) and `json` (one object per diagnostic, for editors and CI).
 //!
 //! This is the only module that knows how diagnostics look. Columns count characters, so a
-//! multi-byte character before an error does not shift the caret.
+//! multi-byte character before an error does not shift the caret. Secret values never show:
+//! [`mask`] hides them in snippets and messages, for every diagnostic.
+
+mod mask;
 
 use std::fmt::Write;
 
@@ -11,8 +14,9 @@ use ir::{Diagnostic, Label, Severity, SourceMap, Span};
 /// The human format. `color` adds ANSI colours (for terminals).
 pub fn human(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
+    let secrets = mask::secrets(sources);
     for diagnostic in diagnostics {
-        render_one(&mut out, sources, diagnostic, color);
+        render_one(&mut out, sources, diagnostic, color, &secrets);
         out.push('\n');
     }
     out
@@ -40,15 +44,22 @@ fn severity_name(severity: Severity) -> (&'static str, &'static str) {
     }
 }
 
-fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, color: bool) {
+fn render_one(
+    out: &mut String,
+    sources: &SourceMap,
+    diagnostic: &Diagnostic,
+    color: bool,
+    secrets: &[String],
+) {
     let style = Style { on: color };
     let (name, paint) = severity_name(diagnostic.severity);
+    let redact = |text: &str| mask::redact(text, secrets).into_owned();
     let _ = writeln!(
         out,
         "{}{} {}",
         style.paint(paint, &format!("{name}[{}]", diagnostic.code.id)),
         style.paint("1", ":"),
-        style.paint("1", &diagnostic.message)
+        style.paint("1", &redact(&diagnostic.message))
     );
     let labels: Vec<(&Label, bool)> = std::iter::once((&diagnostic.primary, true))
         .chain(diagnostic.secondary.iter().map(|l| (l, false)))
@@ -98,16 +109,19 @@ fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, co
             if last_line != 0 && start_line > last_line + 1 {
                 let _ = writeln!(out, "{}", style.paint("1;34", "..."));
             }
-            let full = file.line_text(start_line).replace('\t', " ");
+            // Tabs as spaces, secret values masked; columns follow the shown text.
+            let shown = mask::ShownLine::new(file, start_line);
+            let full = shown.text.as_str();
             let line_chars = full.chars().count();
             let end = if end_line == start_line {
-                end_col
+                shown.end_column(end_col)
             } else {
                 line_chars + 1
             };
+            let start_col = shown.column(start_col);
             // A minified manifest or a generated model can have lines of megabytes: show a
             // window around the label, so the caret stays on screen.
-            let (text, shift) = window(&full, start_col);
+            let (text, shift) = window(full, start_col);
             let (start_col, end) = (
                 start_col - shift,
                 (end - shift)
@@ -130,7 +144,10 @@ fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, co
             if label.message.is_empty() {
                 let _ = writeln!(out, "{pad} {} {painted}", style.paint("1;34", "|"));
             } else {
-                let message = style.paint(if *primary { paint } else { "1;34" }, &label.message);
+                let message = style.paint(
+                    if *primary { paint } else { "1;34" },
+                    &redact(&label.message),
+                );
                 let _ = writeln!(
                     out,
                     "{pad} {} {painted} {message}",
@@ -146,10 +163,23 @@ fn render_one(out: &mut String, sources: &SourceMap, diagnostic: &Diagnostic, co
         pad
     };
     if let Some(help) = &diagnostic.help {
-        let _ = writeln!(out, "{pad} {} {help}", style.paint("1", "= help:"));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}",
+            style.paint("1", "= help:"),
+            redact(help)
+        );
     }
     for note in &diagnostic.notes {
-        let _ = writeln!(out, "{pad} {} {note}", style.paint("1", "= note:"));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}",
+            style.paint("1", "= note:"),
+            redact(note)
+        );
+    }
+    if let Some(more) = omitted_note(diagnostic.omitted) {
+        let _ = writeln!(out, "{pad} {} {more}", style.paint("1", "= note:"));
     }
 }
 
@@ -178,17 +208,55 @@ fn window(line: &str, column: usize) -> (String, usize) {
     (shown, shift)
 }
 
-/// The one-line summary printed after the diagnostics.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "and N more": what [`ir::diagnostic::MAX_PER_FILE`] left out of a file.
+fn omitted_note(omitted: ir::Omitted) -> Option<String> {
+    let what = match (omitted.errors, omitted.warnings) {
+        (0, 0) => return None,
+        (e, 0) => plural(e, "more error"),
+        (0, w) => plural(w, "more warning"),
+        (e, w) => format!(
+            "{} and {}",
+            plural(e, "more error"),
+            plural(w, "more warning")
+        ),
+    };
+    Some(format!(
+        "and {what} in this file, not shown (at most {} errors and {} warnings are shown per file)",
+        ir::diagnostic::MAX_PER_FILE,
+        ir::diagnostic::MAX_PER_FILE
+    ))
+}
+
+/// The one-line summary printed after the diagnostics; it counts those left out by the cap
+/// per file too.
 pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> Option<String> {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let shown_errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let omitted = diagnostics
+        .iter()
+        .fold(ir::Omitted::default(), |sum, d| ir::Omitted {
+            errors: sum.errors + d.omitted.errors,
+            warnings: sum.warnings + d.omitted.warnings,
+        });
+    let errors = shown_errors + omitted.errors;
+    let warnings = diagnostics.len() - shown_errors + omitted.warnings;
+    let hidden = if omitted.total() > 0 {
+        format!(" ({} not shown)", omitted.total())
+    } else {
+        String::new()
+    };
     match (errors, warnings) {
         (0, 0) => None,
-        (0, w) => Some(format!("warning: {} in {file}", plural(w, "warning"))),
-        (e, 0) => Some(format!("error: {} in {file}", plural(e, "error"))),
+        (0, w) => Some(format!(
+            "warning: {} in {file}{hidden}",
+            plural(w, "warning")
+        )),
+        (e, 0) => Some(format!("error: {} in {file}{hidden}", plural(e, "error"))),
         (e, w) => Some(format!(
-            "error: {} and {} in {file}",
+            "error: {} and {} in {file}{hidden}",
             plural(e, "error"),
             plural(w, "warning")
         )),
@@ -197,6 +265,8 @@ pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> Option<String> {
 
 /// The JSON format: an array of diagnostics with 1-based lines and columns.
 pub fn json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> serde_json::Value {
+    let secrets = mask::secrets(sources);
+    let redact = |text: &str| mask::redact(text, &secrets).into_owned();
     let location = |span: Span| -> serde_json::Value {
         match sources.get(span.file).filter(|_| !span.is_detached()) {
             Some(file) => {
@@ -214,19 +284,26 @@ pub fn json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> serde_json::Valu
         diagnostics
             .iter()
             .map(|d| {
-                serde_json::json!({
+                let mut object = serde_json::json!({
                     "code": d.code.id,
                     "name": d.code.name,
                     "severity": severity_name(d.severity).0,
-                    "message": d.message,
+                    "message": redact(&d.message),
                     "location": location(d.primary.span),
-                    "label": d.primary.message,
+                    "label": redact(&d.primary.message),
                     "secondary": d.secondary.iter().map(|l| serde_json::json!({
-                        "location": location(l.span), "label": l.message,
+                        "location": location(l.span), "label": redact(&l.message),
                     })).collect::<Vec<_>>(),
-                    "help": d.help,
-                    "notes": d.notes,
-                })
+                    "help": d.help.as_deref().map(redact),
+                    "notes": d.notes.iter().map(|n| redact(n)).collect::<Vec<_>>(),
+                });
+                // Only on the last diagnostic of a file that had more than the cap.
+                if d.omitted.total() > 0 {
+                    object["omitted"] = serde_json::json!({
+                        "errors": d.omitted.errors, "warnings": d.omitted.warnings,
+                    });
+                }
+                object
             })
             .collect(),
     )
