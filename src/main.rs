@@ -4,8 +4,9 @@
 
 mod cli;
 mod input;
+mod report;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -13,8 +14,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
 
-use aspirec::{Compilation, CompileOptions, output, render, targets};
+use aspirec::{Compilation, CompileOptions, output, targets};
 use cli::{Cli, Command, DiagnosticFormat, GraphFormat, Input};
+use report::Report;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -42,7 +44,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 ..options(&input, targets::all().to_vec())
             };
             let compilation = compile_with(&input, options, &|_, _| {})?;
-            report(&input, &compilation, format)?;
+            Report::new(&display_name(&input.model), &compilation, format).finish()?;
             print_timings(&input, &compilation, &[]);
             Ok(u8::from(compilation.has_errors()))
         }
@@ -101,7 +103,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 ..options(&input, selected)
             };
             let compilation = compile_with(&input, options, &sink)?;
-            report(&input, &compilation, format)?;
+            let mut report = Report::new(&display_name(&input.model), &compilation, format);
             let mut extra = early_timings
                 .into_inner()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -109,25 +111,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 if let Some(early) = early {
                     early.abort();
                 }
+                report.finish()?;
                 print_timings(&input, &compilation, &extra);
                 return Ok(1);
             }
             let start = Instant::now();
-            let code = match early {
-                None => {
-                    let differences = output::check(&out, &compilation.artifacts)?;
-                    print_stdout(&output::describe(&differences))?;
-                    u8::from(!differences.is_empty())
-                }
-                Some(early) => {
-                    let summary =
-                        output::write_with(&out, &compilation.artifacts, early, &|_| Ok(()))?;
-                    if format == DiagnosticFormat::Human {
-                        let _ = writeln!(std::io::stderr(), "{summary}");
-                    }
-                    0
+            let code = match write_or_compare(&out, &compilation, early, &mut report) {
+                Ok(code) => code,
+                Err(error) => {
+                    report.failed(&error);
+                    report.finish()?;
+                    return Err(error);
                 }
             };
+            report.finish()?;
             let stage = if check { "compare" } else { "write" };
             extra.push((stage.to_string(), start.elapsed()));
             print_timings(&input, &compilation, &extra);
@@ -139,7 +136,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Inspect { input } => {
             let compilation = compile(&input, targets::all().to_vec())?;
-            report(&input, &compilation, DiagnosticFormat::Human)?;
+            Report::new(
+                &display_name(&input.model),
+                &compilation,
+                DiagnosticFormat::Human,
+            );
             let Some(model) = &compilation.model else {
                 return Ok(1);
             };
@@ -151,7 +152,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Graph { input, format } => {
             let compilation = compile(&input, Vec::new())?;
-            report(&input, &compilation, DiagnosticFormat::Human)?;
+            Report::new(
+                &display_name(&input.model),
+                &compilation,
+                DiagnosticFormat::Human,
+            );
             let Some(model) = &compilation.model else {
                 return Ok(1);
             };
@@ -254,29 +259,31 @@ fn display_name(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-fn report(
-    input: &Input,
+/// `build` once the model compiled: writes the artifacts, or with `--check` (no `early`
+/// writer) compares them with `out`. Returns the exit status.
+fn write_or_compare(
+    out: &Path,
     compilation: &Compilation,
-    format: DiagnosticFormat,
-) -> anyhow::Result<()> {
-    match format {
-        DiagnosticFormat::Json => {
-            let json = render::json(&compilation.sources, &compilation.diagnostics);
-            print_stdout(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
+    early: Option<output::EarlyWriter>,
+    report: &mut Report,
+) -> anyhow::Result<u8> {
+    match early {
+        None => {
+            let differences = output::check(out, &compilation.artifacts)?;
+            let files: usize = compilation.artifacts.iter().map(|(_, a)| a.len()).sum();
+            let differing = differences
+                .iter()
+                .filter(|d| !matches!(d, output::Difference::Removed { .. }))
+                .count();
+            report.differences(out, &differences, files - differing)?;
+            Ok(u8::from(!differences.is_empty()))
         }
-        DiagnosticFormat::Human => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let mut text = render::human(&compilation.sources, &compilation.diagnostics, color);
-            if let Some(summary) =
-                render::summary(&display_name(&input.model), &compilation.diagnostics)
-            {
-                text.push_str(&summary);
-                text.push('\n');
-            }
-            let _ = std::io::stderr().write_all(text.as_bytes());
+        Some(early) => {
+            let summary = output::write_with(out, &compilation.artifacts, early, &|_| Ok(()))?;
+            report.written(&summary);
+            Ok(0)
         }
     }
-    Ok(())
 }
 
 /// `--timings`: one line per stage, in milliseconds. Publishers run in parallel, so their times
@@ -311,7 +318,7 @@ fn explain(code: Option<&str>) -> anyhow::Result<u8> {
 }
 
 /// Writes to stdout; a closed pipe (`aspirec inspect | head`) is not an error worth a panic.
-fn print_stdout(text: &str) -> anyhow::Result<()> {
+pub(crate) fn print_stdout(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

@@ -64,7 +64,7 @@ fn check_prints_json_diagnostics_for_tools() {
     ]);
     assert_eq!(status(&output), 1);
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let first = &json[0];
+    let first = &json["diagnostics"][0];
     assert_eq!(first["code"], "E0201");
     assert_eq!(
         first["location"]["file"],
@@ -111,6 +111,113 @@ fn build_check_reports_up_to_date_and_stale_trees() {
         "{}",
         stdout(&check)
     );
+}
+
+/// stdout with `--format json` as one JSON document: anything after it (plain text, a
+/// second document) fails the parse.
+fn json_document(output: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output))
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{}", stdout(output)))
+}
+
+#[test]
+fn json_format_prints_one_document_for_build_and_its_check() {
+    let out = empty_folder("cli-json-document");
+    let out_arg = out.to_string_lossy().into_owned();
+    let build = |extra: &[&str]| {
+        let args = [
+            &[
+                "build",
+                "tests/models/shop.toml",
+                "--emit",
+                "k8s,compose",
+                "--out",
+                &out_arg,
+                "--format",
+                "json",
+            ][..],
+            extra,
+        ]
+        .concat();
+        aspirec(&args)
+    };
+    let statuses = |json: &serde_json::Value, status: &str| -> Vec<String> {
+        json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == status)
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // Nothing written yet: every file would be created.
+    let check = build(&["--check"]);
+    assert_eq!(status(&check), 1);
+    let json = json_document(&check);
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+    assert_eq!(json["up_to_date"], false);
+    assert_eq!(json["out"], out_arg.as_str());
+    assert_eq!(json["unchanged"], 0);
+    assert!(statuses(&json, "created").contains(&"k8s/web.yaml".to_string()));
+
+    // The build says what it wrote, in the same words.
+    let written = build(&[]);
+    assert_eq!(status(&written), 0);
+    let json = json_document(&written);
+    assert!(statuses(&json, "created").contains(&"compose/compose.yaml".to_string()));
+    assert!(
+        written.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let files = json["files"].as_array().unwrap().len();
+
+    // Up to date: no files listed, all counted as unchanged.
+    let json = json_document(&build(&["--check"]));
+    assert_eq!(json["up_to_date"], true);
+    assert_eq!(json["files"], serde_json::json!([]));
+    assert_eq!(json["unchanged"], files);
+
+    // A changed file comes with its diff; one more file is removed.
+    std::fs::write(out.join("k8s/web.yaml"), "edited\n").unwrap();
+    let record = out.join("k8s/.aspirec-generated");
+    let mut listed = std::fs::read_to_string(&record).unwrap();
+    listed.push_str("old.yaml\n");
+    std::fs::write(&record, listed).unwrap();
+    std::fs::write(out.join("k8s/old.yaml"), "stale\n").unwrap();
+    let check = build(&["--check"]);
+    assert_eq!(status(&check), 1);
+    let json = json_document(&check);
+    assert_eq!(statuses(&json, "changed"), ["k8s/web.yaml"]);
+    assert_eq!(statuses(&json, "removed"), ["k8s/old.yaml"]);
+    assert!(
+        json["files"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+++ b/k8s/web.yaml")
+    );
+    let json = json_document(&build(&[]));
+    assert_eq!(statuses(&json, "changed"), ["k8s/web.yaml"]);
+    assert_eq!(statuses(&json, "removed"), ["k8s/old.yaml"]);
+    assert_eq!(json["unchanged"], files - 1);
+
+    // A model with errors: the diagnostics only, nothing compared.
+    let failed = aspirec(&[
+        "build",
+        "tests/fixtures/err/unknown-key.toml",
+        "--emit",
+        "k8s",
+        "--out",
+        &out_arg,
+        "--check",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status(&failed), 1);
+    let json = json_document(&failed);
+    assert_eq!(json["diagnostics"][0]["code"], "E0201");
+    assert!(json.get("files").is_none(), "{json}");
 }
 
 #[test]
@@ -172,17 +279,17 @@ fn deny_warnings_fails_a_model_with_warnings_and_writes_nothing() {
     let allowed = aspirec(&["check", model, "--format", "json"]);
     assert_eq!(status(&allowed), 0);
     let json: serde_json::Value = serde_json::from_str(&stdout(&allowed)).unwrap();
-    assert_eq!(json[0]["code"], "W0301");
-    assert_eq!(json[0]["severity"], "warning");
+    assert_eq!(json["diagnostics"][0]["code"], "W0301");
+    assert_eq!(json["diagnostics"][0]["severity"], "warning");
 
     let denied = aspirec(&["check", model, "--format", "json", "--deny-warnings"]);
     assert_eq!(status(&denied), 1);
     let json: serde_json::Value = serde_json::from_str(&stdout(&denied)).unwrap();
     assert_eq!(
-        json[0]["code"], "W0301",
+        json["diagnostics"][0]["code"], "W0301",
         "the code stays, so it can be looked up"
     );
-    assert_eq!(json[0]["severity"], "error");
+    assert_eq!(json["diagnostics"][0]["severity"], "error");
 
     let out = empty_folder("cli-denied-warnings");
     let out_arg = out.to_string_lossy();
