@@ -57,6 +57,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             deny_warnings,
         } => {
             let selected = select_targets(&emit)?;
+            refuse_stdout(&out)?;
             let model_dir = output::model_dir_from_target(&input.model, &out)
                 .context("resolving the output folder")?;
             // One build at a time writes into `out` (`--check` writes nothing and takes no
@@ -211,6 +212,19 @@ fn select_targets(emit: &[String]) -> anyhow::Result<Vec<&'static dyn ir::Publis
     // Keep the registry's order whatever the order of the flags.
     selected.sort_by_key(|t| targets::all().iter().position(|a| a.id() == t.id()));
     Ok(selected)
+}
+
+/// `--out -` is refused rather than creating a folder named `-`. Streaming to stdout was
+/// not chosen: every target is several files, and some of them (kustomization.yaml,
+/// `.env.example`, `main.bicepparam`) have no place in one stream; a tool that wants the
+/// text can use `--format json` with a scratch folder, or read the files.
+fn refuse_stdout(out: &Path) -> anyhow::Result<()> {
+    if out.as_os_str() == "-" {
+        bail!(
+            "`--out -`: aspirec writes a folder of files per target and cannot stream them to standard output; give a folder (`--out ./-` for a folder named `-`)"
+        );
+    }
+    Ok(())
 }
 
 fn compile(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> anyhow::Result<Compilation> {

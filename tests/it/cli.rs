@@ -51,6 +51,31 @@ fn exit_statuses_follow_the_contract() {
         2
     );
     assert_eq!(status(&aspirec(&["check"])), 2);
+    // `--out -` is refused, not a folder named `-` (see README, The command line).
+    for extra in [&[][..], &["--check"][..]] {
+        let dash = aspirec(
+            &[
+                &[
+                    "build",
+                    "tests/models/shop.toml",
+                    "--emit",
+                    "k8s",
+                    "--out",
+                    "-",
+                ][..],
+                extra,
+            ]
+            .concat(),
+        );
+        assert_eq!(status(&dash), 2);
+        let stderr = String::from_utf8_lossy(&dash.stderr);
+        assert!(
+            stderr.contains("cannot stream them to standard output"),
+            "{stderr}"
+        );
+        assert!(dash.stdout.is_empty());
+        assert!(!root().join("-").exists());
+    }
     assert_eq!(status(&aspirec(&["--help"])), 0);
 }
 
