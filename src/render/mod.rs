@@ -2,10 +2,13 @@
 //! labels, help and notes) and `json` (one object per diagnostic, for editors and CI).
 //!
 //! This is the only module that knows how diagnostics look. Columns count characters, so a
-//! multi-byte character before an error does not shift the caret. Secret values never show:
+//! multi-byte character before an error does not shift the caret; carets are drawn by
+//! terminal columns ([`width`]), so a wide character (CJK, emoji) does not either. Secret
+//! values never show:
 //! [`mask`] hides them in snippets and messages, for every diagnostic.
 
 mod mask;
+mod width;
 
 use std::fmt::Write;
 
@@ -137,9 +140,9 @@ fn render_one(
                 );
             }
             last_line = start_line;
-            let marks = end.saturating_sub(start_col).max(1);
+            let (before, marks) = width::marker(&text, start_col - 1, end - 1);
             let mark = if *primary { "^" } else { "-" };
-            let marker = format!("{}{}", " ".repeat(start_col - 1), mark.repeat(marks));
+            let marker = format!("{}{}", " ".repeat(before), mark.repeat(marks));
             let painted = style.paint(if *primary { paint } else { "1;34" }, &marker);
             if label.message.is_empty() {
                 let _ = writeln!(out, "{pad} {} {painted}", style.paint("1;34", "|"));
