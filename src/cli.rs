@@ -22,6 +22,10 @@ pub(crate) enum Command {
     Check {
         #[command(flatten)]
         input: Input,
+        /// Only these targets' rules apply: k8s, compose, terraform, bicep, or all (repeatable,
+        /// or comma-separated); default: the model's `targets`, else all
+        #[arg(long = "emit", value_name = "TARGET", value_delimiter = ',')]
+        emit: Vec<String>,
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
         /// Treat every warning as an error (exit 1)
@@ -33,12 +37,7 @@ pub(crate) enum Command {
         #[command(flatten)]
         input: Input,
         /// Target to emit: k8s, compose, terraform, bicep, or all (repeatable, or comma-separated)
-        #[arg(
-            long = "emit",
-            value_name = "TARGET",
-            required = true,
-            value_delimiter = ','
-        )]
+        #[arg(long = "emit", value_name = "TARGET", value_delimiter = ',')]
         emit: Vec<String>,
         /// Output folder
         #[arg(long, value_name = "DIR", default_value = "out")]

@@ -2,17 +2,26 @@
 //! manifest, anything else is `model.toml`), and returns the declared model.
 
 use ir::model::Model;
-use ir::{Diagnostics, SourceMap, Span, codes};
+use ir::{Diagnostics, SourceMap, Span, Spanned, codes};
 
-/// Loads one input file into `sources` and parses it. Returns the model (if it could be
-/// built) and whether the strict model.toml naming rule applies.
+/// What a front end read.
+pub struct Loaded {
+    /// The declared model, if it could be built.
+    pub model: Option<Model>,
+    /// Whether the strict model.toml naming rule applies (not to Aspire manifests).
+    pub strict_names: bool,
+    /// The targets the model names (model.toml's `targets`); `None` when it names none.
+    pub targets: Option<Vec<Spanned<String>>>,
+}
+
+/// Loads one input file into `sources` and parses it.
 pub fn load(
     sources: &mut SourceMap,
     name: &str,
     bytes: &[u8],
     environment: Option<&str>,
     diags: &mut Diagnostics,
-) -> (Option<Model>, bool) {
+) -> Loaded {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -27,21 +36,29 @@ pub fn load(
                 )
                 .with_label("this byte is not part of a UTF-8 character")
                 .with_help("save the file as UTF-8");
-            return (None, true);
+            return Loaded {
+                model: None,
+                strict_names: true,
+                targets: None,
+            };
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = sources.add(name, text);
     if is_manifest(text) {
-        (
-            crate::manifest::parse(file, text, environment, diags),
-            false,
-        )
+        Loaded {
+            model: crate::manifest::parse(file, text, environment, diags),
+            strict_names: false,
+            targets: None,
+        }
     } else {
-        (
-            crate::model_toml::parse(file, text, environment, diags),
-            true,
-        )
+        let (model, targets) =
+            crate::model_toml::parse_with_targets(file, text, environment, diags);
+        Loaded {
+            model,
+            strict_names: true,
+            targets,
+        }
     }
 }
 

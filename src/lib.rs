@@ -65,6 +65,10 @@ pub struct CompileOptions {
     /// `--name`: the application name instead of the model's (a manifest has none). It is
     /// checked like a `name` in model.toml; the error has no position.
     pub app_name: Option<String>,
+    /// `targets` is only the default: a model that names its own (model.toml's top-level
+    /// `targets`) is compiled for those instead. The command line sets it when no `--emit`
+    /// is given.
+    pub model_targets: bool,
 }
 
 /// The result of [`compile`].
@@ -80,6 +84,9 @@ pub struct Compilation {
     /// How long each stage took (`aspirec --timings`): `front`, `check`, then `publish <target>`
     /// for each target, measured on the publisher's own thread.
     pub timings: Vec<(String, Duration)>,
+    /// The ids of the targets compiled for and checked: [`CompileOptions::targets`], or the
+    /// model's own with [`CompileOptions::model_targets`].
+    pub targets: Vec<&'static str>,
 }
 
 impl Compilation {
@@ -170,13 +177,25 @@ pub fn compile_with_sink(
     let start = Instant::now();
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let (declared, strict_names) = front::load(
+    let front::Loaded {
+        model: declared,
+        strict_names,
+        targets: named,
+    } = front::load(
         &mut sources,
         name,
         bytes,
         options.environment.as_deref(),
         &mut diags,
     );
+    let targets: Vec<&'static dyn ir::Publisher> = match named.filter(|_| options.model_targets) {
+        // Each was checked against the registry by the front end.
+        Some(named) => named
+            .iter()
+            .filter_map(|t| targets::by_id(&t.value))
+            .collect(),
+        None => options.targets.clone(),
+    };
     let declared = declared.map(|mut model| {
         if let Some(name) = &options.app_name {
             model.name = ir::Spanned::new(name.clone(), ir::Span::DETACHED);
@@ -195,7 +214,7 @@ pub fn compile_with_sink(
     let start = Instant::now();
     let checked = declared.filter(|_| !diags.has_errors()).and_then(|model| {
         let check_options = ir::CheckOptions {
-            targets: &options.targets,
+            targets: &targets,
             allow_unsupported: options.allow_unsupported,
             strict_names,
         };
@@ -210,6 +229,7 @@ pub fn compile_with_sink(
         model: None,
         artifacts: Vec::new(),
         timings,
+        targets: targets.iter().map(|t| t.id()).collect(),
     };
     if let Some(checked) = &checked {
         let publish_options = ir::PublishOptions {
@@ -221,7 +241,7 @@ pub fn compile_with_sink(
         let mut artifacts = Vec::new();
         for (target, files, target_diags, took) in publish_all(
             checked,
-            &options.targets,
+            &targets,
             &publish_options,
             sink,
             options.deny_warnings,

@@ -36,12 +36,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check {
             input,
+            emit,
             format,
             deny_warnings,
         } => {
             let options = CompileOptions {
                 deny_warnings,
-                ..options(&input, targets::all().to_vec())
+                ..options(&input, &emit)?
             };
             let compilation = compile_with(&input, options, &|_, _| {})?;
             Report::new(&display_name(&input.model), &compilation, format).finish()?;
@@ -56,7 +57,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             format,
             deny_warnings,
         } => {
-            let selected = select_targets(&emit)?;
+            let selected = options(&input, &emit)?;
             refuse_stdout(&out)?;
             let model_dir = output::model_dir_from_target(&input.model, &out)
                 .context("resolving the output folder")?;
@@ -101,7 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let options = CompileOptions {
                 model_dir,
                 deny_warnings,
-                ..options(&input, selected)
+                ..selected
             };
             let compilation = compile_with(&input, options, &sink)?;
             let mut report = Report::new(&display_name(&input.model), &compilation, format);
@@ -136,7 +137,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(code)
         }
         Command::Inspect { input } => {
-            let compilation = compile(&input, targets::all().to_vec())?;
+            let compilation = compile_with(&input, options(&input, &[])?, &|_, _| {})?;
             Report::new(
                 &display_name(&input.model),
                 &compilation,
@@ -152,7 +153,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Graph { input, format } => {
-            let compilation = compile(&input, Vec::new())?;
+            let options = CompileOptions {
+                targets: Vec::new(),
+                model_targets: false,
+                ..options(&input, &[])?
+            };
+            let compilation = compile_with(&input, options, &|_, _| {})?;
             Report::new(
                 &display_name(&input.model),
                 &compilation,
@@ -227,19 +233,22 @@ fn refuse_stdout(out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn compile(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> anyhow::Result<Compilation> {
-    compile_with(input, options(input, targets), &|_, _| {})
-}
-
-/// The options `input` asks for; the caller sets what only some commands have.
-fn options(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> CompileOptions {
-    CompileOptions {
-        targets,
+/// The options `input` asks for, compiling for the targets `emit` names or, when it names
+/// none, for those the model names (every target when it names none); the caller sets what
+/// only some commands have.
+fn options(input: &Input, emit: &[String]) -> anyhow::Result<CompileOptions> {
+    Ok(CompileOptions {
+        targets: if emit.is_empty() {
+            targets::all().to_vec()
+        } else {
+            select_targets(emit)?
+        },
+        model_targets: emit.is_empty(),
         environment: input.environment.clone(),
         allow_unsupported: input.allow_unsupported,
         app_name: input.name.clone(),
         ..CompileOptions::default()
-    }
+    })
 }
 
 fn compile_with(

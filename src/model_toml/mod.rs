@@ -9,7 +9,8 @@
 //! 3. [`validate`]: the tree against [`schema`], the one description of the format, which
 //!    also yields the JSON Schema of [`json_schema()`].
 //! 4. [`lower`]: the checked tree to the IR; expressions are parsed here, with positions
-//!    mapped back to the source by [`strings`].
+//!    mapped back to the source by [`strings`]. [`targets`] reads the model's `targets`,
+//!    which are the driver's business, not the IR's.
 //!
 //! All problems of steps 2 to 4 are reported in one run.
 
@@ -21,11 +22,12 @@ mod secrets;
 mod stream;
 mod strings;
 mod syntax;
+mod targets;
 mod tree;
 mod validate;
 
 use ir::model::Model;
-use ir::{Diagnostics, FileId};
+use ir::{Diagnostics, FileId, Spanned};
 
 /// Parses and lowers a model.toml, applying the `environment` overlay. `None` if this
 /// reported any error.
@@ -35,13 +37,29 @@ pub fn parse(
     environment: Option<&str>,
     diags: &mut Diagnostics,
 ) -> Option<Model> {
+    parse_with_targets(file, text, environment, diags).0
+}
+
+/// [`parse`], and the model's top-level `targets` (`None` when it names none).
+pub fn parse_with_targets(
+    file: FileId,
+    text: &str,
+    environment: Option<&str>,
+    diags: &mut Diagnostics,
+) -> (Option<Model>, Option<Vec<Spanned<String>>>) {
     let errors_before = diags.error_count();
-    let mut root = syntax::parse(file, text, diags)?;
+    let Some(mut root) = syntax::parse(file, text, diags) else {
+        return (None, None);
+    };
     secrets::conceal(file, &root, diags);
     overlay::apply(file, &mut root, environment, diags);
     validate::check_model(file, &root, diags);
+    let targets = targets::read(file, &root, diags);
     let model = lower::lower(file, text, root, diags);
-    model.filter(|_| diags.error_count() == errors_before)
+    (
+        model.filter(|_| diags.error_count() == errors_before),
+        targets,
+    )
 }
 
 /// For the differential fuzz target (`tests/fuzz`, `toml_paths`): whether the streaming tree

@@ -124,6 +124,15 @@ impl Checker<'_, '_> {
                 self.expect(node, node.as_str().is_some(), shape, path);
             }
             Shape::Tag => {}
+            Shape::Target => match node.as_str() {
+                Some(text) => {
+                    let ids: Vec<&str> = crate::targets::all().iter().map(|t| t.id()).collect();
+                    if !ids.contains(&text) {
+                        self.unknown_target(node, text, &ids);
+                    }
+                }
+                None => self.expect(node, false, shape, path),
+            },
             Shape::Enum(allowed) => {
                 if let Some(text) = node.as_str() {
                     if !allowed.contains(&text) {
@@ -378,7 +387,13 @@ impl Checker<'_, '_> {
             .diags
             .report(codes::UNKNOWN_KEY, span(self.file, &key.span), message)
             .with_label("unknown key");
-        if let Some(suggestion) = suggestion {
+        if std::ptr::eq(shape, &schema::OVERLAY) && schema::MODEL.field(&key.name).is_some() {
+            // `targets`: the top level has it, an environment cannot change it.
+            diagnostic.with_help(format!(
+                "`{}` is the same in every environment: set it at the top level",
+                key.name
+            ));
+        } else if let Some(suggestion) = suggestion {
             diagnostic.with_help(format!("did you mean `{suggestion}`?"));
         }
         if path.resource_type.is_some() {
@@ -422,6 +437,23 @@ impl Checker<'_, '_> {
             )
             .with_label(format!("expected {}", quoted_list(allowed.iter().copied())));
         if let Some(suggestion) = did_you_mean(text, allowed.iter().copied()) {
+            diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+        }
+    }
+
+    #[cold]
+    fn unknown_target(&mut self, node: &Node<'_>, text: &str, ids: &[&str]) {
+        let diagnostic = self
+            .diags
+            .report(
+                codes::INVALID_VALUE,
+                span(self.file, &node.span),
+                format!("unknown target `{text}`"),
+            )
+            .with_label(format!("expected {}", quoted_list(ids.iter().copied())));
+        if text == "all" {
+            diagnostic.with_help("leave `targets` out to compile for every target");
+        } else if let Some(suggestion) = did_you_mean(text, ids.iter().copied()) {
             diagnostic.with_help(format!("did you mean `{suggestion}`?"));
         }
     }
@@ -484,7 +516,7 @@ impl Checker<'_, '_> {
 /// Whether a value of `shape` has the TOML type of `value` (for [`Shape::Either`]).
 fn same_kind(shape: &Shape, value: &Value<'_>) -> bool {
     match shape {
-        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag => {
+        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag | Shape::Target => {
             matches!(value, Value::String(_))
         }
         Shape::Integer { .. } | Shape::Count => matches!(value, Value::Integer(_)),
@@ -534,7 +566,7 @@ fn plural(shape: &Shape) -> String {
 /// The TOML type of a value of `shape` (not an array or alternatives).
 fn noun(shape: &Shape) -> &'static str {
     match shape {
-        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag => "string",
+        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag | Shape::Target => "string",
         Shape::Integer { .. } | Shape::Count => "integer",
         Shape::Bool => "boolean",
         Shape::Array(_) => "array",

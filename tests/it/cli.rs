@@ -381,3 +381,63 @@ fn name_sets_the_application_name_of_a_manifest() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_and_build_default_to_the_targets_the_model_names() {
+    // The model names k8s and compose; its CPU/memory pair is one Container Apps refuses.
+    let model = "tests/fixtures/cli/k8s-and-compose.toml";
+    let check = aspirec(&["check", model]);
+    assert_eq!(
+        status(&check),
+        0,
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    for emit in ["all", "terraform", "k8s,bicep"] {
+        let check = aspirec(&["check", model, "--emit", emit]);
+        assert_eq!(status(&check), 1, "--emit {emit}");
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert!(stderr.contains("error[E0703]"), "{stderr}");
+    }
+    assert_eq!(status(&aspirec(&["check", model, "--emit", "k8s"])), 0);
+    assert_eq!(status(&aspirec(&["check", model, "--emit", "kube"])), 2);
+
+    // `build` without --emit writes the model's targets only.
+    let out = empty_folder("cli-model-targets");
+    let out_arg = out.to_string_lossy().into_owned();
+    let build = aspirec(&["build", model, "--out", &out_arg]);
+    assert_eq!(
+        status(&build),
+        0,
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["compose", "k8s"]);
+    let check = aspirec(&["build", model, "--out", &out_arg, "--check"]);
+    assert_eq!(status(&check), 0, "{}", stdout(&check));
+    // --emit wins over the model's list.
+    let check = aspirec(&[
+        "build", model, "--out", &out_arg, "--check", "--emit", "k8s",
+    ]);
+    assert_eq!(status(&check), 0, "{}", stdout(&check));
+
+    // A model without `targets` is checked and built for every target.
+    let out = empty_folder("cli-every-target");
+    let out_arg = out.to_string_lossy().into_owned();
+    let build = aspirec(&["build", "tests/models/shop.toml", "--out", &out_arg]);
+    assert_eq!(
+        status(&build),
+        0,
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        aspirec::targets::all().len()
+    );
+}
