@@ -62,6 +62,18 @@ pub fn load(
     }
 }
 
+/// The environments a model defines (`[environments.<env>]` of a model.toml), in its order;
+/// none for an Aspire manifest, or for input the front end cannot read (compiling it reports
+/// why).
+pub fn environments(bytes: &[u8]) -> Vec<String> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !is_manifest(text) => {
+            crate::model_toml::environments(text.strip_prefix('\u{feff}').unwrap_or(text))
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// A JSON object (first non-blank character `{`) is a manifest; TOML cannot start with `{`.
 fn is_manifest(text: &str) -> bool {
     text.trim_start().starts_with('{')

@@ -3,6 +3,7 @@
 //! (0 success, 1 model errors or a `--check` difference, 2 usage or IO errors).
 
 mod cli;
+mod envs;
 mod input;
 mod report;
 
@@ -39,101 +40,76 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             emit,
             format,
             deny_warnings,
+            all_envs,
         } => {
-            let options = CompileOptions {
-                deny_warnings,
-                ..options(&input, &emit)?
-            };
-            let compilation = compile_with(&input, options, &|_, _| {})?;
-            Report::new(&display_name(&input.model), &compilation, format).finish()?;
-            print_timings(&input, &compilation, &[]);
-            Ok(u8::from(compilation.has_errors()))
+            let mut documents = report::Documents::new(all_envs);
+            let mut seen = envs::Seen::default();
+            let mut code = 0;
+            for environment in envs::environments(&input, all_envs)? {
+                let input = Input {
+                    environment,
+                    ..input.clone()
+                };
+                let options = CompileOptions {
+                    deny_warnings,
+                    ..options(&input, &emit)?
+                };
+                let mut compilation = compile_with(&input, options, &|_, _| {})?;
+                code = code.max(u8::from(compilation.has_errors()));
+                seen.leave_out(&mut compilation);
+                let report = Report::new(&envs::label(&input), &compilation, format);
+                documents.push(report, input.environment.as_deref());
+                print_timings(&input, &compilation, &[]);
+            }
+            documents.finish()?;
+            Ok(code)
         }
         Command::Build {
             input,
             emit,
             out,
             check,
+            all_envs,
             format,
             deny_warnings,
         } => {
-            let selected = options(&input, &emit)?;
             refuse_stdout(&out)?;
-            let model_dir = output::model_dir_from_target(&input.model, &out)
-                .context("resolving the output folder")?;
-            // One build at a time writes into `out` (`--check` writes nothing and takes no
-            // lock); then what killed builds left there is removed.
-            let _lock = if check {
-                None
-            } else {
-                let lock = output::lock(&out, output::wait_from_env()?, |path| {
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "waiting for another aspirec build into `{}` (it holds `{}`)",
-                        out.display(),
-                        path.display()
-                    );
-                })?;
-                let ids: Vec<&str> = targets::all().iter().map(|t| t.id()).collect();
-                let removed = output::remove_leftovers(&out, &ids)?;
-                if removed > 0 && format == DiagnosticFormat::Human {
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "removed {removed} leftover(s) of interrupted builds under {}",
-                        out.display()
-                    );
-                }
-                Some(lock)
+            let build = Build {
+                emit,
+                check,
+                all_envs,
+                format,
+                deny_warnings,
             };
-            // Targets whose folder does not exist yet are written as soon as they are
-            // compiled, while the other publishers still run (`output::EarlyWriter`).
-            let early = (!check).then(|| output::EarlyWriter::new(&out));
-            let early_timings = std::sync::Mutex::new(Vec::new());
-            let sink = |target: &'static str, files: &ir::Artifacts| {
-                if let Some(early) = &early {
-                    let start = Instant::now();
-                    early.stage(target, files);
-                    let took = start.elapsed();
-                    if let Ok(mut timings) = early_timings.lock() {
-                        timings.push((format!("write {target} (early)"), took));
+            let mut documents = report::Documents::new(all_envs);
+            let mut seen = envs::Seen::default();
+            let mut code = 0;
+            // Every folder is decided before anything is written.
+            let mut runs = Vec::new();
+            for environment in envs::environments(&input, all_envs)? {
+                let (folder, prefix) = match (&environment, all_envs) {
+                    (Some(environment), true) => {
+                        (envs::folder(&out, environment)?, format!("{environment}/"))
+                    }
+                    _ => (out.clone(), String::new()),
+                };
+                runs.push((environment, folder, prefix));
+            }
+            for (environment, folder, prefix) in runs {
+                let input = Input {
+                    environment,
+                    ..input.clone()
+                };
+                let result = build.run(&input, &folder, &prefix, &mut seen, &mut documents);
+                match result {
+                    Ok(run) => code = code.max(run),
+                    Err(error) => {
+                        documents.finish()?;
+                        return Err(error);
                     }
                 }
-            };
-            let options = CompileOptions {
-                model_dir,
-                deny_warnings,
-                ..selected
-            };
-            let compilation = compile_with(&input, options, &sink)?;
-            let mut report = Report::new(&display_name(&input.model), &compilation, format);
-            let mut extra = early_timings
-                .into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if compilation.has_errors() {
-                if let Some(early) = early {
-                    early.abort();
-                }
-                report.finish()?;
-                print_timings(&input, &compilation, &extra);
-                return Ok(1);
             }
-            let start = Instant::now();
-            let code = match write_or_compare(&out, &compilation, early, &mut report) {
-                Ok(code) => code,
-                Err(error) => {
-                    report.failed(&error);
-                    report.finish()?;
-                    return Err(error);
-                }
-            };
-            report.finish()?;
-            let stage = if check { "compare" } else { "write" };
-            extra.push((stage.to_string(), start.elapsed()));
-            print_timings(&input, &compilation, &extra);
-            // The process ends now: freeing the model and every output text one allocation
-            // at a time (10 ms and more for a large model) would only delay the exit, the
-            // operating system takes the memory back at once (clang's `-disable-free`).
-            std::mem::forget(compilation);
+            documents.finish()?;
             Ok(code)
         }
         Command::Inspect { input } => {
@@ -280,6 +256,110 @@ fn compile_with(
 /// user passed one).
 fn display_name(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+/// What `build` was asked for, for each run of `--all-envs`.
+struct Build {
+    emit: Vec<String>,
+    check: bool,
+    all_envs: bool,
+    format: DiagnosticFormat,
+    deny_warnings: bool,
+}
+
+impl Build {
+    /// Compiles `input` and writes its artifacts to `out` (or compares them, `--check`);
+    /// pushes the report into `documents`, its paths after `prefix` (`ENV/` for an
+    /// environment of `--all-envs`). Returns the exit status.
+    fn run(
+        &self,
+        input: &Input,
+        out: &Path,
+        prefix: &str,
+        seen: &mut envs::Seen,
+        documents: &mut report::Documents,
+    ) -> anyhow::Result<u8> {
+        let (check, format) = (self.check, self.format);
+        let selected = options(input, &self.emit)?;
+        let model_dir = output::model_dir_from_target(&input.model, out)
+            .context("resolving the output folder")?;
+        // One build at a time writes into `out` (`--check` writes nothing and takes no
+        // lock); then what killed builds left there is removed.
+        let _lock = if check {
+            None
+        } else {
+            let lock = output::lock(out, output::wait_from_env()?, |path| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "waiting for another aspirec build into `{}` (it holds `{}`)",
+                    out.display(),
+                    path.display()
+                );
+            })?;
+            let ids: Vec<&str> = targets::all().iter().map(|t| t.id()).collect();
+            let removed = output::remove_leftovers(out, &ids)?;
+            if removed > 0 && format == DiagnosticFormat::Human {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "removed {removed} leftover(s) of interrupted builds under {}",
+                    out.display()
+                );
+            }
+            Some(lock)
+        };
+        // Targets whose folder does not exist yet are written as soon as they are
+        // compiled, while the other publishers still run (`output::EarlyWriter`).
+        let early = (!check).then(|| output::EarlyWriter::new(out));
+        let early_timings = std::sync::Mutex::new(Vec::new());
+        let sink = |target: &'static str, files: &ir::Artifacts| {
+            if let Some(early) = &early {
+                let start = Instant::now();
+                early.stage(target, files);
+                let took = start.elapsed();
+                if let Ok(mut timings) = early_timings.lock() {
+                    timings.push((format!("write {target} (early)"), took));
+                }
+            }
+        };
+        let options = CompileOptions {
+            model_dir,
+            deny_warnings: self.deny_warnings,
+            ..selected
+        };
+        let mut compilation = compile_with(input, options, &sink)?;
+        let failed = compilation.has_errors();
+        seen.leave_out(&mut compilation);
+        let mut report = Report::new(&envs::label(input), &compilation, format).with_prefix(prefix);
+        let mut extra = early_timings
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if failed {
+            if let Some(early) = early {
+                early.abort();
+            }
+            documents.push(report, input.environment.as_deref());
+            print_timings(input, &compilation, &extra);
+            return Ok(1);
+        }
+        let start = Instant::now();
+        let result = write_or_compare(out, &compilation, early, &mut report);
+        if let Err(error) = &result {
+            report.failed(error);
+        }
+        documents.push(report, input.environment.as_deref());
+        let code = result?;
+        let stage = if check { "compare" } else { "write" };
+        extra.push((stage.to_string(), start.elapsed()));
+        print_timings(input, &compilation, &extra);
+        // The process ends now: freeing the model and every output text one allocation
+        // at a time (10 ms and more for a large model) would only delay the exit, the
+        // operating system takes the memory back at once (clang's `-disable-free`). With
+        // `--all-envs` another run follows, which must not hold this one's memory too.
+        if !self.all_envs {
+            std::mem::forget(compilation);
+        }
+        Ok(code)
+    }
 }
 
 /// `build` once the model compiled: writes the artifacts, or with `--check` (no `early`

@@ -14,6 +14,9 @@ use crate::cli::DiagnosticFormat;
 /// The command's report. Human: printed at once; JSON: collected until [`Report::finish`].
 pub(crate) struct Report {
     json: Option<Map<String, Value>>,
+    /// Put before every path of the human `--check` listing (`ENV/` for an environment's
+    /// run of `--all-envs`, whose JSON paths are relative to its own `out`).
+    prefix: String,
 }
 
 impl Report {
@@ -26,7 +29,10 @@ impl Report {
                     "diagnostics".to_string(),
                     render::json(&compilation.sources, &compilation.diagnostics),
                 );
-                Report { json: Some(json) }
+                Report {
+                    json: Some(json),
+                    prefix: String::new(),
+                }
             }
             DiagnosticFormat::Human => {
                 let color =
@@ -37,9 +43,17 @@ impl Report {
                     text.push('\n');
                 }
                 let _ = std::io::stderr().write_all(text.as_bytes());
-                Report { json: None }
+                Report {
+                    json: None,
+                    prefix: String::new(),
+                }
             }
         }
+    }
+
+    pub(crate) fn with_prefix(mut self, prefix: &str) -> Report {
+        self.prefix = prefix.to_string();
+        self
     }
 
     /// `build --check`: the differences (human: the listing with diffs, on stdout), and how
@@ -51,7 +65,27 @@ impl Report {
         unchanged: usize,
     ) -> anyhow::Result<()> {
         let Some(json) = &mut self.json else {
-            return crate::print_stdout(&aspirec::output::describe(differences));
+            if self.prefix.is_empty() {
+                return crate::print_stdout(&aspirec::output::describe(differences));
+            }
+            // An environment's run of `--all-envs`: paths from the `--out` the user gave.
+            let prefix = |path: &str| format!("{}{path}", self.prefix);
+            let prefixed: Vec<Difference> = differences
+                .iter()
+                .map(|difference| match difference {
+                    Difference::Changed { path, diff } => Difference::Changed {
+                        path: prefix(path),
+                        diff: diff.clone(),
+                    },
+                    Difference::Added { path } => Difference::Added { path: prefix(path) },
+                    Difference::Removed { path } => Difference::Removed { path: prefix(path) },
+                })
+                .collect();
+            let mut text = aspirec::output::describe(&prefixed);
+            if differences.is_empty() {
+                text = format!("{}: {text}", self.prefix.trim_end_matches('/'));
+            }
+            return crate::print_stdout(&text);
         };
         let files: Vec<Value> = differences
             .iter()
@@ -97,15 +131,46 @@ impl Report {
             json.insert("error".to_string(), json!(format!("{error:#}")));
         }
     }
+}
 
-    /// Prints the JSON document, if any.
-    pub(crate) fn finish(self) -> anyhow::Result<()> {
-        match self.json {
-            Some(json) => crate::print_stdout(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&Value::Object(json))?
-            )),
-            None => Ok(()),
+/// The JSON documents of a command's runs, printed as one at the end: the run's document, or
+/// with `--all-envs` `{"runs": [...]}`, each run's document with its `environment` (`null`
+/// for the model as it is).
+pub(crate) struct Documents {
+    all_envs: bool,
+    runs: Vec<Map<String, Value>>,
+}
+
+impl Documents {
+    pub(crate) fn new(all_envs: bool) -> Documents {
+        Documents {
+            all_envs,
+            runs: Vec::new(),
         }
+    }
+
+    pub(crate) fn push(&mut self, report: Report, environment: Option<&str>) {
+        if let Some(mut json) = report.json {
+            if self.all_envs {
+                json.insert("environment".to_string(), json!(environment));
+            }
+            self.runs.push(json);
+        }
+    }
+
+    /// Prints the document, if there is one (not in the human format).
+    pub(crate) fn finish(self) -> anyhow::Result<()> {
+        if self.runs.is_empty() {
+            return Ok(());
+        }
+        let document = if self.all_envs {
+            json!({ "runs": self.runs })
+        } else {
+            match self.runs.into_iter().next() {
+                Some(run) => Value::Object(run),
+                None => return Ok(()),
+            }
+        };
+        crate::print_stdout(&format!("{}\n", serde_json::to_string_pretty(&document)?))
     }
 }

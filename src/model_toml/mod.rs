@@ -62,6 +62,24 @@ pub fn parse_with_targets(
     )
 }
 
+/// The names of the model's `[environments.<env>]`, in its order; none when the text is not
+/// valid TOML (compiling it reports why).
+pub fn environments(text: &str) -> Vec<String> {
+    let mut scratch = Diagnostics::new();
+    syntax::parse(FileId(0), text, &mut scratch)
+        .and_then(|root| {
+            let environments = root.get("environments")?.as_table()?;
+            Some(
+                environments
+                    .entries()
+                    .iter()
+                    .map(|(key, _)| key.name.to_string())
+                    .collect(),
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// For the differential fuzz target (`tests/fuzz`, `toml_paths`): whether the streaming tree
 /// builder agrees with the `toml` crate on `text`, whole and cut in pieces (see
 /// `stream::compare_with_toml`). Not part

@@ -441,3 +441,129 @@ fn check_and_build_default_to_the_targets_the_model_names() {
         aspirec::targets::all().len()
     );
 }
+
+#[test]
+fn all_envs_checks_the_model_and_every_environment() {
+    let model = "tests/fixtures/cli/environments.toml";
+    assert_eq!(status(&aspirec(&["check", model])), 0);
+    let check = aspirec(&["check", model, "--all-envs"]);
+    assert_eq!(status(&check), 1);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(stderr.matches("error[E0301]").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("warning[W0501]").count(),
+        1,
+        "once: {stderr}"
+    );
+    assert!(
+        stderr.contains("error: 1 error in tests/fixtures/cli/environments.toml with --env prod"),
+        "{stderr}"
+    );
+    // --env and --all-envs exclude each other.
+    assert_eq!(
+        status(&aspirec(&["check", model, "--all-envs", "--env", "prod"])),
+        2
+    );
+
+    // JSON: one document, a run per environment.
+    let json = json_document(&aspirec(&[
+        "check",
+        model,
+        "--all-envs",
+        "--format",
+        "json",
+    ]));
+    let runs = json["runs"].as_array().unwrap();
+    let environments: Vec<&serde_json::Value> = runs.iter().map(|r| &r["environment"]).collect();
+    assert_eq!(
+        environments,
+        [&serde_json::Value::Null, &"staging".into(), &"prod".into()]
+    );
+    assert_eq!(runs[0]["diagnostics"][0]["code"], "W0501");
+    assert_eq!(runs[1]["diagnostics"], serde_json::json!([]));
+    assert_eq!(runs[2]["diagnostics"][0]["code"], "E0301");
+
+    // build --all-envs writes each environment into DIR/ENV, as --env ENV --out DIR/ENV does.
+    let out = empty_folder("cli-all-envs");
+    let out_arg = out.to_string_lossy().into_owned();
+    let valid = "tests/models/shop.toml";
+    let build = aspirec(&[
+        "build",
+        valid,
+        "--emit",
+        "compose",
+        "--out",
+        &out_arg,
+        "--all-envs",
+    ]);
+    assert_eq!(
+        status(&build),
+        0,
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let prod = out.join("prod");
+    let single = aspirec(&[
+        "build",
+        valid,
+        "--emit",
+        "compose",
+        "--env",
+        "prod",
+        "--out",
+        &prod.to_string_lossy(),
+        "--check",
+    ]);
+    assert_eq!(status(&single), 0, "{}", stdout(&single));
+    assert!(out.join("compose/compose.yaml").is_file());
+    let check = |args: &[&str]| {
+        aspirec(
+            &[
+                &[
+                    "build",
+                    valid,
+                    "--emit",
+                    "compose",
+                    "--out",
+                    &out_arg,
+                    "--all-envs",
+                    "--check",
+                ][..],
+                args,
+            ]
+            .concat(),
+        )
+    };
+    assert_eq!(status(&check(&[])), 0);
+    std::fs::write(prod.join("compose/compose.yaml"), "edited\n").unwrap();
+    let stale = check(&[]);
+    assert_eq!(status(&stale), 1);
+    assert!(
+        stdout(&stale).contains("changed: prod/compose/compose.yaml"),
+        "{}",
+        stdout(&stale)
+    );
+    let json = json_document(&check(&["--format", "json"]));
+    assert_eq!(json["runs"][0]["up_to_date"], true);
+    assert_eq!(json["runs"][1]["environment"], "prod");
+    assert_eq!(json["runs"][1]["files"][0]["path"], "compose/compose.yaml");
+
+    // An environment named like a target would share its folder: refused.
+    let clash = empty_folder("cli-all-envs-clash");
+    let model = clash.join("model.toml");
+    std::fs::write(&model, "name = \"a\"\n[environments.k8s]\n").unwrap();
+    let refused = aspirec(&[
+        "build",
+        &model.to_string_lossy(),
+        "--out",
+        &clash.join("out").to_string_lossy(),
+        "--all-envs",
+    ]);
+    assert_eq!(status(&refused), 2);
+    assert!(!clash.join("out").exists(), "nothing is written");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("has the name of a target"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
