@@ -217,8 +217,9 @@ impl Checker<'_, '_> {
         }
         let jobs: Vec<_> = entries.chunks(ENTRIES_PER_JOB).collect();
         let (file, base_types) = (self.file, self.base_types);
+        let sink = self.diags.part();
         let reports = crate::parallel::map(&jobs, |entries| {
-            let mut diags = Diagnostics::new();
+            let mut diags = sink.part();
             Checker {
                 file,
                 diags: &mut diags,
