@@ -12,6 +12,9 @@ pub struct Loaded {
     pub strict_names: bool,
     /// The targets the model names (model.toml's `targets`); `None` when it names none.
     pub targets: Option<Vec<Spanned<String>>>,
+    /// A model.toml with schema errors only in some resources and parameters: the model
+    /// without them and their names (see [`crate::model_toml::Parsed::partial`]).
+    pub partial: Option<(Model, Vec<String>)>,
 }
 
 /// Loads one input file into `sources` and parses it.
@@ -40,6 +43,7 @@ pub fn load(
                 model: None,
                 strict_names: true,
                 targets: None,
+                partial: None,
             };
         }
     };
@@ -50,14 +54,15 @@ pub fn load(
             model: crate::manifest::parse(file, text, environment, diags),
             strict_names: false,
             targets: None,
+            partial: None,
         }
     } else {
-        let (model, targets) =
-            crate::model_toml::parse_with_targets(file, text, environment, diags);
+        let parsed = crate::model_toml::parse_with_targets(file, text, environment, diags);
         Loaded {
-            model,
+            model: parsed.model,
             strict_names: true,
-            targets,
+            targets: parsed.targets,
+            partial: parsed.partial,
         }
     }
 }

@@ -185,6 +185,7 @@ pub fn compile_with_sink(
         model: declared,
         strict_names,
         targets: named,
+        partial,
     } = front::load(
         &mut sources,
         name,
@@ -226,6 +227,16 @@ pub fn compile_with_sink(
     });
     if checked.is_some() {
         timings.push(("check".to_string(), start.elapsed()));
+    }
+    if let Some((model, left_out)) = partial {
+        check_partial(
+            &model,
+            &left_out,
+            &targets,
+            options,
+            strict_names,
+            &mut diags,
+        );
     }
     let mut compilation = Compilation {
         sources,
@@ -274,6 +285,30 @@ pub fn compile_with_sink(
     compilation.model = checked;
     compilation.diagnostics = diagnostics;
     compilation
+}
+
+/// Runs `ir`'s checks on the valid part of a model with schema errors (`left_out` are the
+/// resources and parameters that had them), so that reference and name errors show in the
+/// same run. What the checks say about a name left out (an unknown reference to it) is a
+/// follow-up of its schema error, and dropped; nothing is published.
+fn check_partial(
+    model: &ir::model::Model,
+    left_out: &[String],
+    targets: &[&'static dyn ir::Publisher],
+    options: &CompileOptions,
+    strict_names: bool,
+    diags: &mut Diagnostics,
+) {
+    let mut found = diags.part();
+    let check_options = ir::CheckOptions {
+        targets,
+        allow_unsupported: options.allow_unsupported,
+        strict_names,
+    };
+    let _ = ir::check(model, &check_options, &mut found);
+    let quoted: Vec<String> = left_out.iter().map(|name| format!("`{name}`")).collect();
+    found.retain(|d| !quoted.iter().any(|name| d.message.contains(name.as_str())));
+    diags.extend(found);
 }
 
 /// Makes every warning an error, saying why (`deny_warnings`).

@@ -179,6 +179,20 @@ impl Diagnostics {
         }
     }
 
+    /// Keeps only the diagnostics `keep` accepts (those past the cap stay counted).
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.settle();
+        self.items.retain(keep);
+        if self.group {
+            self.groups = self
+                .items
+                .iter()
+                .enumerate()
+                .map(|(index, d)| (Key::new(d), index))
+                .collect();
+        }
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.settle();
         let key = self.group.then(|| Key::new(&diagnostic));

@@ -14,9 +14,20 @@ use std::ops::Range;
 
 use super::tree::{Key, Node, Table, Value, span};
 
+/// The resources and parameters the schema check found an error in, so that the rest of the
+/// model can still be checked by `ir` in the same run (see `super::parse_with_targets`).
+#[derive(Debug, Default)]
+pub(crate) struct Broken {
+    /// Names of resources and parameters with an error in their own table.
+    pub(crate) names: Vec<String>,
+    /// How many of the errors are in those tables; the others are elsewhere (the top level,
+    /// an environment not selected).
+    pub(crate) errors: usize,
+}
+
 /// Checks a whole model (with the selected environment already merged in). The other
 /// environments are checked as overlays of the resources they override.
-pub(crate) fn check_model(file: FileId, root: &Table<'_>, diags: &mut Diagnostics) {
+pub(crate) fn check_model(file: FileId, root: &Table<'_>, diags: &mut Diagnostics) -> Broken {
     let base_types: Vec<_> = root
         .get("resources")
         .and_then(Node::as_table)
@@ -35,8 +46,10 @@ pub(crate) fn check_model(file: FileId, root: &Table<'_>, diags: &mut Diagnostic
         file,
         diags,
         base_types: &base_types,
+        broken: Broken::default(),
     };
     checker.table(&(0..0), root, &schema::MODEL, &Path::ROOT);
+    checker.broken
 }
 
 /// From this many entries on, a map (a model's `resources`, one entry per resource) is
@@ -49,6 +62,8 @@ struct Checker<'a, 'd> {
     diags: &'d mut Diagnostics,
     /// The type of each declared resource, for checking environment overrides of it.
     base_types: &'a [(&'a str, &'static ResourceType)],
+    /// What the errors reported so far are in.
+    broken: Broken,
 }
 
 /// Where a value is, for messages: `resources.web.health`. A chain of borrowed keys, so
@@ -220,23 +235,41 @@ impl Checker<'_, '_> {
         let sink = self.diags.part();
         let reports = crate::parallel::map(&jobs, |entries| {
             let mut diags = sink.part();
-            Checker {
+            let mut checker = Checker {
                 file,
                 diags: &mut diags,
                 base_types,
-            }
-            .entries(entries, values, path);
-            diags
+                broken: Broken::default(),
+            };
+            checker.entries(entries, values, path);
+            let broken = checker.broken;
+            (diags, broken)
         });
-        for diags in reports {
+        for (diags, broken) in reports {
             self.diags.extend(diags);
+            self.broken.names.extend(broken.names);
+            self.broken.errors += broken.errors;
         }
     }
 
     fn entries(&mut self, entries: &[(Key<'_>, Node<'_>)], values: &Shape, path: &Path<'_>) {
+        // The entries of the top-level `resources` and `parameters`: an error in one of them
+        // leaves the others checkable.
+        let declared = matches!(
+            path.last,
+            Some((Path { last: None, .. }, "resources" | "parameters"))
+        );
         for (entry_key, entry) in entries {
+            let before = declared.then(|| self.diags.error_count());
             let path = path.child(&entry_key.name);
             self.value(&entry_key.name, &entry_key.span, entry, values, &path);
+            if let Some(before) = before {
+                let errors = self.diags.error_count() - before;
+                if errors > 0 {
+                    self.broken.names.push(entry_key.name.to_string());
+                    self.broken.errors += errors;
+                }
+            }
         }
     }
 
