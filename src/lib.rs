@@ -33,6 +33,47 @@
 //! assert!(workload.env.iter().any(|e| e.name == "ConnectionStrings__cache"));
 //! # let _ = api;
 //! ```
+//!
+//! Writing the files, and reporting the diagnostics, as the `aspirec` binary does:
+//!
+//! ```
+//! use aspirec::{CompileOptions, Severity};
+//!
+//! let model = "name = \"shop\"\n[resources.web]\ntype = \"container\"\nimage = \"nginx:1.27\"\n";
+//! let options = CompileOptions {
+//!     targets: vec![aspirec::targets::by_id("compose").unwrap()],
+//!     ..Default::default()
+//! };
+//! let compilation = aspirec::compile("model.toml", model.as_bytes(), &options);
+//! for diagnostic in &compilation.diagnostics {
+//!     let kind = if diagnostic.severity == Severity::Warning { "warning" } else { "error" };
+//!     eprintln!("{kind} {}: {}", diagnostic.code.id, diagnostic.message);
+//! }
+//! if compilation.has_errors() {
+//!     // Or `render::json` for tools.
+//!     panic!("{}", aspirec::render::human(&compilation.sources, &compilation.diagnostics, false));
+//! }
+//! let out = std::env::temp_dir().join(format!("aspirec-doc-{}", std::process::id()));
+//! // Atomic, and only ever touches files aspirec generated (see `output`).
+//! let summary = aspirec::output::write(&out, &compilation.artifacts)?;
+//! assert!(out.join("compose/compose.yaml").is_file());
+//! println!("{summary}");
+//! // `--check`: what differs between the artifacts and the folder.
+//! assert!(aspirec::output::check(&out, &compilation.artifacts)?.is_empty());
+//! # std::fs::remove_dir_all(&out)?;
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+//!
+//! The crate's default feature `cli` builds the binary; a library user can leave it out
+//! (`default-features = false`) and go without clap and the binary's allocator.
+
+/// The IR crate, for what this crate does not re-export.
+pub use ir;
+/// The types a caller of [`compile`] handles: diagnostics, the checked model, the files.
+pub use ir::{
+    Artifacts, CheckedModel, Diagnostic, Label, Omitted, Publisher, Severity, SourceMap, Span,
+    group::Repeats,
+};
 
 pub mod front;
 pub mod graph;
@@ -46,7 +87,7 @@ pub mod targets;
 
 use std::time::{Duration, Instant};
 
-use ir::{Artifacts, CheckedModel, Diagnostic, Diagnostics, SourceMap};
+use ir::Diagnostics;
 
 /// What to compile for.
 #[derive(Clone, Default)]

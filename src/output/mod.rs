@@ -183,7 +183,7 @@ fn create_parent(path: &Path, created: &mut BTreeSet<PathBuf>) -> anyhow::Result
     Ok(())
 }
 
-/// [`write`] with a hook called before each rename, so tests can inject a failure midway.
+/// [`write()`] with a hook called before each rename, so tests can inject a failure midway.
 ///
 /// A target folder that does not exist yet is written as a hidden sibling folder and renamed
 /// into place at the end, so it appears whole or not at all (and a first build of 12,000
