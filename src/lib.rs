@@ -93,7 +93,7 @@ use ir::Diagnostics;
 #[derive(Clone, Default)]
 pub struct CompileOptions {
     /// The publishers to run; their naming rules are also checked.
-    pub targets: Vec<&'static dyn ir::Publisher>,
+    pub targets: Vec<&'static dyn Publisher>,
     /// `--env`: the environment overlay to apply.
     pub environment: Option<String>,
     /// `--allow-unsupported`: leave out what a target cannot express, with a warning.
@@ -151,12 +151,12 @@ const SLOWEST_FIRST: [&str; 4] = ["bicep", "k8s", "terraform", "compose"];
 /// raised the peak memory (by about 400 MB at 10,000 services) without finishing sooner.
 fn publish_all(
     model: &CheckedModel,
-    targets: &[&'static dyn ir::Publisher],
+    targets: &[&'static dyn Publisher],
     options: &ir::PublishOptions,
     sink: Sink<'_>,
     deny_warnings: bool,
 ) -> Vec<(&'static str, Option<Artifacts>, Diagnostics, Duration)> {
-    let run = |target: &'static dyn ir::Publisher| {
+    let run = |target: &'static dyn Publisher| {
         let start = Instant::now();
         // Grouping, as the driver's sink it is extended into: a rule every resource breaks
         // must not fill this target's cap.
@@ -169,7 +169,7 @@ fn publish_all(
         .unwrap_or_else(|_| {
             diags.push(Diagnostic::new(
                 ir::codes::INTERNAL,
-                ir::Span::DETACHED,
+                Span::DETACHED,
                 format!(
                     "the {} publisher panicked; this is a bug in aspirec",
                     target.id()
@@ -234,7 +234,7 @@ pub fn compile_with_sink(
         options.environment.as_deref(),
         &mut diags,
     );
-    let targets: Vec<&'static dyn ir::Publisher> = match named.filter(|_| options.model_targets) {
+    let targets: Vec<&'static dyn Publisher> = match named.filter(|_| options.model_targets) {
         // Each was checked against the registry by the front end.
         Some(named) => named
             .iter()
@@ -244,7 +244,7 @@ pub fn compile_with_sink(
     };
     let declared = declared.map(|mut model| {
         if let Some(name) = &options.app_name {
-            model.name = ir::Spanned::new(name.clone(), ir::Span::DETACHED);
+            model.name = ir::Spanned::new(name.clone(), Span::DETACHED);
         }
         model
     });
@@ -252,7 +252,7 @@ pub fn compile_with_sink(
         // A front end must explain why it produced nothing; never pass silently.
         diags.push(Diagnostic::new(
             ir::codes::INTERNAL,
-            ir::Span::DETACHED,
+            Span::DETACHED,
             "the front end produced no model and no error",
         ));
     }
@@ -335,7 +335,7 @@ pub fn compile_with_sink(
 fn check_partial(
     model: &ir::model::Model,
     left_out: &[String],
-    targets: &[&'static dyn ir::Publisher],
+    targets: &[&'static dyn Publisher],
     options: &CompileOptions,
     strict_names: bool,
     diags: &mut Diagnostics,
@@ -356,9 +356,9 @@ fn check_partial(
 fn deny(diagnostics: &mut [Diagnostic]) {
     for diagnostic in diagnostics
         .iter_mut()
-        .filter(|d| d.severity == ir::Severity::Warning)
+        .filter(|d| d.severity == Severity::Warning)
     {
-        diagnostic.severity = ir::Severity::Error;
+        diagnostic.severity = Severity::Error;
         diagnostic
             .notes
             .push("warnings are denied (--deny-warnings)".to_string());

@@ -549,7 +549,7 @@ mod tests {
         assert_eq!(sorted.len(), 2);
         let grouped = &sorted[0];
         assert_eq!(grouped.repeats.count, MAX_PER_FILE * 3 - 1);
-        assert_eq!(grouped.repeats.first.len(), crate::group::KEPT);
+        assert_eq!(grouped.repeats.first.len(), KEPT);
         assert_eq!(
             grouped.repeats.first[0].message,
             "`r0` is wrong (terraform target)"
@@ -559,10 +559,7 @@ mod tests {
             Omitted::default(),
             "no repeat fills the cap"
         );
-        assert_eq!(
-            crate::group::ungrouped(&sorted).len(),
-            crate::group::KEPT + 2
-        );
+        assert_eq!(crate::group::ungrouped(&sorted).len(), KEPT + 2);
     }
 
     #[test]
