@@ -17,12 +17,30 @@ pub struct Loaded {
     pub partial: Option<(Model, Vec<String>)>,
 }
 
-/// Loads one input file into `sources` and parses it.
+/// Loads one input file into `sources` and parses it, reading no other file.
 pub fn load(
     sources: &mut SourceMap,
     name: &str,
     bytes: &[u8],
     environment: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Loaded {
+    load_with(sources, name, bytes, environment, &no_file, diags)
+}
+
+/// The reader of a model read without its folder.
+fn no_file(_: &str) -> Result<String, String> {
+    Err("the compilation reads no file beside the model".to_string())
+}
+
+/// [`load`], reading the files the input refers to (an Aspire manifest's Bicep modules) with
+/// `read_file`.
+pub fn load_with(
+    sources: &mut SourceMap,
+    name: &str,
+    bytes: &[u8],
+    environment: Option<&str>,
+    read_file: crate::manifest::ReadFile<'_>,
     diags: &mut Diagnostics,
 ) -> Loaded {
     let text = match std::str::from_utf8(bytes) {
@@ -51,7 +69,7 @@ pub fn load(
     let file = sources.add(name, text);
     if is_manifest(text) {
         Loaded {
-            model: crate::manifest::parse(file, text, environment, diags),
+            model: crate::manifest::parse_with(file, text, environment, read_file, diags),
             strict_names: false,
             targets: None,
             partial: None,

@@ -34,6 +34,7 @@ pub fn to_json(model: &CheckedModel) -> Json {
                 ParamOrigin::Declared => "declared",
                 ParamOrigin::IntegrationPassword(_) => "integration-password",
                 ParamOrigin::LeftOut => "left-out",
+                ParamOrigin::Module { .. } => "azure-module",
             },
         })).collect::<Vec<_>>(),
         "resources": model.resources().map(|(_, r)| resource(model, r)).collect::<Vec<_>>(),

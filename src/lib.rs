@@ -85,6 +85,8 @@ mod parallel;
 pub mod render;
 pub mod targets;
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ir::Diagnostics;
@@ -110,6 +112,25 @@ pub struct CompileOptions {
     /// `targets`) is compiled for those instead. The command line sets it when no `--emit`
     /// is given.
     pub model_targets: bool,
+    /// Reads the files the model refers to (an Aspire manifest's Bicep modules), by their
+    /// path relative to the model's folder; `None` reads none (they are then missing).
+    /// [`compile`] does no IO of its own: the binary passes [`files_beside`].
+    pub read_file: Option<FileReader>,
+}
+
+/// Reads a file by its path relative to the model's folder: its text, or why it cannot.
+pub type FileReader = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
+
+/// The [`FileReader`] of the folder that holds `model` on disk.
+pub fn files_beside(model: &Path) -> FileReader {
+    let folder = model.parent().map(Path::to_path_buf).unwrap_or_default();
+    Arc::new(move |path: &str| {
+        let bytes = std::fs::read(folder.join(path)).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => "there is no such file".to_string(),
+            _ => error.to_string(),
+        })?;
+        String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+    })
 }
 
 /// The result of [`compile`].
@@ -227,13 +248,23 @@ pub fn compile_with_sink(
         strict_names,
         targets: named,
         partial,
-    } = front::load(
-        &mut sources,
-        name,
-        bytes,
-        options.environment.as_deref(),
-        &mut diags,
-    );
+    } = match &options.read_file {
+        Some(reader) => front::load_with(
+            &mut sources,
+            name,
+            bytes,
+            options.environment.as_deref(),
+            reader.as_ref(),
+            &mut diags,
+        ),
+        None => front::load(
+            &mut sources,
+            name,
+            bytes,
+            options.environment.as_deref(),
+            &mut diags,
+        ),
+    };
     let targets: Vec<&'static dyn Publisher> = match named.filter(|_| options.model_targets) {
         // Each was checked against the registry by the front end.
         Some(named) => named
@@ -293,6 +324,7 @@ pub fn compile_with_sink(
             environment: options.environment.clone(),
             allow_unsupported: options.allow_unsupported,
             model_dir: options.model_dir.clone(),
+            targets: options.targets.iter().map(|t| t.id()).collect(),
         };
         let mut artifacts = Vec::new();
         for (target, files, target_diags, took) in publish_all(

@@ -223,6 +223,7 @@ fn options(input: &Input, emit: &[String]) -> anyhow::Result<CompileOptions> {
         environment: input.environment.clone(),
         allow_unsupported: input.allow_unsupported,
         app_name: input.name.clone(),
+        read_file: Some(aspirec::files_beside(&input.model)),
         ..CompileOptions::default()
     })
 }

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use crate::integrations::IntegrationKind;
-pub use crate::model::{AzureHosting, Generate, Inject};
+pub use crate::model::{AzureHosting, Generate, Inject, ModuleFile, ModuleFileParam};
 
 /// Index of a parameter in [`CheckedModel::parameters`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -17,6 +17,10 @@ pub struct ParamId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResourceId(pub u32);
 
+/// Index of an Azure Bicep module in [`CheckedModel::modules`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModuleId(pub u32);
+
 #[derive(Clone, Debug)]
 pub struct CheckedModel {
     pub(crate) name: String,
@@ -25,6 +29,9 @@ pub struct CheckedModel {
     pub(crate) registry: Option<String>,
     pub(crate) parameters: Vec<Parameter>,
     pub(crate) resources: Vec<Resource>,
+    /// Azure Bicep modules: not resources (no target but those that deploy modules has
+    /// anything to say about them), read through parameters of [`ParamOrigin::Module`].
+    pub(crate) modules: Vec<Module>,
     pub(crate) start_order: Vec<ResourceId>,
     /// Which connection information of each resource is secret, by resource index.
     pub(crate) taint: Vec<Taint>,
@@ -114,6 +121,18 @@ impl CheckedModel {
 
     pub fn resource(&self, id: ResourceId) -> &Resource {
         &self.resources[id.0 as usize]
+    }
+
+    /// Azure Bicep modules, in declaration order.
+    pub fn modules(&self) -> impl ExactSizeIterator<Item = (ModuleId, &Module)> {
+        self.modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (ModuleId(i as u32), m))
+    }
+
+    pub fn module(&self, id: ModuleId) -> &Module {
+        &self.modules[id.0 as usize]
     }
 
     /// Workloads only (containers, projects and integrations), in declaration order.
@@ -297,6 +316,62 @@ pub enum ParamOrigin {
     IntegrationPassword(ResourceId),
     /// A value read from a resource left out with `--allow-unsupported`.
     LeftOut,
+    /// A value an Azure Bicep module provides: read number `read` of [`Module::reads`].
+    /// A target that deploys the module reads it there; every other target takes it at
+    /// deploy time, as a value of a left-out resource.
+    Module {
+        module: ModuleId,
+        read: u32,
+    },
+}
+
+/// An Azure Bicep module (see [`crate::model::AzureModuleDecl`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Module {
+    pub name: String,
+    /// Where it is declared (its name).
+    pub span: crate::span::Span,
+    /// `azure.bicep.v0` or `azure.bicep.v1`.
+    pub type_name: String,
+    /// Its file, relative to the model's folder, as written, and where.
+    pub path: String,
+    pub path_span: crate::span::Span,
+    /// The file, or `None` when it could not be read (it is then left out of every target,
+    /// with `--allow-unsupported`; without, that is an error).
+    pub file: Option<ModuleFile>,
+    pub params: Vec<(String, ModuleValue)>,
+    pub connection_string: Option<Value>,
+    /// The resource group it deploys into, when not the deployment's.
+    pub resource_group: Option<Value>,
+    /// What values read from it, by [`ParamOrigin::Module`]'s `read`.
+    pub reads: Vec<ModuleRead>,
+}
+
+/// A module parameter's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModuleValue {
+    Value(Value),
+    /// Left for the deploying tool to supply (see [`crate::model::ModuleValueDecl::Deployer`]).
+    Deployer,
+    Number(String),
+    Bool(bool),
+    Null,
+    Array(Vec<ModuleValue>),
+    Object(Vec<(String, ModuleValue)>),
+}
+
+/// What an expression reads from a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModuleRead {
+    /// `{m.outputs.<name>}`.
+    Output(String),
+    /// `{m.secretOutputs.<name>}`: Aspire's older secret outputs, which the module writes to
+    /// the Key Vault the deployment passes as its `keyVaultName`.
+    SecretOutput(String),
+    /// `{kv.secrets.<name>}`: a secret of the Key Vault the module deploys.
+    VaultSecret(String),
+    /// `{m.connectionString}`: its connection string, made of the above.
+    ConnectionString,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -54,8 +54,8 @@ impl Key {
     }
 }
 
-/// `message` with every backticked text and the target of a trailing `(<target> target)`
-/// replaced by `_`.
+/// `message` with every backticked text and the targets of a trailing `(<target> target)` or
+/// `(<target> and <target> targets)` replaced by `_`.
 fn shape(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let parts: Vec<&str> = message.split('`').collect();
@@ -72,12 +72,14 @@ fn shape(message: &str) -> String {
             (false, _) => out.push_str(part),
         }
     }
+    // `(bicep target)`, `(terraform and bicep targets)`.
     match out
         .strip_suffix(" target)")
+        .or_else(|| out.strip_suffix(" targets)"))
         .and_then(|head| head.rsplit_once('('))
     {
-        Some((head, target)) if !target.contains(' ') => format!("{head}(_ target)"),
-        _ => out,
+        Some((head, _)) => format!("{head}(_ target)"),
+        None => out,
     }
 }
 
@@ -121,6 +123,9 @@ mod tests {
         );
         assert_ne!(shape("unknown key `a`"), shape("unknown name `a`"));
         assert_eq!(shape("a `b"), "a `b");
-        assert_eq!(shape("x (see the target)"), "x (see the target)");
+        assert_eq!(
+            shape("`a` is wrong (terraform and bicep targets)"),
+            shape("`b` is wrong (bicep target)")
+        );
     }
 }

@@ -79,10 +79,14 @@ pub enum ResourceKindDecl {
     Integration(IntegrationDecl),
     /// A service outside the app (`external`; a manifest `value.v0`).
     External(ExternalDecl),
-    /// Something no target can publish (a manifest `executable.v0`, `azure.bicep.v0`, or an
-    /// entry with only `error`). The check reports it, or with `allow_unsupported` leaves it
-    /// out and turns what others read from it into deploy-time parameters.
+    /// Something no target can publish (a manifest `executable.v0`, or an entry with only
+    /// `error`). The check reports it, or with `allow_unsupported` leaves it out and turns what
+    /// others read from it into deploy-time parameters.
     Unsupported(UnsupportedDecl),
+    /// An Azure Bicep module (a manifest `azure.bicep.v0` or `v1`): deployed by the targets
+    /// that deploy modules ([`crate::Publisher::deploys_azure_modules`]), and for the others
+    /// unsupported as above.
+    AzureModule(AzureModuleDecl),
     /// A name that expressions read but the input does not declare (an Aspire AppHost leaves a
     /// resource marked `ExcludeFromManifest` out of the manifest while others still read it),
     /// spanned at the first expression that names it. Each read is an unknown name, unless
@@ -252,6 +256,64 @@ pub struct UnsupportedDecl {
     /// The manifest type (`executable.v0`), or `error` for entries that only carry one.
     pub type_name: String,
     pub reason: String,
+}
+
+/// An Azure Bicep module: a `.bicep` file deployed with parameters, whose outputs other
+/// resources read (`{m.outputs.x}`, `{m.secretOutputs.x}`, `{kv.secrets.x}`,
+/// `{m.connectionString}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AzureModuleDecl {
+    /// `azure.bicep.v0` or `azure.bicep.v1`.
+    pub type_name: String,
+    /// The file, relative to the model's folder, as written.
+    pub path: Spanned<String>,
+    /// The file as the front end read it, or why it could not.
+    pub file: Result<ModuleFile, String>,
+    pub params: Vec<ModuleParamDecl>,
+    pub connection_string: Option<Template>,
+    /// The resource group to deploy into (`scope.resourceGroup`), when not the deployment's.
+    pub resource_group: Option<Template>,
+}
+
+/// A module file and what it declares (read by the front end, which knows its syntax).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleFile {
+    pub text: String,
+    pub params: Vec<ModuleFileParam>,
+    /// Each `output`.
+    pub outputs: Vec<String>,
+}
+
+/// A `param` of a module file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleFileParam {
+    pub name: String,
+    /// Its type as written (`string`, `object`, `string?`, ...).
+    pub type_name: String,
+    /// Whether it must be passed (no default, not nullable).
+    pub required: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleParamDecl {
+    pub name: Spanned<String>,
+    pub value: ModuleValueDecl,
+}
+
+/// A module parameter's value, as JSON can write it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModuleValueDecl {
+    /// A string, with expressions.
+    String(Template),
+    /// A value left for the deploying tool to supply (Aspire writes an empty string for
+    /// `principalId`, `keyVaultName` and the like).
+    Deployer(Span),
+    /// A number, as written.
+    Number(String),
+    Bool(bool),
+    Null,
+    Array(Vec<ModuleValueDecl>),
+    Object(Vec<(String, ModuleValueDecl)>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,6 +20,12 @@ pub trait Publisher: Sync {
         name.to_string()
     }
 
+    /// Whether the target deploys Azure Bicep modules (an Aspire manifest's `azure.bicep.v0`
+    /// and `v1`); for the others a module is an unsupported resource.
+    fn deploys_azure_modules(&self) -> bool {
+        false
+    }
+
     /// Produces the files for this target. Problems go to `diags`; `None` on error.
     fn publish(
         &self,
@@ -38,6 +44,10 @@ pub struct PublishOptions {
     pub environment: Option<String>,
     /// Leave out what a target cannot express, with a warning, instead of failing.
     pub allow_unsupported: bool,
+    /// The ids of every target of the build (`k8s`, `bicep`, ...), so that targets which
+    /// share a plan (terraform and bicep) report a problem once, naming all of them; empty
+    /// when unknown.
+    pub targets: Vec<&'static str>,
     /// The model file's folder as seen from the target's output folder (`../../deploy`), with
     /// `/` separators; empty when unknown (the library call without an output folder), which
     /// publishers treat as `.`. Paths in the model (build contexts, bind mounts) are relative

@@ -8,9 +8,10 @@
 //! - References are not written in a manifest, only the expressions they produced. Each
 //!   compute resource references the resources its values read, so the model's topology
 //!   matches the AppHost's.
-//! - Types no target can publish (`executable.v0`, `azure.bicep.v0/v1`, `dapr.*`, `aws.*`, any
-//!   unknown type, entries with only an `error`) become unsupported resources with the reason;
-//!   the ir reports them, or leaves them out with `--allow-unsupported`.
+//! - Types no target can publish (`executable.v0`, `dapr.*`, `aws.*`, any unknown type,
+//!   entries with only an `error`) become unsupported resources with the reason; the ir
+//!   reports them, or leaves them out with `--allow-unsupported`. `azure.bicep.v0/v1` modules
+//!   are modules ([`super::bicep`]): the bicep target deploys them.
 //! - A name that expressions read but no entry declares (the AppHost's `ExcludeFromManifest`)
 //!   becomes an undeclared resource: the ir reports each read as an unknown name, or leaves
 //!   it out like an unsupported resource with `--allow-unsupported`.
@@ -35,7 +36,11 @@ use super::parameters::{annotated_string, parameter};
 /// The application name of every manifest (see the module documentation).
 pub(super) const APP_NAME: &str = "aspire";
 
-pub(super) fn model(root: &Node, diags: &mut Diagnostics) -> Option<Model> {
+pub(super) fn model(
+    root: &Node,
+    read_file: super::ReadFile<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Model> {
     // The opening brace stands for the document when a key is missing.
     let owner = Span {
         end: root.span.start.saturating_add(1),
@@ -78,6 +83,9 @@ pub(super) fn model(root: &Node, diags: &mut Diagnostics) -> Option<Model> {
             Some(type_name) => {
                 let kind = match Flavor::from_type(type_name) {
                     Some(flavor) => compute(flavor, &name, entry, &scope, diags),
+                    None if matches!(type_name, "azure.bicep.v0" | "azure.bicep.v1") => {
+                        super::bicep::module(type_name, &name, entry, &scope, read_file, diags)
+                    }
                     None => Some(unsupported(
                         type_name.to_string(),
                         unsupported_reason(type_name),
@@ -154,9 +162,6 @@ fn unsupported_reason(type_name: &str) -> String {
         "executable.v0" => {
             "a process started on the host; build it into a container image to deploy it"
         }
-        "azure.bicep.v0" | "azure.bicep.v1" => {
-            "an Azure Bicep module written by Aspire; aspirec deploys only what it can generate itself"
-        }
         "dapr.v0" | "dapr.component.v0" => {
             "a Dapr sidecar or component, which aspirec does not deploy"
         }
@@ -217,6 +222,7 @@ fn templates(kind: &ResourceKindDecl) -> Vec<&Template> {
             .iter()
             .chain(&external.connection_string)
             .collect(),
+        ResourceKindDecl::AzureModule(module) => super::bicep::templates(module),
         ResourceKindDecl::Integration(_)
         | ResourceKindDecl::Unsupported(_)
         | ResourceKindDecl::Undeclared(_) => Vec::new(),

@@ -7,7 +7,10 @@ minimal ingress controller, for exactly what the manifests use. Anything in the 
 it does not emulate stops it with an error (Unsupported), never a silent skip.
 
   k8s.py shop --aspirec BIN --work DIR --run-id ID [--keep]   deploy tests/e2e/shop.toml and check it
-  k8s.py selftest                                            Kubernetes' $(VAR) expansion, known cases
+                                                             (results to $E2E_RESULTS as run.sh runs it;
+                                                             without it, the table is printed here)
+  k8s.py selftest                                            Kubernetes' $(VAR) expansion on known cases,
+                                                             and objects the emulation must refuse
 
 Input, as a user has it: `aspirec build tests/e2e/shop.toml --emit k8s`, then `kustomize build` of
 the output (the objects are read only from what kustomize renders, decoded by kubectl as `kubectl
@@ -47,7 +50,8 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
+import traceback
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -141,10 +145,46 @@ def selftest():
         # Go's string(byte) after a lone $: é is C3 A9; C3 becomes U+00C3 (Ã), A9 stays a lone byte.
         ("$é", "$\u00c3" + b"\xa9".decode("utf-8", "surrogateescape")),
     ]
-    bad = [(v, expand(v, env.get), want) for v, want in cases if expand(v, env.get) != want]
-    for value, got, want in bad:
-        print(f"expand({value!r}) = {got!r}, expected {want!r}")
-    print(f"{len(cases) - len(bad)} passed, {len(bad)} failed")
+    bad = [f"expand({v!r}) = {expand(v, env.get)!r}, expected {want!r}"
+           for v, want in cases if expand(v, env.get) != want]
+    # The objects: a minimal Deployment is accepted; each change below must be refused, loudly.
+    refused = {
+        "an unknown container field": lambda d: d["spec"]["template"]["spec"]["containers"][0].update(workingDir="/x"),
+        "resources": lambda d: d["spec"]["template"]["spec"]["containers"][0].update(resources={}),
+        "an emptyDir volume": lambda d: d["spec"]["template"]["spec"].update(volumes=[{"name": "v", "emptyDir": {}}]),
+        "imagePullPolicy Always": lambda d: d["spec"]["template"]["spec"]["containers"][0].update(
+            imagePullPolicy="Always"),
+        "a tcpSocket probe": lambda d: d["spec"]["template"]["spec"]["containers"][0].update(
+            readinessProbe={"tcpSocket": {"port": 80}}),
+        "a selector that misses the labels": lambda d: d["spec"]["selector"]["matchLabels"].update(app="other"),
+        "a mount of no volume": lambda d: d["spec"]["template"]["spec"]["containers"][0].update(
+            volumeMounts=[{"name": "nothing", "mountPath": "/x"}]),
+        "an annotation": lambda d: d["metadata"].update(annotations={"a": "b"}),
+        "a number where a string goes": lambda d: d["spec"]["template"]["spec"]["containers"][0].update(
+            env=[{"name": "X", "value": 1}]),
+        "a strategy": lambda d: d["spec"].update(strategy={"type": "Recreate"}),
+        "a probe on an init container": lambda d: d["spec"]["template"]["spec"].update(initContainers=[
+            {"name": "i", "image": "x:1", "readinessProbe": {"exec": {"command": ["true"]}}}]),
+    }
+
+    def deployment():
+        return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "n"},
+                "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "d"}}, "template": {
+                    "metadata": {"labels": {"app": "d"}}, "spec": {"containers": [{"name": "c", "image": "x:1"}]}}}}
+
+    validate(deployment(), "selftest")
+    for what, change in refused.items():
+        obj = deployment()
+        change(obj)
+        try:
+            validate(obj, "selftest")
+            bad.append(f"{what}: accepted, expected Unsupported")
+        except Unsupported:
+            pass
+    for line in bad:
+        print(line)
+    total = len(cases) + len(refused) + 1
+    print(f"{total - len(bad)} passed, {len(bad)} failed")
     return 1 if bad else 0
 
 
@@ -245,6 +285,8 @@ def check_shape(value, shape, path):
 
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
 PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
@@ -252,6 +294,16 @@ PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 def require(cond, message):
     if not cond:
         raise Unsupported(message)
+
+
+def check_labels(labels, path):
+    """Label keys ([prefix/]name) and values, as the API server validates them."""
+    for key, value in (labels or {}).items():
+        prefix, _, name = key.rpartition("/")
+        require(len(name) <= 63 and LABEL_NAME.match(name) and (not prefix or (
+            len(prefix) <= 253 and LABEL_PREFIX.match(prefix))), f"{path}: label key {key!r} is not valid")
+        require(value == "" or (len(value) <= 63 and LABEL_NAME.match(value)),
+                f"{path}: label value {value!r} is not valid")
 
 
 def validate(obj, where):
@@ -271,10 +323,13 @@ def validate(obj, where):
     path = f"{kind} {name}"
     check_shape({k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}, shape, path)
     require(len(name) <= 63 and DNS_LABEL.match(name), f"{path}: the name is not a DNS-1123 label")
+    check_labels(meta.get("labels"), path)
     spec = obj.get("spec") or {}
     if kind in ("Deployment", "StatefulSet"):
         labels = spec["template"].get("metadata", {}).get("labels", {})
         selector = spec.get("selector", {}).get("matchLabels")
+        check_labels(labels, f"{path} template")
+        check_labels(selector, f"{path} selector")
         require(selector, f"{path}: spec.selector.matchLabels is required")
         require(all(labels.get(k) == v for k, v in selector.items()),
                 f"{path}: `selector` does not match template `labels` (the API server refuses it)")
@@ -286,10 +341,17 @@ def validate(obj, where):
         names = [p.get("name", "") for p in ports]
         require(len(ports) == 1 or all(names), f"{path}: with more than one port, every port needs a name")
         require(len(set(names)) == len(names), f"{path}: duplicate port names")
+        check_labels(spec.get("selector"), f"{path} selector")
         for p in ports:
             require(1 <= p["port"] <= 65535, f"{path}: port {p['port']}")
+            require(not p.get("name") or (len(p["name"]) <= 15 and PORT_NAME.match(p["name"])),
+                    f"{path}: port name {p.get('name')!r} is not an IANA service name")
+            target = p.get("targetPort", p["port"])
+            require(isinstance(target, str) and len(target) <= 15 and PORT_NAME.match(target) or
+                    isinstance(target, int) and 1 <= target <= 65535, f"{path}: targetPort {target!r}")
     if kind == "Ingress":
         for rule in spec.get("rules", []):
+            require(not rule.get("host", "").startswith("*"), f"{path}: a wildcard host is not emulated")
             for p in rule["http"]["paths"]:
                 require(p["path"].startswith("/"), f"{path}: path {p['path']!r} must be absolute")
 
@@ -297,11 +359,14 @@ def validate(obj, where):
 def validate_pod_spec(spec, claims, path):
     volumes = [v["name"] for v in spec.get("volumes", [])] + claims
     require(len(set(volumes)) == len(volumes), f"{path}: duplicate volume names")
+    for v in volumes:
+        require(len(v) <= 63 and DNS_LABEL.match(v), f"{path}: volume name {v!r} is not a DNS-1123 label")
     all_containers = spec.get("initContainers", []) + spec["containers"]
     names = [c["name"] for c in all_containers]
     require(len(set(names)) == len(names), f"{path}: duplicate container names")
     for c in all_containers:
         cpath = f"{path} container {c['name']}"
+        require(len(c["name"]) <= 63 and DNS_LABEL.match(c["name"]), f"{cpath}: the name is not a DNS-1123 label")
         require(c.get("image"), f"{cpath}: no image")
         for e in c.get("env", []):
             require(ENV_NAME.match(e["name"]), f"{cpath}: env name {e['name']!r} is not valid")
@@ -401,6 +466,7 @@ class Container:
         self.generation = 0  # increases on every (re)start: probes restart their counters
         self.restarts = 0
         self.last_exit = None
+        self.last_probe = {}  # probe kind -> (ok, detail) of its last run
 
 
 class Pod:
@@ -408,6 +474,7 @@ class Pod:
         self.cluster = cluster
         self.owner = owner  # the workload's name
         self.name = name
+        self.uid = str(uuid.uuid4())  # a pod made again under the same name is another pod
         self.ns = ns
         self.labels = labels
         self.spec = spec
@@ -507,6 +574,10 @@ class Pod:
             self.error = str(e)
             log(f"pod {self.name}: {e}")
             self.cluster.changed()
+        except Exception as e:  # noqa: BLE001 - a bug of this emulation: reported, never a silent hang
+            self.error = f"{type(e).__name__}: {e}"
+            log(f"pod {self.name}: {self.error}\n{traceback.format_exc()}")
+            self.cluster.changed()
 
     def alive(self):
         if self.deleting or self.cluster.stopping.is_set():
@@ -532,7 +603,7 @@ class Pod:
                 raise PodError(f"MountVolume.SetUp failed for volume {vol['name']!r}: "
                                f"configmap {cm_ref['name']!r} not found")
             self.mounts[vol["name"]] = write_configmap_volume(
-                os.path.join(self.cluster.state, "pods", self.name, "volumes", vol["name"]),
+                os.path.join(self.cluster.state, "pods", self.uid, "volumes", vol["name"]),
                 (cm or {}).get("data", {}))
         self.mounts.update(self.claims)
 
@@ -625,20 +696,23 @@ class Pod:
 
     def probe_loop(self, c, kind, p):
         """One probe worker (kubelet: one per container and probe): a ticker every periodSeconds from
-        the worker's start; a tick before initialDelaySeconds of the container's start does nothing."""
+        the worker's start; a tick before initialDelaySeconds of the container's start does nothing.
+        After a liveness kill the worker is on hold until the container is started again."""
         period, delay = p.get("periodSeconds", 10), p.get("initialDelaySeconds", 0)
         need_ok, need_fail = p.get("successThreshold", 1), p.get("failureThreshold", 3)
         tick = time.monotonic()
-        generation, oks, fails = None, 0, 0
+        generation, oks, fails, on_hold = None, 0, 0, False
         try:
             while True:
                 self.sleep(max(0.0, tick - time.monotonic()))
                 tick += period
                 if c.generation != generation:
-                    generation, oks, fails = c.generation, 0, 0
-                if not c.running or time.monotonic() - c.started < delay:
+                    generation, oks, fails, on_hold = c.generation, 0, 0, False
+                if on_hold or not c.running or time.monotonic() - c.started < delay:
                     continue
                 ok, detail = self.probe(c, p)
+                self.alive()  # deleted or ending meanwhile: the result no longer matters
+                c.last_probe[kind] = (ok, detail)
                 if c.generation != generation:
                     continue  # restarted meanwhile
                 oks, fails = (oks + 1, 0) if ok else (0, fails + 1)
@@ -652,12 +726,34 @@ class Pod:
                         log(f"pod {self.name}: container {c.name} not ready: {detail}")
                         self.cluster.changed()
                 elif not ok and fails >= need_fail:
-                    log(f"pod {self.name}: liveness probe of {c.name} failed {fails} times ({detail}): killed")
                     grace = self.spec.get("terminationGracePeriodSeconds", 30)
-                    subprocess.run(["docker", "stop", "-t", str(grace), c.id], capture_output=True, check=False)
+                    log(f"pod {self.name}: liveness probe of {c.name} failed {fails} times ({detail}): "
+                        f"killed (SIGTERM, then SIGKILL after {grace} s)")
+                    on_hold = True
+                    subprocess.Popen(["docker", "stop", "-t", str(grace), c.id], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
                     # supervise() sees it exit and restarts it, as after a crash
         except Stopped:
             pass
+        except Exception as e:  # noqa: BLE001 - a bug of this emulation: reported, never a silent hang
+            self.error = f"{kind} worker of {c.name}: {type(e).__name__}: {e}"
+            log(f"pod {self.name}: {self.error}\n{traceback.format_exc()}")
+            self.cluster.changed()
+
+    def status(self):
+        """Where the pod is, for a message: init containers, and each container's state."""
+        if self.error:
+            return f"{self.name}: {self.error}"
+        if not self.initialized:
+            done = len([h for h in self.init_history if h[2] == 0])
+            return f"{self.name}: init containers {done}/{len(self.spec.get('initContainers', []))} done"
+        parts = []
+        for c in self.containers:
+            probe = c.last_probe.get("readinessProbe")
+            parts.append(f"{c.name} {'running' if c.running else 'not running'}, "
+                         f"{'ready' if c.ready else 'not ready'}" +
+                         (f" (last readiness probe: {probe[1]})" if probe and not c.ready else ""))
+        return f"{self.name}: {'; '.join(parts)}"
 
     def probe(self, c, p):
         timeout = p.get("timeoutSeconds", 1)
@@ -693,7 +789,7 @@ class Pod:
         for s in stops:
             s.wait()
         # Then the pod is gone, containers and sandbox (a StatefulSet makes the next one of that name).
-        subprocess.run(["docker", "rm", "-f"] + self.ids, capture_output=True, check=False)
+        subprocess.run(["docker", "rm", "-f", "-v"] + self.ids, capture_output=True, check=False)
         self.gone.set()
         log(f"pod {self.name}: deleted")
 
@@ -789,8 +885,8 @@ class Cluster:
         os.makedirs(node_dir, exist_ok=True)
         self.node = run(["docker", "run", "-d", "--name", f"{self.prefix}-node", "--network", self.network,
                          "-p", "127.0.0.1::80", "--mount", f"type=bind,src={node_dir},dst=/state,readonly"]
-                        + self.mount_code() + self.labels() + [BASE_IMAGE, "python3", "/k8s_net.py", "ingress", "/state"]
-                        ).strip()
+                        + self.mount_code() + self.labels()
+                        + [BASE_IMAGE, "python3", "/k8s_net.py", "ingress", "/state"]).strip()
         self.ingress_port = int(run(["docker", "port", self.node, "80/tcp"]).strip().splitlines()[0].rsplit(":", 1)[1])
 
     def up_services(self):
@@ -968,7 +1064,9 @@ class Cluster:
             if not waiting:
                 return []
             if time.monotonic() > deadline:
-                return [f"not Ready after {timeout} s: {', '.join(waiting)}"]
+                with self.lock:
+                    where = [p.status() for p in self.pods.values() if not p.ready]
+                return [f"not Ready after {timeout} s: {', '.join(waiting)} ({' | '.join(where)})"]
             time.sleep(0.5)
 
     def teardown(self):
@@ -1074,7 +1172,8 @@ class K8sReach:
 
 
 def results_failed(since):
-    rows = [json.loads(l) for l in open(os.environ["E2E_RESULTS"], encoding="utf-8").readlines()[since:] if l.strip()]
+    lines = open(os.environ["E2E_RESULTS"], encoding="utf-8").readlines()[since:]
+    rows = [json.loads(line) for line in lines if line.strip()]
     return any(r["status"] == "FAIL" for r in rows)
 
 
@@ -1175,6 +1274,7 @@ def run_shop(cluster, store, record):
     errors = cluster.wait_ready(timeout=300)
     if errors:
         record("every pod Ready", "FAIL", "; ".join(errors))
+        record_restarts(cluster, record)
         return
     timing("k8s: every pod Ready", t)
     with cluster.lock:
@@ -1236,8 +1336,13 @@ def run_shop(cluster, store, record):
     timing("k8s: delete backing pods, persistence", t)
 
     # 7. Nothing restarted behind the checks' back (a crash, or a liveness probe that killed).
-    restarts = [f"{p.name}/{c.name}: {c.restarts} ({c.last_exit})" for p in cluster.pods.values()
-                for c in p.containers if c.restarts]
+    record_restarts(cluster, record)
+
+
+def record_restarts(cluster, record):
+    with cluster.lock:
+        restarts = [f"{p.name}/{c.name}: {c.restarts} ({c.last_exit})" for p in cluster.pods.values()
+                    for c in p.containers if c.restarts or c.last_exit]
     record("no container restarted", "FAIL" if restarts else "PASS", "; ".join(restarts) or
            "every app container still runs its first start")
 
@@ -1263,8 +1368,13 @@ def main(argv):
     args = parser.parse_args(argv[1:])
     if args.cmd == "selftest":
         return selftest()
+    alone = "E2E_RESULTS" not in os.environ  # run by hand, not by run.sh: print the table here
+    if alone:
+        os.makedirs(args.work, exist_ok=True)
+        os.environ["E2E_RESULTS"] = os.path.join(os.path.abspath(args.work), "results.jsonl")
+        open(os.environ["E2E_RESULTS"], "w", encoding="utf-8").close()
     deploy_shop(args)
-    return 0
+    return check.summary() if alone else 0
 
 
 if __name__ == "__main__":

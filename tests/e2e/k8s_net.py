@@ -172,12 +172,13 @@ def route(conn, rules):
     lines = head.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
     parts = lines[0].split(" ")
     path = parts[1] if len(parts) >= 2 else "/"
-    host = next((l.split(":", 1)[1].strip() for l in lines[1:] if l.lower().startswith("host:")), "")
+    host = next((h.split(":", 1)[1].strip() for h in lines[1:] if h.lower().startswith("host:")), "")
     host = host.rsplit(":", 1)[0] if not host.startswith("[") else host
     # The longest matching path of the rules of this host (Kubernetes: longest Prefix wins).
     best = None
     for rule in rules:
-        if rule["host"].lower() == host.lower() and path_matches(rule["path"], path):
+        # A rule without a host matches every host (k8s.py refuses wildcard hosts).
+        if rule["host"].lower() in ("", host.lower()) and path_matches(rule["path"], path):
             if best is None or len(rule["path"]) > len(best["path"]):
                 best = rule
     if best is None:

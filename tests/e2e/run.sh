@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The end-to-end test: runs aspirec's Docker Compose output, untouched, on a real Docker engine, and
-# checks what the running applications see (issue 15).
+# checks what the running applications see (issue 15); then the same model's Kubernetes output, on
+# k8s.py's kubelet on Docker, through the same checks.
 #
-#   tests/e2e/run.sh                       # both deployments
-#   E2E_ONLY=shop tests/e2e/run.sh         # or only one: shop | manifest
+#   tests/e2e/run.sh                       # all three deployments
+#   E2E_ONLY=shop tests/e2e/run.sh         # or only one: shop | manifest | k8s
 #
 # Environment: ASPIREC (the binary; default target/release/aspirec, relative to the repository),
 # SHARED (default <repo>/../shared: the engine script and the corpus), DOCKER_ENGINE_HOME (where the
@@ -21,9 +22,14 @@
 #  4. deployment 2: a real Aspire manifest of the corpus, `--emit compose --allow-unsupported`,
 #     its project images being the test app (tagged with the names compose.yaml uses), the
 #     backing services the stand-ins; `up -d --wait --pull never`; check.py manifest;
-#  5. the table of every check and `N passed, N failed`; exit 1 on any failure.
-# Every deployment is torn down (`down -v -t 1`) on exit, whatever happened, and its logs are
-# printed when it failed. Files are written only under a mktemp folder and the engine's home.
+#  5. deployment 3: `aspirec build tests/e2e/shop.toml --emit k8s`, `kustomize build` of it, the
+#     namespace and Secret by the kubectl steps of secrets.env.example, run by k8s.py (a kubelet,
+#     controllers, Services and an ingress on Docker; see its header and README.md); check.py's
+#     checks of deployment 1 on those pods, then the backing services' pods deleted and remade;
+#  6. the table of every check and `N passed, N failed`; exit 1 on any failure.
+# Every deployment is torn down (`down -v -t 1`; k8s.py removes its own containers) on exit, whatever
+# happened, and its logs are printed when it failed. Files are written only under a mktemp folder and
+# the engine's home.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -62,6 +68,12 @@ teardown() {
     echo "e2e: E2E_KEEP=1: left running: ${deployments[*]}; files in $tmp"
     return
   fi
+  # k8s.py tears its pods down itself; should it have died, what carries its run's label goes here.
+  local k8s_ids
+  k8s_ids=$(docker ps -aq --filter "label=org.aspirec.e2e.k8s=${run_id:-none}" 2>/dev/null)
+  # shellcheck disable=SC2086
+  [ -z "$k8s_ids" ] || docker rm -f -v $k8s_ids >/dev/null 2>&1 || true
+  docker network rm "k8s-${run_id:-none}" >/dev/null 2>&1 || true
   local ids volumes
   for d in "${deployments[@]}"; do
     read -r project file <<<"$d"
@@ -246,6 +258,20 @@ if [ -z "$ONLY" ] || [ "$ONLY" = manifest ]; then
   deploy_manifest
   grep -q '"FAIL"' <(tail -n +"$((before + 1))" "$E2E_RESULTS") &&
     failed_logs+=("e2e-$MANIFEST-$run_id $tmp/$MANIFEST/compose/compose.yaml")
+fi
+
+# 5. Deployment 3: shop.toml's Kubernetes output, on k8s.py's kubelet on Docker (it prints its own
+# timing lines, and the logs of its containers when a check failed).
+deploy_k8s() {
+  local keep=() status
+  [ "${E2E_KEEP:-}" != 1 ] || keep=(--keep)
+  python3 "$here/k8s.py" shop --aspirec "$ASPIREC" --work "$tmp/k8s" --run-id "$run_id" "${keep[@]}"
+  status=$?
+  [ $status = 0 ] || python3 "$check" record "k8s: k8s.py ran to the end" fail "it exited $status (see above)"
+}
+
+if [ -z "$ONLY" ] || [ "$ONLY" = k8s ]; then
+  deploy_k8s
 fi
 
 python3 "$check" summary

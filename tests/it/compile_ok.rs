@@ -19,19 +19,23 @@ fn is_manifest(path: &Path) -> bool {
 
 /// The targets an input is published to in tests: every target, but only Kubernetes and
 /// Compose for the corpus and for manifests built with `--allow-unsupported` (their Azure-only
-/// resources are left out, which the Azure targets would publish as parameters of nothing).
+/// resources are left out, which the Azure targets would publish as parameters of nothing),
+/// and only Bicep for a manifest named `bicep-*` (its Azure Bicep modules, with their files
+/// beside it, are deployed by the bicep target alone).
 pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
     let display = crate::display_name(path);
-    if is_manifest(path)
-        && (display.starts_with("shared/") || case_name(path).starts_with("allow-unsupported-"))
-    {
-        ["k8s", "compose"]
-            .iter()
-            .filter_map(|id| aspirec::targets::by_id(id))
-            .collect()
+    let ids: &[&str] = if !is_manifest(path) {
+        return aspirec::targets::all().to_vec();
+    } else if case_name(path).starts_with("bicep-") {
+        &["bicep"]
+    } else if display.starts_with("shared/") || case_name(path).starts_with("allow-unsupported-") {
+        &["k8s", "compose"]
     } else {
-        aspirec::targets::all().to_vec()
-    }
+        return aspirec::targets::all().to_vec();
+    };
+    ids.iter()
+        .filter_map(|id| aspirec::targets::by_id(id))
+        .collect()
 }
 
 /// Runs `check` for every input and fails once at the end, listing every failing case, so

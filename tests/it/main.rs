@@ -3,6 +3,7 @@
 //! top-level `snapshots/<suite>/<case>.snap`.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+mod azure;
 mod cli;
 mod compile_err;
 mod compile_ok;
@@ -81,6 +82,7 @@ pub(crate) fn compile_file(
             || path.starts_with(root().join("../shared/corpus")),
         // As if built with `--out out` from the repository root.
         model_dir: format!("../../{}", display_name(path.parent().unwrap())),
+        read_file: Some(aspirec::files_beside(path)),
         ..Default::default()
     };
     aspirec::compile(&display_name(path), &bytes, &options)

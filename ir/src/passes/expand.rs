@@ -8,8 +8,8 @@ use crate::checked::*;
 use crate::codes;
 use crate::diagnostic::Diagnostics;
 use crate::model::{
-    ComputeDecl, EndpointDecl, HealthCheckDecl, HealthDecl, IntegrationDecl, LimitsDecl, Model,
-    ParameterDecl, ResourceKindDecl,
+    AzureModuleDecl, ComputeDecl, EndpointDecl, HealthCheckDecl, HealthDecl, IntegrationDecl,
+    LimitsDecl, Model, ParameterDecl, ResourceKindDecl,
 };
 use crate::passes::names::Symbols;
 use crate::quantity::{parse_cpu, parse_memory};
@@ -30,8 +30,13 @@ pub(crate) struct Ctx<'m> {
     pub(crate) resources: Vec<Resource>,
     /// What later passes need to report on each resource, by the same index.
     pub(crate) slots: Vec<Slot<'m>>,
-    /// Checked id of each resource declaration (`None` for unsupported ones).
+    /// Checked id of each resource declaration (`None` for unsupported ones and modules).
     pub(crate) resource_of_decl: Vec<Option<ResourceId>>,
+    /// Azure Bicep modules, and the declaration of each.
+    pub(crate) modules: Vec<Module>,
+    pub(crate) module_decls: Vec<&'m AzureModuleDecl>,
+    /// The module of each resource declaration (`None` for the others).
+    pub(crate) module_of_decl: Vec<Option<ModuleId>>,
 }
 
 /// Where a checked resource comes from, for the later passes to resolve and report on it.
@@ -59,6 +64,7 @@ impl Ctx<'_> {
             registry: model.registry.as_ref().map(|r| r.value.clone()),
             parameters: self.params,
             resources: self.resources,
+            modules: self.modules,
             start_order,
             taint: Vec::new(),
         };
@@ -100,9 +106,23 @@ pub(crate) fn run<'m>(
         resources: Vec::with_capacity(count),
         slots: Vec::with_capacity(count),
         resource_of_decl: Vec::with_capacity(model.resources.len()),
+        modules: Vec::new(),
+        module_decls: Vec::new(),
+        module_of_decl: Vec::with_capacity(model.resources.len()),
     };
     for decl in &model.resources {
         let id = ResourceId(ctx.resources.len() as u32);
+        let module = match &decl.kind {
+            ResourceKindDecl::AzureModule(module) => Some(crate::passes::modules::declare(
+                &mut ctx, &decl.name, module, diags,
+            )),
+            ResourceKindDecl::Compute(_)
+            | ResourceKindDecl::Integration(_)
+            | ResourceKindDecl::External(_)
+            | ResourceKindDecl::Unsupported(_)
+            | ResourceKindDecl::Undeclared(_) => None,
+        };
+        ctx.module_of_decl.push(module);
         let kind = match &decl.kind {
             ResourceKindDecl::Compute(compute) => {
                 ResourceKind::Workload(compute_workload(&decl.name, compute, model, diags))
@@ -111,6 +131,10 @@ pub(crate) fn run<'m>(
                 ResourceKind::Workload(integration_workload(&decl.name, integration, diags))
             }
             ResourceKindDecl::External(_) => ResourceKind::External(External { url: None }),
+            ResourceKindDecl::AzureModule(_) => {
+                ctx.resource_of_decl.push(None);
+                continue;
+            }
             ResourceKindDecl::Unsupported(unsupported) => {
                 let d = crate::Diagnostic::new(
                     codes::UNSUPPORTED_RESOURCE,

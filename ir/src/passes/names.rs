@@ -80,6 +80,7 @@ pub(crate) fn database_count(model: &Model) -> usize {
             ResourceKindDecl::Compute(_)
             | ResourceKindDecl::External(_)
             | ResourceKindDecl::Unsupported(_)
+            | ResourceKindDecl::AzureModule(_)
             | ResourceKindDecl::Undeclared(_) => 0,
         })
         .sum()

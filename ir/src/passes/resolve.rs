@@ -11,8 +11,8 @@ use crate::diagnostic::{Diagnostics, did_you_mean};
 use crate::expr::{Expr, Segment, Template};
 use crate::integrations::{IntegrationKind, Piece};
 use crate::model::{EnvDecl, ResourceKindDecl};
-use crate::passes::Ctx;
 use crate::passes::names::Symbol;
+use crate::passes::{Ctx, modules};
 
 #[derive(Clone)]
 enum Memo {
@@ -44,7 +44,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
         resource.connection_string = connection_string;
         resource.properties = properties;
     }
+    for index in 0..resolver.ctx.modules.len() {
+        resolver.fill_module(index, diags);
+    }
     report_connection_cycles(ctx, diags);
+    modules::report_cycles(ctx, diags);
 }
 
 /// A connection string that contains itself (through `{x.connectionString}` in manifests'
@@ -227,6 +231,7 @@ impl<'m> Resolver<'_, 'm> {
                 Some(
                     ResourceKindDecl::Integration(_)
                     | ResourceKindDecl::Unsupported(_)
+                    | ResourceKindDecl::AzureModule(_)
                     | ResourceKindDecl::Undeclared(_),
                 )
                 | None => false,
@@ -259,6 +264,7 @@ impl<'m> Resolver<'_, 'm> {
                 Some(
                     ResourceKindDecl::Integration(_)
                     | ResourceKindDecl::Unsupported(_)
+                    | ResourceKindDecl::AzureModule(_)
                     | ResourceKindDecl::Undeclared(_),
                 )
                 | None => None,
@@ -345,7 +351,9 @@ impl<'m> Resolver<'_, 'm> {
                     e.url = url;
                 }
             }
-            ResourceKindDecl::Unsupported(_) | ResourceKindDecl::Undeclared(_) => {}
+            ResourceKindDecl::Unsupported(_)
+            | ResourceKindDecl::AzureModule(_)
+            | ResourceKindDecl::Undeclared(_) => {}
         }
     }
 
@@ -434,7 +442,10 @@ impl<'m> Resolver<'_, 'm> {
             Symbol::Parameter(index) => return self.parameter_expr(index, expr, path, diags),
             Symbol::Resource(decl) => match self.ctx.resource_of_decl[decl] {
                 Some(id) => id,
-                None => return self.left_out_expr(expr),
+                None => match self.ctx.module_of_decl.get(decl).copied().flatten() {
+                    Some(module) => return self.module_expr(module, expr, path, diags),
+                    None => return self.left_out_expr(expr),
+                },
             },
             Symbol::Database { server, index } => {
                 let server = self.ctx.resource_of_decl[server]?;
@@ -488,7 +499,8 @@ impl<'m> Resolver<'_, 'm> {
             ResourceKindDecl::Compute(_)
             | ResourceKindDecl::Integration(_)
             | ResourceKindDecl::External(_)
-            | ResourceKindDecl::Unsupported(_) => None,
+            | ResourceKindDecl::Unsupported(_)
+            | ResourceKindDecl::AzureModule(_) => None,
         })
     }
 
@@ -604,6 +616,48 @@ impl<'m> Resolver<'_, 'm> {
         if !self.ctx.options.allow_unsupported {
             return None; // the resource itself was reported
         }
+        self.deploy_time(expr, ParamOrigin::LeftOut)
+    }
+
+    /// A value read from an Azure Bicep module: a parameter of [`ParamOrigin::Module`], which
+    /// a target that deploys the module reads from it, and the others take at deploy time as
+    /// they take a left-out resource's (named and described alike).
+    fn module_expr(
+        &mut self,
+        module: ModuleId,
+        expr: &Expr,
+        path: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Option<Part> {
+        let index = module.0 as usize;
+        let checked = modules::deployed(&self.ctx.options);
+        let read = modules::read(
+            &self.ctx.modules[index],
+            self.ctx.module_decls[index],
+            expr,
+            path,
+            checked,
+            diags,
+        )?;
+        let reads = &mut self.ctx.modules[index].reads;
+        let read = match reads.iter().position(|r| *r == read) {
+            Some(existing) => existing,
+            None => {
+                reads.push(read);
+                reads.len() - 1
+            }
+        };
+        self.deploy_time(
+            expr,
+            ParamOrigin::Module {
+                module,
+                read: read as u32,
+            },
+        )
+    }
+
+    /// The secret deploy-time parameter that stands for `expr`, one per name.
+    fn deploy_time(&mut self, expr: &Expr, origin: ParamOrigin) -> Option<Part> {
         let name = crate::publish::dns_label(&expr.text().replace('.', "-"), 64);
         let param = match self.left_out.get(&name) {
             Some(p) => *p,
@@ -618,7 +672,7 @@ impl<'m> Resolver<'_, 'm> {
                         "`{{{}}}` of a resource aspirec left out",
                         expr.text()
                     )),
-                    origin: ParamOrigin::LeftOut,
+                    origin,
                 });
                 self.left_out.insert(name, p);
                 p
@@ -628,6 +682,32 @@ impl<'m> Resolver<'_, 'm> {
             param,
             encoding: Encoding::Raw,
         })
+    }
+
+    /// Resolves the values of module number `index`: its parameters, connection string and
+    /// resource group.
+    fn fill_module(&mut self, index: usize, diags: &mut Diagnostics) {
+        let decl = self.ctx.module_decls[index];
+        let params = decl
+            .params
+            .iter()
+            .map(|p| {
+                let value = modules::value(&p.value, &mut |t| self.template(t, diags));
+                (p.name.value.clone(), value)
+            })
+            .collect();
+        let connection_string = decl
+            .connection_string
+            .as_ref()
+            .map(|t| self.template(t, diags));
+        let resource_group = decl
+            .resource_group
+            .as_ref()
+            .map(|t| self.template(t, diags));
+        let module = &mut self.ctx.modules[index];
+        module.params = params;
+        module.connection_string = connection_string;
+        module.resource_group = resource_group;
     }
 }
 

@@ -27,8 +27,11 @@ pub(crate) fn run(model: &Model, diags: &mut Diagnostics) {
             ResourceKindDecl::Integration(integration) => {
                 check_names(&integration.env, "environment variable", diags);
             }
+            // A module's parameters are Bicep parameters, not environment variables: the
+            // module's own file says which names it takes.
             ResourceKindDecl::External(_)
             | ResourceKindDecl::Unsupported(_)
+            | ResourceKindDecl::AzureModule(_)
             | ResourceKindDecl::Undeclared(_) => {}
         }
     }

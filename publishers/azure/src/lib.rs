@@ -1,29 +1,95 @@
-//! The Azure Container Apps rules that the terraform and bicep targets share, as data and
-//! small functions, so that the two targets agree by construction (the contract is
-//! /work/notes/azure.md).
+//! The Azure Container Apps deployment that the terraform and bicep targets share: one
+//! [`plan()`] of every Azure resource, which each target only prints (a format is a printer,
+//! never a second lowering), so that the two targets agree by construction.
 //!
-//! Everything here is target-neutral: what Azure objects are called ([`names`]), which
-//! endpoint becomes the ingress and how other apps address each endpoint ([`ingress`]), the
-//! CPU/memory pairs ([`sizing`]), probes ([`probes`]), the managed services and their
-//! connection strings ([`managed`]), and the diagnostics of what Container Apps cannot run
-//! ([`report`]). Where a value has to be written in a target's own expression language (the
-//! environment's default domain, a server's host name, an access key), it is a [`Piece`],
-//! which each publisher renders: HCL in the terraform target, Bicep in the bicep target.
+//! Everything here is target-neutral. [`plan()`] decides where each resource lives and reports
+//! what Container Apps cannot run; [`values`] renders model values as [`values::Chunk`]s
+//! that each target writes in its own expression language (the environment's default domain,
+//! a server's host name, a parameter). The rules behind them: what Azure objects are called
+//! ([`names`]), which endpoint becomes the ingress and how other apps address each endpoint
+//! ([`ingress`]), the CPU/memory pairs ([`sizing`]), probes ([`probes`]), the managed services,
+//! their settings and connection strings ([`managed`]), Aspire's Bicep modules for a target
+//! that deploys them ([`modules`]), the creation of a container-hosted
+//! server's databases ([`databases`]), named volumes ([`storage`]), the notes
+//! printed for the reader ([`notes`]), and the wording of every diagnostic ([`report`]).
 #![warn(clippy::wildcard_enum_match_arm)]
 
 use std::borrow::Cow;
 
+pub mod databases;
 pub mod ingress;
 pub mod managed;
+pub mod modules;
 pub mod names;
+pub mod notes;
+pub mod plan;
 pub mod probes;
 pub mod report;
 pub mod sizing;
+pub mod storage;
+#[cfg(test)]
+mod tests;
+pub mod values;
 
+pub use plan::{Plan, plan};
 pub use report::{Reporter, Target, Unsupported};
 
-/// One piece of a string value that a target renders: literal text, or something only the
-/// deployment knows, which each target writes as its own expression.
+/// A printer of the plan: the files (path, text) of one Azure target.
+pub type Printer =
+    fn(&Plan<'_>, &ir::PublishOptions, &mut ir::Diagnostics) -> Vec<(String, String)>;
+
+/// An Azure target: the plan ([`plan()`]) printed by its printer. Both Azure publishers are
+/// one of these; only the printer differs.
+pub struct AzurePublisher {
+    pub target: Target,
+    pub description: &'static str,
+    pub print: Printer,
+}
+
+impl ir::Publisher for AzurePublisher {
+    fn id(&self) -> &'static str {
+        self.target.id()
+    }
+
+    fn description(&self) -> &'static str {
+        self.description
+    }
+
+    /// Container app names (Terraform labels and Bicep symbols collide only where these do),
+    /// so the check reports two resources that would share one.
+    fn object_name(&self, name: &str) -> String {
+        names::app_name(name)
+    }
+
+    fn deploys_azure_modules(&self) -> bool {
+        self.target.deploys_modules()
+    }
+
+    /// Plans the deployment, prints it, and returns the files unless planning or printing
+    /// reported an error.
+    fn publish(
+        &self,
+        model: &ir::CheckedModel,
+        options: &ir::PublishOptions,
+        diags: &mut ir::Diagnostics,
+    ) -> Option<ir::Artifacts> {
+        let errors_before = diags.error_count();
+        let plan = plan(model, options, self.target, diags);
+        let files = (self.print)(&plan, options, diags);
+        if diags.error_count() > errors_before {
+            return None;
+        }
+        let mut artifacts = ir::Artifacts::new();
+        for (path, text) in files {
+            artifacts.insert(path, text);
+        }
+        Some(artifacts)
+    }
+}
+
+/// One piece of a string value as the shared rules build it (an address, a managed service's
+/// connection string): literal text, or something only the deployment knows. [`values`]
+/// turns them into [`values::Chunk`]s, which each target writes as its own expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Piece<'a> {
     /// Literal text.

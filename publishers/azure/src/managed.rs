@@ -2,6 +2,9 @@
 //! Azure Database for PostgreSQL flexible server, Redis an Azure Cache for Redis. Other kinds
 //! have no managed equivalent and run as container apps whatever the model asks.
 //!
+//! Their settings (version, size, storage, backups, TLS, the firewall rule) are [`POSTGRES`]
+//! and [`REDIS`], the one place both Azure targets read them from.
+//!
 //! Their connection strings and properties are rebuilt here (azure.md §5), because the
 //! model's own form describes the container (`Username=postgres`, port 6379): host = the
 //! service's host name, TLS ports, the admin login `pgadmin`, `Ssl Mode=Require`, and for
@@ -21,6 +24,94 @@ use crate::ingress::{Address, Host};
 /// (`admin`, `administrator`, `root`, `azure_superuser`, names starting with `pg_`, ...);
 /// this one is safe and says what it is.
 pub const POSTGRES_ADMIN: &str = "pgadmin";
+
+/// The settings of every managed Postgres server: the smallest burstable size, as Aspire's
+/// defaults are, with password authentication (the model's password) and the firewall rule
+/// that admits Azure services (the container apps) and nothing else.
+#[derive(Debug)]
+pub struct PostgresSettings {
+    pub version: &'static str,
+    /// The pricing tier (`Burstable`, `GeneralPurpose`, `MemoryOptimized`).
+    pub tier: &'static str,
+    /// The compute size within the tier.
+    pub sku: &'static str,
+    pub storage_gb: u32,
+    pub backup_retention_days: u32,
+    /// Pinned, as Aspire pins it: left out, Azure picks one and later plans differ.
+    pub availability_zone: &'static str,
+    /// Geo-redundant backups (off: they cost more, and the data is a demo's until sized).
+    pub geo_redundant_backup: bool,
+    /// Zone-redundant high availability (off, as in the smallest size).
+    pub high_availability: bool,
+    /// Password authentication with the admin login (on: the model has a password); Entra ID
+    /// authentication (off: the model has no identities for it).
+    pub password_auth: bool,
+    pub entra_auth: bool,
+    /// Public network access, limited to Azure services by the firewall rule.
+    pub public_network_access: bool,
+    pub admin_login: &'static str,
+    /// The firewall rule from 0.0.0.0 to 0.0.0.0, which admits Azure services only.
+    pub firewall_rule: &'static str,
+    /// Of each database.
+    pub charset: &'static str,
+    pub collation: &'static str,
+}
+
+impl PostgresSettings {
+    /// The SKU as azurerm spells it: the tier's initial(s), then the size (`B_Standard_B1ms`).
+    pub fn azurerm_sku_name(&self) -> String {
+        let tier = match self.tier {
+            "GeneralPurpose" => "GP",
+            "MemoryOptimized" => "MO",
+            _ => "B",
+        };
+        format!("{tier}_{}", self.sku)
+    }
+}
+
+/// See [`PostgresSettings`].
+pub const POSTGRES: PostgresSettings = PostgresSettings {
+    version: "16",
+    tier: "Burstable",
+    sku: "Standard_B1ms",
+    storage_gb: 32,
+    backup_retention_days: 7,
+    availability_zone: "1",
+    geo_redundant_backup: false,
+    high_availability: false,
+    password_auth: true,
+    entra_auth: false,
+    public_network_access: true,
+    admin_login: POSTGRES_ADMIN,
+    firewall_rule: "AllowAllAzureServices",
+    charset: "UTF8",
+    collation: "en_US.utf8",
+};
+
+/// The settings of every managed Redis: the smallest Basic cache, TLS only (the plain port is
+/// off), clients authenticating with the cache's access key.
+#[derive(Debug)]
+pub struct RedisSettings {
+    /// `Basic`, `Standard` or `Premium`.
+    pub sku: &'static str,
+    /// `C` (Basic and Standard) or `P` (Premium).
+    pub family: &'static str,
+    pub capacity: u32,
+    pub minimum_tls_version: &'static str,
+    pub non_ssl_port: bool,
+    /// Access-key authentication (on: connection strings carry the key).
+    pub access_key_auth: bool,
+}
+
+/// See [`RedisSettings`].
+pub const REDIS: RedisSettings = RedisSettings {
+    sku: "Basic",
+    family: "C",
+    capacity: 0,
+    minimum_tls_version: "1.2",
+    non_ssl_port: false,
+    access_key_auth: true,
+};
 
 /// A managed service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -96,6 +96,13 @@ pub fn share_name(volume: &str) -> String {
     }
 }
 
+/// The name of the Key Vault the deployment creates for a module's secret outputs, without
+/// the suffix: `kv-<module>`, short enough to take `-` and the 6-character suffix within Key
+/// Vault's 24 characters.
+pub fn vault_prefix(module: &str) -> String {
+    format!("kv-{}", dns_label(module, 14))
+}
+
 /// The storage-account name without the suffix: lowercase alphanumerics only, at most 18
 /// characters, so that the 6-character suffix fits Azure's limit of 24.
 pub fn storage_account_prefix(app: &str) -> String {
@@ -124,6 +131,11 @@ pub struct UniqueNames {
 }
 
 impl UniqueNames {
+    /// Forgets every name, keeping the room (one scope after another).
+    pub fn clear(&mut self) {
+        self.used.clear();
+    }
+
     /// `wanted` (shortened to `max`) if it is free, else the first free `wanted-<n>`.
     pub fn claim(&mut self, wanted: &str, max: usize) -> String {
         let mut candidate = shorten(wanted, max);

@@ -5,35 +5,66 @@
 //! reported at the resource (endpoints and limits carry no span of their own), and its message
 //! names the target, since both targets report the same platform's limits.
 //!
-//! Both targets word each problem the same way (only the target's name differs), so that a
-//! model built for both reads one explanation twice, not two.
+//! The Azure plan ([`crate::plan()`]) reports each problem once for the build: when both Azure
+//! targets are built, the message names both ("(terraform and bicep targets)"), and the two
+//! publishers' identical reports become one (the driver drops exact duplicates).
 
 use ir::{BindMount, Diagnostic, Diagnostics, Endpoint, Limits, Protocol, Resource, codes};
 
 use crate::ingress::{self, Ingress, LeftOut, MainRule, Problem};
 use crate::sizing::{self, PAIRS, Pair};
 
-/// The Azure target a diagnostic comes from.
+/// The Azure target(s) a diagnostic is about: the one being published, or both when the build
+/// emits both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     Terraform,
     Bicep,
+    /// Both Azure targets are in the build: one diagnostic speaks for both.
+    Both,
 }
 
 impl Target {
-    /// The target's id, as in `--emit`.
+    /// The targets a diagnostic of publisher `own` names: both when the build emits both
+    /// (`options.targets`), else `own`.
+    pub fn of(own: Target, options: &ir::PublishOptions) -> Target {
+        let emits = |id: &str| options.targets.contains(&id);
+        if emits("terraform") && emits("bicep") {
+            Target::Both
+        } else {
+            own
+        }
+    }
+
+    /// Whether the target deploys Azure Bicep modules (the bicep target does; Terraform cannot
+    /// run a Bicep file).
+    pub fn deploys_modules(self) -> bool {
+        self == Target::Bicep
+    }
+
+    /// The target's id, as in `--emit` (both ids for [`Target::Both`]).
     pub fn id(self) -> &'static str {
         match self {
             Target::Terraform => "terraform",
             Target::Bicep => "bicep",
+            Target::Both => "terraform and bicep",
+        }
+    }
+
+    /// "target", or "targets" for both.
+    fn noun(self) -> &'static str {
+        match self {
+            Target::Terraform | Target::Bicep => "target",
+            Target::Both => "targets",
         }
     }
 
     /// The name of its output, for "left out of the ... output".
     fn output(self) -> &'static str {
         match self {
-            Target::Terraform => "Terraform",
-            Target::Bicep => "Bicep",
+            Target::Terraform => "Terraform output",
+            Target::Bicep => "Bicep output",
+            Target::Both => "Terraform and Bicep outputs",
         }
     }
 }
@@ -49,6 +80,10 @@ pub enum Unsupported<'a> {
     SecretArgument,
     /// A health command without an endpoint to probe instead (no exec probes).
     HealthCommand,
+    /// An environment variable (named) whose value mixes a Key Vault secret with other text.
+    MixedVaultSecret(&'a str),
+    /// A module parameter (named) that reads a Key Vault secret.
+    VaultSecretParam(&'a str),
 }
 
 /// Reports for one target, with or without `--allow-unsupported`.
@@ -67,7 +102,18 @@ impl Reporter {
         feature: Unsupported<'_>,
         diags: &mut Diagnostics,
     ) {
-        let name = &resource.name;
+        self.unsupported_at(&resource.name, resource.span, feature, diags);
+    }
+
+    /// [`Reporter::unsupported`] for something named `name` declared at `span` (a resource, or
+    /// a module, which is none).
+    pub fn unsupported_at(
+        &self,
+        name: &str,
+        span: ir::Span,
+        feature: Unsupported<'_>,
+        diags: &mut Diagnostics,
+    ) {
         // The message, the label, why (a note), what to do instead, and what is left out.
         let (message, label, why, instead, what) = match feature {
             Unsupported::BindMount(mount) => (
@@ -106,11 +152,32 @@ impl Reporter {
                 "add a TCP endpoint to probe, or an HTTP health check, instead",
                 "the health check",
             ),
+            Unsupported::MixedVaultSecret(variable) => (
+                format!(
+                    "variable `{variable}` of `{name}` mixes a Key Vault secret with other text, which Azure Container Apps cannot pass"
+                ),
+                format!("`{variable}` reads a Key Vault secret and more"),
+                "a container app reads a Key Vault secret whole, by reference, and aspirec never writes a secret in plain text",
+                "read the secret alone, in a variable of its own, instead",
+                "the variable",
+            ),
+            Unsupported::VaultSecretParam(param) => (
+                format!(
+                    "parameter `{param}` of module `{name}` reads a Key Vault secret, which a deployment cannot pass to a module"
+                ),
+                format!("`{param}` reads a Key Vault secret"),
+                "Bicep passes a Key Vault secret to a module only from a vault whose name is known before deploying, and aspirec never writes a secret in plain text",
+                "pass the vault's name and let the module read the secret, instead",
+                "the parameter",
+            ),
         };
-        let d = self
-            .diagnostic(codes::UNSUPPORTED_FEATURE, resource, message)
-            .label(label)
-            .note(why);
+        let d = Diagnostic::new(
+            codes::UNSUPPORTED_FEATURE,
+            span,
+            format!("{message} ({} {})", self.target.id(), self.target.noun()),
+        )
+        .label(label)
+        .note(why);
         diags.push(if self.allow_unsupported {
             self.left_out(d.help(instead), &format!("{what} is left out of"))
         } else {
@@ -120,11 +187,11 @@ impl Reporter {
         });
     }
 
-    /// The warning form: W0701 with a note ending "<prefix> the <Target> output by
-    /// --allow-unsupported".
-    fn left_out(&self, d: Diagnostic, prefix: &str) -> Diagnostic {
+    /// The warning form: W0701 with a note ending "`<prefix> the <Target> output by
+    /// --allow-unsupported`".
+    pub fn left_out(&self, d: Diagnostic, prefix: &str) -> Diagnostic {
         d.left_out(format!(
-            "{prefix} the {} output by --allow-unsupported",
+            "{prefix} the {} by --allow-unsupported",
             self.target.output()
         ))
     }
@@ -296,12 +363,30 @@ impl Reporter {
         None
     }
 
+    /// B0001 for an inconsistency the plan found in itself: a bug in aspirec, not in the model.
+    pub fn bug(&self, message: &str) -> Diagnostic {
+        Diagnostic::new(
+            codes::INTERNAL,
+            ir::Span::DETACHED,
+            format!(
+                "the Azure plan is inconsistent: {message} ({} {})",
+                self.target.id(),
+                self.target.noun()
+            ),
+        )
+    }
+
     /// A diagnostic at `resource` whose message ends with the target: "... (bicep target)".
-    fn diagnostic(&self, code: codes::Code, resource: &Resource, message: String) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        code: codes::Code,
+        resource: &Resource,
+        message: String,
+    ) -> Diagnostic {
         Diagnostic::new(
             code,
             resource.span,
-            format!("{message} ({} target)", self.target.id()),
+            format!("{message} ({} {})", self.target.id(), self.target.noun()),
         )
     }
 }
@@ -365,6 +450,42 @@ mod tests {
                 (d.code, d.message.clone())
             })
             .collect()
+    }
+
+    #[test]
+    fn a_build_of_both_azure_targets_reports_once_for_both() {
+        let options = |targets: Vec<&'static str>| ir::PublishOptions {
+            targets,
+            ..ir::PublishOptions::default()
+        };
+        let both = options(vec!["k8s", "terraform", "bicep"]);
+        assert_eq!(Target::of(Target::Terraform, &both), Target::Both);
+        assert_eq!(Target::of(Target::Bicep, &both), Target::Both);
+        let alone = options(vec!["bicep"]);
+        assert_eq!(Target::of(Target::Bicep, &alone), Target::Bicep);
+        // Options made by hand name no targets: the publisher speaks for itself.
+        assert_eq!(
+            Target::of(Target::Terraform, &ir::PublishOptions::default()),
+            Target::Terraform
+        );
+        let reporter = Reporter {
+            target: Target::Both,
+            allow_unsupported: true,
+        };
+        let all = reported(|r, d| reporter.unsupported(r, Unsupported::HealthCommand, d));
+        assert!(
+            all[0].1.ends_with("(terraform and bicep targets)"),
+            "{}",
+            all[0].1
+        );
+        let resource = test_resource("api");
+        let mut diags = Diagnostics::new();
+        reporter.unsupported(&resource, Unsupported::HealthCommand, &mut diags);
+        let note = diags.iter().next().unwrap().notes.last().unwrap().clone();
+        assert_eq!(
+            note,
+            "the health check is left out of the Terraform and Bicep outputs by --allow-unsupported"
+        );
     }
 
     #[test]
@@ -485,7 +606,7 @@ mod tests {
                 several.notes.last().map(String::as_str),
                 Some(
                     format!(
-                        "the external exposure of `admin` is left out of the {output} output by --allow-unsupported"
+                        "the external exposure of `admin` is left out of the {output} by --allow-unsupported"
                     )
                     .as_str()
                 )
@@ -495,7 +616,7 @@ mod tests {
                 raw.notes.last().map(String::as_str),
                 Some(
                     format!(
-                        "the external exposure of `raw` is left out of the {output} output by --allow-unsupported"
+                        "the external exposure of `raw` is left out of the {output} by --allow-unsupported"
                     )
                     .as_str()
                 )
@@ -584,10 +705,7 @@ mod tests {
                     if allow_unsupported {
                         assert_eq!(d.code, codes::UNSUPPORTED_LEFT_OUT);
                         let left_out = d.notes.last().unwrap();
-                        assert!(
-                            left_out.contains(&format!("{} output", target.output())),
-                            "{left_out}"
-                        );
+                        assert!(left_out.contains(target.output()), "{left_out}");
                     } else {
                         assert_eq!(d.code, codes::UNSUPPORTED_FEATURE);
                         assert!(d.help.as_deref().unwrap().contains("--allow-unsupported"));

@@ -1,34 +1,41 @@
-//! Builds `main.bicep` and `main.bicepparam` from the checked model: symbols first
-//! (parameters, then resources, in model order), then the hosting plan and the storage, then
-//! every container app, managed service and output, and last the head with the params that
-//! were used.
+//! Prints the Azure plan as `main.bicep` and `main.bicepparam`: symbols first (parameters,
+//! then resources, in model order), then the storage, every container app, managed service
+//! and output, and last the head with the params that were used.
 //!
-//! Each container app (most of the file) is printed as soon as its view is built, and the
-//! view dropped, so only one app's values are alive at a time however large the model. The
-//! other resources are small and few: their views are collected and each kind printed in one
-//! go, which saves the fixed cost of a template rendering per resource. The head comes first
-//! in the file but is known last (its params are the ones the resources' values used), so
-//! the file is joined in file order at the end ([`Sections`]).
+//! Each container app (most of the file) is printed as soon as its values are rendered, and
+//! its view dropped, so only one app's values are alive at a time however large the model.
+//! The other resources are small and few: their views are collected and each kind printed in
+//! one go, which saves the fixed cost of a template rendering per resource. The head comes
+//! first in the file but is known last (its params are the ones the resources' values used),
+//! so the file is joined in file order at the end ([`Sections`]).
 
-use ir::{CheckedModel, Diagnostics, PublishOptions, ResourceId, ResourceKind, Role, Span, codes};
+use aspirec_azure::managed::{POSTGRES, REDIS, Service};
+use aspirec_azure::notes;
+use aspirec_azure::plan::{Hosting, Plan, Server};
+use aspirec_azure::values::{AppValues, SecretValue, Values, Vault};
+use ir::{Diagnostics, PublishOptions};
 use minijinja::Value;
 use minijinja::value::Object;
 
 use crate::app::{self, AppContext};
 use crate::bicep_string::BicepStr;
 use crate::chunks::Chunks;
-use crate::hosting::{self, Hosting, Managed, POSTGRES_ADMIN};
+use crate::modules::{self, ModuleSymbols};
 use crate::names::{Symbols, global_name, param_symbol, resource_symbol, snake_label};
 use crate::params;
-use crate::storage::Shares;
+use crate::storage;
 use crate::templates::Templates;
-use crate::values::{DEFAULT_DOMAIN, Resolver};
-use crate::view::{DatabaseView, HeadView, OutputView, ParamFile, PostgresView, RedisView, views};
+use crate::values::{self, DEFAULT_DOMAIN};
+use crate::view::{
+    Bool, DatabaseView, HeadView, ModulesView, Number, OutputView, ParamFile, PostgresView,
+    RedisView, list, views,
+};
 
-/// Both files, as printed.
+/// Both files, as printed, and the copied module files (path, text).
 pub(crate) struct Files {
     pub(crate) main: String,
     pub(crate) params: String,
+    pub(crate) modules: Vec<(String, String)>,
 }
 
 /// The parts of `main.bicep` after its head, in file order. Resources of different kinds
@@ -36,6 +43,7 @@ pub(crate) struct Files {
 #[derive(Default)]
 struct Sections {
     storage: String,
+    modules: String,
     postgres: Vec<PostgresView>,
     redis: Vec<RedisView>,
     apps: Chunks,
@@ -51,12 +59,13 @@ impl Sections {
         let outputs = templates.render_one("outputs.bicep.j2", "outputs", all(self.outputs))?;
         let len = head.len()
             + self.storage.len()
+            + self.modules.len()
             + postgres.len()
             + redis.len()
             + self.apps.len()
             + outputs.len();
         let mut main = String::with_capacity(len);
-        for part in [head, &self.storage, &postgres, &redis] {
+        for part in [head, &self.storage, &self.modules, &postgres, &redis] {
             main.push_str(part);
         }
         self.apps.move_into(&mut main);
@@ -79,36 +88,71 @@ fn output(symbol: String, description: String, value: BicepStr) -> OutputView {
     }
 }
 
-/// Both files; `Ok(None)` when an error was reported to `diags`, `Err` when a template failed
-/// (a bug, reported by the caller).
+/// The Bicep symbol of each resource that has an Azure resource of its own (`None` for the
+/// others), claimed in model order so they are the same on every run.
+fn resource_symbols(plan: &Plan<'_>, symbols: &mut Symbols) -> Vec<Option<String>> {
+    plan.model
+        .resources()
+        .map(|(id, resource)| {
+            let suffix = match plan.hosting.get(id.0 as usize)? {
+                Hosting::App(_) => "App",
+                Hosting::Server(server) => match plan.servers.get(*server)?.service {
+                    Service::Postgres => "Server",
+                    Service::Redis => "Cache",
+                },
+                Hosting::Database(_) => "Db",
+                Hosting::Nothing => return None,
+            };
+            Some(symbols.claim(&resource_symbol(&resource.name, suffix)))
+        })
+        .collect()
+}
+
+/// Both files (the caller drops them if the plan or its values reported an error); `Err` when
+/// a template failed (a bug, reported by the caller).
 pub(crate) fn build(
-    model: &CheckedModel,
+    plan: &Plan<'_>,
     options: &PublishOptions,
     templates: &Templates,
     diags: &mut Diagnostics,
-) -> Result<Option<Files>, minijinja::Error> {
-    let errors_before = diags.error_count();
+) -> Result<Files, minijinja::Error> {
+    let model = plan.model;
     let mut symbols = Symbols::new();
     let param_symbols: Vec<String> = model
         .parameters()
         .map(|(_, p)| symbols.claim(&param_symbol(&p.name)))
         .collect();
     let image_tag = symbols.claim("image_tag");
-    let hosting = hosting::plan(model, options, &mut symbols, diags);
-    let shares = Shares::plan(model, &hosting, &mut symbols);
-    let mut resolver = Resolver::new(model, &hosting, &param_symbols);
-    let mut sections = Sections {
-        storage: shares.render(model.name(), templates)?,
-        ..Sections::default()
+    let resource_symbols = resource_symbols(plan, &mut symbols);
+    let symbol_of = |id: ir::ResourceId| {
+        resource_symbols
+            .get(id.0 as usize)
+            .and_then(Option::as_deref)
+            .unwrap_or_default()
     };
-
-    let mut ctx = AppContext {
-        model,
-        options,
-        resolver: &mut resolver,
-        shares: &shares,
+    let share_symbols = storage::symbols(&plan.shares, &mut symbols);
+    let module_symbols = ModuleSymbols::claim(plan, &mut symbols);
+    let server_symbols: Vec<(String, Service)> = plan
+        .servers
+        .iter()
+        .map(|server| (symbol_of(server.id).to_string(), server.service))
+        .collect();
+    let value_symbols = values::Symbols {
+        params: &param_symbols,
+        servers: &server_symbols,
+        modules: &module_symbols.modules,
+    };
+    let storage_symbols: Vec<String> = share_symbols.iter().map(|(_, s)| s.clone()).collect();
+    let ctx = AppContext {
+        modules: &module_symbols,
+        symbols: &value_symbols,
+        shares: &plan.shares,
+        storage_symbols: &storage_symbols,
         image_tag: &image_tag,
-        image_tag_used: false,
+    };
+    let mut sections = Sections {
+        storage: storage::render(model.name(), &plan.shares, &share_symbols, templates)?,
+        ..Sections::default()
     };
     // Outputs: the resource group, the environment's domain, then each public URL.
     sections.outputs.push(output(
@@ -121,12 +165,19 @@ pub(crate) fn build(
         "Default domain of the Container Apps environment.".to_string(),
         BicepStr::expr(DEFAULT_DOMAIN),
     ));
-    let databases = databases_by_server(model, &hosting);
-    for (id, resource, workload) in model.workloads() {
-        match hosting.get(id.0 as usize) {
-            Some(Hosting::App(app_hosting)) => {
-                if app_hosting.ingress.main.is_some_and(|main| main.external) {
-                    let mut url = BicepStr::text(format!("https://{}.", app_hosting.name));
+    let mut values = plan.values();
+    let module_views = modules::views_of(plan, &mut values, &value_symbols, &module_symbols, diags);
+    let vault_views = modules::vaults(plan, &module_symbols);
+    let mut key_vault_access = false;
+    let mut app_values = AppValues::default();
+    for (id, resource) in model.resources() {
+        match plan.hosting.get(id.0 as usize) {
+            Some(Hosting::App(index)) => {
+                let Some(app) = plan.apps.get(*index) else {
+                    continue;
+                };
+                if app.ingress.is_public() {
+                    let mut url = BicepStr::text(format!("https://{}.", app.name));
                     url.push_expr(DEFAULT_DOMAIN);
                     sections.outputs.push(output(
                         symbols.claim(&format!("{}_url", snake_label(&resource.name))),
@@ -134,51 +185,63 @@ pub(crate) fn build(
                         url,
                     ));
                 }
-                if let Some(app) = app::build(&mut ctx, resource, workload, app_hosting, diags) {
-                    let printed = templates.render("container-app.bicep.j2", app)?;
-                    sections.apps.push_str(&printed);
+                values.app(app, &mut app_values, diags);
+                let depends_on = depends_on(plan, &module_symbols, &app_values);
+                key_vault_access |= !depends_on.is_empty();
+                let view = app::view(&ctx, app, symbol_of(id), &app_values, depends_on);
+                let printed = templates.render("container-app.bicep.j2", view)?;
+                sections.apps.push_str(&printed);
+            }
+            Some(Hosting::Server(index)) => {
+                let Some(server) = plan.servers.get(*index) else {
+                    continue;
+                };
+                match server.service {
+                    Service::Postgres => {
+                        let view = postgres_view(
+                            &mut values,
+                            &value_symbols,
+                            server,
+                            &symbol_of,
+                            &mut symbols,
+                        );
+                        sections.postgres.push(view);
+                    }
+                    Service::Redis => sections.redis.push(RedisView {
+                        symbol: symbol_of(id).to_string(),
+                        comments: list(notes::server(server)),
+                        name: global_name(&server.name_prefix),
+                        sku: REDIS.sku,
+                        family: REDIS.family,
+                        capacity: Number::of(REDIS.capacity),
+                        minimum_tls_version: REDIS.minimum_tls_version,
+                        non_ssl_port: Bool(REDIS.non_ssl_port),
+                        disable_access_keys: Bool(!REDIS.access_key_auth),
+                    }),
                 }
             }
-            Some(Hosting::Managed {
-                kind: Managed::Postgres,
-                symbol,
-            }) => {
-                let server = postgres_view(
-                    model,
-                    ctx.resolver,
-                    databases.get(id.0 as usize).map_or(&[], Vec::as_slice),
-                    id,
-                    symbol,
-                    &mut symbols,
-                );
-                sections.postgres.push(server);
-            }
-            Some(Hosting::Managed {
-                kind: Managed::Redis,
-                symbol,
-            }) => {
-                sections.redis.push(RedisView {
-                    symbol: symbol.clone(),
-                    name: global_name(model.name(), &resource.name),
-                });
-            }
-            Some(Hosting::ManagedDatabase { .. } | Hosting::Nothing) | None => {}
+            Some(Hosting::Database(_) | Hosting::Nothing) | None => {}
         }
     }
-    let image_tag_used = ctx.image_tag_used;
-
-    for bug in &resolver.bugs {
-        diags.report(codes::INTERNAL, Span::DETACHED, format!("bicep: {bug}"));
+    if !plan.modules.is_empty() {
+        let view = ModulesView {
+            vaults: views(vault_views),
+            modules: views(module_views),
+            access: key_vault_access.then(|| module_symbols.access.clone()),
+            role: modules::KEY_VAULT_ROLE,
+        };
+        sections.modules =
+            templates.render_one("modules.bicep.j2", "modules", Value::from_object(view))?;
     }
-    let params = params::build(
+    let used = values.finish(diags);
+    let image_tag_used = plan.builds_images();
+    let mut params = params::build(
         model,
-        resolver.used_params().iter().copied(),
+        used.iter().copied(),
         &param_symbols,
         image_tag_used.then_some(image_tag.as_str()),
     );
-    if diags.error_count() > errors_before {
-        return Ok(None);
-    }
+    params::deployer(&mut params, &plan.deployer_params, &module_symbols.deployer);
     let header = params::one_line(&options.header());
     let app = model.name();
     let head = HeadView {
@@ -193,77 +256,118 @@ pub(crate) fn build(
         header,
         entries: views(params.entries),
     };
-    Ok(Some(Files {
+    Ok(Files {
         main,
         params: templates.render("main.bicepparam.j2", param_file)?,
-    }))
+        modules: module_files(plan, &options.source_name),
+    })
 }
 
-/// The managed databases of each server, by the server's `ResourceId`, in model order, with
-/// their symbols: found in one pass, rather than a pass over every resource per server.
-fn databases_by_server<'m>(
-    model: &'m CheckedModel,
-    hosting: &'m [Hosting],
-) -> Vec<Vec<(&'m str, &'m str)>> {
-    let mut out: Vec<Vec<(&str, &str)>> = vec![Vec::new(); model.resources().len()];
-    for (id, database) in model.resources() {
-        let ResourceKind::Database(db) = &database.kind else {
-            continue;
-        };
-        if let (Some(Hosting::ManagedDatabase { symbol }), Some(list)) = (
-            hosting.get(id.0 as usize),
-            out.get_mut(db.server.0 as usize),
-        ) {
-            list.push((symbol.as_str(), db.database_name.as_str()));
+/// What an app whose values are `values` waits for: when it reads Key Vault secrets, the role
+/// that lets it, and the modules that write them (a Key Vault module's writers are the
+/// modules given its outputs; a created vault's writer is the module it was created for).
+fn depends_on(plan: &Plan<'_>, symbols: &ModuleSymbols, values: &AppValues<'_>) -> Vec<String> {
+    let mut writers: Vec<usize> = Vec::new();
+    for secret in &values.secrets {
+        match secret.value {
+            SecretValue::KeyVault {
+                vault: Vault::Module(vault),
+                ..
+            } => writers.extend(plan.vault_writers(vault)),
+            SecretValue::KeyVault {
+                vault: Vault::Created(module),
+                ..
+            } => writers.push(module),
+            SecretValue::Text(_) => {}
         }
     }
+    if !values.reads_key_vaults() {
+        return Vec::new();
+    }
+    writers.sort_unstable();
+    writers.dedup();
+    let mut out = vec![symbols.access.clone()];
+    out.extend(
+        writers
+            .into_iter()
+            .filter_map(|w| symbols.modules.get(w).cloned()),
+    );
     out
 }
 
+/// The copied file of every deployed module (once per path), with a header naming it.
+fn module_files(plan: &Plan<'_>, source: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for module in &plan.modules {
+        if files.iter().any(|(path, _)| *path == module.output_path) {
+            continue;
+        }
+        let text = format!(
+            "// Generated by aspirec from {}: a copy of `{}`. Do not edit: change that file and rebuild.\n{}",
+            params::one_line(source),
+            params::one_line(&module.module.path),
+            module.file.text
+        );
+        files.push((module.output_path.clone(), text));
+    }
+    files
+}
+
+/// `Enabled` or `Disabled`, as the API spells its switches.
+fn switch(on: bool) -> &'static str {
+    if on { "Enabled" } else { "Disabled" }
+}
+
 /// A managed Postgres server: password authentication with the integration's password, the
-/// Azure-services firewall rule, and one database per child database (`(symbol, name)`).
-fn postgres_view(
-    model: &CheckedModel,
-    resolver: &mut Resolver<'_>,
-    databases: &[(&str, &str)],
-    server: ResourceId,
-    symbol: &str,
+/// Azure-services firewall rule, and its databases.
+fn postgres_view<'p, 'm>(
+    values: &mut Values<'p, 'm>,
+    value_symbols: &values::Symbols<'_>,
+    server: &'p Server<'m>,
+    symbol_of: &impl Fn(ir::ResourceId) -> &'p str,
     symbols: &mut Symbols,
 ) -> PostgresView {
-    let resource = model.resource(server);
-    let password = match &resource.kind {
-        ResourceKind::Workload(workload) => match &workload.role {
-            Role::Integration(integration) => integration
-                .password
-                .as_ref()
-                .map(|p| resolver.render(p).value),
-            Role::Container | Role::Project => None,
-        },
-        ResourceKind::Database(_) | ResourceKind::External(_) => None,
-    };
-    if password.is_none() {
-        resolver.bugs.push(format!(
-            "managed server `{}` has no password",
-            resource.name
-        ));
-    }
-    let firewall_symbol = symbols.claim(&resource_symbol(&resource.name, "AllowAzure"));
+    let mut chunks = Vec::new();
+    let password = values.password(server, &mut chunks);
+    let password = values::bicep(value_symbols, &chunks[password.range]);
+    let symbol = symbol_of(server.id).to_string();
+    let firewall_symbol = symbols.claim(&resource_symbol(&server.resource.name, "AllowAzure"));
     let mut previous = firewall_symbol.clone();
-    let mut database_views = Vec::with_capacity(databases.len());
-    for &(symbol, name) in databases {
-        database_views.push(DatabaseView {
-            symbol: symbol.to_string(),
-            name: name.to_string(),
+    let mut databases = Vec::with_capacity(server.databases.len());
+    for database in &server.databases {
+        let database_symbol = symbol_of(database.id).to_string();
+        databases.push(DatabaseView {
+            symbol: database_symbol.clone(),
+            name: database.name.to_string(),
+            charset: POSTGRES.charset,
+            collation: POSTGRES.collation,
             depends_on: previous,
         });
-        previous = symbol.to_string();
+        previous = database_symbol;
     }
     PostgresView {
-        symbol: symbol.to_string(),
-        name: global_name(model.name(), &resource.name),
-        admin_login: POSTGRES_ADMIN,
-        password: password.unwrap_or_default(),
+        symbol,
+        comments: list(notes::server(server)),
+        name: global_name(&server.name_prefix),
+        sku: POSTGRES.sku,
+        tier: POSTGRES.tier,
+        version: POSTGRES.version,
+        availability_zone: POSTGRES.availability_zone,
+        admin_login: POSTGRES.admin_login,
+        password,
+        storage_gb: Number::of(POSTGRES.storage_gb),
+        backup_retention_days: Number::of(POSTGRES.backup_retention_days),
+        geo_redundant_backup: switch(POSTGRES.geo_redundant_backup),
+        high_availability: if POSTGRES.high_availability {
+            "ZoneRedundant"
+        } else {
+            "Disabled"
+        },
+        password_auth: switch(POSTGRES.password_auth),
+        entra_auth: switch(POSTGRES.entra_auth),
+        public_network_access: switch(POSTGRES.public_network_access),
         firewall_symbol,
-        databases: views(database_views),
+        firewall_rule: POSTGRES.firewall_rule,
+        databases: views(databases),
     }
 }

@@ -1,25 +1,24 @@
 //! The Bicep publisher: one `main.bicep` (resource-group scope) deploying the model to Azure
 //! Container Apps, and a `main.bicepparam` with its values.
 //!
-//! The topology is the one the Terraform publisher emits too (/work/notes/azure.md): a Log
-//! Analytics workspace, a Container Apps environment, a user-assigned identity, one container
-//! app per workload, managed Postgres and Redis where the model asks for them, Azure Files for
-//! named volumes, and outputs for public URLs.
-//!
-//! The Container Apps rules (names, ingress and service discovery, CPU and memory, probes,
-//! managed connection strings, diagnostics) are `aspirec_azure`'s, shared with the terraform
-//! target. Pipeline: [`build`] decides everything else (symbols, values, secrets) into the
-//! view objects of [`view`], and [`templates`] prints them with minijinja: each container
-//! app as soon as it is built, the few other resources by kind. The templates hold layout
-//! only, and every Bicep string is escaped by the one function behind the `bicep_string`
-//! filter ([`bicep_string`]), so escaping lives in one place.
+//! A printer of the Azure plan (`aspirec_azure::plan`), which it shares with the terraform
+//! target: the plan decides every Azure resource (a Log Analytics workspace, a Container Apps
+//! environment, a user-assigned identity, container apps, managed Postgres and Redis, Azure
+//! Files for named volumes) and renders every value; this crate names their Bicep symbols and
+//! prints them. Pipeline: [`build`] turns the plan into the view objects of [`view`] ([`app`]
+//! for container apps, [`values`] for values, [`storage`] and [`params`]), and [`templates`]
+//! prints them with minijinja: each container app as soon as it is built, the few other
+//! resources by kind. An Aspire manifest's Bicep modules ([`modules`]) are `module`
+//! declarations of copies of their files, written beside `main.bicep`. The templates hold layout only, and every Bicep string is escaped by
+//! the one function behind the `bicep_string` filter ([`bicep_string`]), so escaping lives in
+//! one place.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 mod app;
 mod bicep_string;
 mod build;
 mod chunks;
-mod hosting;
+mod modules;
 mod names;
 mod params;
 mod storage;
@@ -30,61 +29,42 @@ mod view;
 #[cfg(test)]
 mod tests;
 
-use aspirec_azure::{Reporter, Target};
-use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher, Span, codes};
+use aspirec_azure::{AzurePublisher, Plan, Target};
+use ir::{Diagnostics, PublishOptions, Span, codes};
 
-/// The Bicep target, registered in the root crate's `targets` module.
-pub struct Bicep;
+/// The Bicep target, registered in the root crate's `targets` module: the Azure plan, printed
+/// as Bicep.
+pub static PUBLISHER: AzurePublisher = AzurePublisher {
+    target: Target::Bicep,
+    description: "Bicep for Azure Container Apps (main.bicep + main.bicepparam)",
+    print: files,
+};
 
-/// The one value this crate exports.
-pub static PUBLISHER: Bicep = Bicep;
-
-impl Publisher for Bicep {
-    fn id(&self) -> &'static str {
-        "bicep"
-    }
-
-    fn description(&self) -> &'static str {
-        "Bicep for Azure Container Apps (main.bicep + main.bicepparam)"
-    }
-
-    /// Container app names, so the check reports two resources that would share one.
-    fn object_name(&self, name: &str) -> String {
-        names::app_name(name)
-    }
-
-    fn publish(
-        &self,
-        model: &CheckedModel,
-        options: &PublishOptions,
-        diags: &mut Diagnostics,
-    ) -> Option<Artifacts> {
-        let files = templates::Templates::new()
-            .and_then(|templates| build::build(model, options, &templates, diags));
-        match files {
-            Ok(Some(files)) => {
-                let mut artifacts = Artifacts::new();
-                artifacts.insert("main.bicep", files.main);
-                artifacts.insert("main.bicepparam", files.params);
-                Some(artifacts)
-            }
-            Ok(None) => None,
-            Err(error) => {
-                diags.report(
-                    codes::INTERNAL,
-                    Span::DETACHED,
-                    format!("bicep: a template failed to render: {error:#}"),
-                );
-                None
-            }
+/// Both files and the copied module files; a template that fails to render is a bug
+/// (B0001), and then there are none.
+fn files(
+    plan: &Plan<'_>,
+    options: &PublishOptions,
+    diags: &mut Diagnostics,
+) -> Vec<(String, String)> {
+    let files = templates::Templates::new()
+        .and_then(|templates| build::build(plan, options, &templates, diags));
+    match files {
+        Ok(files) => {
+            let mut out = vec![
+                ("main.bicep".to_string(), files.main),
+                ("main.bicepparam".to_string(), files.params),
+            ];
+            out.extend(files.modules);
+            out
         }
-    }
-}
-
-/// What Container Apps cannot run is reported by the shared rules, as the bicep target's.
-pub(crate) fn reporter(options: &PublishOptions) -> Reporter {
-    Reporter {
-        target: Target::Bicep,
-        allow_unsupported: options.allow_unsupported,
+        Err(error) => {
+            diags.report(
+                codes::INTERNAL,
+                Span::DETACHED,
+                format!("bicep: a template failed to render: {error:#}"),
+            );
+            Vec::new()
+        }
     }
 }

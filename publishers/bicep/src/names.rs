@@ -6,7 +6,7 @@
 //! variables and resources), so every symbol is claimed through [`Symbols`], which never hands
 //! out the same one twice.
 
-use aspirec_azure::names::{global_prefix, storage_account_prefix};
+use aspirec_azure::names::storage_account_prefix;
 use indexmap::IndexSet;
 use ir::publish::{dns_label, env_name};
 
@@ -14,18 +14,16 @@ use crate::bicep_string::BicepStr;
 
 /// The shared naming rules, under the names this crate's modules use: a parameter's symbol is
 /// the Terraform variable name, an output's label the snake-case label.
-pub(crate) use aspirec_azure::names::{
-    UniqueNames, app_name, label as snake_label, secret_name, variable_name as param_symbol,
-};
+pub(crate) use aspirec_azure::names::{label as snake_label, variable_name as param_symbol};
 
 /// The Bicep expression of the 6-character suffix that makes global names unique. It is a
 /// hash of the resource group id, so it is stable across deployments of the same group.
 pub(crate) const UNIQUE_SUFFIX: &str = "take(uniqueString(resourceGroup().id), 6)";
 
-/// `<app>-<name>-<suffix>`, at most 63 characters: the name of a globally unique service
-/// (a Postgres flexible server, an Azure Cache for Redis).
-pub(crate) fn global_name(app: &str, name: &str) -> BicepStr {
-    let mut out = BicepStr::text(format!("{}-", global_prefix(app, name)));
+/// `<prefix>-<suffix>`, at most 63 characters: the name of a globally unique service (a
+/// Postgres flexible server, an Azure Cache for Redis), whose prefix the plan decides.
+pub(crate) fn global_name(prefix: &str) -> BicepStr {
+    let mut out = BicepStr::text(format!("{prefix}-"));
     out.push_expr(UNIQUE_SUFFIX);
     out
 }
@@ -166,10 +164,10 @@ mod tests {
 
     #[test]
     fn global_names_fit_azure_limits() {
-        let name = global_name(
+        let name = global_name(&aspirec_azure::names::global_prefix(
             "integrations",
             "a-very-long-postgres-server-name-that-goes-on-and-on",
-        );
+        ));
         let rendered = name.to_bicep();
         assert!(
             rendered.ends_with("-${take(uniqueString(resourceGroup().id), 6)}'"),

@@ -11,6 +11,7 @@
 //! `readEnvironmentVariable`, and a comment gives a command that generates one following the
 //! rule, to run once and keep in a secret store. The file therefore never holds a secret.
 
+use aspirec_azure::modules::DeployerParam;
 use ir::{CheckedModel, Generate, ParamId};
 
 use crate::bicep_string::BicepStr;
@@ -99,6 +100,35 @@ pub(crate) fn build(
         });
     }
     params
+}
+
+/// Adds the deploy-time values Aspire leaves for the deploying tool (`principalId`, ...),
+/// with their `symbols`: required params, read from the environment like any value without
+/// a default, with a comment saying what they are.
+pub(crate) fn deployer(params: &mut Params, deployer: &[DeployerParam<'_>], symbols: &[String]) {
+    for (param, symbol) in deployer.iter().zip(symbols) {
+        let (variable, what) = param.source();
+        params.declared.push(ParamView {
+            symbol: symbol.clone(),
+            description: Some(format!(
+                "Supplied by whoever deploys (Aspire leaves `{}` to the deploying tool).",
+                param.name
+            )),
+            secure: false,
+            default: None,
+        });
+        params.entries.push(ParamEntry {
+            symbol: symbol.clone(),
+            comments: list([
+                format!("Required: read from the environment variable {variable} when deploying."),
+                format!("It is {what}."),
+            ]),
+            value: BicepStr::expr(format!(
+                "readEnvironmentVariable({})",
+                BicepStr::text(variable).to_bicep()
+            )),
+        });
+    }
 }
 
 /// A shell command printing a value that follows `rule` (its length and character classes).

@@ -36,6 +36,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/bicep/main.bicepparam.j2"),
     ),
     (
+        "modules.bicep.j2",
+        include_str!("../../../templates/bicep/modules.bicep.j2"),
+    ),
+    (
         "outputs.bicep.j2",
         include_str!("../../../templates/bicep/outputs.bicep.j2"),
     ),

@@ -140,6 +140,11 @@ impl Source {
         Source(Value::from(value.to_literal()))
     }
 
+    /// Bicep source made elsewhere (an expression, a multi-line value), printed as it is.
+    pub(crate) fn raw(source: String) -> Source {
+        Source(Value::from(source))
+    }
+
     #[cfg(test)]
     pub(crate) fn as_str(&self) -> &str {
         self.0.as_str().unwrap_or_default()
@@ -218,10 +223,13 @@ view!(ParamView {
 #[derive(Debug)]
 pub(crate) struct StorageView {
     pub(crate) account_name: BicepStr,
+    /// The space of each share, in GiB.
+    pub(crate) quota: Number,
     pub(crate) shares: Views<ShareView>,
 }
 view!(StorageView {
     account_name,
+    quota,
     shares
 });
 
@@ -245,21 +253,50 @@ view!(ShareView {
     access_mode
 });
 
+/// A managed Postgres server, with its settings (`aspirec_azure::managed::POSTGRES`).
 #[derive(Debug)]
 pub(crate) struct PostgresView {
     pub(crate) symbol: String,
+    /// The notes printed above it.
+    pub(crate) comments: Arc<List<String>>,
     pub(crate) name: BicepStr,
+    pub(crate) sku: &'static str,
+    pub(crate) tier: &'static str,
+    pub(crate) version: &'static str,
+    pub(crate) availability_zone: &'static str,
     pub(crate) admin_login: &'static str,
     pub(crate) password: BicepStr,
+    pub(crate) storage_gb: Number,
+    pub(crate) backup_retention_days: Number,
+    /// `Enabled` or `Disabled`, as the API spells these switches.
+    pub(crate) geo_redundant_backup: &'static str,
+    pub(crate) high_availability: &'static str,
+    pub(crate) password_auth: &'static str,
+    pub(crate) entra_auth: &'static str,
+    pub(crate) public_network_access: &'static str,
     pub(crate) firewall_symbol: String,
+    pub(crate) firewall_rule: &'static str,
     pub(crate) databases: Views<DatabaseView>,
 }
 view!(PostgresView {
     symbol,
+    comments,
     name,
+    sku,
+    tier,
+    version,
+    availability_zone,
     admin_login,
     password,
+    storage_gb,
+    backup_retention_days,
+    geo_redundant_backup,
+    high_availability,
+    password_auth,
+    entra_auth,
+    public_network_access,
     firewall_symbol,
+    firewall_rule,
     databases
 });
 
@@ -267,21 +304,44 @@ view!(PostgresView {
 pub(crate) struct DatabaseView {
     pub(crate) symbol: String,
     pub(crate) name: String,
+    pub(crate) charset: &'static str,
+    pub(crate) collation: &'static str,
     /// The server allows one operation at a time, so children are created one after another.
     pub(crate) depends_on: String,
 }
 view!(DatabaseView {
     symbol,
     name,
+    charset,
+    collation,
     depends_on
 });
 
+/// A managed Redis, with its settings (`aspirec_azure::managed::REDIS`).
 #[derive(Debug)]
 pub(crate) struct RedisView {
     pub(crate) symbol: String,
+    /// The notes printed above it.
+    pub(crate) comments: Arc<List<String>>,
     pub(crate) name: BicepStr,
+    pub(crate) sku: &'static str,
+    pub(crate) family: &'static str,
+    pub(crate) capacity: Number,
+    pub(crate) minimum_tls_version: &'static str,
+    pub(crate) non_ssl_port: Bool,
+    pub(crate) disable_access_keys: Bool,
 }
-view!(RedisView { symbol, name });
+view!(RedisView {
+    symbol,
+    comments,
+    name,
+    sku,
+    family,
+    capacity,
+    minimum_tls_version,
+    non_ssl_port,
+    disable_access_keys
+});
 
 /// A container app and its one container. The template's variables are these fields.
 #[derive(Debug)]
@@ -302,6 +362,11 @@ pub(crate) struct AppView {
     pub(crate) probes: Views<ProbeView>,
     pub(crate) mounts: Views<MountView>,
     pub(crate) volumes: Views<AppVolumeView>,
+    /// The init container that creates a server's databases, if any.
+    pub(crate) init: Option<Arc<InitView>>,
+    /// What it must wait for (what writes the Key Vault secrets it reads, and the role that
+    /// lets it read them).
+    pub(crate) depends_on: Arc<List<String>>,
     pub(crate) min_replicas: Number,
     pub(crate) max_replicas: Number,
 }
@@ -320,8 +385,41 @@ view!(AppView {
     probes,
     mounts,
     volumes,
+    init,
+    depends_on,
     min_replicas,
     max_replicas
+});
+
+/// The init container that writes a server's database creation script, and its volume.
+#[derive(Debug)]
+pub(crate) struct InitView {
+    pub(crate) name: Source,
+    pub(crate) image: Source,
+    /// The shell command line, run with `/bin/sh -c`.
+    pub(crate) command: Source,
+    /// The variable that carries the script, and the script.
+    pub(crate) variable: Source,
+    pub(crate) script: Source,
+    pub(crate) cpu: Source,
+    pub(crate) memory: Source,
+    /// The `EmptyDir` volume, where the init container mounts it, and where the server's
+    /// container does.
+    pub(crate) volume: Source,
+    pub(crate) mount: Source,
+    pub(crate) dir: Source,
+}
+view!(InitView {
+    name,
+    image,
+    command,
+    variable,
+    script,
+    cpu,
+    memory,
+    volume,
+    mount,
+    dir
 });
 
 #[derive(Debug)]
@@ -350,12 +448,19 @@ view!(PortMappingView {
     exposed_port
 });
 
+/// A container-app secret: a `value`, or a Key Vault reference (`key_vault_url`, read with
+/// the deployment's identity).
 #[derive(Debug)]
 pub(crate) struct SecretView {
     pub(crate) name: Source,
-    pub(crate) value: Source,
+    pub(crate) value: Option<Source>,
+    pub(crate) key_vault_url: Option<Source>,
 }
-view!(SecretView { name, value });
+view!(SecretView {
+    name,
+    value,
+    key_vault_url
+});
 
 /// An environment variable: a plain `value`, or a `secret_ref` to one of the app's secrets.
 #[derive(Debug)]
@@ -418,6 +523,65 @@ view!(AppVolumeView {
     name,
     storage_symbol
 });
+
+/// The Azure Bicep modules and what goes with them.
+#[derive(Debug)]
+pub(crate) struct ModulesView {
+    pub(crate) vaults: Views<VaultView>,
+    pub(crate) modules: Views<ModuleView>,
+    /// The role assignment's symbol, when a container app reads Key Vault secrets.
+    pub(crate) access: Option<String>,
+    pub(crate) role: &'static str,
+}
+view!(ModulesView {
+    vaults,
+    modules,
+    access,
+    role
+});
+
+/// A Key Vault created for a module's secret outputs.
+#[derive(Debug)]
+pub(crate) struct VaultView {
+    pub(crate) symbol: String,
+    /// The module's name, for the comment.
+    pub(crate) module: String,
+    pub(crate) name: BicepStr,
+}
+view!(VaultView {
+    symbol,
+    module,
+    name
+});
+
+/// A `module` declaration. Its strings are Bicep source already.
+#[derive(Debug)]
+pub(crate) struct ModuleView {
+    pub(crate) symbol: String,
+    /// The copied file, relative to `main.bicep`.
+    pub(crate) path: Source,
+    /// The deployment's name.
+    pub(crate) name: Source,
+    /// `resourceGroup(...)`, when it deploys into another resource group.
+    pub(crate) scope: Option<Source>,
+    pub(crate) comments: Arc<List<String>>,
+    pub(crate) params: Views<ModuleParamView>,
+}
+view!(ModuleView {
+    symbol,
+    path,
+    name,
+    scope,
+    comments,
+    params
+});
+
+#[derive(Debug)]
+pub(crate) struct ModuleParamView {
+    pub(crate) key: Source,
+    pub(crate) value: Source,
+}
+view!(ModuleParamView { key, value });
 
 #[derive(Debug)]
 pub(crate) struct OutputView {

@@ -318,7 +318,10 @@ fn container(
         .iter()
         .map(|arg| env.string(arg, diags))
         .collect();
-    for var in &workload.env {
+    // An `https` service-discovery address on a port that serves plain HTTP fails every
+    // handshake inside the cluster, where nothing ends TLS between pods: left out, as in
+    // Compose (see `CheckedModel::is_plaintext_https_discovery`); clients use the http one.
+    for var in (workload.env.iter()).filter(|var| !ctx.model.is_plaintext_https_discovery(var)) {
         env.push(&var.name, &var.value, diags);
     }
     let env = env.finish();

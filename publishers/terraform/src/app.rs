@@ -1,66 +1,48 @@
-//! One `azurerm_container_app` per workload that runs as a container: image, command, env and
-//! secrets, ingress, probes, scale and volumes, following `notes/azure.md` §4.
+//! One `azurerm_container_app` per app of the plan: image, command, env and secrets,
+//! ingress, probes, scale and volumes, then the azapi patch of its additional ports (which
+//! azurerm cannot set), if it has any.
 
-use std::ops::Range;
-
-use aspirec_azure::ingress::{Ingress, MainIngress, PortMapping};
-use aspirec_azure::names::{SECRET_NAME_MAX, UniqueNames};
-use aspirec_azure::probes::{self, Check, Timing};
-use aspirec_azure::{Reporter, Unsupported, sizing};
-use ir::{Diagnostics, Health, Image, IntegrationKind, Resource, ResourceId, Role, Workload};
+use aspirec_azure::Plan;
+use aspirec_azure::databases::{
+    INIT_IMAGE, INIT_MOUNT, INITDB_DIR, InitDatabases, SCRIPT_VARIABLE,
+};
+use aspirec_azure::ingress::{MainIngress, PortMapping};
+use aspirec_azure::plan::{App, AppImage, Probe};
+use aspirec_azure::probes::Check;
+use aspirec_azure::values::{AppValues, EnvValue, SecretValue};
 
 use crate::emit::{TfWriter, opt};
 use crate::expr::{Inline, Raw, Ref, Template, Text};
-use crate::names;
 use crate::shared::{ENVIRONMENT_ID, IDENTITY_ID, RESOURCE_GROUP_NAME};
-use crate::storage::{self, Share, Shares};
-use crate::value::{Rendered, Renderer};
+use crate::value::{self, Params};
 
 /// The API version used to set what azurerm cannot (additional port mappings).
 const CONTAINER_APPS_API: &str = "Microsoft.App/containerApps@2024-03-01";
 
-/// One workload that runs as a container app.
-pub(crate) struct App<'m> {
-    pub(crate) id: ResourceId,
-    pub(crate) resource: &'m Resource,
-    pub(crate) workload: &'m Workload,
-    pub(crate) plan: &'m Ingress,
-    pub(crate) shares: &'m Shares<'m>,
+/// One app of the plan and what its values refer to.
+pub(crate) struct Printed<'a> {
+    pub(crate) plan: &'a Plan<'a>,
+    pub(crate) params: &'a Params,
+    pub(crate) app: &'a App<'a>,
+    /// Its arguments, environment and secrets, rendered.
+    pub(crate) values: &'a AppValues<'a>,
 }
 
-/// Writes the app of one workload (with a comment when something about it needs saying), then
-/// the azapi patch of its additional ports if it has any. Returns whether it wrote a patch.
-///
-/// Everything that reports a diagnostic runs first, in the order the diagnostics have always
-/// come in, because the app's secrets (found while rendering its environment) are written
-/// before its container.
-pub(crate) fn write<'m>(
-    w: &mut TfWriter,
-    renderer: &mut Renderer<'m>,
-    scratch: &mut Scratch<'m>,
-    app: App<'m>,
-    reporter: &Reporter,
-    diags: &mut Diagnostics,
-) -> bool {
-    let App {
-        id,
-        resource,
-        workload,
+/// Writes the app (with a comment when something about it needs saying), then the azapi
+/// patch of its additional ports if it has any. Returns whether it wrote a patch. `text` is
+/// room for one value, reused.
+pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template) -> bool {
+    let Printed {
         plan,
-        shares,
-    } = app;
-    let names = renderer.names;
-    let name = names.app(id);
-    let label = names.label(id);
-    for mount in &workload.bind_mounts {
-        reporter.unsupported(resource, Unsupported::BindMount(mount), diags);
-    }
-    let container = Container::render(renderer, scratch, resource, workload, reporter, diags);
-
-    w.comment(&comment(resource, workload));
-    w.resource("azurerm_container_app", label);
+        params,
+        app,
+        values,
+    } = *printed;
+    let notes: Vec<String> = app.notes.iter().map(|n| n.text()).collect();
+    w.comment(&notes);
+    w.resource("azurerm_container_app", &app.label);
     w.attrs(&[
-        ("name", &name),
+        ("name", &app.name),
         ("container_app_environment_id", &ENVIRONMENT_ID),
         ("resource_group_name", &RESOURCE_GROUP_NAME),
         ("revision_mode", &"Single"),
@@ -69,251 +51,152 @@ pub(crate) fn write<'m>(
     w.attr("type", "UserAssigned");
     w.array("identity_ids", [IDENTITY_ID]);
     w.end();
-    for var in &scratch.env {
-        if let Some(secret) = &var.secret {
-            w.block("secret", &[]);
-            w.attrs(&[
-                ("name", &scratch.text(secret)),
-                ("value", &Raw(scratch.text(&var.value))),
-            ]);
-            w.end();
-        }
+    for secret in &values.secrets {
+        // Key Vault references come only from Bicep modules, which Terraform does not deploy
+        // (what it reads from them is a deploy-time parameter): the plan never gives them.
+        let SecretValue::Text(range) = &secret.value else {
+            continue;
+        };
+        value::write(plan, params, values.chunks(range), text);
+        w.block("secret", &[]);
+        w.attrs(&[("name", &secret.name), ("value", &*text)]);
+        w.end();
     }
-    if let Some(main) = &plan.main {
+    if let Some(main) = &app.ingress.main {
         ingress(w, main);
     }
-    let (min, max) = probes::scale(workload.replicas);
     w.block("template", &[]);
-    w.attr("min_replicas", min);
-    w.attr("max_replicas", max);
-    container.write(w, scratch, name, workload, shares);
-    for (share_name, share) in mounted_shares(workload, shares) {
-        storage::volume(w, share_name, share);
+    w.attr("min_replicas", app.scale.0);
+    w.attr("max_replicas", app.scale.1);
+    if let Some(init) = &app.init {
+        init_container(w, init);
+    }
+    container(w, printed, text);
+    for &share in &app.volumes {
+        let Some(share) = plan.shares.get(share) else {
+            continue;
+        };
+        w.block("volume", &[]);
+        let storage = Ref(
+            "azurerm_container_app_environment_storage",
+            [&share.label, "name"],
+        );
+        w.attrs(&[
+            ("name", &share.name),
+            ("storage_name", &storage),
+            ("storage_type", &"AzureFile"),
+        ]);
+        w.end();
+    }
+    if let Some(init) = &app.init {
+        w.block("volume", &[]);
+        w.attrs(&[("name", &init.volume), ("storage_type", &"EmptyDir")]);
+        w.end();
     }
     w.end();
     w.end();
 
-    if plan.additional.is_empty() {
+    if app.ingress.additional.is_empty() {
         return false;
     }
-    port_mappings(w, label, &plan.additional);
+    port_mappings(w, &app.label, &app.ingress.additional);
     true
 }
 
-/// What needs saying about a workload: how to supply a built image, and the limits of an
-/// integration run as a container.
-fn comment(resource: &Resource, workload: &Workload) -> Vec<String> {
-    let mut comment = Vec::new();
-    if let Image::Build(_) = &workload.image {
-        comment.push(format!(
-            "`{}` is built from source: push the image with the tag in `var.image_tag`.",
-            resource.name
-        ));
-        comment.push(
-            "A private registry needs a `registry` block (credentials are not part of the model)."
-                .to_string(),
-        );
-    }
-    if let Role::Integration(integration) = &workload.role {
-        if !workload.volumes.is_empty() {
-            comment.push(format!(
-                "`{}` keeps its data on an Azure Files (SMB) share: {} may hit locking or permission problems there.",
-                resource.name,
-                integration.kind.type_name()
-            ));
+/// The app's one container.
+fn container(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template) {
+    let (plan, params, app, values) = (printed.plan, printed.params, printed.app, printed.values);
+    w.block("container", &[]);
+    let pulled;
+    let mut built = Template::default();
+    let image: &dyn Inline = match app.image {
+        AppImage::Pull(reference) => {
+            pulled = Text(reference);
+            &pulled
         }
-        // MongoDB creates a database on first use; the others need it created.
-        if !integration.databases.is_empty() && integration.kind != IntegrationKind::MongoDb {
-            comment.push(
-                "Its child databases are not created here: the app must create them on first use."
-                    .to_string(),
-            );
+        AppImage::Built { repository } => {
+            built
+                .text(repository)
+                .text(":")
+                .expr(&Ref("var", ["image_tag"]));
+            &built
         }
+    };
+    w.attrs(&[
+        ("name", &app.name),
+        ("image", image),
+        ("cpu", &Raw(app.size.cores_text())),
+        ("memory", &app.size.memory),
+    ]);
+    if !app.workload.entrypoint.is_empty() {
+        w.array("command", app.workload.entrypoint.iter().map(|c| Text(c)));
     }
-    comment
-}
-
-/// The rendered values of one app, reused from app to app: rendering allocates (almost)
-/// nothing once it has seen the largest app.
-#[derive(Default)]
-pub(crate) struct Scratch<'m> {
-    rendered: Rendered,
-    /// The HCL text of the values below and the secrets' names, back to back.
-    text: String,
-    args: Vec<Range<usize>>,
-    env: Vec<Env<'m>>,
-}
-
-/// One environment variable: its value, and the app secret that holds it when it carries one.
-struct Env<'m> {
-    name: &'m str,
-    value: Range<usize>,
-    secret: Option<Range<usize>>,
-}
-
-impl<'m> Scratch<'m> {
-    fn clear(&mut self) {
-        self.text.clear();
-        self.args.clear();
-        self.env.clear();
+    if !values.args.is_empty() {
+        let args: Vec<Template> = values
+            .args
+            .iter()
+            .map(|arg| {
+                let mut text = Template::default();
+                value::write(plan, params, values.chunks(arg), &mut text);
+                text
+            })
+            .collect();
+        w.array("args", args.iter());
     }
-
-    /// Renders `value` as HCL onto the text; whether it carries a secret.
-    fn render(&mut self, renderer: &mut Renderer<'m>, value: &ir::Value) -> (Range<usize>, bool) {
-        renderer.render_into(value, &mut self.rendered);
-        let start = self.text.len();
-        self.rendered.write_to(&mut self.text);
-        (start..self.text.len(), self.rendered.secret)
-    }
-
-    fn push_text(&mut self, text: &str) -> Range<usize> {
-        let start = self.text.len();
-        self.text.push_str(text);
-        start..self.text.len()
-    }
-
-    fn text(&self, range: &Range<usize>) -> &str {
-        self.text.get(range.clone()).unwrap_or_default()
-    }
-}
-
-/// The probes of both kinds: transport, port, HTTP path and timings.
-struct Probe<'m> {
-    transport: &'static str,
-    port: u16,
-    path: Option<&'m str>,
-    timing: Timing,
-}
-
-/// The container of an app, rendered (and its problems reported) before anything is written;
-/// its arguments and environment are in the [`Scratch`].
-struct Container<'m> {
-    size: &'static sizing::Pair,
-    probe: Option<Probe<'m>>,
-}
-
-impl<'m> Container<'m> {
-    fn render(
-        renderer: &mut Renderer<'m>,
-        scratch: &mut Scratch<'m>,
-        resource: &Resource,
-        workload: &'m Workload,
-        reporter: &Reporter,
-        diags: &mut Diagnostics,
-    ) -> Container<'m> {
-        scratch.clear();
-        // After E0703 the default pair keeps rendering going, so every other problem is
-        // reported too; the output is discarded because of the error.
-        let size = reporter
-            .size(resource, &workload.limits, diags)
-            .unwrap_or(sizing::DEFAULT);
-        for arg in &workload.args {
-            let (value, secret) = scratch.render(renderer, arg);
-            if secret {
-                reporter.unsupported(resource, Unsupported::SecretArgument, diags);
-                continue;
+    for var in &values.env {
+        w.block("env", &[]);
+        match &var.value {
+            EnvValue::Secret(secret) => {
+                let name = values.secrets.get(*secret).map_or("", |s| s.name.as_str());
+                w.attrs(&[("name", &var.name), ("secret_name", &name)]);
             }
-            scratch.args.push(value);
-        }
-        // A value that carries a secret goes into an app secret, which the variable names.
-        let mut secret_names = UniqueNames::default();
-        for var in &workload.env {
-            let (value, secret) = scratch.render(renderer, &var.value);
-            let secret = secret.then(|| {
-                let name = secret_names.claim(&names::secret_name(&var.name), SECRET_NAME_MAX);
-                scratch.push_text(&name)
-            });
-            scratch.env.push(Env {
-                name: &var.name,
-                value,
-                secret,
-            });
-        }
-        let probe = workload
-            .health
-            .as_ref()
-            .and_then(|health| probe(resource, workload, health, reporter, diags));
-        Container { size, probe }
-    }
-
-    fn write(
-        &self,
-        w: &mut TfWriter,
-        scratch: &Scratch<'m>,
-        name: &str,
-        workload: &Workload,
-        shares: &Shares<'_>,
-    ) {
-        w.block("container", &[]);
-        let pulled;
-        let built;
-        let image: &dyn Inline = match &workload.image {
-            Image::Pull(reference) => {
-                pulled = Text(reference);
-                &pulled
+            EnvValue::Plain(range) => {
+                value::write(plan, params, values.chunks(range), text);
+                w.attrs(&[("name", &var.name), ("value", &*text)]);
             }
-            Image::Build(build) => {
-                built = built_image(build);
-                &built
-            }
-        };
-        w.attrs(&[
-            ("name", &name),
-            ("image", image),
-            ("cpu", &Raw(self.size.cores_text())),
-            ("memory", &self.size.memory),
-        ]);
-        if !workload.entrypoint.is_empty() {
-            w.array("command", workload.entrypoint.iter().map(|c| Text(c)));
-        }
-        if !scratch.args.is_empty() {
-            w.array(
-                "args",
-                scratch.args.iter().map(|arg| Raw(scratch.text(arg))),
-            );
-        }
-        for var in &scratch.env {
-            w.block("env", &[]);
-            match &var.secret {
-                Some(secret) => {
-                    w.attrs(&[("name", &var.name), ("secret_name", &scratch.text(secret))]);
-                }
-                None => w.attrs(&[
-                    ("name", &var.name),
-                    ("value", &Raw(scratch.text(&var.value))),
-                ]),
-            }
-            w.end();
-        }
-        if let Some(probe) = &self.probe {
-            for kind in ["liveness_probe", "readiness_probe"] {
-                probe.write(w, kind);
-            }
-        }
-        for volume in &workload.volumes {
-            let Some((share_name, _)) = shares.of(&volume.name) else {
-                continue;
-            };
-            w.block("volume_mounts", &[]);
-            w.attrs(&[("name", &share_name), ("path", &volume.target.as_str())]);
-            w.end();
         }
         w.end();
     }
+    if let Some(probe) = &app.probe {
+        for kind in ["liveness_probe", "readiness_probe"] {
+            write_probe(w, probe, kind);
+        }
+    }
+    for &(volume, path) in &app.mounts {
+        let Some(share) = app.volumes.get(volume).and_then(|&s| plan.shares.get(s)) else {
+            continue;
+        };
+        w.block("volume_mounts", &[]);
+        w.attrs(&[("name", &share.name), ("path", &path)]);
+        w.end();
+    }
+    if let Some(init) = &app.init {
+        w.block("volume_mounts", &[]);
+        w.attrs(&[("name", &init.volume), ("path", &INITDB_DIR)]);
+        w.end();
+    }
+    w.end();
 }
 
-/// The image reference of an image built from source: its tag comes from `var.image_tag`.
-fn built_image(build: &ir::Build) -> Template {
-    let repository = match build.image.rfind(':') {
-        Some(colon) if !build.image[colon..].contains('/') => &build.image[..colon],
-        Some(_) | None => build.image.as_str(),
-    };
-    let mut image = Template::default();
-    image
-        .text(repository)
-        .text(":")
-        .expr(&Ref("var", ["image_tag"]));
-    image
+/// The init container that writes the database creation script where the server's image
+/// runs it.
+fn init_container(w: &mut TfWriter, init: &InitDatabases) {
+    w.block("init_container", &[]);
+    w.attrs(&[
+        ("name", &init.container),
+        ("image", &INIT_IMAGE),
+        ("cpu", &Raw(init.size.cores_text())),
+        ("memory", &init.size.memory),
+    ]);
+    w.array("command", ["/bin/sh", "-c"]);
+    w.array("args", [Text(&init.command)]);
+    w.block("env", &[]);
+    w.attrs(&[("name", &SCRIPT_VARIABLE), ("value", &Text(&init.script))]);
+    w.end();
+    w.block("volume_mounts", &[]);
+    w.attrs(&[("name", &init.volume), ("path", &INIT_MOUNT)]);
+    w.end();
+    w.end();
 }
 
 fn ingress(w: &mut TfWriter, main: &MainIngress) {
@@ -355,63 +238,27 @@ fn port_mappings(w: &mut TfWriter, label: &str, mappings: &[PortMapping]) {
     }
 }
 
-/// The probe plan (the shared one: a command check becomes a TCP check of the first
-/// endpoint, as Container Apps has no exec probes); `None` when there is nothing to probe.
-fn probe<'w>(
-    resource: &Resource,
-    workload: &'w Workload,
-    health: &'w Health,
-    reporter: &Reporter,
-    diags: &mut Diagnostics,
-) -> Option<Probe<'w>> {
-    let (transport, port, path) = match probes::check(&workload.endpoints, health) {
-        // The terraform target probes an `https` endpoint over HTTP too.
-        Ok(Some(Check::Http { path, port, .. })) => ("HTTP", port, Some(path)),
-        Ok(Some(Check::Tcp { port })) => ("TCP", port, None),
-        Ok(None) => return None,
-        Err(probes::NoPortToProbe) => {
-            reporter.unsupported(resource, Unsupported::HealthCommand, diags);
-            return None;
+/// A `liveness_probe` or `readiness_probe` block.
+fn write_probe(w: &mut TfWriter, probe: &Probe<'_>, kind: &'static str) {
+    let (transport, port, path) = match probe.check {
+        Check::Http { path, port, https } => {
+            (if https { "HTTPS" } else { "HTTP" }, port, Some(path))
         }
+        Check::Tcp { port } => ("TCP", port, None),
     };
-    Some(Probe {
-        transport,
-        port,
-        path,
-        timing: Timing::of(health),
-    })
-}
-
-impl Probe<'_> {
-    /// A `liveness_probe` or `readiness_probe` block.
-    fn write(&self, w: &mut TfWriter, kind: &'static str) {
-        let timing = &self.timing;
-        w.block(kind, &[]);
-        w.attrs_opt(&[
-            ("transport", Some(&self.transport)),
-            ("port", Some(&self.port)),
-            ("path", opt(self.path.as_ref())),
-            ("initial_delay", opt(timing.initial_delay.as_ref())),
-            ("interval_seconds", opt(timing.period.as_ref())),
-            ("timeout", opt(timing.timeout.as_ref())),
-            (
-                "failure_count_threshold",
-                opt(timing.failure_threshold.as_ref()),
-            ),
-        ]);
-        w.end();
-    }
-}
-
-/// The distinct shares a workload mounts, in order.
-fn mounted_shares<'s>(workload: &Workload, shares: &'s Shares<'_>) -> Vec<(&'s str, &'s Share)> {
-    let mut out: Vec<(&str, &Share)> = Vec::new();
-    for volume in &workload.volumes {
-        if let Some(mounted) = shares.of(&volume.name) {
-            if !out.iter().any(|(name, _)| *name == mounted.0) {
-                out.push(mounted);
-            }
-        }
-    }
-    out
+    let timing = &probe.timing;
+    w.block(kind, &[]);
+    w.attrs_opt(&[
+        ("transport", Some(&transport)),
+        ("port", Some(&port)),
+        ("path", opt(path.as_ref())),
+        ("initial_delay", opt(timing.initial_delay.as_ref())),
+        ("interval_seconds", opt(timing.period.as_ref())),
+        ("timeout", opt(timing.timeout.as_ref())),
+        (
+            "failure_count_threshold",
+            opt(timing.failure_threshold.as_ref()),
+        ),
+    ]);
+    w.end();
 }

@@ -125,11 +125,6 @@ impl TfWriter {
         }
     }
 
-    /// Whether nothing has been written yet.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.out.is_empty()
-    }
-
     /// The length of the text so far.
     pub(crate) fn len(&self) -> usize {
         self.out.len()

@@ -1,17 +1,15 @@
 //! The Terraform publisher: Azure Container Apps on the azurerm provider (`--emit terraform`).
 //!
-//! The topology is the one `notes/azure.md` fixes for both Azure targets: a resource group, a
-//! Log Analytics workspace, a Container Apps environment and a user-assigned identity; one
-//! container app per workload; managed PostgreSQL and Redis where the model asks for them;
-//! Azure Files shares for volumes. Output is `versions.tf`, `providers.tf`, `variables.tf`,
-//! `main.tf` and `outputs.tf`, formatted as `terraform fmt` would.
-//!
-//! The Container Apps rules themselves (names, the ingress plan and service discovery, CPU and
-//! memory pairs, probes, managed connection strings, diagnostics) are `aspirec_azure`'s, shared
-//! with the bicep target; this crate writes them as HCL. Modules: [`value`] turns model values
-//! into HCL, [`app`], [`managed`], [`storage`], [`shared`], [`params`] and [`outputs`] write
-//! blocks, through [`emit`] (the layout) and [`expr`] (expressions and escaping). hcl-rs only
-//! reads the output back, in the tests.
+//! A printer of the Azure plan (`aspirec_azure::plan`), which it shares with the bicep target:
+//! the plan decides every Azure resource (environment, identity, log workspace, container
+//! apps, managed servers, file shares) and renders every value; this crate writes them as
+//! HCL. Output is `versions.tf`, `providers.tf`, `variables.tf`, `main.tf` and `outputs.tf`,
+//! formatted as `terraform fmt` would. What is Terraform's own: a resource group it creates,
+//! the `random_string` suffix of globally unique names, and `random_password` resources for
+//! generated parameters. Modules: [`value`] writes rendered values, [`app`], [`managed`],
+//! [`storage`], [`shared`], [`params`] and [`outputs`] write blocks, through [`emit`] (the
+//! layout) and [`expr`] (expressions and escaping). hcl-rs only reads the output back, in the
+//! tests.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 mod app;
@@ -26,61 +24,22 @@ mod storage;
 mod tests;
 mod value;
 
-use aspirec_azure::ingress::{Ingress, MainRule};
 // Every naming rule is the shared one; modules name it `crate::names`.
 use aspirec_azure::names;
-use aspirec_azure::{Reporter, Target};
-use ir::{Artifacts, CheckedModel, Diagnostics, ParamId, PublishOptions, Publisher, ResourceKind};
+use aspirec_azure::values::AppValues;
+use aspirec_azure::{AzurePublisher, Plan, Target};
+use ir::{Diagnostics, PublishOptions};
 
 use crate::emit::TfWriter;
-use crate::value::{Names, Renderer};
+use crate::expr::Template;
+use crate::value::Params;
 
-/// The Terraform target, registered in the root crate's `targets` module.
-pub struct Terraform;
-
-/// The one value this crate exports.
-pub static PUBLISHER: Terraform = Terraform;
-
-impl Publisher for Terraform {
-    fn id(&self) -> &'static str {
-        "terraform"
-    }
-
-    fn description(&self) -> &'static str {
-        "Terraform for Azure Container Apps (azurerm provider)"
-    }
-
-    fn object_name(&self, name: &str) -> String {
-        // Terraform labels (snake case) collide only where these app names do.
-        names::app_name(name)
-    }
-
-    fn publish(
-        &self,
-        model: &CheckedModel,
-        options: &PublishOptions,
-        diags: &mut Diagnostics,
-    ) -> Option<Artifacts> {
-        let errors_before = diags.error_count();
-        let files = files(model, options, diags);
-        if diags.error_count() > errors_before {
-            return None;
-        }
-        let mut artifacts = Artifacts::new();
-        for (path, text) in files {
-            artifacts.insert(path, text);
-        }
-        Some(artifacts)
-    }
-}
-
-/// The plan of a resource that has none (there is one per resource).
-static NO_INGRESS: Ingress = Ingress {
-    main: None,
-    additional: Vec::new(),
-    placements: Vec::new(),
-    problems: Vec::new(),
-    left_out: Vec::new(),
+/// The Terraform target, registered in the root crate's `targets` module: the Azure plan,
+/// printed as HCL.
+pub static PUBLISHER: AzurePublisher = AzurePublisher {
+    target: Target::Terraform,
+    description: "Terraform for Azure Container Apps (azurerm provider)",
+    print: files,
 };
 
 /// Room for the text of one app: a few kilobytes each (environments are the variable part),
@@ -93,102 +52,84 @@ const HEAD_BYTES: usize = 1 << 10;
 
 /// Every file, by path relative to the target folder.
 fn files(
-    model: &CheckedModel,
+    plan: &Plan<'_>,
     options: &PublishOptions,
     diags: &mut Diagnostics,
-) -> Vec<(&'static str, String)> {
+) -> Vec<(String, String)> {
     let header = options.header();
-    let reporter = Reporter {
-        target: Target::Terraform,
-        allow_unsupported: options.allow_unsupported,
-    };
-    let plans: Vec<Ingress> = model
-        .resources()
-        .map(|(_, resource)| match resource.as_workload() {
-            Some(workload) if managed::service(resource).is_none() => reporter.plan_ingress(
-                resource,
-                &workload.endpoints,
-                MainRule::for_role(&workload.role),
-                diags,
-            ),
-            Some(_) | None => Ingress::default(),
-        })
-        .collect();
-    let names = Names::new(model);
-    let mut renderer = Renderer::new(model, &names, &plans);
-    let shares = storage::Shares::new(model);
-    let mut scratch = app::Scratch::default();
+    let params = Params::new(plan.model);
+    let mut values = plan.values();
     // Managed services and apps come last in `main.tf`, but what comes before them (the
     // generated parameters) depends on what they use: they are written first, on their own.
-    let mut managed_part = TfWriter::part();
-    let mut apps = TfWriter::with_capacity(APP_BYTES * model.resources().len());
-    let mut azapi = false;
-    for (id, resource) in model.resources() {
-        match &resource.kind {
-            ResourceKind::Workload(workload) => match managed::service(resource) {
-                Some(service) => managed::blocks(&mut managed_part, &mut renderer, id, service),
-                None => {
-                    let app = app::App {
-                        id,
-                        resource,
-                        workload,
-                        plan: plans.get(id.0 as usize).unwrap_or(&NO_INGRESS),
-                        shares: &shares,
-                    };
-                    azapi |= app::write(
-                        &mut apps,
-                        &mut renderer,
-                        &mut scratch,
-                        app,
-                        &reporter,
-                        diags,
-                    );
-                }
-            },
-            // A managed server creates its databases; a container-hosted one cannot here
-            // (see the comment on its app), and connection strings need no resource.
-            ResourceKind::Database(_) => {}
-            // Outside the app: nothing to deploy, references resolve to its URL.
-            ResourceKind::External(_) => {}
-        }
+    let mut servers = TfWriter::part();
+    for server in &plan.servers {
+        managed::blocks(&mut servers, plan, &mut values, &params, server);
     }
-    let managed_any = !managed_part.is_empty();
-    let used: Vec<ParamId> = renderer.used_parameters().collect();
-    let needs_suffix = managed_any || !shares.is_empty();
+    let mut apps = TfWriter::with_capacity(APP_BYTES * plan.apps.len());
+    let mut azapi = false;
+    let mut app_values = AppValues::default();
+    let mut text = Template::default();
+    for app in &plan.apps {
+        values.app(app, &mut app_values, diags);
+        let printed = app::Printed {
+            plan,
+            params: &params,
+            app,
+            values: &app_values,
+        };
+        azapi |= app::write(&mut apps, &printed, &mut text);
+    }
+    let used = values.finish(diags);
+    files_around(plan, &header, &used, servers, apps, azapi)
+}
 
-    let mut main = TfWriter::new(&header);
+/// The files, given `main.tf`'s servers and apps (already written) and the parameters they
+/// use.
+fn files_around(
+    plan: &Plan<'_>,
+    header: &str,
+    used: &[ir::ParamId],
+    servers: TfWriter,
+    apps: TfWriter,
+    azapi: bool,
+) -> Vec<(String, String)> {
+    let model = plan.model;
+    let mut main = TfWriter::new(header);
     // Room for the head of the file: shares and generated parameters are the variable part.
-    main.reserve(HEAD_BYTES * (1 + shares.len() + used.len()) + managed_part.len());
+    main.reserve(HEAD_BYTES * (1 + plan.shares.all().len() + used.len()) + servers.len());
     shared::blocks(&mut main, model.name());
-    if needs_suffix {
+    if plan.needs_suffix() {
         shared::suffix_block(&mut main);
     }
-    let generated = params::generated(&mut main, model, &used);
-    if !shares.is_empty() {
-        storage::blocks(&mut main, model.name(), &shares);
+    let generated = params::generated(&mut main, model, used);
+    if !plan.shares.is_empty() {
+        storage::blocks(&mut main, model.name(), &plan.shares);
     }
-    main.append(managed_part);
+    main.append(servers);
     main.append(apps);
 
-    let mut variables = TfWriter::new(&header);
-    params::variables(&mut variables, model, &used);
-    let mut outputs = TfWriter::new(&header);
-    outputs::outputs(&mut outputs, model, &names, &plans);
-    let mut versions = TfWriter::new(&header);
+    let mut variables = TfWriter::new(header);
+    params::variables(&mut variables, model, used, plan.builds_images());
+    let mut outputs = TfWriter::new(header);
+    outputs::outputs(&mut outputs, plan);
+    let mut versions = TfWriter::new(header);
     outputs::versions(
         &mut versions,
         outputs::Providers {
-            random: needs_suffix || generated,
+            random: plan.needs_suffix() || generated,
             azapi,
         },
     );
-    let mut providers = TfWriter::new(&header);
+    let mut providers = TfWriter::new(header);
     outputs::providers(&mut providers);
-    vec![
-        ("main.tf", main.finish()),
-        ("outputs.tf", outputs.finish()),
-        ("providers.tf", providers.finish()),
-        ("variables.tf", variables.finish()),
-        ("versions.tf", versions.finish()),
+    [
+        ("main.tf", main),
+        ("outputs.tf", outputs),
+        ("providers.tf", providers),
+        ("variables.tf", variables),
+        ("versions.tf", versions),
     ]
+    .into_iter()
+    .map(|(path, file)| (path.to_string(), file.finish()))
+    .collect()
 }

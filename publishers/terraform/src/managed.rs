@@ -1,220 +1,98 @@
-//! Managed services for integrations with `azure.hosting = "managed"`: Postgres becomes an
-//! Azure Database for PostgreSQL flexible server, Redis an Azure Cache for Redis.
-//!
-//! Which integrations are managed, and their connection strings and properties, are the
-//! shared rules of `aspirec_azure::managed`; this module writes them as HCL: the pieces become
-//! the server's attributes (`fqdn`, `administrator_login`, `primary_access_key`), and each
-//! service becomes its azurerm resources.
+//! The managed servers of the plan as azurerm resources: an Azure Database for PostgreSQL
+//! flexible server (with its firewall rule and databases) or an Azure Cache for Redis, with
+//! the settings of `aspirec_azure::managed` (the one place they are written).
 
-use aspirec_azure::Piece;
-use aspirec_azure::managed::{self as rules, POSTGRES_ADMIN};
-use ir::{Part, ResourceId, ResourceKind, Value};
+use aspirec_azure::managed::{POSTGRES, REDIS, Service};
+use aspirec_azure::plan::Server;
+use aspirec_azure::values::{Chunk, Values};
+use aspirec_azure::{Plan, notes};
 
 use crate::emit::TfWriter;
-use crate::expr::{Call, Ref, Template};
-use crate::names;
+use crate::expr::{Ref, Template};
 use crate::shared::{LOCATION, RESOURCE_GROUP_NAME, SUFFIX};
-use crate::value::{DEFAULT_DOMAIN, Rendered, Renderer};
-
-/// The shared rules' view of managed services; `service` is also what `storage` asks.
-pub(crate) use aspirec_azure::managed::{Service, service};
-
-/// The azurerm resource type of a service.
-fn resource_type(service: Service) -> &'static str {
-    match service {
-        Service::Postgres => "azurerm_postgresql_flexible_server",
-        Service::Redis => "azurerm_redis_cache",
-    }
-}
-
-/// What [`Piece`]s of one managed server refer to.
-pub(crate) struct Server<'m> {
-    pub(crate) service: Service,
-    /// The Terraform label of the server's resource.
-    pub(crate) label: &'m str,
-    pub(crate) database: Option<&'m str>,
-    pub(crate) password: Option<&'m Value>,
-}
-
-impl Server<'_> {
-    fn attribute<'a>(&'a self, name: &'a str) -> Ref<'a, 2> {
-        Ref(resource_type(self.service), [self.label, name])
-    }
-
-    /// The server's host name: a flexible server's `fqdn`, a cache's `hostname`.
-    fn host(&self) -> Ref<'_, 2> {
-        self.attribute(match self.service {
-            Service::Postgres => "fqdn",
-            Service::Redis => "hostname",
-        })
-    }
-}
-
-/// Renders a connection string or property of a managed server or one of its databases from
-/// the server's attributes. Returns false for anything else, which the caller expands as the
-/// model says.
-pub(crate) fn connection(renderer: &mut Renderer<'_>, part: &Part, out: &mut Rendered) -> bool {
-    let model = renderer.model;
-    let Some(connection) = rules::connection(model, part) else {
-        return false;
-    };
-    let server = Server {
-        service: connection.service,
-        label: renderer.names.label(connection.server),
-        database: connection.database,
-        password: connection.password,
-    };
-    render(renderer, &connection.pieces, Some(&server), out);
-    true
-}
-
-/// Appends shared pieces; `server` is what server pieces refer to (none for an app's address).
-pub(crate) fn render(
-    renderer: &mut Renderer<'_>,
-    pieces: &[Piece<'_>],
-    server: Option<&Server<'_>>,
-    out: &mut Rendered,
-) {
-    let model = renderer.model;
-    for piece in pieces {
-        match (piece, server) {
-            (Piece::Text(text), _) => {
-                out.value.text(text);
-            }
-            (Piece::DefaultDomain, _) => {
-                out.value.expr(&DEFAULT_DOMAIN);
-            }
-            (Piece::ServerHost, Some(server)) => {
-                out.value.expr(&server.host());
-            }
-            (Piece::AdminLogin, Some(server)) => {
-                out.value.expr(&server.attribute("administrator_login"));
-            }
-            (Piece::Database, Some(server)) => {
-                out.value.text(server.database.unwrap_or_default());
-            }
-            (Piece::Password | Piece::PasswordUri, Some(server)) => {
-                if let Some(password) = server.password {
-                    let encoded;
-                    let password = if *piece == Piece::PasswordUri {
-                        encoded = model.expand(password).uri_encoded();
-                        &encoded
-                    } else {
-                        password
-                    };
-                    out.secret |= model.is_secret(password);
-                    renderer.append(password, out);
-                }
-            }
-            (Piece::AccessKey | Piece::AccessKeyUri, Some(server)) => {
-                let key = server.attribute("primary_access_key");
-                out.secret = true;
-                if *piece == Piece::AccessKeyUri {
-                    out.value.expr(&Call("urlencode", &[&key]));
-                } else {
-                    out.value.expr(&key);
-                }
-            }
-            // Server pieces occur only in a server's own values.
-            (
-                Piece::ServerHost
-                | Piece::AdminLogin
-                | Piece::Database
-                | Piece::Password
-                | Piece::PasswordUri
-                | Piece::AccessKey
-                | Piece::AccessKeyUri,
-                None,
-            ) => {}
-        }
-    }
-}
+use crate::value::{self, Params, server_type};
 
 /// The Azure resources of a managed server, the first with a comment that says what it is.
-pub(crate) fn blocks(
+pub(crate) fn blocks<'p, 'm>(
     w: &mut TfWriter,
-    renderer: &mut Renderer<'_>,
-    id: ResourceId,
-    service: Service,
+    plan: &'p Plan<'m>,
+    values: &mut Values<'p, 'm>,
+    params: &Params,
+    server: &'p Server<'m>,
 ) {
-    let model = renderer.model;
-    let resource = model.resource(id);
-    let Some(integration) = rules::integration(resource) else {
-        return;
-    };
-    let label = names::label(&resource.name);
+    let kind = server_type(server.service);
+    let label = server.label.as_str();
     let mut name = Template::default();
-    name.text(&names::global_prefix(model.name(), &resource.name))
-        .text("-")
-        .expr(&SUFFIX);
-    match service {
+    name.text(&server.name_prefix).text("-").expr(&SUFFIX);
+    w.comment(&notes::server(server));
+    w.resource(kind, label);
+    w.attr("name", &name);
+    w.attr("resource_group_name", RESOURCE_GROUP_NAME);
+    w.attr("location", LOCATION);
+    match server.service {
         Service::Postgres => {
-            w.comment(&[
-                format!("Managed PostgreSQL for `{}`: password authentication with the admin login `{POSTGRES_ADMIN}`", resource.name),
-                "and the model's password; public access is limited to Azure services by the firewall rule below.".to_string(),
-            ]);
-            w.resource(resource_type(service), &label);
-            w.attr("name", &name);
-            w.attr("resource_group_name", RESOURCE_GROUP_NAME);
-            w.attr("location", LOCATION);
-            w.attr("version", "16");
-            // Zone 1, as Aspire pins it: left out, Azure picks one and later plans differ.
-            w.attr("zone", "1");
-            w.attr("sku_name", "B_Standard_B1ms");
-            w.attr("storage_mb", 32768u32);
-            w.attr("backup_retention_days", 7u32);
-            w.attr("public_network_access_enabled", true);
-            w.attr("administrator_login", POSTGRES_ADMIN);
-            if let Some(password) = &integration.password {
-                w.attr("administrator_password", renderer.render(password));
+            w.attr("version", POSTGRES.version);
+            w.attr("zone", POSTGRES.availability_zone);
+            w.attr("sku_name", POSTGRES.azurerm_sku_name());
+            w.attr("storage_mb", POSTGRES.storage_gb * 1024);
+            w.attr("backup_retention_days", POSTGRES.backup_retention_days);
+            w.attr(
+                "geo_redundant_backup_enabled",
+                POSTGRES.geo_redundant_backup,
+            );
+            w.attr(
+                "public_network_access_enabled",
+                POSTGRES.public_network_access,
+            );
+            w.attr("administrator_login", POSTGRES.admin_login);
+            let mut chunks: Vec<Chunk<'p>> = Vec::new();
+            let password = values.password(server, &mut chunks);
+            if !password.range.is_empty() {
+                let mut text = Template::default();
+                value::write(plan, params, &chunks[password.range], &mut text);
+                w.attr("administrator_password", &text);
+            }
+            w.block("authentication", &[]);
+            w.attr("password_auth_enabled", POSTGRES.password_auth);
+            w.attr("active_directory_auth_enabled", POSTGRES.entra_auth);
+            w.end();
+            if POSTGRES.high_availability {
+                w.block("high_availability", &[]);
+                w.attr("mode", "ZoneRedundant");
+                w.end();
             }
             w.end();
 
-            let server_id = Ref(resource_type(service), [&label, "id"]);
+            let server_id = Ref(kind, [label, "id"]);
             w.resource(
                 "azurerm_postgresql_flexible_server_firewall_rule",
                 &format!("{label}_azure"),
             );
-            w.attr("name", "AllowAllAzureServices");
+            w.attr("name", POSTGRES.firewall_rule);
             w.attr("server_id", server_id);
             w.attr("start_ip_address", "0.0.0.0");
             w.attr("end_ip_address", "0.0.0.0");
             w.end();
 
-            for &db in &integration.databases {
-                let database = model.resource(db);
-                let database_name = match &database.kind {
-                    ResourceKind::Database(d) => d.database_name.as_str(),
-                    ResourceKind::Workload(_) | ResourceKind::External(_) => continue,
-                };
+            for database in &server.databases {
                 w.resource(
                     "azurerm_postgresql_flexible_server_database",
-                    &names::label(&database.name),
+                    &database.label,
                 );
-                w.attr("name", database_name);
+                w.attr("name", database.name);
                 w.attr("server_id", server_id);
-                w.attr("charset", "UTF8");
-                w.attr("collation", "en_US.utf8");
+                w.attr("charset", POSTGRES.charset);
+                w.attr("collation", POSTGRES.collation);
                 w.end();
             }
         }
         Service::Redis => {
-            w.comment(&[
-                format!(
-                    "Azure Cache for Redis for `{}`: TLS only (port 6380). Clients authenticate with the cache's",
-                    resource.name
-                ),
-                "access key, so the model's password for it is not used.".to_string(),
-            ]);
-            w.resource(resource_type(service), &label);
-            w.attr("name", &name);
-            w.attr("resource_group_name", RESOURCE_GROUP_NAME);
-            w.attr("location", LOCATION);
-            w.attr("capacity", 0u32);
-            w.attr("family", "C");
-            w.attr("sku_name", "Basic");
-            w.attr("minimum_tls_version", "1.2");
-            w.attr("non_ssl_port_enabled", false);
+            w.attr("capacity", REDIS.capacity);
+            w.attr("family", REDIS.family);
+            w.attr("sku_name", REDIS.sku);
+            w.attr("minimum_tls_version", REDIS.minimum_tls_version);
+            w.attr("non_ssl_port_enabled", REDIS.non_ssl_port);
+            w.attr("access_keys_authentication_enabled", REDIS.access_key_auth);
             w.end();
         }
     }

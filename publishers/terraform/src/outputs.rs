@@ -1,15 +1,12 @@
 //! `outputs.tf`, `versions.tf` and `providers.tf`: what a deployment reports back, and the
 //! providers it needs.
 
-use ir::CheckedModel;
-
-use aspirec_azure::ingress::Ingress;
+use aspirec_azure::Plan;
 
 use crate::emit::TfWriter;
 use crate::expr::{Inline, Template};
-use crate::managed;
 use crate::shared::RESOURCE_GROUP_NAME;
-use crate::value::{DEFAULT_DOMAIN, Names};
+use crate::value::DEFAULT_DOMAIN;
 
 fn output(w: &mut TfWriter, name: &str, description: &str, value: impl Inline) {
     w.block("output", &[name]);
@@ -19,7 +16,7 @@ fn output(w: &mut TfWriter, name: &str, description: &str, value: impl Inline) {
 }
 
 /// The resource group, the environment's domain, and the URL of every external endpoint.
-pub(crate) fn outputs(w: &mut TfWriter, model: &CheckedModel, names: &Names, plans: &[Ingress]) {
+pub(crate) fn outputs(w: &mut TfWriter, plan: &Plan<'_>) {
     output(
         w,
         "resource_group_name",
@@ -32,24 +29,18 @@ pub(crate) fn outputs(w: &mut TfWriter, model: &CheckedModel, names: &Names, pla
         "The default domain of the Container Apps environment",
         DEFAULT_DOMAIN,
     );
-    for (id, resource, _) in model.workloads() {
-        if managed::service(resource).is_some() {
-            continue;
-        }
-        let external = plans.get(id.0 as usize).is_some_and(Ingress::is_public);
-        if external {
-            let mut url = Template::default();
-            url.text("https://")
-                .text(names.app(id))
-                .text(".")
-                .expr(&DEFAULT_DOMAIN);
-            output(
-                w,
-                &format!("{}_url", names.label(id)),
-                &format!("The public URL of `{}`", resource.name),
-                &url,
-            );
-        }
+    for app in plan.public_apps() {
+        let mut url = Template::default();
+        url.text("https://")
+            .text(&app.name)
+            .text(".")
+            .expr(&DEFAULT_DOMAIN);
+        output(
+            w,
+            &format!("{}_url", app.label),
+            &format!("The public URL of `{}`", app.resource.name),
+            &url,
+        );
     }
 }
 

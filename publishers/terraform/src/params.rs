@@ -2,7 +2,7 @@
 //! uses), and for parameters with a `generate` rule a `random_password` (secret) or
 //! `random_string` resource plus a local that prefers the variable when one is supplied.
 
-use ir::{CheckedModel, Generate, Image, ParamId};
+use ir::{CheckedModel, Generate, ParamId};
 
 use crate::emit::{TfWriter, opt};
 use crate::expr::{Call, Inline, Raw, Ref, Text};
@@ -25,15 +25,13 @@ fn variable(
     w.end();
 }
 
-/// Whether any workload runs an image built from source (and so needs `var.image_tag`).
-pub(crate) fn builds_images(model: &CheckedModel) -> bool {
-    model
-        .workloads()
-        .any(|(_, _, w)| matches!(w.image, Image::Build(_)))
-}
-
-/// The blocks of `variables.tf`.
-pub(crate) fn variables(w: &mut TfWriter, model: &CheckedModel, used: &[ParamId]) {
+/// The blocks of `variables.tf`; `image_tag` when an app runs an image built from source.
+pub(crate) fn variables(
+    w: &mut TfWriter,
+    model: &CheckedModel,
+    used: &[ParamId],
+    builds_images: bool,
+) {
     variable(
         w,
         "location",
@@ -48,7 +46,7 @@ pub(crate) fn variables(w: &mut TfWriter, model: &CheckedModel, used: &[ParamId]
         Some(&format!("rg-{}", model.name())),
         false,
     );
-    if builds_images(model) {
+    if builds_images {
         variable(
             w,
             "image_tag",
