@@ -22,6 +22,13 @@ pub(crate) enum Command {
     Check {
         #[command(flatten)]
         input: Input,
+        /// Only these targets' rules apply: k8s, helm, compose, terraform, bicep, or all (repeatable,
+        /// or comma-separated); default: the model's `targets`, else all
+        #[arg(long = "emit", value_name = "TARGET", value_delimiter = ',')]
+        emit: Vec<String>,
+        /// Check the model as it is and under each environment it defines
+        #[arg(long, conflicts_with = "environment")]
+        all_envs: bool,
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
         /// Treat every warning as an error (exit 1)
@@ -33,13 +40,8 @@ pub(crate) enum Command {
         #[command(flatten)]
         input: Input,
         /// Target to emit: k8s, helm, compose, terraform, bicep, or all (repeatable, or
-        /// comma-separated)
-        #[arg(
-            long = "emit",
-            value_name = "TARGET",
-            required = true,
-            value_delimiter = ','
-        )]
+        /// comma-separated); default: the model's `targets`, else all
+        #[arg(long = "emit", value_name = "TARGET", value_delimiter = ',')]
         emit: Vec<String>,
         /// Output folder
         #[arg(long, value_name = "DIR", default_value = "out")]
@@ -47,6 +49,10 @@ pub(crate) enum Command {
         /// Write nothing; exit 1 and list the files that would change, appear or disappear
         #[arg(long)]
         check: bool,
+        /// Also build each environment ENV the model defines, into DIR/ENV (as `--env ENV
+        /// --out DIR/ENV` would)
+        #[arg(long, conflicts_with = "environment")]
+        all_envs: bool,
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
         /// Treat every warning as an error: exit 1 and write nothing
@@ -83,7 +89,7 @@ pub(crate) enum Command {
     },
 }
 
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Clone, Debug)]
 pub(crate) struct Input {
     /// The model: a model.toml or an aspire-manifest.json
     #[arg(value_name = "MODEL")]

@@ -2,17 +2,29 @@
 //! manifest, anything else is `model.toml`), and returns the declared model.
 
 use ir::model::Model;
-use ir::{Diagnostics, SourceMap, Span, codes};
+use ir::{Diagnostics, SourceMap, Span, Spanned, codes};
 
-/// Loads one input file into `sources` and parses it, reading no other file. Returns the
-/// model (if it could be built) and whether the strict model.toml naming rule applies.
+/// What a front end read.
+pub struct Loaded {
+    /// The declared model, if it could be built.
+    pub model: Option<Model>,
+    /// Whether the strict model.toml naming rule applies (not to Aspire manifests).
+    pub strict_names: bool,
+    /// The targets the model names (model.toml's `targets`); `None` when it names none.
+    pub targets: Option<Vec<Spanned<String>>>,
+    /// A model.toml with schema errors only in some resources and parameters: the model
+    /// without them and their names (see [`crate::model_toml::Parsed::partial`]).
+    pub partial: Option<(Model, Vec<String>)>,
+}
+
+/// Loads one input file into `sources` and parses it, reading no other file.
 pub fn load(
     sources: &mut SourceMap,
     name: &str,
     bytes: &[u8],
     environment: Option<&str>,
     diags: &mut Diagnostics,
-) -> (Option<Model>, bool) {
+) -> Loaded {
     load_with(sources, name, bytes, environment, &no_file, diags)
 }
 
@@ -30,7 +42,7 @@ pub fn load_with(
     environment: Option<&str>,
     read_file: crate::manifest::ReadFile<'_>,
     diags: &mut Diagnostics,
-) -> (Option<Model>, bool) {
+) -> Loaded {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -45,21 +57,43 @@ pub fn load_with(
                 )
                 .with_label("this byte is not part of a UTF-8 character")
                 .with_help("save the file as UTF-8");
-            return (None, true);
+            return Loaded {
+                model: None,
+                strict_names: true,
+                targets: None,
+                partial: None,
+            };
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = sources.add(name, text);
     if is_manifest(text) {
-        (
-            crate::manifest::parse_with(file, text, environment, read_file, diags),
-            false,
-        )
+        Loaded {
+            model: crate::manifest::parse_with(file, text, environment, read_file, diags),
+            strict_names: false,
+            targets: None,
+            partial: None,
+        }
     } else {
-        (
-            crate::model_toml::parse(file, text, environment, diags),
-            true,
-        )
+        let parsed = crate::model_toml::parse_with_targets(file, text, environment, diags);
+        Loaded {
+            model: parsed.model,
+            strict_names: true,
+            targets: parsed.targets,
+            partial: parsed.partial,
+        }
+    }
+}
+
+/// The environments a model defines (`[environments.<env>]` of a model.toml), in its order;
+/// none for an Aspire manifest, or for input the front end cannot read (compiling it reports
+/// why).
+pub fn environments(bytes: &[u8]) -> Vec<String> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !is_manifest(text) => {
+            crate::model_toml::environments(text.strip_prefix('\u{feff}').unwrap_or(text))
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -33,6 +33,47 @@
 //! assert!(workload.env.iter().any(|e| e.name == "ConnectionStrings__cache"));
 //! # let _ = api;
 //! ```
+//!
+//! Writing the files, and reporting the diagnostics, as the `aspirec` binary does:
+//!
+//! ```
+//! use aspirec::{CompileOptions, Severity};
+//!
+//! let model = "name = \"shop\"\n[resources.web]\ntype = \"container\"\nimage = \"nginx:1.27\"\n";
+//! let options = CompileOptions {
+//!     targets: vec![aspirec::targets::by_id("compose").unwrap()],
+//!     ..Default::default()
+//! };
+//! let compilation = aspirec::compile("model.toml", model.as_bytes(), &options);
+//! for diagnostic in &compilation.diagnostics {
+//!     let kind = if diagnostic.severity == Severity::Warning { "warning" } else { "error" };
+//!     eprintln!("{kind} {}: {}", diagnostic.code.id, diagnostic.message);
+//! }
+//! if compilation.has_errors() {
+//!     // Or `render::json` for tools.
+//!     panic!("{}", aspirec::render::human(&compilation.sources, &compilation.diagnostics, false));
+//! }
+//! let out = std::env::temp_dir().join(format!("aspirec-doc-{}", std::process::id()));
+//! // Atomic, and only ever touches files aspirec generated (see `output`).
+//! let summary = aspirec::output::write(&out, &compilation.artifacts)?;
+//! assert!(out.join("compose/compose.yaml").is_file());
+//! println!("{summary}");
+//! // `--check`: what differs between the artifacts and the folder.
+//! assert!(aspirec::output::check(&out, &compilation.artifacts)?.is_empty());
+//! # std::fs::remove_dir_all(&out)?;
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+//!
+//! The crate's default feature `cli` builds the binary; a library user can leave it out
+//! (`default-features = false`) and go without clap and the binary's allocator.
+
+/// The IR crate, for what this crate does not re-export.
+pub use ir;
+/// The types a caller of [`compile`] handles: diagnostics, the checked model, the files.
+pub use ir::{
+    Artifacts, CheckedModel, Diagnostic, Label, Omitted, Publisher, Severity, SourceMap, Span,
+    group::Repeats,
+};
 
 pub mod front;
 pub mod graph;
@@ -48,13 +89,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ir::{Artifacts, CheckedModel, Diagnostic, Diagnostics, SourceMap};
+use ir::Diagnostics;
 
 /// What to compile for.
 #[derive(Clone, Default)]
 pub struct CompileOptions {
     /// The publishers to run; their naming rules are also checked.
-    pub targets: Vec<&'static dyn ir::Publisher>,
+    pub targets: Vec<&'static dyn Publisher>,
     /// `--env`: the environment overlay to apply.
     pub environment: Option<String>,
     /// `--allow-unsupported`: leave out what a target cannot express, with a warning.
@@ -69,6 +110,10 @@ pub struct CompileOptions {
     pub app_name: Option<String>,
     /// `--chart-version`: the Helm chart's version (see [`ir::PublishOptions::chart_version`]).
     pub chart_version: Option<String>,
+    /// `targets` is only the default: a model that names its own (model.toml's top-level
+    /// `targets`) is compiled for those instead. The command line sets it when no `--emit`
+    /// is given.
+    pub model_targets: bool,
     /// Reads the files the model refers to (an Aspire manifest's Bicep modules), by their
     /// path relative to the model's folder; `None` reads none (they are then missing).
     /// [`compile`] does no IO of its own: the binary passes [`files_beside`].
@@ -103,6 +148,9 @@ pub struct Compilation {
     /// How long each stage took (`aspirec --timings`): `front`, `check`, then `publish <target>`
     /// for each target, measured on the publisher's own thread.
     pub timings: Vec<(String, Duration)>,
+    /// The ids of the targets compiled for and checked: [`CompileOptions::targets`], or the
+    /// model's own with [`CompileOptions::model_targets`].
+    pub targets: Vec<&'static str>,
 }
 
 impl Compilation {
@@ -126,14 +174,16 @@ const SLOWEST_FIRST: [&str; 5] = ["helm", "bicep", "k8s", "terraform", "compose"
 /// raised the peak memory (by about 400 MB at 10,000 services) without finishing sooner.
 fn publish_all(
     model: &CheckedModel,
-    targets: &[&'static dyn ir::Publisher],
+    targets: &[&'static dyn Publisher],
     options: &ir::PublishOptions,
     sink: Sink<'_>,
     deny_warnings: bool,
 ) -> Vec<(&'static str, Option<Artifacts>, Diagnostics, Duration)> {
-    let run = |target: &'static dyn ir::Publisher| {
+    let run = |target: &'static dyn Publisher| {
         let start = Instant::now();
-        let mut diags = Diagnostics::new();
+        // Grouping, as the driver's sink it is extended into: a rule every resource breaks
+        // must not fill this target's cap.
+        let mut diags = Diagnostics::grouping();
         // A panic is a bug; report it as one instead of taking the process down (and with it
         // the other targets' results).
         let files = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -142,7 +192,7 @@ fn publish_all(
         .unwrap_or_else(|_| {
             diags.push(Diagnostic::new(
                 ir::codes::INTERNAL,
-                ir::Span::DETACHED,
+                Span::DETACHED,
                 format!(
                     "the {} publisher panicked; this is a bug in aspirec",
                     target.id()
@@ -192,8 +242,15 @@ pub fn compile_with_sink(
     let mut timings = Vec::new();
     let start = Instant::now();
     let mut sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let (declared, strict_names) = match &options.read_file {
+    // The same problem at many places (a rule broken by every resource, in both Azure
+    // targets) is one diagnostic with its places (`ir::group`).
+    let mut diags = Diagnostics::grouping();
+    let front::Loaded {
+        model: declared,
+        strict_names,
+        targets: named,
+        partial,
+    } = match &options.read_file {
         Some(reader) => front::load_with(
             &mut sources,
             name,
@@ -210,9 +267,17 @@ pub fn compile_with_sink(
             &mut diags,
         ),
     };
+    let targets: Vec<&'static dyn Publisher> = match named.filter(|_| options.model_targets) {
+        // Each was checked against the registry by the front end.
+        Some(named) => named
+            .iter()
+            .filter_map(|t| targets::by_id(&t.value))
+            .collect(),
+        None => options.targets.clone(),
+    };
     let declared = declared.map(|mut model| {
         if let Some(name) = &options.app_name {
-            model.name = ir::Spanned::new(name.clone(), ir::Span::DETACHED);
+            model.name = ir::Spanned::new(name.clone(), Span::DETACHED);
         }
         model
     });
@@ -220,7 +285,7 @@ pub fn compile_with_sink(
         // A front end must explain why it produced nothing; never pass silently.
         diags.push(Diagnostic::new(
             ir::codes::INTERNAL,
-            ir::Span::DETACHED,
+            Span::DETACHED,
             "the front end produced no model and no error",
         ));
     }
@@ -228,7 +293,7 @@ pub fn compile_with_sink(
     let start = Instant::now();
     let checked = declared.filter(|_| !diags.has_errors()).and_then(|model| {
         let check_options = ir::CheckOptions {
-            targets: &options.targets,
+            targets: &targets,
             allow_unsupported: options.allow_unsupported,
             strict_names,
         };
@@ -237,12 +302,23 @@ pub fn compile_with_sink(
     if checked.is_some() {
         timings.push(("check".to_string(), start.elapsed()));
     }
+    if let Some((model, left_out)) = partial {
+        check_partial(
+            &model,
+            &left_out,
+            &targets,
+            options,
+            strict_names,
+            &mut diags,
+        );
+    }
     let mut compilation = Compilation {
         sources,
         diagnostics: Vec::new(),
         model: None,
         artifacts: Vec::new(),
         timings,
+        targets: targets.iter().map(|t| t.id()).collect(),
     };
     if let Some(checked) = &checked {
         let publish_options = ir::PublishOptions {
@@ -256,7 +332,7 @@ pub fn compile_with_sink(
         let mut artifacts = Vec::new();
         for (target, files, target_diags, took) in publish_all(
             checked,
-            &options.targets,
+            &targets,
             &publish_options,
             sink,
             options.deny_warnings,
@@ -287,13 +363,37 @@ pub fn compile_with_sink(
     compilation
 }
 
+/// Runs `ir`'s checks on the valid part of a model with schema errors (`left_out` are the
+/// resources and parameters that had them), so that reference and name errors show in the
+/// same run. What the checks say about a name left out (an unknown reference to it) is a
+/// follow-up of its schema error, and dropped; nothing is published.
+fn check_partial(
+    model: &ir::model::Model,
+    left_out: &[String],
+    targets: &[&'static dyn Publisher],
+    options: &CompileOptions,
+    strict_names: bool,
+    diags: &mut Diagnostics,
+) {
+    let mut found = diags.part();
+    let check_options = ir::CheckOptions {
+        targets,
+        allow_unsupported: options.allow_unsupported,
+        strict_names,
+    };
+    let _ = ir::check(model, &check_options, &mut found);
+    let quoted: Vec<String> = left_out.iter().map(|name| format!("`{name}`")).collect();
+    found.retain(|d| !quoted.iter().any(|name| d.message.contains(name.as_str())));
+    diags.extend(found);
+}
+
 /// Makes every warning an error, saying why (`deny_warnings`).
 fn deny(diagnostics: &mut [Diagnostic]) {
     for diagnostic in diagnostics
         .iter_mut()
-        .filter(|d| d.severity == ir::Severity::Warning)
+        .filter(|d| d.severity == Severity::Warning)
     {
-        diagnostic.severity = ir::Severity::Error;
+        diagnostic.severity = Severity::Error;
         diagnostic
             .notes
             .push("warnings are denied (--deny-warnings)".to_string());

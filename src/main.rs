@@ -3,9 +3,11 @@
 //! (0 success, 1 model errors or a `--check` difference, 2 usage or IO errors).
 
 mod cli;
+mod envs;
 mod input;
+mod report;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -13,8 +15,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser};
 
-use aspirec::{Compilation, CompileOptions, output, render, targets};
+use aspirec::{Compilation, CompileOptions, output, targets};
 use cli::{Cli, Command, DiagnosticFormat, GraphFormat, Input};
+use report::Report;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -34,28 +37,44 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check {
             input,
+            emit,
             format,
             deny_warnings,
+            all_envs,
         } => {
-            let options = CompileOptions {
-                deny_warnings,
-                ..options(&input, targets::all().to_vec())
-            };
-            let compilation = compile_with(&input, options, &|_, _| {})?;
-            report(&input, &compilation, format)?;
-            print_timings(&input, &compilation, &[]);
-            Ok(u8::from(compilation.has_errors()))
+            let mut documents = report::Documents::new(all_envs);
+            let mut seen = envs::Seen::default();
+            let mut code = 0;
+            for environment in envs::environments(&input, all_envs)? {
+                let input = Input {
+                    environment,
+                    ..input.clone()
+                };
+                let options = CompileOptions {
+                    deny_warnings,
+                    ..options(&input, &emit)?
+                };
+                let mut compilation = compile_with(&input, options, &|_, _| {})?;
+                code = code.max(u8::from(compilation.has_errors()));
+                seen.leave_out(&mut compilation);
+                let report = Report::new(&envs::label(&input), &compilation, format);
+                documents.push(report, input.environment.as_deref());
+                print_timings(&input, &compilation, &[]);
+            }
+            documents.finish()?;
+            Ok(code)
         }
         Command::Build {
             input,
             emit,
             out,
             check,
+            all_envs,
             format,
             deny_warnings,
             chart_version,
         } => {
-            let selected = select_targets(&emit)?;
+            refuse_stdout(&out)?;
             // A command-line value has no position to point at: refused here, as a usage
             // error, as Helm would refuse the chart.
             if let Some(version) = chart_version
@@ -66,92 +85,52 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     "invalid --chart-version `{version}`: a chart version is a SemVer 2 version, such as 1.4.2"
                 );
             }
-            let model_dir = output::model_dir_from_target(&input.model, &out)
-                .context("resolving the output folder")?;
-            // One build at a time writes into `out` (`--check` writes nothing and takes no
-            // lock); then what killed builds left there is removed.
-            let _lock = if check {
-                None
-            } else {
-                let lock = output::lock(&out, output::wait_from_env()?, |path| {
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "waiting for another aspirec build into `{}` (it holds `{}`)",
-                        out.display(),
-                        path.display()
-                    );
-                })?;
-                let ids: Vec<&str> = targets::all().iter().map(|t| t.id()).collect();
-                let removed = output::remove_leftovers(&out, &ids)?;
-                if removed > 0 && format == DiagnosticFormat::Human {
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "removed {removed} leftover(s) of interrupted builds under {}",
-                        out.display()
-                    );
-                }
-                Some(lock)
-            };
-            // Targets whose folder does not exist yet are written as soon as they are
-            // compiled, while the other publishers still run (`output::EarlyWriter`).
-            let early = (!check).then(|| output::EarlyWriter::new(&out));
-            let early_timings = std::sync::Mutex::new(Vec::new());
-            let sink = |target: &'static str, files: &ir::Artifacts| {
-                if let Some(early) = &early {
-                    let start = Instant::now();
-                    early.stage(target, files);
-                    let took = start.elapsed();
-                    if let Ok(mut timings) = early_timings.lock() {
-                        timings.push((format!("write {target} (early)"), took));
-                    }
-                }
-            };
-            let options = CompileOptions {
-                model_dir,
+            let build = Build {
+                emit,
+                check,
+                all_envs,
+                format,
                 deny_warnings,
                 chart_version,
-                ..options(&input, selected)
             };
-            let compilation = compile_with(&input, options, &sink)?;
-            report(&input, &compilation, format)?;
-            let mut extra = early_timings
-                .into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if compilation.has_errors() {
-                if let Some(early) = early {
-                    early.abort();
-                }
-                print_timings(&input, &compilation, &extra);
-                return Ok(1);
-            }
-            let start = Instant::now();
-            let code = match early {
-                None => {
-                    let differences = output::check(&out, &compilation.artifacts)?;
-                    print_stdout(&output::describe(&differences))?;
-                    u8::from(!differences.is_empty())
-                }
-                Some(early) => {
-                    let summary =
-                        output::write_with(&out, &compilation.artifacts, early, &|_| Ok(()))?;
-                    if format == DiagnosticFormat::Human {
-                        let _ = writeln!(std::io::stderr(), "{summary}");
+            let mut documents = report::Documents::new(all_envs);
+            let mut seen = envs::Seen::default();
+            let mut code = 0;
+            // Every folder is decided before anything is written.
+            let mut runs = Vec::new();
+            for environment in envs::environments(&input, all_envs)? {
+                let (folder, prefix) = match (&environment, all_envs) {
+                    (Some(environment), true) => {
+                        (envs::folder(&out, environment)?, format!("{environment}/"))
                     }
-                    0
+                    _ => (out.clone(), String::new()),
+                };
+                runs.push((environment, folder, prefix));
+            }
+            for (environment, folder, prefix) in runs {
+                let input = Input {
+                    environment,
+                    ..input.clone()
+                };
+                let result = build.run(&input, &folder, &prefix, &mut seen, &mut documents);
+                match result {
+                    Ok(run) => code = code.max(run),
+                    Err(error) => {
+                        documents.finish()?;
+                        return Err(error);
+                    }
                 }
-            };
-            let stage = if check { "compare" } else { "write" };
-            extra.push((stage.to_string(), start.elapsed()));
-            print_timings(&input, &compilation, &extra);
-            // The process ends now: freeing the model and every output text one allocation
-            // at a time (10 ms and more for a large model) would only delay the exit, the
-            // operating system takes the memory back at once (clang's `-disable-free`).
-            std::mem::forget(compilation);
+            }
+            documents.finish()?;
             Ok(code)
         }
         Command::Inspect { input } => {
-            let compilation = compile(&input, targets::all().to_vec())?;
-            report(&input, &compilation, DiagnosticFormat::Human)?;
+            let compilation = compile_with(&input, options(&input, &[])?, &|_, _| {})?;
+            Report::new(
+                &display_name(&input.model),
+                &compilation,
+                DiagnosticFormat::Human,
+            );
             let Some(model) = &compilation.model else {
                 return Ok(1);
             };
@@ -162,8 +141,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Graph { input, format } => {
-            let compilation = compile(&input, Vec::new())?;
-            report(&input, &compilation, DiagnosticFormat::Human)?;
+            let options = CompileOptions {
+                targets: Vec::new(),
+                model_targets: false,
+                ..options(&input, &[])?
+            };
+            let compilation = compile_with(&input, options, &|_, _| {})?;
+            Report::new(
+                &display_name(&input.model),
+                &compilation,
+                DiagnosticFormat::Human,
+            );
             let Some(model) = &compilation.model else {
                 return Ok(1);
             };
@@ -220,20 +208,36 @@ fn select_targets(emit: &[String]) -> anyhow::Result<Vec<&'static dyn ir::Publis
     Ok(selected)
 }
 
-fn compile(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> anyhow::Result<Compilation> {
-    compile_with(input, options(input, targets), &|_, _| {})
+/// `--out -` is refused rather than creating a folder named `-`. Streaming to stdout was
+/// not chosen: every target is several files, and some of them (kustomization.yaml,
+/// `.env.example`, `main.bicepparam`) have no place in one stream; a tool that wants the
+/// text can use `--format json` with a scratch folder, or read the files.
+fn refuse_stdout(out: &Path) -> anyhow::Result<()> {
+    if out.as_os_str() == "-" {
+        bail!(
+            "`--out -`: aspirec writes a folder of files per target and cannot stream them to standard output; give a folder (`--out ./-` for a folder named `-`)"
+        );
+    }
+    Ok(())
 }
 
-/// The options `input` asks for; the caller sets what only some commands have.
-fn options(input: &Input, targets: Vec<&'static dyn ir::Publisher>) -> CompileOptions {
-    CompileOptions {
-        targets,
+/// The options `input` asks for, compiling for the targets `emit` names or, when it names
+/// none, for those the model names (every target when it names none); the caller sets what
+/// only some commands have.
+fn options(input: &Input, emit: &[String]) -> anyhow::Result<CompileOptions> {
+    Ok(CompileOptions {
+        targets: if emit.is_empty() {
+            targets::all().to_vec()
+        } else {
+            select_targets(emit)?
+        },
+        model_targets: emit.is_empty(),
         environment: input.environment.clone(),
         allow_unsupported: input.allow_unsupported,
         app_name: input.name.clone(),
         read_file: Some(aspirec::files_beside(&input.model)),
         ..CompileOptions::default()
-    }
+    })
 }
 
 fn compile_with(
@@ -267,29 +271,137 @@ fn display_name(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-fn report(
-    input: &Input,
-    compilation: &Compilation,
+/// What `build` was asked for, for each run of `--all-envs`.
+struct Build {
+    emit: Vec<String>,
+    check: bool,
+    all_envs: bool,
     format: DiagnosticFormat,
-) -> anyhow::Result<()> {
-    match format {
-        DiagnosticFormat::Json => {
-            let json = render::json(&compilation.sources, &compilation.diagnostics);
-            print_stdout(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
-        }
-        DiagnosticFormat::Human => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let mut text = render::human(&compilation.sources, &compilation.diagnostics, color);
-            if let Some(summary) =
-                render::summary(&display_name(&input.model), &compilation.diagnostics)
-            {
-                text.push_str(&summary);
-                text.push('\n');
+    deny_warnings: bool,
+    chart_version: Option<String>,
+}
+
+impl Build {
+    /// Compiles `input` and writes its artifacts to `out` (or compares them, `--check`);
+    /// pushes the report into `documents`, its paths after `prefix` (`ENV/` for an
+    /// environment of `--all-envs`). Returns the exit status.
+    fn run(
+        &self,
+        input: &Input,
+        out: &Path,
+        prefix: &str,
+        seen: &mut envs::Seen,
+        documents: &mut report::Documents,
+    ) -> anyhow::Result<u8> {
+        let (check, format) = (self.check, self.format);
+        let selected = options(input, &self.emit)?;
+        let model_dir = output::model_dir_from_target(&input.model, out)
+            .context("resolving the output folder")?;
+        // One build at a time writes into `out` (`--check` writes nothing and takes no
+        // lock); then what killed builds left there is removed.
+        let _lock = if check {
+            None
+        } else {
+            let lock = output::lock(out, output::wait_from_env()?, |path| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "waiting for another aspirec build into `{}` (it holds `{}`)",
+                    out.display(),
+                    path.display()
+                );
+            })?;
+            let ids: Vec<&str> = targets::all().iter().map(|t| t.id()).collect();
+            let removed = output::remove_leftovers(out, &ids)?;
+            if removed > 0 && format == DiagnosticFormat::Human {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "removed {removed} leftover(s) of interrupted builds under {}",
+                    out.display()
+                );
             }
-            let _ = std::io::stderr().write_all(text.as_bytes());
+            Some(lock)
+        };
+        // Targets whose folder does not exist yet are written as soon as they are
+        // compiled, while the other publishers still run (`output::EarlyWriter`).
+        let early = (!check).then(|| output::EarlyWriter::new(out));
+        let early_timings = std::sync::Mutex::new(Vec::new());
+        let sink = |target: &'static str, files: &ir::Artifacts| {
+            if let Some(early) = &early {
+                let start = Instant::now();
+                early.stage(target, files);
+                let took = start.elapsed();
+                if let Ok(mut timings) = early_timings.lock() {
+                    timings.push((format!("write {target} (early)"), took));
+                }
+            }
+        };
+        let options = CompileOptions {
+            model_dir,
+            deny_warnings: self.deny_warnings,
+            chart_version: self.chart_version.clone(),
+            ..selected
+        };
+        let mut compilation = compile_with(input, options, &sink)?;
+        let failed = compilation.has_errors();
+        seen.leave_out(&mut compilation);
+        let mut report = Report::new(&envs::label(input), &compilation, format).with_prefix(prefix);
+        let mut extra = early_timings
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if failed {
+            if let Some(early) = early {
+                early.abort();
+            }
+            documents.push(report, input.environment.as_deref());
+            print_timings(input, &compilation, &extra);
+            return Ok(1);
+        }
+        let start = Instant::now();
+        let result = write_or_compare(out, &compilation, early, &mut report);
+        if let Err(error) = &result {
+            report.failed(error);
+        }
+        documents.push(report, input.environment.as_deref());
+        let code = result?;
+        let stage = if check { "compare" } else { "write" };
+        extra.push((stage.to_string(), start.elapsed()));
+        print_timings(input, &compilation, &extra);
+        // The process ends now: freeing the model and every output text one allocation
+        // at a time (10 ms and more for a large model) would only delay the exit, the
+        // operating system takes the memory back at once (clang's `-disable-free`). With
+        // `--all-envs` another run follows, which must not hold this one's memory too.
+        if !self.all_envs {
+            std::mem::forget(compilation);
+        }
+        Ok(code)
+    }
+}
+
+/// `build` once the model compiled: writes the artifacts, or with `--check` (no `early`
+/// writer) compares them with `out`. Returns the exit status.
+fn write_or_compare(
+    out: &Path,
+    compilation: &Compilation,
+    early: Option<output::EarlyWriter>,
+    report: &mut Report,
+) -> anyhow::Result<u8> {
+    match early {
+        None => {
+            let differences = output::check(out, &compilation.artifacts)?;
+            let files: usize = compilation.artifacts.iter().map(|(_, a)| a.len()).sum();
+            let differing = differences
+                .iter()
+                .filter(|d| !matches!(d, output::Difference::Removed { .. }))
+                .count();
+            report.differences(out, &differences, files - differing)?;
+            Ok(u8::from(!differences.is_empty()))
+        }
+        Some(early) => {
+            let summary = output::write_with(out, &compilation.artifacts, early, &|_| Ok(()))?;
+            report.written(&summary);
+            Ok(0)
         }
     }
-    Ok(())
 }
 
 /// `--timings`: one line per stage, in milliseconds. Publishers run in parallel, so their times
@@ -324,7 +436,7 @@ fn explain(code: Option<&str>) -> anyhow::Result<u8> {
 }
 
 /// Writes to stdout; a closed pipe (`aspirec inspect | head`) is not an error worth a panic.
-fn print_stdout(text: &str) -> anyhow::Result<()> {
+pub(crate) fn print_stdout(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::codes::Code;
+use crate::group::{KEPT, Key, Repeats};
 use crate::span::{FileId, Span};
 
 /// At most this many errors, and as many warnings, are kept per file; the rest are counted
@@ -41,6 +42,8 @@ pub struct Diagnostic {
     /// On the last diagnostic shown for a file: how many more that file has, left out by
     /// [`MAX_PER_FILE`].
     pub omitted: Omitted,
+    /// The same problem elsewhere, folded into this diagnostic ([`crate::group`]).
+    pub repeats: Repeats,
 }
 
 /// Diagnostics of one file that were counted but not kept.
@@ -75,6 +78,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             omitted: Omitted::default(),
+            repeats: Repeats::default(),
         }
     }
 
@@ -129,8 +133,25 @@ pub struct Diagnostics {
     kept: BTreeMap<(FileId, bool), usize>,
     /// What the cap left out, per file.
     omitted: BTreeMap<FileId, Omitted>,
-    /// Where [`Diagnostics::report`] builds a diagnostic past the cap, to be dropped.
+    /// Where [`Diagnostics::report`] builds a diagnostic past the cap, or one folded into
+    /// an earlier one, to be dropped.
     discarded: Option<Box<Diagnostic>>,
+    /// The kept diagnostic (its index in `items`) of each problem, for grouping.
+    groups: BTreeMap<Key, usize>,
+    /// The diagnostic [`Diagnostics::report`] handed out last, which its caller may still be
+    /// completing (label, help): it is grouped at the next call, once it is whole.
+    pending: Option<Pending>,
+    /// Whether the same problem at several places is one diagnostic ([`Diagnostics::grouping`]).
+    group: bool,
+}
+
+/// Where the pending diagnostic is.
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    /// The last of `items`, counted as kept.
+    Kept,
+    /// In `discarded`, counted as omitted by the cap.
+    Discarded,
 }
 
 impl Diagnostics {
@@ -138,9 +159,93 @@ impl Diagnostics {
         Diagnostics::default()
     }
 
+    /// A sink that folds the same problem at several places into one diagnostic
+    /// ([`crate::group`]): the driver's, for what the user sees. Stages' own sinks, and their
+    /// tests, see every diagnostic on its own.
+    pub fn grouping() -> Diagnostics {
+        Diagnostics {
+            group: true,
+            ..Diagnostics::default()
+        }
+    }
+
+    /// An empty sink for a part of this one's work (a parallel job), to [`Diagnostics::extend`]
+    /// this one with: it groups when this one does, so that a repeat does not fill the part's
+    /// cap.
+    pub fn part(&self) -> Diagnostics {
+        Diagnostics {
+            group: self.group,
+            ..Diagnostics::default()
+        }
+    }
+
+    /// Keeps only the diagnostics `keep` accepts (those past the cap stay counted).
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.settle();
+        self.items.retain(keep);
+        if self.group {
+            self.groups = self
+                .items
+                .iter()
+                .enumerate()
+                .map(|(index, d)| (Key::new(d), index))
+                .collect();
+        }
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        if self.admit(&diagnostic) {
+        self.settle();
+        let key = self.group.then(|| Key::new(&diagnostic));
+        if let Some(&index) = key.as_ref().and_then(|key| self.groups.get(key)) {
+            fold(&mut self.items[index], &diagnostic);
+        } else if self.admit(&diagnostic) {
+            if let Some(key) = key {
+                self.groups.insert(key, self.items.len());
+            }
             self.items.push(diagnostic);
+        }
+    }
+
+    /// Groups the pending diagnostic, now that its caller is done with it: folded into an
+    /// earlier one of the same problem (and no longer counted against the cap), or kept as
+    /// it was counted.
+    fn settle(&mut self) {
+        let (diagnostic, kept) = match self.pending.take() {
+            None => return,
+            Some(Pending::Kept) => match self.items.pop() {
+                Some(diagnostic) => (diagnostic, true),
+                None => return,
+            },
+            Some(Pending::Discarded) => match self.discarded.take() {
+                Some(diagnostic) => (*diagnostic, false),
+                None => return,
+            },
+        };
+        let key = Key::new(&diagnostic);
+        if let Some(&index) = self.groups.get(&key) {
+            self.uncount(&diagnostic, kept);
+            fold(&mut self.items[index], &diagnostic);
+        } else if kept {
+            self.groups.insert(key, self.items.len());
+            self.items.push(diagnostic);
+        }
+    }
+
+    /// Takes back what [`Diagnostics::admit`] counted for `diagnostic` (kept, or omitted),
+    /// which turned out to be the same problem as a kept one.
+    fn uncount(&mut self, diagnostic: &Diagnostic, kept: bool) {
+        let file = diagnostic.primary.span.file;
+        let error = diagnostic.is_error();
+        if kept {
+            if let Some(count) = self.kept.get_mut(&(file, error)) {
+                *count = count.saturating_sub(1);
+            }
+        } else if let Some(omitted) = self.omitted.get_mut(&file) {
+            if error {
+                omitted.errors = omitted.errors.saturating_sub(1);
+            } else {
+                omitted.warnings = omitted.warnings.saturating_sub(1);
+            }
         }
     }
 
@@ -177,10 +282,14 @@ impl Diagnostics {
         span: Span,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
+        self.settle();
         let diagnostic = Diagnostic::new(code, span, message);
         if !self.admit(&diagnostic) {
+            // Past the cap, unless it turns out to be a repeat (see `settle`).
+            self.pending = self.group.then_some(Pending::Discarded);
             return self.discarded.insert(Box::new(diagnostic));
         }
+        self.pending = self.group.then_some(Pending::Kept);
         self.items.push(diagnostic);
         let last = self.items.len() - 1;
         &mut self.items[last]
@@ -197,6 +306,7 @@ impl Diagnostics {
 
     /// The spans marked with [`Diagnostics::conceal`], taken out of the sink.
     pub fn take_concealed(&mut self) -> Vec<Span> {
+        self.settle();
         std::mem::take(&mut self.concealed)
     }
 
@@ -204,22 +314,32 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error) || self.omitted.values().any(|o| o.errors > 0)
     }
 
-    /// Errors reported so far, the ones past the cap included.
+    /// Errors reported so far, the ones past the cap and those folded into others included.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.items
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| 1 + d.repeats.count)
+            .sum::<usize>()
             + self.omitted.values().map(|o| o.errors).sum::<usize>()
     }
 
-    /// Diagnostics reported so far, the ones past the cap included.
+    /// Diagnostics reported so far, the ones past the cap and those folded into others
+    /// included.
     pub fn len(&self) -> usize {
-        self.items.len() + self.omitted.values().map(|o| o.total()).sum::<usize>()
+        self.items
+            .iter()
+            .map(|d| 1 + d.repeats.count)
+            .sum::<usize>()
+            + self.omitted.values().map(|o| o.total()).sum::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
+    pub fn extend(&mut self, mut other: Diagnostics) {
+        other.settle();
         for diagnostic in other.items {
             self.push(diagnostic);
         }
@@ -233,6 +353,7 @@ impl Diagnostics {
 
     /// All diagnostics sorted by (file, position, code) with exact duplicates removed.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.settle();
         self.items.sort_by(|a, b| {
             (
                 a.primary.span.file,
@@ -274,6 +395,33 @@ impl Diagnostics {
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+}
+
+/// Folds `repeat` into `kept`, the same problem elsewhere. The same problem at the same place
+/// (two passes, or two targets with one message) is one, as before grouping.
+fn fold(kept: &mut Diagnostic, repeat: &Diagnostic) {
+    let here = |label: &Label| label.span == repeat.primary.span && label.message == repeat.message;
+    if (kept.primary.span == repeat.primary.span && kept.message == repeat.message)
+        || kept.repeats.first.iter().any(here)
+    {
+        return;
+    }
+    kept.repeats.count += 1 + repeat.repeats.count;
+    let places = std::iter::once(Label {
+        span: repeat.primary.span,
+        message: repeat.message.clone(),
+    })
+    .chain(repeat.repeats.first.iter().cloned());
+    // The first places in the file, whatever order the stages reported them in: the same
+    // place in another target comes before the next resource.
+    let first = &mut kept.repeats.first;
+    for place in places {
+        let at = first.partition_point(|l| (l.span, &l.message) <= (place.span, &place.message));
+        if at < KEPT {
+            first.insert(at, place);
+            first.truncate(KEPT);
+        }
     }
 }
 
@@ -362,6 +510,56 @@ mod tests {
             }
         );
         assert_eq!(sorted.last().unwrap().omitted, Omitted::default());
+    }
+
+    #[test]
+    fn a_grouping_sink_folds_the_same_problem_and_counts_every_place() {
+        let mut diags = Diagnostics::grouping();
+        let at = |start: usize| Span::new(FileId(0), start, start + 1);
+        for (index, target) in (0..MAX_PER_FILE * 3).zip(["bicep", "terraform"].iter().cycle()) {
+            diags
+                .report(
+                    crate::codes::INVALID_VALUE,
+                    at(index / 2),
+                    format!("`r{}` is wrong ({target} target)", index / 2),
+                )
+                .with_label("wrong")
+                .with_help("fix it");
+        }
+        // The same place twice is one place; another help is another problem.
+        diags.push(
+            Diagnostic::new(
+                crate::codes::INVALID_VALUE,
+                at(0),
+                "`r0` is wrong (bicep target)",
+            )
+            .label("wrong")
+            .help("fix it"),
+        );
+        diags
+            .report(
+                crate::codes::INVALID_VALUE,
+                at(9),
+                "`r9` is wrong (bicep target)",
+            )
+            .with_label("wrong")
+            .with_help("did you mean `r8`?");
+        assert_eq!(diags.error_count(), MAX_PER_FILE * 3 + 1);
+        let sorted = diags.into_sorted();
+        assert_eq!(sorted.len(), 2);
+        let grouped = &sorted[0];
+        assert_eq!(grouped.repeats.count, MAX_PER_FILE * 3 - 1);
+        assert_eq!(grouped.repeats.first.len(), KEPT);
+        assert_eq!(
+            grouped.repeats.first[0].message,
+            "`r0` is wrong (terraform target)"
+        );
+        assert_eq!(
+            grouped.omitted,
+            Omitted::default(),
+            "no repeat fills the cap"
+        );
+        assert_eq!(crate::group::ungrouped(&sorted).len(), KEPT + 2);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod checked;
 pub mod codes;
 pub mod diagnostic;
 pub mod expr;
+pub mod group;
 pub mod integrations;
 pub mod model;
 pub mod publish;

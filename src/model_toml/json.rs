@@ -166,6 +166,10 @@ fn shape(shape: &Shape, tag: Option<&str>) -> Value {
                 alternatives.iter().map(|a| self::shape(a, tag)).collect();
             json!({ "anyOf": alternatives })
         }
+        Shape::Target => json!({
+            "type": "string",
+            "enum": crate::targets::all().iter().map(|t| t.id()).collect::<Vec<_>>(),
+        }),
         Shape::Resource => json!({ "$ref": "#/$defs/resource" }),
         Shape::ResourceOverride => json!({ "$ref": "#/$defs/resource-override" }),
         Shape::Tag => match tag {

@@ -9,7 +9,8 @@
 //! 3. [`validate`]: the tree against [`schema`], the one description of the format, which
 //!    also yields the JSON Schema of [`json_schema()`].
 //! 4. [`lower`]: the checked tree to the IR; expressions are parsed here, with positions
-//!    mapped back to the source by [`strings`].
+//!    mapped back to the source by [`strings`]. [`targets`] reads the model's `targets`,
+//!    which are the driver's business, not the IR's.
 //!
 //! All problems of steps 2 to 4 are reported in one run.
 
@@ -21,11 +22,12 @@ mod secrets;
 mod stream;
 mod strings;
 mod syntax;
+mod targets;
 mod tree;
 mod validate;
 
 use ir::model::Model;
-use ir::{Diagnostics, FileId};
+use ir::{Diagnostics, FileId, Spanned};
 
 /// Parses and lowers a model.toml, applying the `environment` overlay. `None` if this
 /// reported any error.
@@ -35,13 +37,80 @@ pub fn parse(
     environment: Option<&str>,
     diags: &mut Diagnostics,
 ) -> Option<Model> {
+    parse_with_targets(file, text, environment, diags).model
+}
+
+/// What [`parse_with_targets`] read.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The model, when the file has no error.
+    pub model: Option<Model>,
+    /// When the only errors are in some resources' and parameters' own tables: the model
+    /// without them, and their names. `ir`'s checks can still run on it, in the same run, to
+    /// report reference and name errors too (their diagnostics about the names left out
+    /// would be follow-ups, and are for the caller to drop).
+    pub partial: Option<(Model, Vec<String>)>,
+    /// The model's top-level `targets`, `None` when it names none.
+    pub targets: Option<Vec<Spanned<String>>>,
+}
+
+/// [`parse`], with the model's `targets`, and the valid part of a model with schema errors.
+pub fn parse_with_targets(
+    file: FileId,
+    text: &str,
+    environment: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Parsed {
     let errors_before = diags.error_count();
-    let mut root = syntax::parse(file, text, diags)?;
+    let Some(mut root) = syntax::parse(file, text, diags) else {
+        return Parsed::default();
+    };
     secrets::conceal(file, &root, diags);
     overlay::apply(file, &mut root, environment, diags);
-    validate::check_model(file, &root, diags);
+    let broken = validate::check_model(file, &root, diags);
+    let targets = targets::read(file, &root, diags);
+    // Every error so far is in a resource's or parameter's own table.
+    let only_broken = diags.error_count() - errors_before == broken.errors;
     let model = lower::lower(file, text, root, diags);
-    model.filter(|_| diags.error_count() == errors_before)
+    if diags.error_count() == errors_before {
+        return Parsed {
+            model,
+            partial: None,
+            targets,
+        };
+    }
+    let partial = model.filter(|_| only_broken).map(|mut model| {
+        model
+            .resources
+            .retain(|r| !broken.names.contains(&r.name.value));
+        model
+            .parameters
+            .retain(|p| !broken.names.contains(&p.name.value));
+        (model, broken.names)
+    });
+    Parsed {
+        model: None,
+        partial,
+        targets,
+    }
+}
+
+/// The names of the model's `[environments.<env>]`, in its order; none when the text is not
+/// valid TOML (compiling it reports why).
+pub fn environments(text: &str) -> Vec<String> {
+    let mut scratch = Diagnostics::new();
+    syntax::parse(FileId(0), text, &mut scratch)
+        .and_then(|root| {
+            let environments = root.get("environments")?.as_table()?;
+            Some(
+                environments
+                    .entries()
+                    .iter()
+                    .map(|(key, _)| key.name.to_string())
+                    .collect(),
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// For the differential fuzz target (`tests/fuzz`, `toml_paths`): whether the streaming tree

@@ -10,6 +10,7 @@
 use ir::diagnostic::did_you_mean;
 use ir::{Diagnostics, FileId, Span, codes};
 
+use super::schema::OVERLAY;
 use super::tree::{Key, Node, Table, Value, span};
 use super::validate::quoted_list;
 
@@ -67,12 +68,25 @@ fn take_environment<'s>(root: &mut Table<'s>, name: &str) -> Result<Table<'s>, V
     match environments.get(name).map(|node| node.as_table().is_some()) {
         Some(true) => match environments.remove(name) {
             Some((
-                _,
+                key,
                 Node {
                     value: Value::Table(overlay),
-                    ..
+                    span,
                 },
-            )) => Ok(overlay),
+            )) => {
+                // Keys an overlay cannot hold (`targets`, or a misspelt key) are not merged:
+                // merged, the top level would accept `targets` under `--env` only. They stay
+                // in the environment, where the schema check reports them.
+                let (merged, kept): (Vec<_>, Vec<_>) = overlay
+                    .into_entries()
+                    .into_iter()
+                    .partition(|(key, _)| OVERLAY.field(&key.name).is_some());
+                if !kept.is_empty() {
+                    let value = Value::Table(table_of(kept));
+                    environments.insert(key, Node { value, span });
+                }
+                Ok(table_of(merged))
+            }
             _ => Err(Vec::new()),
         },
         // Present but not a table: left in place for the schema check to report.
@@ -83,6 +97,14 @@ fn take_environment<'s>(root: &mut Table<'s>, name: &str) -> Result<Table<'s>, V
             .map(|(key, _)| key.name.to_string())
             .collect()),
     }
+}
+
+fn table_of<'s>(entries: Vec<(Key<'s>, Node<'s>)>) -> Table<'s> {
+    let mut table = Table::default();
+    for (key, node) in entries {
+        table.push(key, node);
+    }
+    table
 }
 
 fn report_missing_targets(

@@ -41,6 +41,9 @@ pub(crate) enum Shape {
     /// A resource override in an environment: keys of the overridden resource's type, none
     /// required.
     ResourceOverride,
+    /// The id of a target aspirec can emit (`k8s`, ...), as [`crate::targets`] lists them:
+    /// a new target is accepted without a change here.
+    Target,
 }
 
 /// What the keys of a [`Shape::Map`] are.
@@ -119,6 +122,11 @@ pub(crate) static MODEL: TableShape = TableShape {
             "name",
             Shape::String,
             "Application name: a DNS label of at most 40 characters; the default Kubernetes namespace, the Compose project name and the prefix of cloud resource names.",
+        ),
+        field(
+            "targets",
+            Shape::Array(&Shape::Target),
+            "The targets this model is meant for: the default of `aspirec check`, `aspirec build` without `--emit` and the pre-commit hook (default: every target). Only these targets' rules apply. Environments cannot change it.",
         ),
         DEFAULTS,
         field(

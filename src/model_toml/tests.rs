@@ -455,3 +455,39 @@ fn hostile_inputs_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn targets_are_read_checked_and_fixed_across_environments() {
+    let read = |text: &str, environment: Option<&str>| {
+        let mut diags = Diagnostics::new();
+        let parsed = super::parse_with_targets(FileId(0), text, environment, &mut diags);
+        let (model, targets) = (parsed.model, parsed.targets);
+        let messages: Vec<String> = diags
+            .into_sorted()
+            .into_iter()
+            .map(|d| format!("{} {}", d.code.id, d.message))
+            .collect();
+        let targets = targets.map(|t| t.into_iter().map(|t| t.value).collect::<Vec<_>>());
+        (model.is_some(), targets, messages)
+    };
+    let base = "name = \"shop\"\n";
+    assert_eq!(read(base, None), (true, None, vec![]));
+    let named = format!("{base}targets = [\"compose\", \"k8s\", \"compose\"]\n");
+    assert_eq!(
+        read(&named, None),
+        (
+            true,
+            Some(vec!["compose".to_string(), "k8s".to_string()]),
+            vec![]
+        ),
+        "in the model's order, without repeats"
+    );
+    let (ok, _, messages) = read(&format!("{base}targets = []\n"), None);
+    assert!(!ok);
+    assert_eq!(messages, ["E0205 `targets` is empty"]);
+    // An environment cannot change them: `targets` is not an overlay key.
+    let overlay = format!("{named}[environments.prod]\ntargets = [\"k8s\"]\n");
+    let (ok, _, messages) = read(&overlay, Some("prod"));
+    assert!(!ok);
+    assert!(messages[0].starts_with("E0201 "), "{messages:?}");
+}

@@ -14,9 +14,20 @@ use std::ops::Range;
 
 use super::tree::{Key, Node, Table, Value, span};
 
+/// The resources and parameters the schema check found an error in, so that the rest of the
+/// model can still be checked by `ir` in the same run (see `super::parse_with_targets`).
+#[derive(Debug, Default)]
+pub(crate) struct Broken {
+    /// Names of resources and parameters with an error in their own table.
+    pub(crate) names: Vec<String>,
+    /// How many of the errors are in those tables; the others are elsewhere (the top level,
+    /// an environment not selected).
+    pub(crate) errors: usize,
+}
+
 /// Checks a whole model (with the selected environment already merged in). The other
 /// environments are checked as overlays of the resources they override.
-pub(crate) fn check_model(file: FileId, root: &Table<'_>, diags: &mut Diagnostics) {
+pub(crate) fn check_model(file: FileId, root: &Table<'_>, diags: &mut Diagnostics) -> Broken {
     let base_types: Vec<_> = root
         .get("resources")
         .and_then(Node::as_table)
@@ -35,8 +46,10 @@ pub(crate) fn check_model(file: FileId, root: &Table<'_>, diags: &mut Diagnostic
         file,
         diags,
         base_types: &base_types,
+        broken: Broken::default(),
     };
     checker.table(&(0..0), root, &schema::MODEL, &Path::ROOT);
+    checker.broken
 }
 
 /// From this many entries on, a map (a model's `resources`, one entry per resource) is
@@ -49,6 +62,8 @@ struct Checker<'a, 'd> {
     diags: &'d mut Diagnostics,
     /// The type of each declared resource, for checking environment overrides of it.
     base_types: &'a [(&'a str, &'static ResourceType)],
+    /// What the errors reported so far are in.
+    broken: Broken,
 }
 
 /// Where a value is, for messages: `resources.web.health`. A chain of borrowed keys, so
@@ -124,6 +139,15 @@ impl Checker<'_, '_> {
                 self.expect(node, node.as_str().is_some(), shape, path);
             }
             Shape::Tag => {}
+            Shape::Target => match node.as_str() {
+                Some(text) => {
+                    let ids: Vec<&str> = crate::targets::all().iter().map(|t| t.id()).collect();
+                    if !ids.contains(&text) {
+                        self.unknown_target(node, text, &ids);
+                    }
+                }
+                None => self.expect(node, false, shape, path),
+            },
             Shape::Enum(allowed) => {
                 if let Some(text) = node.as_str() {
                     if !allowed.contains(&text) {
@@ -208,25 +232,44 @@ impl Checker<'_, '_> {
         }
         let jobs: Vec<_> = entries.chunks(ENTRIES_PER_JOB).collect();
         let (file, base_types) = (self.file, self.base_types);
+        let sink = self.diags.part();
         let reports = crate::parallel::map(&jobs, |entries| {
-            let mut diags = Diagnostics::new();
-            Checker {
+            let mut diags = sink.part();
+            let mut checker = Checker {
                 file,
                 diags: &mut diags,
                 base_types,
-            }
-            .entries(entries, values, path);
-            diags
+                broken: Broken::default(),
+            };
+            checker.entries(entries, values, path);
+            let broken = checker.broken;
+            (diags, broken)
         });
-        for diags in reports {
+        for (diags, broken) in reports {
             self.diags.extend(diags);
+            self.broken.names.extend(broken.names);
+            self.broken.errors += broken.errors;
         }
     }
 
     fn entries(&mut self, entries: &[(Key<'_>, Node<'_>)], values: &Shape, path: &Path<'_>) {
+        // The entries of the top-level `resources` and `parameters`: an error in one of them
+        // leaves the others checkable.
+        let declared = matches!(
+            path.last,
+            Some((Path { last: None, .. }, "resources" | "parameters"))
+        );
         for (entry_key, entry) in entries {
+            let before = declared.then(|| self.diags.error_count());
             let path = path.child(&entry_key.name);
             self.value(&entry_key.name, &entry_key.span, entry, values, &path);
+            if let Some(before) = before {
+                let errors = self.diags.error_count() - before;
+                if errors > 0 {
+                    self.broken.names.push(entry_key.name.to_string());
+                    self.broken.errors += errors;
+                }
+            }
         }
     }
 
@@ -378,7 +421,13 @@ impl Checker<'_, '_> {
             .diags
             .report(codes::UNKNOWN_KEY, span(self.file, &key.span), message)
             .with_label("unknown key");
-        if let Some(suggestion) = suggestion {
+        if std::ptr::eq(shape, &schema::OVERLAY) && schema::MODEL.field(&key.name).is_some() {
+            // `targets`: the top level has it, an environment cannot change it.
+            diagnostic.with_help(format!(
+                "`{}` is the same in every environment: set it at the top level",
+                key.name
+            ));
+        } else if let Some(suggestion) = suggestion {
             diagnostic.with_help(format!("did you mean `{suggestion}`?"));
         }
         if path.resource_type.is_some() {
@@ -422,6 +471,23 @@ impl Checker<'_, '_> {
             )
             .with_label(format!("expected {}", quoted_list(allowed.iter().copied())));
         if let Some(suggestion) = did_you_mean(text, allowed.iter().copied()) {
+            diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+        }
+    }
+
+    #[cold]
+    fn unknown_target(&mut self, node: &Node<'_>, text: &str, ids: &[&str]) {
+        let diagnostic = self
+            .diags
+            .report(
+                codes::INVALID_VALUE,
+                span(self.file, &node.span),
+                format!("unknown target `{text}`"),
+            )
+            .with_label(format!("expected {}", quoted_list(ids.iter().copied())));
+        if text == "all" {
+            diagnostic.with_help("leave `targets` out to compile for every target");
+        } else if let Some(suggestion) = did_you_mean(text, ids.iter().copied()) {
             diagnostic.with_help(format!("did you mean `{suggestion}`?"));
         }
     }
@@ -484,7 +550,7 @@ impl Checker<'_, '_> {
 /// Whether a value of `shape` has the TOML type of `value` (for [`Shape::Either`]).
 fn same_kind(shape: &Shape, value: &Value<'_>) -> bool {
     match shape {
-        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag => {
+        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag | Shape::Target => {
             matches!(value, Value::String(_))
         }
         Shape::Integer { .. } | Shape::Count => matches!(value, Value::Integer(_)),
@@ -534,7 +600,7 @@ fn plural(shape: &Shape) -> String {
 /// The TOML type of a value of `shape` (not an array or alternatives).
 fn noun(shape: &Shape) -> &'static str {
     match shape {
-        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag => "string",
+        Shape::String | Shape::Template | Shape::Enum(_) | Shape::Tag | Shape::Target => "string",
         Shape::Integer { .. } | Shape::Count => "integer",
         Shape::Bool => "boolean",
         Shape::Array(_) => "array",

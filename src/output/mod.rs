@@ -36,6 +36,7 @@ mod leftovers;
 mod lock;
 mod paths;
 mod record;
+mod summary;
 
 pub use check::{Difference, check, describe};
 pub use leftovers::remove_leftovers;
@@ -43,14 +44,17 @@ pub use lock::{LOCK, Lock, lock, wait_from_env};
 pub use paths::model_dir_from_target;
 pub use record::{RECORD, Stale, parse_record, stale};
 use record::{read_record, remove_stale, write_record};
+pub use summary::{FileStatus, Summary};
 
-/// Writes every target's artifacts under `out/<target>/`. Returns a one-line summary.
-pub fn write(out: &Path, artifacts: &[(&'static str, Artifacts)]) -> anyhow::Result<String> {
+/// Writes every target's artifacts under `out/<target>/`. Returns what it did to each file
+/// (its `Display` is the one-line summary the binary prints).
+pub fn write(out: &Path, artifacts: &[(&'static str, Artifacts)]) -> anyhow::Result<Summary> {
     write_with(out, artifacts, EarlyWriter::new(out), &|_| Ok(()))
 }
 
 /// What one target folder holds before a build.
 struct Folder<'a> {
+    target: &'static str,
     dir: PathBuf,
     files: &'a Artifacts,
     /// The paths the previous build recorded as generated.
@@ -179,7 +183,7 @@ fn create_parent(path: &Path, created: &mut BTreeSet<PathBuf>) -> anyhow::Result
     Ok(())
 }
 
-/// [`write`] with a hook called before each rename, so tests can inject a failure midway.
+/// [`write()`] with a hook called before each rename, so tests can inject a failure midway.
 ///
 /// A target folder that does not exist yet is written as a hidden sibling folder and renamed
 /// into place at the end, so it appears whole or not at all (and a first build of 12,000
@@ -195,7 +199,7 @@ pub fn write_with(
     artifacts: &[(&'static str, Artifacts)],
     early: EarlyWriter,
     before_rename: &(dyn Fn(&Path) -> std::io::Result<()> + Sync),
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Summary> {
     let Staged {
         folders: staged,
         error,
@@ -226,7 +230,7 @@ fn write_planned(
     artifacts: &[(&'static str, Artifacts)],
     staged: &[(&'static str, PathBuf)],
     before_rename: &(dyn Fn(&Path) -> std::io::Result<()> + Sync),
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Summary> {
     let mut folders = Vec::new();
     for (target, files) in artifacts {
         let dir = out.join(target);
@@ -254,6 +258,7 @@ fn write_planned(
             );
         }
         folders.push(Folder {
+            target,
             dir,
             files,
             previous,
@@ -269,20 +274,20 @@ fn write_planned(
             let _ = fs::remove_dir_all(staging);
         }
     }
-    let (written, unchanged, removed) = result?;
-    Ok(format!(
-        "wrote {written} file(s), {unchanged} unchanged, {removed} stale removed, under {}",
-        out.display()
-    ))
+    let files = result?;
+    Ok(Summary {
+        out: out.to_path_buf(),
+        files,
+    })
 }
 
-/// The body of [`write_with`], once every folder is known to be safe to write: returns the
-/// number of files written, unchanged and removed.
+/// The body of [`write_with`], once every folder is known to be safe to write: returns what
+/// happened to each file, `target/path`, in the artifacts' order, then the stale files removed.
 fn write_folders(
     folders: &[Folder<'_>],
     before_rename: &(dyn Fn(&Path) -> std::io::Result<()> + Sync),
-) -> anyhow::Result<(usize, usize, usize)> {
-    let written = std::sync::atomic::AtomicUsize::new(0);
+) -> anyhow::Result<Vec<(String, FileStatus)>> {
+    let mut statuses = Vec::new();
     let mut jobs = Vec::new();
     // Folders are created before the threads start, once each.
     let mut created = BTreeSet::new();
@@ -303,7 +308,12 @@ fn write_folders(
             }
         }
         if folder.prestaged {
-            written.fetch_add(folder.files.len(), std::sync::atomic::Ordering::Relaxed);
+            statuses.extend(
+                folder
+                    .files
+                    .iter()
+                    .map(|(path, _)| (format!("{}/{path}", folder.target), FileStatus::Created)),
+            );
             continue;
         }
         for (path, contents) in folder.files.iter() {
@@ -316,21 +326,32 @@ fn write_folders(
             } else {
                 Mode::Atomic
             };
-            jobs.push((full, contents.as_bytes(), mode));
+            jobs.push((
+                format!("{}/{path}", folder.target),
+                full,
+                contents.as_bytes(),
+                mode,
+            ));
         }
     }
-    let unchanged = std::sync::atomic::AtomicUsize::new(0);
-    in_parallel(&jobs, |(path, contents, mode)| {
-        if *mode == Mode::Update && fs::read(path).ok().as_deref() == Some(*contents) {
-            unchanged.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return Ok(());
-        }
+    let written = in_parallel(&jobs, |(_, path, contents, mode)| {
+        let status = if *mode == Mode::Update {
+            if fs::read(path).ok().as_deref() == Some(*contents) {
+                return Ok(FileStatus::Unchanged);
+            }
+            FileStatus::Changed
+        } else {
+            FileStatus::Created
+        };
         write_file(path, contents, *mode, before_rename)?;
-        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
+        Ok(status)
     })?;
+    statuses.extend(
+        jobs.into_iter()
+            .zip(written)
+            .map(|((shown, ..), status)| (shown, status)),
+    );
 
-    let mut removed = 0;
     for folder in folders {
         if let Some(staging) = &folder.staging {
             write_record(
@@ -351,7 +372,7 @@ fn write_folders(
             // Only a regular file reached through real folders: a record can be committed
             // next to a symbolic link, and must never make aspirec delete through it.
             if remove_stale(&folder.dir, stale)? {
-                removed += 1;
+                statuses.push((format!("{}/{stale}", folder.target), FileStatus::Removed));
             }
         }
         write_record(
@@ -360,28 +381,31 @@ fn write_folders(
             Mode::Atomic,
         )?;
     }
-    Ok((written.into_inner(), unchanged.into_inner(), removed))
+    Ok(statuses)
 }
 
-/// Runs `work` on every job on a few threads ([`crate::parallel`]); after the first error,
-/// the remaining jobs are skipped and that error is returned. Writing and comparing
-/// thousands of files is mostly system calls, which overlap well across cores.
-fn in_parallel<T: Sync>(
+/// Runs `work` on every job on a few threads ([`crate::parallel`]) and returns the results in
+/// the jobs' order; after the first error, the remaining jobs are skipped and that error is
+/// returned. Writing and comparing thousands of files is mostly system calls, which overlap
+/// well across cores.
+fn in_parallel<T: Sync, R: Send>(
     jobs: &[T],
-    work: impl Fn(&T) -> anyhow::Result<()> + Sync,
-) -> anyhow::Result<()> {
+    work: impl Fn(&T) -> anyhow::Result<R> + Sync,
+) -> anyhow::Result<Vec<R>> {
     let failed = std::sync::atomic::AtomicBool::new(false);
     crate::parallel::map(jobs, |job| {
         if failed.load(std::sync::atomic::Ordering::Relaxed) {
-            return Ok(());
+            return None;
         }
         let result = work(job);
         if result.is_err() {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        result
+        Some(result)
     })
     .into_iter()
+    // A skipped job is `None`, and only after an error, which `collect` returns.
+    .flatten()
     .collect()
 }
 

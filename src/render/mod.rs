@@ -2,10 +2,13 @@
 //! labels, help and notes) and `json` (one object per diagnostic, for editors and CI).
 //!
 //! This is the only module that knows how diagnostics look. Columns count characters, so a
-//! multi-byte character before an error does not shift the caret. Secret values never show:
+//! multi-byte character before an error does not shift the caret; carets are drawn by
+//! terminal columns ([`width`]), so a wide character (CJK, emoji) does not either. Secret
+//! values never show:
 //! [`mask`] hides them in snippets and messages, for every diagnostic.
 
 mod mask;
+mod width;
 
 use std::fmt::Write;
 
@@ -137,9 +140,9 @@ fn render_one(
                 );
             }
             last_line = start_line;
-            let marks = end.saturating_sub(start_col).max(1);
+            let (before, marks) = width::marker(&text, start_col - 1, end - 1);
             let mark = if *primary { "^" } else { "-" };
-            let marker = format!("{}{}", " ".repeat(start_col - 1), mark.repeat(marks));
+            let marker = format!("{}{}", " ".repeat(before), mark.repeat(marks));
             let painted = style.paint(if *primary { paint } else { "1;34" }, &marker);
             if label.message.is_empty() {
                 let _ = writeln!(out, "{pad} {} {painted}", style.paint("1;34", "|"));
@@ -178,8 +181,42 @@ fn render_one(
             redact(note)
         );
     }
+    if diagnostic.repeats.count > 0 {
+        let repeats = &diagnostic.repeats;
+        let _ = writeln!(
+            out,
+            "{pad} {} the same problem at {}:",
+            style.paint("1", "= note:"),
+            plural(repeats.count, "more place")
+        );
+        // Under the note's text.
+        let indent = format!("{pad}{}", " ".repeat("  = note: ".len() - 1));
+        for place in repeats.first.iter().take(ir::group::SHOWN) {
+            let _ = writeln!(
+                out,
+                "{indent}{}: {}",
+                position(sources, place.span),
+                redact(&place.message)
+            );
+        }
+        let shown = repeats.first.len().min(ir::group::SHOWN);
+        if repeats.count > shown {
+            let _ = writeln!(out, "{indent}and {} more", repeats.count - shown);
+        }
+    }
     if let Some(more) = omitted_note(diagnostic.omitted) {
         let _ = writeln!(out, "{pad} {} {more}", style.paint("1", "= note:"));
+    }
+}
+
+/// `file:line:col` of a span, or `(no position)`.
+fn position(sources: &SourceMap, span: Span) -> String {
+    match sources.get(span.file).filter(|_| !span.is_detached()) {
+        Some(file) => {
+            let (line, column) = file.line_col(span.start);
+            format!("{}:{line}:{column}", file.name)
+        }
+        None => "(no position)".to_string(),
     }
 }
 
@@ -234,7 +271,10 @@ fn omitted_note(omitted: ir::Omitted) -> Option<String> {
 /// The one-line summary printed after the diagnostics; it counts those left out by the cap
 /// per file too.
 pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> Option<String> {
-    let shown_errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    // A grouped diagnostic counts every place it stands for.
+    let count = |d: &Diagnostic| 1 + d.repeats.count;
+    let shown_errors: usize = diagnostics.iter().filter(|d| d.is_error()).map(count).sum();
+    let shown: usize = diagnostics.iter().map(count).sum();
     let omitted = diagnostics
         .iter()
         .fold(ir::Omitted::default(), |sum, d| ir::Omitted {
@@ -242,7 +282,7 @@ pub fn summary(file: &str, diagnostics: &[Diagnostic]) -> Option<String> {
             warnings: sum.warnings + d.omitted.warnings,
         });
     let errors = shown_errors + omitted.errors;
-    let warnings = diagnostics.len() - shown_errors + omitted.warnings;
+    let warnings = shown - shown_errors + omitted.warnings;
     let hidden = if omitted.total() > 0 {
         format!(" ({} not shown)", omitted.total())
     } else {
@@ -297,6 +337,15 @@ pub fn json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> serde_json::Valu
                     "help": d.help.as_deref().map(redact),
                     "notes": d.notes.iter().map(|n| redact(n)).collect::<Vec<_>>(),
                 });
+                // Only on a diagnostic that stands for the same problem elsewhere too.
+                if d.repeats.count > 0 {
+                    object["repeats"] = serde_json::json!({
+                        "count": d.repeats.count,
+                        "first": d.repeats.first.iter().map(|l| serde_json::json!({
+                            "location": location(l.span), "message": redact(&l.message),
+                        })).collect::<Vec<_>>(),
+                    });
+                }
                 // Only on the last diagnostic of a file that had more than the cap.
                 if d.omitted.total() > 0 {
                     object["omitted"] = serde_json::json!({

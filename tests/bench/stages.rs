@@ -70,8 +70,8 @@ fn build_fixture(n: usize) -> Fixture {
     let text = synth::model(n);
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let (declared, _) =
-        aspirec::front::load(&mut sources, SOURCE, text.as_bytes(), None, &mut diags);
+    let declared =
+        aspirec::front::load(&mut sources, SOURCE, text.as_bytes(), None, &mut diags).model;
     let checked = declared
         .as_ref()
         .and_then(|model| ir::check(model, &check_options(), &mut diags));
@@ -98,10 +98,10 @@ fn check_options() -> CheckOptions<'static> {
     }
 }
 
-fn parse(text: &str) -> (Option<Model>, bool) {
+fn parse(text: &str) -> Option<Model> {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    aspirec::front::load(&mut sources, SOURCE, text.as_bytes(), None, &mut diags)
+    aspirec::front::load(&mut sources, SOURCE, text.as_bytes(), None, &mut diags).model
 }
 
 /// The stopping rule shared by every benchmark.

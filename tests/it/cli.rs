@@ -63,6 +63,31 @@ fn exit_statuses_follow_the_contract() {
         2
     );
     assert_eq!(status(&aspirec(&["check"])), 2);
+    // `--out -` is refused, not a folder named `-` (see README, The command line).
+    for extra in [&[][..], &["--check"][..]] {
+        let dash = aspirec(
+            &[
+                &[
+                    "build",
+                    "tests/models/shop.toml",
+                    "--emit",
+                    "k8s",
+                    "--out",
+                    "-",
+                ][..],
+                extra,
+            ]
+            .concat(),
+        );
+        assert_eq!(status(&dash), 2);
+        let stderr = String::from_utf8_lossy(&dash.stderr);
+        assert!(
+            stderr.contains("cannot stream them to standard output"),
+            "{stderr}"
+        );
+        assert!(dash.stdout.is_empty());
+        assert!(!root().join("-").exists());
+    }
     assert_eq!(status(&aspirec(&["--help"])), 0);
 }
 
@@ -102,7 +127,7 @@ fn check_prints_json_diagnostics_for_tools() {
     ]);
     assert_eq!(status(&output), 1);
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let first = &json[0];
+    let first = &json["diagnostics"][0];
     assert_eq!(first["code"], "E0201");
     assert_eq!(
         first["location"]["file"],
@@ -152,6 +177,113 @@ fn build_check_reports_up_to_date_and_stale_trees() {
         "{}",
         stdout(&check)
     );
+}
+
+/// stdout with `--format json` as one JSON document: anything after it (plain text, a
+/// second document) fails the parse.
+fn json_document(output: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output))
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{}", stdout(output)))
+}
+
+#[test]
+fn json_format_prints_one_document_for_build_and_its_check() {
+    let out = empty_folder("cli-json-document");
+    let out_arg = out.to_string_lossy().into_owned();
+    let build = |extra: &[&str]| {
+        let args = [
+            &[
+                "build",
+                "tests/models/shop.toml",
+                "--emit",
+                "k8s,compose",
+                "--out",
+                &out_arg,
+                "--format",
+                "json",
+            ][..],
+            extra,
+        ]
+        .concat();
+        aspirec(&args)
+    };
+    let statuses = |json: &serde_json::Value, status: &str| -> Vec<String> {
+        json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == status)
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // Nothing written yet: every file would be created.
+    let check = build(&["--check"]);
+    assert_eq!(status(&check), 1);
+    let json = json_document(&check);
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+    assert_eq!(json["up_to_date"], false);
+    assert_eq!(json["out"], out_arg.as_str());
+    assert_eq!(json["unchanged"], 0);
+    assert!(statuses(&json, "created").contains(&"k8s/web.yaml".to_string()));
+
+    // The build says what it wrote, in the same words.
+    let written = build(&[]);
+    assert_eq!(status(&written), 0);
+    let json = json_document(&written);
+    assert!(statuses(&json, "created").contains(&"compose/compose.yaml".to_string()));
+    assert!(
+        written.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let files = json["files"].as_array().unwrap().len();
+
+    // Up to date: no files listed, all counted as unchanged.
+    let json = json_document(&build(&["--check"]));
+    assert_eq!(json["up_to_date"], true);
+    assert_eq!(json["files"], serde_json::json!([]));
+    assert_eq!(json["unchanged"], files);
+
+    // A changed file comes with its diff; one more file is removed.
+    std::fs::write(out.join("k8s/web.yaml"), "edited\n").unwrap();
+    let record = out.join("k8s/.aspirec-generated");
+    let mut listed = std::fs::read_to_string(&record).unwrap();
+    listed.push_str("old.yaml\n");
+    std::fs::write(&record, listed).unwrap();
+    std::fs::write(out.join("k8s/old.yaml"), "stale\n").unwrap();
+    let check = build(&["--check"]);
+    assert_eq!(status(&check), 1);
+    let json = json_document(&check);
+    assert_eq!(statuses(&json, "changed"), ["k8s/web.yaml"]);
+    assert_eq!(statuses(&json, "removed"), ["k8s/old.yaml"]);
+    assert!(
+        json["files"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+++ b/k8s/web.yaml")
+    );
+    let json = json_document(&build(&[]));
+    assert_eq!(statuses(&json, "changed"), ["k8s/web.yaml"]);
+    assert_eq!(statuses(&json, "removed"), ["k8s/old.yaml"]);
+    assert_eq!(json["unchanged"], files - 1);
+
+    // A model with errors: the diagnostics only, nothing compared.
+    let failed = aspirec(&[
+        "build",
+        "tests/fixtures/err/unknown-key.toml",
+        "--emit",
+        "k8s",
+        "--out",
+        &out_arg,
+        "--check",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status(&failed), 1);
+    let json = json_document(&failed);
+    assert_eq!(json["diagnostics"][0]["code"], "E0201");
+    assert!(json.get("files").is_none(), "{json}");
 }
 
 #[test]
@@ -213,17 +345,17 @@ fn deny_warnings_fails_a_model_with_warnings_and_writes_nothing() {
     let allowed = aspirec(&["check", model, "--format", "json"]);
     assert_eq!(status(&allowed), 0);
     let json: serde_json::Value = serde_json::from_str(&stdout(&allowed)).unwrap();
-    assert_eq!(json[0]["code"], "W0301");
-    assert_eq!(json[0]["severity"], "warning");
+    assert_eq!(json["diagnostics"][0]["code"], "W0301");
+    assert_eq!(json["diagnostics"][0]["severity"], "warning");
 
     let denied = aspirec(&["check", model, "--format", "json", "--deny-warnings"]);
     assert_eq!(status(&denied), 1);
     let json: serde_json::Value = serde_json::from_str(&stdout(&denied)).unwrap();
     assert_eq!(
-        json[0]["code"], "W0301",
+        json["diagnostics"][0]["code"], "W0301",
         "the code stays, so it can be looked up"
     );
-    assert_eq!(json[0]["severity"], "error");
+    assert_eq!(json["diagnostics"][0]["severity"], "error");
 
     let out = empty_folder("cli-denied-warnings");
     let out_arg = out.to_string_lossy();
@@ -288,5 +420,191 @@ fn name_sets_the_application_name_of_a_manifest() {
     assert!(
         stderr.contains("invalid --name: it must start with a lowercase letter"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn check_and_build_default_to_the_targets_the_model_names() {
+    // The model names k8s and compose; its CPU/memory pair is one Container Apps refuses.
+    let model = "tests/fixtures/cli/k8s-and-compose.toml";
+    let check = aspirec(&["check", model]);
+    assert_eq!(
+        status(&check),
+        0,
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    for emit in ["all", "terraform", "k8s,bicep"] {
+        let check = aspirec(&["check", model, "--emit", emit]);
+        assert_eq!(status(&check), 1, "--emit {emit}");
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert!(stderr.contains("error[E0703]"), "{stderr}");
+    }
+    assert_eq!(status(&aspirec(&["check", model, "--emit", "k8s"])), 0);
+    assert_eq!(status(&aspirec(&["check", model, "--emit", "kube"])), 2);
+
+    // `build` without --emit writes the model's targets only.
+    let out = empty_folder("cli-model-targets");
+    let out_arg = out.to_string_lossy().into_owned();
+    let build = aspirec(&["build", model, "--out", &out_arg]);
+    assert_eq!(
+        status(&build),
+        0,
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["compose", "k8s"]);
+    let check = aspirec(&["build", model, "--out", &out_arg, "--check"]);
+    assert_eq!(status(&check), 0, "{}", stdout(&check));
+    // --emit wins over the model's list.
+    let check = aspirec(&[
+        "build", model, "--out", &out_arg, "--check", "--emit", "k8s",
+    ]);
+    assert_eq!(status(&check), 0, "{}", stdout(&check));
+
+    // A model without `targets` is checked and built for every target.
+    let out = empty_folder("cli-every-target");
+    let out_arg = out.to_string_lossy().into_owned();
+    let build = aspirec(&["build", "tests/models/shop.toml", "--out", &out_arg]);
+    assert_eq!(
+        status(&build),
+        0,
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        aspirec::targets::all().len()
+    );
+}
+
+#[test]
+fn all_envs_checks_the_model_and_every_environment() {
+    let model = "tests/fixtures/cli/environments.toml";
+    assert_eq!(status(&aspirec(&["check", model])), 0);
+    let check = aspirec(&["check", model, "--all-envs"]);
+    assert_eq!(status(&check), 1);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(stderr.matches("error[E0301]").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("warning[W0501]").count(),
+        1,
+        "once: {stderr}"
+    );
+    assert!(
+        stderr.contains("error: 1 error in tests/fixtures/cli/environments.toml with --env prod"),
+        "{stderr}"
+    );
+    // --env and --all-envs exclude each other.
+    assert_eq!(
+        status(&aspirec(&["check", model, "--all-envs", "--env", "prod"])),
+        2
+    );
+
+    // JSON: one document, a run per environment.
+    let json = json_document(&aspirec(&[
+        "check",
+        model,
+        "--all-envs",
+        "--format",
+        "json",
+    ]));
+    let runs = json["runs"].as_array().unwrap();
+    let environments: Vec<&serde_json::Value> = runs.iter().map(|r| &r["environment"]).collect();
+    assert_eq!(
+        environments,
+        [&serde_json::Value::Null, &"staging".into(), &"prod".into()]
+    );
+    assert_eq!(runs[0]["diagnostics"][0]["code"], "W0501");
+    assert_eq!(runs[1]["diagnostics"], serde_json::json!([]));
+    assert_eq!(runs[2]["diagnostics"][0]["code"], "E0301");
+
+    // build --all-envs writes each environment into DIR/ENV, as --env ENV --out DIR/ENV does.
+    let out = empty_folder("cli-all-envs");
+    let out_arg = out.to_string_lossy().into_owned();
+    let valid = "tests/models/shop.toml";
+    let build = aspirec(&[
+        "build",
+        valid,
+        "--emit",
+        "compose",
+        "--out",
+        &out_arg,
+        "--all-envs",
+    ]);
+    assert_eq!(
+        status(&build),
+        0,
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let prod = out.join("prod");
+    let single = aspirec(&[
+        "build",
+        valid,
+        "--emit",
+        "compose",
+        "--env",
+        "prod",
+        "--out",
+        &prod.to_string_lossy(),
+        "--check",
+    ]);
+    assert_eq!(status(&single), 0, "{}", stdout(&single));
+    assert!(out.join("compose/compose.yaml").is_file());
+    let check = |args: &[&str]| {
+        aspirec(
+            &[
+                &[
+                    "build",
+                    valid,
+                    "--emit",
+                    "compose",
+                    "--out",
+                    &out_arg,
+                    "--all-envs",
+                    "--check",
+                ][..],
+                args,
+            ]
+            .concat(),
+        )
+    };
+    assert_eq!(status(&check(&[])), 0);
+    std::fs::write(prod.join("compose/compose.yaml"), "edited\n").unwrap();
+    let stale = check(&[]);
+    assert_eq!(status(&stale), 1);
+    assert!(
+        stdout(&stale).contains("changed: prod/compose/compose.yaml"),
+        "{}",
+        stdout(&stale)
+    );
+    let json = json_document(&check(&["--format", "json"]));
+    assert_eq!(json["runs"][0]["up_to_date"], true);
+    assert_eq!(json["runs"][1]["environment"], "prod");
+    assert_eq!(json["runs"][1]["files"][0]["path"], "compose/compose.yaml");
+
+    // An environment named like a target would share its folder: refused.
+    let clash = empty_folder("cli-all-envs-clash");
+    let model = clash.join("model.toml");
+    std::fs::write(&model, "name = \"a\"\n[environments.k8s]\n").unwrap();
+    let refused = aspirec(&[
+        "build",
+        &model.to_string_lossy(),
+        "--out",
+        &clash.join("out").to_string_lossy(),
+        "--all-envs",
+    ]);
+    assert_eq!(status(&refused), 2);
+    assert!(!clash.join("out").exists(), "nothing is written");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("has the name of a target"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
     );
 }

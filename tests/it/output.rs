@@ -229,7 +229,7 @@ fn a_first_build_interrupted_midway_leaves_whole_folders_or_none() {
         .collect();
     assert!(output::check(&out, &done).unwrap().is_empty());
     // The next build writes the rest and leaves the first three alone.
-    let summary = output::write(&out, &artifacts).unwrap();
+    let summary = output::write(&out, &artifacts).unwrap().to_string();
     assert!(summary.contains(" 0 stale removed"), "{summary}");
     assert!(output::check(&out, &artifacts).unwrap().is_empty());
 }
@@ -255,7 +255,9 @@ fn targets_written_early_appear_only_when_the_build_succeeds() {
     // Staged, then the build succeeds: every target folder is complete.
     let early = output::EarlyWriter::new(&out);
     stage_all(&early);
-    let summary = output::write_with(&out, &artifacts, early, &|_| Ok(())).unwrap();
+    let summary = output::write_with(&out, &artifacts, early, &|_| Ok(()))
+        .unwrap()
+        .to_string();
     let files: usize = artifacts.iter().map(|(_, a)| a.len()).sum();
     assert!(
         summary.starts_with(&format!("wrote {files} file(s), 0 unchanged")),
@@ -271,7 +273,9 @@ fn targets_written_early_appear_only_when_the_build_succeeds() {
     // A folder that exists is not staged early: the normal, per-file path handles it.
     let early = output::EarlyWriter::new(&out);
     stage_all(&early);
-    let summary = output::write_with(&out, &artifacts, early, &|_| Ok(())).unwrap();
+    let summary = output::write_with(&out, &artifacts, early, &|_| Ok(()))
+        .unwrap()
+        .to_string();
     assert!(
         summary.starts_with(&format!("wrote 0 file(s), {files} unchanged")),
         "{summary}"

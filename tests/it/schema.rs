@@ -1,5 +1,5 @@
 //! `aspirec schema`: the JSON Schema generated from the front end's own schema description
-//! must accept every example model and ok fixture, and reject the bad-input fixtures whose
+//! must accept every example model, ok fixture and CLI fixture (`tests/fixtures/cli`), and reject the bad-input fixtures whose
 //! problem is a schema error (unknown key, wrong type, missing key, unknown resource type).
 
 use crate::{files_in, root};
@@ -20,6 +20,7 @@ fn schema_accepts_every_valid_model() {
     let validator = validator();
     let mut inputs = files_in(&root().join("tests/models"), ".toml");
     inputs.extend(files_in(&root().join("tests/fixtures/ok"), ".toml"));
+    inputs.extend(files_in(&root().join("tests/fixtures/cli"), ".toml"));
     for input in inputs {
         let json = as_json(&std::fs::read_to_string(&input).unwrap()).unwrap();
         let errors: Vec<String> = validator

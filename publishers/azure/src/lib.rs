@@ -2,7 +2,7 @@
 //! [`plan()`] of every Azure resource, which each target only prints (a format is a printer,
 //! never a second lowering), so that the two targets agree by construction.
 //!
-//! Everything here is target-neutral. [`plan`] decides where each resource lives and reports
+//! Everything here is target-neutral. [`plan()`] decides where each resource lives and reports
 //! what Container Apps cannot run; [`values`] renders model values as [`values::Chunk`]s
 //! that each target writes in its own expression language (the environment's default domain,
 //! a server's host name, a parameter). The rules behind them: what Azure objects are called

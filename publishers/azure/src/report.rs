@@ -187,8 +187,8 @@ impl Reporter {
         });
     }
 
-    /// The warning form: W0701 with a note ending "<prefix> the <Target> output by
-    /// --allow-unsupported".
+    /// The warning form: W0701 with a note ending "`<prefix> the <Target> output by
+    /// --allow-unsupported`".
     pub fn left_out(&self, d: Diagnostic, prefix: &str) -> Diagnostic {
         d.left_out(format!(
             "{prefix} the {} by --allow-unsupported",
