@@ -20,7 +20,7 @@ use std::mem;
 use std::ops::Range;
 
 use toml_parser::decoder::{Encoding, ScalarKind};
-use toml_parser::lexer::TokenKind;
+use toml_parser::lexer::{Token, TokenKind};
 use toml_parser::parser::{EventReceiver, RecursionGuard, ValidateWhitespace, parse_document};
 use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 
@@ -151,25 +151,10 @@ fn build_piece(text: &str, base: usize) -> Option<Built<'_>> {
     let mut first_error: Option<ParseError> = None;
     let mut lexer = source.lex();
     let mut tokens = Vec::with_capacity(CHUNK_TOKENS * 2);
-    // Bracket depth in tokens. A line end at depth 0 ends a top-level expression, so the
-    // parser is at the start of a line there whether it sees the rest of the file or not;
-    // each stretch up to such a line end parses exactly as it would within the whole file.
     let mut depth = 0i64;
-    loop {
-        tokens.clear();
-        for token in lexer.by_ref() {
-            let kind = token.kind();
-            tokens.push(token);
-            match kind {
-                TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
-                TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => depth -= 1,
-                TokenKind::Newline if depth == 0 && tokens.len() >= CHUNK_TOKENS => break,
-                _ => {}
-            }
-        }
-        if tokens.is_empty() {
-            break;
-        }
+    // No bound inside brackets: a stretch must end at a top-level line end to parse as it
+    // would within the whole file (an unclosed bracket is an error, found in its stretch).
+    while next_stretch(&mut lexer, &mut tokens, &mut depth, usize::MAX) {
         let mut whitespace = ValidateWhitespace::new(&mut builder, source);
         let mut guard = RecursionGuard::new(&mut whitespace, MAX_DEPTH);
         parse_document(&tokens, &mut guard, &mut first_error);
@@ -178,6 +163,33 @@ fn build_piece(text: &str, base: usize) -> Option<Built<'_>> {
         }
     }
     builder.finish()
+}
+
+/// Replaces `tokens` with the next stretch of the lexer's tokens; `false` when none are left.
+/// `depth` is the bracket depth, carried from stretch to stretch. A line end at depth 0 ends a
+/// top-level expression, so the parser is at the start of a line there whether it sees the
+/// rest of the file or not: a stretch that ends at such a line end (once it holds
+/// [`CHUNK_TOKENS`]) parses exactly as it would within the whole file. A stretch also ends at
+/// `max` tokens, whatever the depth.
+fn next_stretch(
+    lexer: &mut impl Iterator<Item = Token>,
+    tokens: &mut Vec<Token>,
+    depth: &mut i64,
+    max: usize,
+) -> bool {
+    tokens.clear();
+    for token in lexer {
+        let kind = token.kind();
+        tokens.push(token);
+        match kind {
+            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => *depth += 1,
+            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => *depth -= 1,
+            TokenKind::Newline if *depth <= 0 && tokens.len() >= CHUNK_TOKENS => break,
+            _ if tokens.len() >= max => break,
+            _ => {}
+        }
+    }
+    !tokens.is_empty()
 }
 
 /// How many syntax errors the parser finds in `text`, and where the `nth` (1-based) is, without
@@ -195,22 +207,7 @@ pub(super) fn count_errors(text: &str, nth: usize) -> (usize, Option<usize>) {
     let mut count = 0;
     let mut found = None;
     let mut depth = 0i64;
-    loop {
-        tokens.clear();
-        for token in lexer.by_ref() {
-            let kind = token.kind();
-            tokens.push(token);
-            match kind {
-                TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
-                TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => depth -= 1,
-                TokenKind::Newline if depth <= 0 && tokens.len() >= CHUNK_TOKENS => break,
-                _ if tokens.len() >= MAX_STRETCH => break,
-                _ => {}
-            }
-        }
-        if tokens.is_empty() {
-            break;
-        }
+    while next_stretch(&mut lexer, &mut tokens, &mut depth, MAX_STRETCH) {
         let mut sink = |error: ParseError| {
             count += 1;
             if count == nth {
