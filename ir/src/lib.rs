@@ -8,12 +8,15 @@
 //! - [`publish`]: the [`Publisher`] trait and [`Artifacts`].
 //! - [`diagnostic`] and [`codes`]: diagnostics as data, and every code with its documentation.
 //! - [`text`]: what user text may not carry into a generated comment.
+//! - [`generate`]: a parameter's `generate` rule in words and as a shell command, for the
+//!   targets that leave the value to whoever deploys.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 pub mod checked;
 pub mod codes;
 pub mod diagnostic;
 pub mod expr;
+pub mod generate;
 pub mod group;
 pub mod integrations;
 pub mod model;

@@ -12,7 +12,7 @@
 //! rule, to run once and keep in a secret store. The file therefore never holds a secret.
 
 use aspirec_azure::modules::DeployerParam;
-use ir::{CheckedModel, Generate, ParamId};
+use ir::{CheckedModel, ParamId};
 
 use crate::bicep_string::BicepStr;
 use crate::names::param_env_var;
@@ -76,10 +76,8 @@ pub(crate) fn build(
                 ));
                 if let Some(rule) = &parameter.generate {
                     comments.push("Generate it once, keep it in your secret store, and export it before every deployment:".to_string());
-                    comments.push(format!("  export {var}=\"$({})\"", generate_command(rule)));
-                    if let Some(minimums) = minimums(rule) {
-                        comments.push(format!("It must contain at least {minimums}."));
-                    }
+                    comments.push(format!("  export {var}=\"$({})\"", rule.shell_command()));
+                    comments.push(format!("It must have {}.", rule.describe()));
                 }
                 BicepStr::expr(format!(
                     "readEnvironmentVariable({})",
@@ -131,40 +129,6 @@ pub(crate) fn deployer(params: &mut Params, deployer: &[DeployerParam<'_>], symb
     }
 }
 
-/// A shell command printing a value that follows `rule` (its length and character classes).
-/// The special characters are ones that need no quoting in connection strings and URIs.
-fn generate_command(rule: &Generate) -> String {
-    let mut set = String::new();
-    for (allowed, class) in [
-        (rule.lower, "a-z"),
-        (rule.upper, "A-Z"),
-        (rule.numeric, "0-9"),
-        (rule.special, "!*+._~-"),
-    ] {
-        if allowed {
-            set.push_str(class);
-        }
-    }
-    let length = rule
-        .min_length
-        .max(rule.min_lower + rule.min_upper + rule.min_numeric + rule.min_special);
-    format!("LC_ALL=C tr -dc '{set}' < /dev/urandom | head -c {length}")
-}
-
-fn minimums(rule: &Generate) -> Option<String> {
-    let parts: Vec<String> = [
-        (rule.min_lower, "lowercase letter"),
-        (rule.min_upper, "uppercase letter"),
-        (rule.min_numeric, "digit"),
-        (rule.min_special, "special character"),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}{}", if n > 1 { "s" } else { "" }))
-    .collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
-}
-
 /// Text made safe for a `//` comment: line breaks and tabs become spaces, and what no
 /// comment may hold is escaped ([`ir::text::comment_line_safe`]).
 pub(crate) fn one_line(text: &str) -> String {
@@ -184,33 +148,6 @@ pub(crate) fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn generation_commands_follow_the_rule() {
-        let rule = Generate {
-            special: false,
-            min_length: 32,
-            ..Generate::default()
-        };
-        assert_eq!(
-            generate_command(&rule),
-            "LC_ALL=C tr -dc 'a-zA-Z0-9' < /dev/urandom | head -c 32"
-        );
-        let rule = Generate {
-            min_lower: 1,
-            min_upper: 2,
-            ..Generate::default()
-        };
-        assert_eq!(
-            generate_command(&rule),
-            "LC_ALL=C tr -dc 'a-zA-Z0-9!*+._~-' < /dev/urandom | head -c 22"
-        );
-        assert_eq!(
-            minimums(&rule).as_deref(),
-            Some("1 lowercase letter, 2 uppercase letters")
-        );
-        assert_eq!(minimums(&Generate::default()), None);
-    }
 
     #[test]
     fn comments_stay_on_one_line() {

@@ -226,7 +226,7 @@ fn secrets_are_secure_params_behind_secret_refs_and_never_literals() {
     );
     assert!(
         params.contains(
-            "//   export API_TOKEN=\"$(LC_ALL=C tr -dc 'a-zA-Z0-9' < /dev/urandom | head -c 32)\""
+            "//   export API_TOKEN=\"$(LC_ALL=C tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 32)\""
         ),
         "{params}"
     );

@@ -288,39 +288,11 @@ pub(crate) fn describe(key: &plan::SecretKey) -> Vec<String> {
     out
 }
 
-/// The generation rule in words, and a command that follows it. The command draws from the
-/// allowed classes only; as special characters it uses the URI-unreserved `-._~`, which also
-/// need no quoting anywhere and no percent-encoding.
+/// The generation rule in words, and a command that follows it.
 pub(crate) fn generate_hint(rule: &Generate) -> Vec<String> {
-    let classes = [
-        (rule.lower, rule.min_lower, "a-z", "lowercase"),
-        (rule.upper, rule.min_upper, "A-Z", "uppercase"),
-        (rule.numeric, rule.min_numeric, "0-9", "digit"),
-        (rule.special, rule.min_special, "._~-", "special"),
-    ];
-    let allowed: Vec<&str> = classes.iter().filter(|c| c.0).map(|c| c.3).collect();
-    let minimums: Vec<String> = classes
-        .iter()
-        .filter(|c| c.0 && c.1 > 0)
-        .map(|c| format!("{} {}", c.1, c.3))
-        .collect();
-    let charset: String = classes.iter().filter(|c| c.0).map(|c| c.2).collect();
-    let mut words = format!(
-        "Generate: at least {} characters ({}",
-        rule.min_length,
-        allowed.join(", ")
-    );
-    if !minimums.is_empty() {
-        words.push_str(&format!("; at least {}", minimums.join(", ")));
-    }
-    words.push_str("), for example:");
-    // The special characters come last, ending with `-`: a trailing `-` is literal in `tr`.
     vec![
-        words,
-        format!(
-            "  LC_ALL=C tr -dc '{charset}' </dev/urandom | head -c {}; echo",
-            rule.min_length
-        ),
+        format!("Generate: {}, for example:", rule.describe()),
+        format!("  {}; echo", rule.shell_command()),
     ]
 }
 
@@ -338,8 +310,10 @@ mod tests {
         assert_eq!(
             generate_hint(&rule),
             [
-                "Generate: at least 22 characters (lowercase, uppercase, digit; at least 1 uppercase), for example:",
-                "  LC_ALL=C tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 22; echo"
+                "Generate: at least 22 characters from lowercase letters, uppercase letters and digits, \
+                 with at least 1 uppercase letter, for example:",
+                "  { LC_ALL=C tr -dc 'A-Z' </dev/urandom | head -c 1; \
+                 LC_ALL=C tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 21; }; echo"
             ]
         );
     }
