@@ -354,3 +354,36 @@ fn two_objects_with_one_name_point_at_both_resources() {
     let secondary: Vec<Span> = collision.secondary.iter().map(|l| l.span).collect();
     assert_eq!(secondary, [db_span]);
 }
+
+#[test]
+fn https_discovery_on_a_plain_http_port_is_left_out() {
+    // catalog serves http and https on one port, as a project does when TLS ends in front of
+    // it: nothing ends TLS between pods, so `https://catalog:8080` would fail every handshake.
+    // A variable the model itself names with that URL is the user's own and stays.
+    let mut catalog = container("ghcr.io/acme/catalog:1");
+    catalog.endpoints = vec![
+        endpoint("http", 8080, false),
+        endpoint("https", 8080, false),
+    ];
+    let mut web = container("ghcr.io/acme/web:1");
+    web.references = vec![reference("catalog")];
+    web.env = vec![env(
+        "CATALOG_SECURE",
+        template("{catalog.bindings.https.url}"),
+    )];
+    let model = model(
+        Vec::new(),
+        vec![compute("catalog", catalog), compute("web", web)],
+    );
+    let (artifacts, diags) = publish(&PUBLISHER, &model, false);
+    let web = artifacts
+        .as_ref()
+        .map(|a| file(a, "web.yaml"))
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert!(web.contains("services__catalog__http__0"), "{web}");
+    assert!(web.contains("\"http://catalog:8080\""), "{web}");
+    assert!(!web.contains("services__catalog__https__0"), "{web}");
+    assert!(!web.contains("CATALOG_HTTPS"), "{web}");
+    assert!(web.contains("CATALOG_SECURE"), "{web}");
+    assert!(web.contains("\"https://catalog:8080\""), "{web}");
+}
