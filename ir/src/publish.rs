@@ -171,6 +171,19 @@ pub fn dns_label(name: &str, max: usize) -> String {
     shorten(out, max)
 }
 
+/// The name of a parameter's deploy-time input, the same in every target that leaves values
+/// to whoever deploys (a variable of Compose's `.env`, a key of the Kubernetes inputs): the
+/// parameter's [`env_name`], with `_URI_ENCODED` for its percent-encoded twin (the form
+/// written inside URIs).
+pub fn input_name(parameter: &str, uri_encoded: bool) -> String {
+    let base = env_name(parameter);
+    if uri_encoded {
+        format!("{base}_URI_ENCODED")
+    } else {
+        base
+    }
+}
+
 /// An environment-variable-style name: upper-cased, every character outside `[A-Za-z0-9_]`
 /// replaced by `_`, and a leading digit prefixed with `_` (Aspire 13.1's encoder).
 pub fn env_name(name: &str) -> String {

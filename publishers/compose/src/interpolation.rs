@@ -19,7 +19,6 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use ir::publish::env_name;
 use ir::{CheckedModel, Encoding, ParamId, Parameter, percent_encode};
 
 /// The message of a required variable, shown by `docker compose up` when it is missing:
@@ -68,12 +67,7 @@ pub(crate) struct Variable {
 impl Variable {
     /// `LOG_LEVEL`, or `PG_PASSWORD_URI_ENCODED` for the encoded form.
     pub(crate) fn name(self, model: &CheckedModel) -> String {
-        let base = env_name(&model.parameter(self.param).name);
-        if self.uri_encoded {
-            format!("{base}_URI_ENCODED")
-        } else {
-            base
-        }
+        ir::publish::input_name(&model.parameter(self.param).name, self.uri_encoded)
     }
 }
 

@@ -16,7 +16,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ir::publish::env_name;
 use ir::{CheckedModel, Encoding, Generate, ParamId, Parameter};
 use k8s_openapi::api::core::v1::{ConfigMapKeySelector, EnvVarSource, SecretKeySelector};
 
@@ -41,12 +40,7 @@ impl Key {
     /// The key in the ConfigMap or Secret (an environment-variable-style name, as in the
     /// env file the user writes).
     pub(crate) fn name(self, model: &CheckedModel) -> String {
-        let base = env_name(&model.parameter(self.param).name);
-        if self.uri_encoded {
-            format!("{base}_URI_ENCODED")
-        } else {
-            base
-        }
+        ir::publish::input_name(&model.parameter(self.param).name, self.uri_encoded)
     }
 
     /// The key of the raw value of the same parameter.
