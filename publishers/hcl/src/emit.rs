@@ -70,7 +70,7 @@ impl Run {
 }
 
 /// An optional value of [`TfWriter::attrs_opt`].
-pub(crate) fn opt<T: Inline>(value: Option<&T>) -> Option<&dyn Inline> {
+pub fn opt<T: Inline>(value: Option<&T>) -> Option<&dyn Inline> {
     value.map(|value| value as &dyn Inline)
 }
 
@@ -78,7 +78,7 @@ pub(crate) fn opt<T: Inline>(value: Option<&T>) -> Option<&dyn Inline> {
 const SPACES: &str = "                                ";
 
 /// A `.tf` file under construction.
-pub(crate) struct TfWriter {
+pub struct TfWriter {
     out: String,
     open: Vec<Open>,
     last: Last,
@@ -87,7 +87,7 @@ pub(crate) struct TfWriter {
 
 impl TfWriter {
     /// A file that starts with the header comment.
-    pub(crate) fn new(header: &str) -> TfWriter {
+    pub fn new(header: &str) -> TfWriter {
         let mut writer = TfWriter::part();
         writer.out.push_str("# ");
         writer.out.push_str(header);
@@ -96,14 +96,14 @@ impl TfWriter {
     }
 
     /// Top-level blocks without a header, to be appended to a file with [`TfWriter::append`].
-    pub(crate) fn part() -> TfWriter {
+    pub fn part() -> TfWriter {
         TfWriter::with_capacity(0)
     }
 
     /// A part for about `bytes` of text. Growing a string of tens of megabytes by doubling
     /// copies it again and again and touches twice the memory; room that is never written
     /// costs no memory.
-    pub(crate) fn with_capacity(bytes: usize) -> TfWriter {
+    pub fn with_capacity(bytes: usize) -> TfWriter {
         TfWriter {
             out: String::with_capacity(bytes),
             open: Vec::new(),
@@ -113,7 +113,7 @@ impl TfWriter {
     }
 
     /// Appends the text of `part` (top-level blocks) to this file.
-    pub(crate) fn append(&mut self, part: TfWriter) {
+    pub fn append(&mut self, part: TfWriter) {
         let mut text = part.finish();
         self.flush();
         if text.len() > self.out.len() {
@@ -126,24 +126,24 @@ impl TfWriter {
     }
 
     /// The length of the text so far.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.out.len()
     }
 
     /// Makes room for `bytes` more of text (see [`TfWriter::with_capacity`]).
-    pub(crate) fn reserve(&mut self, bytes: usize) {
+    pub fn reserve(&mut self, bytes: usize) {
         self.out.reserve(bytes);
     }
 
     /// The file text. Every block must be closed.
-    pub(crate) fn finish(mut self) -> String {
+    pub fn finish(mut self) -> String {
         debug_assert!(self.open.is_empty(), "an unclosed block");
         self.flush();
         self.out
     }
 
     /// `# ` comment lines before the next top-level block, saying why it looks as it does.
-    pub(crate) fn comment(&mut self, lines: &[impl AsRef<str>]) {
+    pub fn comment(&mut self, lines: &[impl AsRef<str>]) {
         if lines.is_empty() {
             return;
         }
@@ -159,7 +159,7 @@ impl TfWriter {
     }
 
     /// Opens `kind "label" ... {`; [`TfWriter::end`] closes it.
-    pub(crate) fn block(&mut self, kind: &'static str, labels: &[&str]) {
+    pub fn block(&mut self, kind: &'static str, labels: &[&str]) {
         self.start_block(kind);
         for label in labels {
             self.out.push(' ');
@@ -170,7 +170,7 @@ impl TfWriter {
 
     /// Opens `resource "kind" "label" {`: [`TfWriter::block`] with this target's own resource
     /// type, which (like a key) is written as it is, without looking for anything to escape.
-    pub(crate) fn resource(&mut self, kind: &'static str, label: &str) {
+    pub fn resource(&mut self, kind: &'static str, label: &str) {
         debug_assert!(
             kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
             "{kind}"
@@ -209,7 +209,7 @@ impl TfWriter {
     }
 
     /// `key = value` on one line, aligned with its neighbours.
-    pub(crate) fn attr(&mut self, key: &'static str, value: impl Inline) {
+    pub fn attr(&mut self, key: &'static str, value: impl Inline) {
         self.start_line();
         self.out.push_str(key);
         // This target's own keys are ASCII: their width is their length.
@@ -220,7 +220,7 @@ impl TfWriter {
     /// A run of `key = value` lines written together: as their width is known, they are
     /// aligned as they are written and (unless the run goes on with wider keys) need no
     /// padding afterwards, which would move the text after them.
-    pub(crate) fn attrs(&mut self, attrs: &[(&'static str, &dyn Inline)]) {
+    pub fn attrs(&mut self, attrs: &[(&'static str, &dyn Inline)]) {
         let width = attrs.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
         for &(key, value) in attrs {
             self.aligned(key, width, value);
@@ -228,7 +228,7 @@ impl TfWriter {
     }
 
     /// [`TfWriter::attrs`] where some values may be absent: those lines are left out.
-    pub(crate) fn attrs_opt(&mut self, attrs: &[(&'static str, Option<&dyn Inline>)]) {
+    pub fn attrs_opt(&mut self, attrs: &[(&'static str, Option<&dyn Inline>)]) {
         let width = attrs
             .iter()
             .filter_map(|(key, value)| value.map(|_| key.len()))
@@ -254,7 +254,7 @@ impl TfWriter {
     }
 
     /// [`TfWriter::attr`] with a key that comes from the model, sanitized as hcl-rs did.
-    pub(crate) fn attr_named(&mut self, key: &str, value: impl Inline) {
+    pub fn attr_named(&mut self, key: &str, value: impl Inline) {
         self.start_line();
         let start = self.out.len();
         ident(key, &mut self.out);
@@ -282,25 +282,21 @@ impl TfWriter {
     }
 
     /// `key = value` when there is a value.
-    pub(crate) fn attr_opt(&mut self, key: &'static str, value: Option<impl Inline>) {
+    pub fn attr_opt(&mut self, key: &'static str, value: Option<impl Inline>) {
         if let Some(value) = value {
             self.attr(key, value);
         }
     }
 
     /// Opens `key = {`; entries are [`TfWriter::attr`]s, [`TfWriter::end`] closes it.
-    pub(crate) fn object(&mut self, key: &'static str) {
+    pub fn object(&mut self, key: &'static str) {
         self.multi_line_attr(key, " = {\n");
         let body = self.out.len();
         self.open.push(Open::Object { body });
     }
 
     /// `key = [item, ...]`, one item per line.
-    pub(crate) fn array<T: Inline>(
-        &mut self,
-        key: &'static str,
-        items: impl IntoIterator<Item = T>,
-    ) {
+    pub fn array<T: Inline>(&mut self, key: &'static str, items: impl IntoIterator<Item = T>) {
         self.multi_line_attr(key, " = [\n");
         self.open.push(Open::Array { empty: true });
         for item in items {
@@ -313,13 +309,13 @@ impl TfWriter {
     }
 
     /// Opens `key = [`, for objects as items ([`TfWriter::object_item`]).
-    pub(crate) fn object_array(&mut self, key: &'static str) {
+    pub fn object_array(&mut self, key: &'static str) {
         self.multi_line_attr(key, " = [\n");
         self.open.push(Open::Array { empty: true });
     }
 
     /// Opens an object as the next item of the innermost array.
-    pub(crate) fn object_item(&mut self) {
+    pub fn object_item(&mut self) {
         self.flush();
         self.separate_item();
         self.indent();
@@ -330,7 +326,7 @@ impl TfWriter {
     }
 
     /// Closes the innermost block, object or array.
-    pub(crate) fn end(&mut self) {
+    pub fn end(&mut self) {
         self.flush();
         let Some(open) = self.open.pop() else {
             debug_assert!(false, "nothing to close");
