@@ -165,7 +165,14 @@ impl Compilation {
 }
 
 /// The targets by publishing time at 10,000 services, slowest first (README, Benchmarks).
-const SLOWEST_FIRST: [&str; 5] = ["helm", "bicep", "k8s", "terraform", "compose"];
+const SLOWEST_FIRST: [&str; 6] = [
+    "helm",
+    "bicep",
+    "k8s",
+    "terraform",
+    "terraform-aws",
+    "compose",
+];
 
 /// Runs the publishers on a few worker threads (they are pure and share the model read-only),
 /// and returns their results in the targets' order, so output and diagnostics do not depend

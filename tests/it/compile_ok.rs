@@ -119,7 +119,14 @@ fn every_target_produces_files_for_every_example_model() {
             .collect();
         assert_eq!(
             ids,
-            ["k8s", "helm", "compose", "terraform", "bicep"],
+            [
+                "k8s",
+                "helm",
+                "compose",
+                "terraform",
+                "bicep",
+                "terraform-aws"
+            ],
             "{}",
             input.display()
         );

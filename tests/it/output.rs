@@ -269,7 +269,17 @@ fn targets_written_early_appear_only_when_the_build_succeeds() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, ["bicep", "compose", "helm", "k8s", "terraform"]);
+    assert_eq!(
+        left,
+        [
+            "bicep",
+            "compose",
+            "helm",
+            "k8s",
+            "terraform",
+            "terraform-aws"
+        ]
+    );
     // A folder that exists is not staged early: the normal, per-file path handles it.
     let early = output::EarlyWriter::new(&out);
     stage_all(&early);

@@ -373,7 +373,7 @@ impl<'m> Plan<'m> {
 }
 
 /// The image of a workload: a built image's repository is its reference without the tag.
-fn image(image: &Image) -> AppImage<'_> {
+pub fn image(image: &Image) -> AppImage<'_> {
     match image {
         Image::Pull(reference) => AppImage::Pull(reference),
         Image::Build(build) => {

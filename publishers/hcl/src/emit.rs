@@ -20,10 +20,11 @@ use crate::expr::{Inline, ident, quote};
 enum Open {
     /// A block, and where its body starts in the output (to write an empty one as `{}`).
     Block { body: usize },
-    /// An object (an attribute's value or an array element).
-    Object { body: usize },
-    /// An array; `empty` until its first element.
-    Array { empty: bool },
+    /// An object (an attribute's value or an array element), and what closes it (`}`, or
+    /// `})` inside a call).
+    Object { body: usize, close: &'static str },
+    /// An array; `empty` until its first element; what closes it (`]`, or `])`).
+    Array { empty: bool, close: &'static str },
 }
 
 /// What the current body wrote last, which decides the blank lines.
@@ -128,6 +129,11 @@ impl TfWriter {
     /// The length of the text so far.
     pub fn len(&self) -> usize {
         self.out.len()
+    }
+
+    /// Whether nothing was written yet.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
     }
 
     /// Makes room for `bytes` more of text (see [`TfWriter::with_capacity`]).
@@ -292,13 +298,67 @@ impl TfWriter {
     pub fn object(&mut self, key: &'static str) {
         self.multi_line_attr(key, " = {\n");
         let body = self.out.len();
-        self.open.push(Open::Object { body });
+        self.open.push(Open::Object { body, close: "}" });
+    }
+
+    /// Opens `key = function({`, an object passed to a function (`jsonencode`); entries are
+    /// [`TfWriter::attr`]s, [`TfWriter::end`] closes both.
+    pub fn call_object(&mut self, key: &'static str, function: &'static str) {
+        self.call_opening(key, function, "({\n");
+        let body = self.out.len();
+        self.open.push(Open::Object { body, close: "})" });
+    }
+
+    /// Opens `key = function([`, an array of objects ([`TfWriter::object_item`]) passed to a
+    /// function (`jsonencode`); [`TfWriter::end`] closes both.
+    pub fn call_object_array(&mut self, key: &'static str, function: &'static str) {
+        self.call_opening(key, function, "([\n");
+        self.open.push(Open::Array {
+            empty: true,
+            close: "])",
+        });
+    }
+
+    /// `key = function(` and the bracket that opens its argument.
+    fn call_opening(&mut self, key: &'static str, function: &'static str, bracket: &str) {
+        debug_assert!(
+            function.bytes().all(|b| b.is_ascii_lowercase()),
+            "{function}"
+        );
+        self.flush();
+        if self.last == Last::Block {
+            self.out.push('\n');
+        }
+        self.indent();
+        self.out.push_str(key);
+        self.out.push_str(" = ");
+        self.out.push_str(function);
+        self.out.push_str(bracket);
+        self.last = Last::Nothing;
+    }
+
+    /// Opens `key = {` with a key from the model or a platform's own spelling (`awslogs-group`
+    /// needs no quotes; other keys are sanitized as [`TfWriter::attr_named`] does).
+    pub fn object_named(&mut self, key: &str) {
+        self.flush();
+        if self.last == Last::Block {
+            self.out.push('\n');
+        }
+        self.indent();
+        ident(key, &mut self.out);
+        self.out.push_str(" = {\n");
+        self.last = Last::Nothing;
+        let body = self.out.len();
+        self.open.push(Open::Object { body, close: "}" });
     }
 
     /// `key = [item, ...]`, one item per line.
     pub fn array<T: Inline>(&mut self, key: &'static str, items: impl IntoIterator<Item = T>) {
         self.multi_line_attr(key, " = [\n");
-        self.open.push(Open::Array { empty: true });
+        self.open.push(Open::Array {
+            empty: true,
+            close: "]",
+        });
         for item in items {
             self.separate_item();
             self.indent();
@@ -311,7 +371,10 @@ impl TfWriter {
     /// Opens `key = [`, for objects as items ([`TfWriter::object_item`]).
     pub fn object_array(&mut self, key: &'static str) {
         self.multi_line_attr(key, " = [\n");
-        self.open.push(Open::Array { empty: true });
+        self.open.push(Open::Array {
+            empty: true,
+            close: "]",
+        });
     }
 
     /// Opens an object as the next item of the innermost array.
@@ -321,7 +384,7 @@ impl TfWriter {
         self.indent();
         self.out.push_str("{\n");
         let body = self.out.len();
-        self.open.push(Open::Object { body });
+        self.open.push(Open::Object { body, close: "}" });
         self.last = Last::Nothing;
     }
 
@@ -333,9 +396,9 @@ impl TfWriter {
             return;
         };
         let (empty, close, last) = match open {
-            Open::Block { body } => (self.out.len() == body, "}\n", Last::Block),
-            Open::Object { body } => (self.out.len() == body, "}\n", Last::Attribute),
-            Open::Array { empty } => (empty, "]\n", Last::Attribute),
+            Open::Block { body } => (self.out.len() == body, "}", Last::Block),
+            Open::Object { body, close } => (self.out.len() == body, close, Last::Attribute),
+            Open::Array { empty, close } => (empty, close, Last::Attribute),
         };
         if empty {
             // `{}` and `[]` on the opening line.
@@ -344,6 +407,7 @@ impl TfWriter {
             self.indent();
         }
         self.out.push_str(close);
+        self.out.push('\n');
         self.last = last;
     }
 
@@ -361,7 +425,7 @@ impl TfWriter {
 
     /// Ends the previous item of the innermost array with a comma.
     fn separate_item(&mut self) {
-        if let Some(Open::Array { empty }) = self.open.last_mut() {
+        if let Some(Open::Array { empty, .. }) = self.open.last_mut() {
             if !*empty {
                 self.out.pop();
                 self.out.push_str(",\n");

@@ -1,0 +1,400 @@
+//! The plan: every AWS resource a deployment to ECS on Fargate needs, decided before any
+//! HCL is written, with every problem reported once.
+//!
+//! Each workload becomes a [`Task`] (a task definition and a service): its size (checked
+//! against Fargate's combinations, E0706), its ports (each a Service Connect alias, so other
+//! services reach it at `scheme://name:port` as on Kubernetes), its public listeners on a
+//! load balancer of its own (external HTTP endpoints only, E0704 otherwise), its health check, its EFS
+//! volumes and the init container that creates a container-hosted server's databases (the
+//! Container Apps rule, [`aspirec_azure::databases`]). An integration with
+//! `hosting = "managed"` becomes a [`Server`] (RDS Postgres, ElastiCache Redis) where AWS has
+//! one, as on Azure ([`aspirec_azure::managed::Service`]).
+
+use aspirec_azure::databases::{self, Creation, InitDatabases};
+use aspirec_azure::managed::{self, Service};
+use aspirec_azure::names::{self, UniqueNames};
+use aspirec_azure::plan::AppImage;
+use aspirec_azure::probes::Timing;
+use ir::{
+    CheckedModel, Diagnostic, Diagnostics, HealthCheck, PublishOptions, Resource, ResourceId,
+    ResourceKind, Value, Workload, codes,
+};
+
+use crate::sizing::{self, Size};
+
+/// The target's id, in diagnostics.
+pub const TARGET: &str = "terraform-aws";
+
+/// Where one resource of the model lives on AWS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hosting {
+    /// A Fargate service: the index into [`Plan::tasks`].
+    Task(usize),
+    /// A managed service: the index into [`Plan::servers`].
+    Server(usize),
+    /// A database on a managed server (the server's index).
+    Database(usize),
+    /// Nothing of its own.
+    Nothing,
+}
+
+/// Every AWS resource of the deployment.
+#[derive(Debug)]
+pub struct Plan<'m> {
+    pub model: &'m CheckedModel,
+    /// By `ResourceId`.
+    pub hosting: Vec<Hosting>,
+    pub tasks: Vec<Task<'m>>,
+    pub servers: Vec<Server<'m>>,
+    /// Named volumes (EFS access points), in first-use order.
+    pub volumes: Vec<&'m str>,
+}
+
+/// A workload as a task definition and a service.
+#[derive(Debug)]
+pub struct Task<'m> {
+    pub id: ResourceId,
+    pub resource: &'m Resource,
+    pub workload: &'m Workload,
+    /// The service's and container's name: the host other services reach it by.
+    pub name: String,
+    /// The snake-case label of the resource name (Terraform labels, secrets, outputs).
+    pub label: String,
+    pub image: AppImage<'m>,
+    pub size: Size,
+    /// The TCP endpoints, each a port mapping and a Service Connect alias: index into the
+    /// workload's endpoints and the port mapping's name.
+    pub ports: Vec<(usize, String)>,
+    /// External HTTP endpoints on the service's own load balancer, one per target port: index
+    /// into the workload's endpoints and the listener's port (80 for the first).
+    pub public: Vec<(usize, u16)>,
+    /// The container's health check command (`CMD` or `CMD-SHELL` first) and its timing.
+    pub health: Option<(Vec<String>, Timing)>,
+    /// Each mount: the index into [`Plan::volumes`], the path, read-only.
+    pub mounts: Vec<(usize, &'m str, bool)>,
+    /// The init container that writes a Postgres or MySQL server's database script.
+    pub init: Option<InitDatabases>,
+    pub replicas: u32,
+}
+
+/// A managed server.
+#[derive(Debug)]
+pub struct Server<'m> {
+    pub id: ResourceId,
+    pub resource: &'m Resource,
+    pub service: Service,
+    pub label: String,
+    /// The RDS identifier or ElastiCache replication group id.
+    pub identifier: String,
+    /// Its databases, in model order (RDS creates the first; see the README).
+    pub databases: Vec<&'m str>,
+    /// The model's password of the server (the master password, the auth token).
+    pub password: Option<&'m Value>,
+}
+
+/// Plans the deployment of `model`; every problem goes to `diags`.
+pub fn plan<'m>(
+    model: &'m CheckedModel,
+    options: &PublishOptions,
+    diags: &mut Diagnostics,
+) -> Plan<'m> {
+    let mut plan = Plan {
+        model,
+        hosting: Vec::with_capacity(model.resources().len()),
+        tasks: Vec::new(),
+        servers: Vec::new(),
+        volumes: Vec::new(),
+    };
+    for (id, resource) in model.resources() {
+        let hosting = match &resource.kind {
+            ResourceKind::Workload(workload) => match managed::service(resource) {
+                Some(service) => {
+                    plan.servers.push(Server {
+                        id,
+                        resource,
+                        service,
+                        label: names::label(&resource.name),
+                        identifier: ir::publish::dns_label(
+                            &format!("{}-{}", model.name(), resource.name),
+                            40,
+                        ),
+                        databases: Vec::new(),
+                        password: managed::integration(resource).and_then(|i| i.password.as_ref()),
+                    });
+                    Hosting::Server(plan.servers.len() - 1)
+                }
+                None => {
+                    let task = plan.task(id, resource, workload, options, diags);
+                    plan.tasks.push(task);
+                    Hosting::Task(plan.tasks.len() - 1)
+                }
+            },
+            ResourceKind::Database(database) => {
+                match plan.hosting.get(database.server.0 as usize).copied() {
+                    Some(Hosting::Server(index)) => {
+                        if let Some(server) = plan.servers.get_mut(index) {
+                            server.databases.push(&database.database_name);
+                        }
+                        Hosting::Database(index)
+                    }
+                    Some(Hosting::Task(_) | Hosting::Database(_) | Hosting::Nothing) | None => {
+                        Hosting::Nothing
+                    }
+                }
+            }
+            ResourceKind::External(_) => Hosting::Nothing,
+        };
+        plan.hosting.push(hosting);
+    }
+    plan
+}
+
+impl<'m> Plan<'m> {
+    fn task(
+        &mut self,
+        id: ResourceId,
+        resource: &'m Resource,
+        workload: &'m Workload,
+        options: &PublishOptions,
+        diags: &mut Diagnostics,
+    ) -> Task<'m> {
+        let report = Report {
+            allow_unsupported: options.allow_unsupported,
+        };
+        let size = sizing::size(&workload.limits).unwrap_or_else(|| {
+            diags.push(
+                Diagnostic::new(
+                    codes::INVALID_FARGATE_RESOURCES,
+                    resource.span,
+                    format!(
+                        "`{}` asks for {}, which Fargate cannot run ({TARGET} target)",
+                        resource.name,
+                        aspirec_azure::sizing::asked(&workload.limits)
+                    ),
+                )
+                .label("not a CPU/memory combination Fargate accepts")
+                .help(format!(
+                    "use one of Fargate's combinations: {}",
+                    sizing::allowed()
+                ))
+                .note("giving only `cpu` or only `memory` picks the smallest matching partner"),
+            );
+            sizing::DEFAULT
+        });
+        for mount in &workload.bind_mounts {
+            report.unsupported(
+                resource,
+                format!(
+                    "`{}` bind-mounts `{}`, which Fargate cannot do",
+                    resource.name, mount.source
+                ),
+                "a Fargate task sees no host file system",
+                "use a named volume (an EFS access point) instead",
+                "the bind mount",
+                diags,
+            );
+        }
+        if workload.args.iter().any(|arg| self.model.is_secret(arg)) {
+            report.unsupported(
+                resource,
+                format!(
+                    "an argument of `{}` contains a secret, which an ECS task definition cannot pass",
+                    resource.name
+                ),
+                "the command of a task definition is plain text, and aspirec never writes a secret in plain text",
+                "pass the secret in an environment variable instead",
+                "the argument",
+                diags,
+            );
+        }
+        let mut ports = Vec::new();
+        let mut public = Vec::new();
+        let mut port_names = UniqueNames::default();
+        for (index, endpoint) in workload.endpoints.iter().enumerate() {
+            if endpoint.protocol == ir::Protocol::Udp {
+                report.unsupported(
+                    resource,
+                    format!(
+                        "endpoint `{}` of `{}` is UDP, which ECS Service Connect cannot carry",
+                        endpoint.name, resource.name
+                    ),
+                    "Service Connect and the load balancer carry TCP only",
+                    "use a TCP endpoint instead",
+                    "the endpoint",
+                    diags,
+                );
+                continue;
+            }
+            ports.push((
+                index,
+                port_names.claim(&ir::publish::dns_label(&endpoint.name, 50), 60),
+            ));
+            if !endpoint.external {
+                continue;
+            }
+            if !endpoint.is_http() {
+                report.invalid_ingress(
+                    resource,
+                    format!(
+                        "external endpoint `{}` of `{}` is not HTTP, and the Application Load Balancer carries HTTP only ({TARGET} target)",
+                        endpoint.name, resource.name
+                    ),
+                    diags,
+                );
+                continue;
+            }
+            // Endpoints that share a target port are one exposure (Aspire's `http` and
+            // `https` of a project), as on Container Apps.
+            if public.iter().any(|&(other, _)| {
+                workload
+                    .endpoints
+                    .get(other)
+                    .is_some_and(|e: &ir::Endpoint| e.target_port == endpoint.target_port)
+            }) {
+                continue;
+            }
+            // The first on port 80 of the service's own load balancer, others on their port.
+            let port = if public.is_empty() { 80 } else { endpoint.port };
+            if public.iter().any(|&(_, taken)| taken == port) {
+                let message = format!(
+                    "external endpoint `{}` of `{}` needs load balancer port {port}, which another of its endpoints listens on ({TARGET} target)",
+                    endpoint.name, resource.name
+                );
+                report.invalid_ingress(resource, message, diags);
+                continue;
+            }
+            public.push((index, port));
+        }
+        let health = workload.health.as_ref().map(|health| {
+            let command = match &health.check {
+                HealthCheck::Command(args) => std::iter::once("CMD".to_string())
+                    .chain(args.iter().cloned())
+                    .collect(),
+                HealthCheck::Http { path, endpoint } => {
+                    let port = workload
+                        .endpoints
+                        .get(*endpoint)
+                        .map_or(80, |e| e.target_port);
+                    vec![
+                        "CMD-SHELL".to_string(),
+                        format!("curl -fsS http://localhost:{port}{path} > /dev/null || exit 1"),
+                    ]
+                }
+            };
+            (command, Timing::of(health))
+        });
+        let mut mounts = Vec::with_capacity(workload.volumes.len());
+        for volume in &workload.volumes {
+            let index = match self.volumes.iter().position(|v| *v == volume.name) {
+                Some(index) => index,
+                None => {
+                    self.volumes.push(&volume.name);
+                    self.volumes.len() - 1
+                }
+            };
+            mounts.push((index, volume.target.as_str(), volume.read_only));
+        }
+        let name = ir::publish::dns_label(&resource.name, 63);
+        let init = match managed::integration(resource) {
+            Some(integration) => {
+                let mut taken = UniqueNames::default();
+                for &(volume, _, _) in &mounts {
+                    if let Some(volume) = self.volumes.get(volume) {
+                        taken.claim(&ir::publish::dns_label(volume, 63), 63);
+                    }
+                }
+                match databases::creation(self.model, integration, &name, &mut taken) {
+                    Creation::Init(init) => Some(init),
+                    Creation::ByTheApps(_) | Creation::Nothing => None,
+                }
+            }
+            None => None,
+        };
+        Task {
+            id,
+            resource,
+            workload,
+            label: names::label(&resource.name),
+            name,
+            image: aspirec_azure::plan::image(&workload.image),
+            size,
+            ports,
+            public,
+            health,
+            mounts,
+            init,
+            replicas: workload.replicas,
+        }
+    }
+
+    /// Whether any task runs an image built from source (and so needs `image_tag`).
+    pub fn builds_images(&self) -> bool {
+        self.tasks
+            .iter()
+            .any(|task| matches!(task.image, AppImage::Built { .. }))
+    }
+
+    /// The task of resource `id`, if it runs as one.
+    pub fn task_of(&self, id: ResourceId) -> Option<&Task<'m>> {
+        match self.hosting.get(id.0 as usize) {
+            Some(Hosting::Task(index)) => self.tasks.get(*index),
+            Some(Hosting::Server(_) | Hosting::Database(_) | Hosting::Nothing) | None => None,
+        }
+    }
+
+    /// The server of resource `id` (a managed server, or the server of a database on one).
+    pub fn server_of(&self, id: ResourceId) -> Option<&Server<'m>> {
+        match self.hosting.get(id.0 as usize) {
+            Some(Hosting::Server(index) | Hosting::Database(index)) => self.servers.get(*index),
+            Some(Hosting::Task(_) | Hosting::Nothing) | None => None,
+        }
+    }
+}
+
+/// How a problem is reported: an error, or with `--allow-unsupported` a warning that says
+/// what was left out.
+#[derive(Clone, Copy)]
+struct Report {
+    allow_unsupported: bool,
+}
+
+impl Report {
+    /// E0702 (or W0701): `message`, `why`, what to do `instead`, and `what` is left out.
+    fn unsupported(
+        self,
+        resource: &Resource,
+        message: String,
+        why: &str,
+        instead: &str,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) {
+        let d = Diagnostic::new(
+            codes::UNSUPPORTED_FEATURE,
+            resource.span,
+            format!("{message} ({TARGET} target)"),
+        )
+        .note(why);
+        diags.push(if self.allow_unsupported {
+            d.help(instead).left_out(format!(
+                "{what} is left out of the AWS output by --allow-unsupported"
+            ))
+        } else {
+            d.help(format!(
+                "{instead}, or pass --allow-unsupported to leave {what} out"
+            ))
+        });
+    }
+
+    /// E0704 (or W0701, the endpoint kept internal).
+    fn invalid_ingress(self, resource: &Resource, message: String, diags: &mut Diagnostics) {
+        let d = Diagnostic::new(codes::INVALID_INGRESS, resource.span, message)
+            .label("an external endpoint the load balancer cannot expose")
+            .note("a service's Application Load Balancer listens for HTTP: port 80 for its first external target port, the endpoint's own port for others");
+        diags.push(if self.allow_unsupported {
+            d.left_out("the endpoint stays internal in the AWS output by --allow-unsupported")
+        } else {
+            d.help("make the endpoint internal or HTTP on a port of its own, or pass --allow-unsupported to keep it internal")
+        });
+    }
+}

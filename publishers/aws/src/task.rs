@@ -1,0 +1,368 @@
+//! One workload's blocks: a Secrets Manager secret for each environment variable that carries
+//! a secret (its value supplied at deploy time through the variables it is made of, read by
+//! the task by ARN), the task definition (its containers as `jsonencode`d definitions), the
+//! service with its Service Connect aliases, and a target group and listener for each public
+//! endpoint.
+
+use aspirec_azure::databases::{INIT_IMAGE, INIT_MOUNT, INITDB_DIR, SCRIPT_VARIABLE};
+use aspirec_azure::names::UniqueNames;
+use aspirec_azure::plan::AppImage;
+use aspirec_hcl::{Raw, Ref, Template, Text, TfWriter};
+
+use crate::plan::{Plan, Task};
+use crate::shared::{
+    CLUSTER_ID, EXECUTION_ROLE_ARN, FILE_SYSTEM_ID, LOG_GROUP, NAMESPACE_ARN, REGION, SUBNET_IDS,
+    TASKS_SECURITY_GROUPS, VPC_ID,
+};
+use crate::values::Values;
+
+/// An environment variable of the container: plain, or a secret's label.
+enum Env {
+    Plain(String, Template),
+    Secret(String, String),
+}
+
+/// Writes the blocks of `task`.
+pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, task: &Task<'_>) {
+    let model = plan.model;
+    let app = model.name();
+    let workload = task.workload;
+    // The environment first: secrets become blocks of their own before the task definition.
+    let mut env = Vec::with_capacity(workload.env.len());
+    let mut secret_labels = UniqueNames::default();
+    for var in &workload.env {
+        if model.is_plaintext_https_discovery(var) {
+            continue;
+        }
+        let mut value = Template::default();
+        if values.write(&var.value, &mut value) {
+            let label = secret_labels.claim(
+                &format!("{}_{}", task.label, var.name.to_ascii_lowercase()),
+                200,
+            );
+            let label = label.replace('-', "_");
+            w.resource("aws_secretsmanager_secret", &label);
+            w.attr("name", format!("{app}/{}/{}", task.name, var.name));
+            w.attr("recovery_window_in_days", 0u32);
+            w.end();
+            w.resource("aws_secretsmanager_secret_version", &label);
+            w.attr(
+                "secret_id",
+                Ref("aws_secretsmanager_secret", [&label, "id"]),
+            );
+            w.attr("secret_string", &value);
+            w.end();
+            env.push(Env::Secret(var.name.clone(), label));
+        } else {
+            env.push(Env::Plain(var.name.clone(), value));
+        }
+    }
+    let mut args = Vec::with_capacity(workload.args.len());
+    for arg in &workload.args {
+        let mut value = Template::default();
+        if !values.write(arg, &mut value) {
+            args.push(value);
+        }
+    }
+
+    w.resource("aws_ecs_task_definition", &task.label);
+    w.attr("family", format!("{app}-{}", task.name));
+    w.attr("requires_compatibilities", Raw("[\"FARGATE\"]"));
+    w.attr("network_mode", "awsvpc");
+    w.attr("cpu", task.size.cpu.to_string());
+    w.attr("memory", task.size.memory.to_string());
+    w.attr("execution_role_arn", EXECUTION_ROLE_ARN);
+    w.call_object_array("container_definitions", "jsonencode");
+    if let Some(init) = &task.init {
+        w.object_item();
+        w.attr("name", init.container.as_str());
+        w.attr("image", INIT_IMAGE);
+        w.attr("essential", false);
+        w.array("command", ["/bin/sh", "-c", init.command.as_str()]);
+        w.object_array("environment");
+        w.object_item();
+        w.attr("name", SCRIPT_VARIABLE);
+        w.attr("value", Text(&init.script));
+        w.end();
+        w.end();
+        w.object_array("mountPoints");
+        mount_point(w, &init.volume, INIT_MOUNT, false);
+        w.end();
+        logs(w, &init.container);
+        w.end();
+    }
+    w.object_item();
+    w.attr("name", task.name.as_str());
+    match task.image {
+        AppImage::Pull(image) => w.attr("image", image),
+        AppImage::Built { repository } => {
+            let mut image = Template::default();
+            image
+                .text(repository)
+                .text(":")
+                .expr(&Ref("var", ["image_tag"]));
+            w.attr("image", &image);
+        }
+    }
+    w.attr("essential", true);
+    if !workload.entrypoint.is_empty() {
+        w.array("entryPoint", workload.entrypoint.iter().map(|e| Text(e)));
+    }
+    if !args.is_empty() {
+        w.array("command", args.iter());
+    }
+    if !task.ports.is_empty() {
+        w.object_array("portMappings");
+        for (index, name) in &task.ports {
+            let Some(endpoint) = workload.endpoints.get(*index) else {
+                continue;
+            };
+            w.object_item();
+            w.attr("name", name.as_str());
+            w.attr("containerPort", endpoint.target_port);
+            w.attr("protocol", "tcp");
+            if endpoint.is_http() {
+                let http2 = endpoint.transport == ir::Transport::Http2;
+                w.attr("appProtocol", if http2 { "http2" } else { "http" });
+            }
+            w.end();
+        }
+        w.end();
+    }
+    let plain: Vec<_> = env
+        .iter()
+        .filter_map(|e| match e {
+            Env::Plain(name, value) => Some((name, value)),
+            Env::Secret(..) => None,
+        })
+        .collect();
+    if !plain.is_empty() {
+        w.object_array("environment");
+        for (name, value) in plain {
+            w.object_item();
+            w.attr("name", Text(name));
+            w.attr("value", value);
+            w.end();
+        }
+        w.end();
+    }
+    let secrets: Vec<_> = env
+        .iter()
+        .filter_map(|e| match e {
+            Env::Secret(name, label) => Some((name, label)),
+            Env::Plain(..) => None,
+        })
+        .collect();
+    if !secrets.is_empty() {
+        w.object_array("secrets");
+        for (name, label) in secrets {
+            w.object_item();
+            w.attr("name", Text(name));
+            w.attr(
+                "valueFrom",
+                Ref("aws_secretsmanager_secret", [label, "arn"]),
+            );
+            w.end();
+        }
+        w.end();
+    }
+    if let Some((command, timing)) = &task.health {
+        w.object("healthCheck");
+        w.array("command", command.iter().map(|c| Text(c)));
+        let interval = timing.period.unwrap_or(30).clamp(5, 300);
+        w.attr("interval", interval);
+        w.attr(
+            "timeout",
+            timing.timeout.unwrap_or(5).clamp(2, 120).min(interval),
+        );
+        w.attr(
+            "retries",
+            timing.failure_threshold.unwrap_or(3).clamp(1, 10),
+        );
+        w.attr("startPeriod", timing.initial_delay.unwrap_or(0).min(300));
+        w.end();
+    }
+    if !task.mounts.is_empty() || task.init.is_some() {
+        w.object_array("mountPoints");
+        for &(volume, path, read_only) in &task.mounts {
+            if let Some(name) = plan.volumes.get(volume) {
+                mount_point(w, &volume_name(name), path, read_only);
+            }
+        }
+        if let Some(init) = &task.init {
+            mount_point(w, &init.volume, INITDB_DIR, true);
+        }
+        w.end();
+    }
+    if let Some(init) = &task.init {
+        w.object_array("dependsOn");
+        w.object_item();
+        w.attr("containerName", init.container.as_str());
+        w.attr("condition", "SUCCESS");
+        w.end();
+        w.end();
+    }
+    logs(w, &task.name);
+    w.end();
+    w.end();
+    let mut seen = UniqueNames::default();
+    for &(volume, _, _) in &task.mounts {
+        let Some(name) = plan.volumes.get(volume) else {
+            continue;
+        };
+        let volume_name = volume_name(name);
+        if seen.claim(&volume_name, 255) != volume_name {
+            continue;
+        }
+        w.block("volume", &[]);
+        w.attr("name", volume_name.as_str());
+        w.block("efs_volume_configuration", &[]);
+        w.attr("file_system_id", FILE_SYSTEM_ID);
+        w.attr("transit_encryption", "ENABLED");
+        w.block("authorization_config", &[]);
+        let access_point = crate::volume_label(name);
+        w.attr(
+            "access_point_id",
+            Ref("aws_efs_access_point", [&access_point, "id"]),
+        );
+        w.end();
+        w.end();
+        w.end();
+    }
+    if let Some(init) = &task.init {
+        w.block("volume", &[]);
+        w.attr("name", init.volume.as_str());
+        w.end();
+    }
+    w.end();
+
+    if !task.public.is_empty() {
+        let name = format!("{app}-{}", task.name);
+        crate::shared::load_balancer(w, &task.label, &ir::publish::dns_label(&name, 32));
+    }
+    for &(index, port) in &task.public {
+        let Some(endpoint) = workload.endpoints.get(index) else {
+            continue;
+        };
+        let label = target_label(task, &endpoint.name);
+        w.resource("aws_lb_target_group", &label);
+        w.attr(
+            "name",
+            ir::publish::shorten(
+                &ir::publish::dns_label(&format!("{app}-{}-{}", task.name, endpoint.name), 63),
+                32,
+            ),
+        );
+        w.attr("port", endpoint.target_port);
+        w.attr("protocol", "HTTP");
+        w.attr("target_type", "ip");
+        w.attr("vpc_id", VPC_ID);
+        w.block("health_check", &[]);
+        let path = match &workload.health.as_ref().map(|h| &h.check) {
+            Some(ir::HealthCheck::Http { path, endpoint }) if *endpoint == index => path.as_str(),
+            _ => "/",
+        };
+        w.attr("path", path);
+        w.attr("matcher", "200-399");
+        w.end();
+        w.end();
+
+        w.resource("aws_lb_listener", &label);
+        w.attr("load_balancer_arn", Ref("aws_lb", [&task.label, "arn"]));
+        w.attr("port", port);
+        w.attr("protocol", "HTTP");
+        w.block("default_action", &[]);
+        w.attr("type", "forward");
+        w.attr(
+            "target_group_arn",
+            Ref("aws_lb_target_group", [&label, "arn"]),
+        );
+        w.end();
+        w.end();
+    }
+
+    w.resource("aws_ecs_service", &task.label);
+    w.attr("name", task.name.as_str());
+    w.attr("cluster", CLUSTER_ID);
+    w.attr(
+        "task_definition",
+        Ref("aws_ecs_task_definition", [&task.label, "arn"]),
+    );
+    w.attr("desired_count", task.replicas);
+    w.attr("launch_type", "FARGATE");
+    w.block("network_configuration", &[]);
+    w.attr("subnets", SUBNET_IDS);
+    w.attr("security_groups", TASKS_SECURITY_GROUPS);
+    w.attr("assign_public_ip", true);
+    w.end();
+    w.block("service_connect_configuration", &[]);
+    w.attr("enabled", true);
+    w.attr("namespace", NAMESPACE_ARN);
+    for (index, name) in &task.ports {
+        let Some(endpoint) = workload.endpoints.get(*index) else {
+            continue;
+        };
+        w.block("service", &[]);
+        w.attr("port_name", name.as_str());
+        w.attr(
+            "discovery_name",
+            ir::publish::shorten(&format!("{}-{name}", task.name), 64),
+        );
+        w.block("client_alias", &[]);
+        w.attr("port", endpoint.port);
+        w.attr("dns_name", task.name.as_str());
+        w.end();
+        w.end();
+    }
+    w.end();
+    let mut listeners = Vec::new();
+    for &(index, _) in &task.public {
+        let Some(endpoint) = workload.endpoints.get(index) else {
+            continue;
+        };
+        let label = target_label(task, &endpoint.name);
+        w.block("load_balancer", &[]);
+        w.attr(
+            "target_group_arn",
+            Ref("aws_lb_target_group", [&label, "arn"]),
+        );
+        w.attr("container_name", task.name.as_str());
+        w.attr("container_port", endpoint.target_port);
+        w.end();
+        listeners.push(aspirec_hcl::to_text(&Ref("aws_lb_listener", [&label])));
+    }
+    if !listeners.is_empty() {
+        w.array("depends_on", listeners.iter().map(|l| Raw(l)));
+    }
+    w.end();
+}
+
+/// The label of a public endpoint's target group and listener.
+pub fn target_label(task: &Task<'_>, endpoint: &str) -> String {
+    format!("{}_{}", task.label, aspirec_azure::names::label(endpoint))
+}
+
+/// The task volume of named volume `name`.
+fn volume_name(name: &str) -> String {
+    ir::publish::dns_label(name, 255)
+}
+
+fn mount_point(w: &mut TfWriter, volume: &str, path: &str, read_only: bool) {
+    w.object_item();
+    w.attr("sourceVolume", volume);
+    w.attr("containerPath", Text(path));
+    w.attr("readOnly", read_only);
+    w.end();
+}
+
+/// The `awslogs` configuration of container `name`.
+fn logs(w: &mut TfWriter, name: &str) {
+    w.object("logConfiguration");
+    w.attr("logDriver", "awslogs");
+    w.object("options");
+    w.attr("awslogs-group", LOG_GROUP);
+    w.attr("awslogs-region", REGION);
+    w.attr("awslogs-stream-prefix", name);
+    w.end();
+    w.end();
+}

@@ -1,0 +1,149 @@
+//! End-to-end tests of the terraform-aws target on models built in Rust: secrets stay out of
+//! the text, addresses resolve per platform, the output parses back, and the target's
+//! diagnostics.
+
+use ir::IntegrationKind;
+use ir::model::*;
+use ir::testing::*;
+
+use crate::PUBLISHER;
+
+/// A container running a shared image, with `env` parsed as templates.
+fn app(
+    name: &str,
+    vars: &[(&str, &str)],
+    endpoints: Vec<EndpointDecl>,
+    references: &[&str],
+) -> ResourceDecl {
+    let mut decl = container("ghcr.io/acme/app:1.0");
+    decl.env = vars.iter().map(|(k, v)| env(k, template(v))).collect();
+    decl.endpoints = endpoints;
+    decl.references = references.iter().map(|r| reference(r)).collect();
+    compute(name, decl)
+}
+
+fn managed(name: &str, kind: IntegrationKind, databases: &[&str]) -> ResourceDecl {
+    hosted(
+        name,
+        IntegrationDecl {
+            databases: databases.iter().map(|d| s(d.to_string())).collect(),
+            azure_hosting: Some(s(AzureHosting::Managed)),
+            ..integration(kind)
+        },
+    )
+}
+
+fn shop() -> Model {
+    model(
+        vec![param("token", true, Some("s3cr3t-literal"))],
+        vec![
+            managed("pg", IntegrationKind::Postgres, &["orders"]),
+            managed("cache", IntegrationKind::Redis, &[]),
+            app(
+                "api",
+                &[("TOKEN", "{token.value}"), ("PLAIN", "a ${{b}}")],
+                vec![endpoint("http", 8080, true)],
+                &["orders", "cache"],
+            ),
+            app(
+                "web",
+                &[("API", "{api.bindings.http.url}")],
+                vec![endpoint("http", 3000, false)],
+                &[],
+            ),
+        ],
+    )
+}
+
+fn main_tf(model: &Model) -> String {
+    let (artifacts, diags) = publish(&PUBLISHER, model, false);
+    // W0501: the token's literal default, which the test model has on purpose.
+    assert!(
+        codes(&diags).iter().all(|c| c.starts_with('W')),
+        "{:?}",
+        codes(&diags)
+    );
+    file(&artifacts.expect("artifacts"), "main.tf").to_string()
+}
+
+#[test]
+fn secrets_are_secrets_manager_references_and_never_text() {
+    let text = main_tf(&shop());
+    assert!(!text.contains("s3cr3t-literal"));
+    // The token is a secret whose value is the variable, read by ARN.
+    assert!(text.contains("secret_string = var.token"), "{text}");
+    assert!(text.contains("valueFrom = aws_secretsmanager_secret.api_token.arn"));
+    // Plain values stay plain, escaped once.
+    assert!(text.contains("value = \"a $${b}\""), "{text}");
+}
+
+#[test]
+fn managed_services_and_service_connect_addresses() {
+    let text = main_tf(&shop());
+    assert!(text.contains("resource \"aws_db_instance\" \"pg\""));
+    assert!(
+        text.contains("db_name                 = \"orders\""),
+        "{text}"
+    );
+    assert!(text.contains("resource \"aws_elasticache_replication_group\" \"cache\""));
+    // The database's connection string names the RDS instance, with TLS and the admin login.
+    assert!(text.contains(
+        "\"Host=${aws_db_instance.pg.address};Port=5432;Username=pgadmin;Password=${local.pg_password};Ssl Mode=Require;Database=orders\""
+    ), "{text}");
+    // Another service is reached by its Service Connect alias.
+    assert!(text.contains("value = \"http://api:8080\""), "{text}");
+    assert!(text.contains("dns_name = \"api\""), "{text}");
+}
+
+#[test]
+fn the_output_parses_and_is_deterministic() {
+    let (first, _) = publish(&PUBLISHER, &shop(), false);
+    let (second, _) = publish(&PUBLISHER, &shop(), false);
+    let first = first.expect("artifacts");
+    assert_eq!(Some(&first), second.as_ref());
+    for (path, text) in first.iter() {
+        assert!(hcl::parse(text).is_ok(), "{path} does not parse:\n{text}");
+    }
+    let outputs = file(&first, "outputs.tf");
+    assert!(
+        outputs.contains("\"http://${aws_lb.api.dns_name}\""),
+        "{outputs}"
+    );
+}
+
+#[test]
+fn fargate_sizes_bind_mounts_and_udp_are_reported() {
+    let mut api = app("api", &[], vec![endpoint("http", 8080, false)], &[]);
+    if let ResourceKindDecl::Compute(c) = &mut api.kind {
+        c.limits = LimitsDecl {
+            cpu: Some(s("250m".to_string())),
+            memory: Some(s("4Gi".to_string())),
+        };
+        c.bind_mounts.push(BindMountDecl {
+            source: s("./conf".to_string()),
+            target: s("/conf".to_string()),
+            read_only: true,
+        });
+    }
+    let m = model(Vec::new(), vec![api]);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, false);
+    assert!(artifacts.is_none());
+    assert_eq!(codes(&diags), ["E0706", "E0702"]);
+}
+
+#[test]
+fn a_second_external_target_port_listens_on_its_own_port() {
+    let http = |name: &str, port| EndpointDecl {
+        scheme: Some(s("http".to_string())),
+        ..endpoint(name, port, true)
+    };
+    let api = app(
+        "api",
+        &[],
+        vec![http("http", 8080), http("admin", 9000)],
+        &[],
+    );
+    let text = main_tf(&model(Vec::new(), vec![api]));
+    assert!(text.contains("port              = 80\n"), "{text}");
+    assert!(text.contains("port              = 9000\n"), "{text}");
+}
