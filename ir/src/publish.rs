@@ -129,6 +129,24 @@ impl Artifacts {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+
+    /// The files a publisher printed, unless `diags` has more errors than `errors_before` (a
+    /// publisher that plans and then prints reports every problem first, and returns nothing
+    /// when one is an error).
+    pub fn unless_errors(
+        files: Vec<(String, String)>,
+        diags: &Diagnostics,
+        errors_before: usize,
+    ) -> Option<Artifacts> {
+        if diags.error_count() > errors_before {
+            return None;
+        }
+        let mut artifacts = Artifacts::new();
+        for (path, text) in files {
+            artifacts.insert(path, text);
+        }
+        Some(artifacts)
+    }
 }
 
 /// A stable 32-bit FNV-1a hash, for shortening names: it must never change between releases,

@@ -56,14 +56,7 @@ impl ir::Publisher for AwsPublisher {
         let errors_before = diags.error_count();
         let plan = plan::plan(model, options, diags);
         let files = files(&plan, options);
-        if diags.error_count() > errors_before {
-            return None;
-        }
-        let mut artifacts = ir::Artifacts::new();
-        for (path, text) in files {
-            artifacts.insert(path, text);
-        }
-        Some(artifacts)
+        ir::Artifacts::unless_errors(files, diags, errors_before)
     }
 }
 
@@ -183,14 +176,12 @@ fn files(plan: &Plan<'_>, options: &PublishOptions) -> Vec<(String, String)> {
     providers.block("provider", &["aws"]);
     providers.attr("region", Ref("var", ["region"]));
     providers.end();
-    [
-        ("main.tf", main),
-        ("outputs.tf", outputs),
-        ("providers.tf", providers),
-        ("variables.tf", variables),
-        ("versions.tf", versions),
-    ]
-    .into_iter()
-    .map(|(path, file)| (path.to_string(), file.finish()))
-    .collect()
+    blocks::Files {
+        main,
+        outputs,
+        providers,
+        variables,
+        versions,
+    }
+    .finish()
 }

@@ -13,11 +13,11 @@
 use aspirec_azure::databases::{self, Creation, InitDatabases};
 use aspirec_azure::managed::{self, Service};
 use aspirec_azure::names::{self, UniqueNames};
-use aspirec_azure::plan::AppImage;
+use aspirec_azure::plan::{AppImage, Hosting, Placer, place};
 use aspirec_azure::probes::Timing;
 use ir::{
     CheckedModel, Diagnostic, Diagnostics, HealthCheck, PublishOptions, Resource, ResourceId,
-    ResourceKind, Value, Workload, codes,
+    Value, Workload, codes,
 };
 
 use crate::sizing::{self, Size};
@@ -25,24 +25,11 @@ use crate::sizing::{self, Size};
 /// The target's id, in diagnostics.
 pub const TARGET: &str = "terraform-aws";
 
-/// Where one resource of the model lives on AWS.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Hosting {
-    /// A Fargate service: the index into [`Plan::tasks`].
-    Task(usize),
-    /// A managed service: the index into [`Plan::servers`].
-    Server(usize),
-    /// A database on a managed server (the server's index).
-    Database(usize),
-    /// Nothing of its own.
-    Nothing,
-}
-
 /// Every AWS resource of the deployment.
 #[derive(Debug)]
 pub struct Plan<'m> {
     pub model: &'m CheckedModel,
-    /// By `ResourceId`.
+    /// By `ResourceId` (an `App` is an index into [`Plan::tasks`]).
     pub hosting: Vec<Hosting>,
     pub tasks: Vec<Task<'m>>,
     pub servers: Vec<Server<'m>>,
@@ -98,55 +85,56 @@ pub fn plan<'m>(
     options: &PublishOptions,
     diags: &mut Diagnostics,
 ) -> Plan<'m> {
-    let mut plan = Plan {
+    let plan = Plan {
         model,
-        hosting: Vec::with_capacity(model.resources().len()),
+        hosting: Vec::new(),
         tasks: Vec::new(),
         servers: Vec::new(),
         volumes: Vec::new(),
     };
-    for (id, resource) in model.resources() {
-        let hosting = match &resource.kind {
-            ResourceKind::Workload(workload) => match managed::service(resource) {
-                Some(service) => {
-                    plan.servers.push(Server {
-                        id,
-                        resource,
-                        service,
-                        label: names::label(&resource.name),
-                        identifier: ir::publish::dns_label(
-                            &format!("{}-{}", model.name(), resource.name),
-                            40,
-                        ),
-                        databases: Vec::new(),
-                        password: managed::integration(resource).and_then(|i| i.password.as_ref()),
-                    });
-                    Hosting::Server(plan.servers.len() - 1)
-                }
-                None => {
-                    let task = plan.task(id, resource, workload, options, diags);
-                    plan.tasks.push(task);
-                    Hosting::Task(plan.tasks.len() - 1)
-                }
-            },
-            ResourceKind::Database(database) => {
-                match plan.hosting.get(database.server.0 as usize).copied() {
-                    Some(Hosting::Server(index)) => {
-                        if let Some(server) = plan.servers.get_mut(index) {
-                            server.databases.push(&database.database_name);
-                        }
-                        Hosting::Database(index)
-                    }
-                    Some(Hosting::Task(_) | Hosting::Database(_) | Hosting::Nothing) | None => {
-                        Hosting::Nothing
-                    }
-                }
-            }
-            ResourceKind::External(_) => Hosting::Nothing,
-        };
-        plan.hosting.push(hosting);
+    let mut placer = Placing { plan, options };
+    placer.plan.hosting = place(model, &mut placer, diags);
+    placer.plan
+}
+
+/// The plan while [`place`] fills it, with the options a task needs.
+struct Placing<'m, 'o> {
+    plan: Plan<'m>,
+    options: &'o PublishOptions,
+}
+
+impl<'m> Placer<'m> for Placing<'m, '_> {
+    fn place_app(
+        &mut self,
+        id: ResourceId,
+        resource: &'m Resource,
+        workload: &'m Workload,
+        diags: &mut Diagnostics,
+    ) -> usize {
+        let task = self.plan.task(id, resource, workload, self.options, diags);
+        self.plan.tasks.push(task);
+        self.plan.tasks.len() - 1
     }
-    plan
+
+    fn place_server(&mut self, id: ResourceId, resource: &'m Resource, service: Service) -> usize {
+        let model = self.plan.model;
+        self.plan.servers.push(Server {
+            id,
+            resource,
+            service,
+            label: names::label(&resource.name),
+            identifier: ir::publish::dns_label(&format!("{}-{}", model.name(), resource.name), 40),
+            databases: Vec::new(),
+            password: managed::integration(resource).and_then(|i| i.password.as_ref()),
+        });
+        self.plan.servers.len() - 1
+    }
+
+    fn place_database(&mut self, server: usize, _: ResourceId, _: &'m Resource, name: &'m str) {
+        if let Some(server) = self.plan.servers.get_mut(server) {
+            server.databases.push(name);
+        }
+    }
 }
 
 impl<'m> Plan<'m> {
@@ -336,18 +324,14 @@ impl<'m> Plan<'m> {
 
     /// The task of resource `id`, if it runs as one.
     pub fn task_of(&self, id: ResourceId) -> Option<&Task<'m>> {
-        match self.hosting.get(id.0 as usize) {
-            Some(Hosting::Task(index)) => self.tasks.get(*index),
-            Some(Hosting::Server(_) | Hosting::Database(_) | Hosting::Nothing) | None => None,
-        }
+        let index = self.hosting.get(id.0 as usize)?.app()?;
+        self.tasks.get(index)
     }
 
     /// The server of resource `id` (a managed server, or the server of a database on one).
     pub fn server_of(&self, id: ResourceId) -> Option<&Server<'m>> {
-        match self.hosting.get(id.0 as usize) {
-            Some(Hosting::Server(index) | Hosting::Database(index)) => self.servers.get(*index),
-            Some(Hosting::Task(_) | Hosting::Nothing) | None => None,
-        }
+        let index = self.hosting.get(id.0 as usize)?.server()?;
+        self.servers.get(index)
     }
 }
 

@@ -1,5 +1,5 @@
 //! Small blocks every Terraform output has: `output` and the `terraform` block with the
-//! providers it requires.
+//! providers it requires; and the files of an output ([`Files`]).
 
 use crate::emit::TfWriter;
 use crate::expr::Inline;
@@ -40,4 +40,29 @@ pub fn versions(w: &mut TfWriter, providers: &[Provider]) {
     }
     w.end();
     w.end();
+}
+
+/// The five files of a Terraform output, each written through its own [`TfWriter`].
+pub struct Files {
+    pub main: TfWriter,
+    pub outputs: TfWriter,
+    pub providers: TfWriter,
+    pub variables: TfWriter,
+    pub versions: TfWriter,
+}
+
+impl Files {
+    /// The files by path, in path order.
+    pub fn finish(self) -> Vec<(String, String)> {
+        [
+            ("main.tf", self.main),
+            ("outputs.tf", self.outputs),
+            ("providers.tf", self.providers),
+            ("variables.tf", self.variables),
+            ("versions.tf", self.versions),
+        ]
+        .into_iter()
+        .map(|(path, file)| (path.to_string(), file.finish()))
+        .collect()
+    }
 }

@@ -122,14 +122,12 @@ fn files_around(
     );
     let mut providers = TfWriter::new(header);
     outputs::providers(&mut providers);
-    [
-        ("main.tf", main),
-        ("outputs.tf", outputs),
-        ("providers.tf", providers),
-        ("variables.tf", variables),
-        ("versions.tf", versions),
-    ]
-    .into_iter()
-    .map(|(path, file)| (path.to_string(), file.finish()))
-    .collect()
+    aspirec_hcl::blocks::Files {
+        main,
+        outputs,
+        providers,
+        variables,
+        versions,
+    }
+    .finish()
 }
