@@ -10,6 +10,8 @@
 //! `hosting = "managed"` becomes a [`Server`] (RDS Postgres, ElastiCache Redis) where AWS has
 //! one, as on Azure ([`aspirec_azure::managed::Service`]).
 
+use std::collections::HashMap;
+
 use aspirec_azure::databases::{self, Creation, InitDatabases};
 use aspirec_azure::managed::{self, Service};
 use aspirec_azure::names::{self, UniqueNames};
@@ -35,6 +37,8 @@ pub struct Plan<'m> {
     pub servers: Vec<Server<'m>>,
     /// Named volumes (EFS access points), in first-use order.
     pub volumes: Vec<&'m str>,
+    /// Each volume's index in `volumes`: a model may have a volume per service.
+    volume_index: HashMap<&'m str, usize>,
 }
 
 /// A workload as a task definition and a service.
@@ -91,6 +95,7 @@ pub fn plan<'m>(
         tasks: Vec::new(),
         servers: Vec::new(),
         volumes: Vec::new(),
+        volume_index: HashMap::new(),
     };
     let mut placer = Placing { plan, options };
     placer.plan.hosting = place(model, &mut placer, diags);
@@ -273,13 +278,11 @@ impl<'m> Plan<'m> {
         });
         let mut mounts = Vec::with_capacity(workload.volumes.len());
         for volume in &workload.volumes {
-            let index = match self.volumes.iter().position(|v| *v == volume.name) {
-                Some(index) => index,
-                None => {
-                    self.volumes.push(&volume.name);
-                    self.volumes.len() - 1
-                }
-            };
+            let next = self.volumes.len();
+            let index = *self.volume_index.entry(&volume.name).or_insert(next);
+            if index == next {
+                self.volumes.push(&volume.name);
+            }
             mounts.push((index, volume.target.as_str(), volume.read_only));
         }
         let name = ir::publish::dns_label(&resource.name, 63);
