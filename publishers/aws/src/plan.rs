@@ -10,7 +10,8 @@
 //! `hosting = "managed"` becomes a [`Server`] (RDS Postgres, ElastiCache Redis) where AWS has
 //! one, as on Azure ([`aspirec_azure::managed::Service`]).
 
-use std::collections::HashMap;
+use foldhash::fast::FixedState;
+use indexmap::IndexSet;
 
 use aspirec_azure::databases::{self, Creation, InitDatabases};
 use aspirec_azure::managed::{self, Service};
@@ -35,10 +36,10 @@ pub struct Plan<'m> {
     pub hosting: Vec<Hosting>,
     pub tasks: Vec<Task<'m>>,
     pub servers: Vec<Server<'m>>,
-    /// Named volumes (EFS access points), in first-use order.
-    pub volumes: Vec<&'m str>,
-    /// Each volume's index in `volumes`: a model may have a volume per service.
-    volume_index: HashMap<&'m str, usize>,
+    /// Named volumes (EFS access points), in first-use order: a set, as a model may have a
+    /// volume per service (with foldhash: the names are the model's, there is no one to
+    /// defend against).
+    pub volumes: IndexSet<&'m str, FixedState>,
 }
 
 /// A workload as a task definition and a service.
@@ -94,8 +95,7 @@ pub fn plan<'m>(
         hosting: Vec::new(),
         tasks: Vec::new(),
         servers: Vec::new(),
-        volumes: Vec::new(),
-        volume_index: HashMap::new(),
+        volumes: IndexSet::default(),
     };
     let mut placer = Placing { plan, options };
     placer.plan.hosting = place(model, &mut placer, diags);
@@ -278,11 +278,7 @@ impl<'m> Plan<'m> {
         });
         let mut mounts = Vec::with_capacity(workload.volumes.len());
         for volume in &workload.volumes {
-            let next = self.volumes.len();
-            let index = *self.volume_index.entry(&volume.name).or_insert(next);
-            if index == next {
-                self.volumes.push(&volume.name);
-            }
+            let (index, _) = self.volumes.insert_full(&volume.name);
             mounts.push((index, volume.target.as_str(), volume.read_only));
         }
         let name = ir::publish::dns_label(&resource.name, 63);
@@ -290,7 +286,7 @@ impl<'m> Plan<'m> {
             Some(integration) => {
                 let mut taken = UniqueNames::default();
                 for &(volume, _, _) in &mounts {
-                    if let Some(volume) = self.volumes.get(volume) {
+                    if let Some(volume) = self.volumes.get_index(volume) {
                         taken.claim(&ir::publish::dns_label(volume, 63), 63);
                     }
                 }

@@ -185,7 +185,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
     if !task.mounts.is_empty() || task.init.is_some() {
         w.object_array("mountPoints");
         for &(volume, path, read_only) in &task.mounts {
-            if let Some(name) = plan.volumes.get(volume) {
+            if let Some(name) = plan.volumes.get_index(volume) {
                 mount_point(w, &volume_name(name), path, read_only);
             }
         }
@@ -207,7 +207,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
     w.end();
     let mut seen = UniqueNames::default();
     for &(volume, _, _) in &task.mounts {
-        let Some(name) = plan.volumes.get(volume) else {
+        let Some(name) = plan.volumes.get_index(volume) else {
             continue;
         };
         let volume_name = volume_name(name);

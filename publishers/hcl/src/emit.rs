@@ -325,31 +325,9 @@ impl TfWriter {
             function.bytes().all(|b| b.is_ascii_lowercase()),
             "{function}"
         );
-        self.flush();
-        if self.last == Last::Block {
-            self.out.push('\n');
-        }
-        self.indent();
-        self.out.push_str(key);
-        self.out.push_str(" = ");
+        self.multi_line_attr(key, " = ");
         self.out.push_str(function);
         self.out.push_str(bracket);
-        self.last = Last::Nothing;
-    }
-
-    /// Opens `key = {` with a key from the model or a platform's own spelling (`awslogs-group`
-    /// needs no quotes; other keys are sanitized as [`TfWriter::attr_named`] does).
-    pub fn object_named(&mut self, key: &str) {
-        self.flush();
-        if self.last == Last::Block {
-            self.out.push('\n');
-        }
-        self.indent();
-        ident(key, &mut self.out);
-        self.out.push_str(" = {\n");
-        self.last = Last::Nothing;
-        let body = self.out.len();
-        self.open.push(Open::Object { body, close: "}" });
     }
 
     /// `key = [item, ...]`, one item per line.
@@ -525,6 +503,27 @@ mod tests {
         assert_eq!(
             w.finish(),
             "\n# why\nresource \"kind\" \"label\" {\n  name = \"n\"\n\n  inner {\n    flag = true\n  }\n\n  after = var.x\n}\n\nnext {}\n"
+        );
+    }
+
+    #[test]
+    fn arguments_of_a_call_span_lines_and_close_with_it() {
+        let mut w = TfWriter::part();
+        w.block("b", &[]);
+        w.attr("family", "f");
+        w.call_object_array("defs", "jsonencode");
+        w.object_item();
+        w.attr("name", "a");
+        w.attr("essential", true);
+        w.end();
+        w.end();
+        w.call_object("policy", "jsonencode");
+        w.attr("Version", "1");
+        w.end();
+        w.end();
+        assert_eq!(
+            w.finish(),
+            "\nb {\n  family = \"f\"\n  defs = jsonencode([\n    {\n      name      = \"a\"\n      essential = true\n    }\n  ])\n  policy = jsonencode({\n    Version = \"1\"\n  })\n}\n"
         );
     }
 
