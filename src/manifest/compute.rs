@@ -13,8 +13,11 @@
 //!   resource is unsupported (never a silent drop), so `--allow-unsupported` leaves it out.
 //! - `containerFiles` copies files out of another image while this image is built; aspirec
 //!   does not build images, so it is left out with a warning that says what to copy.
-//! - `deployment` is Aspire's own Azure Bicep for this resource; aspirec writes its own Bicep
-//!   from the model, so the key is accepted and ignored.
+//! - `deployment` is Aspire's own Azure Bicep module for this resource (the container app or
+//!   web app it would deploy). No target honours it: its parameters read the outputs of
+//!   Aspire's own environment module and values only Aspire's deploy step fills
+//!   (`{api.containerImage}`), and each target writes its own definition of the resource from
+//!   the model. It is left out with a warning at the key, for every target.
 
 use ir::model::{
     BindMountDecl, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, ResourceKindDecl,
@@ -196,6 +199,9 @@ pub(super) fn compute(
         .collect();
     for source in record.map("containerFiles", diags) {
         container_files(name, source, diags);
+    }
+    if let Some(member) = record.member("deployment") {
+        deployment(name, member, diags);
     }
     Some(ResourceKindDecl::Compute(decl))
 }
@@ -508,4 +514,42 @@ fn container_files(name: &Spanned<String>, source: &Member, diags: &mut Diagnost
             name.value, source.key.text, destination.value
         ));
     }
+}
+
+/// `deployment`: Aspire's Azure Bicep module for the resource, left out with a warning (see
+/// the module documentation for why no target deploys it).
+fn deployment(name: &Spanned<String>, member: &Member, diags: &mut Diagnostics) {
+    let what = format!("the `deployment` of `{}`", name.value);
+    let Some(record) = Record::new(
+        &member.value,
+        member.key_span,
+        what,
+        &["type", "path", "params"],
+        diags,
+    ) else {
+        return;
+    };
+    let kind = record.string("type", diags);
+    let path = record.string("path", diags);
+    let module = match (&kind, &path) {
+        (Some(kind), Some(path)) => format!("`{}` module `{}`", kind.value, path.value),
+        (Some(kind), None) => format!("`{}` module", kind.value),
+        (None, Some(path)) => format!("module `{}`", path.value),
+        (None, None) => "module".to_string(),
+    };
+    diags
+        .report(
+            codes::MANIFEST_KEY_IGNORED,
+            member.key_span,
+            format!(
+                "the `deployment` of `{}` ({module}) is left out by every target",
+                name.value
+            ),
+        )
+        .with_label("Aspire's own Azure definition of this resource")
+        .with_note("its parameters read Aspire's own Azure environment and values only Aspire's deploy step fills; each target writes its own definition of the resource from the manifest instead")
+        .with_help(format!(
+            "redo the module's changes to `{}` (identity, scale, domains, ...) in the generated Bicep or Terraform, or deploy the module yourself",
+            name.value
+        ));
 }

@@ -62,6 +62,7 @@ pub(crate) fn lower(
         parameters,
         resources,
         pre_injected: false,
+        unresolved_reads: None,
     })
 }
 
