@@ -97,6 +97,8 @@ codes! {
         "With `--allow-unsupported`, a resource or feature the target cannot express was left out, or (in an Aspire manifest) a read of a name, endpoint or property that does not exist: what is read from it becomes a secret deploy-time parameter, which the note names where it is one read.";
     KUSTOMIZE_REFUSED_CHARACTER = "W0702" "kustomize-refused-character"
         "A value holds DEL, a C1 control character other than NEL, or U+FFFE or U+FFFF. The Kubernetes manifests hold it exactly, but kustomize (and so `kubectl apply -k`) refuses such a value however it is escaped; apply the files with `kubectl apply -f`, or remove the character.";
+    BUILD_ONLY_IMAGE = "W0703" "build-only-image"
+        "An Aspire manifest's `container.v1` with `build.buildOnly` is an image that only other images' builds use (they copy files from it) and that never runs. Compose writes a service that only builds it (in the `build-only` profile, never started by `docker compose up`); Kubernetes, Helm and Azure Container Apps deploy nothing for it, so your CI must build it before the images that copy from it.";
     INTERNAL = "B0001" "internal-error"
         "aspirec reached a state it believes impossible. This is a bug in aspirec; please report it with the input.";
 }

@@ -121,6 +121,9 @@ pub struct ComputeDecl {
     pub limits: LimitsDecl,
     /// A manifest container may declare its own connection string.
     pub connection_string: Option<Template>,
+    /// An image built only for other images' builds, never run (a manifest `container.v1`
+    /// with `build.buildOnly`): checked as a build-only resource ([`crate::ResourceKind::BuildOnly`]).
+    pub build_only: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

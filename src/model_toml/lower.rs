@@ -224,6 +224,7 @@ impl Lowerer<'_, '_> {
             bind_mounts: Vec::new(),
             limits: self.limits(table),
             connection_string: None,
+            build_only: false,
         }
     }
 

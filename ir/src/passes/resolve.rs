@@ -131,9 +131,10 @@ impl<'m> Resolver<'_, 'm> {
                 role: Role::Integration(i),
                 ..
             }) => Some(i.kind),
-            ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => {
-                None
-            }
+            ResourceKind::Workload(_)
+            | ResourceKind::Database(_)
+            | ResourceKind::External(_)
+            | ResourceKind::BuildOnly(_) => None,
         }
     }
 
@@ -141,7 +142,9 @@ impl<'m> Resolver<'_, 'm> {
     fn database(&self, id: ResourceId) -> Option<(ResourceId, String)> {
         match &self.ctx.resources[id.0 as usize].kind {
             ResourceKind::Database(db) => Some((db.server, db.database_name.clone())),
-            ResourceKind::Workload(_) | ResourceKind::External(_) => None,
+            ResourceKind::Workload(_) | ResourceKind::External(_) | ResourceKind::BuildOnly(_) => {
+                None
+            }
         }
     }
 
@@ -456,7 +459,8 @@ impl<'m> Resolver<'_, 'm> {
                     }) => *i.databases.get(index)?,
                     ResourceKind::Workload(_)
                     | ResourceKind::Database(_)
-                    | ResourceKind::External(_) => return None,
+                    | ResourceKind::External(_)
+                    | ResourceKind::BuildOnly(_) => return None,
                 }
             }
         };
