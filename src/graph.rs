@@ -39,7 +39,7 @@ fn edges(model: &CheckedModel) -> BTreeSet<(ResourceId, ResourceId, Edge)> {
             ResourceKind::Database(db) => {
                 out.insert((id, db.server, Edge::DatabaseOf));
             }
-            ResourceKind::External(_) => {}
+            ResourceKind::External(_) | ResourceKind::BuildOnly(_) => {}
         }
     }
     out
@@ -63,6 +63,7 @@ fn kind(model: &CheckedModel, id: ResourceId) -> &'static str {
         },
         ResourceKind::Database(_) => "database",
         ResourceKind::External(_) => "external",
+        ResourceKind::BuildOnly(_) => "build-only image",
     }
 }
 
@@ -74,6 +75,7 @@ pub fn dot(model: &CheckedModel) -> String {
             ResourceKind::Database(_) => "cylinder",
             ResourceKind::External(_) => "component",
             ResourceKind::Workload(_) => "box",
+            ResourceKind::BuildOnly(_) => "note",
         };
         let _ = writeln!(
             out,
@@ -114,6 +116,7 @@ pub fn mermaid(model: &CheckedModel) -> String {
                 format!("[\"{label}\"]")
             }
             ResourceKind::External(_) => format!("{{{{\"{label}\"}}}}"),
+            ResourceKind::BuildOnly(_) => format!("[/\"{label}\"/]"),
             ResourceKind::Workload(_) | ResourceKind::Database(_) => format!("[(\"{label}\")]"),
         };
         let _ = writeln!(out, "  {}{shape}", node(id));

@@ -50,6 +50,11 @@ fn resource(model: &CheckedModel, resource: &Resource) -> Json {
     });
     let extra = match &resource.kind {
         ResourceKind::Workload(w) => workload(model, w),
+        ResourceKind::BuildOnly(w) => {
+            let mut json = workload(model, w);
+            json["kind"] = json!("build-only");
+            json
+        }
         ResourceKind::Database(db) => json!({
             "kind": "database",
             "server": model.resource(db.server).name,

@@ -139,7 +139,19 @@ impl CheckedModel {
     pub fn workloads(&self) -> impl Iterator<Item = (ResourceId, &Resource, &Workload)> {
         self.resources().filter_map(|(id, r)| match &r.kind {
             ResourceKind::Workload(w) => Some((id, r, w)),
-            ResourceKind::Database(_) | ResourceKind::External(_) => None,
+            ResourceKind::Database(_) | ResourceKind::External(_) | ResourceKind::BuildOnly(_) => {
+                None
+            }
+        })
+    }
+
+    /// The build-only images ([`ResourceKind::BuildOnly`]), in declaration order.
+    pub fn build_only(&self) -> impl Iterator<Item = (ResourceId, &Resource, &Workload)> {
+        self.resources().filter_map(|(id, r)| match &r.kind {
+            ResourceKind::BuildOnly(w) => Some((id, r, w)),
+            ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => {
+                None
+            }
         })
     }
 
@@ -389,7 +401,9 @@ pub struct Resource {
 impl Resource {
     pub fn endpoints(&self) -> &[Endpoint] {
         match &self.kind {
-            ResourceKind::Workload(w) => &w.endpoints,
+            // A build-only image keeps what it declares, so that its own values (a `PORT` read
+            // from its endpoint) resolve; no target runs it.
+            ResourceKind::Workload(w) | ResourceKind::BuildOnly(w) => &w.endpoints,
             ResourceKind::Database(_) | ResourceKind::External(_) => &[],
         }
     }
@@ -397,16 +411,16 @@ impl Resource {
     pub fn as_workload(&self) -> Option<&Workload> {
         match &self.kind {
             ResourceKind::Workload(w) => Some(w),
-            ResourceKind::Database(_) | ResourceKind::External(_) => None,
+            ResourceKind::Database(_) | ResourceKind::External(_) | ResourceKind::BuildOnly(_) => {
+                None
+            }
         }
     }
 }
 
+// Two variants hold a `Workload`, so clippy's `large_enum_variant` no longer applies; as
+// before, one value per resource is stored once in a Vec, and boxing would buy nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one value per resource, stored once in a Vec: boxing buys nothing"
-)]
 pub enum ResourceKind {
     /// Something that runs: a container, a project, or an integration's service.
     Workload(Workload),
@@ -414,6 +428,11 @@ pub enum ResourceKind {
     Database(Database),
     /// A service outside the app.
     External(External),
+    /// An image built only for other images' builds and never run (an Aspire `container.v1`
+    /// with `build.buildOnly`), with the shape of a workload: its build, and what it declares
+    /// besides. Not among [`CheckedModel::workloads`]: Compose writes a service that only
+    /// builds it, and the other targets deploy nothing for it (the check reports that).
+    BuildOnly(Workload),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

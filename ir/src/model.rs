@@ -19,6 +19,13 @@ pub struct Model {
     /// Aspire manifests already carry the variables that references inject; a model.toml
     /// does not, and the inject pass adds them.
     pub pre_injected: bool,
+    /// Why the input may hold expressions that read an endpoint or property their target
+    /// does not have (an Aspire AppHost writes reads of what its run-time resources add, as a
+    /// dev tunnel's endpoint on the project it exposes). Each such read is an error; with
+    /// `allow_unsupported` it becomes a deploy-time parameter with a warning, as a read of a
+    /// left-out resource does. `None` (model.toml, where the user wrote every expression)
+    /// keeps them errors whatever the options.
+    pub unresolved_reads: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,6 +121,9 @@ pub struct ComputeDecl {
     pub limits: LimitsDecl,
     /// A manifest container may declare its own connection string.
     pub connection_string: Option<Template>,
+    /// An image built only for other images' builds, never run (a manifest `container.v1`
+    /// with `build.buildOnly`): checked as a build-only resource ([`crate::ResourceKind::BuildOnly`]).
+    pub build_only: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

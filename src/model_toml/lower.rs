@@ -62,6 +62,7 @@ pub(crate) fn lower(
         parameters,
         resources,
         pre_injected: false,
+        unresolved_reads: None,
     })
 }
 
@@ -223,6 +224,7 @@ impl Lowerer<'_, '_> {
             bind_mounts: Vec::new(),
             limits: self.limits(table),
             connection_string: None,
+            build_only: false,
         }
     }
 

@@ -74,7 +74,7 @@ impl Ctx<'_> {
 
     pub(crate) fn workload_mut(&mut self, id: ResourceId) -> Option<&mut Workload> {
         match &mut self.resources[id.0 as usize].kind {
-            ResourceKind::Workload(w) => Some(w),
+            ResourceKind::Workload(w) | ResourceKind::BuildOnly(w) => Some(w),
             ResourceKind::Database(_) | ResourceKind::External(_) => None,
         }
     }
@@ -124,6 +124,10 @@ pub(crate) fn run<'m>(
         };
         ctx.module_of_decl.push(module);
         let kind = match &decl.kind {
+            ResourceKindDecl::Compute(compute) if compute.build_only => {
+                report_build_only(&decl.name, options, diags);
+                ResourceKind::BuildOnly(compute_workload(&decl.name, compute, model, diags))
+            }
             ResourceKindDecl::Compute(compute) => {
                 ResourceKind::Workload(compute_workload(&decl.name, compute, model, diags))
             }
@@ -287,6 +291,40 @@ fn replicas(value: Option<&Spanned<i64>>, max: i64, diags: &mut Diagnostics, wha
         return 1;
     }
     value.value as u32
+}
+
+/// W0703 for the targets that do not build images: they deploy nothing for a build-only image
+/// (Compose builds it, and says so in its file).
+fn report_build_only(name: &Spanned<String>, options: &CheckOptions<'_>, diags: &mut Diagnostics) {
+    let others: Vec<&str> = options
+        .targets
+        .iter()
+        .filter(|t| !t.builds_images())
+        .map(|t| t.id())
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    let targets = if others.len() == 1 {
+        "target deploys"
+    } else {
+        "targets deploy"
+    };
+    diags
+        .report(
+            codes::BUILD_ONLY_IMAGE,
+            name.span,
+            format!(
+                "`{}` is an image built only for other images' builds; the {} {targets} nothing for it",
+                name.value,
+                crate::passes::modules::listed(&others),
+            ),
+        )
+        .with_label("`buildOnly`: never run")
+        .with_help(format!(
+            "build the image of `{}` in CI before the images that copy files from it; Compose writes a service that only builds it",
+            name.value
+        ));
 }
 
 fn compute_workload(

@@ -52,7 +52,7 @@ pub(crate) fn deployed(options: &CheckOptions<'_>) -> bool {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn listed(ids: &[&str]) -> String {
+pub(crate) fn listed(ids: &[&str]) -> String {
     match ids {
         [] => String::new(),
         [one] => (*one).to_string(),

@@ -207,7 +207,8 @@ pub fn plan<'m>(
                     }
                 }
             }
-            ResourceKind::External(_) => Hosting::Nothing,
+            // Reported by the check (W0703): Container Apps deploy nothing for it.
+            ResourceKind::External(_) | ResourceKind::BuildOnly(_) => Hosting::Nothing,
         };
         plan.hosting.push(hosting);
     }

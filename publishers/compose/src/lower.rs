@@ -54,6 +54,11 @@ pub(crate) fn lower(
         let service = cx.service(&name, resource, workload, diags);
         services.push((name, service));
     }
+    for (id, resource, workload) in model.build_only() {
+        let name = cx.resolver.names.of(id).to_string();
+        let service = cx.build_only_service(&name, resource, workload, diags);
+        services.push((name, service));
+    }
     cx.file.services = services.into_iter().collect();
     // Only a library caller that gave no output folder leaves the model's folder unknown.
     if options.model_dir.is_empty() && model.workloads().any(|(_, _, w)| has_relative_host_path(w))
@@ -111,6 +116,7 @@ impl Lowering<'_> {
         Service {
             image: escape(workload.image.reference()),
             build: self.build(name, resource, &workload.image, diags),
+            profiles: Vec::new(),
             entrypoint: workload.entrypoint.iter().map(|e| escape(e)).collect(),
             command: workload
                 .args
@@ -125,6 +131,30 @@ impl Lowering<'_> {
             healthcheck: healthcheck(workload),
             depends_on: self.depends_on(workload),
             deploy: deploy(workload),
+        }
+    }
+
+    /// The service of a build-only image: its image and build, in [`BUILD_ONLY_PROFILE`], so
+    /// that `docker compose up` never starts it; what would only matter to a running
+    /// container (environment, endpoints, volumes) is not written, and a note says so.
+    fn build_only_service(
+        &mut self,
+        name: &str,
+        resource: &Resource,
+        workload: &Workload,
+        diags: &mut Diagnostics,
+    ) -> Service {
+        self.notes.push(format!(
+            "`{name}` is an image that only other images' builds use (`buildOnly`), never run: its service only \
+             builds it, in the `{BUILD_ONLY_PROFILE}` profile, which `docker compose up` does not start. Build it \
+             before the images that copy files from it: `docker compose build {name}`. Its environment and \
+             endpoints, which only a running container would use, are not written."
+        ));
+        Service {
+            image: escape(workload.image.reference()),
+            build: self.build(name, resource, &workload.image, diags),
+            profiles: vec![BUILD_ONLY_PROFILE.to_string()],
+            ..Service::default()
         }
     }
 
@@ -265,7 +295,9 @@ impl Lowering<'_> {
             .iter()
             .filter_map(|id| match &self.model.resource(*id).kind {
                 ResourceKind::Database(db) => Some(db.database_name.as_str()),
-                ResourceKind::Workload(_) | ResourceKind::External(_) => None,
+                ResourceKind::Workload(_)
+                | ResourceKind::External(_)
+                | ResourceKind::BuildOnly(_) => None,
             })
             .collect();
         let Some(script) = integration.kind.database_init_script(&databases) else {

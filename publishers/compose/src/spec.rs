@@ -23,11 +23,19 @@ pub(crate) struct ComposeFile {
     pub(crate) secrets: IndexMap<String, Secret>,
 }
 
+/// The profile of the services that only build an image other images' builds use
+/// ([`ir::ResourceKind::BuildOnly`]): `docker compose up` starts no service of a profile it is
+/// not given, and `docker compose build <service>` (or `--profile build-only build`) builds it.
+pub(crate) const BUILD_ONLY_PROFILE: &str = "build-only";
+
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct Service {
     pub(crate) image: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) build: Option<Build>,
+    /// Only a build-only image's service has one ([`BUILD_ONLY_PROFILE`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) profiles: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) entrypoint: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

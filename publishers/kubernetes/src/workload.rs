@@ -200,7 +200,9 @@ impl Storage {
                 .iter()
                 .filter_map(|id| match &ctx.model.resource(*id).kind {
                     ir::ResourceKind::Database(db) => Some(db.database_name.as_str()),
-                    ir::ResourceKind::Workload(_) | ir::ResourceKind::External(_) => None,
+                    ir::ResourceKind::Workload(_)
+                    | ir::ResourceKind::External(_)
+                    | ir::ResourceKind::BuildOnly(_) => None,
                 })
                 .collect();
             if let Some(script) = integration.kind.database_init_script(&databases) {
