@@ -44,6 +44,7 @@ pub fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Mo
         parameters,
         resources,
         pre_injected: false,
+        observability: crate::model::ObservabilityDecl::default(),
     }
 }
 

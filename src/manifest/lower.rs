@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ir::expr::Template;
 use ir::model::{
+    DashboardDecl, ObservabilityDecl, OtlpProtocol,
     ExternalDecl, Model, ReferenceDecl, ResourceDecl, ResourceKindDecl, UndeclaredDecl,
     UnsupportedDecl,
 };
@@ -70,6 +71,16 @@ pub(super) fn model(
         parameters: Vec::new(),
         resources: Vec::new(),
         pre_injected: true,
+        // Aspire's Compose and Container Apps environments deploy the dashboard by default; a
+        // manifest cannot say otherwise (`WithDashboard(false)` stays in the AppHost).
+        observability: ObservabilityDecl {
+            dashboard: Some(DashboardDecl {
+                name: Spanned::new(ir::telemetry::DASHBOARD_NAME.to_string(), owner),
+                external: false,
+            }),
+            otlp_endpoint: None,
+            protocol: OtlpProtocol::Grpc,
+        },
     };
     for entry in entries {
         let name = name_of(entry);
