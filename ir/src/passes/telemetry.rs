@@ -133,7 +133,7 @@ fn report_taken(ctx: &Ctx<'_>, decl: &DashboardDecl, taken: &str, diags: &mut Di
         .with_secondary(
             decl.name.span,
             format!(
-                "the dashboard `{}` and its secret parameters are deployed here",
+                "the Aspire dashboard `{}` and its secret parameters are deployed for this model",
                 decl.name.value
             ),
         )
