@@ -180,8 +180,7 @@ pub(super) fn compute(
     // which leaves `OTEL_*` variables in the manifest (`OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY`,
     // `OTEL_TRACES_EXPORTER`, ...): those are the resources Aspire's publishers point at the
     // dashboard.
-    decl.otlp_exporter =
-        decl.project || decl.env.iter().any(|e| e.name.value.starts_with("OTEL_"));
+    decl.otlp_exporter = decl.project || decl.env.iter().any(|e| e.name.value.starts_with("OTEL_"));
     decl.connection_string = record
         .str("connectionString", diags)
         .map(|(s, span)| scope.template(s, span, diags));

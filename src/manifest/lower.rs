@@ -22,9 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ir::expr::Template;
 use ir::model::{
-    DashboardDecl, ObservabilityDecl, OtlpProtocol,
-    ExternalDecl, Model, ReferenceDecl, ResourceDecl, ResourceKindDecl, UndeclaredDecl,
-    UnsupportedDecl,
+    DashboardDecl, ExternalDecl, Model, ObservabilityDecl, OtlpProtocol, ReferenceDecl,
+    ResourceDecl, ResourceKindDecl, UndeclaredDecl, UnsupportedDecl,
 };
 use ir::{Diagnostics, Span, Spanned};
 

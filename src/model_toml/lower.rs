@@ -9,9 +9,10 @@
 use ir::expr::Template;
 use ir::integrations::IntegrationKind;
 use ir::model::{
-    AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl, ExternalDecl, Generate,
-    HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, LimitsDecl, Model, ObservabilityDecl, OtlpProtocol, ParameterDecl,
-    ReferenceDecl, ResourceDecl, ResourceKindDecl, VolumeDecl,
+    AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl, ExternalDecl,
+    Generate, HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, LimitsDecl, Model,
+    ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl, ResourceDecl, ResourceKindDecl,
+    VolumeDecl,
 };
 use ir::{Diagnostics, FileId, Spanned};
 
@@ -216,7 +217,11 @@ impl Lowerer<'_, '_> {
         let protocol = table
             .and_then(|t| t.get("otlp_protocol"))
             .and_then(Node::as_str)
-            .and_then(|p| OtlpProtocol::ALL.into_iter().find(|known| known.as_str() == p))
+            .and_then(|p| {
+                OtlpProtocol::ALL
+                    .into_iter()
+                    .find(|known| known.as_str() == p)
+            })
             .unwrap_or_default();
         let wanted = table.is_none_or(|t| Self::flag(t, "dashboard", true));
         let span = table

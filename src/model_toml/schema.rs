@@ -207,7 +207,10 @@ const OBSERVABILITY: Field = field(
             ),
         ],
         requires: &[],
-        conflicts: &[["otlp_endpoint", "dashboard"], ["otlp_endpoint", "external"]],
+        conflicts: &[
+            ["otlp_endpoint", "dashboard"],
+            ["otlp_endpoint", "external"],
+        ],
     }),
     "Where workloads send OpenTelemetry data: the Aspire dashboard (the default) or an existing collector.",
 );

@@ -508,7 +508,11 @@ observability.otlp_endpoint = "http://collector:4317"
 observability = { external = true, otlp_protocol = "http/protobuf" }
 "#;
     let base = lowered(MODEL, None);
-    let dashboard = base.observability.dashboard.as_ref().expect("on by default");
+    let dashboard = base
+        .observability
+        .dashboard
+        .as_ref()
+        .expect("on by default");
     assert_eq!(dashboard.name.value, ir::telemetry::DASHBOARD_NAME);
     assert!(!dashboard.external);
     assert_eq!(base.observability.protocol, ir::model::OtlpProtocol::Grpc);
@@ -516,12 +520,25 @@ observability = { external = true, otlp_protocol = "http/protobuf" }
     assert!(!compute(&base, "worker").otlp_exporter);
 
     let prod = lowered(MODEL, Some("prod"));
-    assert!(prod.observability.dashboard.is_none(), "a collector replaces it");
-    let endpoint = prod.observability.otlp_endpoint.as_ref().expect("the collector");
+    assert!(
+        prod.observability.dashboard.is_none(),
+        "a collector replaces it"
+    );
+    let endpoint = prod
+        .observability
+        .otlp_endpoint
+        .as_ref()
+        .expect("the collector");
     assert_eq!(rendered(endpoint), "http://collector:4317");
 
     let public = lowered(MODEL, Some("public"));
-    assert!(public.observability.dashboard.as_ref().is_some_and(|d| d.external));
+    assert!(
+        public
+            .observability
+            .dashboard
+            .as_ref()
+            .is_some_and(|d| d.external)
+    );
     assert_eq!(
         public.observability.protocol,
         ir::model::OtlpProtocol::HttpProtobuf
