@@ -17,6 +17,9 @@ Checks are found from the environment, as a real app would configure its clients
 ConnectionStrings__<name> of a kind it knows (Postgres, MySQL, Redis/Valkey, RabbitMQ) is used
 through the connection string, through the <NAME>_HOST/_PORT/_USERNAME/_PASSWORD properties and
 through <NAME>_URI; every services__<svc>__<scheme>__<i> and <SVC>_HTTP(S) URL is called.
+When OTEL_EXPORTER_OTLP_ENDPOINT is set (the Aspire dashboard, or a collector), /e2e also exports one
+span there (`otlp:traces`), over OTLP/HTTP with protobuf encoded by hand and the OTEL_EXPORTER_OTLP_HEADERS,
+naming the service OTEL_SERVICE_NAME; under gRPC, which it cannot speak, it only connects.
 At start, before it serves, it tries ONE connection to each of those backing services and records
 whether it succeeded the first time (`startup:<name>`): with Compose's depends_on service_healthy
 they must all be ready by then.
