@@ -13,9 +13,11 @@ use crate::model::Generate;
 /// aspirec has no environment resource, so it names the dashboard after what it is).
 pub const DASHBOARD_NAME: &str = "aspire-dashboard";
 
-/// The pinned dashboard image. The tag is one listed for `mcr.microsoft.com/dotnet/aspire-dashboard`
-/// in dotnet/dotnet-docker's README.aspire-dashboard.md (the image's tag listing) for Aspire 13;
-/// Aspire's own publishers use `latest`, which would make the output drift with upstream.
+/// The pinned dashboard image: an Aspire 13 release tag of `mcr.microsoft.com/dotnet/aspire-dashboard`
+/// (its tags are listed in dotnet/dotnet-docker's README.aspire-dashboard.md; this one was taken
+/// from published deployments that pin it, and could not be checked against the registry from
+/// the machines this was written on, which reach none). Aspire's own publishers use `latest`,
+/// which would make the output drift with upstream.
 pub const DASHBOARD_IMAGE: &str = "mcr.microsoft.com/dotnet/aspire-dashboard:13.5.2";
 
 /// The dashboard's endpoints: name, target port, transport. These are the image's own
