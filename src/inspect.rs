@@ -34,6 +34,7 @@ pub fn to_json(model: &CheckedModel) -> Json {
                 ParamOrigin::Declared => "declared",
                 ParamOrigin::IntegrationPassword(_) => "integration-password",
                 ParamOrigin::LeftOut => "left-out",
+                ParamOrigin::Dashboard(_) => "dashboard",
                 ParamOrigin::Module { .. } => "azure-module",
             },
         })).collect::<Vec<_>>(),
@@ -113,6 +114,7 @@ fn workload(model: &CheckedModel, w: &Workload) -> Json {
                     EnvOrigin::Explicit => "explicit".to_string(),
                     EnvOrigin::Integration => "integration".to_string(),
                     EnvOrigin::Project => "project".to_string(),
+                    EnvOrigin::Telemetry => "telemetry".to_string(),
                     EnvOrigin::Reference(r) => format!("reference:{}", model.resource(r).name),
                 }));
             }

@@ -33,6 +33,8 @@ pub struct CheckedModel {
     /// anything to say about them), read through parameters of [`ParamOrigin::Module`].
     pub(crate) modules: Vec<Module>,
     pub(crate) start_order: Vec<ResourceId>,
+    /// The Aspire dashboard's workload, when the model deploys it.
+    pub(crate) dashboard: Option<ResourceId>,
     /// Which connection information of each resource is secret, by resource index.
     pub(crate) taint: Vec<Taint>,
 }
@@ -153,6 +155,12 @@ impl CheckedModel {
                 None
             }
         })
+    }
+
+    /// The Aspire dashboard's workload (a container, after the model's resources), when the
+    /// model deploys it (see [`crate::telemetry`]).
+    pub fn dashboard(&self) -> Option<ResourceId> {
+        self.dashboard
     }
 
     /// Resources ordered so that every `wait_for` target comes before its waiters.
@@ -328,6 +336,8 @@ pub enum ParamOrigin {
     IntegrationPassword(ResourceId),
     /// A value read from a resource left out with `--allow-unsupported`.
     LeftOut,
+    /// The browser token or the OTLP API key of the Aspire dashboard (this resource).
+    Dashboard(ResourceId),
     /// A value an Azure Bicep module provides: read number `read` of [`Module::reads`].
     /// A target that deploys the module reads it there; every other target takes it at
     /// deploy time, as a value of a left-out resource.
@@ -519,6 +529,9 @@ pub enum EnvOrigin {
     /// What a project is told about itself, as Aspire's publishers tell it: `HTTP_PORTS` and
     /// `ASPNETCORE_FORWARDEDHEADERS_ENABLED` (see `passes::inject`).
     Project,
+    /// The Aspire dashboard's configuration, and the OpenTelemetry variables of an exporter
+    /// (see [`crate::telemetry`]).
+    Telemetry,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -54,7 +54,7 @@ codes! {
     UNKNOWN_REFERENCE = "E0301" "unknown-reference"
         "A reference, `wait_for` entry or expression names a resource or parameter that is not declared.";
     DUPLICATE_NAME = "E0302" "duplicate-name"
-        "Two resources, databases or parameters have the same name, compared without case. Names share one namespace.";
+        "Two resources, databases or parameters have the same name, compared without case. Names share one namespace. Names aspirec declares itself count too: an integration's `<name>-password`, and the Aspire dashboard's `aspire-dashboard`, `aspire-dashboard-browser-token` and `aspire-dashboard-otlp-api-key` (unless `observability.dashboard = false`).";
     INVALID_NAME = "E0303" "invalid-name"
         "A name must match `[a-z][a-z0-9-]*`, be at most 40 characters long, and not end with `-`.";
     UNKNOWN_ENDPOINT = "E0304" "unknown-endpoint"

@@ -26,6 +26,51 @@ pub struct Model {
     /// left-out resource does. `None` (model.toml, where the user wrote every expression)
     /// keeps them errors whatever the options.
     pub unresolved_reads: Option<String>,
+    /// Where workloads send OpenTelemetry data, and whether the dashboard is deployed.
+    pub observability: ObservabilityDecl,
+}
+
+/// The observability of the app (Aspire's dashboard and its OTLP exporter variables; see
+/// `passes::telemetry`). `Default` is none at all: no dashboard and no variables, what a front
+/// end gets unless it asks (the model.toml and manifest front ends deploy the dashboard).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ObservabilityDecl {
+    /// Deploy the dashboard as this resource (named [`crate::telemetry::DASHBOARD_NAME`], spanned
+    /// where the model asks for it, or at the model's name when it does by default).
+    pub dashboard: Option<DashboardDecl>,
+    /// An existing OTLP collector to send to instead of a dashboard.
+    pub otlp_endpoint: Option<Template>,
+    /// The OTLP protocol the workloads are told to use.
+    pub protocol: OtlpProtocol,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DashboardDecl {
+    pub name: Spanned<String>,
+    /// Its UI is reachable from outside the app.
+    pub external: bool,
+}
+
+/// `OTEL_EXPORTER_OTLP_PROTOCOL`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OtlpProtocol {
+    /// Aspire's default.
+    #[default]
+    Grpc,
+    /// OTLP/HTTP with protobuf bodies.
+    HttpProtobuf,
+}
+
+impl OtlpProtocol {
+    pub const ALL: [OtlpProtocol; 2] = [OtlpProtocol::Grpc, OtlpProtocol::HttpProtobuf];
+
+    /// As the OpenTelemetry specification spells it (and model.toml's `otlp_protocol`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OtlpProtocol::Grpc => "grpc",
+            OtlpProtocol::HttpProtobuf => "http/protobuf",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,6 +169,10 @@ pub struct ComputeDecl {
     /// An image built only for other images' builds, never run (a manifest `container.v1`
     /// with `build.buildOnly`): checked as a build-only resource ([`crate::ResourceKind::BuildOnly`]).
     pub build_only: bool,
+    /// It has an OpenTelemetry exporter, so it is told where to send (`OTEL_EXPORTER_OTLP_*`
+    /// and `OTEL_SERVICE_NAME`) when the model has a destination. Which resources have one is
+    /// the front end's rule (model.toml: every `container` and `project` unless `otlp = false`).
+    pub otlp_exporter: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

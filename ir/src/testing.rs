@@ -45,6 +45,7 @@ pub fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Mo
         resources,
         pre_injected: false,
         unresolved_reads: None,
+        observability: crate::model::ObservabilityDecl::default(),
     }
 }
 

@@ -180,6 +180,11 @@ pub(super) fn compute(
         })
         .collect();
     decl.env = lower.pairs("env", diags);
+    // Aspire gives every project an OTLP exporter, and a container one with `WithOtlpExporter`,
+    // which leaves `OTEL_*` variables in the manifest (`OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY`,
+    // `OTEL_TRACES_EXPORTER`, ...): those are the resources Aspire's publishers point at the
+    // dashboard.
+    decl.otlp_exporter = decl.project || decl.env.iter().any(|e| e.name.value.starts_with("OTEL_"));
     decl.connection_string = record
         .str("connectionString", diags)
         .map(|(s, span)| scope.template(s, span, diags));

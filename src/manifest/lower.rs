@@ -26,8 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ir::expr::Template;
 use ir::model::{
-    ExternalDecl, Model, ReferenceDecl, ResourceDecl, ResourceKindDecl, UndeclaredDecl,
-    UnsupportedDecl,
+    DashboardDecl, ExternalDecl, Model, ObservabilityDecl, OtlpProtocol, ReferenceDecl,
+    ResourceDecl, ResourceKindDecl, UndeclaredDecl, UnsupportedDecl,
 };
 use ir::{Diagnostics, Span, Spanned};
 
@@ -79,6 +79,16 @@ pub(super) fn model(
         resources: Vec::new(),
         pre_injected: true,
         unresolved_reads: Some(UNRESOLVED_READS.to_string()),
+        // Aspire's Compose and Container Apps environments deploy the dashboard by default; a
+        // manifest cannot say otherwise (`WithDashboard(false)` stays in the AppHost).
+        observability: ObservabilityDecl {
+            dashboard: Some(DashboardDecl {
+                name: Spanned::new(ir::telemetry::DASHBOARD_NAME.to_string(), owner),
+                external: false,
+            }),
+            otlp_endpoint: None,
+            protocol: OtlpProtocol::Grpc,
+        },
     };
     for entry in entries {
         let name = name_of(entry);

@@ -453,8 +453,12 @@ fn uri_encoded_strings_become_encoded_parameters() {
         })
         .collect();
     assert_eq!(encodings, [vec![Encoding::Uri], vec![Encoding::Raw]]);
-    // The alias is not a resource.
-    assert_eq!(model.resources().count(), 1);
+    // The alias is not a resource: there are mq and the dashboard a manifest gets by default.
+    assert_eq!(model.resources().count(), 2);
+    assert_eq!(
+        model.dashboard().map(|id| model.resource(id).name.as_str()),
+        Some(ir::telemetry::DASHBOARD_NAME)
+    );
 }
 
 #[test]

@@ -9,9 +9,10 @@
 use ir::expr::Template;
 use ir::integrations::IntegrationKind;
 use ir::model::{
-    AzureHosting, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, ExternalDecl, Generate,
-    HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, LimitsDecl, Model, ParameterDecl,
-    ReferenceDecl, ResourceDecl, ResourceKindDecl, VolumeDecl,
+    AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl, ExternalDecl,
+    Generate, HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, LimitsDecl, Model,
+    ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl, ResourceDecl, ResourceKindDecl,
+    VolumeDecl,
 };
 use ir::{Diagnostics, FileId, Spanned};
 
@@ -41,6 +42,7 @@ pub(crate) fn lower(
             .and_then(|node| lowerer.string(node))
     };
     let (namespace, registry, tag) = (default("namespace"), default("registry"), default("tag"));
+    let observability = lowerer.observability(&root, &name);
     let parameters = each(entries(&root, "parameters").iter(), |(key, node)| {
         lowerer.parameter(key, node)
     });
@@ -63,6 +65,7 @@ pub(crate) fn lower(
         resources,
         pre_injected: false,
         unresolved_reads: None,
+        observability,
     })
 }
 
@@ -203,6 +206,41 @@ impl Lowerer<'_, '_> {
         })
     }
 
+    /// `[observability]`: the dashboard unless `dashboard = false` or an `otlp_endpoint` is
+    /// given. The dashboard is spanned at `dashboard`, else at the table, else at the model's
+    /// name (it is there by default).
+    fn observability(&mut self, root: &Table<'_>, name: &Spanned<String>) -> ObservabilityDecl {
+        let entry = root.entry("observability");
+        let table = entry.and_then(|(_, node)| node.as_table());
+        let otlp_endpoint = table
+            .and_then(|t| t.get("otlp_endpoint"))
+            .and_then(|node| self.template(node));
+        let protocol = table
+            .and_then(|t| t.get("otlp_protocol"))
+            .and_then(Node::as_str)
+            .and_then(|p| {
+                OtlpProtocol::ALL
+                    .into_iter()
+                    .find(|known| known.as_str() == p)
+            })
+            .unwrap_or_default();
+        let wanted = table.is_none_or(|t| Self::flag(t, "dashboard", true));
+        let span = table
+            .and_then(|t| t.entry("dashboard"))
+            .map(|(key, _)| span(self.file, &key.span))
+            .or_else(|| entry.map(|(key, _)| span(self.file, &key.span)))
+            .unwrap_or(name.span);
+        let dashboard = (wanted && otlp_endpoint.is_none()).then(|| DashboardDecl {
+            name: Spanned::new(ir::telemetry::DASHBOARD_NAME.to_string(), span),
+            external: table.is_some_and(|t| Self::flag(t, "external", false)),
+        });
+        ObservabilityDecl {
+            dashboard,
+            otlp_endpoint,
+            protocol,
+        }
+    }
+
     fn compute(&mut self, table: &Table<'_>, project: bool) -> ComputeDecl {
         ComputeDecl {
             project,
@@ -225,6 +263,7 @@ impl Lowerer<'_, '_> {
             limits: self.limits(table),
             connection_string: None,
             build_only: false,
+            otlp_exporter: Self::flag(table, "otlp", true),
         }
     }
 

@@ -129,6 +129,7 @@ pub(crate) static MODEL: TableShape = TableShape {
             "The targets this model is meant for: the default of `aspirec check`, `aspirec build` without `--emit` and the pre-commit hook (default: every target). Only these targets' rules apply. Environments cannot change it.",
         ),
         DEFAULTS,
+        OBSERVABILITY,
         field(
             "parameters",
             Shape::Map {
@@ -180,11 +181,46 @@ const DEFAULTS: Field = field(
     "Defaults for images the model builds and the Kubernetes namespace.",
 );
 
+const OBSERVABILITY: Field = field(
+    "observability",
+    Shape::Table(&TableShape {
+        fields: &[
+            field(
+                "dashboard",
+                Shape::Bool,
+                "Deploy the Aspire dashboard and send every OTLP exporter's telemetry to it (default true; false without `otlp_endpoint`: no telemetry variables at all).",
+            ),
+            field(
+                "external",
+                Shape::Bool,
+                "The dashboard's UI is reachable from outside the app (default false).",
+            ),
+            field(
+                "otlp_endpoint",
+                Shape::Template,
+                "An existing OTLP collector to send to instead of the dashboard (then none is deployed); expressions allowed.",
+            ),
+            field(
+                "otlp_protocol",
+                Shape::Enum(&["grpc", "http/protobuf"]),
+                "`OTEL_EXPORTER_OTLP_PROTOCOL` (default `grpc`, as Aspire).",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[
+            ["otlp_endpoint", "dashboard"],
+            ["otlp_endpoint", "external"],
+        ],
+    }),
+    "Where workloads send OpenTelemetry data: the Aspire dashboard (the default) or an existing collector.",
+);
+
 /// `[environments.<env>]`.
 pub(crate) static OVERLAY: TableShape = TableShape {
     fields: &[
         field("name", Shape::String, "Overrides the application name."),
         DEFAULTS,
+        OBSERVABILITY,
         field(
             "parameters",
             Shape::Map {
@@ -292,6 +328,7 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 HEALTH,
                 VOLUMES,
                 LIMITS,
+                OTLP,
             ],
             requires: &[&["image"], &["build"]],
             conflicts: &[["image", "build"]],
@@ -319,6 +356,7 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 HEALTH,
                 VOLUMES,
                 LIMITS,
+                OTLP,
             ],
             requires: &[&["path"], &["build"]],
             conflicts: &[["path", "build"]],
@@ -543,6 +581,11 @@ const REFERENCES: Field = field(
         }),
     ])),
     "Resources whose connection information this resource receives: a name, or `{ to, inject }`.",
+);
+const OTLP: Field = field(
+    "otlp",
+    Shape::Bool,
+    "It has an OpenTelemetry exporter: it is told where to send (`OTEL_EXPORTER_OTLP_*`, `OTEL_SERVICE_NAME`) (default true).",
 );
 const WAIT_FOR: Field = field(
     "wait_for",

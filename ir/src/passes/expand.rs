@@ -37,6 +37,10 @@ pub(crate) struct Ctx<'m> {
     pub(crate) module_decls: Vec<&'m AzureModuleDecl>,
     /// The module of each resource declaration (`None` for the others).
     pub(crate) module_of_decl: Vec<Option<ModuleId>>,
+    /// The Aspire dashboard, when the model deploys it (`passes::telemetry`).
+    pub(crate) dashboard: Option<crate::passes::telemetry::Dashboard>,
+    /// The model's `otlp_endpoint`, resolved.
+    pub(crate) otlp_endpoint: Option<Value>,
 }
 
 /// Where a checked resource comes from, for the later passes to resolve and report on it.
@@ -65,6 +69,7 @@ impl Ctx<'_> {
             parameters: self.params,
             resources: self.resources,
             modules: self.modules,
+            dashboard: self.dashboard.map(|d| d.id),
             start_order,
             taint: Vec::new(),
         };
@@ -109,6 +114,8 @@ pub(crate) fn run<'m>(
         modules: Vec::new(),
         module_decls: Vec::new(),
         module_of_decl: Vec::with_capacity(model.resources.len()),
+        dashboard: None,
+        otlp_endpoint: None,
     };
     for decl in &model.resources {
         let id = ResourceId(ctx.resources.len() as u32);
@@ -192,6 +199,7 @@ pub(crate) fn run<'m>(
             add_integration_children(&mut ctx, id, &decl.name, integration, diags);
         }
     }
+    crate::passes::telemetry::declare(&mut ctx, diags);
     ctx
 }
 

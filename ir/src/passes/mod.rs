@@ -6,6 +6,7 @@ pub(crate) mod inject;
 pub(crate) mod modules;
 pub(crate) mod names;
 pub(crate) mod resolve;
+pub(crate) mod telemetry;
 pub(crate) mod variables;
 
 pub(crate) use expand::Ctx;

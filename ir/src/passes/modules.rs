@@ -373,7 +373,8 @@ pub(crate) fn report_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
                     }
                     ParamOrigin::Declared
                     | ParamOrigin::IntegrationPassword(_)
-                    | ParamOrigin::LeftOut => None,
+                    | ParamOrigin::LeftOut
+                    | ParamOrigin::Dashboard(_) => None,
                 },
                 Part::Text(_)
                 | Part::Endpoint { .. }

@@ -47,6 +47,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
     for index in 0..resolver.ctx.modules.len() {
         resolver.fill_module(index, diags);
     }
+    let model = resolver.ctx.model;
+    if let Some(collector) = &model.observability.otlp_endpoint {
+        resolver.ctx.otlp_endpoint = Some(resolver.template(collector, diags));
+    }
     report_connection_cycles(ctx, diags);
     modules::report_cycles(ctx, diags);
 }
