@@ -430,6 +430,8 @@ pub struct Workload {
     pub volumes: Vec<Volume>,
     pub bind_mounts: Vec<BindMount>,
     pub limits: Limits,
+    /// `Some` for a workload that runs to completion (a `job`).
+    pub job: Option<Job>,
     pub wait_for: Vec<WaitFor>,
     /// The resources named in `references`, in order (what the topology graph shows).
     pub references: Vec<ResourceId>,
@@ -563,6 +565,16 @@ pub struct Volume {
     pub read_only: bool,
 }
 
+/// A workload that runs to completion: once per deployment, or on a schedule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// A cron schedule of five fields (minute, hour, day of month, month, day of week), as
+    /// written; `None`: it runs once per deployment, and others may wait for it to complete.
+    pub schedule: Option<String>,
+    /// Where the schedule is written, else the `job` table: for a target that cannot express it.
+    pub span: crate::span::Span,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BindMount {
     pub source: String,
@@ -605,6 +617,8 @@ pub enum WaitCondition {
     Healthy,
     /// No health check: wait until it has started (answers on its port, where it has one).
     Started,
+    /// The target is a job that runs once: wait until it has completed successfully.
+    Completed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -112,6 +112,8 @@ pub struct ComputeDecl {
     pub volumes: Vec<VolumeDecl>,
     pub bind_mounts: Vec<BindMountDecl>,
     pub limits: LimitsDecl,
+    /// `job = { ... }`: runs to completion instead of running on.
+    pub job: Option<JobDecl>,
     /// A manifest container may declare its own connection string.
     pub connection_string: Option<Template>,
 }
@@ -209,6 +211,15 @@ pub struct VolumeDecl {
     pub name: Spanned<String>,
     pub target: Spanned<String>,
     pub read_only: bool,
+}
+
+/// `job = { schedule? }` of a compute resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobDecl {
+    /// A cron schedule (five fields); without it the job runs once per deployment.
+    pub schedule: Option<Spanned<String>>,
+    /// The `job` table itself.
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use ir::expr::Template;
 use ir::integrations::IntegrationKind;
 use ir::model::{
     AzureHosting, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, ExternalDecl, Generate,
-    HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, LimitsDecl, Model, ParameterDecl,
-    ReferenceDecl, ResourceDecl, ResourceKindDecl, VolumeDecl,
+    HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, JobDecl, LimitsDecl, Model,
+    ParameterDecl, ReferenceDecl, ResourceDecl, ResourceKindDecl, VolumeDecl,
 };
 use ir::{Diagnostics, FileId, Spanned};
 
@@ -222,6 +222,7 @@ impl Lowerer<'_, '_> {
             volumes: each(items(table, "volumes").iter(), |node| self.volume(node)),
             bind_mounts: Vec::new(),
             limits: self.limits(table),
+            job: table.get("job").and_then(|node| self.job(node)),
             connection_string: None,
         }
     }
@@ -310,6 +311,15 @@ impl Lowerer<'_, '_> {
             name: self.text(table, "name")?,
             target: self.text(table, "target")?,
             read_only: Self::flag(table, "read_only", false),
+        })
+    }
+
+    /// `job = { schedule? }`.
+    fn job(&self, node: &Node<'_>) -> Option<JobDecl> {
+        let table = node.as_table()?;
+        Some(JobDecl {
+            schedule: self.text(table, "schedule"),
+            span: span(self.file, &node.span),
         })
     }
 

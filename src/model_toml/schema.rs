@@ -292,6 +292,7 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 HEALTH,
                 VOLUMES,
                 LIMITS,
+                JOB,
             ],
             requires: &[&["image"], &["build"]],
             conflicts: &[["image", "build"]],
@@ -319,6 +320,7 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 HEALTH,
                 VOLUMES,
                 LIMITS,
+                JOB,
             ],
             requires: &[&["path"], &["build"]],
             conflicts: &[["path", "build"]],
@@ -598,6 +600,19 @@ const VOLUMES: Field = field(
         conflicts: &[],
     })),
     "Named, persistent volumes.",
+);
+const JOB: Field = field(
+    "job",
+    Shape::Table(&TableShape {
+        fields: &[field(
+            "schedule",
+            Shape::String,
+            "A cron schedule of five fields (minute hour day-of-month month day-of-week, UTC), for example \"0 3 * * *\"; without it the job runs once per deployment and `wait_for` can wait for its successful completion.",
+        )],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "Runs to completion instead of running on: `job = {}` once per deployment (a migration), `job = { schedule = \"...\" }` on a schedule. A job has no `endpoints`, `health` or `replicas`.",
 );
 const LIMITS: Field = field(
     "resources",

@@ -341,6 +341,10 @@ fn compute_workload(
         .health
         .as_ref()
         .and_then(|h| health(h, &decl.endpoints, &endpoints, diags));
+    let job = decl
+        .job
+        .as_ref()
+        .map(|job| crate::passes::jobs::job(name, decl, job, diags));
     Workload {
         role: if decl.project {
             Role::Project
@@ -373,6 +377,7 @@ fn compute_workload(
             })
             .collect(),
         limits: limits(&decl.limits, diags),
+        job,
         wait_for: Vec::new(),
         references: Vec::new(),
     }
@@ -459,6 +464,7 @@ fn integration_workload(
         volumes,
         bind_mounts: Vec::new(),
         limits: limits(&decl.limits, diags),
+        job: None,
         wait_for: Vec::new(),
         references: Vec::new(),
     }

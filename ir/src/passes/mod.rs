@@ -3,6 +3,7 @@
 pub(crate) mod expand;
 pub(crate) mod graph;
 pub(crate) mod inject;
+pub(crate) mod jobs;
 pub(crate) mod modules;
 pub(crate) mod names;
 pub(crate) mod resolve;

@@ -95,7 +95,27 @@ pub struct App<'m> {
     pub init: Option<InitDatabases>,
     /// One-line notes for the reader, printed above the app.
     pub notes: Vec<Note<'m>>,
+    /// `Some` for a job: a Container Apps job (`Microsoft.App/jobs`, `azurerm_container_app_job`)
+    /// instead of a container app, with no ingress, probes or scale.
+    pub job: Option<Trigger<'m>>,
 }
+
+/// How a Container Apps job starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger<'m> {
+    /// When started (`az containerapp job start`): a job that runs once per deployment.
+    Manual,
+    /// On a cron schedule (five fields, UTC).
+    Schedule(&'m str),
+}
+
+/// How long one run of a job may take, in seconds (Container Apps requires a limit; the model
+/// has none): 30 minutes, for migrations and batch work alike.
+pub const JOB_REPLICA_TIMEOUT: u32 = 1800;
+
+/// How often a failed run is retried: never, as Kubernetes (`backoffLimit: 0`) and Compose
+/// (`restart: "no"`) run a job.
+pub const JOB_RETRY_LIMIT: u32 = 0;
 
 /// The image an app runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -288,6 +308,10 @@ impl<'m> Plan<'m> {
             scale: probes::scale(workload.replicas),
             volumes,
             mounts,
+            job: workload.job.as_ref().map(|job| match &job.schedule {
+                Some(schedule) => Trigger::Schedule(schedule),
+                None => Trigger::Manual,
+            }),
         }
     }
 

@@ -369,6 +369,8 @@ pub(crate) struct AppView {
     pub(crate) depends_on: Arc<List<String>>,
     pub(crate) min_replicas: Number,
     pub(crate) max_replicas: Number,
+    /// Set for a job (`Microsoft.App/jobs`): its trigger.
+    pub(crate) job: Option<Arc<JobView>>,
 }
 view!(AppView {
     symbol,
@@ -388,7 +390,25 @@ view!(AppView {
     init,
     depends_on,
     min_replicas,
-    max_replicas
+    max_replicas,
+    job
+});
+
+/// The trigger of a Container Apps job.
+#[derive(Debug)]
+pub(crate) struct JobView {
+    /// `'Manual'` or `'Schedule'`.
+    pub(crate) trigger: Source,
+    /// The cron expression of a scheduled job.
+    pub(crate) schedule: Option<Source>,
+    pub(crate) timeout: Number,
+    pub(crate) retries: Number,
+}
+view!(JobView {
+    trigger,
+    schedule,
+    timeout,
+    retries
 });
 
 /// The init container that writes a server's database creation script, and its volume.

@@ -125,7 +125,29 @@ impl Lowering<'_> {
             healthcheck: healthcheck(workload),
             depends_on: self.depends_on(workload),
             deploy: deploy(workload),
+            restart: self.restart(name, workload, diags),
         }
+    }
+
+    /// A job runs once and is not restarted (`restart: "no"`), so that `depends_on` with
+    /// `service_completed_successfully` sees its exit status. Compose has no scheduler: a
+    /// schedule is unsupported, and with `--allow-unsupported` the job runs once at `up`.
+    fn restart(
+        &self,
+        service: &str,
+        workload: &Workload,
+        diags: &mut Diagnostics,
+    ) -> Option<&'static str> {
+        let job = workload.job.as_ref()?;
+        if let Some(schedule) = &job.schedule {
+            self.unsupported_at(
+                diags,
+                job.span,
+                format!("job `{service}` runs on a schedule (`{schedule}`), which Compose cannot express"),
+                "Compose has no scheduler: run the job from the host's cron (`docker compose run --rm <job>`), or use `--allow-unsupported` to run it once at `up`",
+            );
+        }
+        Some("no")
     }
 
     /// The service's variables, without those that would advertise `https://` on a port that
@@ -308,9 +330,11 @@ impl Lowering<'_> {
                     WaitCondition::Healthy => {
                         target.as_workload().and_then(health_command).is_some()
                     }
-                    WaitCondition::Started => false,
+                    WaitCondition::Started | WaitCondition::Completed => false,
                 };
-                let condition = if healthy {
+                let condition = if wait.condition == WaitCondition::Completed {
+                    Condition::ServiceCompletedSuccessfully
+                } else if healthy {
                     Condition::ServiceHealthy
                 } else {
                     Condition::ServiceStarted
@@ -332,7 +356,12 @@ impl Lowering<'_> {
         message: String,
         help: &str,
     ) {
-        let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, resource.span, message)
+        self.unsupported_at(diags, resource.span, message, help);
+    }
+
+    /// [`Self::unsupported`], pointing at `span`.
+    fn unsupported_at(&self, diags: &mut Diagnostics, span: ir::Span, message: String, help: &str) {
+        let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, span, message)
             .label("Compose cannot express part of this resource");
         diags.push(if self.options.allow_unsupported {
             diagnostic.left_out("left out of compose.yaml by --allow-unsupported")

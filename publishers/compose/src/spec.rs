@@ -48,6 +48,9 @@ pub(crate) struct Service {
     pub(crate) depends_on: Entries<Dependency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) deploy: Option<Deploy>,
+    /// `"no"` for a job: it runs to completion once, and a failure is not retried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) restart: Option<&'static str>,
 }
 
 /// `build:`, written next to `image:` so that one file both builds (`docker compose build`)
@@ -120,6 +123,8 @@ pub(crate) struct Dependency {
 pub(crate) enum Condition {
     ServiceStarted,
     ServiceHealthy,
+    /// The target is a job: wait until it has exited with status 0.
+    ServiceCompletedSuccessfully,
 }
 
 #[derive(Debug, Default, Serialize)]

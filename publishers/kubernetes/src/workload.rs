@@ -26,6 +26,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::expansion::{escape, escape_owned};
 use crate::integration;
+use crate::job;
 use crate::lower::{Ctx, Owner};
 use crate::names;
 use crate::network;
@@ -51,14 +52,56 @@ pub(crate) fn plan(
     let (pod, pod_slots, container) = pod_template(ctx, owner, &mut storage, diags);
     let mut knobs = plan::Workload {
         object: owner.object.clone(),
-        replicas: replicas(owner.workload.replicas),
+        replicas: owner
+            .workload
+            .job
+            .is_none()
+            .then(|| replicas(owner.workload.replicas)),
         image: ImageRef::parse(owner.workload.image.reference()),
         resources: container.resources,
         ingress: Vec::new(),
-        volumes: storage.knobs,
+        volumes: std::mem::take(&mut storage.knobs),
         load_balancer: None,
     };
     let mut objects = Vec::new();
+    if let Some(job) = &owner.workload.job {
+        objects.push(job::controller(ctx, owner, job, pod, pod_slots));
+    } else {
+        objects.push(long_running(ctx, owner, &mut storage, pod, pod_slots));
+    }
+    if let Some(service) = network::internal_service(ctx, owner) {
+        objects.push(service);
+    }
+    if let Some((service, name)) = network::external_service(ctx, owner) {
+        knobs.load_balancer = Some(name);
+        objects.push(service);
+    }
+    if let Some((ingress, hosts)) = network::ingress(ctx, owner) {
+        knobs.ingress = hosts;
+        objects.push(ingress);
+    }
+    for (index, claim) in storage.claims.into_iter().enumerate() {
+        let mut object = Object::new(claim);
+        claim_slots(&mut object, "", index);
+        objects.push(object);
+    }
+    if let Some((config_map, comment)) = storage.initdb {
+        objects.push(Object::new(config_map).with_comment(comment));
+    }
+    if waits_for_jobs(owner) {
+        objects.extend(job::waiter_objects(ctx, owner));
+    }
+    (objects, knobs)
+}
+
+/// The Deployment, or the StatefulSet of an integration that keeps data, with its places.
+fn long_running(
+    ctx: &Ctx<'_>,
+    owner: &Owner<'_>,
+    storage: &mut Storage,
+    pod: PodTemplateSpec,
+    pod_slots: Vec<Slot>,
+) -> Object {
     let mut controller = match storage.claim_templates.take() {
         Some(templates) => {
             let count = templates.len();
@@ -81,27 +124,16 @@ pub(crate) fn plan(
     controller.slot("/spec/selector/matchLabels", Knob::Selector);
     controller.slot("/spec/template/metadata/labels", Knob::Labels);
     controller.slots.extend(pod_slots);
-    objects.push(controller);
-    if let Some(service) = network::internal_service(ctx, owner) {
-        objects.push(service);
-    }
-    if let Some((service, name)) = network::external_service(ctx, owner) {
-        knobs.load_balancer = Some(name);
-        objects.push(service);
-    }
-    if let Some((ingress, hosts)) = network::ingress(ctx, owner) {
-        knobs.ingress = hosts;
-        objects.push(ingress);
-    }
-    for (index, claim) in storage.claims.into_iter().enumerate() {
-        let mut object = Object::new(claim);
-        claim_slots(&mut object, "", index);
-        objects.push(object);
-    }
-    if let Some((config_map, comment)) = storage.initdb {
-        objects.push(Object::new(config_map).with_comment(comment));
-    }
-    (objects, knobs)
+    controller
+}
+
+/// Whether the workload waits for a Job's completion (and so reads Jobs: see [`job`]).
+fn waits_for_jobs(owner: &Owner<'_>) -> bool {
+    owner
+        .workload
+        .wait_for
+        .iter()
+        .any(|w| w.condition == WaitCondition::Completed)
 }
 
 /// The deploy-time places of the claim at `at` (empty for a claim object), for volume `index`.
@@ -350,6 +382,7 @@ fn pod_template(
             // Discovery goes through DNS and the model's own variables.
             enable_service_links: Some(false),
             init_containers: (!init_containers.is_empty()).then_some(init_containers),
+            service_account_name: waits_for_jobs(owner).then(|| job::waiter_account(owner)),
             security_context: storage.fs_group.map(|group| PodSecurityContext {
                 fs_group: Some(group),
                 ..PodSecurityContext::default()
@@ -540,6 +573,10 @@ fn wait_containers(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Vec<Container> {
     // Containers are large (2 KB): room for all at once rather than copies as the list grows.
     let mut containers: Vec<Container> = Vec::with_capacity(owner.workload.wait_for.len());
     for wait in &owner.workload.wait_for {
+        if wait.condition == WaitCondition::Completed {
+            containers.push(job::wait_container(ctx.object(wait.target)));
+            continue;
+        }
         let target = ctx.model.resource(wait.target);
         let endpoints = target.endpoints();
         // For an HTTP health check, its endpoint is the one readiness is about.
@@ -554,7 +591,7 @@ fn wait_containers(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Vec<Container> {
                     ..
                 }),
             ) => endpoints.get(*endpoint),
-            (WaitCondition::Healthy | WaitCondition::Started, _) => None,
+            (WaitCondition::Healthy | WaitCondition::Started | WaitCondition::Completed, _) => None,
         };
         let Some(endpoint) =
             health_endpoint.or_else(|| endpoints.iter().find(|e| e.protocol == Protocol::Tcp))

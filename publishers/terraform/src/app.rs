@@ -1,19 +1,20 @@
 //! One `azurerm_container_app` per app of the plan: image, command, env and secrets,
 //! ingress, probes, scale and volumes, then the azapi patch of its additional ports (which
-//! azurerm cannot set), if it has any.
+//! azurerm cannot set), if it has any. A job is an `azurerm_container_app_job` of the same
+//! container, with its trigger (manual or on a schedule) instead of ingress and scale.
 
 use aspirec_azure::Plan;
 use aspirec_azure::databases::{
     INIT_IMAGE, INIT_MOUNT, INITDB_DIR, InitDatabases, SCRIPT_VARIABLE,
 };
 use aspirec_azure::ingress::{MainIngress, PortMapping};
-use aspirec_azure::plan::{App, AppImage, Probe};
+use aspirec_azure::plan::{App, AppImage, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Probe, Trigger};
 use aspirec_azure::probes::Check;
 use aspirec_azure::values::{AppValues, EnvValue, SecretValue};
 
 use crate::emit::{TfWriter, opt};
 use crate::expr::{Inline, Raw, Ref, Template, Text};
-use crate::shared::{ENVIRONMENT_ID, IDENTITY_ID, RESOURCE_GROUP_NAME};
+use crate::shared::{ENVIRONMENT_ID, IDENTITY_ID, LOCATION, RESOURCE_GROUP_NAME};
 use crate::value::{self, Params};
 
 /// The API version used to set what azurerm cannot (additional port mappings).
@@ -40,13 +41,37 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
     } = *printed;
     let notes: Vec<String> = app.notes.iter().map(|n| n.text()).collect();
     w.comment(&notes);
-    w.resource("azurerm_container_app", &app.label);
-    w.attrs(&[
-        ("name", &app.name),
-        ("container_app_environment_id", &ENVIRONMENT_ID),
-        ("resource_group_name", &RESOURCE_GROUP_NAME),
-        ("revision_mode", &"Single"),
-    ]);
+    match app.job {
+        None => {
+            w.resource("azurerm_container_app", &app.label);
+            w.attrs(&[
+                ("name", &app.name),
+                ("container_app_environment_id", &ENVIRONMENT_ID),
+                ("resource_group_name", &RESOURCE_GROUP_NAME),
+                ("revision_mode", &"Single"),
+            ]);
+        }
+        Some(trigger) => {
+            w.resource("azurerm_container_app_job", &app.label);
+            w.attrs(&[
+                ("name", &app.name),
+                ("location", &LOCATION),
+                ("container_app_environment_id", &ENVIRONMENT_ID),
+                ("resource_group_name", &RESOURCE_GROUP_NAME),
+                ("replica_timeout_in_seconds", &JOB_REPLICA_TIMEOUT),
+                ("replica_retry_limit", &JOB_RETRY_LIMIT),
+            ]);
+            match trigger {
+                Trigger::Manual => w.block("manual_trigger_config", &[]),
+                Trigger::Schedule(schedule) => {
+                    w.block("schedule_trigger_config", &[]);
+                    w.attr("cron_expression", Text(schedule));
+                }
+            }
+            w.attrs(&[("parallelism", &1u32), ("replica_completion_count", &1u32)]);
+            w.end();
+        }
+    }
     w.block("identity", &[]);
     w.attr("type", "UserAssigned");
     w.array("identity_ids", [IDENTITY_ID]);
@@ -66,8 +91,10 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
         ingress(w, main);
     }
     w.block("template", &[]);
-    w.attr("min_replicas", app.scale.0);
-    w.attr("max_replicas", app.scale.1);
+    if app.job.is_none() {
+        w.attr("min_replicas", app.scale.0);
+        w.attr("max_replicas", app.scale.1);
+    }
     if let Some(init) = &app.init {
         init_container(w, init);
     }
