@@ -127,6 +127,11 @@ fn workload(model: &CheckedModel, w: &Workload) -> Json {
         "bind_mounts": w.bind_mounts.iter().map(|b| json!({"source": b.source, "target": b.target, "read_only": b.read_only})).collect::<Vec<_>>(),
         "limits": json!({"cpu": w.limits.cpu, "memory": w.limits.memory}),
         "job": w.job.as_ref().map(|j| json!({"schedule": j.schedule})),
+        "files": w.files.iter().map(|f| json!({
+            "source": f.source, "target": f.target, "folder": f.folder,
+            "files": f.files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
+            "hash": f.content_hash(),
+        })).collect::<Vec<_>>(),
     })
 }
 

@@ -432,6 +432,8 @@ pub struct Workload {
     pub limits: Limits,
     /// `Some` for a workload that runs to completion (a `job`).
     pub job: Option<Job>,
+    /// Files from beside the model, mounted read-only (`files`).
+    pub files: Vec<FileMount>,
     pub wait_for: Vec<WaitFor>,
     /// The resources named in `references`, in order (what the topology graph shows).
     pub references: Vec<ResourceId>,
@@ -563,6 +565,48 @@ pub struct Volume {
     pub name: String,
     pub target: String,
     pub read_only: bool,
+}
+
+/// A file, or a folder of files, from beside the model, mounted read-only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMount {
+    /// The path as written, relative to the model's folder (for comments).
+    pub source: String,
+    /// Where it is mounted: the file's path, or the folder's.
+    pub target: String,
+    /// Whether the files are mounted in the folder `target` (else the one file is `target`).
+    pub folder: bool,
+    /// Each file's name and text, in name order.
+    pub files: Vec<(String, String)>,
+}
+
+impl FileMount {
+    /// A stable hash of the names and contents (8 hexadecimal digits): targets put it
+    /// in the names of what carries the files, so that a changed file changes the workload and
+    /// rolls it.
+    pub fn content_hash(&self) -> String {
+        let mut text = String::new();
+        for (name, content) in &self.files {
+            text.push_str(name);
+            text.push('\0');
+            text.push_str(&content.len().to_string());
+            text.push('\0');
+            text.push_str(content);
+        }
+        format!("{:08x}", crate::publish::stable_hash(&text))
+    }
+
+    /// Each file's path inside the container.
+    pub fn paths(&self) -> impl Iterator<Item = (String, &str, &str)> {
+        self.files.iter().map(|(name, content)| {
+            let path = if self.folder {
+                format!("{}/{name}", self.target.trim_end_matches('/'))
+            } else {
+                self.target.clone()
+            };
+            (path, name.as_str(), content.as_str())
+        })
+    }
 }
 
 /// A workload that runs to completion: once per deployment, or on a schedule.

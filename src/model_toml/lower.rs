@@ -26,11 +26,13 @@ pub(crate) fn lower(
     file: FileId,
     source: &str,
     mut root: Table<'_>,
+    read_file: crate::manifest::ReadFile<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Model> {
     let mut lowerer = Lowerer {
         file,
         source,
+        read_file,
         diags,
     };
     let name = root.get("name").and_then(|node| lowerer.string(node))?;
@@ -94,6 +96,8 @@ fn each<T, U>(
 struct Lowerer<'s, 'd> {
     file: FileId,
     source: &'s str,
+    /// Reads the files of `files` beside the model.
+    read_file: crate::manifest::ReadFile<'s>,
     diags: &'d mut Diagnostics,
 }
 
@@ -223,6 +227,11 @@ impl Lowerer<'_, '_> {
             bind_mounts: Vec::new(),
             limits: self.limits(table),
             job: table.get("job").and_then(|node| self.job(node)),
+            files: each(items(table, "files").iter(), |node| {
+                let entry = node.as_table()?;
+                let (source, target) = (self.text(entry, "source")?, self.text(entry, "target")?);
+                super::files::read(source, target, self.read_file, self.diags)
+            }),
             connection_string: None,
         }
     }

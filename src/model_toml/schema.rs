@@ -293,6 +293,7 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 VOLUMES,
                 LIMITS,
                 JOB,
+                FILES,
             ],
             requires: &[&["image"], &["build"]],
             conflicts: &[["image", "build"]],
@@ -321,6 +322,7 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 VOLUMES,
                 LIMITS,
                 JOB,
+                FILES,
             ],
             requires: &[&["path"], &["build"]],
             conflicts: &[["path", "build"]],
@@ -600,6 +602,26 @@ const VOLUMES: Field = field(
         conflicts: &[],
     })),
     "Named, persistent volumes.",
+);
+const FILES: Field = field(
+    "files",
+    Shape::Array(&Shape::Table(&TableShape {
+        fields: &[
+            required(
+                "source",
+                Shape::String,
+                "A file or a folder of files, relative to the model's folder (inside it); at most 64 files and 256 KiB of UTF-8 text.",
+            ),
+            required(
+                "target",
+                Shape::String,
+                "The absolute path in the container: the file's, or the folder's for a folder.",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[],
+    })),
+    "Files beside the model, mounted read-only (a ConfigMap on Kubernetes, `configs` in Compose, written by an init container on Container Apps); a changed file rolls the workload.",
 );
 const JOB: Field = field(
     "job",

@@ -378,6 +378,11 @@ fn compute_workload(
             .collect(),
         limits: limits(&decl.limits, diags),
         job,
+        files: decl
+            .files
+            .iter()
+            .filter_map(|f| crate::passes::files::mount(f, diags))
+            .collect(),
         wait_for: Vec::new(),
         references: Vec::new(),
     }
@@ -465,6 +470,7 @@ fn integration_workload(
         bind_mounts: Vec::new(),
         limits: limits(&decl.limits, diags),
         job: None,
+        files: Vec::new(),
         wait_for: Vec::new(),
         references: Vec::new(),
     }

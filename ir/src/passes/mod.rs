@@ -1,6 +1,7 @@
 //! The passes of [`crate::check`], one file each, sharing the [`Ctx`] built by `expand`.
 
 pub(crate) mod expand;
+pub(crate) mod files;
 pub(crate) mod graph;
 pub(crate) mod inject;
 pub(crate) mod jobs;

@@ -35,6 +35,8 @@ pub enum Note<'m> {
     ManualJob(&'m str),
     /// A scheduled job: its cron expression is read in UTC.
     ScheduledJob(&'m str),
+    /// The workload's `files` are written by an init container, and writable.
+    FilesWritten(String),
 }
 
 impl Note<'_> {
@@ -80,6 +82,9 @@ impl Note<'_> {
             Note::ScheduledJob(schedule) => {
                 format!("A Container Apps job on the schedule `{schedule}` (UTC).")
             }
+            Note::FilesWritten(container) => format!(
+                "Its `files` are written by the init container `{container}` into an EmptyDir volume, mounted at each target: Container Apps has no read-only mounts, so the app could change its copy."
+            ),
         }
     }
 }
@@ -115,6 +120,10 @@ pub(crate) fn of<'m>(
         Some(None) => notes.push(Note::ManualJob(&resource.name)),
         Some(Some(schedule)) => notes.push(Note::ScheduledJob(schedule)),
         None => {}
+    }
+    if !workload.files.is_empty() {
+        let app = crate::names::app_name(&resource.name);
+        notes.push(Note::FilesWritten(format!("{app}-files")));
     }
     if let ir::Image::Build(_) = &workload.image {
         notes.push(Note::BuiltFromSource(&resource.name));

@@ -20,6 +20,7 @@ use ir::{
 };
 
 use crate::databases::{self, Creation, InitDatabases};
+use crate::files::{self, InitFiles};
 use crate::ingress::{Ingress, MainRule};
 use crate::managed::{self, Service};
 use crate::modules::{self, DeployerParam, ModulePlan};
@@ -95,6 +96,8 @@ pub struct App<'m> {
     pub init: Option<InitDatabases>,
     /// One-line notes for the reader, printed above the app.
     pub notes: Vec<Note<'m>>,
+    /// The init container that writes the workload's `files` (see [`crate::files`]).
+    pub files: Option<InitFiles>,
     /// `Some` for a job: a Container Apps job (`Microsoft.App/jobs`, `azurerm_container_app_job`)
     /// instead of a container app, with no ingress, probes or scale.
     pub job: Option<Trigger<'m>>,
@@ -276,19 +279,18 @@ impl<'m> Plan<'m> {
             };
             mounts.push((index, volume.target.as_str()));
         }
-        let creation = match integration(workload) {
-            Some(integration) => {
-                // The init volume's name must differ from the shares the app mounts.
-                let mut taken = names::UniqueNames::default();
-                for &share in &volumes {
-                    if let Some(share) = self.shares.get(share) {
-                        taken.claim(&share.name, names::APP_NAME_MAX);
-                    }
-                }
-                databases::creation(self.model, integration, &name, &mut taken)
+        // An init volume's name must differ from the shares the app mounts.
+        let mut taken = names::UniqueNames::default();
+        for &share in &volumes {
+            if let Some(share) = self.shares.get(share) {
+                taken.claim(&share.name, names::APP_NAME_MAX);
             }
+        }
+        let creation = match integration(workload) {
+            Some(integration) => databases::creation(self.model, integration, &name, &mut taken),
             None => Creation::Nothing,
         };
+        let files = files::init(workload, &name, &mut taken);
         let notes = notes::of(resource, workload, probe.as_ref(), &creation);
         App {
             id,
@@ -308,6 +310,7 @@ impl<'m> Plan<'m> {
             scale: probes::scale(workload.replicas),
             volumes,
             mounts,
+            files,
             job: workload.job.as_ref().map(|job| match &job.schedule {
                 Some(schedule) => Trigger::Schedule(schedule),
                 None => Trigger::Manual,

@@ -371,6 +371,8 @@ pub(crate) struct AppView {
     pub(crate) max_replicas: Number,
     /// Set for a job (`Microsoft.App/jobs`): its trigger.
     pub(crate) job: Option<Arc<JobView>>,
+    /// The init container that writes the workload's `files`, if any.
+    pub(crate) files: Option<Arc<FilesView>>,
 }
 view!(AppView {
     symbol,
@@ -391,8 +393,43 @@ view!(AppView {
     depends_on,
     min_replicas,
     max_replicas,
-    job
+    job,
+    files
 });
+
+/// The init container that writes a workload's `files` into an `EmptyDir` volume, and the
+/// app container's mounts of it (each with a sub-path).
+#[derive(Debug)]
+pub(crate) struct FilesView {
+    pub(crate) name: Source,
+    pub(crate) image: Source,
+    pub(crate) command: Source,
+    /// One variable per file (plain values: `EnvView` without `secret_ref`).
+    pub(crate) env: Views<EnvView>,
+    pub(crate) cpu: Source,
+    pub(crate) memory: Source,
+    pub(crate) volume: Source,
+    pub(crate) mount: Source,
+    pub(crate) mounts: Views<SubPathMountView>,
+}
+view!(FilesView {
+    name,
+    image,
+    command,
+    env,
+    cpu,
+    memory,
+    volume,
+    mount,
+    mounts
+});
+
+#[derive(Debug)]
+pub(crate) struct SubPathMountView {
+    pub(crate) path: Source,
+    pub(crate) sub_path: Source,
+}
+view!(SubPathMountView { path, sub_path });
 
 /// The trigger of a Container Apps job.
 #[derive(Debug)]

@@ -121,7 +121,11 @@ impl Lowering<'_> {
             ports,
             expose,
             volumes: self.mounts(workload),
-            configs: self.init_scripts(name, workload),
+            configs: {
+                let mut configs = self.init_scripts(name, workload);
+                configs.extend(self.files(name, workload));
+                configs
+            },
             healthcheck: healthcheck(workload),
             depends_on: self.depends_on(workload),
             deploy: deploy(workload),
@@ -319,6 +323,30 @@ impl Lowering<'_> {
         }]
     }
 
+    /// The workload's `files`, each file a config written inline (so the output folder holds
+    /// everything) and mounted read-only at its path. The config's name carries a hash of
+    /// the contents: a changed file changes the service, which `up` then recreates.
+    fn files(&mut self, service: &str, workload: &Workload) -> Vec<ConfigMount> {
+        let mut mounts = Vec::new();
+        for (index, mount) in workload.files.iter().enumerate() {
+            let hash = mount.content_hash();
+            for (path, name, content) in mount.paths() {
+                let key = format!("{service}-files{index}-{hash}-{name}");
+                self.file.configs.insert(
+                    key.clone(),
+                    Config {
+                        content: escape(content),
+                    },
+                );
+                mounts.push(ConfigMount {
+                    source: key,
+                    target: path,
+                });
+            }
+        }
+        mounts
+    }
+
     /// `wait_for` as `depends_on`: healthy where the target has a health check in this file.
     fn depends_on(&self, workload: &Workload) -> Entries<Dependency> {
         workload
@@ -333,11 +361,11 @@ impl Lowering<'_> {
                     WaitCondition::Started | WaitCondition::Completed => false,
                 };
                 let condition = if wait.condition == WaitCondition::Completed {
-                    Condition::ServiceCompletedSuccessfully
+                    Condition::CompletedSuccessfully
                 } else if healthy {
-                    Condition::ServiceHealthy
+                    Condition::Healthy
                 } else {
-                    Condition::ServiceStarted
+                    Condition::Started
                 };
                 (
                     self.resolver.names.of(wait.target).to_string(),

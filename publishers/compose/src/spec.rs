@@ -118,13 +118,16 @@ pub(crate) struct Dependency {
     pub(crate) condition: Condition,
 }
 
+/// Compose's `depends_on` conditions, spelled `service_<condition>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
 pub(crate) enum Condition {
-    ServiceStarted,
-    ServiceHealthy,
+    #[serde(rename = "service_started")]
+    Started,
+    #[serde(rename = "service_healthy")]
+    Healthy,
     /// The target is a job: wait until it has exited with status 0.
-    ServiceCompletedSuccessfully,
+    #[serde(rename = "service_completed_successfully")]
+    CompletedSuccessfully,
 }
 
 #[derive(Debug, Default, Serialize)]

@@ -88,6 +88,9 @@ pub(crate) fn plan(
     if let Some((config_map, comment)) = storage.initdb {
         objects.push(Object::new(config_map).with_comment(comment));
     }
+    for (config_map, comment) in storage.files {
+        objects.push(Object::new(config_map).with_comment(comment));
+    }
     if waits_for_jobs(owner) {
         objects.extend(job::waiter_objects(ctx, owner));
     }
@@ -158,6 +161,8 @@ struct Storage {
     claim_templates: Option<Vec<PersistentVolumeClaim>>,
     /// The database creation script and its comment.
     initdb: Option<(ConfigMap, Vec<String>)>,
+    /// The ConfigMaps of the workload's `files`, with their comments.
+    files: Vec<(ConfigMap, Vec<String>)>,
     fs_group: Option<i64>,
     /// The volumes as deploy-time values, in the order of the claims or claim templates.
     knobs: Vec<plan::Volume>,
@@ -178,6 +183,7 @@ impl Storage {
             claims: Vec::new(),
             claim_templates: None,
             initdb: None,
+            files: Vec::new(),
             fs_group: None,
             knobs: Vec::new(),
         };
@@ -223,6 +229,9 @@ impl Storage {
         if stateful {
             storage.claim_templates = Some(templates);
         }
+        for (index, mount) in workload.files.iter().enumerate() {
+            storage.add_files(ctx, owner, index, mount);
+        }
         if !workload.volumes.is_empty() {
             storage.fs_group = kind.and_then(integration::fs_group);
         }
@@ -245,6 +254,46 @@ impl Storage {
             }
         }
         storage
+    }
+
+    /// Mounts `files` entry `index` read-only from a ConfigMap whose name carries a hash of
+    /// the contents: a changed file is a new ConfigMap, so the pod template changes and the
+    /// pods roll (a ConfigMap changed in place would reach running pods late, or never
+    /// through a `subPath`). A folder is the ConfigMap's volume; one file is its key, through
+    /// `subPath`, so the rest of the target's folder stays as the image has it.
+    fn add_files(&mut self, ctx: &Ctx<'_>, owner: &Owner<'_>, index: usize, mount: &ir::FileMount) {
+        let name = names::derived(
+            &owner.object,
+            &format!("files{index}-{}", mount.content_hash()),
+        );
+        let volume = format!("files-{index}");
+        self.volumes.push(Volume {
+            name: volume.clone(),
+            config_map: Some(ConfigMapVolumeSource {
+                name: name.clone(),
+                ..ConfigMapVolumeSource::default()
+            }),
+            ..Volume::default()
+        });
+        self.mounts.push(VolumeMount {
+            name: volume,
+            mount_path: mount.target.clone(),
+            read_only: Some(true),
+            sub_path: (!mount.folder)
+                .then(|| mount.files.first().map(|(key, _)| key.clone()))
+                .flatten(),
+            ..VolumeMount::default()
+        });
+        let config_map = ConfigMap {
+            metadata: ctx.meta(&name, owner.labels.clone()),
+            data: Some(mount.files.iter().cloned().collect()),
+            ..ConfigMap::default()
+        };
+        let comment = vec![format!(
+            "`{}` of the model, mounted read-only at {}; the name changes with the contents, which rolls the pods.",
+            mount.source, mount.target
+        )];
+        self.files.push((config_map, comment));
     }
 
     /// Mounts the database creation script where the image looks for init scripts.

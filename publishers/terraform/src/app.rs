@@ -7,6 +7,7 @@ use aspirec_azure::Plan;
 use aspirec_azure::databases::{
     INIT_IMAGE, INIT_MOUNT, INITDB_DIR, InitDatabases, SCRIPT_VARIABLE,
 };
+use aspirec_azure::files::{FILES_MOUNT, InitFiles};
 use aspirec_azure::ingress::{MainIngress, PortMapping};
 use aspirec_azure::plan::{App, AppImage, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Probe, Trigger};
 use aspirec_azure::probes::Check;
@@ -98,6 +99,9 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
     if let Some(init) = &app.init {
         init_container(w, init);
     }
+    if let Some(files) = &app.files {
+        files_container(w, files);
+    }
     container(w, printed, text);
     for &share in &app.volumes {
         let Some(share) = plan.shares.get(share) else {
@@ -118,6 +122,11 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
     if let Some(init) = &app.init {
         w.block("volume", &[]);
         w.attrs(&[("name", &init.volume), ("storage_type", &"EmptyDir")]);
+        w.end();
+    }
+    if let Some(files) = &app.files {
+        w.block("volume", &[]);
+        w.attrs(&[("name", &files.volume), ("storage_type", &"EmptyDir")]);
         w.end();
     }
     w.end();
@@ -202,6 +211,39 @@ fn container(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template) {
         w.attrs(&[("name", &init.volume), ("path", &INITDB_DIR)]);
         w.end();
     }
+    if let Some(files) = &app.files {
+        for (path, sub_path) in &files.mounts {
+            w.block("volume_mounts", &[]);
+            w.attrs(&[
+                ("name", &files.volume),
+                ("path", &Text(path)),
+                ("sub_path", &Text(sub_path)),
+            ]);
+            w.end();
+        }
+    }
+    w.end();
+}
+
+/// The init container that writes the workload's `files` into their volume.
+fn files_container(w: &mut TfWriter, files: &InitFiles) {
+    w.block("init_container", &[]);
+    w.attrs(&[
+        ("name", &files.container),
+        ("image", &files.image),
+        ("cpu", &Raw(files.size.cores_text())),
+        ("memory", &files.size.memory),
+    ]);
+    w.array("command", ["/bin/sh", "-c"]);
+    w.array("args", [Text(&files.command)]);
+    for (name, content) in &files.variables {
+        w.block("env", &[]);
+        w.attrs(&[("name", name), ("value", &Text(content))]);
+        w.end();
+    }
+    w.block("volume_mounts", &[]);
+    w.attrs(&[("name", &files.volume), ("path", &FILES_MOUNT)]);
+    w.end();
     w.end();
 }
 
