@@ -84,3 +84,63 @@ fn is_key(name: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::s;
+
+    fn decl(target: &str, files: Vec<(String, String)>) -> FilesDecl {
+        FilesDecl {
+            source: s("config".to_string()),
+            target: s(target.to_string()),
+            folder: true,
+            files,
+        }
+    }
+
+    fn codes(decl: &FilesDecl) -> (Option<FileMount>, Vec<&'static str>) {
+        let mut diags = Diagnostics::new();
+        let mount = mount(decl, &mut diags);
+        let codes = diags.iter().map(|d| d.code.id).collect();
+        (mount, codes)
+    }
+
+    #[test]
+    fn a_mount_is_bounded_in_files_and_bytes() {
+        let many = (0..=MAX_FILES)
+            .map(|i| (format!("f{i}"), String::new()))
+            .collect();
+        assert_eq!(codes(&decl("/etc/x", many)).1, ["E0205"]);
+        let large = vec![("big".to_string(), "x".repeat(MAX_BYTES + 1))];
+        assert_eq!(codes(&decl("/etc/x", large)).1, ["E0205"]);
+        let fits = vec![
+            ("b.txt".to_string(), "x".repeat(MAX_BYTES / 2)),
+            ("a.json".to_string(), "{}".to_string()),
+        ];
+        let (mount, found) = codes(&decl("/etc/x/", fits));
+        assert!(found.is_empty(), "{found:?}");
+        let mount = mount.expect("a mount");
+        // Sorted by name, the target without its trailing `/`.
+        assert_eq!(mount.files[0].0, "a.json");
+        assert_eq!(mount.target, "/etc/x");
+        assert_eq!(
+            mount.paths().next().map(|p| p.0),
+            Some("/etc/x/a.json".to_string())
+        );
+    }
+
+    #[test]
+    fn the_hash_follows_names_and_contents() {
+        let one = |name: &str, text: &str| FileMount {
+            source: "s".to_string(),
+            target: "/t".to_string(),
+            folder: true,
+            files: vec![(name.to_string(), text.to_string())],
+        };
+        assert_eq!(one("a", "x").content_hash(), one("a", "x").content_hash());
+        assert_ne!(one("a", "x").content_hash(), one("a", "y").content_hash());
+        assert_ne!(one("a", "x").content_hash(), one("b", "x").content_hash());
+        assert_eq!(one("a", "x").content_hash().len(), 8);
+    }
+}
