@@ -120,19 +120,59 @@ pub struct CompileOptions {
     pub read_file: Option<FileReader>,
 }
 
-/// Reads a file by its path relative to the model's folder: its text, or why it cannot.
+/// Reads a file by its path relative to the model's folder: its text, or why it cannot. A
+/// path that ends with `/` asks for a folder instead: the names of the files in it, one a
+/// line, in name order. A folder read as a file is the error [`IS_A_FOLDER`].
 pub type FileReader = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
+
+/// What a [`FileReader`] answers for a folder read as a file.
+pub const IS_A_FOLDER: &str = "it is a folder";
+
+/// The largest file a [`FileReader`] of [`files_beside`] reads (the front ends bound what they
+/// use of it further).
+const MAX_FILE: u64 = 4 << 20;
 
 /// The [`FileReader`] of the folder that holds `model` on disk.
 pub fn files_beside(model: &Path) -> FileReader {
     let folder = model.parent().map(Path::to_path_buf).unwrap_or_default();
     Arc::new(move |path: &str| {
-        let bytes = std::fs::read(folder.join(path)).map_err(|error| match error.kind() {
+        if let Some(path) = path.strip_suffix('/') {
+            return folder_listing(&folder.join(path));
+        }
+        let path = folder.join(path);
+        let not_read = |error: std::io::Error| match error.kind() {
             std::io::ErrorKind::NotFound => "there is no such file".to_string(),
             _ => error.to_string(),
-        })?;
+        };
+        let metadata = std::fs::metadata(&path).map_err(not_read)?;
+        if metadata.is_dir() {
+            return Err(IS_A_FOLDER.to_string());
+        }
+        if metadata.len() > MAX_FILE {
+            return Err(format!("it is larger than {} MiB", MAX_FILE >> 20));
+        }
+        let bytes = std::fs::read(path).map_err(not_read)?;
         String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
     })
+}
+
+/// The names of the files in `folder`, one a line, sorted; a folder inside it is an error
+/// (only the files directly in it are read, and none is left out without a word).
+fn folder_listing(folder: &Path) -> Result<String, String> {
+    let entries = std::fs::read_dir(folder).map_err(|error| error.to_string())?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|error| error.to_string())?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
+            return Err(format!(
+                "it holds the folder `{name}`: only files directly in it can be mounted"
+            ));
+        }
+        names.push(name);
+    }
+    names.sort();
+    Ok(names.join("\n"))
 }
 
 /// The result of [`compile`].

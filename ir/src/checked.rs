@@ -459,6 +459,10 @@ pub struct Workload {
     pub volumes: Vec<Volume>,
     pub bind_mounts: Vec<BindMount>,
     pub limits: Limits,
+    /// `Some` for a workload that runs to completion (a `job`).
+    pub job: Option<Job>,
+    /// Files from beside the model, mounted read-only (`files`).
+    pub files: Vec<FileMount>,
     pub wait_for: Vec<WaitFor>,
     /// The resources named in `references`, in order (what the topology graph shows).
     pub references: Vec<ResourceId>,
@@ -595,6 +599,58 @@ pub struct Volume {
     pub read_only: bool,
 }
 
+/// A file, or a folder of files, from beside the model, mounted read-only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMount {
+    /// The path as written, relative to the model's folder (for comments).
+    pub source: String,
+    /// Where it is mounted: the file's path, or the folder's.
+    pub target: String,
+    /// Whether the files are mounted in the folder `target` (else the one file is `target`).
+    pub folder: bool,
+    /// Each file's name and text, in name order.
+    pub files: Vec<(String, String)>,
+}
+
+impl FileMount {
+    /// A stable hash of the names and contents (8 hexadecimal digits): targets put it
+    /// in the names of what carries the files, so that a changed file changes the workload and
+    /// rolls it.
+    pub fn content_hash(&self) -> String {
+        let mut text = String::new();
+        for (name, content) in &self.files {
+            text.push_str(name);
+            text.push('\0');
+            text.push_str(&content.len().to_string());
+            text.push('\0');
+            text.push_str(content);
+        }
+        format!("{:08x}", crate::publish::stable_hash(&text))
+    }
+
+    /// Each file's path inside the container.
+    pub fn paths(&self) -> impl Iterator<Item = (String, &str, &str)> {
+        self.files.iter().map(|(name, content)| {
+            let path = if self.folder {
+                format!("{}/{name}", self.target.trim_end_matches('/'))
+            } else {
+                self.target.clone()
+            };
+            (path, name.as_str(), content.as_str())
+        })
+    }
+}
+
+/// A workload that runs to completion: once per deployment, or on a schedule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// A cron schedule of five fields (minute, hour, day of month, month, day of week), as
+    /// written; `None`: it runs once per deployment, and others may wait for it to complete.
+    pub schedule: Option<String>,
+    /// Where the schedule is written, else the `job` table: for a target that cannot express it.
+    pub span: crate::span::Span,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BindMount {
     pub source: String,
@@ -637,6 +693,8 @@ pub enum WaitCondition {
     Healthy,
     /// No health check: wait until it has started (answers on its port, where it has one).
     Started,
+    /// The target is a job that runs once: wait until it has completed successfully.
+    Completed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

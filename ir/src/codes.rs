@@ -51,6 +51,8 @@ codes! {
         "`--env` names an environment that the model does not declare under `[environments]`.";
     OVERRIDE_OF_MISSING = "E0208" "override-of-missing"
         "An environment overlay overrides a parameter or resource that the model does not declare.";
+    UNREADABLE_FILE = "E0209" "unreadable-file"
+        "A file the model names (`files`) cannot be read: it does not exist, is not UTF-8 text, is a folder that holds folders, or its path leaves the model's folder (an absolute path, or `..`). Files are read relative to the model's folder, and only from inside it.";
     UNKNOWN_REFERENCE = "E0301" "unknown-reference"
         "A reference, `wait_for` entry or expression names a resource or parameter that is not declared.";
     DUPLICATE_NAME = "E0302" "duplicate-name"

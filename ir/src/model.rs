@@ -164,6 +164,10 @@ pub struct ComputeDecl {
     pub volumes: Vec<VolumeDecl>,
     pub bind_mounts: Vec<BindMountDecl>,
     pub limits: LimitsDecl,
+    /// `job = { ... }`: runs to completion instead of running on.
+    pub job: Option<JobDecl>,
+    /// `files = [...]`: files beside the model, mounted read-only.
+    pub files: Vec<FilesDecl>,
     /// A manifest container may declare its own connection string.
     pub connection_string: Option<Template>,
     /// An image built only for other images' builds, never run (a manifest `container.v1`
@@ -268,6 +272,29 @@ pub struct VolumeDecl {
     pub name: Spanned<String>,
     pub target: Spanned<String>,
     pub read_only: bool,
+}
+
+/// One entry of `files`: a file or a folder of files beside the model, as the front end read
+/// it, mounted read-only at `target`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilesDecl {
+    /// The path as written, relative to the model's folder.
+    pub source: Spanned<String>,
+    pub target: Spanned<String>,
+    /// Whether `source` is a folder (its files are mounted in the folder `target`), else one
+    /// file mounted as the file `target`.
+    pub folder: bool,
+    /// Each file: its name (the source's file name, or a name in the folder) and its text.
+    pub files: Vec<(String, String)>,
+}
+
+/// `job = { schedule? }` of a compute resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobDecl {
+    /// A cron schedule (five fields); without it the job runs once per deployment.
+    pub schedule: Option<Spanned<String>>,
+    /// The `job` table itself.
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use ir::expr::Template;
 use ir::integrations::IntegrationKind;
 use ir::model::{
     AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl, ExternalDecl,
-    Generate, HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, LimitsDecl, Model,
+    Generate, HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, JobDecl, LimitsDecl, Model,
     ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl, ResourceDecl, ResourceKindDecl,
     VolumeDecl,
 };
@@ -27,11 +27,13 @@ pub(crate) fn lower(
     file: FileId,
     source: &str,
     mut root: Table<'_>,
+    read_file: crate::manifest::ReadFile<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Model> {
     let mut lowerer = Lowerer {
         file,
         source,
+        read_file,
         diags,
     };
     let name = root.get("name").and_then(|node| lowerer.string(node))?;
@@ -98,6 +100,8 @@ fn each<T, U>(
 struct Lowerer<'s, 'd> {
     file: FileId,
     source: &'s str,
+    /// Reads the files of `files` beside the model.
+    read_file: crate::manifest::ReadFile<'s>,
     diags: &'d mut Diagnostics,
 }
 
@@ -261,6 +265,12 @@ impl Lowerer<'_, '_> {
             volumes: each(items(table, "volumes").iter(), |node| self.volume(node)),
             bind_mounts: Vec::new(),
             limits: self.limits(table),
+            job: table.get("job").and_then(|node| self.job(node)),
+            files: each(items(table, "files").iter(), |node| {
+                let entry = node.as_table()?;
+                let (source, target) = (self.text(entry, "source")?, self.text(entry, "target")?);
+                super::files::read(source, target, self.read_file, self.diags)
+            }),
             connection_string: None,
             build_only: false,
             otlp_exporter: Self::flag(table, "otlp", true),
@@ -351,6 +361,15 @@ impl Lowerer<'_, '_> {
             name: self.text(table, "name")?,
             target: self.text(table, "target")?,
             read_only: Self::flag(table, "read_only", false),
+        })
+    }
+
+    /// `job = { schedule? }`.
+    fn job(&self, node: &Node<'_>) -> Option<JobDecl> {
+        let table = node.as_table()?;
+        Some(JobDecl {
+            schedule: self.text(table, "schedule"),
+            span: span(self.file, &node.span),
         })
     }
 

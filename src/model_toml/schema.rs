@@ -329,6 +329,8 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 VOLUMES,
                 LIMITS,
                 OTLP,
+                JOB,
+                FILES,
             ],
             requires: &[&["image"], &["build"]],
             conflicts: &[["image", "build"]],
@@ -357,6 +359,8 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 VOLUMES,
                 LIMITS,
                 OTLP,
+                JOB,
+                FILES,
             ],
             requires: &[&["path"], &["build"]],
             conflicts: &[["path", "build"]],
@@ -641,6 +645,39 @@ const VOLUMES: Field = field(
         conflicts: &[],
     })),
     "Named, persistent volumes.",
+);
+const FILES: Field = field(
+    "files",
+    Shape::Array(&Shape::Table(&TableShape {
+        fields: &[
+            required(
+                "source",
+                Shape::String,
+                "A file or a folder of files, relative to the model's folder (inside it); at most 64 files and 256 KiB of UTF-8 text.",
+            ),
+            required(
+                "target",
+                Shape::String,
+                "The absolute path in the container: the file's, or the folder's for a folder.",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[],
+    })),
+    "Files beside the model, mounted read-only (a ConfigMap on Kubernetes, `configs` in Compose, written by an init container on Container Apps); a changed file rolls the workload.",
+);
+const JOB: Field = field(
+    "job",
+    Shape::Table(&TableShape {
+        fields: &[field(
+            "schedule",
+            Shape::String,
+            "A cron schedule of five fields (minute hour day-of-month month day-of-week, UTC), for example \"0 3 * * *\"; without it the job runs once per deployment and `wait_for` can wait for its successful completion.",
+        )],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "Runs to completion instead of running on: `job = {}` once per deployment (a migration), `job = { schedule = \"...\" }` on a schedule. A job has no `endpoints`, `health` or `replicas`.",
 );
 const LIMITS: Field = field(
     "resources",

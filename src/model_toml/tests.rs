@@ -460,7 +460,13 @@ fn hostile_inputs_do_not_panic() {
 fn targets_are_read_checked_and_fixed_across_environments() {
     let read = |text: &str, environment: Option<&str>| {
         let mut diags = Diagnostics::new();
-        let parsed = super::parse_with_targets(FileId(0), text, environment, &mut diags);
+        let parsed = super::parse_with_targets(
+            FileId(0),
+            text,
+            environment,
+            &crate::front::no_file,
+            &mut diags,
+        );
         let (model, targets) = (parsed.model, parsed.targets);
         let messages: Vec<String> = diags
             .into_sorted()

@@ -33,6 +33,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
+
+# The folder of this file and shop.toml (the config files it mounts are read beside it).
+HERE = Path(__file__).resolve().parent
 
 # --- the values the harness supplies through .env (as a user fills .env.example) -------------------
 
@@ -342,6 +346,7 @@ def check_shop(url, host=None, via="published"):
         expect_env("web", get_json(url + "/env", host=host), env_web)
         exported["web"] = settled_checks("web", lambda: get_json(url + "/e2e", timeout=150, host=host))
         expect_checks("web", exported["web"], web_checks)
+        check_files(lambda path: get_json(url + "/file?path=" + urllib.parse.quote(path), host=host))
     except Exception as e:  # noqa: BLE001
         record(ping, "FAIL", f"GET {url}/ping: {e} (the app listens on HTTP_PORTS, else 8080)")
         record("web/env and checks", "FAIL", f"not run ({len(web_checks)} checks, {len(env_web)} values): "
@@ -356,6 +361,8 @@ def check_shop(url, host=None, via="published"):
     # catalog references bus plainly: a broker gives its connection information, not its
     # endpoints (Aspire's rule), so there is no management address to check; web asks for it.
     catalog_checks = [c for c in backing_checks(backing) if c != "rabbitmq:bus:management"] + ["otlp:traces"]
+    # catalog waits for the job `migrate` (issue 18): its table is there at catalog's start.
+    catalog_checks.append("startup:migration")
     exported["catalog"] = settled_checks("catalog", lambda: inside("web", "http://catalog:8080/e2e"))
     expect_checks("catalog", exported["catalog"], catalog_checks)
     check_dashboard(exported)
@@ -393,6 +400,30 @@ def check_dashboard(exported):
             record(check, "PASS", f"span {spans[0]['name']!r} trace {m.group(1)} as service.name {service!r}")
     record("dashboard/no export refused for its API key", "PASS" if received["rejected"] == 0 else "FAIL",
            f"{received['rejected']} refused, {len(received['spans'])} spans received")
+
+
+# Config files of web in shop.toml (issue 18): mounted path -> the file beside the model.
+FILES = {
+    "/etc/e2e/settings.json": "config/settings.json",
+    "/etc/e2e/config/settings.json": "config/settings.json",
+    "/etc/e2e/config/notes.txt": "config/notes.txt",
+}
+
+
+def check_files(fetch):
+    """Each mounted file, read by web, is the model's file byte for byte."""
+    import base64
+
+    for mounted, source in FILES.items():
+        name = f"web/file {mounted}"
+        try:
+            got = base64.b64decode(fetch(mounted)["base64"])
+        except Exception as e:  # noqa: BLE001
+            record(name, "FAIL", f"not read: {e}")
+            continue
+        want = (HERE / source).read_bytes()
+        record(name, "PASS" if got == want else "FAIL",
+               f"{len(got)} bytes, the same as {source}" if got == want else f"{got!r} != {want!r}")
 
 
 # Persistent in shop.toml (a data volume, the default): what the app wrote must survive the

@@ -387,6 +387,10 @@ fn compute_workload(
         .health
         .as_ref()
         .and_then(|h| health(h, &decl.endpoints, &endpoints, diags));
+    let job = decl
+        .job
+        .as_ref()
+        .map(|job| crate::passes::jobs::job(name, decl, job, diags));
     Workload {
         role: if decl.project {
             Role::Project
@@ -419,6 +423,12 @@ fn compute_workload(
             })
             .collect(),
         limits: limits(&decl.limits, diags),
+        job,
+        files: decl
+            .files
+            .iter()
+            .filter_map(|f| crate::passes::files::mount(f, diags))
+            .collect(),
         wait_for: Vec::new(),
         references: Vec::new(),
     }
@@ -505,6 +515,8 @@ fn integration_workload(
         volumes,
         bind_mounts: Vec::new(),
         limits: limits(&decl.limits, diags),
+        job: None,
+        files: Vec::new(),
         wait_for: Vec::new(),
         references: Vec::new(),
     }

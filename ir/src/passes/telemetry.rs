@@ -99,6 +99,8 @@ pub(crate) fn declare(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
         volumes: Vec::new(),
         bind_mounts: Vec::new(),
         limits: Limits::default(),
+        job: None,
+        files: Vec::new(),
         wait_for: Vec::new(),
         references: Vec::new(),
     };

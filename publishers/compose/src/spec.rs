@@ -56,6 +56,9 @@ pub(crate) struct Service {
     pub(crate) depends_on: Entries<Dependency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) deploy: Option<Deploy>,
+    /// `"no"` for a job: it runs to completion once, and a failure is not retried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) restart: Option<&'static str>,
 }
 
 /// `build:`, written next to `image:` so that one file both builds (`docker compose build`)
@@ -123,11 +126,16 @@ pub(crate) struct Dependency {
     pub(crate) condition: Condition,
 }
 
+/// Compose's `depends_on` conditions, spelled `service_<condition>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
 pub(crate) enum Condition {
-    ServiceStarted,
-    ServiceHealthy,
+    #[serde(rename = "service_started")]
+    Started,
+    #[serde(rename = "service_healthy")]
+    Healthy,
+    /// The target is a job: wait until it has exited with status 0.
+    #[serde(rename = "service_completed_successfully")]
+    CompletedSuccessfully,
 }
 
 #[derive(Debug, Default, Serialize)]

@@ -23,6 +23,14 @@ naming the service OTEL_SERVICE_NAME; under gRPC, which it cannot speak, it only
 At start, before it serves, it tries ONE connection to each of those backing services and records
 whether it succeeded the first time (`startup:<name>`): with Compose's depends_on service_healthy
 they must all be ready by then.
+
+Jobs and files (issue 18):
+- `app.py migrate` (a model `job`): creates the table `e2e_migration` in the database of
+  ConnectionStrings__$E2E_MIGRATION_DB, writes one row, and exits 0;
+- an app with E2E_MIGRATION_DB set checks at start, before it serves, that the row is there
+  (`startup:migration`): it waits for the job, so the job must have completed by then;
+- GET /file?path=P  {"base64": <the bytes of file P>} (a mounted config file, compared byte for
+  byte by the harness).
 """
 
 import json
@@ -639,6 +647,36 @@ def run_all():
     return dict(sorted(results.items()))
 
 
+# --- jobs and files (issue 18) -------------------------------------------------------------------
+
+MIGRATION_ROW = "migrated by the job ✓"
+
+
+def migration_conn():
+    return pg_connect(**pg_params_from_ado(os.environ["ConnectionStrings__" + os.environ["E2E_MIGRATION_DB"]]))
+
+
+def migrate():
+    """The job: create the table and its row, once (a second run changes nothing)."""
+    conn = migration_conn()
+    with conn, conn.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS e2e_migration (id int PRIMARY KEY, note text)")
+        cur.execute("INSERT INTO e2e_migration VALUES (1, %s) ON CONFLICT (id) DO NOTHING", (MIGRATION_ROW,))
+    conn.close()
+    print(f"{NAME}: migration done", flush=True)
+
+
+def migration_probe():
+    conn = migration_conn()
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT note FROM e2e_migration WHERE id = 1")
+        row = cur.fetchone()
+    conn.close()
+    if not row or row[0] != MIGRATION_ROW:
+        raise AssertionError(f"e2e_migration has {row!r}, not the job's row")
+    return f"e2e_migration holds the job's row: {row[0]!r}"
+
+
 # --- serving -----------------------------------------------------------------------------------
 
 
@@ -661,6 +699,12 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, dict(os.environ))
         elif url.path == "/e2e":
             self.reply(200, run_all())
+        elif url.path == "/file":
+            import base64
+
+            path = urllib.parse.parse_qs(url.query).get("path", [""])[0]
+            with open(path, "rb") as f:
+                self.reply(200, {"base64": base64.b64encode(f.read()).decode()})
         elif url.path == "/persist":
             q = urllib.parse.parse_qs(url.query)
             op, token = q.get("op", [""])[0], q.get("token", [""])[0]
@@ -674,6 +718,12 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
+    if sys.argv[1:] == ["migrate"]:
+        migrate()
+        return
+    if os.environ.get("E2E_MIGRATION_DB"):
+        STARTUP["migration"] = run(migration_probe)
+        print(f"startup probe migration: {STARTUP['migration']}", flush=True)
     # Before serving: one attempt per backing service, as an app's first query at start-up would be.
     for kind, name in backing_services():
         STARTUP[name] = run(lambda k=kind, n=name: startup_probe(k, n))
