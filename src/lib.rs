@@ -136,14 +136,17 @@ const MAX_FILE: u64 = 4 << 20;
 pub fn files_beside(model: &Path) -> FileReader {
     let folder = model.parent().map(Path::to_path_buf).unwrap_or_default();
     Arc::new(move |path: &str| {
-        if let Some(path) = path.strip_suffix('/') {
-            return folder_listing(&folder.join(path));
-        }
-        let path = folder.join(path);
         let not_read = |error: std::io::Error| match error.kind() {
             std::io::ErrorKind::NotFound => "there is no such file".to_string(),
             _ => error.to_string(),
         };
+        if let Some(path) = path.strip_suffix('/') {
+            let path = folder.join(path);
+            stays_inside(&folder, &path).map_err(not_read)?;
+            return folder_listing(&folder, &path);
+        }
+        let path = folder.join(path);
+        stays_inside(&folder, &path).map_err(not_read)?;
         let metadata = std::fs::metadata(&path).map_err(not_read)?;
         if metadata.is_dir() {
             return Err(IS_A_FOLDER.to_string());
@@ -156,14 +159,46 @@ pub fn files_beside(model: &Path) -> FileReader {
     })
 }
 
+/// Refuses a path whose words stay in the model's folder (no `..`) but that a symbolic link
+/// takes out of it: the text of what it reaches would be copied into the output (a mounted
+/// config file), so a link in a repository must not make a build embed, say, a CI machine's
+/// credentials. A path that leaves the folder in so many words is the front end's to judge.
+fn stays_inside(model_folder: &Path, path: &Path) -> std::io::Result<()> {
+    let relative = path.strip_prefix(model_folder).unwrap_or(path);
+    let in_words = relative.components().all(|c| {
+        matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    });
+    if !in_words {
+        return Ok(());
+    }
+    let root = std::fs::canonicalize(if model_folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        model_folder
+    })?;
+    if std::fs::canonicalize(path)?.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(
+            "a symbolic link takes it out of the model's folder",
+        ))
+    }
+}
+
 /// The names of the files in `folder`, one a line, sorted; a folder inside it is an error
-/// (only the files directly in it are read, and none is left out without a word).
-fn folder_listing(folder: &Path) -> Result<String, String> {
+/// (only the files directly in it are read, and none is left out without a word), and so is
+/// a link out of the model's folder ([`stays_inside`]).
+fn folder_listing(model_folder: &Path, folder: &Path) -> Result<String, String> {
     let entries = std::fs::read_dir(folder).map_err(|error| error.to_string())?;
     let mut names = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|error| error.to_string())?;
         let name = entry.file_name().to_string_lossy().into_owned();
+        stays_inside(model_folder, &entry.path())
+            .map_err(|error| format!("`{name}` cannot be read: {error}"))?;
         if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
             return Err(format!(
                 "it holds the folder `{name}`: only files directly in it can be mounted"
