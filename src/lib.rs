@@ -108,6 +108,10 @@ pub struct CompileOptions {
     /// `--name`: the application name instead of the model's (a manifest has none). It is
     /// checked like a `name` in model.toml; the error has no position.
     pub app_name: Option<String>,
+    /// `--no-dashboard`: deploy no Aspire dashboard, whatever the model says (an Aspire manifest
+    /// cannot say it: Aspire deploys one by default). Workloads then get OTEL variables only
+    /// for an `otlp_endpoint` the model names.
+    pub no_dashboard: bool,
     /// `--chart-version`: the Helm chart's version (see [`ir::PublishOptions::chart_version`]).
     pub chart_version: Option<String>,
     /// `targets` is only the default: a model that names its own (model.toml's top-level
@@ -353,6 +357,9 @@ pub fn compile_with_sink(
     let declared = declared.map(|mut model| {
         if let Some(name) = &options.app_name {
             model.name = ir::Spanned::new(name.clone(), Span::DETACHED);
+        }
+        if options.no_dashboard {
+            model.observability.dashboard = None;
         }
         model
     });
