@@ -104,6 +104,10 @@ pub(crate) struct Input {
     /// Leave out resources and features a target cannot express, with a warning
     #[arg(long)]
     pub(crate) allow_unsupported: bool,
+    /// Deploy no Aspire dashboard, whatever the model says (workloads then get OTEL variables
+    /// only for the model's `otlp_endpoint`)
+    #[arg(long)]
+    pub(crate) no_dashboard: bool,
     /// Print how long each stage took (front end, checks, each publisher, writing) to stderr
     #[arg(long)]
     pub(crate) timings: bool,

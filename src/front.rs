@@ -29,7 +29,7 @@ pub fn load(
 }
 
 /// The reader of a model read without its folder.
-fn no_file(_: &str) -> Result<String, String> {
+pub(crate) fn no_file(_: &str) -> Result<String, String> {
     Err("the compilation reads no file beside the model".to_string())
 }
 
@@ -75,7 +75,8 @@ pub fn load_with(
             partial: None,
         }
     } else {
-        let parsed = crate::model_toml::parse_with_targets(file, text, environment, diags);
+        let parsed =
+            crate::model_toml::parse_with_targets(file, text, environment, read_file, diags);
         Loaded {
             model: parsed.model,
             strict_names: true,

@@ -10,7 +10,7 @@ use ir::{CheckedModel, Part, ResourceId, ResourceKind, Role, Value, WaitConditio
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Edge {
     Uses,
-    WaitsFor(bool),
+    WaitsFor(&'static str),
     DatabaseOf,
 }
 
@@ -29,20 +29,25 @@ fn edges(model: &CheckedModel) -> BTreeSet<(ResourceId, ResourceId, Edge)> {
                     out.insert((id, *target, Edge::Uses));
                 }
                 for wait in &w.wait_for {
-                    out.insert((
-                        id,
-                        wait.target,
-                        Edge::WaitsFor(wait.condition == WaitCondition::Healthy),
-                    ));
+                    out.insert((id, wait.target, Edge::WaitsFor(condition(wait.condition))));
                 }
             }
             ResourceKind::Database(db) => {
                 out.insert((id, db.server, Edge::DatabaseOf));
             }
-            ResourceKind::External(_) => {}
+            ResourceKind::External(_) | ResourceKind::BuildOnly(_) => {}
         }
     }
     out
+}
+
+/// How a `wait_for` edge is labelled (as `aspirec inspect` names the condition).
+pub(crate) fn condition(condition: WaitCondition) -> &'static str {
+    match condition {
+        WaitCondition::Healthy => "healthy",
+        WaitCondition::Started => "started",
+        WaitCondition::Completed => "completed",
+    }
 }
 
 fn targets(value: &Value) -> impl Iterator<Item = ResourceId> + '_ {
@@ -63,6 +68,7 @@ fn kind(model: &CheckedModel, id: ResourceId) -> &'static str {
         },
         ResourceKind::Database(_) => "database",
         ResourceKind::External(_) => "external",
+        ResourceKind::BuildOnly(_) => "build-only image",
     }
 }
 
@@ -74,6 +80,7 @@ pub fn dot(model: &CheckedModel) -> String {
             ResourceKind::Database(_) => "cylinder",
             ResourceKind::External(_) => "component",
             ResourceKind::Workload(_) => "box",
+            ResourceKind::BuildOnly(_) => "note",
         };
         let _ = writeln!(
             out,
@@ -86,10 +93,7 @@ pub fn dot(model: &CheckedModel) -> String {
     for (from, to, edge) in edges(model) {
         let style = match edge {
             Edge::Uses => "[style=dashed, label=\"uses\"]".to_string(),
-            Edge::WaitsFor(healthy) => format!(
-                "[label=\"waits for ({})\"]",
-                if healthy { "healthy" } else { "started" }
-            ),
+            Edge::WaitsFor(condition) => format!("[label=\"waits for ({condition})\"]"),
             Edge::DatabaseOf => "[style=dotted, label=\"on\"]".to_string(),
         };
         let _ = writeln!(
@@ -114,6 +118,7 @@ pub fn mermaid(model: &CheckedModel) -> String {
                 format!("[\"{label}\"]")
             }
             ResourceKind::External(_) => format!("{{{{\"{label}\"}}}}"),
+            ResourceKind::BuildOnly(_) => format!("[/\"{label}\"/]"),
             ResourceKind::Workload(_) | ResourceKind::Database(_) => format!("[(\"{label}\")]"),
         };
         let _ = writeln!(out, "  {}{shape}", node(id));
@@ -121,10 +126,7 @@ pub fn mermaid(model: &CheckedModel) -> String {
     for (from, to, edge) in edges(model) {
         let arrow = match edge {
             Edge::Uses => "-. uses .->".to_string(),
-            Edge::WaitsFor(healthy) => format!(
-                "-- waits for ({}) -->",
-                if healthy { "healthy" } else { "started" }
-            ),
+            Edge::WaitsFor(condition) => format!("-- waits for ({condition}) -->"),
             Edge::DatabaseOf => "-. on .-".to_string(),
         };
         let _ = writeln!(out, "  {} {arrow} {}", node(from), node(to));

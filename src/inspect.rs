@@ -6,7 +6,7 @@
 
 use ir::{
     CheckedModel, EndpointProperty, EnvOrigin, HealthCheck, Image, ParamOrigin, Part, Resource,
-    ResourceKind, Role, Value, WaitCondition, Workload,
+    ResourceKind, Role, Value, Workload,
 };
 use serde_json::{Value as Json, json};
 
@@ -34,6 +34,7 @@ pub fn to_json(model: &CheckedModel) -> Json {
                 ParamOrigin::Declared => "declared",
                 ParamOrigin::IntegrationPassword(_) => "integration-password",
                 ParamOrigin::LeftOut => "left-out",
+                ParamOrigin::Dashboard(_) => "dashboard",
                 ParamOrigin::Module { .. } => "azure-module",
             },
         })).collect::<Vec<_>>(),
@@ -50,6 +51,11 @@ fn resource(model: &CheckedModel, resource: &Resource) -> Json {
     });
     let extra = match &resource.kind {
         ResourceKind::Workload(w) => workload(model, w),
+        ResourceKind::BuildOnly(w) => {
+            let mut json = workload(model, w);
+            json["kind"] = json!("build-only");
+            json
+        }
         ResourceKind::Database(db) => json!({
             "kind": "database",
             "server": model.resource(db.server).name,
@@ -108,6 +114,7 @@ fn workload(model: &CheckedModel, w: &Workload) -> Json {
                     EnvOrigin::Explicit => "explicit".to_string(),
                     EnvOrigin::Integration => "integration".to_string(),
                     EnvOrigin::Project => "project".to_string(),
+                    EnvOrigin::Telemetry => "telemetry".to_string(),
                     EnvOrigin::Reference(r) => format!("reference:{}", model.resource(r).name),
                 }));
             }
@@ -116,7 +123,7 @@ fn workload(model: &CheckedModel, w: &Workload) -> Json {
         "references": w.references.iter().map(|r| model.resource(*r).name.as_str()).collect::<Vec<_>>(),
         "wait_for": w.wait_for.iter().map(|wf| json!({
             "resource": model.resource(wf.target).name,
-            "condition": match wf.condition { WaitCondition::Healthy => "healthy", WaitCondition::Started => "started" },
+            "condition": crate::graph::condition(wf.condition),
         })).collect::<Vec<_>>(),
         "health": w.health.as_ref().map(|h| json!({
             "http": match &h.check { HealthCheck::Http { path, endpoint } => json!({"path": path, "endpoint": w.endpoints[*endpoint].name}), HealthCheck::Command(_) => Json::Null },
@@ -126,6 +133,12 @@ fn workload(model: &CheckedModel, w: &Workload) -> Json {
         "volumes": w.volumes.iter().map(|v| json!({"name": v.name, "target": v.target, "read_only": v.read_only})).collect::<Vec<_>>(),
         "bind_mounts": w.bind_mounts.iter().map(|b| json!({"source": b.source, "target": b.target, "read_only": b.read_only})).collect::<Vec<_>>(),
         "limits": json!({"cpu": w.limits.cpu, "memory": w.limits.memory}),
+        "job": w.job.as_ref().map(|j| json!({"schedule": j.schedule})),
+        "files": w.files.iter().map(|f| json!({
+            "source": f.source, "target": f.target, "folder": f.folder,
+            "files": f.files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
+            "hash": f.content_hash(),
+        })).collect::<Vec<_>>(),
     })
 }
 

@@ -108,6 +108,10 @@ pub struct CompileOptions {
     /// `--name`: the application name instead of the model's (a manifest has none). It is
     /// checked like a `name` in model.toml; the error has no position.
     pub app_name: Option<String>,
+    /// `--no-dashboard`: deploy no Aspire dashboard, whatever the model says (an Aspire manifest
+    /// cannot say it: Aspire deploys one by default). Workloads then get OTEL variables only
+    /// for an `otlp_endpoint` the model names.
+    pub no_dashboard: bool,
     /// `--chart-version`: the Helm chart's version (see [`ir::PublishOptions::chart_version`]).
     pub chart_version: Option<String>,
     /// `targets` is only the default: a model that names its own (model.toml's top-level
@@ -120,19 +124,94 @@ pub struct CompileOptions {
     pub read_file: Option<FileReader>,
 }
 
-/// Reads a file by its path relative to the model's folder: its text, or why it cannot.
+/// Reads a file by its path relative to the model's folder: its text, or why it cannot. A
+/// path that ends with `/` asks for a folder instead: the names of the files in it, one a
+/// line, in name order. A folder read as a file is the error [`IS_A_FOLDER`].
 pub type FileReader = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
+
+/// What a [`FileReader`] answers for a folder read as a file.
+pub const IS_A_FOLDER: &str = "it is a folder";
+
+/// The largest file a [`FileReader`] of [`files_beside`] reads (the front ends bound what they
+/// use of it further).
+const MAX_FILE: u64 = 4 << 20;
 
 /// The [`FileReader`] of the folder that holds `model` on disk.
 pub fn files_beside(model: &Path) -> FileReader {
     let folder = model.parent().map(Path::to_path_buf).unwrap_or_default();
     Arc::new(move |path: &str| {
-        let bytes = std::fs::read(folder.join(path)).map_err(|error| match error.kind() {
+        let not_read = |error: std::io::Error| match error.kind() {
             std::io::ErrorKind::NotFound => "there is no such file".to_string(),
             _ => error.to_string(),
-        })?;
+        };
+        if let Some(path) = path.strip_suffix('/') {
+            let path = folder.join(path);
+            stays_inside(&folder, &path).map_err(not_read)?;
+            return folder_listing(&folder, &path);
+        }
+        let path = folder.join(path);
+        stays_inside(&folder, &path).map_err(not_read)?;
+        let metadata = std::fs::metadata(&path).map_err(not_read)?;
+        if metadata.is_dir() {
+            return Err(IS_A_FOLDER.to_string());
+        }
+        if metadata.len() > MAX_FILE {
+            return Err(format!("it is larger than {} MiB", MAX_FILE >> 20));
+        }
+        let bytes = std::fs::read(path).map_err(not_read)?;
         String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
     })
+}
+
+/// Refuses a path whose words stay in the model's folder (no `..`) but that a symbolic link
+/// takes out of it: the text of what it reaches would be copied into the output (a mounted
+/// config file), so a link in a repository must not make a build embed, say, a CI machine's
+/// credentials. A path that leaves the folder in so many words is the front end's to judge.
+fn stays_inside(model_folder: &Path, path: &Path) -> std::io::Result<()> {
+    let relative = path.strip_prefix(model_folder).unwrap_or(path);
+    let in_words = relative.components().all(|c| {
+        matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    });
+    if !in_words {
+        return Ok(());
+    }
+    let root = std::fs::canonicalize(if model_folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        model_folder
+    })?;
+    if std::fs::canonicalize(path)?.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(
+            "a symbolic link takes it out of the model's folder",
+        ))
+    }
+}
+
+/// The names of the files in `folder`, one a line, sorted; a folder inside it is an error
+/// (only the files directly in it are read, and none is left out without a word), and so is
+/// a link out of the model's folder ([`stays_inside`]).
+fn folder_listing(model_folder: &Path, folder: &Path) -> Result<String, String> {
+    let entries = std::fs::read_dir(folder).map_err(|error| error.to_string())?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|error| error.to_string())?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        stays_inside(model_folder, &entry.path())
+            .map_err(|error| format!("`{name}` cannot be read: {error}"))?;
+        if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
+            return Err(format!(
+                "it holds the folder `{name}`: only files directly in it can be mounted"
+            ));
+        }
+        names.push(name);
+    }
+    names.sort();
+    Ok(names.join("\n"))
 }
 
 /// The result of [`compile`].
@@ -285,6 +364,9 @@ pub fn compile_with_sink(
     let declared = declared.map(|mut model| {
         if let Some(name) = &options.app_name {
             model.name = ir::Spanned::new(name.clone(), Span::DETACHED);
+        }
+        if options.no_dashboard {
+            model.observability.dashboard = None;
         }
         model
     });

@@ -235,6 +235,7 @@ fn options(input: &Input, emit: &[String]) -> anyhow::Result<CompileOptions> {
         environment: input.environment.clone(),
         allow_unsupported: input.allow_unsupported,
         app_name: input.name.clone(),
+        no_dashboard: input.no_dashboard,
         read_file: Some(aspirec::files_beside(&input.model)),
         ..CompileOptions::default()
     })

@@ -4,10 +4,12 @@
 //!    symbol table; `variables`: environment variable names and the namespace are ones the
 //!    targets can write.
 //! 2. `expand`: declares resources and parameters: integrations become workloads with their
-//!    endpoints, implicit password parameters and child databases; ports are checked.
+//!    endpoints, implicit password parameters and child databases; ports are checked; the
+//!    Aspire dashboard is declared (`telemetry::declare`).
 //! 3. `resolve`: every expression and connection string becomes a [`crate::Value`]
 //!    (needs 1 and 2); the secret taint follows from the parameters inside a value.
 //! 4. `inject`: references add Aspire's variables to the consumer's environment (needs 3).
+//!    `telemetry::inject`: the OpenTelemetry variables of every OTLP exporter (needs 3).
 //! 5. `graph`: the `wait_for` graph, its cycles, and the start order (needs 2).
 //! 6. `names::collisions`: names that the enabled targets would merge (needs 2).
 //!
@@ -44,6 +46,7 @@ pub fn check(
     let mut ctx = passes::expand::run(model, &symbols, options, diags);
     passes::resolve::run(&mut ctx, diags);
     passes::inject::run(&mut ctx, diags);
+    passes::telemetry::inject(&mut ctx);
     let start_order = passes::graph::run(&mut ctx, diags);
     passes::names::collisions(&ctx, options, diags);
     if diags.error_count() > errors_before {

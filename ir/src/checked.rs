@@ -33,6 +33,8 @@ pub struct CheckedModel {
     /// anything to say about them), read through parameters of [`ParamOrigin::Module`].
     pub(crate) modules: Vec<Module>,
     pub(crate) start_order: Vec<ResourceId>,
+    /// The Aspire dashboard's workload, when the model deploys it.
+    pub(crate) dashboard: Option<ResourceId>,
     /// Which connection information of each resource is secret, by resource index.
     pub(crate) taint: Vec<Taint>,
 }
@@ -139,8 +141,26 @@ impl CheckedModel {
     pub fn workloads(&self) -> impl Iterator<Item = (ResourceId, &Resource, &Workload)> {
         self.resources().filter_map(|(id, r)| match &r.kind {
             ResourceKind::Workload(w) => Some((id, r, w)),
-            ResourceKind::Database(_) | ResourceKind::External(_) => None,
+            ResourceKind::Database(_) | ResourceKind::External(_) | ResourceKind::BuildOnly(_) => {
+                None
+            }
         })
+    }
+
+    /// The build-only images ([`ResourceKind::BuildOnly`]), in declaration order.
+    pub fn build_only(&self) -> impl Iterator<Item = (ResourceId, &Resource, &Workload)> {
+        self.resources().filter_map(|(id, r)| match &r.kind {
+            ResourceKind::BuildOnly(w) => Some((id, r, w)),
+            ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => {
+                None
+            }
+        })
+    }
+
+    /// The Aspire dashboard's workload (a container, after the model's resources), when the
+    /// model deploys it (see [`crate::telemetry`]).
+    pub fn dashboard(&self) -> Option<ResourceId> {
+        self.dashboard
     }
 
     /// Resources ordered so that every `wait_for` target comes before its waiters.
@@ -316,6 +336,8 @@ pub enum ParamOrigin {
     IntegrationPassword(ResourceId),
     /// A value read from a resource left out with `--allow-unsupported`.
     LeftOut,
+    /// The browser token or the OTLP API key of the Aspire dashboard (this resource).
+    Dashboard(ResourceId),
     /// A value an Azure Bicep module provides: read number `read` of [`Module::reads`].
     /// A target that deploys the module reads it there; every other target takes it at
     /// deploy time, as a value of a left-out resource.
@@ -389,7 +411,9 @@ pub struct Resource {
 impl Resource {
     pub fn endpoints(&self) -> &[Endpoint] {
         match &self.kind {
-            ResourceKind::Workload(w) => &w.endpoints,
+            // A build-only image keeps what it declares, so that its own values (a `PORT` read
+            // from its endpoint) resolve; no target runs it.
+            ResourceKind::Workload(w) | ResourceKind::BuildOnly(w) => &w.endpoints,
             ResourceKind::Database(_) | ResourceKind::External(_) => &[],
         }
     }
@@ -397,16 +421,16 @@ impl Resource {
     pub fn as_workload(&self) -> Option<&Workload> {
         match &self.kind {
             ResourceKind::Workload(w) => Some(w),
-            ResourceKind::Database(_) | ResourceKind::External(_) => None,
+            ResourceKind::Database(_) | ResourceKind::External(_) | ResourceKind::BuildOnly(_) => {
+                None
+            }
         }
     }
 }
 
+// Two variants hold a `Workload`, so clippy's `large_enum_variant` no longer applies; as
+// before, one value per resource is stored once in a Vec, and boxing would buy nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one value per resource, stored once in a Vec: boxing buys nothing"
-)]
 pub enum ResourceKind {
     /// Something that runs: a container, a project, or an integration's service.
     Workload(Workload),
@@ -414,6 +438,11 @@ pub enum ResourceKind {
     Database(Database),
     /// A service outside the app.
     External(External),
+    /// An image built only for other images' builds and never run (an Aspire `container.v1`
+    /// with `build.buildOnly`), with the shape of a workload: its build, and what it declares
+    /// besides. Not among [`CheckedModel::workloads`]: Compose writes a service that only
+    /// builds it, and the other targets deploy nothing for it (the check reports that).
+    BuildOnly(Workload),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -430,6 +459,10 @@ pub struct Workload {
     pub volumes: Vec<Volume>,
     pub bind_mounts: Vec<BindMount>,
     pub limits: Limits,
+    /// `Some` for a workload that runs to completion (a `job`).
+    pub job: Option<Job>,
+    /// Files from beside the model, mounted read-only (`files`).
+    pub files: Vec<FileMount>,
     pub wait_for: Vec<WaitFor>,
     /// The resources named in `references`, in order (what the topology graph shows).
     pub references: Vec<ResourceId>,
@@ -500,6 +533,9 @@ pub enum EnvOrigin {
     /// What a project is told about itself, as Aspire's publishers tell it: `HTTP_PORTS` and
     /// `ASPNETCORE_FORWARDEDHEADERS_ENABLED` (see `passes::inject`).
     Project,
+    /// The Aspire dashboard's configuration, and the OpenTelemetry variables of an exporter
+    /// (see [`crate::telemetry`]).
+    Telemetry,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -563,6 +599,58 @@ pub struct Volume {
     pub read_only: bool,
 }
 
+/// A file, or a folder of files, from beside the model, mounted read-only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMount {
+    /// The path as written, relative to the model's folder (for comments).
+    pub source: String,
+    /// Where it is mounted: the file's path, or the folder's.
+    pub target: String,
+    /// Whether the files are mounted in the folder `target` (else the one file is `target`).
+    pub folder: bool,
+    /// Each file's name and text, in name order.
+    pub files: Vec<(String, String)>,
+}
+
+impl FileMount {
+    /// A stable hash of the names and contents (8 hexadecimal digits): targets put it
+    /// in the names of what carries the files, so that a changed file changes the workload and
+    /// rolls it.
+    pub fn content_hash(&self) -> String {
+        let mut text = String::new();
+        for (name, content) in &self.files {
+            text.push_str(name);
+            text.push('\0');
+            text.push_str(&content.len().to_string());
+            text.push('\0');
+            text.push_str(content);
+        }
+        format!("{:08x}", crate::publish::stable_hash(&text))
+    }
+
+    /// Each file's path inside the container.
+    pub fn paths(&self) -> impl Iterator<Item = (String, &str, &str)> {
+        self.files.iter().map(|(name, content)| {
+            let path = if self.folder {
+                format!("{}/{name}", self.target.trim_end_matches('/'))
+            } else {
+                self.target.clone()
+            };
+            (path, name.as_str(), content.as_str())
+        })
+    }
+}
+
+/// A workload that runs to completion: once per deployment, or on a schedule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// A cron schedule of five fields (minute, hour, day of month, month, day of week), as
+    /// written; `None`: it runs once per deployment, and others may wait for it to complete.
+    pub schedule: Option<String>,
+    /// Where the schedule is written, else the `job` table: for a target that cannot express it.
+    pub span: crate::span::Span,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BindMount {
     pub source: String,
@@ -605,6 +693,8 @@ pub enum WaitCondition {
     Healthy,
     /// No health check: wait until it has started (answers on its port, where it has one).
     Started,
+    /// The target is a job that runs once: wait until it has completed successfully.
+    Completed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -51,16 +51,18 @@ codes! {
         "`--env` names an environment that the model does not declare under `[environments]`.";
     OVERRIDE_OF_MISSING = "E0208" "override-of-missing"
         "An environment overlay overrides a parameter or resource that the model does not declare.";
+    UNREADABLE_FILE = "E0209" "unreadable-file"
+        "A file the model names (`files`) cannot be read: it does not exist, is not UTF-8 text, is a folder that holds folders, or its path leaves the model's folder (an absolute path, or `..`). Files are read relative to the model's folder, and only from inside it.";
     UNKNOWN_REFERENCE = "E0301" "unknown-reference"
         "A reference, `wait_for` entry or expression names a resource or parameter that is not declared.";
     DUPLICATE_NAME = "E0302" "duplicate-name"
-        "Two resources, databases or parameters have the same name, compared without case. Names share one namespace.";
+        "Two resources, databases or parameters have the same name, compared without case. Names share one namespace. Names aspirec declares itself count too: an integration's `<name>-password`, and the Aspire dashboard's `aspire-dashboard`, `aspire-dashboard-browser-token` and `aspire-dashboard-otlp-api-key` (unless `observability.dashboard = false`).";
     INVALID_NAME = "E0303" "invalid-name"
         "A name must match `[a-z][a-z0-9-]*`, be at most 40 characters long, and not end with `-`.";
     UNKNOWN_ENDPOINT = "E0304" "unknown-endpoint"
-        "An expression names an endpoint that the resource does not have.";
+        "An expression names an endpoint that the resource does not have. In an Aspire manifest (whose AppHost may write reads of endpoints added at run time, such as a dev tunnel's), `--allow-unsupported` makes the read a deploy-time parameter, with warning W0701.";
     UNKNOWN_PROPERTY = "E0305" "unknown-property"
-        "An expression names a property that does not exist on that kind of resource, for example `{db.value}` on a database.";
+        "An expression names a property that does not exist on that kind of resource, for example `{db.value}` on a database. In an Aspire manifest, `--allow-unsupported` makes the read a deploy-time parameter, with warning W0701.";
     NAME_COLLISION = "E0306" "name-collision"
         "Two names become the same object name under a target's naming rules (for example after shortening to a DNS label).";
     INVALID_REFERENCE_TARGET = "E0307" "invalid-reference-target"
@@ -90,15 +92,17 @@ codes! {
     INVALID_FARGATE_RESOURCES = "E0706" "invalid-fargate-resources"
         "AWS Fargate (the terraform-aws target) accepts only fixed CPU and memory combinations; the help lists them.";
     MANIFEST_KEY_IGNORED = "W0201" "manifest-key-ignored"
-        "An Aspire manifest describes a build step aspirec does not perform (`containerFiles`, a build secret of type `file`); it is left out, and the help says what your image build must do instead.";
+        "An Aspire manifest describes something aspirec does not carry out: a build step (`containerFiles`, a build secret of type `file`), or a resource's `deployment` (Aspire's own Azure Bicep module for it, which no target deploys: each writes its own definition of the resource). It is left out, and the help says what to do instead.";
     ENV_OVERRIDES_INJECTED = "W0301" "env-overrides-injected"
         "An explicit `env` entry has the same name as a variable a reference injects; the explicit one wins.";
     SECRET_LITERAL_DEFAULT = "W0501" "secret-literal-default"
         "A secret parameter has a literal `value` in the model file, so the secret is committed with it. Remove it and supply the value at deploy time.";
     UNSUPPORTED_LEFT_OUT = "W0701" "unsupported-left-out"
-        "With `--allow-unsupported`, a resource or feature the target cannot express was left out.";
+        "With `--allow-unsupported`, a resource or feature the target cannot express was left out, or (in an Aspire manifest) a read of a name, endpoint or property that does not exist: what is read from it becomes a secret deploy-time parameter, which the note names where it is one read.";
     KUSTOMIZE_REFUSED_CHARACTER = "W0702" "kustomize-refused-character"
         "A value holds DEL, a C1 control character other than NEL, or U+FFFE or U+FFFF. The Kubernetes manifests hold it exactly, but kustomize (and so `kubectl apply -k`) refuses such a value however it is escaped; apply the files with `kubectl apply -f`, or remove the character.";
+    BUILD_ONLY_IMAGE = "W0703" "build-only-image"
+        "An Aspire manifest's `container.v1` with `build.buildOnly` is an image that only other images' builds use (they copy files from it) and that never runs. Compose writes a service that only builds it (in the `build-only` profile, never started by `docker compose up`); Kubernetes, Helm and Azure Container Apps deploy nothing for it, so your CI must build it before the images that copy from it.";
     INTERNAL = "B0001" "internal-error"
         "aspirec reached a state it believes impossible. This is a bug in aspirec; please report it with the input.";
 }

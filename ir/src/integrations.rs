@@ -2,7 +2,7 @@
 //! connection string and connection properties each one offers, as Aspire 13 defines them.
 //!
 //! This is data plus small builders; the `expand` pass turns it into workloads, parameters
-//! and values. Images are pinned to a fixed tag so that output does not drift with upstream.
+//! and values. Images are pinned to Aspire's tags (see [`IntegrationKind::default_image`]).
 
 /// One of the nine backing services aspirec knows how to run and connect to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,18 +77,32 @@ impl IntegrationKind {
             .find(|k| k.type_name() == name)
     }
 
-    /// The pinned default image (overridable with `image`).
+    /// The pinned default image (overridable with `image`): Aspire's own pin for each, from
+    /// the `<Name>ContainerImageTags.cs` file of its hosting package (dotnet/aspire, snapshot
+    /// d44e195d of 2026-03-21), so that a model deploys the versions an AppHost would:
+    /// `src/Aspire.Hosting.PostgreSQL/PostgresContainerImageTags.cs` (17.6),
+    /// `src/Aspire.Hosting.Redis/RedisContainerImageTags.cs` (8.6),
+    /// `src/Aspire.Hosting.Valkey/ValkeyContainerImageTags.cs` (9.0),
+    /// `src/Aspire.Hosting.RabbitMQ/RabbitMQContainerImageTags.cs` (`ManagementTag`, 4.2-management:
+    /// the management endpoint is always deployed),
+    /// `src/Aspire.Hosting.MongoDB/MongoDBContainerImageTags.cs` (8.2),
+    /// `src/Aspire.Hosting.MySql/MySqlContainerImageTags.cs` (9.6),
+    /// `src/Aspire.Hosting.SqlServer/SqlServerContainerImageTags.cs` (2022-latest),
+    /// `src/Aspire.Hosting.Kafka/KafkaContainerImageTags.cs` (8.1.1),
+    /// `src/Aspire.Hosting.Nats/NatsContainerImageTags.cs` (2.12; the `-alpine` variant of it,
+    /// because [`IntegrationKind::health_command`] runs `wget`, which the plain image lacks).
+    /// Like Aspire's, most of these tags name a minor version and follow its patch releases.
     pub fn default_image(self) -> &'static str {
         match self {
             IntegrationKind::Postgres => "docker.io/library/postgres:17.6",
-            IntegrationKind::Redis => "docker.io/library/redis:8.2.1",
-            IntegrationKind::Valkey => "docker.io/valkey/valkey:8.1.3",
-            IntegrationKind::RabbitMq => "docker.io/library/rabbitmq:4.1.4-management",
-            IntegrationKind::MongoDb => "docker.io/library/mongo:8.0.13",
-            IntegrationKind::MySql => "docker.io/library/mysql:9.4.0",
-            IntegrationKind::SqlServer => "mcr.microsoft.com/mssql/server:2022-CU20-ubuntu-22.04",
-            IntegrationKind::Kafka => "docker.io/confluentinc/confluent-local:7.9.2",
-            IntegrationKind::Nats => "docker.io/library/nats:2.11.9-alpine",
+            IntegrationKind::Redis => "docker.io/library/redis:8.6",
+            IntegrationKind::Valkey => "docker.io/valkey/valkey:9.0",
+            IntegrationKind::RabbitMq => "docker.io/library/rabbitmq:4.2-management",
+            IntegrationKind::MongoDb => "docker.io/library/mongo:8.2",
+            IntegrationKind::MySql => "docker.io/library/mysql:9.6",
+            IntegrationKind::SqlServer => "mcr.microsoft.com/mssql/server:2022-latest",
+            IntegrationKind::Kafka => "docker.io/confluentinc/confluent-local:8.1.1",
+            IntegrationKind::Nats => "docker.io/library/nats:2.12-alpine",
         }
     }
 

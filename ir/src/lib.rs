@@ -23,6 +23,7 @@ pub mod model;
 pub mod publish;
 pub mod quantity;
 pub mod span;
+pub mod telemetry;
 pub mod text;
 // Builders for the publishers' tests: behind the `testing` feature, never in the compiler.
 #[cfg(any(test, feature = "testing"))]

@@ -19,6 +19,58 @@ pub struct Model {
     /// Aspire manifests already carry the variables that references inject; a model.toml
     /// does not, and the inject pass adds them.
     pub pre_injected: bool,
+    /// Why the input may hold expressions that read an endpoint or property their target
+    /// does not have (an Aspire AppHost writes reads of what its run-time resources add, as a
+    /// dev tunnel's endpoint on the project it exposes). Each such read is an error; with
+    /// `allow_unsupported` it becomes a deploy-time parameter with a warning, as a read of a
+    /// left-out resource does. `None` (model.toml, where the user wrote every expression)
+    /// keeps them errors whatever the options.
+    pub unresolved_reads: Option<String>,
+    /// Where workloads send OpenTelemetry data, and whether the dashboard is deployed.
+    pub observability: ObservabilityDecl,
+}
+
+/// The observability of the app (Aspire's dashboard and its OTLP exporter variables; see
+/// `passes::telemetry`). `Default` is none at all: no dashboard and no variables, what a front
+/// end gets unless it asks (the model.toml and manifest front ends deploy the dashboard).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ObservabilityDecl {
+    /// Deploy the dashboard as this resource (named [`crate::telemetry::DASHBOARD_NAME`], spanned
+    /// where the model asks for it, or at the model's name when it does by default).
+    pub dashboard: Option<DashboardDecl>,
+    /// An existing OTLP collector to send to instead of a dashboard.
+    pub otlp_endpoint: Option<Template>,
+    /// The OTLP protocol the workloads are told to use.
+    pub protocol: OtlpProtocol,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DashboardDecl {
+    pub name: Spanned<String>,
+    /// Its UI is reachable from outside the app.
+    pub external: bool,
+}
+
+/// `OTEL_EXPORTER_OTLP_PROTOCOL`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OtlpProtocol {
+    /// Aspire's default.
+    #[default]
+    Grpc,
+    /// OTLP/HTTP with protobuf bodies.
+    HttpProtobuf,
+}
+
+impl OtlpProtocol {
+    pub const ALL: [OtlpProtocol; 2] = [OtlpProtocol::Grpc, OtlpProtocol::HttpProtobuf];
+
+    /// As the OpenTelemetry specification spells it (and model.toml's `otlp_protocol`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OtlpProtocol::Grpc => "grpc",
+            OtlpProtocol::HttpProtobuf => "http/protobuf",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,8 +164,19 @@ pub struct ComputeDecl {
     pub volumes: Vec<VolumeDecl>,
     pub bind_mounts: Vec<BindMountDecl>,
     pub limits: LimitsDecl,
+    /// `job = { ... }`: runs to completion instead of running on.
+    pub job: Option<JobDecl>,
+    /// `files = [...]`: files beside the model, mounted read-only.
+    pub files: Vec<FilesDecl>,
     /// A manifest container may declare its own connection string.
     pub connection_string: Option<Template>,
+    /// An image built only for other images' builds, never run (a manifest `container.v1`
+    /// with `build.buildOnly`): checked as a build-only resource ([`crate::ResourceKind::BuildOnly`]).
+    pub build_only: bool,
+    /// It has an OpenTelemetry exporter, so it is told where to send (`OTEL_EXPORTER_OTLP_*`
+    /// and `OTEL_SERVICE_NAME`) when the model has a destination. Which resources have one is
+    /// the front end's rule (model.toml: every `container` and `project` unless `otlp = false`).
+    pub otlp_exporter: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,6 +272,29 @@ pub struct VolumeDecl {
     pub name: Spanned<String>,
     pub target: Spanned<String>,
     pub read_only: bool,
+}
+
+/// One entry of `files`: a file or a folder of files beside the model, as the front end read
+/// it, mounted read-only at `target`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilesDecl {
+    /// The path as written, relative to the model's folder.
+    pub source: Spanned<String>,
+    pub target: Spanned<String>,
+    /// Whether `source` is a folder (its files are mounted in the folder `target`), else one
+    /// file mounted as the file `target`.
+    pub folder: bool,
+    /// Each file: its name (the source's file name, or a name in the folder) and its text.
+    pub files: Vec<(String, String)>,
+}
+
+/// `job = { schedule? }` of a compute resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobDecl {
+    /// A cron schedule (five fields); without it the job runs once per deployment.
+    pub schedule: Option<Spanned<String>>,
+    /// The `job` table itself.
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

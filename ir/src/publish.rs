@@ -26,6 +26,13 @@ pub trait Publisher: Sync {
         false
     }
 
+    /// Whether the target builds images itself, and so can express an image built only for
+    /// other images' builds ([`crate::ResourceKind::BuildOnly`]); the others deploy nothing
+    /// for one, and the check says so.
+    fn builds_images(&self) -> bool {
+        false
+    }
+
     /// Produces the files for this target. Problems go to `diags`; `None` on error.
     fn publish(
         &self,

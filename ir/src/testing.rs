@@ -44,6 +44,8 @@ pub fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Mo
         parameters,
         resources,
         pre_injected: false,
+        unresolved_reads: None,
+        observability: crate::model::ObservabilityDecl::default(),
     }
 }
 

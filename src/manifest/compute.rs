@@ -9,16 +9,19 @@
 //! - `build.stage` is the Dockerfile target; `build.secrets` of type `env` are build secrets.
 //!   A `file` secret names a file on the build machine, which no artifact can carry: it is
 //!   left out with a warning.
-//! - `build.buildOnly`: the image only feeds files to other images and is never deployed; the
-//!   resource is unsupported (never a silent drop), so `--allow-unsupported` leaves it out.
+//! - `build.buildOnly`: the image only feeds files to other images and never runs; it is
+//!   declared with [`ComputeDecl::build_only`] (the ir's build-only resource: Compose builds
+//!   it without starting it, and the check reports the targets that deploy nothing for it).
 //! - `containerFiles` copies files out of another image while this image is built; aspirec
 //!   does not build images, so it is left out with a warning that says what to copy.
-//! - `deployment` is Aspire's own Azure Bicep for this resource; aspirec writes its own Bicep
-//!   from the model, so the key is accepted and ignored.
+//! - `deployment` is Aspire's own Azure Bicep module for this resource (the container app or
+//!   web app it would deploy). No target honours it: its parameters read the outputs of
+//!   Aspire's own environment module and values only Aspire's deploy step fills
+//!   (`{api.containerImage}`), and each target writes its own definition of the resource from
+//!   the model. It is left out with a warning at the key, for every target.
 
 use ir::model::{
-    BindMountDecl, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, ResourceKindDecl,
-    UnsupportedDecl, VolumeDecl,
+    BindMountDecl, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, ResourceKindDecl, VolumeDecl,
 };
 use ir::{Diagnostics, Spanned, codes};
 
@@ -145,11 +148,12 @@ pub(super) fn compute(
         Flavor::ContainerV1 => {
             decl.image = record.string("image", diags);
             match record.get("build") {
-                Some(build) => match lower.build(build, diags) {
-                    Built::Image(build) => decl.build = Some(build),
-                    Built::OnlyForFiles => return Some(build_only(name)),
-                    Built::Invalid => {}
-                },
+                Some(build) => {
+                    if let Some((build, build_only)) = lower.build(build, diags) {
+                        decl.build = Some(build);
+                        decl.build_only = build_only;
+                    }
+                }
                 None if decl.image.is_none() && record.get("image").is_none() => {
                     diags
                         .report(
@@ -176,6 +180,11 @@ pub(super) fn compute(
         })
         .collect();
     decl.env = lower.pairs("env", diags);
+    // Aspire gives every project an OTLP exporter, and a container one with `WithOtlpExporter`,
+    // which leaves `OTEL_*` variables in the manifest (`OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY`,
+    // `OTEL_TRACES_EXPORTER`, ...): those are the resources Aspire's publishers point at the
+    // dashboard.
+    decl.otlp_exporter = decl.project || decl.env.iter().any(|e| e.name.value.starts_with("OTEL_"));
     decl.connection_string = record
         .str("connectionString", diags)
         .map(|(s, span)| scope.template(s, span, diags));
@@ -197,6 +206,9 @@ pub(super) fn compute(
     for source in record.map("containerFiles", diags) {
         container_files(name, source, diags);
     }
+    if let Some(member) = record.member("deployment") {
+        deployment(name, member, diags);
+    }
     Some(ResourceKindDecl::Compute(decl))
 }
 
@@ -209,24 +221,6 @@ fn empty(project: bool) -> ComputeDecl {
     }
 }
 
-/// Reports a missing required string key; always `None`, for `or_else`.
-enum Built {
-    Image(BuildDecl),
-    /// `buildOnly`: the image only provides files to other images.
-    OnlyForFiles,
-    Invalid,
-}
-
-fn build_only(name: &Spanned<String>) -> ResourceKindDecl {
-    ResourceKindDecl::Unsupported(UnsupportedDecl {
-        type_name: "container.v1".to_string(),
-        reason: format!(
-            "`{}` is built only to provide files to other images (`buildOnly`); aspirec does not build images",
-            name.value
-        ),
-    })
-}
-
 /// The context every lowering step of one resource needs.
 struct Lower<'a, 'j> {
     record: &'a Record<'j>,
@@ -235,22 +229,16 @@ struct Lower<'a, 'j> {
 }
 
 impl Lower<'_, '_> {
-    fn build(&self, node: &Node, diags: &mut Diagnostics) -> Built {
-        let Some(owner) = self.record.member("build").map(|m| m.key_span) else {
-            return Built::Invalid;
-        };
+    /// The build, and whether it is `buildOnly` (the image only provides files to other
+    /// images' builds).
+    fn build(&self, node: &Node, diags: &mut Diagnostics) -> Option<(BuildDecl, bool)> {
+        let owner = self.record.member("build")?.key_span;
         let what = format!("the `build` of `{}`", self.name.value);
-        let Some(build) = Record::new(node, owner, what, BUILD_KEYS, diags) else {
-            return Built::Invalid;
-        };
-        if build.bool("buildOnly", diags).is_some_and(|b| b.value) {
-            return Built::OnlyForFiles;
-        }
+        let build = Record::new(node, owner, what, BUILD_KEYS, diags)?;
+        let build_only = build.bool("buildOnly", diags).is_some_and(|b| b.value);
         let context = build.required_string("context", diags);
         let dockerfile = build.required_string("dockerfile", diags);
-        let Some(context) = context else {
-            return Built::Invalid;
-        };
+        let context = context?;
         let args = Lower {
             record: &build,
             ..*self
@@ -261,13 +249,16 @@ impl Lower<'_, '_> {
             .iter()
             .filter_map(|s| self.build_secret(s, diags))
             .collect();
-        Built::Image(BuildDecl {
-            context,
-            dockerfile,
-            target: build.string("stage", diags),
-            args,
-            secrets,
-        })
+        Some((
+            BuildDecl {
+                context,
+                dockerfile,
+                target: build.string("stage", diags),
+                args,
+                secrets,
+            },
+            build_only,
+        ))
     }
 
     /// A build secret of type `env` (a value); a `file` secret is left out with a warning.
@@ -508,4 +499,40 @@ fn container_files(name: &Spanned<String>, source: &Member, diags: &mut Diagnost
             name.value, source.key.text, destination.value
         ));
     }
+}
+
+/// `deployment`: Aspire's Azure Bicep module for the resource, left out with a warning (see
+/// the module documentation for why no target deploys it).
+fn deployment(name: &Spanned<String>, member: &Member, diags: &mut Diagnostics) {
+    let what = format!("the `deployment` of `{}`", name.value);
+    let Some(record) = Record::new(
+        &member.value,
+        member.key_span,
+        what,
+        &["type", "path", "params"],
+        diags,
+    ) else {
+        return;
+    };
+    // Checked for its type only: the message names the module by its file.
+    record.string("type", diags);
+    let module = match record.string("path", diags) {
+        Some(path) => format!("Aspire's Bicep module `{}`", path.value),
+        None => "Aspire's Bicep module".to_string(),
+    };
+    diags
+        .report(
+            codes::MANIFEST_KEY_IGNORED,
+            member.key_span,
+            format!(
+                "the `deployment` of `{}` ({module}) is left out by every target",
+                name.value
+            ),
+        )
+        .with_label("Aspire's own Azure definition of this resource")
+        .with_note("its parameters read Aspire's own Azure environment and values only Aspire's deploy step fills; each target writes its own definition of the resource from the manifest instead")
+        .with_help(format!(
+            "redo the module's changes to `{}` (identity, scale, domains, ...) in the generated Bicep or Terraform, or deploy the module yourself",
+            name.value
+        ));
 }

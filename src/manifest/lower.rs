@@ -15,6 +15,10 @@
 //! - A name that expressions read but no entry declares (the AppHost's `ExcludeFromManifest`)
 //!   becomes an undeclared resource: the ir reports each read as an unknown name, or leaves
 //!   it out like an unsupported resource with `--allow-unsupported`.
+//! - A read of an endpoint or property that its target lacks (`{api.bindings.tunnel.url}`,
+//!   written by Aspire's dev tunnels; `{sql.bindings.tcp.host}` on a parameter) is an error
+//!   that `--allow-unsupported` turns into a deploy-time parameter
+//!   ([`Model::unresolved_reads`]): the AppHost wrote it, so the user cannot fix the read.
 //! - Unknown keys of known types are errors: a manifest is written by a tool, so an unknown
 //!   key means a newer format whose meaning would otherwise be dropped silently.
 
@@ -22,8 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ir::expr::Template;
 use ir::model::{
-    ExternalDecl, Model, ReferenceDecl, ResourceDecl, ResourceKindDecl, UndeclaredDecl,
-    UnsupportedDecl,
+    DashboardDecl, ExternalDecl, Model, ObservabilityDecl, OtlpProtocol, ReferenceDecl,
+    ResourceDecl, ResourceKindDecl, UndeclaredDecl, UnsupportedDecl,
 };
 use ir::{Diagnostics, Span, Spanned};
 
@@ -35,6 +39,10 @@ use super::parameters::{annotated_string, parameter};
 
 /// The application name of every manifest (see the module documentation).
 pub(super) const APP_NAME: &str = "aspire";
+
+/// Why a manifest may read an endpoint or property that does not exist
+/// ([`Model::unresolved_reads`]).
+const UNRESOLVED_READS: &str = "the AppHost may have written a read of what a resource gains only when it runs (a dev tunnel's endpoint, a parameter used as a server)";
 
 pub(super) fn model(
     root: &Node,
@@ -70,6 +78,17 @@ pub(super) fn model(
         parameters: Vec::new(),
         resources: Vec::new(),
         pre_injected: true,
+        unresolved_reads: Some(UNRESOLVED_READS.to_string()),
+        // Aspire's Compose and Container Apps environments deploy the dashboard by default; a
+        // manifest cannot say otherwise (`WithDashboard(false)` stays in the AppHost).
+        observability: ObservabilityDecl {
+            dashboard: Some(DashboardDecl {
+                name: Spanned::new(ir::telemetry::DASHBOARD_NAME.to_string(), owner),
+                external: false,
+            }),
+            otlp_endpoint: None,
+            protocol: OtlpProtocol::Grpc,
+        },
     };
     for entry in entries {
         let name = name_of(entry);

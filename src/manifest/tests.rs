@@ -172,11 +172,18 @@ fn lowers_builds_projects_and_legacy_dockerfiles() {
     }}"#;
     let (model, diags) = lower(text);
     let model = model.expect("a model");
-    assert_eq!(codes(&diags), ["W0201", "W0201"]);
+    assert_eq!(codes(&diags), ["W0201", "W0201", "W0201"]);
     assert_eq!(under(text, &diags[0]), "\"CERT\"");
-    assert_eq!(under(text, &diags[1]), "\"files\"");
+    // The `deployment` module, left out for every target.
+    assert_eq!(under(text, &diags[1]), "\"deployment\"");
+    assert!(
+        diags[1].message.contains("module `x`"),
+        "{}",
+        diags[1].message
+    );
+    assert_eq!(under(text, &diags[2]), "\"files\"");
     assert_eq!(
-        diags[1].help.as_deref(),
+        diags[2].help.as_deref(),
         Some(
             "when you build the image of `api`, copy `/app/dist` from the image of `files` into `./wwwroot`"
         )
@@ -202,7 +209,14 @@ fn lowers_builds_projects_and_legacy_dockerfiles() {
         ["TOKEN"]
     );
 
-    assert!(unsupported_reason(&model, "files").contains("`buildOnly`"));
+    // `buildOnly`: a build like any other, marked build-only.
+    let files = compute(&model, "files");
+    assert!(files.build_only);
+    assert_eq!(
+        files.build.as_ref().map(|b| b.context.value.as_str()),
+        Some(".")
+    );
+    assert!(!compute(&model, "web").build_only);
 
     let api = compute(&model, "api");
     assert!(api.project);
@@ -439,8 +453,12 @@ fn uri_encoded_strings_become_encoded_parameters() {
         })
         .collect();
     assert_eq!(encodings, [vec![Encoding::Uri], vec![Encoding::Raw]]);
-    // The alias is not a resource.
-    assert_eq!(model.resources().count(), 1);
+    // The alias is not a resource: there are mq and the dashboard a manifest gets by default.
+    assert_eq!(model.resources().count(), 2);
+    assert_eq!(
+        model.dashboard().map(|id| model.resource(id).name.as_str()),
+        Some(ir::telemetry::DASHBOARD_NAME)
+    );
 }
 
 #[test]
@@ -579,7 +597,7 @@ fn own_manifests_dir() -> PathBuf {
 
 /// Every manifest of the corpus and the resources it cannot publish.
 const CORPUS: &[(&str, &[&str])] = &[
-    ("aspirewithjavascript", &["reactvite"]),
+    ("aspirewithjavascript", &[]),
     (
         "azurecontainerapps",
         &[
@@ -631,7 +649,17 @@ const CORPUS: &[(&str, &[&str])] = &[
 /// The repository's own manifests (`tests/manifests/`), the resources each cannot publish, and
 /// the names it reads without declaring them (as a manifest of an AppHost that called
 /// `ExcludeFromManifest` does).
-const OWN: &[(&str, &[&str], &[&str])] = &[
+/// A manifest's name with the resources it cannot publish, the names it reads and never
+/// declares, and its reads of what a resource does not have (the text under each diagnostic).
+type Expected = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// Each manifest of the repository (see [`Expected`]).
+const OWN: &[Expected] = &[
     (
         "allow-unsupported-azure-modules",
         &[
@@ -645,18 +673,27 @@ const OWN: &[(&str, &[&str], &[&str])] = &[
             "intake-roles-claims-storage",
         ],
         &[],
+        &[],
     ),
     (
         "allow-unsupported-host-processes",
         &[
             "local-compose",
-            "notebook-ui",
             "notebook-api-dapr",
             "notebook-state",
             "sync-worker",
             "spectra-import",
         ],
         &["logs"],
+        &[],
+    ),
+    (
+        "allow-unsupported-unresolved-reads",
+        &[],
+        &[],
+        &[
+            "bindings", "bindings", "bindings", "bindings", "bindings", "tunnel", "tunnel",
+        ],
     ),
     // Its modules are deployed by the bicep target alone: checked without targets (as here),
     // each is unsupported.
@@ -671,11 +708,12 @@ const OWN: &[(&str, &[&str], &[&str])] = &[
             "portal-roles",
         ],
         &[],
+        &[],
     ),
-    ("bookstore", &[], &[]),
-    ("media-pipeline", &[], &[]),
-    ("ticketing", &[], &[]),
-    ("weather-kiosk", &[], &[]),
+    ("bookstore", &[], &[], &[]),
+    ("media-pipeline", &[], &[], &[]),
+    ("ticketing", &[], &[], &[]),
+    ("weather-kiosk", &[], &[], &[]),
 ];
 
 #[test]
@@ -691,19 +729,23 @@ fn every_corpus_manifest_compiles_except_for_its_unsupported_resources() {
 
 /// Every manifest in `dir` is listed in `expected` with the resources it cannot publish:
 /// without `--allow-unsupported` each is one E0701 and nothing else fails but the names read
-/// and never declared (`undeclared`, one E0301 each); with it, each of both is one W0701 and
+/// and never declared (`undeclared`, one E0301 each) and the reads of what a resource does
+/// not have (`unresolved`, one E0304 or E0305 each); with it, each of these is one W0701 and
 /// the model checks.
-fn compiles_except_for_unsupported(dir: &std::path::Path, expected: &[(&str, &[&str])]) {
+fn compiles_except_for_unsupported(
+    dir: &std::path::Path,
+    expected: &[(&'static str, &'static [&'static str])],
+) {
     compiles_except_for(
         dir,
         &expected
             .iter()
-            .map(|(n, u)| (*n, *u, &[][..]))
+            .map(|(n, u)| (*n, *u, &[][..], &[][..]))
             .collect::<Vec<_>>(),
     );
 }
 
-fn compiles_except_for(dir: &std::path::Path, expected: &[(&str, &[&str], &[&str])]) {
+fn compiles_except_for(dir: &std::path::Path, expected: &[Expected]) {
     let mut on_disk: Vec<String> = std::fs::read_dir(dir)
         .expect("the manifests' folder")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
@@ -713,10 +755,10 @@ fn compiles_except_for(dir: &std::path::Path, expected: &[(&str, &[&str], &[&str
         })
         .collect();
     on_disk.sort();
-    let listed: Vec<&str> = expected.iter().map(|(name, _, _)| *name).collect();
+    let listed: Vec<&str> = expected.iter().map(|(name, ..)| *name).collect();
     assert_eq!(on_disk, listed, "list every manifest of {}", dir.display());
 
-    for (name, unsupported, undeclared) in expected {
+    for (name, unsupported, undeclared, unresolved) in expected {
         let bytes =
             std::fs::read(dir.join(format!("{name}.aspire-manifest.json"))).expect("readable");
         let text = String::from_utf8(bytes).expect("UTF-8");
@@ -733,13 +775,23 @@ fn compiles_except_for(dir: &std::path::Path, expected: &[(&str, &[&str], &[&str
             let (unsupported_code, other_errors) = if allow {
                 ("W0701", 0)
             } else {
-                ("E0701", unsupported.len() + undeclared.len())
+                (
+                    "E0701",
+                    unsupported.len() + undeclared.len() + unresolved.len(),
+                )
             };
             let mut left_out = named(unsupported_code);
             let mut expected = unsupported.to_vec();
             if allow {
                 expected.extend_from_slice(undeclared);
+                expected.extend_from_slice(unresolved);
             } else {
+                let mut reads = named("E0304");
+                reads.extend(named("E0305"));
+                reads.sort_unstable();
+                let mut wanted = unresolved.to_vec();
+                wanted.sort_unstable();
+                assert_eq!(reads, wanted, "{name}: reads of what a resource lacks");
                 let mut unknown = named("E0301");
                 unknown.sort_unstable();
                 let mut names = undeclared.to_vec();
@@ -762,7 +814,7 @@ fn compiles_except_for(dir: &std::path::Path, expected: &[(&str, &[&str], &[&str
             );
             assert_eq!(
                 compilation.model.is_some(),
-                allow || unsupported.is_empty(),
+                allow || (unsupported.is_empty() && undeclared.is_empty() && unresolved.is_empty()),
                 "{name}"
             );
         }

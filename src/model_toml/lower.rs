@@ -9,9 +9,10 @@
 use ir::expr::Template;
 use ir::integrations::IntegrationKind;
 use ir::model::{
-    AzureHosting, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, ExternalDecl, Generate,
-    HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, LimitsDecl, Model, ParameterDecl,
-    ReferenceDecl, ResourceDecl, ResourceKindDecl, VolumeDecl,
+    AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl, ExternalDecl,
+    Generate, HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, JobDecl, LimitsDecl, Model,
+    ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl, ResourceDecl, ResourceKindDecl,
+    VolumeDecl,
 };
 use ir::{Diagnostics, FileId, Spanned};
 
@@ -26,11 +27,13 @@ pub(crate) fn lower(
     file: FileId,
     source: &str,
     mut root: Table<'_>,
+    read_file: crate::manifest::ReadFile<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Model> {
     let mut lowerer = Lowerer {
         file,
         source,
+        read_file,
         diags,
     };
     let name = root.get("name").and_then(|node| lowerer.string(node))?;
@@ -41,6 +44,7 @@ pub(crate) fn lower(
             .and_then(|node| lowerer.string(node))
     };
     let (namespace, registry, tag) = (default("namespace"), default("registry"), default("tag"));
+    let observability = lowerer.observability(&root, &name);
     let parameters = each(entries(&root, "parameters").iter(), |(key, node)| {
         lowerer.parameter(key, node)
     });
@@ -62,6 +66,8 @@ pub(crate) fn lower(
         parameters,
         resources,
         pre_injected: false,
+        unresolved_reads: None,
+        observability,
     })
 }
 
@@ -94,6 +100,8 @@ fn each<T, U>(
 struct Lowerer<'s, 'd> {
     file: FileId,
     source: &'s str,
+    /// Reads the files of `files` beside the model.
+    read_file: crate::manifest::ReadFile<'s>,
     diags: &'d mut Diagnostics,
 }
 
@@ -202,6 +210,41 @@ impl Lowerer<'_, '_> {
         })
     }
 
+    /// `[observability]`: the dashboard unless `dashboard = false` or an `otlp_endpoint` is
+    /// given. The dashboard is spanned at `dashboard`, else at the table, else at the model's
+    /// name (it is there by default).
+    fn observability(&mut self, root: &Table<'_>, name: &Spanned<String>) -> ObservabilityDecl {
+        let entry = root.entry("observability");
+        let table = entry.and_then(|(_, node)| node.as_table());
+        let otlp_endpoint = table
+            .and_then(|t| t.get("otlp_endpoint"))
+            .and_then(|node| self.template(node));
+        let protocol = table
+            .and_then(|t| t.get("otlp_protocol"))
+            .and_then(Node::as_str)
+            .and_then(|p| {
+                OtlpProtocol::ALL
+                    .into_iter()
+                    .find(|known| known.as_str() == p)
+            })
+            .unwrap_or_default();
+        let wanted = table.is_none_or(|t| Self::flag(t, "dashboard", true));
+        let span = table
+            .and_then(|t| t.entry("dashboard"))
+            .map(|(key, _)| span(self.file, &key.span))
+            .or_else(|| entry.map(|(key, _)| span(self.file, &key.span)))
+            .unwrap_or(name.span);
+        let dashboard = (wanted && otlp_endpoint.is_none()).then(|| DashboardDecl {
+            name: Spanned::new(ir::telemetry::DASHBOARD_NAME.to_string(), span),
+            external: table.is_some_and(|t| Self::flag(t, "external", false)),
+        });
+        ObservabilityDecl {
+            dashboard,
+            otlp_endpoint,
+            protocol,
+        }
+    }
+
     fn compute(&mut self, table: &Table<'_>, project: bool) -> ComputeDecl {
         ComputeDecl {
             project,
@@ -222,7 +265,15 @@ impl Lowerer<'_, '_> {
             volumes: each(items(table, "volumes").iter(), |node| self.volume(node)),
             bind_mounts: Vec::new(),
             limits: self.limits(table),
+            job: table.get("job").and_then(|node| self.job(node)),
+            files: each(items(table, "files").iter(), |node| {
+                let entry = node.as_table()?;
+                let (source, target) = (self.text(entry, "source")?, self.text(entry, "target")?);
+                super::files::read(source, target, self.read_file, self.diags)
+            }),
             connection_string: None,
+            build_only: false,
+            otlp_exporter: Self::flag(table, "otlp", true),
         }
     }
 
@@ -310,6 +361,15 @@ impl Lowerer<'_, '_> {
             name: self.text(table, "name")?,
             target: self.text(table, "target")?,
             read_only: Self::flag(table, "read_only", false),
+        })
+    }
+
+    /// `job = { schedule? }`.
+    fn job(&self, node: &Node<'_>) -> Option<JobDecl> {
+        let table = node.as_table()?;
+        Some(JobDecl {
+            schedule: self.text(table, "schedule"),
+            span: span(self.file, &node.span),
         })
     }
 

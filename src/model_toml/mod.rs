@@ -14,6 +14,7 @@
 //!
 //! All problems of steps 2 to 4 are reported in one run.
 
+mod files;
 mod json;
 mod lower;
 mod overlay;
@@ -37,7 +38,7 @@ pub fn parse(
     environment: Option<&str>,
     diags: &mut Diagnostics,
 ) -> Option<Model> {
-    parse_with_targets(file, text, environment, diags).model
+    parse_with_targets(file, text, environment, &crate::front::no_file, diags).model
 }
 
 /// What [`parse_with_targets`] read.
@@ -59,6 +60,7 @@ pub fn parse_with_targets(
     file: FileId,
     text: &str,
     environment: Option<&str>,
+    read_file: crate::manifest::ReadFile<'_>,
     diags: &mut Diagnostics,
 ) -> Parsed {
     let errors_before = diags.error_count();
@@ -71,7 +73,7 @@ pub fn parse_with_targets(
     let targets = targets::read(file, &root, diags);
     // Every error so far is in a resource's or parameter's own table.
     let only_broken = diags.error_count() - errors_before == broken.errors;
-    let model = lower::lower(file, text, root, diags);
+    let model = lower::lower(file, text, root, read_file, diags);
     if diags.error_count() == errors_before {
         return Parsed {
             model,

@@ -129,6 +129,7 @@ pub(crate) static MODEL: TableShape = TableShape {
             "The targets this model is meant for: the default of `aspirec check`, `aspirec build` without `--emit` and the pre-commit hook (default: every target). Only these targets' rules apply. Environments cannot change it.",
         ),
         DEFAULTS,
+        OBSERVABILITY,
         field(
             "parameters",
             Shape::Map {
@@ -180,11 +181,46 @@ const DEFAULTS: Field = field(
     "Defaults for images the model builds and the Kubernetes namespace.",
 );
 
+const OBSERVABILITY: Field = field(
+    "observability",
+    Shape::Table(&TableShape {
+        fields: &[
+            field(
+                "dashboard",
+                Shape::Bool,
+                "Deploy the Aspire dashboard and send every OTLP exporter's telemetry to it (default true; false without `otlp_endpoint`: no telemetry variables at all).",
+            ),
+            field(
+                "external",
+                Shape::Bool,
+                "The dashboard's UI is reachable from outside the app (default false).",
+            ),
+            field(
+                "otlp_endpoint",
+                Shape::Template,
+                "An existing OTLP collector to send to instead of the dashboard (then none is deployed); expressions allowed.",
+            ),
+            field(
+                "otlp_protocol",
+                Shape::Enum(&["grpc", "http/protobuf"]),
+                "`OTEL_EXPORTER_OTLP_PROTOCOL` (default `grpc`, as Aspire).",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[
+            ["otlp_endpoint", "dashboard"],
+            ["otlp_endpoint", "external"],
+        ],
+    }),
+    "Where workloads send OpenTelemetry data: the Aspire dashboard (the default) or an existing collector.",
+);
+
 /// `[environments.<env>]`.
 pub(crate) static OVERLAY: TableShape = TableShape {
     fields: &[
         field("name", Shape::String, "Overrides the application name."),
         DEFAULTS,
+        OBSERVABILITY,
         field(
             "parameters",
             Shape::Map {
@@ -292,6 +328,9 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 HEALTH,
                 VOLUMES,
                 LIMITS,
+                OTLP,
+                JOB,
+                FILES,
             ],
             requires: &[&["image"], &["build"]],
             conflicts: &[["image", "build"]],
@@ -319,6 +358,9 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 HEALTH,
                 VOLUMES,
                 LIMITS,
+                OTLP,
+                JOB,
+                FILES,
             ],
             requires: &[&["path"], &["build"]],
             conflicts: &[["path", "build"]],
@@ -544,6 +586,11 @@ const REFERENCES: Field = field(
     ])),
     "Resources whose connection information this resource receives: a name, or `{ to, inject }`.",
 );
+const OTLP: Field = field(
+    "otlp",
+    Shape::Bool,
+    "It has an OpenTelemetry exporter: it is told where to send (`OTEL_EXPORTER_OTLP_*`, `OTEL_SERVICE_NAME`) (default true).",
+);
 const WAIT_FOR: Field = field(
     "wait_for",
     Shape::Array(&Shape::String),
@@ -598,6 +645,39 @@ const VOLUMES: Field = field(
         conflicts: &[],
     })),
     "Named, persistent volumes.",
+);
+const FILES: Field = field(
+    "files",
+    Shape::Array(&Shape::Table(&TableShape {
+        fields: &[
+            required(
+                "source",
+                Shape::String,
+                "A file or a folder of files, relative to the model's folder (inside it); at most 64 files and 256 KiB of UTF-8 text.",
+            ),
+            required(
+                "target",
+                Shape::String,
+                "The absolute path in the container: the file's, or the folder's for a folder.",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[],
+    })),
+    "Files beside the model, mounted read-only (a ConfigMap on Kubernetes, `configs` in Compose, written by an init container on Container Apps); a changed file rolls the workload.",
+);
+const JOB: Field = field(
+    "job",
+    Shape::Table(&TableShape {
+        fields: &[field(
+            "schedule",
+            Shape::String,
+            "A cron schedule of five fields (minute hour day-of-month month day-of-week, UTC), for example \"0 3 * * *\"; without it the job runs once per deployment and `wait_for` can wait for its successful completion.",
+        )],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "Runs to completion instead of running on: `job = {}` once per deployment (a migration), `job = { schedule = \"...\" }` on a schedule. A job has no `endpoints`, `health` or `replicas`.",
 );
 const LIMITS: Field = field(
     "resources",

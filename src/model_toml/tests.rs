@@ -460,7 +460,13 @@ fn hostile_inputs_do_not_panic() {
 fn targets_are_read_checked_and_fixed_across_environments() {
     let read = |text: &str, environment: Option<&str>| {
         let mut diags = Diagnostics::new();
-        let parsed = super::parse_with_targets(FileId(0), text, environment, &mut diags);
+        let parsed = super::parse_with_targets(
+            FileId(0),
+            text,
+            environment,
+            &crate::front::no_file,
+            &mut diags,
+        );
         let (model, targets) = (parsed.model, parsed.targets);
         let messages: Vec<String> = diags
             .into_sorted()
@@ -490,4 +496,60 @@ fn targets_are_read_checked_and_fixed_across_environments() {
     let (ok, _, messages) = read(&overlay, Some("prod"));
     assert!(!ok);
     assert!(messages[0].starts_with("E0201 "), "{messages:?}");
+}
+
+#[test]
+fn observability_defaults_to_the_dashboard_and_environments_change_it() {
+    const MODEL: &str = r#"name = "a"
+[resources.web]
+type = "container"
+image = "web:1"
+[resources.worker]
+type = "project"
+path = "src/Worker"
+otlp = false
+[environments.prod]
+observability.otlp_endpoint = "http://collector:4317"
+[environments.public]
+observability = { external = true, otlp_protocol = "http/protobuf" }
+"#;
+    let base = lowered(MODEL, None);
+    let dashboard = base
+        .observability
+        .dashboard
+        .as_ref()
+        .expect("on by default");
+    assert_eq!(dashboard.name.value, ir::telemetry::DASHBOARD_NAME);
+    assert!(!dashboard.external);
+    assert_eq!(base.observability.protocol, ir::model::OtlpProtocol::Grpc);
+    assert!(compute(&base, "web").otlp_exporter);
+    assert!(!compute(&base, "worker").otlp_exporter);
+
+    let prod = lowered(MODEL, Some("prod"));
+    assert!(
+        prod.observability.dashboard.is_none(),
+        "a collector replaces it"
+    );
+    let endpoint = prod
+        .observability
+        .otlp_endpoint
+        .as_ref()
+        .expect("the collector");
+    assert_eq!(rendered(endpoint), "http://collector:4317");
+
+    let public = lowered(MODEL, Some("public"));
+    assert!(
+        public
+            .observability
+            .dashboard
+            .as_ref()
+            .is_some_and(|d| d.external)
+    );
+    assert_eq!(
+        public.observability.protocol,
+        ir::model::OtlpProtocol::HttpProtobuf
+    );
+
+    let off = lowered("name = \"a\"\nobservability.dashboard = false\n", None);
+    assert_eq!(off.observability, ir::model::ObservabilityDecl::default());
 }

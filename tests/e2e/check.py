@@ -33,6 +33,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
+
+# The folder of this file and shop.toml (the config files it mounts are read beside it).
+HERE = Path(__file__).resolve().parent
 
 # --- the values the harness supplies through .env (as a user fills .env.example) -------------------
 
@@ -47,6 +51,14 @@ SHOP_ENV = {
     "BUS_PASSWORD": "Bus-_.~()*+!$ x",
     "LEGACY_PASSWORD": 'My-_.~()*+!$ "q" \\x',
 }
+
+# The Aspire dashboard's secrets (aspirec's implicit parameters; its generation rule is letters and
+# digits, since the token goes into a URL and the key into OTEL_EXPORTER_OTLP_HEADERS).
+DASHBOARD_ENV = {
+    "ASPIRE_DASHBOARD_BROWSER_TOKEN": "BrowserTok3nLettersAndDigits0123",
+    "ASPIRE_DASHBOARD_OTLP_API_KEY": "OtlpApiKeyLettersAndDigits456789",
+}
+SHOP_ENV.update(DASHBOARD_ENV)
 
 # The corpus manifest's deployment: Aspire-style generated values (Postgres may have specials).
 MANIFEST_ENV_VALUE = {
@@ -85,6 +97,8 @@ def write_env(scenario, example, out, style="compose"):
     for key in keys:
         if scenario == "shop" and key in SHOP_ENV:
             values[key] = SHOP_ENV[key]
+        elif scenario == "manifest" and key in DASHBOARD_ENV:
+            values[key] = DASHBOARD_ENV[key]
         elif scenario == "manifest" and key.endswith("_PASSWORD"):
             values[key] = MANIFEST_ENV_VALUE.get(key, GENERATED)
     for key in keys:
@@ -278,6 +292,14 @@ def shop_env_expected():
         "LIT_HASH": "#not a comment",
     })
     catalog = dict(both, LOG_LEVEL="info")
+    # [observability] of shop.toml: the dashboard, over OTLP/HTTP (the test app has no gRPC).
+    for name, env in (("web", web), ("catalog", catalog)):
+        env.update({
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://aspire-dashboard:18890",
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            "OTEL_SERVICE_NAME": name,
+            "OTEL_EXPORTER_OTLP_HEADERS": "x-otlp-api-key=" + s["ASPIRE_DASHBOARD_OTLP_API_KEY"],
+        })
     return web, catalog
 
 
@@ -314,14 +336,17 @@ def check_shop(url, host=None, via="published"):
     (k8s.py: the Ingress rule's host); via: how, for the check's name."""
     backing = list(BACKING)
     env_web, env_catalog = shop_env_expected()
-    web_checks = backing_checks(backing) + ["http:catalog:services__catalog__http__0", "http:catalog:CATALOG_HTTP"]
+    web_checks = backing_checks(backing) + ["http:catalog:services__catalog__http__0", "http:catalog:CATALOG_HTTP",
+                                            "otlp:traces"]
+    exported = {}
     # web: external, target port 5000, reached through the host port Compose published for 5000.
     ping = f"web/ping on target port 5000 ({via})"
     try:
         check_ping(ping, get_json(url + "/ping", host=host), "web")
         expect_env("web", get_json(url + "/env", host=host), env_web)
-        expect_checks("web", settled_checks("web", lambda: get_json(url + "/e2e", timeout=150, host=host)),
-                      web_checks)
+        exported["web"] = settled_checks("web", lambda: get_json(url + "/e2e", timeout=150, host=host))
+        expect_checks("web", exported["web"], web_checks)
+        check_files(lambda path: get_json(url + "/file?path=" + urllib.parse.quote(path), host=host))
     except Exception as e:  # noqa: BLE001
         record(ping, "FAIL", f"GET {url}/ping: {e} (the app listens on HTTP_PORTS, else 8080)")
         record("web/env and checks", "FAIL", f"not run ({len(web_checks)} checks, {len(env_web)} values): "
@@ -335,9 +360,70 @@ def check_shop(url, host=None, via="published"):
     expect_env("catalog", inside("web", "http://catalog:8080/env"), env_catalog)
     # catalog references bus plainly: a broker gives its connection information, not its
     # endpoints (Aspire's rule), so there is no management address to check; web asks for it.
-    catalog_checks = [c for c in backing_checks(backing) if c != "rabbitmq:bus:management"]
-    expect_checks("catalog", settled_checks("catalog", lambda: inside("web", "http://catalog:8080/e2e")),
-                  catalog_checks)
+    catalog_checks = [c for c in backing_checks(backing) if c != "rabbitmq:bus:management"] + ["otlp:traces"]
+    # catalog waits for the job `migrate` (issue 18): its table is there at catalog's start.
+    catalog_checks.append("startup:migration")
+    exported["catalog"] = settled_checks("catalog", lambda: inside("web", "http://catalog:8080/e2e"))
+    expect_checks("catalog", exported["catalog"], catalog_checks)
+    check_dashboard(exported)
+
+
+def dashboard_telemetry(via):
+    """What the dashboard (its stand-in, tests/e2e/images/aspire-dashboard) received, asked from
+    via's container with the browser token."""
+    token = DASHBOARD_ENV["ASPIRE_DASHBOARD_BROWSER_TOKEN"]
+    return inside(via, f"http://aspire-dashboard:18888/api/telemetry?t={token}")
+
+
+def check_dashboard(exported):
+    """Each app's span (the trace id its otlp:traces check reported) arrived at the dashboard,
+    under the service name OTEL_SERVICE_NAME gave it; nothing was refused for a wrong API key."""
+    try:
+        received = dashboard_telemetry("web")
+    except Exception as e:  # noqa: BLE001
+        for service in exported:
+            record(f"dashboard/span of {service} received", "FAIL", str(e))
+        return
+    for service, results in exported.items():
+        check = f"dashboard/span of {service} received"
+        detail = (results.get("otlp:traces") or {}).get("detail", "")
+        m = re.search(r"trace_id=([0-9a-f]{32})", detail)
+        if not m:
+            record(check, "FAIL", f"{service} reported no exported span: {detail!r}")
+            continue
+        spans = [sp for sp in received["spans"] if sp["trace_id"] == m.group(1)]
+        if not spans:
+            record(check, "FAIL", f"no span with trace_id {m.group(1)} among {len(received['spans'])} received")
+        elif spans[0]["service_name"] != service:
+            record(check, "FAIL", f"trace {m.group(1)} arrived as service.name {spans[0]['service_name']!r}")
+        else:
+            record(check, "PASS", f"span {spans[0]['name']!r} trace {m.group(1)} as service.name {service!r}")
+    record("dashboard/no export refused for its API key", "PASS" if received["rejected"] == 0 else "FAIL",
+           f"{received['rejected']} refused, {len(received['spans'])} spans received")
+
+
+# Config files of web in shop.toml (issue 18): mounted path -> the file beside the model.
+FILES = {
+    "/etc/e2e/settings.json": "config/settings.json",
+    "/etc/e2e/config/settings.json": "config/settings.json",
+    "/etc/e2e/config/notes.txt": "config/notes.txt",
+}
+
+
+def check_files(fetch):
+    """Each mounted file, read by web, is the model's file byte for byte."""
+    import base64
+
+    for mounted, source in FILES.items():
+        name = f"web/file {mounted}"
+        try:
+            got = base64.b64decode(fetch(mounted)["base64"])
+        except Exception as e:  # noqa: BLE001
+            record(name, "FAIL", f"not read: {e}")
+            continue
+        want = (HERE / source).read_bytes()
+        record(name, "PASS" if got == want else "FAIL",
+               f"{len(got)} bytes, the same as {source}" if got == want else f"{got!r} != {want!r}")
 
 
 # Persistent in shop.toml (a data volume, the default): what the app wrote must survive the
@@ -429,6 +515,16 @@ def check_manifest(url, external, compose_json):
                 record(f"{name}/http:{ref}", "FAIL", "referenced (services__) but the app found nothing to check")
         expect_checks(name, results, [], xfail)
     check_gateways(external, config)
+    # Aspire's projects export over gRPC (the manifest's default protocol): the stand-in has no
+    # gRPC, and the apps only connect (their otlp:traces checks); those connections must arrive.
+    exporters = sorted(n for n, s in projects.items() if "OTEL_EXPORTER_OTLP_ENDPOINT" in (s.get("environment") or {}))
+    try:
+        received = dashboard_telemetry(external)
+        ok = received["grpc_connections"] >= len(exporters) > 0
+        record("dashboard/gRPC port reached by every exporter", "PASS" if ok else "FAIL",
+               f"{received['grpc_connections']} connections, {len(exporters)} exporters ({', '.join(exporters)})")
+    except Exception as e:  # noqa: BLE001
+        record("dashboard/gRPC port reached by every exporter", "FAIL", str(e))
 
 
 def check_gateways(external, config):

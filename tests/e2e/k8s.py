@@ -36,7 +36,13 @@ How each Kubernetes piece is played (see tests/e2e/README.md for what this does 
   <ns>.svc.cluster.local svc.cluster.local cluster.local with ndots:5, as in a cluster; the proxy
   listens on each port only while it has ready endpoints;
 - an Ingress is routed by the node's minimal controller (k8s_net.py ingress), published on a
-  127.0.0.1 port: requests with the rule's Host header reach the backend Service.
+  127.0.0.1 port: requests with the rule's Host header reach the backend Service;
+- a Job (backoffLimit 0, restartPolicy Never) is one pod whose container runs once: exit 0 makes the
+  Job Complete, anything else Failed; the init container `kubectl wait --for=condition=complete
+  --timeout=-1s job/<name>` (KUBECTL_IMAGE, exactly that command) is played by the emulation itself,
+  as kubectl would run against this API server: it fails (and is retried with back-off) while the
+  Job does not exist or the pod's ServiceAccount is not bound to a Role that may get, list and watch
+  batch jobs in its namespace, and exits 0 once the Job is Complete.
 """
 
 import argparse
@@ -57,6 +63,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import check  # noqa: E402  (the shared checks, this folder's check.py)
 
+# The one kubectl image and command whose init containers are played here (see Pod.kubectl_wait).
+KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.33.0"
 LABEL = "org.aspirec.e2e.k8s"  # on every container and network of a run: <run id>
 BASE_IMAGE = "aspirec-e2e/base:bookworm"  # the sandbox ("pause") and the proxies run on it
 CLUSTER_DOMAIN = "cluster.local"
@@ -165,6 +173,12 @@ def selftest():
         "a strategy": lambda d: d["spec"].update(strategy={"type": "Recreate"}),
         "a probe on an init container": lambda d: d["spec"]["template"]["spec"].update(initContainers=[
             {"name": "i", "image": "x:1", "readinessProbe": {"exec": {"command": ["true"]}}}]),
+        "restartPolicy Never on a Deployment": lambda d: d["spec"]["template"]["spec"].update(
+            restartPolicy="Never"),
+        "kubectl as an app container": lambda d: d["spec"]["template"]["spec"]["containers"][0].update(
+            image=KUBECTL_IMAGE, command=["kubectl", "wait", "--for=condition=complete", "--timeout=-1s", "job/j"]),
+        "another kubectl command": lambda d: d["spec"]["template"]["spec"].update(initContainers=[
+            {"name": "i", "image": KUBECTL_IMAGE, "command": ["kubectl", "delete", "job/j"]}]),
     }
 
     def deployment():
@@ -226,6 +240,9 @@ POD_SPEC = {
     "containers": [CONTAINER],
     "initContainers": [CONTAINER_BASE],  # Kubernetes allows no probes on init containers
     "enableServiceLinks": bool,
+    # Always is the default; Never only in a Job's template (validate).
+    "restartPolicy": Enum(["Always", "Never"]),
+    "serviceAccountName": str,
     "terminationGracePeriodSeconds": int,
     "volumes": [{"name": str, "configMap": {"name": str, "optional": bool}}],
 }
@@ -249,6 +266,13 @@ KINDS = {
     ("apps/v1", "StatefulSet"): {"metadata": META, "spec": {
         "replicas": int, "selector": SELECTOR, "serviceName": str, "template": POD_TEMPLATE,
         "volumeClaimTemplates": [CLAIM_TEMPLATE]}},
+    ("batch/v1", "Job"): {"metadata": META, "spec": {"backoffLimit": int, "template": POD_TEMPLATE}},
+    ("v1", "ServiceAccount"): {"metadata": META},
+    ("rbac.authorization.k8s.io/v1", "Role"): {"metadata": META, "rules": [{
+        "apiGroups": [str], "resources": [str], "verbs": [str]}]},
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"): {"metadata": META, "roleRef": {
+        "apiGroup": Enum(["rbac.authorization.k8s.io"]), "kind": Enum(["Role"]), "name": str},
+        "subjects": [{"kind": Enum(["ServiceAccount"]), "name": str, "namespace": str}]},
     ("networking.k8s.io/v1", "Ingress"): {"metadata": META, "spec": {"rules": [{
         "host": str, "http": {"paths": [{
             "path": str, "pathType": Enum(["Prefix"]),
@@ -334,7 +358,16 @@ def validate(obj, where):
         require(all(labels.get(k) == v for k, v in selector.items()),
                 f"{path}: `selector` does not match template `labels` (the API server refuses it)")
         claims = [t["metadata"]["name"] for t in spec.get("volumeClaimTemplates", [])]
+        require(spec["template"]["spec"].get("restartPolicy", "Always") == "Always",
+                f"{path}: a {kind}'s pods restart Always (the API server refuses another policy)")
         validate_pod_spec(spec["template"]["spec"], claims, f"{path}.spec.template.spec")
+    if kind == "Job":
+        template = spec["template"]
+        check_labels(template.get("metadata", {}).get("labels"), f"{path} template")
+        require(spec.get("backoffLimit") == 0, f"{path}: only backoffLimit 0 (no retry) is emulated")
+        require(template["spec"].get("restartPolicy") == "Never",
+                f"{path}: only restartPolicy Never is emulated for a Job")
+        validate_pod_spec(template["spec"], [], f"{path}.spec.template.spec")
     if kind == "Service":
         ports = spec.get("ports") or []
         require(ports, f"{path}: a Service needs ports")
@@ -389,6 +422,21 @@ def validate_pod_spec(spec, claims, path):
         for kind in ("readinessProbe", "livenessProbe"):
             if kind in c:
                 require(("exec" in c[kind]) != ("httpGet" in c[kind]), f"{cpath}: {kind} needs one handler")
+        if c["image"] == KUBECTL_IMAGE:
+            require(c in spec.get("initContainers", []) and kubectl_wait_job(c) is not None,
+                    f"{cpath}: of {KUBECTL_IMAGE}, only an init container running exactly "
+                    "`kubectl wait --for=condition=complete --timeout=-1s job/<name>` is emulated")
+
+
+def kubectl_wait_job(container):
+    """The Job an init container waits for with the one kubectl command emulated, else None."""
+    command = container.get("command", [])
+    if container.get("args") or container.get("env") or container.get("volumeMounts") or len(command) != 5:
+        return None
+    if command[:4] != ["kubectl", "wait", "--for=condition=complete", "--timeout=-1s"]:
+        return None
+    kind, _, name = command[4].partition("/")
+    return name if kind == "job" and name else None
 
 
 class Store:
@@ -493,6 +541,7 @@ class Pod:
         self.mounts = {}  # volume name -> host directory
         self.init_id = None
         self.ids = []  # every Docker container of this pod, the sandbox first
+        self.phase = None  # a Job's pod (restartPolicy Never): "Succeeded" or "Failed" once it ran
 
     # -- what the pod's containers see --
 
@@ -559,6 +608,9 @@ class Pod:
             self.initialized = True
             for c in self.containers:
                 self.start_container(c)
+            if self.spec.get("restartPolicy") == "Never":
+                self.run_to_completion()
+                return
             for c in self.containers:
                 for kind in ("readinessProbe", "livenessProbe"):
                     if kind in c.spec:
@@ -634,10 +686,62 @@ class Pod:
             argv += [image] + args
         return run(argv).strip()
 
-    def run_init(self, spec):
-        attempt, backoff = 0, 10
+    def run_to_completion(self):
+        """restartPolicy Never (a Job's pod): the containers run once; the pod Succeeded when every
+        one exited 0, else Failed."""
+        codes = [int(run(["docker", "wait", c.id]).strip() or 1) for c in self.containers]
+        for c, code in zip(self.containers, codes):
+            c.running = False
+            c.last_exit = f"exited with code {code}" if code else None
+        self.phase = "Succeeded" if all(code == 0 for code in codes) else "Failed"
+        log(f"pod {self.name}: {self.phase} (exit codes {codes})")
+        self.cluster.changed()
+
+    def kubectl_wait(self, spec, job):
+        """`kubectl wait --for=condition=complete --timeout=-1s job/<job>` in this pod, against this
+        API server: 0 once the Job is Complete; 1 (and a message) when the pod's ServiceAccount may
+        not read Jobs or the Job does not exist, as kubectl exits then. Waits while the Job runs."""
+        store, ns = self.cluster.store, self.ns
+        account = self.spec.get("serviceAccountName", "default")
+        if account != "default" and store.get("ServiceAccount", ns, account) is None:
+            return 1, f"serviceaccount {account!r} not found"
+        allowed = set()
+        for binding in store.list("RoleBinding"):
+            if namespace_of(binding) != ns or not any(
+                    s["kind"] == "ServiceAccount" and s["name"] == account and s.get("namespace") == ns
+                    for s in binding.get("subjects", [])):
+                continue
+            role = store.get("Role", ns, binding["roleRef"]["name"])
+            for rule in (role or {}).get("rules", []):
+                if "batch" in rule.get("apiGroups", []) and "jobs" in rule.get("resources", []):
+                    allowed.update(rule.get("verbs", []))
+        if not {"get", "list", "watch"} <= allowed:
+            return 1, (f"Error from server (Forbidden): jobs.batch \"{job}\" is forbidden: User "
+                       f"\"system:serviceaccount:{ns}:{account}\" cannot get resource \"jobs\"")
+        if store.get("Job", ns, job) is None:
+            return 1, f"Error from server (NotFound): jobs.batch \"{job}\" not found"
         while True:
             self.alive()
+            state = self.cluster.job_state(ns, job)
+            if state == "Complete":
+                return 0, f"job.batch/{job} condition met"
+            self.sleep(1)
+
+    def run_init(self, spec):
+        attempt, backoff = 0, 10
+        job = kubectl_wait_job(spec) if spec["image"] == KUBECTL_IMAGE else None
+        while True:
+            self.alive()
+            if job is not None:
+                t0 = time.monotonic()
+                code, message = self.kubectl_wait(spec, job)
+                self.init_history.append((spec["name"], time.monotonic() - t0, code))
+                log(f"pod {self.name}: init container {spec['name']} (kubectl, played): {message}")
+                if code == 0:
+                    return
+                self.sleep(backoff)
+                attempt, backoff = attempt + 1, min(backoff * 2, 300)
+                continue
             cid = self.docker_create(spec, f"{self.dname}-init-{spec['name']}-{attempt}")
             self.ids.append(cid)
             self.cluster.containers.append((f"{self.name}/{spec['name']} (init, try {attempt})", cid))
@@ -839,8 +943,11 @@ def make_pv(path):
 
 
 def make_subpath(root, sub):
-    """The kubelet makes a missing subPath directory, with the mode of the volume's root."""
+    """The kubelet makes a missing subPath directory, with the mode of the volume's root; an
+    existing file (a configMap key, a symlink into ..data) is bind-mounted as that file."""
     path = os.path.join(root, sub)
+    if os.path.lexists(path) and not os.path.isdir(path):
+        return os.path.realpath(path)
     if not os.path.isdir(path):
         os.makedirs(path)
         os.chmod(path, os.stat(root).st_mode & 0o7777)
@@ -1011,6 +1118,27 @@ class Cluster:
         for obj in self.store.list("Deployment") + self.store.list("StatefulSet"):
             threading.Thread(target=self.controller, args=(obj,), daemon=True,
                              name=f"{obj['kind']} {obj['metadata']['name']}").start()
+        for obj in self.store.list("Job"):
+            self.job_controller(obj)
+
+    def job_controller(self, obj):
+        """One pod, <job>-<5 random>, with the Job's labels; it is not made again (backoffLimit 0)."""
+        name, template = obj["metadata"]["name"], obj["spec"]["template"]
+        suffix = "".join(random.choice(HASH_ALPHABET) for _ in range(5))
+        labels = dict(template["metadata"].get("labels", {}), **{
+            "batch.kubernetes.io/job-name": name, "job-name": name})
+        self.add_pod(Pod(self, name, f"{name}-{suffix}", namespace_of(obj), labels, template["spec"], {}))
+
+    def job_state(self, ns, name):
+        """A Job's condition: Complete or Failed once its pod ran, else None (running)."""
+        with self.lock:
+            pods = [p for p in self.pods.values() if p.owner == name and p.ns == ns]
+        for p in pods:
+            if p.phase == "Succeeded":
+                return "Complete"
+            if p.phase == "Failed" or p.error:
+                return "Failed"
+        return None
 
     def controller(self, obj):
         """Keep spec.replicas pods. A Deployment's pods are <name>-<template hash>-<5 random>, all
@@ -1053,14 +1181,19 @@ class Cluster:
         errors (empty when all are ready)."""
         deadline = time.monotonic() + timeout
         workloads = self.store.list("Deployment") + self.store.list("StatefulSet")
+        jobs = self.store.list("Job")
         while True:
             with self.lock:
                 errors = [f"pod {p.name}: {p.error}" for p in self.pods.values() if p.error]
+                errors += [f"Job {j['metadata']['name']}: Failed" for j in jobs
+                           if self.job_state(namespace_of(j), j["metadata"]["name"]) == "Failed"]
                 waiting = [w["metadata"]["name"] for w in workloads
                            if len([p for p in self.pods_of(w["metadata"]["name"]) if p.ready])
                            < w["spec"].get("replicas", 1)]
             if errors:
                 return errors
+            waiting += [j["metadata"]["name"] for j in jobs
+                        if self.job_state(namespace_of(j), j["metadata"]["name"]) != "Complete"]
             if not waiting:
                 return []
             if time.monotonic() > deadline:
@@ -1222,9 +1355,10 @@ def deploy_shop(args):
 
     # 3. Images: the stand-ins of pinned images; the projects built from their context as a user would.
     t = time.monotonic()
-    images = sorted({c["image"] for w in store.list("Deployment") + store.list("StatefulSet")
+    images = sorted({c["image"] for w in store.list("Deployment") + store.list("StatefulSet") + store.list("Job")
                      for c in w["spec"]["template"]["spec"]["containers"]
-                     + w["spec"]["template"]["spec"].get("initContainers", [])})
+                     + w["spec"]["template"]["spec"].get("initContainers", [])
+                     if c["image"] != KUBECTL_IMAGE})  # played by the emulation (Pod.kubectl_wait)
     built = [i for i in images if i.startswith("aspirec-e2e/")]  # shop.toml: registry = "aspirec-e2e"
     try:
         run([os.path.join(HERE, "images", "build.sh"), "tag"] + [i for i in images if i not in built])
@@ -1279,7 +1413,16 @@ def run_shop(cluster, store, record):
     timing("k8s: every pod Ready", t)
     with cluster.lock:
         pods = sorted(cluster.pods.values(), key=lambda p: p.name)
+    for job in store.list("Job"):
+        name = job["metadata"]["name"]
+        ran = [p for p in pods if p.owner == name]
+        inits = ", ".join(f"{n} ({s:.1f} s, exit {code})" for p in ran for n, s, code in p.init_history)
+        record(f"Job {name}: Complete", "PASS" if cluster.job_state(namespace_of(job), name) == "Complete"
+               else "FAIL", f"pod {', '.join(p.name for p in ran)} {', '.join(str(p.phase) for p in ran)}"
+               + (f"; init containers in order: {inits}" if inits else ""))
     for pod in pods:
+        if pod.phase is not None:
+            continue  # a Job's pod, recorded above
         inits = ", ".join(f"{n} ({s:.1f} s, exit {code})" for n, s, code in pod.init_history)
         record(f"pod {pod.owner}: Ready", "PASS", f"{pod.name} Ready {pod.ready_at - pod.created:.1f} s after it "
                f"was created" + (f"; init containers in order: {inits}" if inits else ""))

@@ -8,7 +8,8 @@ for these listed differences:
 - the base has a Namespace object; a release lives in its namespace (`--create-namespace`);
 - the chart creates the Secret of deploy-time inputs from the secrets it was given (the base
   never writes one: the user creates it);
-- every object is in the release's namespace, not the model's;
+- every object is in the release's namespace, not the model's (so is the ServiceAccount a
+  RoleBinding names, issue 18's waiters for Jobs);
 - labels: Helm's `helm.sh/chart` and `app.kubernetes.io/version` are added, and
   `app.kubernetes.io/managed-by` is `Helm` instead of `aspirec` (`app.kubernetes.io/instance`
   is the release name, equal here because the release is named like the application).
@@ -105,6 +106,12 @@ def normalise(obj, namespace):
         if meta["namespace"] != NAMESPACE:
             raise AssertionError(f"in namespace {meta['namespace']!r}, not the release's {NAMESPACE!r}")
         meta["namespace"] = namespace
+    if obj.get("kind") == "RoleBinding":
+        for subject in obj.get("subjects", []):
+            if subject.get("kind") == "ServiceAccount":
+                if subject.get("namespace") != NAMESPACE:
+                    raise AssertionError(f"subject in namespace {subject.get('namespace')!r}, not the release's")
+                subject["namespace"] = namespace
     return obj
 
 

@@ -56,6 +56,7 @@ fn azure_type(terraform: &str) -> Option<&'static str> {
         }
         "azurerm_redis_cache" => "Microsoft.Cache/redis",
         "azurerm_container_app" => "Microsoft.App/containerApps",
+        "azurerm_container_app_job" => "Microsoft.App/jobs",
         "azurerm_resource_group"
         | "random_string"
         | "random_password"

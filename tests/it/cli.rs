@@ -30,6 +30,10 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 #[test]
 fn exit_statuses_follow_the_contract() {
     assert_eq!(status(&aspirec(&["check", "tests/models/shop.toml"])), 0);
@@ -607,4 +611,23 @@ fn all_envs_checks_the_model_and_every_environment() {
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );
+}
+
+#[test]
+fn no_dashboard_leaves_out_the_dashboard_and_its_variables() {
+    let manifest = "tests/manifests/bookstore.aspire-manifest.json";
+    let with = aspirec(&["inspect", manifest]);
+    assert_eq!(status(&with), 0, "{}", stderr(&with));
+    // A manifest gets Aspire's dashboard by default, and its projects the exporter variables.
+    assert!(stdout(&with).contains("\"aspire-dashboard\""));
+    assert!(stdout(&with).contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
+    let without = aspirec(&["inspect", manifest, "--no-dashboard"]);
+    assert_eq!(status(&without), 0, "{}", stderr(&without));
+    assert!(!stdout(&without).contains("aspire-dashboard"));
+    assert!(!stdout(&without).contains("OTEL_EXPORTER_OTLP"));
+    // A collector the model names still gets the variables.
+    let collector = "tests/fixtures/ok/observability-collector.toml";
+    let kept = aspirec(&["inspect", collector, "--no-dashboard"]);
+    assert_eq!(status(&kept), 0, "{}", stderr(&kept));
+    assert!(stdout(&kept).contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
 }

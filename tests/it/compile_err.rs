@@ -238,3 +238,69 @@ fn every_diagnostic_code_is_exercised_by_a_fixture() {
         "codes without a fixture in snapshots/diagnostics: {missing:?}"
     );
 }
+
+/// The repository manifest whose reads name an endpoint or property their target lacks
+/// (`tests/manifests/allow-unsupported-unresolved-reads`: a dev tunnel's endpoint, a
+/// parameter read as a server): located errors without `--allow-unsupported`; with it, the
+/// same places as warnings, and each read a secret deploy-time parameter. Both renderings are
+/// snapshots.
+#[test]
+fn unresolved_reads_are_errors_or_deploy_time_parameters() {
+    let input =
+        root().join("tests/manifests/allow-unsupported-unresolved-reads.aspire-manifest.json");
+    let bytes = std::fs::read(&input).unwrap();
+    for (allow_unsupported, case) in [
+        (false, "unresolved-reads"),
+        (true, "warn-allow-unsupported-unresolved-reads"),
+    ] {
+        let compilation = aspirec::compile(
+            &crate::display_name(&input),
+            &bytes,
+            &aspirec::CompileOptions {
+                targets: aspirec::targets::all().to_vec(),
+                allow_unsupported,
+                ..Default::default()
+            },
+        );
+        assert_eq!(compilation.has_errors(), !allow_unsupported, "{case}");
+        assert_eq!(places(&compilation), 7, "{case}: one diagnostic per read");
+        if allow_unsupported {
+            let model = compilation.model.as_ref().unwrap();
+            let names: Vec<&str> = model
+                .parameters()
+                .filter(|(_, p)| p.origin == ir::checked::ParamOrigin::LeftOut)
+                .map(|(_, p)| p.name.as_str())
+                .collect();
+            assert_eq!(
+                names,
+                [
+                    "ledger-db-bindings-tcp-url",
+                    "ledger-db-bindings-tcp-host",
+                    "ledger-db-bindings-tcp-port",
+                    "webhooks-bindings-tunnel-url",
+                    "webhooks-bindings-tunnel-host",
+                ]
+            );
+        }
+        snapshot_settings("diagnostics", &input)
+            .bind(|| insta::assert_snapshot!(case, render(&compilation)));
+    }
+}
+
+/// In a model.toml the user wrote every read: `--allow-unsupported` leaves an unknown endpoint
+/// an error there (only a manifest's reads become deploy-time parameters).
+#[test]
+fn unknown_endpoints_of_a_model_toml_stay_errors_with_allow_unsupported() {
+    let input = root().join("tests/fixtures/err/expression-unknown-endpoint.toml");
+    let compilation = aspirec::compile(
+        &crate::display_name(&input),
+        &std::fs::read(&input).unwrap(),
+        &aspirec::CompileOptions {
+            targets: aspirec::targets::all().to_vec(),
+            allow_unsupported: true,
+            ..Default::default()
+        },
+    );
+    let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0304"], "{}", render(&compilation));
+}

@@ -1,6 +1,7 @@
-//! Inputs that must compile: every example model and ok fixture with every target, and the
-//! Aspire manifests (the repository's own, and the real ones of `../shared/corpus`) with the
-//! Kubernetes, Helm and Compose targets (their Azure-only resources left out).
+//! Inputs that must compile: every example model, ok fixture and repository manifest with
+//! every target (see [`targets_for`] for the exceptions), and the real manifests of
+//! `../shared/corpus` with the Kubernetes, Helm and Compose targets (their Azure-only
+//! resources left out).
 //! Each (input, target) output is a reviewed snapshot in `snapshots/<target>/<case>.snap`
 //! (`snapshots/corpus/<target>/` for the corpus); the checked model is snapshotted as
 //! `aspirec inspect` JSON in `snapshots/inspect/` (`snapshots/corpus/inspect/`).
@@ -18,17 +19,18 @@ fn is_manifest(path: &Path) -> bool {
 }
 
 /// The targets an input is published to in tests: every target, but only Kubernetes, Helm and
-/// Compose for the corpus and for manifests built with `--allow-unsupported` (their Azure-only
-/// resources are left out, which the Azure targets would publish as parameters of nothing),
-/// and only Bicep for a manifest named `bicep-*` (its Azure Bicep modules, with their files
-/// beside it, are deployed by the bicep target alone).
+/// Compose for the corpus (its Azure-only resources are left out, which the Azure targets
+/// would publish as parameters of nothing), and only Bicep for a manifest named `bicep-*` (its
+/// Azure Bicep modules, with their files beside it, are deployed by the bicep target alone).
+/// The repository's `allow-unsupported-*` manifests are built for every target, as `.ci/run`
+/// validates them.
 pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
     let display = crate::display_name(path);
     let ids: &[&str] = if !is_manifest(path) {
         return aspirec::targets::all().to_vec();
     } else if case_name(path).starts_with("bicep-") {
         &["bicep"]
-    } else if display.starts_with("shared/") || case_name(path).starts_with("allow-unsupported-") {
+    } else if display.starts_with("shared/") {
         &["k8s", "helm", "compose"]
     } else {
         return aspirec::targets::all().to_vec();

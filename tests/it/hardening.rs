@@ -279,3 +279,76 @@ fn out_at_a_dangling_link_or_a_file_is_a_clear_error() {
         );
     }
 }
+
+/// A config file (`files`) that a symbolic link takes out of the model's folder is not read:
+/// its text would be copied into the output. Links that stay inside are read.
+#[cfg(unix)]
+#[test]
+fn mounted_files_never_follow_a_link_out_of_the_model_folder() {
+    let dir = scratch("files-links");
+    let outside = dir.join("outside");
+    let model_dir = dir.join("model");
+    fs::create_dir_all(&outside).unwrap();
+    fs::create_dir_all(model_dir.join("conf")).unwrap();
+    fs::write(outside.join("credentials"), "planted-outside-s3cret").unwrap();
+    fs::write(model_dir.join("conf/app.json"), "{}").unwrap();
+    std::os::unix::fs::symlink(outside.join("credentials"), model_dir.join("linked")).unwrap();
+    std::os::unix::fs::symlink("../../outside/credentials", model_dir.join("conf/also")).unwrap();
+    std::os::unix::fs::symlink("conf/app.json", model_dir.join("inside")).unwrap();
+    let model = |files: &str| format!("{MODEL}files = [{files}]\n");
+    for (case, files, error) in [
+        (
+            "a file",
+            r#"{ source = "linked", target = "/etc/app/c" }"#,
+            true,
+        ),
+        (
+            "a folder's file",
+            r#"{ source = "conf", target = "/etc/app" }"#,
+            true,
+        ),
+        (
+            "a link inside",
+            r#"{ source = "inside", target = "/etc/app/c" }"#,
+            false,
+        ),
+    ] {
+        fs::write(model_dir.join("m.toml"), model(files)).unwrap();
+        let built = build(&model_dir, &[]);
+        let said = stderr(&built);
+        if error {
+            assert_eq!(built.status.code(), Some(1), "{case}: {said}");
+            assert!(said.contains("E0209"), "{case}: {said}");
+            assert!(
+                said.contains("a symbolic link takes it out of the model's folder"),
+                "{case}: {said}"
+            );
+        } else {
+            assert!(built.status.success(), "{case}: {said}");
+        }
+        let out = model_dir.join("out");
+        if out.exists() {
+            for entry in walk(&out) {
+                let text = fs::read_to_string(&entry).unwrap_or_default();
+                assert!(
+                    !text.contains("planted-outside"),
+                    "{case}: {}",
+                    entry.display()
+                );
+            }
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

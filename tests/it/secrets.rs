@@ -13,7 +13,11 @@ fn secret_values_never_reach_any_artifact() {
         let plain = aspirec::compile(
             "model.toml",
             text.as_bytes(),
-            &aspirec::CompileOptions::default(),
+            &aspirec::CompileOptions {
+                // The model's `files` are read beside it.
+                read_file: Some(aspirec::files_beside(&input)),
+                ..Default::default()
+            },
         );
         let model = plain
             .model
@@ -38,6 +42,7 @@ fn secret_values_never_reach_any_artifact() {
         let options = aspirec::CompileOptions {
             targets: aspirec::targets::all().to_vec(),
             environment: Some("secret-scan".into()),
+            read_file: Some(aspirec::files_beside(&input)),
             ..Default::default()
         };
         let compilation = aspirec::compile("model.toml", overlay.as_bytes(), &options);

@@ -37,6 +37,10 @@ pub(crate) struct Ctx<'m> {
     pub(crate) module_decls: Vec<&'m AzureModuleDecl>,
     /// The module of each resource declaration (`None` for the others).
     pub(crate) module_of_decl: Vec<Option<ModuleId>>,
+    /// The Aspire dashboard, when the model deploys it (`passes::telemetry`).
+    pub(crate) dashboard: Option<crate::passes::telemetry::Dashboard>,
+    /// The model's `otlp_endpoint`, resolved.
+    pub(crate) otlp_endpoint: Option<Value>,
 }
 
 /// Where a checked resource comes from, for the later passes to resolve and report on it.
@@ -65,6 +69,7 @@ impl Ctx<'_> {
             parameters: self.params,
             resources: self.resources,
             modules: self.modules,
+            dashboard: self.dashboard.map(|d| d.id),
             start_order,
             taint: Vec::new(),
         };
@@ -74,7 +79,7 @@ impl Ctx<'_> {
 
     pub(crate) fn workload_mut(&mut self, id: ResourceId) -> Option<&mut Workload> {
         match &mut self.resources[id.0 as usize].kind {
-            ResourceKind::Workload(w) => Some(w),
+            ResourceKind::Workload(w) | ResourceKind::BuildOnly(w) => Some(w),
             ResourceKind::Database(_) | ResourceKind::External(_) => None,
         }
     }
@@ -109,6 +114,8 @@ pub(crate) fn run<'m>(
         modules: Vec::new(),
         module_decls: Vec::new(),
         module_of_decl: Vec::with_capacity(model.resources.len()),
+        dashboard: None,
+        otlp_endpoint: None,
     };
     for decl in &model.resources {
         let id = ResourceId(ctx.resources.len() as u32);
@@ -124,6 +131,10 @@ pub(crate) fn run<'m>(
         };
         ctx.module_of_decl.push(module);
         let kind = match &decl.kind {
+            ResourceKindDecl::Compute(compute) if compute.build_only => {
+                report_build_only(&decl.name, options, diags);
+                ResourceKind::BuildOnly(compute_workload(&decl.name, compute, model, diags))
+            }
             ResourceKindDecl::Compute(compute) => {
                 ResourceKind::Workload(compute_workload(&decl.name, compute, model, diags))
             }
@@ -188,6 +199,7 @@ pub(crate) fn run<'m>(
             add_integration_children(&mut ctx, id, &decl.name, integration, diags);
         }
     }
+    crate::passes::telemetry::declare(&mut ctx, diags);
     ctx
 }
 
@@ -289,6 +301,40 @@ fn replicas(value: Option<&Spanned<i64>>, max: i64, diags: &mut Diagnostics, wha
     value.value as u32
 }
 
+/// W0703 for the targets that do not build images: they deploy nothing for a build-only image
+/// (Compose builds it, and says so in its file).
+fn report_build_only(name: &Spanned<String>, options: &CheckOptions<'_>, diags: &mut Diagnostics) {
+    let others: Vec<&str> = options
+        .targets
+        .iter()
+        .filter(|t| !t.builds_images())
+        .map(|t| t.id())
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    let targets = if others.len() == 1 {
+        "target deploys"
+    } else {
+        "targets deploy"
+    };
+    diags
+        .report(
+            codes::BUILD_ONLY_IMAGE,
+            name.span,
+            format!(
+                "`{}` is an image built only for other images' builds; the {} {targets} nothing for it",
+                name.value,
+                crate::passes::modules::listed(&others),
+            ),
+        )
+        .with_label("`buildOnly`: never run")
+        .with_help(format!(
+            "build the image of `{}` in CI before the images that copy files from it; Compose writes a service that only builds it",
+            name.value
+        ));
+}
+
 fn compute_workload(
     name: &Spanned<String>,
     decl: &ComputeDecl,
@@ -341,6 +387,10 @@ fn compute_workload(
         .health
         .as_ref()
         .and_then(|h| health(h, &decl.endpoints, &endpoints, diags));
+    let job = decl
+        .job
+        .as_ref()
+        .map(|job| crate::passes::jobs::job(name, decl, job, diags));
     Workload {
         role: if decl.project {
             Role::Project
@@ -373,6 +423,12 @@ fn compute_workload(
             })
             .collect(),
         limits: limits(&decl.limits, diags),
+        job,
+        files: decl
+            .files
+            .iter()
+            .filter_map(|f| crate::passes::files::mount(f, diags))
+            .collect(),
         wait_for: Vec::new(),
         references: Vec::new(),
     }
@@ -459,6 +515,8 @@ fn integration_workload(
         volumes,
         bind_mounts: Vec::new(),
         limits: limits(&decl.limits, diags),
+        job: None,
+        files: Vec::new(),
         wait_for: Vec::new(),
         references: Vec::new(),
     }

@@ -45,10 +45,25 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) -> Vec<ResourceId>
                     .with_label("an external service runs elsewhere; there is nothing to wait for");
                 continue;
             };
-            let condition = if workload.health.is_some() {
-                WaitCondition::Healthy
-            } else {
-                WaitCondition::Started
+            let condition = match &workload.job {
+                Some(Job { schedule: None, .. }) => WaitCondition::Completed,
+                Some(Job {
+                    schedule: Some(_), ..
+                }) => {
+                    diags
+                        .report(
+                            codes::INVALID_REFERENCE_TARGET,
+                            entry.span,
+                            format!("cannot wait for `{}`", entry.value),
+                        )
+                        .with_label("a scheduled job has no one completion to wait for")
+                        .with_help(
+                            "wait for a job without `schedule`, which runs once per deployment",
+                        );
+                    continue;
+                }
+                None if workload.health.is_some() => WaitCondition::Healthy,
+                None => WaitCondition::Started,
             };
             if waits.iter().any(|w: &WaitFor| w.target == target) {
                 continue;

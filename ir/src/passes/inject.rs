@@ -126,7 +126,8 @@ pub(crate) fn resolve_target(
                 }) => i.databases.get(index).copied(),
                 ResourceKind::Workload(_)
                 | ResourceKind::Database(_)
-                | ResourceKind::External(_) => None,
+                | ResourceKind::External(_)
+                | ResourceKind::BuildOnly(_) => None,
             }
         }
     }

@@ -52,7 +52,7 @@ pub(crate) fn deployed(options: &CheckOptions<'_>) -> bool {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn listed(ids: &[&str]) -> String {
+pub(crate) fn listed(ids: &[&str]) -> String {
     match ids {
         [] => String::new(),
         [one] => (*one).to_string(),
@@ -373,7 +373,8 @@ pub(crate) fn report_cycles(ctx: &Ctx<'_>, diags: &mut Diagnostics) {
                     }
                     ParamOrigin::Declared
                     | ParamOrigin::IntegrationPassword(_)
-                    | ParamOrigin::LeftOut => None,
+                    | ParamOrigin::LeftOut
+                    | ParamOrigin::Dashboard(_) => None,
                 },
                 Part::Text(_)
                 | Part::Endpoint { .. }

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use crate::checked::*;
 use crate::codes;
-use crate::diagnostic::{Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::expr::{Expr, Segment, Template};
 use crate::integrations::{IntegrationKind, Piece};
 use crate::model::{EnvDecl, ResourceKindDecl};
@@ -46,6 +46,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
     }
     for index in 0..resolver.ctx.modules.len() {
         resolver.fill_module(index, diags);
+    }
+    let model = resolver.ctx.model;
+    if let Some(collector) = &model.observability.otlp_endpoint {
+        resolver.ctx.otlp_endpoint = Some(resolver.template(collector, diags));
     }
     report_connection_cycles(ctx, diags);
     modules::report_cycles(ctx, diags);
@@ -131,9 +135,10 @@ impl<'m> Resolver<'_, 'm> {
                 role: Role::Integration(i),
                 ..
             }) => Some(i.kind),
-            ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => {
-                None
-            }
+            ResourceKind::Workload(_)
+            | ResourceKind::Database(_)
+            | ResourceKind::External(_)
+            | ResourceKind::BuildOnly(_) => None,
         }
     }
 
@@ -141,7 +146,9 @@ impl<'m> Resolver<'_, 'm> {
     fn database(&self, id: ResourceId) -> Option<(ResourceId, String)> {
         match &self.ctx.resources[id.0 as usize].kind {
             ResourceKind::Database(db) => Some((db.server, db.database_name.clone())),
-            ResourceKind::Workload(_) | ResourceKind::External(_) => None,
+            ResourceKind::Workload(_) | ResourceKind::External(_) | ResourceKind::BuildOnly(_) => {
+                None
+            }
         }
     }
 
@@ -456,7 +463,8 @@ impl<'m> Resolver<'_, 'm> {
                     }) => *i.databases.get(index)?,
                     ResourceKind::Workload(_)
                     | ResourceKind::Database(_)
-                    | ResourceKind::External(_) => return None,
+                    | ResourceKind::External(_)
+                    | ResourceKind::BuildOnly(_) => return None,
                 }
             }
         };
@@ -465,8 +473,8 @@ impl<'m> Resolver<'_, 'm> {
                 if self.has_connection_string(id) {
                     Some(Part::ConnectionString { resource: id })
                 } else {
-                    self.no_connection_string(id, expr, diags);
-                    None
+                    let d = self.no_connection_string(id, expr);
+                    self.unresolved(expr, d, diags)
                 }
             }
             ["bindings" | "endpoints", endpoint, property] => {
@@ -474,17 +482,60 @@ impl<'m> Resolver<'_, 'm> {
             }
             _ => {
                 let name = &self.ctx.resources[id.0 as usize].name;
-                let d = diags
-                    .report(
-                        codes::UNKNOWN_PROPERTY,
-                        expr.path.first().map_or(expr.span, |p| p.span),
-                        format!("`{}` has no property `{}`", name, path_text(expr)),
-                    )
-                    .with_label("unknown property");
-                d.with_help("a resource offers `connectionString` and `bindings.<endpoint>.url|host|port|targetPort|scheme`");
-                None
+                let d = Diagnostic::new(
+                    codes::UNKNOWN_PROPERTY,
+                    expr.path.first().map_or(expr.span, |p| p.span),
+                    format!("`{}` has no property `{}`", name, path_text(expr)),
+                )
+                .label("unknown property")
+                .help("a resource offers `connectionString` and `bindings.<endpoint>.url|host|port|targetPort|scheme`");
+                self.unresolved(expr, d, diags)
             }
         }
+    }
+
+    /// Reports a read of an endpoint or property that its target does not have, and gives
+    /// the part it stands for. It is `diagnostic`, an error, unless the input says why it
+    /// may hold such reads ([`crate::model::Model::unresolved_reads`], an Aspire manifest) and
+    /// `--allow-unsupported` is given: then the read becomes a secret deploy-time parameter,
+    /// as a read of a left-out resource does ([`Resolver::deploy_time`]), and the diagnostic
+    /// its left-out warning, naming the parameter.
+    fn unresolved(
+        &mut self,
+        expr: &Expr,
+        diagnostic: Diagnostic,
+        diags: &mut Diagnostics,
+    ) -> Option<Part> {
+        let Some(reason) = self.ctx.model.unresolved_reads.as_deref() else {
+            diags.push(diagnostic);
+            return None;
+        };
+        if !self.ctx.options.allow_unsupported {
+            let hint = format!(
+                "{reason}; --allow-unsupported turns this read into a deploy-time parameter"
+            );
+            diags.push(match diagnostic.help {
+                Some(_) => diagnostic.note(hint),
+                None => diagnostic.help(hint),
+            });
+            return None;
+        }
+        let part = self.deploy_time(expr, ParamOrigin::LeftOut);
+        let name = match &part {
+            Some(Part::Param { param, .. }) => {
+                let param = &mut self.ctx.params[param.0 as usize];
+                param.description = Some(format!(
+                    "`{{{}}}`, which names what its resource does not have",
+                    expr.text()
+                ));
+                param.name.clone()
+            }
+            _ => String::new(),
+        };
+        diags.push(diagnostic.note(reason).left_out(format!(
+            "left out by --allow-unsupported: the value is the secret deploy-time parameter `{name}`"
+        )));
+        part
     }
 
     /// Why the input reads `name` without declaring it, if its front end knows.
@@ -504,16 +555,15 @@ impl<'m> Resolver<'_, 'm> {
         })
     }
 
-    fn no_connection_string(&self, id: ResourceId, expr: &Expr, diags: &mut Diagnostics) {
+    fn no_connection_string(&self, id: ResourceId, expr: &Expr) -> Diagnostic {
         let resource = &self.ctx.resources[id.0 as usize];
-        diags
-            .report(
-                codes::UNKNOWN_PROPERTY,
-                expr.path.first().map_or(expr.span, |p| p.span),
-                format!("`{}` has no connection string", resource.name),
-            )
-            .with_label("`connectionString` is not available here")
-            .with_help("integrations, their databases, and externals with a `url` or `connection_string` have one; use `bindings.<endpoint>.url` for a service");
+        Diagnostic::new(
+            codes::UNKNOWN_PROPERTY,
+            expr.path.first().map_or(expr.span, |p| p.span),
+            format!("`{}` has no connection string", resource.name),
+        )
+        .label("`connectionString` is not available here")
+        .help("integrations, their databases, and externals with a `url` or `connection_string` have one; use `bindings.<endpoint>.url` for a service")
     }
 
     fn parameter_expr(
@@ -530,19 +580,18 @@ impl<'m> Resolver<'_, 'm> {
             _ => false,
         };
         if !ok {
-            diags
-                .report(
-                    codes::UNKNOWN_PROPERTY,
-                    expr.path.first().map_or(expr.span, |p| p.span),
-                    format!(
-                        "parameter `{}` has no property `{}`",
-                        decl.name.value,
-                        path_text(expr)
-                    ),
-                )
-                .with_label("unknown property")
-                .with_help(format!("write `{{{}.value}}`", decl.name.value));
-            return None;
+            let d = Diagnostic::new(
+                codes::UNKNOWN_PROPERTY,
+                expr.path.first().map_or(expr.span, |p| p.span),
+                format!(
+                    "parameter `{}` has no property `{}`",
+                    decl.name.value,
+                    path_text(expr)
+                ),
+            )
+            .label("unknown property")
+            .help(format!("write `{{{}.value}}`", decl.name.value));
+            return self.unresolved(expr, d, diags);
         }
         Some(Part::Param {
             param: ParamId(index as u32),
@@ -565,43 +614,41 @@ impl<'m> Resolver<'_, 'm> {
                 .iter()
                 .map(|e| e.name.as_str())
                 .collect();
-            let d = diags
-                .report(
-                    codes::UNKNOWN_ENDPOINT,
-                    expr.path[1].span,
-                    format!("`{}` has no endpoint `{endpoint}`", resource.name),
-                )
-                .with_label("unknown endpoint");
-            if names.is_empty() {
-                d.with_note(format!("`{}` has no endpoints", resource.name));
+            let d = Diagnostic::new(
+                codes::UNKNOWN_ENDPOINT,
+                expr.path[1].span,
+                format!("`{}` has no endpoint `{endpoint}`", resource.name),
+            )
+            .label("unknown endpoint");
+            let d = if names.is_empty() {
+                d.note(format!("`{}` has no endpoints", resource.name))
             } else if let Some(s) = did_you_mean(endpoint, names.iter().copied()) {
-                d.with_help(format!("did you mean `{s}`?"));
+                d.help(format!("did you mean `{s}`?"))
             } else {
-                d.with_note(format!(
+                d.note(format!(
                     "its endpoints are: {}",
                     names
                         .iter()
                         .map(|n| format!("`{n}`"))
                         .collect::<Vec<_>>()
                         .join(", ")
-                ));
-            }
-            return None;
+                ))
+            };
+            return self.unresolved(expr, d, diags);
         };
         if property == "tlsEnabled" {
             let tls = resource.endpoints()[index].scheme == "https";
             return Some(Part::Text(if tls { "true" } else { "false" }.to_string()));
         }
         let Some(property) = EndpointProperty::from_name(property) else {
-            diags
-                .report(
-                    codes::UNKNOWN_PROPERTY,
-                    expr.path[2].span,
-                    format!("endpoints have no property `{property}`"),
-                )
-                .with_label("unknown property")
-                .with_help("an endpoint offers `url`, `host`, `port`, `targetPort` and `scheme`");
-            return None;
+            let d = Diagnostic::new(
+                codes::UNKNOWN_PROPERTY,
+                expr.path[2].span,
+                format!("endpoints have no property `{property}`"),
+            )
+            .label("unknown property")
+            .help("an endpoint offers `url`, `host`, `port`, `targetPort` and `scheme`");
+            return self.unresolved(expr, d, diags);
         };
         Some(Part::Endpoint {
             resource: id,

@@ -72,7 +72,9 @@ pub fn creation(
         .iter()
         .filter_map(|id| match &model.resource(*id).kind {
             ResourceKind::Database(db) => Some(db.database_name.as_str()),
-            ResourceKind::Workload(_) | ResourceKind::External(_) => None,
+            ResourceKind::Workload(_) | ResourceKind::External(_) | ResourceKind::BuildOnly(_) => {
+                None
+            }
         })
         .collect();
     if names.is_empty() {

@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 
 pub mod databases;
+pub mod files;
 pub mod ingress;
 pub mod managed;
 pub mod modules;

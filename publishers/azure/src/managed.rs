@@ -127,7 +127,10 @@ pub fn integration(resource: &Resource) -> Option<&Integration> {
             role: Role::Integration(integration),
             ..
         }) => Some(integration),
-        ResourceKind::Workload(_) | ResourceKind::Database(_) | ResourceKind::External(_) => None,
+        ResourceKind::Workload(_)
+        | ResourceKind::Database(_)
+        | ResourceKind::External(_)
+        | ResourceKind::BuildOnly(_) => None,
     }
 }
 
@@ -292,7 +295,7 @@ pub fn connection<'m>(model: &'m CheckedModel, part: &Part) -> Option<Connection
     let (server, database) = match &model.resource(id).kind {
         ResourceKind::Database(db) => (db.server, Some(db.database_name.as_str())),
         ResourceKind::Workload(_) => (id, None),
-        ResourceKind::External(_) => return None,
+        ResourceKind::External(_) | ResourceKind::BuildOnly(_) => return None,
     };
     let integration = integration(model.resource(server))?;
     let service = Service::of(integration)?;

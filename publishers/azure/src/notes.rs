@@ -30,6 +30,13 @@ pub enum Note<'m> {
     WaitForIgnored,
     /// A health command became a TCP probe on this port.
     CommandProbe(u16),
+    /// A job without a schedule: a Container Apps job with a manual trigger, which the
+    /// deployment does not start.
+    ManualJob(&'m str),
+    /// A scheduled job: its cron expression is read in UTC.
+    ScheduledJob(&'m str),
+    /// The workload's `files` are written by an init container, and writable.
+    FilesWritten(String),
 }
 
 impl Note<'_> {
@@ -69,6 +76,15 @@ impl Note<'_> {
             Note::CommandProbe(port) => format!(
                 "The health command becomes a TCP probe on port {port}: Azure Container Apps has no exec probes."
             ),
+            Note::ManualJob(name) => format!(
+                "`{name}` runs to completion as a Container Apps job with a manual trigger: deploying does not run it; start it with `az containerapp job start --name <its name> --resource-group <group>` (before the apps that wait for it)."
+            ),
+            Note::ScheduledJob(schedule) => {
+                format!("A Container Apps job on the schedule `{schedule}` (UTC).")
+            }
+            Note::FilesWritten(container) => format!(
+                "Its `files` are written by the init container `{container}` into an EmptyDir volume, mounted at each target: Container Apps has no read-only mounts, so the app could change its copy."
+            ),
         }
     }
 }
@@ -99,6 +115,15 @@ pub(crate) fn of<'m>(
             Creation::ByTheApps(names) => notes.push(Note::DatabasesNotCreated(names.clone())),
             Creation::Nothing => {}
         }
+    }
+    match workload.job.as_ref().map(|job| job.schedule.as_deref()) {
+        Some(None) => notes.push(Note::ManualJob(&resource.name)),
+        Some(Some(schedule)) => notes.push(Note::ScheduledJob(schedule)),
+        None => {}
+    }
+    if !workload.files.is_empty() {
+        let app = crate::names::app_name(&resource.name);
+        notes.push(Note::FilesWritten(format!("{app}-files")));
     }
     if let ir::Image::Build(_) = &workload.image {
         notes.push(Note::BuiltFromSource(&resource.name));

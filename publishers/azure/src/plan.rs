@@ -20,6 +20,7 @@ use ir::{
 };
 
 use crate::databases::{self, Creation, InitDatabases};
+use crate::files::{self, InitFiles};
 use crate::ingress::{Ingress, MainRule};
 use crate::managed::{self, Service};
 use crate::modules::{self, DeployerParam, ModulePlan};
@@ -113,7 +114,29 @@ pub struct App<'m> {
     pub init: Option<InitDatabases>,
     /// One-line notes for the reader, printed above the app.
     pub notes: Vec<Note<'m>>,
+    /// The init container that writes the workload's `files` (see [`crate::files`]).
+    pub files: Option<InitFiles>,
+    /// `Some` for a job: a Container Apps job (`Microsoft.App/jobs`, `azurerm_container_app_job`)
+    /// instead of a container app, with no ingress, probes or scale.
+    pub job: Option<Trigger<'m>>,
 }
+
+/// How a Container Apps job starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger<'m> {
+    /// When started (`az containerapp job start`): a job that runs once per deployment.
+    Manual,
+    /// On a cron schedule (five fields, UTC).
+    Schedule(&'m str),
+}
+
+/// How long one run of a job may take, in seconds (Container Apps requires a limit; the model
+/// has none): 30 minutes, for migrations and batch work alike.
+pub const JOB_REPLICA_TIMEOUT: u32 = 1800;
+
+/// How often a failed run is retried: never, as Kubernetes (`backoffLimit: 0`) and Compose
+/// (`restart: "no"`) run a job.
+pub const JOB_RETRY_LIMIT: u32 = 0;
 
 /// The image an app runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,7 +266,8 @@ pub fn place<'m>(
                     }
                 }
             }
-            ResourceKind::External(_) => Hosting::Nothing,
+            // Reported by the check (W0703): Container Apps deploy nothing for it.
+            ResourceKind::External(_) | ResourceKind::BuildOnly(_) => Hosting::Nothing,
         };
         hosting.push(place);
     }
@@ -334,19 +358,18 @@ impl<'m> Plan<'m> {
             };
             mounts.push((index, volume.target.as_str()));
         }
-        let creation = match integration(workload) {
-            Some(integration) => {
-                // The init volume's name must differ from the shares the app mounts.
-                let mut taken = names::UniqueNames::default();
-                for &share in &volumes {
-                    if let Some(share) = self.shares.get(share) {
-                        taken.claim(&share.name, names::APP_NAME_MAX);
-                    }
-                }
-                databases::creation(self.model, integration, &name, &mut taken)
+        // An init volume's name must differ from the shares the app mounts.
+        let mut taken = names::UniqueNames::default();
+        for &share in &volumes {
+            if let Some(share) = self.shares.get(share) {
+                taken.claim(&share.name, names::APP_NAME_MAX);
             }
+        }
+        let creation = match integration(workload) {
+            Some(integration) => databases::creation(self.model, integration, &name, &mut taken),
             None => Creation::Nothing,
         };
+        let files = files::init(workload, &name, &mut taken);
         let notes = notes::of(resource, workload, probe.as_ref(), &creation);
         App {
             id,
@@ -366,6 +389,11 @@ impl<'m> Plan<'m> {
             scale: probes::scale(workload.replicas),
             volumes,
             mounts,
+            files,
+            job: workload.job.as_ref().map(|job| match &job.schedule {
+                Some(schedule) => Trigger::Schedule(schedule),
+                None => Trigger::Manual,
+            }),
         }
     }
 

@@ -8,7 +8,8 @@
 use std::sync::Arc;
 
 use aspirec_azure::databases::{INIT_IMAGE, INIT_MOUNT, INITDB_DIR, SCRIPT_VARIABLE};
-use aspirec_azure::plan::{App, AppImage};
+use aspirec_azure::files::FILES_MOUNT;
+use aspirec_azure::plan::{App, AppImage, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Trigger};
 use aspirec_azure::probes::Check;
 use aspirec_azure::storage::Shares;
 use aspirec_azure::values::{AppValues, EnvValue, SecretValue};
@@ -17,8 +18,9 @@ use crate::bicep_string::BicepStr;
 use crate::modules::ModuleSymbols;
 use crate::values::{self, Symbols};
 use crate::view::{
-    AppView, AppVolumeView, Bool, EnvView, HttpProbeView, IngressView, InitView, MountView, Number,
-    PortMappingView, ProbeView, SecretView, Source, Views, list, views,
+    AppView, AppVolumeView, Bool, EnvView, FilesView, HttpProbeView, IngressView, InitView,
+    JobView, MountView, Number, PortMappingView, ProbeView, SecretView, Source, SubPathMountView,
+    Views, list, views,
 };
 
 /// What an app's view refers to besides the app itself.
@@ -130,6 +132,43 @@ pub(crate) fn view(
         depends_on: list(depends_on),
         min_replicas: Number::of(app.scale.0),
         max_replicas: Number::of(app.scale.1),
+        files: app.files.as_ref().map(|files| {
+            Arc::new(FilesView {
+                name: Source::of(&files.container),
+                image: Source::of(files.image),
+                command: Source::of(&files.command),
+                env: views(files.variables.iter().map(|(name, value)| EnvView {
+                    name: Source::of(name),
+                    value: Some(Source::of(value)),
+                    secret_ref: None,
+                })),
+                cpu: Source::of(files.size.cpu),
+                memory: Source::of(files.size.memory),
+                volume: Source::of(&files.volume),
+                mount: Source::of(FILES_MOUNT),
+                mounts: views(
+                    files
+                        .mounts
+                        .iter()
+                        .map(|(path, sub_path)| SubPathMountView {
+                            path: Source::of(path),
+                            sub_path: Source::of(sub_path),
+                        }),
+                ),
+            })
+        }),
+        job: app.job.map(|trigger| {
+            let (kind, schedule) = match trigger {
+                Trigger::Manual => ("Manual", None),
+                Trigger::Schedule(schedule) => ("Schedule", Some(Source::of(schedule))),
+            };
+            Arc::new(JobView {
+                trigger: Source::of(kind),
+                schedule,
+                timeout: Number::of(JOB_REPLICA_TIMEOUT),
+                retries: Number::of(JOB_RETRY_LIMIT),
+            })
+        }),
     }
 }
 

@@ -369,6 +369,10 @@ pub(crate) struct AppView {
     pub(crate) depends_on: Arc<List<String>>,
     pub(crate) min_replicas: Number,
     pub(crate) max_replicas: Number,
+    /// Set for a job (`Microsoft.App/jobs`): its trigger.
+    pub(crate) job: Option<Arc<JobView>>,
+    /// The init container that writes the workload's `files`, if any.
+    pub(crate) files: Option<Arc<FilesView>>,
 }
 view!(AppView {
     symbol,
@@ -388,7 +392,60 @@ view!(AppView {
     init,
     depends_on,
     min_replicas,
-    max_replicas
+    max_replicas,
+    job,
+    files
+});
+
+/// The init container that writes a workload's `files` into an `EmptyDir` volume, and the
+/// app container's mounts of it (each with a sub-path).
+#[derive(Debug)]
+pub(crate) struct FilesView {
+    pub(crate) name: Source,
+    pub(crate) image: Source,
+    pub(crate) command: Source,
+    /// One variable per file (plain values: `EnvView` without `secret_ref`).
+    pub(crate) env: Views<EnvView>,
+    pub(crate) cpu: Source,
+    pub(crate) memory: Source,
+    pub(crate) volume: Source,
+    pub(crate) mount: Source,
+    pub(crate) mounts: Views<SubPathMountView>,
+}
+view!(FilesView {
+    name,
+    image,
+    command,
+    env,
+    cpu,
+    memory,
+    volume,
+    mount,
+    mounts
+});
+
+#[derive(Debug)]
+pub(crate) struct SubPathMountView {
+    pub(crate) path: Source,
+    pub(crate) sub_path: Source,
+}
+view!(SubPathMountView { path, sub_path });
+
+/// The trigger of a Container Apps job.
+#[derive(Debug)]
+pub(crate) struct JobView {
+    /// `'Manual'` or `'Schedule'`.
+    pub(crate) trigger: Source,
+    /// The cron expression of a scheduled job.
+    pub(crate) schedule: Option<Source>,
+    pub(crate) timeout: Number,
+    pub(crate) retries: Number,
+}
+view!(JobView {
+    trigger,
+    schedule,
+    timeout,
+    retries
 });
 
 /// The init container that writes a server's database creation script, and its volume.

@@ -51,6 +51,10 @@ impl Publisher for Compose {
         names::service_name(name)
     }
 
+    fn builds_images(&self) -> bool {
+        true
+    }
+
     fn publish(
         &self,
         model: &CheckedModel,

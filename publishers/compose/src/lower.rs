@@ -54,6 +54,11 @@ pub(crate) fn lower(
         let service = cx.service(&name, resource, workload, diags);
         services.push((name, service));
     }
+    for (id, resource, workload) in model.build_only() {
+        let name = cx.resolver.names.of(id).to_string();
+        let service = cx.build_only_service(&name, resource, workload, diags);
+        services.push((name, service));
+    }
     cx.file.services = services.into_iter().collect();
     // Only a library caller that gave no output folder leaves the model's folder unknown.
     if options.model_dir.is_empty() && model.workloads().any(|(_, _, w)| has_relative_host_path(w))
@@ -111,6 +116,7 @@ impl Lowering<'_> {
         Service {
             image: escape(workload.image.reference()),
             build: self.build(name, resource, &workload.image, diags),
+            profiles: Vec::new(),
             entrypoint: workload.entrypoint.iter().map(|e| escape(e)).collect(),
             command: workload
                 .args
@@ -121,11 +127,61 @@ impl Lowering<'_> {
             ports,
             expose,
             volumes: self.mounts(workload),
-            configs: self.init_scripts(name, workload),
+            configs: {
+                let mut configs = self.init_scripts(name, workload);
+                configs.extend(self.files(name, workload));
+                configs
+            },
             healthcheck: healthcheck(workload),
             depends_on: self.depends_on(workload),
             deploy: deploy(workload),
+            restart: self.restart(name, workload, diags),
         }
+    }
+
+    /// The service of a build-only image: its image and build, in [`BUILD_ONLY_PROFILE`], so
+    /// that `docker compose up` never starts it; what would only matter to a running
+    /// container (environment, endpoints, volumes) is not written, and a note says so.
+    fn build_only_service(
+        &mut self,
+        name: &str,
+        resource: &Resource,
+        workload: &Workload,
+        diags: &mut Diagnostics,
+    ) -> Service {
+        self.notes.push(format!(
+            "`{name}` is an image that only other images' builds use (`buildOnly`), never run: its service only \
+             builds it, in the `{BUILD_ONLY_PROFILE}` profile, which `docker compose up` does not start. Build it \
+             before the images that copy files from it: `docker compose build {name}`. Its environment and \
+             endpoints, which only a running container would use, are not written."
+        ));
+        Service {
+            image: escape(workload.image.reference()),
+            build: self.build(name, resource, &workload.image, diags),
+            profiles: vec![BUILD_ONLY_PROFILE.to_string()],
+            ..Service::default()
+        }
+    }
+
+    /// A job runs once and is not restarted (`restart: "no"`), so that `depends_on` with
+    /// `service_completed_successfully` sees its exit status. Compose has no scheduler: a
+    /// schedule is unsupported, and with `--allow-unsupported` the job runs once at `up`.
+    fn restart(
+        &self,
+        service: &str,
+        workload: &Workload,
+        diags: &mut Diagnostics,
+    ) -> Option<&'static str> {
+        let job = workload.job.as_ref()?;
+        if let Some(schedule) = &job.schedule {
+            self.unsupported_at(
+                diags,
+                job.span,
+                format!("job `{service}` runs on a schedule (`{schedule}`), which Compose cannot express"),
+                "Compose has no scheduler: run the job from the host's cron (`docker compose run --rm <job>`), or use `--allow-unsupported` to run it once at `up`",
+            );
+        }
+        Some("no")
     }
 
     /// The service's variables, without those that would advertise `https://` on a port that
@@ -265,7 +321,9 @@ impl Lowering<'_> {
             .iter()
             .filter_map(|id| match &self.model.resource(*id).kind {
                 ResourceKind::Database(db) => Some(db.database_name.as_str()),
-                ResourceKind::Workload(_) | ResourceKind::External(_) => None,
+                ResourceKind::Workload(_)
+                | ResourceKind::External(_)
+                | ResourceKind::BuildOnly(_) => None,
             })
             .collect();
         let Some(script) = integration.kind.database_init_script(&databases) else {
@@ -297,6 +355,30 @@ impl Lowering<'_> {
         }]
     }
 
+    /// The workload's `files`, each file a config written inline (so the output folder holds
+    /// everything) and mounted read-only at its path. The config's name carries a hash of
+    /// the contents: a changed file changes the service, which `up` then recreates.
+    fn files(&mut self, service: &str, workload: &Workload) -> Vec<ConfigMount> {
+        let mut mounts = Vec::new();
+        for (index, mount) in workload.files.iter().enumerate() {
+            let hash = mount.content_hash();
+            for (path, name, content) in mount.paths() {
+                let key = format!("{service}-files{index}-{hash}-{name}");
+                self.file.configs.insert(
+                    key.clone(),
+                    Config {
+                        content: escape(content),
+                    },
+                );
+                mounts.push(ConfigMount {
+                    source: key,
+                    target: path,
+                });
+            }
+        }
+        mounts
+    }
+
     /// `wait_for` as `depends_on`: healthy where the target has a health check in this file.
     fn depends_on(&self, workload: &Workload) -> Entries<Dependency> {
         workload
@@ -308,12 +390,14 @@ impl Lowering<'_> {
                     WaitCondition::Healthy => {
                         target.as_workload().and_then(health_command).is_some()
                     }
-                    WaitCondition::Started => false,
+                    WaitCondition::Started | WaitCondition::Completed => false,
                 };
-                let condition = if healthy {
-                    Condition::ServiceHealthy
+                let condition = if wait.condition == WaitCondition::Completed {
+                    Condition::CompletedSuccessfully
+                } else if healthy {
+                    Condition::Healthy
                 } else {
-                    Condition::ServiceStarted
+                    Condition::Started
                 };
                 (
                     self.resolver.names.of(wait.target).to_string(),
@@ -332,7 +416,12 @@ impl Lowering<'_> {
         message: String,
         help: &str,
     ) {
-        let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, resource.span, message)
+        self.unsupported_at(diags, resource.span, message, help);
+    }
+
+    /// [`Self::unsupported`], pointing at `span`.
+    fn unsupported_at(&self, diags: &mut Diagnostics, span: ir::Span, message: String, help: &str) {
+        let diagnostic = Diagnostic::new(codes::UNSUPPORTED_FEATURE, span, message)
             .label("Compose cannot express part of this resource");
         diags.push(if self.options.allow_unsupported {
             diagnostic.left_out("left out of compose.yaml by --allow-unsupported")

@@ -23,11 +23,19 @@ pub(crate) struct ComposeFile {
     pub(crate) secrets: IndexMap<String, Secret>,
 }
 
+/// The profile of the services that only build an image other images' builds use
+/// ([`ir::ResourceKind::BuildOnly`]): `docker compose up` starts no service of a profile it is
+/// not given, and `docker compose build <service>` (or `--profile build-only build`) builds it.
+pub(crate) const BUILD_ONLY_PROFILE: &str = "build-only";
+
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct Service {
     pub(crate) image: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) build: Option<Build>,
+    /// Only a build-only image's service has one ([`BUILD_ONLY_PROFILE`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) profiles: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) entrypoint: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -48,6 +56,9 @@ pub(crate) struct Service {
     pub(crate) depends_on: Entries<Dependency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) deploy: Option<Deploy>,
+    /// `"no"` for a job: it runs to completion once, and a failure is not retried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) restart: Option<&'static str>,
 }
 
 /// `build:`, written next to `image:` so that one file both builds (`docker compose build`)
@@ -115,11 +126,16 @@ pub(crate) struct Dependency {
     pub(crate) condition: Condition,
 }
 
+/// Compose's `depends_on` conditions, spelled `service_<condition>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
 pub(crate) enum Condition {
-    ServiceStarted,
-    ServiceHealthy,
+    #[serde(rename = "service_started")]
+    Started,
+    #[serde(rename = "service_healthy")]
+    Healthy,
+    /// The target is a job: wait until it has exited with status 0.
+    #[serde(rename = "service_completed_successfully")]
+    CompletedSuccessfully,
 }
 
 #[derive(Debug, Default, Serialize)]

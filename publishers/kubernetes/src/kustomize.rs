@@ -67,18 +67,10 @@ impl Printer for Kustomize {
                 }
                 Content::Namespace | Content::Workload(_) => &object.comment,
             };
-            match &object.manifest {
-                Manifest::Namespace(o) => text.push(o, comment),
-                Manifest::ConfigMap(o) => text.push(o, comment),
-                Manifest::Deployment(o) => text.push(o.as_ref(), comment),
-                Manifest::StatefulSet(o) => text.push(o.as_ref(), comment),
-                Manifest::Service(o) => text.push(o, comment),
-                Manifest::Ingress(o) => {
-                    self.has_ingress = true;
-                    text.push(o, comment)
-                }
-                Manifest::Claim(o) => text.push(o, comment),
-            }?;
+            if let Manifest::Ingress(_) = &object.manifest {
+                self.has_ingress = true;
+            }
+            crate::plan::each_manifest!(&object.manifest, o => text.push(o, comment))?;
         }
         let path = match &file.content {
             Content::Namespace => names::NAMESPACE_FILE.to_string(),

@@ -29,6 +29,7 @@ mod helm;
 mod image;
 mod inputs;
 mod integration;
+mod job;
 mod kustomize;
 mod lower;
 mod names;

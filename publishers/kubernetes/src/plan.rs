@@ -15,10 +15,12 @@
 use std::borrow::Cow;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Namespace, PersistentVolumeClaim, ResourceRequirements, Service,
+    ConfigMap, Namespace, PersistentVolumeClaim, ResourceRequirements, Service, ServiceAccount,
 };
 use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 pub(crate) use crate::conditional::Conditional;
@@ -133,48 +135,64 @@ pub(crate) enum Manifest {
     Service(Service),
     Ingress(Ingress),
     Claim(PersistentVolumeClaim),
+    Job(Box<Job>),
+    CronJob(Box<CronJob>),
+    ServiceAccount(ServiceAccount),
+    Role(Role),
+    RoleBinding(RoleBinding),
 }
+
+/// Calls `$body` with the object inside any [`Manifest`] (boxed ones unboxed), bound to `$o`.
+macro_rules! each_manifest {
+    ($manifest:expr, $o:ident => $body:expr) => {
+        match $manifest {
+            Manifest::Namespace($o) => $body,
+            Manifest::ConfigMap($o) => $body,
+            Manifest::Deployment($o) => {
+                let $o = $o.as_ref();
+                $body
+            }
+            Manifest::StatefulSet($o) => {
+                let $o = $o.as_ref();
+                $body
+            }
+            Manifest::Service($o) => $body,
+            Manifest::Ingress($o) => $body,
+            Manifest::Claim($o) => $body,
+            Manifest::Job($o) => {
+                let $o = $o.as_ref();
+                $body
+            }
+            Manifest::CronJob($o) => {
+                let $o = $o.as_ref();
+                $body
+            }
+            Manifest::ServiceAccount($o) => $body,
+            Manifest::Role($o) => $body,
+            Manifest::RoleBinding($o) => $body,
+        }
+    };
+}
+pub(crate) use each_manifest;
 
 impl Manifest {
     pub(crate) fn metadata(&self) -> &ObjectMeta {
-        match self {
-            Manifest::Namespace(o) => &o.metadata,
-            Manifest::ConfigMap(o) => &o.metadata,
-            Manifest::Deployment(o) => &o.metadata,
-            Manifest::StatefulSet(o) => &o.metadata,
-            Manifest::Service(o) => &o.metadata,
-            Manifest::Ingress(o) => &o.metadata,
-            Manifest::Claim(o) => &o.metadata,
-        }
+        each_manifest!(self, o => &o.metadata)
     }
 
     /// The object's `kind`.
     pub(crate) fn kind(&self) -> &'static str {
-        use k8s_openapi::Resource;
-        match self {
-            Manifest::Namespace(_) => Namespace::KIND,
-            Manifest::ConfigMap(_) => ConfigMap::KIND,
-            Manifest::Deployment(_) => Deployment::KIND,
-            Manifest::StatefulSet(_) => StatefulSet::KIND,
-            Manifest::Service(_) => Service::KIND,
-            Manifest::Ingress(_) => Ingress::KIND,
-            Manifest::Claim(_) => PersistentVolumeClaim::KIND,
+        fn kind_of<T: k8s_openapi::Resource>(_: &T) -> &'static str {
+            T::KIND
         }
+        each_manifest!(self, o => kind_of(o))
     }
 }
 
 /// The object itself, as k8s-openapi serialises it.
 impl serde::Serialize for Manifest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Manifest::Namespace(o) => o.serialize(serializer),
-            Manifest::ConfigMap(o) => o.serialize(serializer),
-            Manifest::Deployment(o) => o.serialize(serializer),
-            Manifest::StatefulSet(o) => o.serialize(serializer),
-            Manifest::Service(o) => o.serialize(serializer),
-            Manifest::Ingress(o) => o.serialize(serializer),
-            Manifest::Claim(o) => o.serialize(serializer),
-        }
+        each_manifest!(self, o => o.serialize(serializer))
     }
 }
 
@@ -196,6 +214,11 @@ manifest_from!(
     Service(Service),
     Ingress(Ingress),
     Claim(PersistentVolumeClaim),
+    Job(Box<Job>),
+    CronJob(Box<CronJob>),
+    ServiceAccount(ServiceAccount),
+    Role(Role),
+    RoleBinding(RoleBinding),
 );
 
 /// A deploy-time place in an object: a JSON pointer (RFC 6901) into the object as it
@@ -267,7 +290,8 @@ pub(crate) enum Switch {
 pub(crate) struct Workload {
     /// The object name, which also names the workload's settings.
     pub(crate) object: String,
-    pub(crate) replicas: i32,
+    /// `None` for a job, which runs one pod to completion.
+    pub(crate) replicas: Option<i32>,
     pub(crate) image: ImageRef,
     pub(crate) resources: Option<ResourceRequirements>,
     /// One host per Ingress rule, named by its endpoint's port name; empty without an Ingress.

@@ -26,6 +26,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::expansion::{escape, escape_owned};
 use crate::integration;
+use crate::job;
 use crate::lower::{Ctx, Owner};
 use crate::names;
 use crate::network;
@@ -51,14 +52,59 @@ pub(crate) fn plan(
     let (pod, pod_slots, container) = pod_template(ctx, owner, &mut storage, diags);
     let mut knobs = plan::Workload {
         object: owner.object.clone(),
-        replicas: replicas(owner.workload.replicas),
+        replicas: owner
+            .workload
+            .job
+            .is_none()
+            .then(|| replicas(owner.workload.replicas)),
         image: ImageRef::parse(owner.workload.image.reference()),
         resources: container.resources,
         ingress: Vec::new(),
-        volumes: storage.knobs,
+        volumes: std::mem::take(&mut storage.knobs),
         load_balancer: None,
     };
     let mut objects = Vec::new();
+    if let Some(job) = &owner.workload.job {
+        objects.push(job::controller(ctx, owner, job, pod, pod_slots));
+    } else {
+        objects.push(long_running(ctx, owner, &mut storage, pod, pod_slots));
+    }
+    if let Some(service) = network::internal_service(ctx, owner) {
+        objects.push(service);
+    }
+    if let Some((service, name)) = network::external_service(ctx, owner) {
+        knobs.load_balancer = Some(name);
+        objects.push(service);
+    }
+    if let Some((ingress, hosts)) = network::ingress(ctx, owner) {
+        knobs.ingress = hosts;
+        objects.push(ingress);
+    }
+    for (index, claim) in storage.claims.into_iter().enumerate() {
+        let mut object = Object::new(claim);
+        claim_slots(&mut object, "", index);
+        objects.push(object);
+    }
+    if let Some((config_map, comment)) = storage.initdb {
+        objects.push(Object::new(config_map).with_comment(comment));
+    }
+    for (config_map, comment) in storage.files {
+        objects.push(Object::new(config_map).with_comment(comment));
+    }
+    if waits_for_jobs(owner) {
+        objects.extend(job::waiter_objects(ctx, owner));
+    }
+    (objects, knobs)
+}
+
+/// The Deployment, or the StatefulSet of an integration that keeps data, with its places.
+fn long_running(
+    ctx: &Ctx<'_>,
+    owner: &Owner<'_>,
+    storage: &mut Storage,
+    pod: PodTemplateSpec,
+    pod_slots: Vec<Slot>,
+) -> Object {
     let mut controller = match storage.claim_templates.take() {
         Some(templates) => {
             let count = templates.len();
@@ -81,27 +127,16 @@ pub(crate) fn plan(
     controller.slot("/spec/selector/matchLabels", Knob::Selector);
     controller.slot("/spec/template/metadata/labels", Knob::Labels);
     controller.slots.extend(pod_slots);
-    objects.push(controller);
-    if let Some(service) = network::internal_service(ctx, owner) {
-        objects.push(service);
-    }
-    if let Some((service, name)) = network::external_service(ctx, owner) {
-        knobs.load_balancer = Some(name);
-        objects.push(service);
-    }
-    if let Some((ingress, hosts)) = network::ingress(ctx, owner) {
-        knobs.ingress = hosts;
-        objects.push(ingress);
-    }
-    for (index, claim) in storage.claims.into_iter().enumerate() {
-        let mut object = Object::new(claim);
-        claim_slots(&mut object, "", index);
-        objects.push(object);
-    }
-    if let Some((config_map, comment)) = storage.initdb {
-        objects.push(Object::new(config_map).with_comment(comment));
-    }
-    (objects, knobs)
+    controller
+}
+
+/// Whether the workload waits for a Job's completion (and so reads Jobs: see [`job`]).
+fn waits_for_jobs(owner: &Owner<'_>) -> bool {
+    owner
+        .workload
+        .wait_for
+        .iter()
+        .any(|w| w.condition == WaitCondition::Completed)
 }
 
 /// The deploy-time places of the claim at `at` (empty for a claim object), for volume `index`.
@@ -126,6 +161,8 @@ struct Storage {
     claim_templates: Option<Vec<PersistentVolumeClaim>>,
     /// The database creation script and its comment.
     initdb: Option<(ConfigMap, Vec<String>)>,
+    /// The ConfigMaps of the workload's `files`, with their comments.
+    files: Vec<(ConfigMap, Vec<String>)>,
     fs_group: Option<i64>,
     /// The volumes as deploy-time values, in the order of the claims or claim templates.
     knobs: Vec<plan::Volume>,
@@ -146,6 +183,7 @@ impl Storage {
             claims: Vec::new(),
             claim_templates: None,
             initdb: None,
+            files: Vec::new(),
             fs_group: None,
             knobs: Vec::new(),
         };
@@ -191,6 +229,9 @@ impl Storage {
         if stateful {
             storage.claim_templates = Some(templates);
         }
+        for (index, mount) in workload.files.iter().enumerate() {
+            storage.add_files(ctx, owner, index, mount);
+        }
         if !workload.volumes.is_empty() {
             storage.fs_group = kind.and_then(integration::fs_group);
         }
@@ -200,7 +241,9 @@ impl Storage {
                 .iter()
                 .filter_map(|id| match &ctx.model.resource(*id).kind {
                     ir::ResourceKind::Database(db) => Some(db.database_name.as_str()),
-                    ir::ResourceKind::Workload(_) | ir::ResourceKind::External(_) => None,
+                    ir::ResourceKind::Workload(_)
+                    | ir::ResourceKind::External(_)
+                    | ir::ResourceKind::BuildOnly(_) => None,
                 })
                 .collect();
             if let Some(script) = integration.kind.database_init_script(&databases) {
@@ -213,6 +256,46 @@ impl Storage {
             }
         }
         storage
+    }
+
+    /// Mounts `files` entry `index` read-only from a ConfigMap whose name carries a hash of
+    /// the contents: a changed file is a new ConfigMap, so the pod template changes and the
+    /// pods roll (a ConfigMap changed in place would reach running pods late, or never
+    /// through a `subPath`). A folder is the ConfigMap's volume; one file is its key, through
+    /// `subPath`, so the rest of the target's folder stays as the image has it.
+    fn add_files(&mut self, ctx: &Ctx<'_>, owner: &Owner<'_>, index: usize, mount: &ir::FileMount) {
+        let name = names::derived(
+            &owner.object,
+            &format!("files{index}-{}", mount.content_hash()),
+        );
+        let volume = format!("files-{index}");
+        self.volumes.push(Volume {
+            name: volume.clone(),
+            config_map: Some(ConfigMapVolumeSource {
+                name: name.clone(),
+                ..ConfigMapVolumeSource::default()
+            }),
+            ..Volume::default()
+        });
+        self.mounts.push(VolumeMount {
+            name: volume,
+            mount_path: mount.target.clone(),
+            read_only: Some(true),
+            sub_path: (!mount.folder)
+                .then(|| mount.files.first().map(|(key, _)| key.clone()))
+                .flatten(),
+            ..VolumeMount::default()
+        });
+        let config_map = ConfigMap {
+            metadata: ctx.meta(&name, owner.labels.clone()),
+            data: Some(mount.files.iter().cloned().collect()),
+            ..ConfigMap::default()
+        };
+        let comment = vec![format!(
+            "`{}` of the model, mounted read-only at {}; the name changes with the contents, which rolls the pods.",
+            mount.source, mount.target
+        )];
+        self.files.push((config_map, comment));
     }
 
     /// Mounts the database creation script where the image looks for init scripts.
@@ -350,6 +433,7 @@ fn pod_template(
             // Discovery goes through DNS and the model's own variables.
             enable_service_links: Some(false),
             init_containers: (!init_containers.is_empty()).then_some(init_containers),
+            service_account_name: waits_for_jobs(owner).then(|| job::waiter_account(owner)),
             security_context: storage.fs_group.map(|group| PodSecurityContext {
                 fs_group: Some(group),
                 ..PodSecurityContext::default()
@@ -540,6 +624,10 @@ fn wait_containers(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Vec<Container> {
     // Containers are large (2 KB): room for all at once rather than copies as the list grows.
     let mut containers: Vec<Container> = Vec::with_capacity(owner.workload.wait_for.len());
     for wait in &owner.workload.wait_for {
+        if wait.condition == WaitCondition::Completed {
+            containers.push(job::wait_container(ctx.object(wait.target)));
+            continue;
+        }
         let target = ctx.model.resource(wait.target);
         let endpoints = target.endpoints();
         // For an HTTP health check, its endpoint is the one readiness is about.
@@ -554,7 +642,7 @@ fn wait_containers(ctx: &Ctx<'_>, owner: &Owner<'_>) -> Vec<Container> {
                     ..
                 }),
             ) => endpoints.get(*endpoint),
-            (WaitCondition::Healthy | WaitCondition::Started, _) => None,
+            (WaitCondition::Healthy | WaitCondition::Started | WaitCondition::Completed, _) => None,
         };
         let Some(endpoint) =
             health_endpoint.or_else(|| endpoints.iter().find(|e| e.protocol == Protocol::Tcp))

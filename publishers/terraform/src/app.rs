@@ -1,19 +1,21 @@
 //! One `azurerm_container_app` per app of the plan: image, command, env and secrets,
 //! ingress, probes, scale and volumes, then the azapi patch of its additional ports (which
-//! azurerm cannot set), if it has any.
+//! azurerm cannot set), if it has any. A job is an `azurerm_container_app_job` of the same
+//! container, with its trigger (manual or on a schedule) instead of ingress and scale.
 
 use aspirec_azure::Plan;
 use aspirec_azure::databases::{
     INIT_IMAGE, INIT_MOUNT, INITDB_DIR, InitDatabases, SCRIPT_VARIABLE,
 };
+use aspirec_azure::files::{FILES_MOUNT, InitFiles};
 use aspirec_azure::ingress::{MainIngress, PortMapping};
-use aspirec_azure::plan::{App, AppImage, Probe};
+use aspirec_azure::plan::{App, AppImage, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Probe, Trigger};
 use aspirec_azure::probes::Check;
 use aspirec_azure::values::{AppValues, EnvValue, SecretValue};
 
 use crate::emit::{TfWriter, opt};
 use crate::expr::{Inline, Raw, Ref, Template, Text};
-use crate::shared::{ENVIRONMENT_ID, IDENTITY_ID, RESOURCE_GROUP_NAME};
+use crate::shared::{ENVIRONMENT_ID, IDENTITY_ID, LOCATION, RESOURCE_GROUP_NAME};
 use crate::value::{self, Params};
 
 /// The API version used to set what azurerm cannot (additional port mappings).
@@ -40,13 +42,37 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
     } = *printed;
     let notes: Vec<String> = app.notes.iter().map(|n| n.text()).collect();
     w.comment(&notes);
-    w.resource("azurerm_container_app", &app.label);
-    w.attrs(&[
-        ("name", &app.name),
-        ("container_app_environment_id", &ENVIRONMENT_ID),
-        ("resource_group_name", &RESOURCE_GROUP_NAME),
-        ("revision_mode", &"Single"),
-    ]);
+    match app.job {
+        None => {
+            w.resource("azurerm_container_app", &app.label);
+            w.attrs(&[
+                ("name", &app.name),
+                ("container_app_environment_id", &ENVIRONMENT_ID),
+                ("resource_group_name", &RESOURCE_GROUP_NAME),
+                ("revision_mode", &"Single"),
+            ]);
+        }
+        Some(trigger) => {
+            w.resource("azurerm_container_app_job", &app.label);
+            w.attrs(&[
+                ("name", &app.name),
+                ("location", &LOCATION),
+                ("container_app_environment_id", &ENVIRONMENT_ID),
+                ("resource_group_name", &RESOURCE_GROUP_NAME),
+                ("replica_timeout_in_seconds", &JOB_REPLICA_TIMEOUT),
+                ("replica_retry_limit", &JOB_RETRY_LIMIT),
+            ]);
+            match trigger {
+                Trigger::Manual => w.block("manual_trigger_config", &[]),
+                Trigger::Schedule(schedule) => {
+                    w.block("schedule_trigger_config", &[]);
+                    w.attr("cron_expression", Text(schedule));
+                }
+            }
+            w.attrs(&[("parallelism", &1u32), ("replica_completion_count", &1u32)]);
+            w.end();
+        }
+    }
     w.block("identity", &[]);
     w.attr("type", "UserAssigned");
     w.array("identity_ids", [IDENTITY_ID]);
@@ -66,10 +92,15 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
         ingress(w, main);
     }
     w.block("template", &[]);
-    w.attr("min_replicas", app.scale.0);
-    w.attr("max_replicas", app.scale.1);
+    if app.job.is_none() {
+        w.attr("min_replicas", app.scale.0);
+        w.attr("max_replicas", app.scale.1);
+    }
     if let Some(init) = &app.init {
         init_container(w, init);
+    }
+    if let Some(files) = &app.files {
+        files_container(w, files);
     }
     container(w, printed, text);
     for &share in &app.volumes {
@@ -91,6 +122,11 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
     if let Some(init) = &app.init {
         w.block("volume", &[]);
         w.attrs(&[("name", &init.volume), ("storage_type", &"EmptyDir")]);
+        w.end();
+    }
+    if let Some(files) = &app.files {
+        w.block("volume", &[]);
+        w.attrs(&[("name", &files.volume), ("storage_type", &"EmptyDir")]);
         w.end();
     }
     w.end();
@@ -175,6 +211,39 @@ fn container(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template) {
         w.attrs(&[("name", &init.volume), ("path", &INITDB_DIR)]);
         w.end();
     }
+    if let Some(files) = &app.files {
+        for (path, sub_path) in &files.mounts {
+            w.block("volume_mounts", &[]);
+            w.attrs(&[
+                ("name", &files.volume),
+                ("path", &Text(path)),
+                ("sub_path", &Text(sub_path)),
+            ]);
+            w.end();
+        }
+    }
+    w.end();
+}
+
+/// The init container that writes the workload's `files` into their volume.
+fn files_container(w: &mut TfWriter, files: &InitFiles) {
+    w.block("init_container", &[]);
+    w.attrs(&[
+        ("name", &files.container),
+        ("image", &files.image),
+        ("cpu", &Raw(files.size.cores_text())),
+        ("memory", &files.size.memory),
+    ]);
+    w.array("command", ["/bin/sh", "-c"]);
+    w.array("args", [Text(&files.command)]);
+    for (name, content) in &files.variables {
+        w.block("env", &[]);
+        w.attrs(&[("name", name), ("value", &Text(content))]);
+        w.end();
+    }
+    w.block("volume_mounts", &[]);
+    w.attrs(&[("name", &files.volume), ("path", &FILES_MOUNT)]);
+    w.end();
     w.end();
 }
 

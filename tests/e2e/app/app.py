@@ -17,9 +17,20 @@ Checks are found from the environment, as a real app would configure its clients
 ConnectionStrings__<name> of a kind it knows (Postgres, MySQL, Redis/Valkey, RabbitMQ) is used
 through the connection string, through the <NAME>_HOST/_PORT/_USERNAME/_PASSWORD properties and
 through <NAME>_URI; every services__<svc>__<scheme>__<i> and <SVC>_HTTP(S) URL is called.
+When OTEL_EXPORTER_OTLP_ENDPOINT is set (the Aspire dashboard, or a collector), /e2e also exports one
+span there (`otlp:traces`), over OTLP/HTTP with protobuf encoded by hand and the OTEL_EXPORTER_OTLP_HEADERS,
+naming the service OTEL_SERVICE_NAME; under gRPC, which it cannot speak, it only connects.
 At start, before it serves, it tries ONE connection to each of those backing services and records
 whether it succeeded the first time (`startup:<name>`): with Compose's depends_on service_healthy
 they must all be ready by then.
+
+Jobs and files (issue 18):
+- `app.py migrate` (a model `job`): creates the table `e2e_migration` in the database of
+  ConnectionStrings__$E2E_MIGRATION_DB, writes one row, and exits 0;
+- an app with E2E_MIGRATION_DB set checks at start, before it serves, that the row is there
+  (`startup:migration`): it waits for the job, so the job must have completed by then;
+- GET /file?path=P  {"base64": <the bytes of file P>} (a mounted config file, compared byte for
+  byte by the harness).
 """
 
 import json
@@ -525,6 +536,88 @@ def http_checks():
     return checks
 
 
+# --- OpenTelemetry: one span over OTLP, to the endpoint aspirec's output gives ---------------------
+#
+# Protobuf by hand (the standard library has none): a minimal, valid ExportTraceServiceRequest of
+# opentelemetry-proto (collector/trace/v1), with the resource attribute service.name from
+# OTEL_SERVICE_NAME, as an OpenTelemetry SDK sends it.
+
+
+def pb_varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def pb_bytes(number, data):
+    """A length-delimited field (wire type 2): strings, bytes and nested messages."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return pb_varint(number << 3 | 2) + pb_varint(len(data)) + data
+
+
+def pb_fixed64(number, value):
+    return pb_varint(number << 3 | 1) + value.to_bytes(8, "little")
+
+
+def pb_uint(number, value):
+    return pb_varint(number << 3) + pb_varint(value)
+
+
+def otlp_trace_request(service, span_name, trace_id, span_id):
+    now = time.time_ns()
+    attribute = pb_bytes(1, "service.name") + pb_bytes(2, pb_bytes(1, service))  # KeyValue, AnyValue
+    resource = pb_bytes(1, attribute)  # Resource.attributes
+    span = (pb_bytes(1, trace_id) + pb_bytes(2, span_id) + pb_bytes(5, span_name)
+            + pb_uint(6, 2)  # SPAN_KIND_SERVER
+            + pb_fixed64(7, now - 1_000_000) + pb_fixed64(8, now))
+    scope_spans = pb_bytes(1, pb_bytes(1, "aspirec-e2e")) + pb_bytes(2, span)  # scope, spans
+    resource_spans = pb_bytes(1, resource) + pb_bytes(2, scope_spans)
+    return pb_bytes(1, resource_spans)  # ExportTraceServiceRequest.resource_spans
+
+
+def otlp_headers(value):
+    """OTEL_EXPORTER_OTLP_HEADERS: comma-separated key=value, values percent-decoded (the spec)."""
+    headers = {}
+    for item in filter(None, (i.strip() for i in value.split(","))):
+        key, _, val = item.partition("=")
+        headers[key.strip()] = urllib.parse.unquote(val.strip())
+    return headers
+
+
+def otlp_export():
+    """Sends one span to OTEL_EXPORTER_OTLP_ENDPOINT as OTEL_EXPORTER_OTLP_PROTOCOL says. Over gRPC
+    (which this app cannot speak without HTTP/2) it only connects to the endpoint's port."""
+    env = os.environ
+    endpoint, protocol = env["OTEL_EXPORTER_OTLP_ENDPOINT"], env.get("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+    service = env.get("OTEL_SERVICE_NAME", "")
+    if protocol == "grpc":
+        url = urllib.parse.urlsplit(endpoint)
+        socket.create_connection((url.hostname, url.port), timeout=TIMEOUT).close()
+        return f"grpc: {endpoint} accepts connections (no gRPC client here: nothing exported)"
+    if protocol != "http/protobuf":
+        raise AssertionError(f"OTEL_EXPORTER_OTLP_PROTOCOL {protocol!r} is not one an SDK knows")
+    trace_id, span_id = os.urandom(16), os.urandom(8)
+    body = otlp_trace_request(service, "e2e-check", trace_id, span_id)
+    headers = dict(otlp_headers(env.get("OTEL_EXPORTER_OTLP_HEADERS", "")),
+                   **{"Content-Type": "application/x-protobuf"})
+    url = endpoint.rstrip("/") + "/v1/traces"  # the signal path the spec appends to the endpoint
+    req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
+        status = resp.status
+    return f"exported span e2e-check trace_id={trace_id.hex()} service.name={service} to {url}: {status}"
+
+
+def otlp_checks():
+    return {"otlp:traces": otlp_export} if "OTEL_EXPORTER_OTLP_ENDPOINT" in os.environ else {}
+
+
 def run(fn):
     try:
         return {"ok": True, "detail": str(fn())}
@@ -542,6 +635,7 @@ def run_all():
         for how, fn in checks_for(kind, name).items():
             jobs[f"{kind}:{name}:{how}"] = fn
     jobs.update(http_checks())
+    jobs.update(otlp_checks())
     # In parallel: a check that hangs until its timeout does not hold up the others.
     threads = []
     for check, fn in jobs.items():
@@ -551,6 +645,36 @@ def run_all():
     for t in threads:
         t.join()
     return dict(sorted(results.items()))
+
+
+# --- jobs and files (issue 18) -------------------------------------------------------------------
+
+MIGRATION_ROW = "migrated by the job ✓"
+
+
+def migration_conn():
+    return pg_connect(**pg_params_from_ado(os.environ["ConnectionStrings__" + os.environ["E2E_MIGRATION_DB"]]))
+
+
+def migrate():
+    """The job: create the table and its row, once (a second run changes nothing)."""
+    conn = migration_conn()
+    with conn, conn.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS e2e_migration (id int PRIMARY KEY, note text)")
+        cur.execute("INSERT INTO e2e_migration VALUES (1, %s) ON CONFLICT (id) DO NOTHING", (MIGRATION_ROW,))
+    conn.close()
+    print(f"{NAME}: migration done", flush=True)
+
+
+def migration_probe():
+    conn = migration_conn()
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT note FROM e2e_migration WHERE id = 1")
+        row = cur.fetchone()
+    conn.close()
+    if not row or row[0] != MIGRATION_ROW:
+        raise AssertionError(f"e2e_migration has {row!r}, not the job's row")
+    return f"e2e_migration holds the job's row: {row[0]!r}"
 
 
 # --- serving -----------------------------------------------------------------------------------
@@ -575,6 +699,12 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, dict(os.environ))
         elif url.path == "/e2e":
             self.reply(200, run_all())
+        elif url.path == "/file":
+            import base64
+
+            path = urllib.parse.parse_qs(url.query).get("path", [""])[0]
+            with open(path, "rb") as f:
+                self.reply(200, {"base64": base64.b64encode(f.read()).decode()})
         elif url.path == "/persist":
             q = urllib.parse.parse_qs(url.query)
             op, token = q.get("op", [""])[0], q.get("token", [""])[0]
@@ -588,6 +718,12 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
+    if sys.argv[1:] == ["migrate"]:
+        migrate()
+        return
+    if os.environ.get("E2E_MIGRATION_DB"):
+        STARTUP["migration"] = run(migration_probe)
+        print(f"startup probe migration: {STARTUP['migration']}", flush=True)
     # Before serving: one attempt per backing service, as an app's first query at start-up would be.
     for kind, name in backing_services():
         STARTUP[name] = run(lambda k=kind, n=name: startup_probe(k, n))

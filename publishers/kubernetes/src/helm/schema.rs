@@ -198,18 +198,21 @@ pub(crate) fn schema(settings: &Settings<'_>, header: &str) -> String {
 }
 
 fn workload(workload: &Workload) -> Node<'_> {
-    let mut properties = vec![
-        ("image", Node::reference("#/definitions/image")),
-        (
+    let mut properties = vec![("image", Node::reference("#/definitions/image"))];
+    let mut required = vec!["image"];
+    // A job runs one pod to completion: it has no replica count.
+    if workload.replicas.is_some() {
+        properties.push((
             "replicas",
             Node {
                 minimum: Some(0),
                 ..Node::typed("integer")
             },
-        ),
-        ("resources", Node::reference("#/definitions/resources")),
-    ];
-    let mut required = vec!["image", "replicas", "resources"];
+        ));
+        required.push("replicas");
+    }
+    properties.push(("resources", Node::reference("#/definitions/resources")));
+    required.push("resources");
     if !workload.ingress.is_empty() {
         let hosts = workload
             .ingress

@@ -117,16 +117,7 @@ fn objects_written_through_the_wrapper_are_the_kustomize_text() {
         let mut objects = 0;
         for object in recorder.files.iter().flat_map(|f| &f.objects) {
             let mut typed = FileText::with_capacity("", 0);
-            match &object.manifest {
-                Manifest::Namespace(o) => typed.push(o, &[]),
-                Manifest::ConfigMap(o) => typed.push(o, &[]),
-                Manifest::Deployment(o) => typed.push(o.as_ref(), &[]),
-                Manifest::StatefulSet(o) => typed.push(o.as_ref(), &[]),
-                Manifest::Service(o) => typed.push(o, &[]),
-                Manifest::Ingress(o) => typed.push(o, &[]),
-                Manifest::Claim(o) => typed.push(o, &[]),
-            }
-            .unwrap();
+            crate::plan::each_manifest!(&object.manifest, o => typed.push(o, &[])).unwrap();
             let patched = super::patch::Patched {
                 value: &object.manifest,
                 node: None,

@@ -206,7 +206,9 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
 #[derive(Serialize)]
 struct WorkloadValues<'a> {
     image: ImageValues<'a>,
-    replicas: i32,
+    /// Absent for a job, which runs one pod to completion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replicas: Option<i32>,
     resources: Resources<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ingress: Option<IngressValues<'a>>,
