@@ -11,6 +11,7 @@
 
 pub mod managed;
 pub mod plan;
+pub mod schedule;
 pub mod shared;
 pub mod sizing;
 pub mod task;
@@ -102,6 +103,15 @@ fn files(plan: &Plan<'_>, options: &PublishOptions) -> Vec<(String, String)> {
         ports.dedup();
         shared::load_balancer_security_group(&mut main, model.name(), &ports);
     }
+    let scheduled: Vec<&str> = plan
+        .tasks
+        .iter()
+        .filter(|t| matches!(t.job, Some(plan::Trigger::Schedule { .. })))
+        .map(|t| t.label.as_str())
+        .collect();
+    if !scheduled.is_empty() {
+        shared::scheduler_role(&mut main, model.name(), &scheduled);
+    }
     let generated = params::generated(&mut main, model, &used, names::variable_name);
     main.append(servers);
     main.append(tasks);
@@ -140,6 +150,17 @@ fn files(plan: &Plan<'_>, options: &PublishOptions) -> Vec<(String, String)> {
         Ref("aws_ecs_cluster", ["main", "name"]),
     );
     for task in &plan.tasks {
+        if task.job == Some(plan::Trigger::Manual) {
+            output(
+                &mut outputs,
+                &task::run_task_output(task),
+                &format!(
+                    "The command that runs the job `{}` once (deploying does not run it)",
+                    task.resource.name
+                ),
+                &task::run_task_command(task),
+            );
+        }
         for &(index, port) in &task.public {
             let Some(endpoint) = task.workload.endpoints.get(index) else {
                 continue;

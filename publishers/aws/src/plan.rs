@@ -23,6 +23,7 @@ use ir::{
     Value, Workload, codes,
 };
 
+use crate::schedule;
 use crate::sizing::{self, Size};
 
 /// The target's id, in diagnostics.
@@ -67,6 +68,20 @@ pub struct Task<'m> {
     /// The init container that writes a Postgres or MySQL server's database script.
     pub init: Option<InitDatabases>,
     pub replicas: u32,
+    /// `Some` for a job: a task definition without a service, started by hand or on a
+    /// schedule.
+    pub job: Option<Trigger>,
+}
+
+/// How a job's task starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// With `aws ecs run-task` (an output gives the command): once per deployment, by whoever
+    /// deploys.
+    Manual,
+    /// By an EventBridge Scheduler schedule: the model's cron schedule and its `cron(...)`
+    /// expression (read in UTC).
+    Schedule { cron: String, expression: String },
 }
 
 /// A managed server.
@@ -311,6 +326,10 @@ impl<'m> Plan<'m> {
             mounts,
             init,
             replicas: workload.replicas,
+            job: workload
+                .job
+                .as_ref()
+                .map(|job| trigger(resource, job, report, diags)),
         }
     }
 
@@ -334,6 +353,34 @@ impl<'m> Plan<'m> {
     }
 }
 
+/// How `job` of `resource` starts; a schedule EventBridge cannot express is E0702 at the
+/// schedule (with --allow-unsupported, W0701 and the job is started by hand).
+fn trigger(resource: &Resource, job: &ir::Job, report: Report, diags: &mut Diagnostics) -> Trigger {
+    let Some(cron) = &job.schedule else {
+        return Trigger::Manual;
+    };
+    match schedule::aws_cron(cron) {
+        Ok(expression) => Trigger::Schedule {
+            cron: cron.clone(),
+            expression,
+        },
+        Err(why) => {
+            report.unsupported_at(
+                job.span,
+                format!(
+                    "the schedule `{cron}` of `{}` cannot be an EventBridge Scheduler expression: {why}",
+                    resource.name
+                ),
+                "EventBridge's cron has one of day-of-month and day-of-week `?`, counts weekdays 1-7 from Sunday and takes no step in them",
+                "write a schedule that restricts only one of the two days",
+                "the schedule (the job then runs only when started)",
+                diags,
+            );
+            Trigger::Manual
+        }
+    }
+}
+
 /// How a problem is reported: an error, or with `--allow-unsupported` a warning that says
 /// what was left out.
 #[derive(Clone, Copy)]
@@ -352,9 +399,22 @@ impl Report {
         what: &str,
         diags: &mut Diagnostics,
     ) {
+        self.unsupported_at(resource.span, message, why, instead, what, diags);
+    }
+
+    /// [`Report::unsupported`] at `span`.
+    fn unsupported_at(
+        self,
+        span: ir::Span,
+        message: String,
+        why: &str,
+        instead: &str,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) {
         let d = Diagnostic::new(
             codes::UNSUPPORTED_FEATURE,
-            resource.span,
+            span,
             format!("{message} ({TARGET} target)"),
         )
         .note(why);

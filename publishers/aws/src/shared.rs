@@ -3,7 +3,8 @@
 //! cluster, the Cloud Map namespace Service Connect resolves names in, the log group, and the
 //! task execution role (which pulls images, writes logs and reads the deployment's secrets).
 //! Optional: the EFS file system of named volumes, the security group of the load balancers,
-//! and a load balancer (for a service with external endpoints).
+//! a load balancer (for a service with external endpoints), and the role EventBridge
+//! Scheduler starts scheduled jobs with.
 
 use aspirec_hcl::{Raw, Ref, Template, TfWriter};
 
@@ -16,6 +17,7 @@ pub const EXECUTION_ROLE_ARN: Raw<'static> = Raw("aws_iam_role.execution.arn");
 pub const LOG_GROUP: Raw<'static> = Raw("aws_cloudwatch_log_group.main.name");
 pub const FILE_SYSTEM_ID: Raw<'static> = Raw("aws_efs_file_system.volumes.id");
 pub const REGION: Raw<'static> = Raw("var.region");
+pub const SCHEDULER_ROLE_ARN: Raw<'static> = Raw("aws_iam_role.scheduler.arn");
 
 /// Two subnets: RDS and ElastiCache subnet groups and the load balancer need two zones.
 const SUBNETS: u32 = 2;
@@ -216,6 +218,59 @@ pub fn load_balancer(w: &mut TfWriter, label: &str, name: &str) {
         "security_groups",
         Raw("[aws_security_group.load_balancer.id]"),
     );
+    w.end();
+}
+
+/// The role EventBridge Scheduler runs the scheduled jobs with: it may start their task
+/// definitions (the task definitions of `labels`, any revision) and hand them the execution
+/// role, and nothing else.
+pub fn scheduler_role(w: &mut TfWriter, app: &str, labels: &[&str]) {
+    w.resource("aws_iam_role", "scheduler");
+    w.attr("name", format!("{app}-scheduler"));
+    w.call_object("assume_role_policy", "jsonencode");
+    w.attr("Version", "2012-10-17");
+    w.object_array("Statement");
+    w.object_item();
+    w.attr("Effect", "Allow");
+    w.attr("Action", "sts:AssumeRole");
+    w.object("Principal");
+    w.attr("Service", "scheduler.amazonaws.com");
+    w.end();
+    w.end();
+    w.end();
+    w.end();
+    w.end();
+
+    w.resource("aws_iam_role_policy", "scheduler");
+    w.attr("name", format!("{app}-scheduler"));
+    w.attr("role", Raw("aws_iam_role.scheduler.id"));
+    w.call_object("policy", "jsonencode");
+    w.attr("Version", "2012-10-17");
+    w.object_array("Statement");
+    w.object_item();
+    w.attr("Effect", "Allow");
+    w.attr("Action", "ecs:RunTask");
+    let definitions: Vec<Template> = labels
+        .iter()
+        .map(|label| {
+            let mut arn = Template::default();
+            arn.expr(&Ref(
+                "aws_ecs_task_definition",
+                [label, "arn_without_revision"],
+            ))
+            .text(":*");
+            arn
+        })
+        .collect();
+    w.array("Resource", definitions.iter());
+    w.end();
+    w.object_item();
+    w.attr("Effect", "Allow");
+    w.attr("Action", "iam:PassRole");
+    w.attr("Resource", EXECUTION_ROLE_ARN);
+    w.end();
+    w.end();
+    w.end();
     w.end();
 }
 

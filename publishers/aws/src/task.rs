@@ -1,18 +1,20 @@
 //! One workload's blocks: a Secrets Manager secret for each environment variable that carries
 //! a secret (its value supplied at deploy time through the variables it is made of, read by
-//! the task by ARN), the task definition (its containers as `jsonencode`d definitions), the
-//! service with its Service Connect aliases, and a target group and listener for each public
-//! endpoint.
+//! the task by ARN), the task definition (its containers as `jsonencode`d definitions, with
+//! notes above it: how a job starts, the `wait_for` ECS cannot enforce), the service with its
+//! Service Connect aliases, and a target group and listener for each public endpoint. A job
+//! has no service: it is started by hand (`aws ecs run-task`, an output of the target) or by
+//! an EventBridge Scheduler schedule.
 
 use aspirec_azure::databases::{INIT_IMAGE, INIT_MOUNT, INITDB_DIR, SCRIPT_VARIABLE};
 use aspirec_azure::names::UniqueNames;
 use aspirec_azure::plan::AppImage;
 use aspirec_hcl::{Raw, Ref, Template, Text, TfWriter};
 
-use crate::plan::{Plan, Task};
+use crate::plan::{Plan, Task, Trigger};
 use crate::shared::{
-    CLUSTER_ID, EXECUTION_ROLE_ARN, FILE_SYSTEM_ID, LOG_GROUP, NAMESPACE_ARN, REGION, SUBNET_IDS,
-    TASKS_SECURITY_GROUPS, VPC_ID,
+    CLUSTER_ID, EXECUTION_ROLE_ARN, FILE_SYSTEM_ID, LOG_GROUP, NAMESPACE_ARN, REGION,
+    SCHEDULER_ROLE_ARN, SUBNET_IDS, TASKS_SECURITY_GROUPS, VPC_ID,
 };
 use crate::values::Values;
 
@@ -65,6 +67,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
         }
     }
 
+    w.comment(&notes(plan, task));
     w.resource("aws_ecs_task_definition", &task.label);
     w.attr("family", format!("{app}-{}", task.name));
     w.attr("requires_compatibilities", Raw("[\"FARGATE\"]"));
@@ -281,6 +284,14 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
         w.end();
     }
 
+    match &task.job {
+        Some(Trigger::Manual) => return,
+        Some(Trigger::Schedule { expression, .. }) => {
+            schedule(w, app, task, expression);
+            return;
+        }
+        None => {}
+    }
     w.resource("aws_ecs_service", &task.label);
     w.attr("name", task.name.as_str());
     w.attr("cluster", CLUSTER_ID);
@@ -334,6 +345,113 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
     if !listeners.is_empty() {
         w.array("depends_on", listeners.iter().map(|l| Raw(l)));
     }
+    w.end();
+}
+
+/// The notes above a task definition: how a job starts, and the `wait_for` ECS cannot
+/// enforce.
+fn notes(plan: &Plan<'_>, task: &Task<'_>) -> Vec<String> {
+    let model = plan.model;
+    let name = &task.resource.name;
+    let mut notes = Vec::new();
+    match &task.job {
+        Some(Trigger::Manual) => notes.push(format!(
+            "`{name}` runs to completion as a task without a service: deploying does not run it; start it with the command in the output `{}` (before the services that wait for it).",
+            run_task_output(task)
+        )),
+        Some(Trigger::Schedule { cron, .. }) => notes.push(format!(
+            "`{name}` runs to completion on the schedule `{cron}` (UTC), started by the EventBridge Scheduler schedule below."
+        )),
+        None => {}
+    }
+    // Service Connect serves the tasks of services only; a managed server has a DNS name.
+    let by_alias: Vec<String> = task
+        .workload
+        .references
+        .iter()
+        .filter(|&&id| plan.server_of(id).is_none())
+        .map(|&id| format!("`{}`", model.resource(id).name))
+        .collect();
+    if task.job.is_some() && !by_alias.is_empty() {
+        notes.push(format!(
+            "Service Connect serves the tasks of services only: the names this job reaches {} by do not resolve in its task (a managed server's address would).",
+            by_alias.join(", ")
+        ));
+    }
+    if !task.workload.wait_for.is_empty() {
+        let waits: Vec<String> = task
+            .workload
+            .wait_for
+            .iter()
+            .map(|wait| {
+                let target = &model.resource(wait.target).name;
+                match wait.condition {
+                    ir::WaitCondition::Healthy => format!("`{target}` to be healthy"),
+                    ir::WaitCondition::Started => format!("`{target}` to start"),
+                    ir::WaitCondition::Completed => {
+                        format!("`{target}` to complete successfully")
+                    }
+                }
+            })
+            .collect();
+        notes.push(format!(
+            "`{name}` waits for {} (`wait_for`), which is not enforced: ECS starts tasks in no order.",
+            waits.join(", ")
+        ));
+    }
+    notes
+}
+
+/// The output holding the `aws ecs run-task` command of a job started by hand.
+pub fn run_task_output(task: &Task<'_>) -> String {
+    format!("{}_run_task", task.label)
+}
+
+/// The `aws ecs run-task` command that starts `task` once, in the tasks' subnets and
+/// security group.
+pub fn run_task_command(task: &Task<'_>) -> Template {
+    let mut command = Template::default();
+    command
+        .text("aws ecs run-task --cluster ")
+        .expr(&Ref("aws_ecs_cluster", ["main", "name"]))
+        .text(" --task-definition ")
+        .expr(&Ref("aws_ecs_task_definition", [&task.label, "arn"]))
+        .text(" --launch-type FARGATE --network-configuration 'awsvpcConfiguration={subnets=[")
+        .expr(&Raw("join(\",\", aws_subnet.public[*].id)"))
+        .text("],securityGroups=[")
+        .expr(&Raw("aws_security_group.tasks.id"))
+        .text("],assignPublicIp=ENABLED}'");
+    command
+}
+
+/// The EventBridge Scheduler schedule that runs job `task` on `expression` (UTC).
+fn schedule(w: &mut TfWriter, app: &str, task: &Task<'_>, expression: &str) {
+    w.resource("aws_scheduler_schedule", &task.label);
+    w.attr(
+        "name",
+        ir::publish::shorten(&format!("{app}-{}", task.name), 64),
+    );
+    w.attr("schedule_expression", expression);
+    w.attr("schedule_expression_timezone", "UTC");
+    w.block("flexible_time_window", &[]);
+    w.attr("mode", "OFF");
+    w.end();
+    w.block("target", &[]);
+    w.attr("arn", Ref("aws_ecs_cluster", ["main", "arn"]));
+    w.attr("role_arn", SCHEDULER_ROLE_ARN);
+    w.block("ecs_parameters", &[]);
+    w.attr(
+        "task_definition_arn",
+        Ref("aws_ecs_task_definition", [&task.label, "arn"]),
+    );
+    w.attr("launch_type", "FARGATE");
+    w.block("network_configuration", &[]);
+    w.attr("subnets", SUBNET_IDS);
+    w.attr("security_groups", TASKS_SECURITY_GROUPS);
+    w.attr("assign_public_ip", true);
+    w.end();
+    w.end();
+    w.end();
     w.end();
 }
 

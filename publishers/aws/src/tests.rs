@@ -147,3 +147,74 @@ fn a_second_external_target_port_listens_on_its_own_port() {
     assert!(text.contains("port              = 80\n"), "{text}");
     assert!(text.contains("port              = 9000\n"), "{text}");
 }
+
+/// A container that runs to completion, on `schedule` if given.
+fn job(name: &str, schedule: Option<&str>) -> ResourceDecl {
+    let mut decl = app(name, &[], Vec::new(), &[]);
+    if let ResourceKindDecl::Compute(c) = &mut decl.kind {
+        c.job = Some(JobDecl {
+            schedule: schedule.map(|text| s(text.to_string())),
+            span: ir::Span::DETACHED,
+        });
+    }
+    decl
+}
+
+#[test]
+fn a_job_is_a_task_definition_started_by_hand_or_on_a_schedule() {
+    let (artifacts, diags) = publish(
+        &PUBLISHER,
+        &model(
+            Vec::new(),
+            vec![job("migrate", None), job("report", Some("0 3 * * 1-5"))],
+        ),
+        false,
+    );
+    assert!(codes(&diags).is_empty(), "{:?}", codes(&diags));
+    let artifacts = artifacts.expect("artifacts");
+    let main = file(&artifacts, "main.tf");
+    // No service restarts a job.
+    assert!(!main.contains("aws_ecs_service"), "{main}");
+    assert!(main.contains("resource \"aws_ecs_task_definition\" \"migrate\""));
+    // The manual job: an output with the command, and a note saying deploying does not run it.
+    let outputs = file(&artifacts, "outputs.tf");
+    assert!(
+        outputs.contains("aws ecs run-task --cluster ${aws_ecs_cluster.main.name} --task-definition ${aws_ecs_task_definition.migrate.arn}"),
+        "{outputs}"
+    );
+    assert!(main.contains("# `migrate` runs to completion as a task without a service"));
+    // The scheduled job: weekdays in EventBridge's numbering, run by a role allowed to.
+    assert!(!outputs.contains("report_run_task"));
+    assert!(
+        main.contains("schedule_expression          = \"cron(0 3 ? * 2-6 *)\""),
+        "{main}"
+    );
+    assert!(main.contains("role_arn = aws_iam_role.scheduler.arn"));
+    assert!(main.contains("\"${aws_ecs_task_definition.report.arn_without_revision}:*\""));
+    assert!(main.contains("\"iam:PassRole\""));
+}
+
+#[test]
+fn a_schedule_eventbridge_cannot_express_is_reported() {
+    let m = model(Vec::new(), vec![job("report", Some("0 3 1 * 1"))]);
+    let (artifacts, diags) = publish(&PUBLISHER, &m, false);
+    assert!(artifacts.is_none());
+    assert_eq!(codes(&diags), ["E0702"]);
+    // Allowed: a warning, and the job is started by hand.
+    let (artifacts, diags) = publish(&PUBLISHER, &m, true);
+    assert_eq!(codes(&diags), ["W0701"]);
+    assert!(file(&artifacts.expect("artifacts"), "outputs.tf").contains("report_run_task"));
+}
+
+#[test]
+fn wait_for_is_noted_as_not_enforced() {
+    let mut api = app("api", &[], vec![endpoint("http", 8080, false)], &[]);
+    if let ResourceKindDecl::Compute(c) = &mut api.kind {
+        c.wait_for = vec![s("migrate".to_string())];
+    }
+    let text = main_tf(&model(Vec::new(), vec![job("migrate", None), api]));
+    assert!(
+        text.contains("# `api` waits for `migrate` to complete successfully (`wait_for`), which is not enforced: ECS starts tasks in no order."),
+        "{text}"
+    );
+}
