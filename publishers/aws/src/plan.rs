@@ -68,9 +68,25 @@ pub struct Task<'m> {
     /// The init container that writes a Postgres or MySQL server's database script.
     pub init: Option<InitDatabases>,
     pub replicas: u32,
+    /// The init container that writes the workload's folders of `files`.
+    pub files: Option<Files<'m>>,
     /// `Some` for a job: a task definition without a service, started by hand or on a
     /// schedule.
     pub job: Option<Trigger>,
+}
+
+/// A workload's folders of `files` (see [`Plan::files`]): an init container writes each into
+/// a task volume of its own, which the app's container mounts read-only at its target.
+#[derive(Debug)]
+pub struct Files<'m> {
+    /// The init container's name: the app's, with `-files`.
+    pub container: String,
+    /// `(variable, file contents)`, one per file ([`aspirec_azure::files::writes`]).
+    pub variables: Vec<(String, String)>,
+    /// The shell command line that writes them, entry `i` in `FILES_MOUNT/i`.
+    pub command: String,
+    /// `(task volume, target)`, one per folder, in the order of the command's entries.
+    pub mounts: Vec<(String, &'m str)>,
 }
 
 /// How a job's task starts.
@@ -297,14 +313,14 @@ impl<'m> Plan<'m> {
             mounts.push((index, volume.target.as_str(), volume.read_only));
         }
         let name = ir::publish::dns_label(&resource.name, 63);
+        let mut taken = UniqueNames::default();
+        for &(volume, _, _) in &mounts {
+            if let Some(volume) = self.volumes.get_index(volume) {
+                taken.claim(&ir::publish::dns_label(volume, 63), 63);
+            }
+        }
         let init = match managed::integration(resource) {
             Some(integration) => {
-                let mut taken = UniqueNames::default();
-                for &(volume, _, _) in &mounts {
-                    if let Some(volume) = self.volumes.get_index(volume) {
-                        taken.claim(&ir::publish::dns_label(volume, 63), 63);
-                    }
-                }
                 match databases::creation(self.model, integration, &name, &mut taken) {
                     Creation::Init(init) => Some(init),
                     Creation::ByTheApps(_) | Creation::Nothing => None,
@@ -312,6 +328,7 @@ impl<'m> Plan<'m> {
             }
             None => None,
         };
+        let files = files(resource, workload, &name, &mut taken, report, diags);
         Task {
             id,
             resource,
@@ -325,6 +342,7 @@ impl<'m> Plan<'m> {
             health,
             mounts,
             init,
+            files,
             replicas: workload.replicas,
             job: workload
                 .job
@@ -351,6 +369,57 @@ impl<'m> Plan<'m> {
         let index = self.hosting.get(id.0 as usize)?.server()?;
         self.servers.get(index)
     }
+}
+
+/// The folders of `workload`'s `files` (app `name`, whose volumes took the names in
+/// `taken`). ECS mount points have no sub-path, so one file cannot be placed in a folder of
+/// the image without hiding the rest of it: E0702 (W0701, left out, with --allow-unsupported).
+fn files<'m>(
+    resource: &Resource,
+    workload: &'m Workload,
+    name: &str,
+    taken: &mut UniqueNames,
+    report: Report,
+    diags: &mut Diagnostics,
+) -> Option<Files<'m>> {
+    let mut folders = Vec::with_capacity(workload.files.len());
+    for mount in &workload.files {
+        if mount.folder {
+            folders.push(mount);
+            continue;
+        }
+        report.unsupported(
+            resource,
+            format!(
+                "`{}` mounts the file `{}` at `{}`, which an ECS task cannot place without hiding the rest of the image's folder",
+                resource.name, mount.source, mount.target
+            ),
+            "ECS mount points have no sub-path: a volume replaces the whole folder it is mounted at",
+            "mount a folder of files at a folder of its own (`files = [{ source = \"<folder>\", target = \"<folder in the image>\" }]`) and point the application at it",
+            "the file",
+            diags,
+        );
+    }
+    if folders.is_empty() {
+        return None;
+    }
+    let (variables, command) = aspirec_azure::files::writes(folders.iter().copied());
+    let mounts = folders
+        .iter()
+        .enumerate()
+        .map(|(index, mount)| {
+            (
+                taken.claim(&format!("files-{index}"), 63),
+                mount.target.as_str(),
+            )
+        })
+        .collect();
+    Some(Files {
+        container: format!("{name}-files"),
+        variables,
+        command,
+        mounts,
+    })
 }
 
 /// How `job` of `resource` starts; a schedule EventBridge cannot express is E0702 at the

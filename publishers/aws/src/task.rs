@@ -7,6 +7,7 @@
 //! an EventBridge Scheduler schedule.
 
 use aspirec_azure::databases::{INIT_IMAGE, INIT_MOUNT, INITDB_DIR, SCRIPT_VARIABLE};
+use aspirec_azure::files::FILES_MOUNT;
 use aspirec_azure::names::UniqueNames;
 use aspirec_azure::plan::AppImage;
 use aspirec_hcl::{Raw, Ref, Template, Text, TfWriter};
@@ -92,6 +93,28 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
         mount_point(w, &init.volume, INIT_MOUNT, false);
         w.end();
         logs(w, &init.container);
+        w.end();
+    }
+    if let Some(files) = &task.files {
+        w.object_item();
+        w.attr("name", files.container.as_str());
+        w.attr("image", INIT_IMAGE);
+        w.attr("essential", false);
+        w.array("command", ["/bin/sh", "-c", files.command.as_str()]);
+        w.object_array("environment");
+        for (variable, content) in &files.variables {
+            w.object_item();
+            w.attr("name", variable.as_str());
+            w.attr("value", Text(content));
+            w.end();
+        }
+        w.end();
+        w.object_array("mountPoints");
+        for (index, (volume, _)) in files.mounts.iter().enumerate() {
+            mount_point(w, volume, &format!("{FILES_MOUNT}/{index}"), false);
+        }
+        w.end();
+        logs(w, &files.container);
         w.end();
     }
     w.object_item();
@@ -185,7 +208,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
         w.attr("startPeriod", timing.initial_delay.unwrap_or(0).min(300));
         w.end();
     }
-    if !task.mounts.is_empty() || task.init.is_some() {
+    if !task.mounts.is_empty() || task.init.is_some() || task.files.is_some() {
         w.object_array("mountPoints");
         for &(volume, path, read_only) in &task.mounts {
             if let Some(name) = plan.volumes.get_index(volume) {
@@ -195,14 +218,23 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
         if let Some(init) = &task.init {
             mount_point(w, &init.volume, INITDB_DIR, true);
         }
+        for (volume, target) in task.files.iter().flat_map(|f| &f.mounts) {
+            mount_point(w, volume, target, true);
+        }
         w.end();
     }
-    if let Some(init) = &task.init {
+    // The init containers run to completion, successfully, before the app's starts.
+    let inits: Vec<&str> = (task.init.iter().map(|i| i.container.as_str()))
+        .chain(task.files.iter().map(|f| f.container.as_str()))
+        .collect();
+    if !inits.is_empty() {
         w.object_array("dependsOn");
-        w.object_item();
-        w.attr("containerName", init.container.as_str());
-        w.attr("condition", "SUCCESS");
-        w.end();
+        for container in inits {
+            w.object_item();
+            w.attr("containerName", container);
+            w.attr("condition", "SUCCESS");
+            w.end();
+        }
         w.end();
     }
     logs(w, &task.name);
@@ -235,6 +267,11 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
     if let Some(init) = &task.init {
         w.block("volume", &[]);
         w.attr("name", init.volume.as_str());
+        w.end();
+    }
+    for (volume, _) in task.files.iter().flat_map(|f| &f.mounts) {
+        w.block("volume", &[]);
+        w.attr("name", volume.as_str());
         w.end();
     }
     w.end();
@@ -372,6 +409,12 @@ fn notes(plan: &Plan<'_>, task: &Task<'_>) -> Vec<String> {
         .filter(|&&id| plan.server_of(id).is_none())
         .map(|&id| format!("`{}`", model.resource(id).name))
         .collect();
+    if let Some(files) = &task.files {
+        notes.push(format!(
+            "Its folders of `files` are written by the init container `{}` into task volumes, mounted read-only at each target.",
+            files.container
+        ));
+    }
     if task.job.is_some() && !by_alias.is_empty() {
         notes.push(format!(
             "Service Connect serves the tasks of services only: the names this job reaches {} by do not resolve in its task (a managed server's address would).",

@@ -218,3 +218,67 @@ fn wait_for_is_noted_as_not_enforced() {
         "{text}"
     );
 }
+
+/// `api` with a folder of two files at `/app/templates` and, if `single`, one file at
+/// `/app/appsettings.json`.
+fn with_files(single: bool) -> Model {
+    let mut api = app("api", &[], vec![endpoint("http", 8080, false)], &[]);
+    if let ResourceKindDecl::Compute(c) = &mut api.kind {
+        c.files.push(FilesDecl {
+            source: s("templates".to_string()),
+            target: s("/app/templates".to_string()),
+            folder: true,
+            files: vec![
+                ("a.txt".to_string(), "A ${x}".to_string()),
+                ("b.txt".to_string(), "B".to_string()),
+            ],
+        });
+        if single {
+            c.files.push(FilesDecl {
+                source: s("appsettings.json".to_string()),
+                target: s("/app/appsettings.json".to_string()),
+                folder: false,
+                files: vec![("appsettings.json".to_string(), "{}".to_string())],
+            });
+        }
+    }
+    model(Vec::new(), vec![api])
+}
+
+#[test]
+fn a_folder_of_files_is_written_by_an_init_container_and_mounted_read_only() {
+    let text = main_tf(&with_files(false));
+    assert!(text.contains("name      = \"api-files\""), "{text}");
+    assert!(
+        text.contains(
+            "\"mkdir -p /files/0 && printf '%s' \\\"$ASPIREC_FILE_0\\\" > /files/0/a.txt"
+        ),
+        "{text}"
+    );
+    // The contents are escaped once, as every value.
+    assert!(text.contains("value = \"A $${x}\""), "{text}");
+    assert!(
+        text.contains("containerPath = \"/app/templates\"\n          readOnly      = true"),
+        "{text}"
+    );
+    assert!(
+        text.contains("containerName = \"api-files\"\n          condition     = \"SUCCESS\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("volume {\n    name = \"files-0\"\n  }"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_single_file_is_reported_and_left_out_only_when_allowed() {
+    let (artifacts, diags) = publish(&PUBLISHER, &with_files(true), false);
+    assert!(artifacts.is_none());
+    assert_eq!(codes(&diags), ["E0702"]);
+    let (artifacts, diags) = publish(&PUBLISHER, &with_files(true), true);
+    assert_eq!(codes(&diags), ["W0701"]);
+    let text = file(&artifacts.expect("artifacts"), "main.tf").to_string();
+    assert!(!text.contains("appsettings"), "{text}");
+    assert!(text.contains("/app/templates"));
+}
