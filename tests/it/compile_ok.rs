@@ -75,7 +75,7 @@ fn unbuildable_targets_report_why() {
             insta::assert_snapshot!(
                 format!("{case}-allow-unsupported"),
                 artifacts_text(artifacts)
-            )
+            );
         });
     }
 }

@@ -158,7 +158,7 @@ fn files(plan: &Plan<'_>, options: &PublishOptions) -> Vec<(String, String)> {
                     "The command that runs the job `{}` once (deploying does not run it)",
                     task.resource.name
                 ),
-                &task::run_task_command(task),
+                task::run_task_command(task),
             );
         }
         for &(index, port) in &task.public {
