@@ -358,6 +358,17 @@ impl<'m> Plan<'m> {
             .any(|task| matches!(task.image, AppImage::Built { .. }))
     }
 
+    /// Whether `task` is a service registered in Cloud Map DNS as well as in Service Connect:
+    /// a service with ports, when some job (whose task is outside Service Connect) may reach it.
+    pub fn registered(&self, task: &Task<'m>) -> bool {
+        task.job.is_none() && !task.ports.is_empty() && self.tasks.iter().any(|t| t.job.is_some())
+    }
+
+    /// The DNS name of a [`Plan::registered`] service in the namespace: `<name>.<app>.internal`.
+    pub fn dns_name(&self, task: &Task<'m>) -> String {
+        format!("{}.{}", task.name, namespace(self.model.name()))
+    }
+
     /// The task of resource `id`, if it runs as one.
     pub fn task_of(&self, id: ResourceId) -> Option<&Task<'m>> {
         let index = self.hosting.get(id.0 as usize)?.app()?;
@@ -420,6 +431,11 @@ fn files<'m>(
         command,
         mounts,
     })
+}
+
+/// The Cloud Map namespace of application `app`.
+pub fn namespace(app: &str) -> String {
+    format!("{app}.internal")
 }
 
 /// How `job` of `resource` starts; a schedule EventBridge cannot express is E0702 at the

@@ -96,7 +96,7 @@ pub fn blocks(w: &mut TfWriter, app: &str) {
         "Service Connect names: every service reaches another at scheme://name:port, as on Kubernetes.",
     ]);
     w.resource("aws_service_discovery_private_dns_namespace", "main");
-    w.attr("name", format!("{app}.internal"));
+    w.attr("name", crate::plan::namespace(app));
     w.attr("vpc", VPC_ID);
     w.end();
 

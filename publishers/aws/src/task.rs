@@ -30,6 +30,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
     let model = plan.model;
     let app = model.name();
     let workload = task.workload;
+    values.for_job(task.job.is_some());
     // The environment first: secrets become blocks of their own before the task definition.
     let mut env = Vec::with_capacity(workload.env.len());
     let mut secret_labels = UniqueNames::default();
@@ -329,6 +330,26 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
         }
         None => {}
     }
+    let registered = plan.registered(task);
+    if registered {
+        w.comment(&["Also a DNS name, for the jobs: their tasks are outside Service Connect."]);
+        w.resource("aws_service_discovery_service", &task.label);
+        w.attr("name", task.name.as_str());
+        w.block("dns_config", &[]);
+        w.attr(
+            "namespace_id",
+            Raw("aws_service_discovery_private_dns_namespace.main.id"),
+        );
+        w.attr("routing_policy", "MULTIVALUE");
+        w.block("dns_records", &[]);
+        w.attr("ttl", 10u32);
+        w.attr("type", "A");
+        w.end();
+        w.end();
+        w.block("health_check_custom_config", &[]);
+        w.end();
+        w.end();
+    }
     w.resource("aws_ecs_service", &task.label);
     w.attr("name", task.name.as_str());
     w.attr("cluster", CLUSTER_ID);
@@ -343,6 +364,14 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
     w.attr("security_groups", TASKS_SECURITY_GROUPS);
     w.attr("assign_public_ip", true);
     w.end();
+    if registered {
+        w.block("service_registries", &[]);
+        w.attr(
+            "registry_arn",
+            Ref("aws_service_discovery_service", [&task.label, "arn"]),
+        );
+        w.end();
+    }
     w.block("service_connect_configuration", &[]);
     w.attr("enabled", true);
     w.attr("namespace", NAMESPACE_ARN);
@@ -401,24 +430,16 @@ fn notes(plan: &Plan<'_>, task: &Task<'_>) -> Vec<String> {
         )),
         None => {}
     }
-    // Service Connect serves the tasks of services only; a managed server has a DNS name.
-    let by_alias: Vec<String> = task
-        .workload
-        .references
-        .iter()
-        .filter(|&&id| plan.server_of(id).is_none())
-        .map(|&id| format!("`{}`", model.resource(id).name))
-        .collect();
     if let Some(files) = &task.files {
         notes.push(format!(
             "Its folders of `files` are written by the init container `{}` into task volumes, mounted read-only at each target.",
             files.container
         ));
     }
-    if task.job.is_some() && !by_alias.is_empty() {
+    if task.job.is_some() && !task.workload.references.is_empty() {
         notes.push(format!(
-            "Service Connect serves the tasks of services only: the names this job reaches {} by do not resolve in its task (a managed server's address would).",
-            by_alias.join(", ")
+            "A task started outside a service is outside Service Connect: it reaches the services at their Cloud Map DNS names (`<name>.{}`) on their containers' ports.",
+            crate::plan::namespace(model.name())
         ));
     }
     if !task.workload.wait_for.is_empty() {

@@ -248,6 +248,9 @@ fn with_files(single: bool) -> Model {
 #[test]
 fn a_folder_of_files_is_written_by_an_init_container_and_mounted_read_only() {
     let text = main_tf(&with_files(false));
+    assert!(
+        text.contains("# Its folders of `files` are written by the init container `api-files`")
+    );
     assert!(text.contains("name      = \"api-files\""), "{text}");
     assert!(
         text.contains(
@@ -281,4 +284,34 @@ fn a_single_file_is_reported_and_left_out_only_when_allowed() {
     let text = file(&artifacts.expect("artifacts"), "main.tf").to_string();
     assert!(!text.contains("appsettings"), "{text}");
     assert!(text.contains("/app/templates"));
+}
+
+#[test]
+fn a_job_reaches_services_by_their_cloud_map_dns_names() {
+    let api = app("api", &[], vec![endpoint("http", 8080, false)], &[]);
+    let mut report = job("report", None);
+    if let ResourceKindDecl::Compute(c) = &mut report.kind {
+        c.env = vec![env("API", template("{api.bindings.http.url}"))];
+    }
+    let web = app(
+        "web",
+        &[("API", "{api.bindings.http.url}")],
+        Vec::new(),
+        &[],
+    );
+    let text = main_tf(&model(Vec::new(), vec![api, report, web]));
+    // The job: the DNS name and the container's port; the service: the Service Connect alias.
+    assert!(
+        text.contains("value = \"http://api.shop.internal:8080\""),
+        "{text}"
+    );
+    assert!(text.contains("value = \"http://api:8080\""), "{text}");
+    assert!(text.contains("resource \"aws_service_discovery_service\" \"api\""));
+    assert!(text.contains("registry_arn = aws_service_discovery_service.api.arn"));
+    // Without a job, no service is registered twice.
+    let alone = main_tf(&model(
+        Vec::new(),
+        vec![app("api", &[], vec![endpoint("http", 8080, false)], &[])],
+    ));
+    assert!(!alone.contains("aws_service_discovery_service"), "{alone}");
 }

@@ -1,7 +1,9 @@
 //! Model values as HCL string expressions on AWS.
 //!
 //! Parameters stay deploy-time variables ([`Params`]); an endpoint of a service is its
-//! Service Connect alias (`scheme://name:port`, the endpoint's port, as on Kubernetes); an
+//! Service Connect alias (`scheme://name:port`, the endpoint's port, as on Kubernetes), or in
+//! a job's task, which is outside Service Connect, its Cloud Map DNS name and the container's
+//! port ([`Plan::dns_name`]); an
 //! endpoint, connection string or property of a managed server is rebuilt from the server's
 //! own attributes with the shared rules of [`aspirec_azure::managed`] (TLS, the admin login,
 //! the port), whose pieces become RDS and ElastiCache attributes here; any other connection
@@ -36,6 +38,9 @@ pub struct Values<'p, 'm> {
     plan: &'p Plan<'m>,
     params: &'p Params,
     used: Vec<bool>,
+    /// Whether the values are for a job's task, which is outside Service Connect and reaches
+    /// services by their Cloud Map DNS names instead.
+    outside_service_connect: bool,
 }
 
 impl<'p, 'm> Values<'p, 'm> {
@@ -44,7 +49,13 @@ impl<'p, 'm> Values<'p, 'm> {
             plan,
             params,
             used: vec![false; plan.model.parameters().len()],
+            outside_service_connect: false,
         }
+    }
+
+    /// Whether the values that follow are for a job's task (see [`Plan::dns_name`]).
+    pub fn for_job(&mut self, job: bool) {
+        self.outside_service_connect = job;
     }
 
     /// `value` as one expression in `out` (cleared first); whether it carries a secret.
@@ -170,20 +181,27 @@ impl<'p, 'm> Values<'p, 'm> {
         let Some(endpoint) = task.workload.endpoints.get(index) else {
             return;
         };
+        // A job reaches the task itself, on the container's port, by its DNS name; a service
+        // reaches the Service Connect alias, on the endpoint's port.
+        let (host, port) = if self.outside_service_connect {
+            (self.plan.dns_name(task), endpoint.target_port)
+        } else {
+            (task.name.clone(), endpoint.port)
+        };
         match property {
             EndpointProperty::Url => {
-                let port = port_text.format(endpoint.port);
+                let port = port_text.format(port);
                 out.text(&endpoint.scheme)
                     .text("://")
-                    .text(&task.name)
+                    .text(&host)
                     .text(":")
                     .text(port);
             }
             EndpointProperty::Host => {
-                out.text(&task.name);
+                out.text(&host);
             }
             EndpointProperty::Port => {
-                out.text(port_text.format(endpoint.port));
+                out.text(port_text.format(port));
             }
             EndpointProperty::TargetPort => {
                 out.text(port_text.format(endpoint.target_port));
