@@ -105,21 +105,12 @@ pub fn blocks(w: &mut TfWriter, app: &str) {
     w.attr("retention_in_days", 30u32);
     w.end();
 
-    w.resource("aws_iam_role", "execution");
-    w.attr("name", format!("{app}-execution"));
-    w.call_object("assume_role_policy", "jsonencode");
-    w.attr("Version", "2012-10-17");
-    w.object_array("Statement");
-    w.object_item();
-    w.attr("Effect", "Allow");
-    w.attr("Action", "sts:AssumeRole");
-    w.object("Principal");
-    w.attr("Service", "ecs-tasks.amazonaws.com");
-    w.end();
-    w.end();
-    w.end();
-    w.end();
-    w.end();
+    role(
+        w,
+        "execution",
+        &format!("{app}-execution"),
+        "ecs-tasks.amazonaws.com",
+    );
 
     w.resource("aws_iam_role_policy_attachment", "execution");
     w.attr("role", Raw("aws_iam_role.execution.name"));
@@ -131,12 +122,12 @@ pub fn blocks(w: &mut TfWriter, app: &str) {
     w.end();
 
     w.comment(&["The execution role reads this deployment's secrets, and no others."]);
-    w.resource("aws_iam_role_policy", "secrets");
-    w.attr("name", format!("{app}-secrets"));
-    w.attr("role", Raw("aws_iam_role.execution.id"));
-    w.call_object("policy", "jsonencode");
-    w.attr("Version", "2012-10-17");
-    w.object_array("Statement");
+    policy(
+        w,
+        "secrets",
+        &format!("{app}-secrets"),
+        "aws_iam_role.execution.id",
+    );
     w.object_item();
     w.attr("Effect", "Allow");
     w.attr("Action", "secretsmanager:GetSecretValue");
@@ -225,28 +216,19 @@ pub fn load_balancer(w: &mut TfWriter, label: &str, name: &str) {
 /// definitions (the task definitions of `labels`, any revision) and hand them the execution
 /// role, and nothing else.
 pub fn scheduler_role(w: &mut TfWriter, app: &str, labels: &[&str]) {
-    w.resource("aws_iam_role", "scheduler");
-    w.attr("name", format!("{app}-scheduler"));
-    w.call_object("assume_role_policy", "jsonencode");
-    w.attr("Version", "2012-10-17");
-    w.object_array("Statement");
-    w.object_item();
-    w.attr("Effect", "Allow");
-    w.attr("Action", "sts:AssumeRole");
-    w.object("Principal");
-    w.attr("Service", "scheduler.amazonaws.com");
-    w.end();
-    w.end();
-    w.end();
-    w.end();
-    w.end();
+    role(
+        w,
+        "scheduler",
+        &format!("{app}-scheduler"),
+        "scheduler.amazonaws.com",
+    );
 
-    w.resource("aws_iam_role_policy", "scheduler");
-    w.attr("name", format!("{app}-scheduler"));
-    w.attr("role", Raw("aws_iam_role.scheduler.id"));
-    w.call_object("policy", "jsonencode");
-    w.attr("Version", "2012-10-17");
-    w.object_array("Statement");
+    policy(
+        w,
+        "scheduler",
+        &format!("{app}-scheduler"),
+        "aws_iam_role.scheduler.id",
+    );
     w.object_item();
     w.attr("Effect", "Allow");
     w.attr("Action", "ecs:RunTask");
@@ -268,6 +250,36 @@ pub fn scheduler_role(w: &mut TfWriter, app: &str, labels: &[&str]) {
     w.attr("Effect", "Allow");
     w.attr("Action", "iam:PassRole");
     w.attr("Resource", EXECUTION_ROLE_ARN);
+    w.end();
+    w.end();
+    w.end();
+    w.end();
+}
+
+/// Opens the inline policy `label` (named `name`) of role `role` (an expression) at its
+/// `Statement` list; the caller writes the statements and closes the four levels.
+fn policy(w: &mut TfWriter, label: &str, name: &str, role: &str) {
+    w.resource("aws_iam_role_policy", label);
+    w.attr("name", name);
+    w.attr("role", Raw(role));
+    w.call_object("policy", "jsonencode");
+    w.attr("Version", "2012-10-17");
+    w.object_array("Statement");
+}
+
+/// The IAM role `label`, named `name`, that AWS service `service` assumes.
+fn role(w: &mut TfWriter, label: &str, name: &str, service: &str) {
+    w.resource("aws_iam_role", label);
+    w.attr("name", name);
+    w.call_object("assume_role_policy", "jsonencode");
+    w.attr("Version", "2012-10-17");
+    w.object_array("Statement");
+    w.object_item();
+    w.attr("Effect", "Allow");
+    w.attr("Action", "sts:AssumeRole");
+    w.object("Principal");
+    w.attr("Service", service);
+    w.end();
     w.end();
     w.end();
     w.end();

@@ -79,44 +79,20 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
     w.attr("execution_role_arn", EXECUTION_ROLE_ARN);
     w.call_object_array("container_definitions", "jsonencode");
     if let Some(init) = &task.init {
-        w.object_item();
-        w.attr("name", init.container.as_str());
-        w.attr("image", INIT_IMAGE);
-        w.attr("essential", false);
-        w.array("command", ["/bin/sh", "-c", init.command.as_str()]);
-        w.object_array("environment");
-        w.object_item();
-        w.attr("name", SCRIPT_VARIABLE);
-        w.attr("value", Text(&init.script));
-        w.end();
-        w.end();
-        w.object_array("mountPoints");
-        mount_point(w, &init.volume, INIT_MOUNT, false);
-        w.end();
-        logs(w, &init.container);
-        w.end();
+        let variables = [(SCRIPT_VARIABLE, init.script.as_str())];
+        let mounts = [(init.volume.as_str(), INIT_MOUNT.to_string())];
+        init_container(w, &init.container, &init.command, &variables, &mounts);
     }
     if let Some(files) = &task.files {
-        w.object_item();
-        w.attr("name", files.container.as_str());
-        w.attr("image", INIT_IMAGE);
-        w.attr("essential", false);
-        w.array("command", ["/bin/sh", "-c", files.command.as_str()]);
-        w.object_array("environment");
-        for (variable, content) in &files.variables {
-            w.object_item();
-            w.attr("name", variable.as_str());
-            w.attr("value", Text(content));
-            w.end();
-        }
-        w.end();
-        w.object_array("mountPoints");
-        for (index, (volume, _)) in files.mounts.iter().enumerate() {
-            mount_point(w, volume, &format!("{FILES_MOUNT}/{index}"), false);
-        }
-        w.end();
-        logs(w, &files.container);
-        w.end();
+        let variables: Vec<(&str, &str)> = files
+            .variables
+            .iter()
+            .map(|(variable, content)| (variable.as_str(), content.as_str()))
+            .collect();
+        let mounts: Vec<(&str, String)> = (files.mounts.iter().enumerate())
+            .map(|(index, (volume, _))| (volume.as_str(), format!("{FILES_MOUNT}/{index}")))
+            .collect();
+        init_container(w, &files.container, &files.command, &variables, &mounts);
     }
     w.object_item();
     w.attr("name", task.name.as_str());
@@ -358,12 +334,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
         Ref("aws_ecs_task_definition", [&task.label, "arn"]),
     );
     w.attr("desired_count", task.replicas);
-    w.attr("launch_type", "FARGATE");
-    w.block("network_configuration", &[]);
-    w.attr("subnets", SUBNET_IDS);
-    w.attr("security_groups", TASKS_SECURITY_GROUPS);
-    w.attr("assign_public_ip", true);
-    w.end();
+    fargate_network(w);
     if registered {
         w.block("service_registries", &[]);
         w.attr(
@@ -508,14 +479,20 @@ fn schedule(w: &mut TfWriter, app: &str, task: &Task<'_>, expression: &str) {
         "task_definition_arn",
         Ref("aws_ecs_task_definition", [&task.label, "arn"]),
     );
+    fargate_network(w);
+    w.end();
+    w.end();
+    w.end();
+}
+
+/// Fargate, in the public subnets with the tasks' security group: a service's or a scheduled
+/// job's tasks.
+fn fargate_network(w: &mut TfWriter) {
     w.attr("launch_type", "FARGATE");
     w.block("network_configuration", &[]);
     w.attr("subnets", SUBNET_IDS);
     w.attr("security_groups", TASKS_SECURITY_GROUPS);
     w.attr("assign_public_ip", true);
-    w.end();
-    w.end();
-    w.end();
     w.end();
 }
 
@@ -527,6 +504,37 @@ pub fn target_label(task: &Task<'_>, endpoint: &str) -> String {
 /// The task volume of named volume `name`.
 fn volume_name(name: &str) -> String {
     ir::publish::dns_label(name, 255)
+}
+
+/// A non-essential busybox container that runs `command` with `variables` and writable
+/// `mounts` (`(volume, path)`), to completion before the app's container starts.
+fn init_container(
+    w: &mut TfWriter,
+    name: &str,
+    command: &str,
+    variables: &[(&str, &str)],
+    mounts: &[(&str, String)],
+) {
+    w.object_item();
+    w.attr("name", name);
+    w.attr("image", INIT_IMAGE);
+    w.attr("essential", false);
+    w.array("command", ["/bin/sh", "-c", command]);
+    w.object_array("environment");
+    for (variable, value) in variables {
+        w.object_item();
+        w.attr("name", *variable);
+        w.attr("value", Text(value));
+        w.end();
+    }
+    w.end();
+    w.object_array("mountPoints");
+    for (volume, path) in mounts {
+        mount_point(w, volume, path, false);
+    }
+    w.end();
+    logs(w, name);
+    w.end();
 }
 
 fn mount_point(w: &mut TfWriter, volume: &str, path: &str, read_only: bool) {
