@@ -48,8 +48,10 @@ pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
 /// The (example model, target) pairs that do not build, each for a reason the target
 /// reports: `production` mounts one file (`appsettings.Production.json`) into the image's
 /// `/app`, which ECS cannot do without hiding the rest of `/app` (E0702). Asserted by
-/// [`unbuildable_targets_report_why`]; [`targets_for`] leaves them out.
+/// [`unbuildable_targets_report_why`], which snapshots the output with --allow-unsupported in
+/// each environment named here too; [`targets_for`] leaves them out.
 const UNBUILDABLE: &[(&str, &str)] = &[("production", "terraform-aws")];
+const UNBUILDABLE_ENVIRONMENTS: &[(&str, &str)] = &[("production", "cloud")];
 
 #[test]
 fn unbuildable_targets_report_why() {
@@ -60,23 +62,32 @@ fn unbuildable_targets_report_why() {
         let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.id).collect();
         assert_eq!(codes, ["E0702"], "{}", compilation.render_diagnostics());
         // With --allow-unsupported the rest builds, the file left out with a warning.
-        let bytes = std::fs::read(&input).unwrap();
-        let options = aspirec::CompileOptions {
-            targets: vec![publisher],
-            allow_unsupported: true,
-            model_dir: format!("../../{}", crate::display_name(input.parent().unwrap())),
-            read_file: Some(aspirec::files_beside(&input)),
-            ..Default::default()
-        };
-        let allowed = aspirec::compile(&crate::display_name(&input), &bytes, &options);
-        assert!(!allowed.has_errors(), "{}", allowed.render_diagnostics());
-        let (_, artifacts) = &allowed.artifacts[0];
-        snapshot_settings(target, &input).bind(|| {
-            insta::assert_snapshot!(
-                format!("{case}-allow-unsupported"),
-                artifacts_text(artifacts)
-            );
-        });
+        let environments = UNBUILDABLE_ENVIRONMENTS
+            .iter()
+            .filter(|(c, _)| *c == case)
+            .map(|&(_, e)| Some(e));
+        for environment in std::iter::once(None).chain(environments) {
+            let bytes = std::fs::read(&input).unwrap();
+            let options = aspirec::CompileOptions {
+                targets: vec![publisher],
+                allow_unsupported: true,
+                environment: environment.map(str::to_string),
+                model_dir: format!("../../{}", crate::display_name(input.parent().unwrap())),
+                read_file: Some(aspirec::files_beside(&input)),
+                ..Default::default()
+            };
+            let allowed = aspirec::compile(&crate::display_name(&input), &bytes, &options);
+            assert!(!allowed.has_errors(), "{}", allowed.render_diagnostics());
+            let warnings: Vec<&str> = allowed.diagnostics.iter().map(|d| d.code.id).collect();
+            assert_eq!(warnings, ["W0701"]);
+            let (_, artifacts) = &allowed.artifacts[0];
+            let name = match environment {
+                Some(environment) => format!("{case}-{environment}-allow-unsupported"),
+                None => format!("{case}-allow-unsupported"),
+            };
+            snapshot_settings(target, &input)
+                .bind(|| insta::assert_snapshot!(name, artifacts_text(artifacts)));
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! five-field cron every other target reads (the check accepts only numbers, names, `*`,
 //! `/`, `,` and `-`, `ir/src/passes/jobs.rs`): one of day-of-month and day-of-week must be
 //! `?`, day-of-week counts 1-7 from Sunday (cron: 0-6, and 7, from Sunday) and takes no step
-//! (`/`), and there is a year. Minutes, hours, month and day-of-month mean the same in both.
+//! (`/`), and there is a year. Minutes, hours, month and day-of-month mean the same in both
+//! (a step from `*` is written from the field's first value, `0/15`, as EventBridge documents).
 //! What cannot be said the same way (a day-of-month *and* a day-of-week, which cron runs on
 //! either; a stepped range of weekdays that wraps past Saturday) is an error for the caller
 //! to locate.
@@ -24,7 +25,22 @@ pub fn aws_cron(schedule: &str) -> Result<String, String> {
             ));
         }
     };
+    let (minute, hour, month) = (from(minute, "0"), from(hour, "0"), from(month, "1"));
+    let day = from(&day, "1");
     Ok(format!("cron({minute} {hour} {day} {month} {weekday} *)"))
+}
+
+/// `field` with each `*/n` written `first/n`, the form of EventBridge's documentation (the
+/// same times: a step from the field's first value).
+fn from(field: &str, first: &str) -> String {
+    field
+        .split(',')
+        .map(|item| match item.strip_prefix("*/") {
+            Some(step) => format!("{first}/{step}"),
+            None => item.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A cron day-of-week field in EventBridge's numbering, steps spelt out.
@@ -121,7 +137,11 @@ mod tests {
         assert_eq!(aws_cron("0 3 * * *").unwrap(), "cron(0 3 * * ? *)");
         assert_eq!(
             aws_cron("*/15 0-6,22 1,15 JAN-MAR *").unwrap(),
-            "cron(*/15 0-6,22 1,15 JAN-MAR ? *)"
+            "cron(0/15 0-6,22 1,15 JAN-MAR ? *)"
+        );
+        assert_eq!(
+            aws_cron("5 */2 */10 */3 *").unwrap(),
+            "cron(5 0/2 1/10 1/3 ? *)"
         );
     }
 
