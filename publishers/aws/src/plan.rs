@@ -75,7 +75,7 @@ pub struct Task<'m> {
     pub job: Option<Trigger>,
 }
 
-/// A workload's folders of `files` (see [`Plan::files`]): an init container writes each into
+/// A workload's folders of `files` (see [`Task::files`]): an init container writes each into
 /// a task volume of its own, which the app's container mounts read-only at its target.
 #[derive(Debug)]
 pub struct Files<'m> {
