@@ -3,7 +3,8 @@
 //! It scales the workload's Deployment between `min` and `max` replicas on average CPU
 //! utilisation; utilisation is relative to the container's CPU request, which `ir` requires
 //! (`resources.cpu`). The Deployment leaves `replicas` out: the autoscaler owns the count, and
-//! a count in the Deployment would reset the scale on every apply.
+//! a count in the Deployment would reset the scale on every apply. The three values are
+//! deploy-time places (the Helm chart's `autoscale` values).
 
 use ir::Autoscale;
 use k8s_openapi::api::autoscaling::v2::{
@@ -12,11 +13,11 @@ use k8s_openapi::api::autoscaling::v2::{
 };
 
 use crate::lower::{Ctx, Owner};
-use crate::plan::Object;
+use crate::plan::{Knob, Object};
 
 /// The autoscaler of `owner`'s Deployment, named like it.
 pub(crate) fn autoscaler(ctx: &Ctx<'_>, owner: &Owner<'_>, scale: Autoscale) -> Object {
-    Object::new(HorizontalPodAutoscaler {
+    let mut object = Object::new(HorizontalPodAutoscaler {
         metadata: ctx.meta(&owner.object, owner.labels.clone()),
         spec: Some(HorizontalPodAutoscalerSpec {
             scale_target_ref: CrossVersionObjectReference {
@@ -41,7 +42,14 @@ pub(crate) fn autoscaler(ctx: &Ctx<'_>, owner: &Owner<'_>, scale: Autoscale) -> 
             behavior: None,
         }),
         ..HorizontalPodAutoscaler::default()
-    })
+    });
+    object.slot("/spec/minReplicas", Knob::Autoscale("min"));
+    object.slot("/spec/maxReplicas", Knob::Autoscale("max"));
+    object.slot(
+        "/spec/metrics/0/resource/target/averageUtilization",
+        Knob::Autoscale("cpu"),
+    );
+    object
 }
 
 /// `ir` bounds every count (at most 1000 replicas, 100 percent).

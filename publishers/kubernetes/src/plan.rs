@@ -252,6 +252,8 @@ pub(crate) enum Knob {
     Selector,
     /// The workload's replica count.
     Replicas,
+    /// A value of the workload's autoscaler ([`Workload::autoscale`]): `min`, `max` or `cpu`.
+    Autoscale(&'static str),
     /// The workload's container image.
     Image,
     /// The container's CPU and memory; the field may be absent.
@@ -296,6 +298,8 @@ pub(crate) struct Workload {
     pub(crate) object: String,
     /// `None` for a job, which runs one pod to completion, and for a workload an autoscaler scales.
     pub(crate) replicas: Option<i32>,
+    /// The replica range and CPU target of a workload that autoscales.
+    pub(crate) autoscale: Option<ir::Autoscale>,
     pub(crate) image: ImageRef,
     pub(crate) resources: Option<ResourceRequirements>,
     /// One host per Ingress rule, named by its endpoint's port name; empty without an Ingress.

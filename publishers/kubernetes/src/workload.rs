@@ -54,6 +54,7 @@ pub(crate) fn plan(
         object: owner.object.clone(),
         replicas: (owner.workload.job.is_none() && owner.workload.autoscale.is_none())
             .then(|| replicas(owner.workload.replicas)),
+        autoscale: owner.workload.autoscale,
         image: ImageRef::parse(owner.workload.image.reference()),
         resources: container.resources,
         ingress: Vec::new(),
