@@ -463,6 +463,8 @@ pub struct Workload {
     pub job: Option<Job>,
     /// Files from beside the model, mounted read-only (`files`).
     pub files: Vec<FileMount>,
+    /// `Some`: the replica count ranges from `min` (which `replicas` holds) to `max`.
+    pub autoscale: Option<Autoscale>,
     pub wait_for: Vec<WaitFor>,
     /// The resources named in `references`, in order (what the topology graph shows).
     pub references: Vec<ResourceId>,
@@ -649,6 +651,17 @@ pub struct Job {
     pub schedule: Option<String>,
     /// Where the schedule is written, else the `job` table: for a target that cannot express it.
     pub span: crate::span::Span,
+}
+
+/// A replica range scaled on CPU utilisation (`autoscale`); the workload's `replicas` is `min`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Autoscale {
+    /// At least 1.
+    pub min: u32,
+    /// At least `min`.
+    pub max: u32,
+    /// Target average CPU utilisation in percent (1 to 100) of the CPU a replica requests.
+    pub cpu: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

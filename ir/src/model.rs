@@ -168,6 +168,8 @@ pub struct ComputeDecl {
     pub job: Option<JobDecl>,
     /// `files = [...]`: files beside the model, mounted read-only.
     pub files: Vec<FilesDecl>,
+    /// `autoscale = { min, max, cpu }`: a replica range scaled on CPU utilisation.
+    pub autoscale: Option<AutoscaleDecl>,
     /// A manifest container may declare its own connection string.
     pub connection_string: Option<Template>,
     /// An image built only for other images' builds, never run (a manifest `container.v1`
@@ -294,6 +296,18 @@ pub struct JobDecl {
     /// A cron schedule (five fields); without it the job runs once per deployment.
     pub schedule: Option<Spanned<String>>,
     /// The `job` table itself.
+    pub span: Span,
+}
+
+/// `autoscale = { min?, max, cpu }` as written (checked in `passes::autoscale`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AutoscaleDecl {
+    /// The fewest replicas (default 1).
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    /// Target average CPU utilisation, in percent of the CPU each replica requests.
+    pub cpu: Option<Spanned<i64>>,
+    /// The `autoscale` table itself.
     pub span: Span,
 }
 

@@ -9,10 +9,10 @@
 use ir::expr::Template;
 use ir::integrations::IntegrationKind;
 use ir::model::{
-    AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl, ExternalDecl,
-    Generate, HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, JobDecl, LimitsDecl, Model,
-    ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl, ResourceDecl, ResourceKindDecl,
-    VolumeDecl,
+    AutoscaleDecl, AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl,
+    ExternalDecl, Generate, HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, JobDecl,
+    LimitsDecl, Model, ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl, ResourceDecl,
+    ResourceKindDecl, VolumeDecl,
 };
 use ir::{Diagnostics, FileId, Spanned};
 
@@ -266,6 +266,7 @@ impl Lowerer<'_, '_> {
             bind_mounts: Vec::new(),
             limits: self.limits(table),
             job: table.get("job").and_then(|node| self.job(node)),
+            autoscale: table.get("autoscale").and_then(|node| self.autoscale(node)),
             files: each(items(table, "files").iter(), |node| {
                 let entry = node.as_table()?;
                 let (source, target) = (self.text(entry, "source")?, self.text(entry, "target")?);
@@ -369,6 +370,17 @@ impl Lowerer<'_, '_> {
         let table = node.as_table()?;
         Some(JobDecl {
             schedule: self.text(table, "schedule"),
+            span: span(self.file, &node.span),
+        })
+    }
+
+    /// `autoscale = { min?, max, cpu }`.
+    fn autoscale(&self, node: &Node<'_>) -> Option<AutoscaleDecl> {
+        let table = node.as_table()?;
+        Some(AutoscaleDecl {
+            min: self.integer(table, "min"),
+            max: self.integer(table, "max"),
+            cpu: self.integer(table, "cpu"),
             span: span(self.file, &node.span),
         })
     }

@@ -331,6 +331,7 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 OTLP,
                 JOB,
                 FILES,
+                AUTOSCALE,
             ],
             requires: &[&["image"], &["build"]],
             conflicts: &[["image", "build"]],
@@ -361,6 +362,7 @@ pub(crate) static RESOURCE_TYPES: &[ResourceType] = &[
                 OTLP,
                 JOB,
                 FILES,
+                AUTOSCALE,
             ],
             requires: &[&["path"], &["build"]],
             conflicts: &[["path", "build"]],
@@ -678,6 +680,40 @@ const JOB: Field = field(
         conflicts: &[],
     }),
     "Runs to completion instead of running on: `job = {}` once per deployment (a migration), `job = { schedule = \"...\" }` on a schedule. A job has no `endpoints`, `health` or `replicas`.",
+);
+const AUTOSCALE: Field = field(
+    "autoscale",
+    Shape::Table(&TableShape {
+        fields: &[
+            field(
+                "min",
+                Shape::Integer {
+                    min: Some(1),
+                    max: Some(1000),
+                },
+                "The fewest replicas, what it starts with (default 1); Compose runs this many.",
+            ),
+            required(
+                "max",
+                Shape::Integer {
+                    min: Some(1),
+                    max: Some(1000),
+                },
+                "The most replicas (at least `min`).",
+            ),
+            required(
+                "cpu",
+                Shape::Integer {
+                    min: Some(1),
+                    max: Some(100),
+                },
+                "Target average CPU utilisation, in percent of `resources.cpu` (which it requires).",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "Scales between `min` and `max` replicas on CPU utilisation: a HorizontalPodAutoscaler on Kubernetes, a CPU scale rule on Container Apps; Compose runs `min`. Not with `replicas` or `job`.",
 );
 const LIMITS: Field = field(
     "resources",

@@ -391,6 +391,17 @@ fn compute_workload(
         .job
         .as_ref()
         .map(|job| crate::passes::jobs::job(name, decl, job, diags));
+    let autoscale = crate::passes::autoscale::autoscale(name, decl, diags);
+    let replicas = match autoscale {
+        Some(scale) => scale.min,
+        None if decl.autoscale.is_some() => 1,
+        None => replicas(
+            decl.replicas.as_ref(),
+            crate::passes::autoscale::MAX_REPLICAS,
+            diags,
+            "a workload",
+        ),
+    };
     Workload {
         role: if decl.project {
             Role::Project
@@ -402,7 +413,7 @@ fn compute_workload(
         args: Vec::new(),
         env: Vec::new(),
         endpoints,
-        replicas: replicas(decl.replicas.as_ref(), 1000, diags, "a workload"),
+        replicas,
         health,
         volumes: decl
             .volumes
@@ -429,6 +440,7 @@ fn compute_workload(
             .iter()
             .filter_map(|f| crate::passes::files::mount(f, diags))
             .collect(),
+        autoscale,
         wait_for: Vec::new(),
         references: Vec::new(),
     }
@@ -517,6 +529,7 @@ fn integration_workload(
         limits: limits(&decl.limits, diags),
         job: None,
         files: Vec::new(),
+        autoscale: None,
         wait_for: Vec::new(),
         references: Vec::new(),
     }

@@ -1,5 +1,6 @@
 //! The passes of [`crate::check`], one file each, sharing the [`Ctx`] built by `expand`.
 
+pub(crate) mod autoscale;
 pub(crate) mod expand;
 pub(crate) mod files;
 pub(crate) mod graph;

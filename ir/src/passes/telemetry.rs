@@ -101,6 +101,7 @@ pub(crate) fn declare(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
         limits: Limits::default(),
         job: None,
         files: Vec::new(),
+        autoscale: None,
         wait_for: Vec::new(),
         references: Vec::new(),
     };

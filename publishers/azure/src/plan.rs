@@ -104,6 +104,9 @@ pub struct App<'m> {
     pub probe: Option<Probe<'m>>,
     /// Minimum and maximum replicas.
     pub scale: (u32, u32),
+    /// The target average CPU utilisation in percent of an app that autoscales (`autoscale`):
+    /// a `cpu` custom scale rule (KEDA's CPU scaler, which Container Apps runs).
+    pub cpu_target: Option<u32>,
     /// The shares it mounts, each once, in first-mount order: indices into [`Plan::shares`]
     /// (an app volume takes its share's name).
     pub volumes: Vec<usize>,
@@ -133,6 +136,10 @@ pub enum Trigger<'m> {
 /// How long one run of a job may take, in seconds (Container Apps requires a limit; the model
 /// has none): 30 minutes, for migrations and batch work alike.
 pub const JOB_REPLICA_TIMEOUT: u32 = 1800;
+
+/// The name of the scale rule of an app that autoscales on CPU ([`App::cpu_target`]); both
+/// printers write the rule as a `cpu` custom rule on `Utilization`.
+pub const CPU_SCALE_RULE: &str = "cpu-utilization";
 
 /// How often a failed run is retried: never, as Kubernetes (`backoffLimit: 0`) and Compose
 /// (`restart: "no"`) run a job.
@@ -386,7 +393,11 @@ impl<'m> Plan<'m> {
             ingress,
             size,
             probe,
-            scale: probes::scale(workload.replicas),
+            scale: match workload.autoscale {
+                Some(autoscale) => (autoscale.min, autoscale.max),
+                None => probes::scale(workload.replicas),
+            },
+            cpu_target: workload.autoscale.map(|a| a.cpu),
             volumes,
             mounts,
             files,

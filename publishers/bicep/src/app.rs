@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use aspirec_azure::databases::{INIT_IMAGE, INIT_MOUNT, INITDB_DIR, SCRIPT_VARIABLE};
 use aspirec_azure::files::FILES_MOUNT;
-use aspirec_azure::plan::{App, AppImage, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Trigger};
+use aspirec_azure::plan::{
+    App, AppImage, CPU_SCALE_RULE, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Trigger,
+};
 use aspirec_azure::probes::Check;
 use aspirec_azure::storage::Shares;
 use aspirec_azure::values::{AppValues, EnvValue, SecretValue};
@@ -18,9 +20,9 @@ use crate::bicep_string::BicepStr;
 use crate::modules::ModuleSymbols;
 use crate::values::{self, Symbols};
 use crate::view::{
-    AppView, AppVolumeView, Bool, EnvView, FilesView, HttpProbeView, IngressView, InitView,
-    JobView, MountView, Number, PortMappingView, ProbeView, SecretView, Source, SubPathMountView,
-    Views, list, views,
+    AppView, AppVolumeView, Bool, CpuRuleView, EnvView, FilesView, HttpProbeView, IngressView,
+    InitView, JobView, MountView, Number, PortMappingView, ProbeView, SecretView, Source,
+    SubPathMountView, Views, list, views,
 };
 
 /// What an app's view refers to besides the app itself.
@@ -132,6 +134,12 @@ pub(crate) fn view(
         depends_on: list(depends_on),
         min_replicas: Number::of(app.scale.0),
         max_replicas: Number::of(app.scale.1),
+        cpu_rule: app.cpu_target.map(|target| {
+            Arc::new(CpuRuleView {
+                name: Source::of(CPU_SCALE_RULE),
+                value: Source::of(&target.to_string()),
+            })
+        }),
         files: app.files.as_ref().map(|files| {
             Arc::new(FilesView {
                 name: Source::of(&files.container),

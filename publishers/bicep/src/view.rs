@@ -369,6 +369,8 @@ pub(crate) struct AppView {
     pub(crate) depends_on: Arc<List<String>>,
     pub(crate) min_replicas: Number,
     pub(crate) max_replicas: Number,
+    /// The CPU scale rule of an app that autoscales.
+    pub(crate) cpu_rule: Option<Arc<CpuRuleView>>,
     /// Set for a job (`Microsoft.App/jobs`): its trigger.
     pub(crate) job: Option<Arc<JobView>>,
     /// The init container that writes the workload's `files`, if any.
@@ -393,9 +395,18 @@ view!(AppView {
     depends_on,
     min_replicas,
     max_replicas,
+    cpu_rule,
     job,
     files
 });
+
+/// A `cpu` custom scale rule: its name, and the target utilisation (a string in Container Apps).
+#[derive(Debug)]
+pub(crate) struct CpuRuleView {
+    pub(crate) name: Source,
+    pub(crate) value: Source,
+}
+view!(CpuRuleView { name, value });
 
 /// The init container that writes a workload's `files` into an `EmptyDir` volume, and the
 /// app container's mounts of it (each with a sub-path).

@@ -113,6 +113,13 @@ impl Lowering<'_> {
                  that wait for `{name}` wait until it has started."
             ));
         }
+        if let Some(scale) = &workload.autoscale {
+            self.notes.push(format!(
+                "`{name}`: Compose does not autoscale; it runs `autoscale.min` ({}) of up to {} replicas (the other \
+                 targets scale on {} percent CPU utilisation).",
+                scale.min, scale.max, scale.cpu
+            ));
+        }
         Service {
             image: escape(workload.image.reference()),
             build: self.build(name, resource, &workload.image, diags),

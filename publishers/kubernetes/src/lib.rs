@@ -22,6 +22,7 @@
 
 use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher};
 
+mod autoscale;
 mod conditional;
 mod emit;
 mod expansion;

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Namespace, PersistentVolumeClaim, ResourceRequirements, Service, ServiceAccount,
@@ -140,6 +141,7 @@ pub(crate) enum Manifest {
     ServiceAccount(ServiceAccount),
     Role(Role),
     RoleBinding(RoleBinding),
+    Autoscaler(HorizontalPodAutoscaler),
 }
 
 /// Calls `$body` with the object inside any [`Manifest`] (boxed ones unboxed), bound to `$o`.
@@ -170,6 +172,7 @@ macro_rules! each_manifest {
             Manifest::ServiceAccount($o) => $body,
             Manifest::Role($o) => $body,
             Manifest::RoleBinding($o) => $body,
+            Manifest::Autoscaler($o) => $body,
         }
     };
 }
@@ -219,6 +222,7 @@ manifest_from!(
     ServiceAccount(ServiceAccount),
     Role(Role),
     RoleBinding(RoleBinding),
+    Autoscaler(HorizontalPodAutoscaler),
 );
 
 /// A deploy-time place in an object: a JSON pointer (RFC 6901) into the object as it
@@ -248,6 +252,8 @@ pub(crate) enum Knob {
     Selector,
     /// The workload's replica count.
     Replicas,
+    /// A value of the workload's autoscaler ([`Workload::autoscale`]): `min`, `max` or `cpu`.
+    Autoscale(&'static str),
     /// The workload's container image.
     Image,
     /// The container's CPU and memory; the field may be absent.
@@ -290,8 +296,10 @@ pub(crate) enum Switch {
 pub(crate) struct Workload {
     /// The object name, which also names the workload's settings.
     pub(crate) object: String,
-    /// `None` for a job, which runs one pod to completion.
+    /// `None` for a job, which runs one pod to completion, and for a workload an autoscaler scales.
     pub(crate) replicas: Option<i32>,
+    /// The replica range and CPU target of a workload that autoscales.
+    pub(crate) autoscale: Option<ir::Autoscale>,
     pub(crate) image: ImageRef,
     pub(crate) resources: Option<ResourceRequirements>,
     /// One host per Ingress rule, named by its endpoint's port name; empty without an Ingress.

@@ -52,11 +52,9 @@ pub(crate) fn plan(
     let (pod, pod_slots, container) = pod_template(ctx, owner, &mut storage, diags);
     let mut knobs = plan::Workload {
         object: owner.object.clone(),
-        replicas: owner
-            .workload
-            .job
-            .is_none()
+        replicas: (owner.workload.job.is_none() && owner.workload.autoscale.is_none())
             .then(|| replicas(owner.workload.replicas)),
+        autoscale: owner.workload.autoscale,
         image: ImageRef::parse(owner.workload.image.reference()),
         resources: container.resources,
         ingress: Vec::new(),
@@ -68,6 +66,9 @@ pub(crate) fn plan(
         objects.push(job::controller(ctx, owner, job, pod, pod_slots));
     } else {
         objects.push(long_running(ctx, owner, &mut storage, pod, pod_slots));
+    }
+    if let Some(scale) = owner.workload.autoscale {
+        objects.push(crate::autoscale::autoscaler(ctx, owner, scale));
     }
     if let Some(service) = network::internal_service(ctx, owner) {
         objects.push(service);
@@ -123,7 +124,9 @@ fn long_running(
             !storage.claims.is_empty(),
         ))),
     };
-    controller.slot("/spec/replicas", Knob::Replicas);
+    if owner.workload.autoscale.is_none() {
+        controller.slot("/spec/replicas", Knob::Replicas);
+    }
     controller.slot("/spec/selector/matchLabels", Knob::Selector);
     controller.slot("/spec/template/metadata/labels", Knob::Labels);
     controller.slots.extend(pod_slots);
@@ -361,7 +364,12 @@ fn deployment(
     Deployment {
         metadata: ctx.meta(&owner.object, owner.labels.clone()),
         spec: Some(DeploymentSpec {
-            replicas: Some(replicas(owner.workload.replicas)),
+            // An autoscaler owns the count (see `autoscale`).
+            replicas: owner
+                .workload
+                .autoscale
+                .is_none()
+                .then(|| replicas(owner.workload.replicas)),
             selector: LabelSelector {
                 match_labels: Some(owner.selector.clone()),
                 match_expressions: None,

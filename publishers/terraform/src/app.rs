@@ -9,7 +9,9 @@ use aspirec_azure::databases::{
 };
 use aspirec_azure::files::{FILES_MOUNT, InitFiles};
 use aspirec_azure::ingress::{MainIngress, PortMapping};
-use aspirec_azure::plan::{App, AppImage, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Probe, Trigger};
+use aspirec_azure::plan::{
+    App, AppImage, CPU_SCALE_RULE, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Probe, Trigger,
+};
 use aspirec_azure::probes::Check;
 use aspirec_azure::values::{AppValues, EnvValue, SecretValue};
 
@@ -95,6 +97,14 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
     if app.job.is_none() {
         w.attr("min_replicas", app.scale.0);
         w.attr("max_replicas", app.scale.1);
+    }
+    if let Some(target) = app.cpu_target {
+        w.block("custom_scale_rule", &[]);
+        w.attrs(&[("name", &CPU_SCALE_RULE), ("custom_rule_type", &"cpu")]);
+        w.object("metadata");
+        w.attrs(&[("type", &"Utilization"), ("value", &target.to_string())]);
+        w.end();
+        w.end();
     }
     if let Some(init) = &app.init {
         init_container(w, init);

@@ -211,6 +211,18 @@ fn workload(workload: &Workload) -> Node<'_> {
         ));
         required.push("replicas");
     }
+    if workload.autoscale.is_some() {
+        let count = || Node {
+            minimum: Some(1),
+            ..Node::typed("integer")
+        };
+        let autoscale = vec![("min", count()), ("max", count()), ("cpu", count())];
+        properties.push((
+            "autoscale",
+            Node::object(autoscale, Some(vec!["min", "max", "cpu"])),
+        ));
+        required.push("autoscale");
+    }
     properties.push(("resources", Node::reference("#/definitions/resources")));
     required.push("resources");
     if !workload.ingress.is_empty() {

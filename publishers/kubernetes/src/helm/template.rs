@@ -70,6 +70,7 @@ pub(crate) fn document(
             Knob::Selector => relabel(false, scope, &mut forms),
             knob @ (Knob::Namespace
             | Knob::Replicas
+            | Knob::Autoscale(_)
             | Knob::Image
             | Knob::Resources
             | Knob::SecretName
@@ -154,6 +155,9 @@ fn form(knob: &Knob, scope: &Scope<'_>) -> Option<Form> {
     Some(match knob {
         Knob::Namespace => fixed("{{ $.Release.Namespace | quote }}"),
         Knob::Replicas => fixed("{{ $w.replicas | int }}"),
+        Knob::Autoscale(key) => {
+            Form::Inline(Cow::Owned(format!("{{{{ $w.autoscale.{key} | int }}}}")))
+        }
         Knob::Image => Form::Inline(Cow::Owned(scope.image.to_string())),
         Knob::Resources => Form::With {
             value: "$w.resources".to_string(),

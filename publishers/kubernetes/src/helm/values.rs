@@ -190,6 +190,14 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
             "and class of its volumes (a StatefulSet's volume claims cannot change once created).".to_string(),
         ],
     );
+    if settings.workloads.iter().any(|w| w.autoscale.is_some()) {
+        comment(
+            &mut out,
+            "",
+            &["A workload that autoscales has `autoscale` instead of `replicas`: `min` and `max` replicas, and `cpu`,".to_string(),
+              "the average CPU utilisation to keep in percent of its CPU request.".to_string()],
+        );
+    }
     let workloads = Entries(
         settings
             .workloads
@@ -201,6 +209,14 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
     Ok(out)
 }
 
+/// The autoscaler's values: `min` and `max` replicas, the target CPU utilisation in percent.
+#[derive(Serialize)]
+struct AutoscaleValues {
+    min: u32,
+    max: u32,
+    cpu: u32,
+}
+
 /// One workload's values, in the order `values.yaml` lists them (typed rather than built as
 /// JSON: a chart of 10,000 workloads writes them 10,000 times).
 #[derive(Serialize)]
@@ -209,6 +225,9 @@ struct WorkloadValues<'a> {
     /// Absent for a job, which runs one pod to completion.
     #[serde(skip_serializing_if = "Option::is_none")]
     replicas: Option<i32>,
+    /// Instead of `replicas` for a workload that autoscales.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    autoscale: Option<AutoscaleValues>,
     resources: Resources<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ingress: Option<IngressValues<'a>>,
@@ -221,6 +240,11 @@ impl<'a> WorkloadValues<'a> {
         WorkloadValues {
             image: ImageValues::new(&workload.image),
             replicas: workload.replicas,
+            autoscale: workload.autoscale.map(|a| AutoscaleValues {
+                min: a.min,
+                max: a.max,
+                cpu: a.cpu,
+            }),
             resources: Resources(workload.resources.as_ref()),
             ingress: (!workload.ingress.is_empty()).then(|| IngressValues {
                 enabled: true,
