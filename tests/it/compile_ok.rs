@@ -27,12 +27,7 @@ fn is_manifest(path: &Path) -> bool {
 pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
     let display = crate::display_name(path);
     let ids: &[&str] = if !is_manifest(path) {
-        let case = case_name(path);
-        return aspirec::targets::all()
-            .iter()
-            .copied()
-            .filter(|t| !UNBUILDABLE.contains(&(case.as_str(), t.id())))
-            .collect();
+        return aspirec::targets::all().to_vec();
     } else if case_name(path).starts_with("bicep-") {
         &["bicep"]
     } else if display.starts_with("shared/") {
@@ -43,52 +38,6 @@ pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
     ids.iter()
         .filter_map(|id| aspirec::targets::by_id(id))
         .collect()
-}
-
-/// The (example model, target) pairs that do not build, each for a reason the target
-/// reports: `production` mounts one file (`appsettings.Production.json`) into the image's
-/// `/app`, which ECS cannot do without hiding the rest of `/app` (E0702). Asserted by
-/// [`unbuildable_targets_report_why`], which snapshots the output with --allow-unsupported in
-/// each environment named here too; [`targets_for`] leaves them out.
-const UNBUILDABLE: &[(&str, &str)] = &[("production", "terraform-aws")];
-const UNBUILDABLE_ENVIRONMENTS: &[(&str, &str)] = &[("production", "cloud")];
-
-#[test]
-fn unbuildable_targets_report_why() {
-    for &(case, target) in UNBUILDABLE {
-        let input = crate::root().join(format!("tests/models/{case}.toml"));
-        let publisher = aspirec::targets::by_id(target).unwrap();
-        let compilation = compile_file(&input, vec![publisher]);
-        let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.id).collect();
-        assert_eq!(codes, ["E0702"], "{}", compilation.render_diagnostics());
-        // With --allow-unsupported the rest builds, the file left out with a warning.
-        let environments = UNBUILDABLE_ENVIRONMENTS
-            .iter()
-            .filter(|(c, _)| *c == case)
-            .map(|&(_, e)| Some(e));
-        for environment in std::iter::once(None).chain(environments) {
-            let bytes = std::fs::read(&input).unwrap();
-            let options = aspirec::CompileOptions {
-                targets: vec![publisher],
-                allow_unsupported: true,
-                environment: environment.map(str::to_string),
-                model_dir: format!("../../{}", crate::display_name(input.parent().unwrap())),
-                read_file: Some(aspirec::files_beside(&input)),
-                ..Default::default()
-            };
-            let allowed = aspirec::compile(&crate::display_name(&input), &bytes, &options);
-            assert!(!allowed.has_errors(), "{}", allowed.render_diagnostics());
-            let warnings: Vec<&str> = allowed.diagnostics.iter().map(|d| d.code.id).collect();
-            assert_eq!(warnings, ["W0701"]);
-            let (_, artifacts) = &allowed.artifacts[0];
-            let name = match environment {
-                Some(environment) => format!("{case}-{environment}-allow-unsupported"),
-                None => format!("{case}-allow-unsupported"),
-            };
-            snapshot_settings(target, &input)
-                .bind(|| insta::assert_snapshot!(name, artifacts_text(artifacts)));
-        }
-    }
 }
 
 /// Runs `check` for every input and fails once at the end, listing every failing case, so
@@ -170,18 +119,14 @@ fn every_target_produces_files_for_every_example_model() {
             .iter()
             .map(|(id, a)| if a.is_empty() { "" } else { *id })
             .collect();
-        let case = case_name(&input);
-        let expected: Vec<&str> = [
+        let expected = [
             "k8s",
             "helm",
             "compose",
             "terraform",
             "bicep",
             "terraform-aws",
-        ]
-        .into_iter()
-        .filter(|t| !UNBUILDABLE.contains(&(case.as_str(), *t)))
-        .collect();
+        ];
         assert_eq!(ids, expected, "{}", input.display());
     }
 }

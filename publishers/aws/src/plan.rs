@@ -68,6 +68,9 @@ pub struct Task<'m> {
     /// The init container that writes a Postgres or MySQL server's database script.
     pub init: Option<InitDatabases>,
     pub replicas: u32,
+    /// The replica range and CPU target of a service that autoscales: an Application Auto
+    /// Scaling target tracking the service's average CPU utilisation.
+    pub autoscale: Option<ir::checked::Autoscale>,
     /// The init container that writes the workload's folders of `files`.
     pub files: Option<Files<'m>>,
     /// `Some` for a job: a task definition without a service, started by hand or on a
@@ -344,6 +347,7 @@ impl<'m> Plan<'m> {
             init,
             files,
             replicas: workload.replicas,
+            autoscale: workload.autoscale,
             job: workload
                 .job
                 .as_ref()
@@ -399,8 +403,8 @@ fn files<'m>(
             folders.push(mount);
             continue;
         }
-        report.unsupported(
-            resource,
+        report.unsupported_at(
+            mount.span,
             format!(
                 "`{}` mounts the file `{}` at `{}`, which an ECS task cannot place without hiding the rest of the image's folder",
                 resource.name, mount.source, mount.target

@@ -382,6 +382,48 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
     if !listeners.is_empty() {
         w.array("depends_on", listeners.iter().map(|l| Raw(l)));
     }
+    if task.autoscale.is_some() {
+        // The scaling policy owns the count: without this, every `terraform apply` would
+        // reset it to the minimum.
+        w.block("lifecycle", &[]);
+        w.array("ignore_changes", [Raw("desired_count")]);
+        w.end();
+    }
+    w.end();
+    if let Some(autoscale) = task.autoscale {
+        autoscaling(w, task, autoscale);
+    }
+}
+
+/// The Application Auto Scaling target of a service that autoscales (its replica range), and
+/// the policy that tracks its average CPU utilisation, as an HPA does on Kubernetes.
+fn autoscaling(w: &mut TfWriter, task: &Task<'_>, autoscale: ir::checked::Autoscale) {
+    let label = task.label.as_str();
+    w.resource("aws_appautoscaling_target", label);
+    w.attr("service_namespace", "ecs");
+    let mut resource_id = Template::default();
+    resource_id
+        .text("service/")
+        .expr(&Raw("aws_ecs_cluster.main.name"))
+        .text("/")
+        .expr(&Ref("aws_ecs_service", [label, "name"]));
+    w.attr("resource_id", &resource_id);
+    w.attr("scalable_dimension", "ecs:service:DesiredCount");
+    w.attr("min_capacity", autoscale.min);
+    w.attr("max_capacity", autoscale.max);
+    w.end();
+    w.resource("aws_appautoscaling_policy", &format!("{label}_cpu"));
+    w.attr("name", format!("{}-cpu", task.name).as_str());
+    w.attr("policy_type", "TargetTrackingScaling");
+    for key in ["service_namespace", "resource_id", "scalable_dimension"] {
+        w.attr_named(key, Ref("aws_appautoscaling_target", [label, key]));
+    }
+    w.block("target_tracking_scaling_policy_configuration", &[]);
+    w.attr("target_value", autoscale.cpu);
+    w.block("predefined_metric_specification", &[]);
+    w.attr("predefined_metric_type", "ECSServiceAverageCPUUtilization");
+    w.end();
+    w.end();
     w.end();
 }
 
