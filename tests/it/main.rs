@@ -71,6 +71,15 @@ pub(crate) fn compile_file(
     path: &Path,
     targets: Vec<&'static dyn ir::Publisher>,
 ) -> aspirec::Compilation {
+    compile_file_with(path, targets, false)
+}
+
+/// [`compile_file`], with `--allow-unsupported` when `allow_unsupported` (or the input asks).
+pub(crate) fn compile_file_with(
+    path: &Path,
+    targets: Vec<&'static dyn ir::Publisher>,
+    allow_unsupported: bool,
+) -> aspirec::Compilation {
     let bytes = std::fs::read(path).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     let directives = directives(path, &text);
@@ -78,7 +87,8 @@ pub(crate) fn compile_file(
         targets,
         environment: directives.environment,
         // The Aspire corpus holds Azure-only resources and executables: leave them out.
-        allow_unsupported: directives.allow_unsupported
+        allow_unsupported: allow_unsupported
+            || directives.allow_unsupported
             || path.starts_with(root().join("../shared/corpus")),
         // As if built with `--out out` from the repository root.
         model_dir: format!("../../{}", display_name(path.parent().unwrap())),

@@ -277,7 +277,8 @@ fn targets_written_early_appear_only_when_the_build_succeeds() {
             "helm",
             "k8s",
             "terraform",
-            "terraform-aws"
+            "terraform-aws",
+            "terraform-gcp"
         ]
     );
     // A folder that exists is not staged early: the normal, per-file path handles it.

@@ -14,6 +14,7 @@ use foldhash::fast::FixedState;
 use indexmap::IndexSet;
 
 use aspirec_azure::databases::{self, Creation, InitDatabases};
+use aspirec_azure::files::Folders;
 use aspirec_azure::managed::{self, Service};
 use aspirec_azure::names::{self, UniqueNames};
 use aspirec_azure::plan::{AppImage, Hosting, Placer, place};
@@ -72,24 +73,10 @@ pub struct Task<'m> {
     /// Scaling target tracking the service's average CPU utilisation.
     pub autoscale: Option<ir::checked::Autoscale>,
     /// The init container that writes the workload's folders of `files`.
-    pub files: Option<Files<'m>>,
+    pub files: Option<Folders<'m>>,
     /// `Some` for a job: a task definition without a service, started by hand or on a
     /// schedule.
     pub job: Option<Trigger>,
-}
-
-/// A workload's folders of `files` (see [`Task::files`]): an init container writes each into
-/// a task volume of its own, which the app's container mounts read-only at its target.
-#[derive(Debug)]
-pub struct Files<'m> {
-    /// The init container's name: the app's, with `-files`.
-    pub container: String,
-    /// `(variable, file contents)`, one per file ([`aspirec_azure::files::writes`]).
-    pub variables: Vec<(String, String)>,
-    /// The shell command line that writes them, entry `i` in `FILES_MOUNT/i`.
-    pub command: String,
-    /// `(task volume, target)`, one per folder, in the order of the command's entries.
-    pub mounts: Vec<(String, &'m str)>,
 }
 
 /// How a job's task starts.
@@ -396,13 +383,9 @@ fn files<'m>(
     taken: &mut UniqueNames,
     report: Report,
     diags: &mut Diagnostics,
-) -> Option<Files<'m>> {
-    let mut folders = Vec::with_capacity(workload.files.len());
-    for mount in &workload.files {
-        if mount.folder {
-            folders.push(mount);
-            continue;
-        }
+) -> Option<Folders<'m>> {
+    let (folders, single) = aspirec_azure::files::folders(workload, name, taken);
+    for mount in single {
         report.unsupported_at(
             mount.span,
             format!(
@@ -415,26 +398,7 @@ fn files<'m>(
             diags,
         );
     }
-    if folders.is_empty() {
-        return None;
-    }
-    let (variables, command) = aspirec_azure::files::writes(folders.iter().copied());
-    let mounts = folders
-        .iter()
-        .enumerate()
-        .map(|(index, mount)| {
-            (
-                taken.claim(&format!("files-{index}"), 63),
-                mount.target.as_str(),
-            )
-        })
-        .collect();
-    Some(Files {
-        container: format!("{name}-files"),
-        variables,
-        command,
-        mounts,
-    })
+    folders
 }
 
 /// The Cloud Map namespace of application `app`.

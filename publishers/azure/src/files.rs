@@ -83,3 +83,51 @@ fn sub_path(index: usize, mount: &FileMount) -> String {
         (true, _) | (false, None) => index.to_string(),
     }
 }
+
+/// A workload's folders of `files` on a platform whose mounts have no sub-path (ECS, Cloud
+/// Run): an init container writes each folder into a volume of its own, which the app's
+/// container mounts at the folder's target. One file cannot be placed so without hiding the
+/// rest of the image's folder: the targets report those ([`folders`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Folders<'m> {
+    /// The init container's name: the app's, with `-files`.
+    pub container: String,
+    /// `(variable, file contents)`, one per file ([`writes`]).
+    pub variables: Vec<(String, String)>,
+    /// The shell command line that writes them, entry `i` in `FILES_MOUNT/i`.
+    pub command: String,
+    /// `(volume, target)`, one per folder, in the order of the command's entries.
+    pub mounts: Vec<(String, &'m str)>,
+}
+
+/// The [`Folders`] of `workload` (run as app `app`, whose volumes took the names in `taken`),
+/// and each mount of one file, which the caller reports; `None` without folders.
+pub fn folders<'m>(
+    workload: &'m Workload,
+    app: &str,
+    taken: &mut UniqueNames,
+) -> (Option<Folders<'m>>, Vec<&'m FileMount>) {
+    let (folders, single): (Vec<&FileMount>, Vec<&FileMount>) =
+        workload.files.iter().partition(|mount| mount.folder);
+    if folders.is_empty() {
+        return (None, single);
+    }
+    let (variables, command) = writes(folders.iter().copied());
+    let mounts = folders
+        .iter()
+        .enumerate()
+        .map(|(index, mount)| {
+            (
+                taken.claim(&format!("files-{index}"), 63),
+                mount.target.as_str(),
+            )
+        })
+        .collect();
+    let folders = Folders {
+        container: format!("{app}-files"),
+        variables,
+        command,
+        mounts,
+    };
+    (Some(folders), single)
+}

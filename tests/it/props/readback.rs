@@ -21,6 +21,8 @@ pub(crate) fn env_value(target: &str, artifacts: &Artifacts, var: &str) -> Resul
         "compose" => compose(artifacts, var)?,
         "terraform" => terraform(artifacts, var, Layout::Azure)?,
         "terraform-aws" => terraform(artifacts, var, Layout::Aws)?,
+        // Cloud Run's `env { name value }` blocks are azurerm's.
+        "terraform-gcp" => terraform(artifacts, var, Layout::Azure)?,
         "bicep" => bicep(artifacts, var)?,
         other => return Err(format!("no reader for target {other}")),
     };
