@@ -470,12 +470,12 @@ const AZURE: Field = field(
         fields: &[required(
             "hosting",
             Shape::Enum(&["managed", "container"]),
-            "`managed`: the cloud's own service where one exists (Postgres, Redis: Azure's, or RDS and ElastiCache for terraform-aws); `container`: a container with a file-share volume.",
+            "`managed`: the cloud's own service where one exists (Postgres, Redis: Azure's, RDS and ElastiCache for terraform-aws, Cloud SQL and Memorystore for terraform-gcp); `container`: a container with a file-share volume (not on Cloud Run, which serves HTTP only).",
         )],
         requires: &[],
         conflicts: &[],
     }),
-    "How the cloud targets (Azure's, terraform-aws) host this service.",
+    "How the cloud targets (Azure's, terraform-aws, terraform-gcp) host this service.",
 );
 
 const BUILD: Field = field(

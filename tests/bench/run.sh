@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times the whole `aspirec build MODEL --emit all` process on synthetic models of 10 to 10,000
+# Times the whole `aspirec build MODEL --emit all --allow-unsupported` process on synthetic models of 10 to 10,000
 # services (tests/bench/synth.rs) and prints a Markdown table: median and fastest wall-clock
 # time over RUNS fresh builds, CPU time, and the peak resident memory (GNU time's "Maximum
 # resident set size", the largest over the runs).
@@ -51,7 +51,10 @@ for n in $SIZES; do
     out=$WORK/out-$n-$run
     start=$(date +%s%N)
     # %U %S: CPU seconds; %M: peak resident set size in KiB.
-    /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$BIN" build "$model" --emit all --out "$out" >/dev/null 2>"$WORK/stderr" || {
+    # --allow-unsupported: the synthetic model's Postgres and Redis containers (and a volume,
+    # a second port) are E0702/E0704 on Cloud Run, which leaves them out; the other targets
+    # have nothing to leave out, so their output is what it was without the flag.
+    /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$BIN" build "$model" --emit all --allow-unsupported --out "$out" >/dev/null 2>"$WORK/stderr" || {
       echo "run.sh: aspirec failed on $n services:" >&2
       cat "$WORK/stderr" >&2
       exit 1

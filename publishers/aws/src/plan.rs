@@ -13,6 +13,7 @@
 use foldhash::fast::FixedState;
 use indexmap::IndexSet;
 
+use aspirec_azure::cloud_report::{IngressTexts, Report};
 use aspirec_azure::databases::{self, Creation, InitDatabases};
 use aspirec_azure::files::Folders;
 use aspirec_azure::managed::{self, Service};
@@ -172,9 +173,7 @@ impl<'m> Plan<'m> {
         options: &PublishOptions,
         diags: &mut Diagnostics,
     ) -> Task<'m> {
-        let report = Report {
-            allow_unsupported: options.allow_unsupported,
-        };
+        let report = report(options.allow_unsupported);
         let size = sizing::size(&workload.limits).unwrap_or_else(|| {
             diags.push(
                 Diagnostic::new(
@@ -434,63 +433,17 @@ fn trigger(resource: &Resource, job: &ir::Job, report: Report, diags: &mut Diagn
     }
 }
 
-/// How a problem is reported: an error, or with `--allow-unsupported` a warning that says
-/// what was left out.
-#[derive(Clone, Copy)]
-struct Report {
-    allow_unsupported: bool,
-}
-
-impl Report {
-    /// E0702 (or W0701): `message`, `why`, what to do `instead`, and `what` is left out.
-    fn unsupported(
-        self,
-        resource: &Resource,
-        message: String,
-        why: &str,
-        instead: &str,
-        what: &str,
-        diags: &mut Diagnostics,
-    ) {
-        self.unsupported_at(resource.span, message, why, instead, what, diags);
-    }
-
-    /// [`Report::unsupported`] at `span`.
-    fn unsupported_at(
-        self,
-        span: ir::Span,
-        message: String,
-        why: &str,
-        instead: &str,
-        what: &str,
-        diags: &mut Diagnostics,
-    ) {
-        let d = Diagnostic::new(
-            codes::UNSUPPORTED_FEATURE,
-            span,
-            format!("{message} ({TARGET} target)"),
-        )
-        .note(why);
-        diags.push(if self.allow_unsupported {
-            d.help(instead).left_out(format!(
-                "{what} is left out of the AWS output by --allow-unsupported"
-            ))
-        } else {
-            d.help(format!(
-                "{instead}, or pass --allow-unsupported to leave {what} out"
-            ))
-        });
-    }
-
-    /// E0704 (or W0701, the endpoint kept internal).
-    fn invalid_ingress(self, resource: &Resource, message: String, diags: &mut Diagnostics) {
-        let d = Diagnostic::new(codes::INVALID_INGRESS, resource.span, message)
-            .label("an external endpoint the load balancer cannot expose")
-            .note("a service's Application Load Balancer listens for HTTP: port 80 for its first external target port, the endpoint's own port for others");
-        diags.push(if self.allow_unsupported {
-            d.left_out("the endpoint stays internal in the AWS output by --allow-unsupported")
-        } else {
-            d.help("make the endpoint internal or HTTP on a port of its own, or pass --allow-unsupported to keep it internal")
-        });
+/// How the AWS plan reports a problem (the rule every other cloud's target shares).
+fn report(allow_unsupported: bool) -> Report {
+    Report {
+        allow_unsupported,
+        target: TARGET,
+        platform: "AWS",
+        ingress: IngressTexts {
+            label: "an external endpoint the load balancer cannot expose",
+            note: "a service's Application Load Balancer listens for HTTP: port 80 for its first external target port, the endpoint's own port for others",
+            left_out: "the endpoint stays internal in the AWS output by --allow-unsupported",
+            help: "make the endpoint internal or HTTP on a port of its own, or pass --allow-unsupported to keep it internal",
+        },
     }
 }

@@ -13,14 +13,11 @@
 use aspirec_azure::Piece;
 use aspirec_azure::managed::{self, POSTGRES_ADMIN, Service};
 use aspirec_hcl::params::Params;
+use aspirec_hcl::values::{self, Resolver, UsedParams};
 use aspirec_hcl::{Ref, Template};
-use ir::{EndpointProperty, ParamId, Part, ResourceId, Value};
+use ir::{CheckedModel, EndpointProperty, ParamId, Part, ResourceId, Value};
 
 use crate::plan::{Plan, Server};
-
-/// Connection strings nest; the check rejects cycles, and this bound stops one that slipped
-/// through instead of recursing for ever.
-const MAX_DEPTH: usize = 32;
 
 /// The resource type and host attribute of a managed server.
 pub fn server_host(service: Service) -> (&'static str, &'static str) {
@@ -37,7 +34,7 @@ pub fn server_host(service: Service) -> (&'static str, &'static str) {
 pub struct Values<'p, 'm> {
     plan: &'p Plan<'m>,
     params: &'p Params,
-    used: Vec<bool>,
+    used: UsedParams,
     /// Whether the values are for a job's task, which is outside Service Connect and reaches
     /// services by their Cloud Map DNS names instead.
     outside_service_connect: bool,
@@ -48,7 +45,7 @@ impl<'p, 'm> Values<'p, 'm> {
         Values {
             plan,
             params,
-            used: vec![false; plan.model.parameters().len()],
+            used: UsedParams::new(plan.model),
             outside_service_connect: false,
         }
     }
@@ -61,51 +58,13 @@ impl<'p, 'm> Values<'p, 'm> {
     /// `value` as one expression in `out` (cleared first); whether it carries a secret.
     pub fn write(&mut self, value: &Value, out: &mut Template) -> bool {
         out.clear();
-        self.append(value, out, 0);
+        values::append(self, value, out, 0);
         self.plan.model.is_secret(value)
     }
 
     /// The parameters written so far, in declaration order.
     pub fn used(&self) -> Vec<ParamId> {
-        self.used
-            .iter()
-            .enumerate()
-            .filter(|(_, used)| **used)
-            .map(|(index, _)| ParamId(index as u32))
-            .collect()
-    }
-
-    fn append(&mut self, value: &Value, out: &mut Template, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        let model = self.plan.model;
-        for part in &value.parts {
-            match part {
-                Part::Text(text) => {
-                    out.text(text);
-                }
-                Part::Param { param, encoding } => {
-                    if let Some(used) = self.used.get_mut(param.0 as usize) {
-                        *used = true;
-                    }
-                    self.params
-                        .write(*param, *encoding == ir::Encoding::Uri, out);
-                }
-                Part::Endpoint {
-                    resource,
-                    endpoint,
-                    property,
-                } => self.endpoint(*resource, *endpoint, *property, out),
-                Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
-                    if let Some(connection) = managed::connection(model, part) {
-                        self.pieces(&connection, out, depth);
-                    } else if let Some(inner) = model.connection_part(part) {
-                        self.append(inner, out, depth + 1);
-                    }
-                }
-            }
-        }
+        self.used.ids()
     }
 
     /// A managed server's connection string or property.
@@ -128,13 +87,13 @@ impl<'p, 'm> Values<'p, 'm> {
                 // Azure cache is the same place in the same strings.
                 Piece::Password | Piece::AccessKey => {
                     if let Some(password) = connection.password {
-                        self.append(password, out, depth + 1);
+                        values::append(self, password, out, depth + 1);
                     }
                 }
                 Piece::PasswordUri | Piece::AccessKeyUri => {
                     if let Some(password) = connection.password {
                         let encoded = self.plan.model.expand(password).uri_encoded();
-                        self.append(&encoded, out, depth + 1);
+                        values::append(self, &encoded, out, depth + 1);
                     }
                 }
                 Piece::Database => {
@@ -148,7 +107,7 @@ impl<'p, 'm> Values<'p, 'm> {
     }
 
     /// A property of endpoint `index` of `resource`, as another service reaches it.
-    fn endpoint(
+    fn address(
         &self,
         resource: ResourceId,
         index: usize,
@@ -209,6 +168,40 @@ impl<'p, 'm> Values<'p, 'm> {
             EndpointProperty::Scheme => {
                 out.text(&endpoint.scheme);
             }
+        }
+    }
+}
+
+impl<'m> Resolver<'m> for Values<'_, 'm> {
+    fn model(&self) -> &'m CheckedModel {
+        self.plan.model
+    }
+
+    fn params(&self) -> &Params {
+        self.params
+    }
+
+    fn used(&mut self) -> &mut UsedParams {
+        &mut self.used
+    }
+
+    fn endpoint(
+        &mut self,
+        resource: ResourceId,
+        index: usize,
+        property: EndpointProperty,
+        out: &mut Template,
+    ) {
+        self.address(resource, index, property, out);
+    }
+
+    fn managed(&mut self, part: &Part, out: &mut Template, depth: usize) -> bool {
+        match managed::connection(self.plan.model, part) {
+            Some(connection) => {
+                self.pieces(&connection, out, depth);
+                true
+            }
+            None => false,
         }
     }
 }

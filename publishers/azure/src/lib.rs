@@ -16,6 +16,7 @@
 
 use std::borrow::Cow;
 
+pub mod cloud_report;
 pub mod databases;
 pub mod files;
 pub mod ingress;

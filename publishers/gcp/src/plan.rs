@@ -11,6 +11,7 @@
 //! --allow-unsupported). A managed one becomes a [`Server`] (Cloud SQL for PostgreSQL,
 //! Memorystore for Redis), as on Azure ([`aspirec_azure::managed::Service`]).
 
+use aspirec_azure::cloud_report::{IngressTexts, Report};
 use aspirec_azure::files::Folders;
 use aspirec_azure::managed::{self, Service};
 use aspirec_azure::names::{self, UniqueNames};
@@ -119,9 +120,7 @@ pub fn plan<'m>(
     };
     let mut placer = Placing {
         plan,
-        report: Report {
-            allow_unsupported: options.allow_unsupported,
-        },
+        report: report(options.allow_unsupported),
         accounts: UniqueNames::default(),
     };
     placer.plan.hosting = place(model, &mut placer, diags);
@@ -497,63 +496,17 @@ fn trigger(resource: &Resource, job: &ir::Job, report: Report, diags: &mut Diagn
     Trigger::Manual
 }
 
-/// How a problem is reported: an error, or with `--allow-unsupported` a warning that says
-/// what was left out.
-#[derive(Clone, Copy)]
-struct Report {
-    allow_unsupported: bool,
-}
-
-impl Report {
-    /// E0702 (or W0701): `message`, `why`, what to do `instead`, and `what` is left out.
-    fn unsupported(
-        self,
-        resource: &Resource,
-        message: String,
-        why: &str,
-        instead: &str,
-        what: &str,
-        diags: &mut Diagnostics,
-    ) {
-        self.unsupported_at(resource.span, message, why, instead, what, diags);
-    }
-
-    /// [`Report::unsupported`] at `span`.
-    fn unsupported_at(
-        self,
-        span: ir::Span,
-        message: String,
-        why: &str,
-        instead: &str,
-        what: &str,
-        diags: &mut Diagnostics,
-    ) {
-        let d = Diagnostic::new(
-            codes::UNSUPPORTED_FEATURE,
-            span,
-            format!("{message} ({TARGET} target)"),
-        )
-        .note(why);
-        diags.push(if self.allow_unsupported {
-            d.help(instead).left_out(format!(
-                "{what} is left out of the Cloud Run output by --allow-unsupported"
-            ))
-        } else {
-            d.help(format!(
-                "{instead}, or pass --allow-unsupported to leave {what} out"
-            ))
-        });
-    }
-
-    /// E0704 (or W0701, the endpoint not served).
-    fn invalid_ingress(self, resource: &Resource, message: String, diags: &mut Diagnostics) {
-        let d = Diagnostic::new(codes::INVALID_INGRESS, resource.span, message)
-            .label("an endpoint Cloud Run cannot serve")
-            .note("a Cloud Run service receives requests on one container port");
-        diags.push(if self.allow_unsupported {
-            d.left_out("the endpoint is not served in the Cloud Run output by --allow-unsupported")
-        } else {
-            d.help("serve every HTTP endpoint on one port, or pass --allow-unsupported to leave the others unserved")
-        });
+/// How the Cloud Run plan reports a problem (the rule every other cloud's target shares).
+fn report(allow_unsupported: bool) -> Report {
+    Report {
+        allow_unsupported,
+        target: TARGET,
+        platform: "Cloud Run",
+        ingress: IngressTexts {
+            label: "an endpoint Cloud Run cannot serve",
+            note: "a Cloud Run service receives requests on one container port",
+            left_out: "the endpoint is not served in the Cloud Run output by --allow-unsupported",
+            help: "serve every HTTP endpoint on one port, or pass --allow-unsupported to leave the others unserved",
+        },
     }
 }

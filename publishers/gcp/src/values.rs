@@ -15,14 +15,11 @@
 use aspirec_azure::Piece;
 use aspirec_azure::managed::{self, POSTGRES_ADMIN, Service};
 use aspirec_hcl::params::Params;
+use aspirec_hcl::values::{self, Resolver, UsedParams};
 use aspirec_hcl::{Raw, Ref, Template};
-use ir::{EndpointProperty, ParamId, Part, ResourceId, Value};
+use ir::{CheckedModel, EndpointProperty, ParamId, Part, ResourceId, Value};
 
 use crate::plan::{Plan, Run, Server};
-
-/// Connection strings nest; the check rejects cycles, and this bound stops one that slipped
-/// through instead of recursing for ever.
-const MAX_DEPTH: usize = 32;
 
 /// The project's number, which Cloud Run's service URLs hold.
 pub const PROJECT_NUMBER: &str = "data.google_project.main.number";
@@ -39,7 +36,7 @@ pub fn server_host(service: Service) -> (&'static str, &'static str) {
 pub struct Values<'p, 'm> {
     plan: &'p Plan<'m>,
     params: &'p Params,
-    used: Vec<bool>,
+    used: UsedParams,
     /// Whether a value named a Cloud Run URL (the output then reads the project's number).
     urls: bool,
 }
@@ -49,7 +46,7 @@ impl<'p, 'm> Values<'p, 'm> {
         Values {
             plan,
             params,
-            used: vec![false; plan.model.parameters().len()],
+            used: UsedParams::new(plan.model),
             urls: false,
         }
     }
@@ -57,18 +54,13 @@ impl<'p, 'm> Values<'p, 'm> {
     /// `value` as one expression in `out` (cleared first); whether it carries a secret.
     pub fn write(&mut self, value: &Value, out: &mut Template) -> bool {
         out.clear();
-        self.append(value, out, 0);
+        values::append(self, value, out, 0);
         self.plan.model.is_secret(value)
     }
 
     /// The parameters written so far, in declaration order.
     pub fn used(&self) -> Vec<ParamId> {
-        self.used
-            .iter()
-            .enumerate()
-            .filter(|(_, used)| **used)
-            .map(|(index, _)| ParamId(index as u32))
-            .collect()
+        self.used.ids()
     }
 
     /// Whether a Cloud Run URL was written (see [`PROJECT_NUMBER`]).
@@ -79,39 +71,6 @@ impl<'p, 'm> Values<'p, 'm> {
     /// Marks the project's number as used (the outputs' URLs).
     pub fn use_urls(&mut self) {
         self.urls = true;
-    }
-
-    fn append(&mut self, value: &Value, out: &mut Template, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        let model = self.plan.model;
-        for part in &value.parts {
-            match part {
-                Part::Text(text) => {
-                    out.text(text);
-                }
-                Part::Param { param, encoding } => {
-                    if let Some(used) = self.used.get_mut(param.0 as usize) {
-                        *used = true;
-                    }
-                    self.params
-                        .write(*param, *encoding == ir::Encoding::Uri, out);
-                }
-                Part::Endpoint {
-                    resource,
-                    endpoint,
-                    property,
-                } => self.endpoint(*resource, *endpoint, *property, out),
-                Part::ConnectionString { .. } | Part::ConnectionProperty { .. } => {
-                    if let Some(connection) = managed::connection(model, part) {
-                        self.pieces(&connection, out, depth);
-                    } else if let Some(inner) = model.connection_part(part) {
-                        self.append(inner, out, depth + 1);
-                    }
-                }
-            }
-        }
     }
 
     /// A managed server's connection string or property.
@@ -180,14 +139,14 @@ impl<'p, 'm> Values<'p, 'm> {
         };
         if uri {
             let encoded = self.plan.model.expand(password).uri_encoded();
-            self.append(&encoded, out, depth + 1);
+            values::append(self, &encoded, out, depth + 1);
         } else {
-            self.append(password, out, depth + 1);
+            values::append(self, password, out, depth + 1);
         }
     }
 
     /// A property of endpoint `index` of `resource`, as another service reaches it.
-    fn endpoint(
+    fn address(
         &mut self,
         resource: ResourceId,
         index: usize,
@@ -236,6 +195,40 @@ impl<'p, 'm> Values<'p, 'm> {
             EndpointProperty::Scheme => {
                 out.text("https");
             }
+        }
+    }
+}
+
+impl<'m> Resolver<'m> for Values<'_, 'm> {
+    fn model(&self) -> &'m CheckedModel {
+        self.plan.model
+    }
+
+    fn params(&self) -> &Params {
+        self.params
+    }
+
+    fn used(&mut self) -> &mut UsedParams {
+        &mut self.used
+    }
+
+    fn endpoint(
+        &mut self,
+        resource: ResourceId,
+        index: usize,
+        property: EndpointProperty,
+        out: &mut Template,
+    ) {
+        self.address(resource, index, property, out);
+    }
+
+    fn managed(&mut self, part: &Part, out: &mut Template, depth: usize) -> bool {
+        match managed::connection(self.plan.model, part) {
+            Some(connection) => {
+                self.pieces(&connection, out, depth);
+                true
+            }
+            None => false,
         }
     }
 }
