@@ -9,8 +9,8 @@
 
 use crate::expr::Template;
 use crate::model::{
-    BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, IntegrationDecl, LimitsDecl, Model,
-    ParameterDecl, ReferenceDecl, ResourceDecl, ResourceKindDecl,
+    AzureHosting, BuildDecl, ComputeDecl, EndpointDecl, EnvDecl, IntegrationDecl, JobDecl,
+    LimitsDecl, Model, ParameterDecl, ReferenceDecl, ResourceDecl, ResourceKindDecl,
 };
 use crate::{
     Artifacts, CheckOptions, Diagnostics, IntegrationKind, PublishOptions, Publisher, Span, Spanned,
@@ -141,6 +141,44 @@ pub fn resource(name: &str, kind: ResourceKindDecl) -> ResourceDecl {
 /// A compute resource (container or project) named `name`.
 pub fn compute(name: &str, decl: ComputeDecl) -> ResourceDecl {
     resource(name, ResourceKindDecl::Compute(decl))
+}
+
+/// A container running the shared image `ghcr.io/acme/app:1.0`, with `vars` parsed as
+/// templates, its endpoints, and references to `references` (the cloud targets' tests).
+pub fn app(
+    name: &str,
+    vars: &[(&str, &str)],
+    endpoints: Vec<EndpointDecl>,
+    references: &[&str],
+) -> ResourceDecl {
+    let mut decl = container("ghcr.io/acme/app:1.0");
+    decl.env = vars.iter().map(|(k, v)| env(k, template(v))).collect();
+    decl.endpoints = endpoints;
+    decl.references = references.iter().map(|r| reference(r)).collect();
+    compute(name, decl)
+}
+
+/// An integration of `kind` with `databases`, hosted as the cloud's managed service.
+pub fn managed(name: &str, kind: IntegrationKind, databases: &[&str]) -> ResourceDecl {
+    hosted(
+        name,
+        IntegrationDecl {
+            databases: databases.iter().map(|d| s(d.to_string())).collect(),
+            azure_hosting: Some(s(AzureHosting::Managed)),
+            ..integration(kind)
+        },
+    )
+}
+
+/// A workload of `decl` that runs to completion, on `schedule` if given.
+pub fn job(mut decl: ResourceDecl, schedule: Option<&str>) -> ResourceDecl {
+    if let ResourceKindDecl::Compute(c) = &mut decl.kind {
+        c.job = Some(JobDecl {
+            schedule: schedule.map(|text| s(text.to_string())),
+            span: Span::DETACHED,
+        });
+    }
+    decl
 }
 
 /// An integration resource named `name`.

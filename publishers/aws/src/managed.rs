@@ -24,7 +24,7 @@ pub fn blocks(w: &mut TfWriter, values: &mut Values<'_, '_>, server: &Server<'_>
     match server.service {
         Service::Postgres => {
             w.resource("aws_db_subnet_group", label);
-            w.attr("name", server.identifier.as_str());
+            w.attr("name", server.name.as_str());
             w.attr("subnet_ids", SUBNET_IDS);
             w.end();
 
@@ -46,7 +46,7 @@ pub fn blocks(w: &mut TfWriter, values: &mut Values<'_, '_>, server: &Server<'_>
             }
             w.comment(&comment);
             w.resource("aws_db_instance", label);
-            w.attr("identifier", server.identifier.as_str());
+            w.attr("identifier", server.name.as_str());
             w.attr("engine", "postgres");
             w.attr("engine_version", POSTGRES.version);
             w.attr("instance_class", "db.t4g.micro");
@@ -71,7 +71,7 @@ pub fn blocks(w: &mut TfWriter, values: &mut Values<'_, '_>, server: &Server<'_>
         }
         Service::Redis => {
             w.resource("aws_elasticache_subnet_group", label);
-            w.attr("name", server.identifier.as_str());
+            w.attr("name", server.name.as_str());
             w.attr("subnet_ids", SUBNET_IDS);
             w.end();
 
@@ -80,7 +80,7 @@ pub fn blocks(w: &mut TfWriter, values: &mut Values<'_, '_>, server: &Server<'_>
                 server.resource.name
             )]);
             w.resource("aws_elasticache_replication_group", label);
-            w.attr("replication_group_id", server.identifier.as_str());
+            w.attr("replication_group_id", server.name.as_str());
             w.attr(
                 "description",
                 format!("The `{}` cache", server.resource.name),

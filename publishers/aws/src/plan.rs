@@ -16,13 +16,13 @@ use indexmap::IndexSet;
 use aspirec_azure::cloud_report::{IngressTexts, Report};
 use aspirec_azure::databases::{self, Creation, InitDatabases};
 use aspirec_azure::files::Folders;
-use aspirec_azure::managed::{self, Service};
+use aspirec_azure::managed::{self, CloudServer, Service};
 use aspirec_azure::names::{self, UniqueNames};
 use aspirec_azure::plan::{AppImage, Hosting, Placer, place};
 use aspirec_azure::probes::Timing;
 use ir::{
     CheckedModel, Diagnostic, Diagnostics, HealthCheck, PublishOptions, Resource, ResourceId,
-    Value, Workload, codes,
+    Workload, codes,
 };
 
 use crate::schedule;
@@ -91,20 +91,8 @@ pub enum Trigger {
     Schedule { cron: String, expression: String },
 }
 
-/// A managed server.
-#[derive(Debug)]
-pub struct Server<'m> {
-    pub id: ResourceId,
-    pub resource: &'m Resource,
-    pub service: Service,
-    pub label: String,
-    /// The RDS identifier or ElastiCache replication group id.
-    pub identifier: String,
-    /// Its databases, in model order (RDS creates the first; see the README).
-    pub databases: Vec<&'m str>,
-    /// The model's password of the server (the master password, the auth token).
-    pub password: Option<&'m Value>,
-}
+/// A managed server: the shape every other cloud's plan shares.
+pub type Server<'m> = CloudServer<'m>;
 
 /// Plans the deployment of `model`; every problem goes to `diags`.
 pub fn plan<'m>(
@@ -144,16 +132,8 @@ impl<'m> Placer<'m> for Placing<'m, '_> {
     }
 
     fn place_server(&mut self, id: ResourceId, resource: &'m Resource, service: Service) -> usize {
-        let model = self.plan.model;
-        self.plan.servers.push(Server {
-            id,
-            resource,
-            service,
-            label: names::label(&resource.name),
-            identifier: ir::publish::dns_label(&format!("{}-{}", model.name(), resource.name), 40),
-            databases: Vec::new(),
-            password: managed::integration(resource).and_then(|i| i.password.as_ref()),
-        });
+        let server = CloudServer::new(self.plan.model, id, resource, service);
+        self.plan.servers.push(server);
         self.plan.servers.len() - 1
     }
 

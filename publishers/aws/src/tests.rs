@@ -8,31 +8,6 @@ use ir::testing::*;
 
 use crate::PUBLISHER;
 
-/// A container running a shared image, with `env` parsed as templates.
-fn app(
-    name: &str,
-    vars: &[(&str, &str)],
-    endpoints: Vec<EndpointDecl>,
-    references: &[&str],
-) -> ResourceDecl {
-    let mut decl = container("ghcr.io/acme/app:1.0");
-    decl.env = vars.iter().map(|(k, v)| env(k, template(v))).collect();
-    decl.endpoints = endpoints;
-    decl.references = references.iter().map(|r| reference(r)).collect();
-    compute(name, decl)
-}
-
-fn managed(name: &str, kind: IntegrationKind, databases: &[&str]) -> ResourceDecl {
-    hosted(
-        name,
-        IntegrationDecl {
-            databases: databases.iter().map(|d| s(d.to_string())).collect(),
-            azure_hosting: Some(s(AzureHosting::Managed)),
-            ..integration(kind)
-        },
-    )
-}
-
 fn shop() -> Model {
     model(
         vec![param("token", true, Some("s3cr3t-literal"))],
@@ -150,14 +125,7 @@ fn a_second_external_target_port_listens_on_its_own_port() {
 
 /// A container that runs to completion, on `schedule` if given.
 fn job(name: &str, schedule: Option<&str>) -> ResourceDecl {
-    let mut decl = app(name, &[], Vec::new(), &[]);
-    if let ResourceKindDecl::Compute(c) = &mut decl.kind {
-        c.job = Some(JobDecl {
-            schedule: schedule.map(|text| s(text.to_string())),
-            span: ir::Span::DETACHED,
-        });
-    }
-    decl
+    ir::testing::job(app(name, &[], Vec::new(), &[]), schedule)
 }
 
 #[test]

@@ -271,6 +271,43 @@ impl Service {
     }
 }
 
+/// A managed server of another cloud's plan (terraform-aws, terraform-gcp), placed by
+/// [`crate::plan::place`] with the databases on it.
+#[derive(Debug)]
+pub struct CloudServer<'m> {
+    pub id: ResourceId,
+    pub resource: &'m Resource,
+    pub service: Service,
+    /// The snake-case label of the resource name (Terraform labels, outputs).
+    pub label: String,
+    /// The cloud's name of the instance: `<app>-<name>`, a DNS label of at most 40
+    /// characters (RDS, ElastiCache, Cloud SQL and Memorystore all take it).
+    pub name: String,
+    /// Its databases, in model order.
+    pub databases: Vec<&'m str>,
+    /// The model's password of the server.
+    pub password: Option<&'m Value>,
+}
+
+impl<'m> CloudServer<'m> {
+    pub fn new(
+        model: &CheckedModel,
+        id: ResourceId,
+        resource: &'m Resource,
+        service: Service,
+    ) -> CloudServer<'m> {
+        CloudServer {
+            id,
+            resource,
+            service,
+            label: crate::names::label(&resource.name),
+            name: ir::publish::dns_label(&format!("{}-{}", model.name(), resource.name), 40),
+            databases: Vec::new(),
+            password: integration(resource).and_then(|i| i.password.as_ref()),
+        }
+    }
+}
+
 /// A connection string or property rebuilt for a managed server or a database on one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Connection<'m> {

@@ -13,13 +13,13 @@
 
 use aspirec_azure::cloud_report::{IngressTexts, Report};
 use aspirec_azure::files::Folders;
-use aspirec_azure::managed::{self, Service};
+use aspirec_azure::managed::{CloudServer, Service};
 use aspirec_azure::names::{self, UniqueNames};
 use aspirec_azure::plan::{AppImage, Hosting, Placer, place};
 use aspirec_azure::probes::Timing;
 use ir::{
     CheckedModel, Diagnostic, Diagnostics, HealthCheck, PublishOptions, Resource, ResourceId, Role,
-    Value, Workload, codes,
+    Workload, codes,
 };
 
 use crate::sizing::{self, Size};
@@ -79,21 +79,8 @@ pub enum Trigger {
     Manual,
 }
 
-/// A managed server.
-#[derive(Debug)]
-pub struct Server<'m> {
-    pub id: ResourceId,
-    pub resource: &'m Resource,
-    pub service: Service,
-    pub label: String,
-    /// The Cloud SQL instance or Memorystore instance name.
-    pub name: String,
-    /// Its databases, in model order.
-    pub databases: Vec<&'m str>,
-    /// The model's password of the server (Cloud SQL's admin password; Memorystore makes its
-    /// own AUTH string).
-    pub password: Option<&'m Value>,
-}
+/// A managed server: the shape every other cloud's plan shares.
+pub type Server<'m> = CloudServer<'m>;
 
 /// How a caller's traffic leaves Cloud Run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -156,16 +143,8 @@ impl<'m> Placer<'m> for Placing<'m> {
     }
 
     fn place_server(&mut self, id: ResourceId, resource: &'m Resource, service: Service) -> usize {
-        let model = self.plan.model;
-        self.plan.servers.push(Server {
-            id,
-            resource,
-            service,
-            label: names::label(&resource.name),
-            name: ir::publish::dns_label(&format!("{}-{}", model.name(), resource.name), 40),
-            databases: Vec::new(),
-            password: managed::integration(resource).and_then(|i| i.password.as_ref()),
-        });
+        let server = CloudServer::new(self.plan.model, id, resource, service);
+        self.plan.servers.push(server);
         self.plan.servers.len() - 1
     }
 

@@ -8,20 +8,6 @@ use ir::testing::*;
 
 use crate::PUBLISHER;
 
-/// A container app running a shared image, with `env` parsed as templates.
-fn app(
-    name: &str,
-    vars: &[(&str, &str)],
-    endpoints: Vec<EndpointDecl>,
-    references: &[&str],
-) -> ResourceDecl {
-    let mut decl = container("ghcr.io/acme/app:1.0");
-    decl.env = vars.iter().map(|(k, v)| env(k, template(v))).collect();
-    decl.endpoints = endpoints;
-    decl.references = references.iter().map(|r| reference(r)).collect();
-    compute(name, decl)
-}
-
 /// An integration hosted as an Azure managed service or as a container app.
 fn service(name: &str, kind: IntegrationKind, managed: bool, databases: &[&str]) -> ResourceDecl {
     let hosting = if managed {
