@@ -18,6 +18,7 @@
 //!
 //! [resources.cache]
 //! type = "redis"
+//! azure = { hosting = "managed" }
 //!
 //! [resources.api]
 //! type = "container"

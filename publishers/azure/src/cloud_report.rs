@@ -24,7 +24,7 @@ pub struct Report {
     pub allow_unsupported: bool,
     /// The target's id, at the end of each E0702 message.
     pub target: &'static str,
-    /// The platform's name in "left out of the <platform> output".
+    /// The platform's name in "left out of the `<platform>` output".
     pub platform: &'static str,
     pub ingress: IngressTexts,
 }

@@ -40,6 +40,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, run
     // The environment first: secrets become blocks of their own before the service.
     let mut env = Vec::with_capacity(workload.env.len());
     let mut secret_labels = UniqueNames::default();
+    let mut secret_ids = UniqueNames::default();
     let mut members = Vec::new();
     for var in &workload.env {
         if model.is_plaintext_https_discovery(var) {
@@ -61,7 +62,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, run
             w.resource("google_secret_manager_secret", &secret);
             w.attr(
                 "secret_id",
-                ir::publish::shorten(&format!("{}-{}", run.name, var.name), 255),
+                secret_ids.claim(&secret_id(run, &var.name), 255),
             );
             w.block("replication", &[]);
             w.block("auto", &[]);
@@ -284,6 +285,22 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, run
         w.attr("member", "allUsers");
         w.end();
     }
+}
+
+/// The Secret Manager id of `run`'s variable `var`: `<service>-<VAR>`, every character
+/// outside `[A-Za-z0-9_-]` (which Secret Manager refuses) as `-`.
+fn secret_id(run: &Run<'_>, var: &str) -> String {
+    let var: String = var
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{}-{var}", run.name)
 }
 
 /// `serviceAccount:<email>` of the service account `label`.

@@ -228,3 +228,28 @@ fn autoscale_sets_the_instance_range_and_notes_the_cpu_target() {
         "{main}"
     );
 }
+
+#[test]
+fn secret_ids_keep_to_what_secret_manager_accepts() {
+    let m = model(
+        vec![param("token", true, None)],
+        vec![app(
+            "api",
+            &[
+                ("Db.Password", "{token.value}"),
+                ("Db:Password", "{token.value}"),
+            ],
+            vec![http("http", 8080, false)],
+            &[],
+        )],
+    );
+    let main = main_tf(&m);
+    assert!(
+        main.contains("secret_id = \"shop-api-Db-Password\""),
+        "{main}"
+    );
+    assert!(
+        main.contains("secret_id = \"shop-api-Db-Password-2\""),
+        "{main}"
+    );
+}
