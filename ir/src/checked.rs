@@ -486,6 +486,10 @@ pub struct Integration {
     pub persistent: bool,
     pub databases: Vec<ResourceId>,
     pub azure: AzureHosting,
+    /// Where the model wrote `azure = { hosting = ... }`, if it did: `azure` is then the
+    /// model's choice rather than the default (a target that hosts the integration its own
+    /// way reports a choice it cannot follow there).
+    pub hosting_span: Option<crate::span::Span>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

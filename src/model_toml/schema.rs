@@ -470,7 +470,7 @@ const AZURE: Field = field(
         fields: &[required(
             "hosting",
             Shape::Enum(&["managed", "container"]),
-            "`managed`: the cloud's own service where one exists (Postgres, Redis: Azure's, RDS and ElastiCache for terraform-aws, Cloud SQL and Memorystore for terraform-gcp); `container`: a container with a file-share volume (not on Cloud Run, which serves HTTP only).",
+            "`managed`: the cloud's own service where one exists (Postgres, Redis: Azure's, RDS and ElastiCache for terraform-aws, Cloud SQL and Memorystore for terraform-gcp, which hosts a Postgres or Redis as those even without `managed`); `container`: a container with a file-share volume (E0702 on terraform-gcp: Cloud Run serves HTTP only).",
         )],
         requires: &[],
         conflicts: &[],

@@ -51,9 +51,9 @@ for n in $SIZES; do
     out=$WORK/out-$n-$run
     start=$(date +%s%N)
     # %U %S: CPU seconds; %M: peak resident set size in KiB.
-    # --allow-unsupported: the synthetic model's Postgres and Redis containers (and a volume,
-    # a second port) are E0702/E0704 on Cloud Run, which leaves them out; the other targets
-    # have nothing to leave out, so their output is what it was without the flag.
+    # --allow-unsupported: each synthetic service's named volume (and second port) is E0702/E0704
+    # on Cloud Run, which leaves it out; the other targets have nothing to leave out, so their
+    # output is what it was without the flag.
     /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$BIN" build "$model" --emit all --allow-unsupported --out "$out" >/dev/null 2>"$WORK/stderr" || {
       echo "run.sh: aspirec failed on $n services:" >&2
       cat "$WORK/stderr" >&2

@@ -36,15 +36,7 @@ fn stderr(output: &Output) -> String {
 
 #[test]
 fn exit_statuses_follow_the_contract() {
-    // A model every target can run (shop.toml's container-hosted databases are E0702 on
-    // Cloud Run).
-    assert_eq!(
-        status(&aspirec(&[
-            "check",
-            "tests/fixtures/ok/go-template-braces.toml"
-        ])),
-        0
-    );
+    assert_eq!(status(&aspirec(&["check", "tests/models/shop.toml"])), 0);
     assert_eq!(
         status(&aspirec(&["check", "tests/fixtures/err/unknown-key.toml"])),
         1
@@ -354,22 +346,13 @@ fn a_build_that_fails_in_one_target_writes_nothing() {
 #[test]
 fn deny_warnings_fails_a_model_with_warnings_and_writes_nothing() {
     let model = "tests/fixtures/err/warn-env-overrides-injected.toml";
-    // Kubernetes only: its container-hosted Redis is E0702 on Cloud Run.
-    let allowed = aspirec(&["check", model, "--format", "json", "--emit", "k8s"]);
+    let allowed = aspirec(&["check", model, "--format", "json"]);
     assert_eq!(status(&allowed), 0);
     let json: serde_json::Value = serde_json::from_str(&stdout(&allowed)).unwrap();
     assert_eq!(json["diagnostics"][0]["code"], "W0301");
     assert_eq!(json["diagnostics"][0]["severity"], "warning");
 
-    let denied = aspirec(&[
-        "check",
-        model,
-        "--format",
-        "json",
-        "--deny-warnings",
-        "--emit",
-        "k8s",
-    ]);
+    let denied = aspirec(&["check", model, "--format", "json", "--deny-warnings"]);
     assert_eq!(status(&denied), 1);
     let json: serde_json::Value = serde_json::from_str(&stdout(&denied)).unwrap();
     assert_eq!(
@@ -397,16 +380,10 @@ fn deny_warnings_fails_a_model_with_warnings_and_writes_nothing() {
     );
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
     assert!(left.is_empty(), "left behind: {left:?}");
-    // Without the flag the same build succeeds (for the targets that can run its container
-    // Redis: not Cloud Run).
+    // Without the flag the same build succeeds.
     assert_eq!(
         status(&aspirec(&[
-            "build",
-            model,
-            "--emit",
-            "k8s,helm,compose,terraform,bicep,terraform-aws",
-            "--out",
-            &out_arg
+            "build", model, "--emit", "all", "--out", &out_arg
         ])),
         0
     );
@@ -494,16 +471,10 @@ fn check_and_build_default_to_the_targets_the_model_names() {
     ]);
     assert_eq!(status(&check), 0, "{}", stdout(&check));
 
-    // A model without `targets` is checked and built for every target (one that Cloud Run
-    // can run too).
+    // A model without `targets` is checked and built for every target.
     let out = empty_folder("cli-every-target");
     let out_arg = out.to_string_lossy().into_owned();
-    let build = aspirec(&[
-        "build",
-        "tests/fixtures/ok/go-template-braces.toml",
-        "--out",
-        &out_arg,
-    ]);
+    let build = aspirec(&["build", "tests/models/shop.toml", "--out", &out_arg]);
     assert_eq!(
         status(&build),
         0,

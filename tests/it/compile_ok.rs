@@ -46,16 +46,14 @@ pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
         .collect()
 }
 
-/// The inputs that Cloud Run cannot run as written (containers that serve no HTTP: databases,
-/// brokers, caches not hosted as managed services; a second port; a named volume):
+/// The inputs that Cloud Run cannot run as written (integrations with no managed service there,
+/// containers that serve no HTTP, a second port, a named volume, a job with a folder of files):
 /// terraform-gcp reports them (E0702, E0704), so the every-target tests leave that target
 /// out, and [`gcp_unsupported_inputs_report_then_build_with_allow_unsupported`] checks the
 /// report and snapshots the output `--allow-unsupported` gives, as `.ci/run` validates it.
-pub(crate) const GCP_UNSUPPORTED: [&str; 8] = [
+pub(crate) const GCP_UNSUPPORTED: [&str; 6] = [
     "tests/models/integrations.toml",
     "tests/models/production.toml",
-    "tests/models/shop.toml",
-    "tests/fixtures/ok/observability-collector.toml",
     "tests/manifests/bookstore.aspire-manifest.json",
     "tests/manifests/media-pipeline.aspire-manifest.json",
     "tests/manifests/ticketing.aspire-manifest.json",

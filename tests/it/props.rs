@@ -42,7 +42,7 @@ fn config() -> ProptestConfig {
 }
 
 /// Compiles a generated model for every target. Cloud Run serves HTTP only, and a generated
-/// model has TCP endpoints and container-hosted databases, which terraform-gcp reports
+/// model has TCP endpoints and brokers with no managed service there, which terraform-gcp reports
 /// (E0702): that target alone is compiled with `--allow-unsupported`, and its artifacts and
 /// diagnostics join the others'.
 fn compile(text: &str, environment: Option<&str>) -> aspirec::Compilation {
@@ -76,6 +76,14 @@ fn left_out_of_gcp(compilation: &aspirec::Compilation, name: &str) -> bool {
             && d.message.contains("terraform-gcp")
             && d.message.starts_with(&quoted)
     })
+}
+
+/// Whether resource `name` of the model `text` is a Postgres or Redis, which terraform-gcp
+/// hosts as Cloud SQL or Memorystore: its container's variables are in no file of that target.
+fn managed_on_gcp(text: &str, name: &str) -> bool {
+    ["postgres", "redis"]
+        .iter()
+        .any(|kind| text.contains(&format!("[resources.{name}]\ntype = \"{kind}\"\n")))
 }
 
 /// Compiles a generated model, failing the case (with the model text) on any error.
@@ -139,7 +147,12 @@ proptest! {
             }
             for (resource, var, expected) in &spec.expected {
                 // Cloud Run sets PORT itself (see the target's README section).
-                if *target == GCP && (var == "PORT" || left_out_of_gcp(&compilation, resource)) {
+                // A Postgres or Redis is a managed server there: a container's env has no place.
+                if *target == GCP
+                    && (var == "PORT"
+                        || left_out_of_gcp(&compilation, resource)
+                        || managed_on_gcp(&spec.text, resource))
+                {
                     continue;
                 }
                 let actual = readback::env_value(target, artifacts, var);

@@ -484,6 +484,7 @@ fn integration_workload(
                 .azure_hosting
                 .as_ref()
                 .map_or(AzureHosting::Container, |h| h.value),
+            hosting_span: decl.azure_hosting.as_ref().map(|h| h.span),
         }),
         image: Image::Pull(
             decl.image

@@ -145,7 +145,12 @@ impl Service {
         if integration.azure != AzureHosting::Managed {
             return None;
         }
-        match integration.kind {
+        Service::for_kind(integration.kind)
+    }
+
+    /// The managed service that exists for an integration of `kind`, whatever the model asks.
+    pub fn for_kind(kind: IntegrationKind) -> Option<Service> {
+        match kind {
             IntegrationKind::Postgres => Some(Service::Postgres),
             IntegrationKind::Redis => Some(Service::Redis),
             IntegrationKind::Valkey
@@ -324,6 +329,16 @@ pub struct Connection<'m> {
 /// The managed form of a connection part, or `None` when `part` is not a connection string or
 /// property of a managed server or its database (the model's value then stands).
 pub fn connection<'m>(model: &'m CheckedModel, part: &Part) -> Option<Connection<'m>> {
+    connection_by(model, part, Service::of)
+}
+
+/// [`connection`], where `hosted` says which managed service an integration is (a cloud that
+/// hosts one whatever the model asks, as Cloud Run does, passes its own rule).
+pub fn connection_by<'m>(
+    model: &'m CheckedModel,
+    part: &Part,
+    hosted: fn(&Integration) -> Option<Service>,
+) -> Option<Connection<'m>> {
     let (id, property) = match part {
         Part::ConnectionString { resource } => (*resource, None),
         Part::ConnectionProperty { resource, property } => (*resource, Some(property.as_str())),
@@ -335,7 +350,7 @@ pub fn connection<'m>(model: &'m CheckedModel, part: &Part) -> Option<Connection
         ResourceKind::External(_) | ResourceKind::BuildOnly(_) => return None,
     };
     let integration = integration(model.resource(server))?;
-    let service = Service::of(integration)?;
+    let service = hosted(integration)?;
     let pieces = match property {
         None => service.connection_string(database.is_some()),
         Some(name) => service.property(name, database.is_some())?,
@@ -417,6 +432,7 @@ mod tests {
             persistent: true,
             databases: Vec::new(),
             azure,
+            hosting_span: None,
         };
         assert_eq!(
             Service::of(&integration(

@@ -224,6 +224,13 @@ pub fn plan<'m>(
 
 /// What a cloud's plan makes of the resources [`place`] decides on.
 pub trait Placer<'m> {
+    /// The managed service `resource` is hosted as, if any: by default the one its integration
+    /// asks for ([`managed::service`]); a cloud that cannot run it as a container decides
+    /// otherwise.
+    fn service(&self, resource: &'m Resource) -> Option<Service> {
+        managed::service(resource)
+    }
+
     /// Plans `workload` as a container (an app, a task); its index among them.
     fn place_app(
         &mut self,
@@ -247,7 +254,7 @@ pub trait Placer<'m> {
 }
 
 /// Where each resource of `model` lives, by the rule every cloud plan shares: a workload is
-/// a managed server when its integration asks for one that exists ([`managed::service`]),
+/// a managed server when the placer hosts it as one ([`Placer::service`]),
 /// else a container; a database on a managed server is hosted by it; any other database and
 /// every external service have nothing of their own.
 pub fn place<'m>(
@@ -258,7 +265,7 @@ pub fn place<'m>(
     let mut hosting = Vec::with_capacity(model.resources().len());
     for (id, resource) in model.resources() {
         let place = match &resource.kind {
-            ResourceKind::Workload(workload) => match managed::service(resource) {
+            ResourceKind::Workload(workload) => match placer.service(resource) {
                 Some(service) => Hosting::Server(placer.place_server(id, resource, service)),
                 None => Hosting::App(placer.place_app(id, resource, workload, diags)),
             },

@@ -18,8 +18,8 @@ use aspirec_azure::names::{self, UniqueNames};
 use aspirec_azure::plan::{AppImage, Hosting, Placer, place};
 use aspirec_azure::probes::Timing;
 use ir::{
-    CheckedModel, Diagnostic, Diagnostics, HealthCheck, PublishOptions, Resource, ResourceId, Role,
-    Workload, codes,
+    AzureHosting, CheckedModel, Diagnostic, Diagnostics, HealthCheck, Integration, PublishOptions,
+    Resource, ResourceId, Role, Workload, codes,
 };
 
 use crate::sizing::{self, Size};
@@ -142,6 +142,10 @@ impl<'m> Placer<'m> for Placing<'m> {
         self.plan.runs.len() - 1
     }
 
+    fn service(&self, resource: &'m Resource) -> Option<Service> {
+        aspirec_azure::managed::integration(resource).and_then(hosted_service)
+    }
+
     fn place_server(&mut self, id: ResourceId, resource: &'m Resource, service: Service) -> usize {
         let server = CloudServer::new(self.plan.model, id, resource, service);
         self.plan.servers.push(server);
@@ -152,6 +156,25 @@ impl<'m> Placer<'m> for Placing<'m> {
         if let Some(server) = self.plan.servers.get_mut(server) {
             server.databases.push(name);
         }
+    }
+}
+
+/// The managed service an integration is on Cloud Run: the one that exists for its kind
+/// (Postgres: Cloud SQL, Redis: Memorystore), whether or not the model asks for `managed`,
+/// since Cloud Run cannot run a database or cache container; none when the model chose
+/// `hosting = "container"` (E0702 in [`run`]) or its kind has none.
+pub fn hosted_service(integration: &Integration) -> Option<Service> {
+    if integration.hosting_span.is_some() && integration.azure == AzureHosting::Container {
+        return None;
+    }
+    Service::for_kind(integration.kind)
+}
+
+/// The Google Cloud name of a managed service, in diagnostics.
+pub fn managed_name(service: Service) -> &'static str {
+    match service {
+        Service::Postgres => "Cloud SQL for PostgreSQL",
+        Service::Redis => "Memorystore for Redis",
     }
 }
 
@@ -210,20 +233,39 @@ fn run<'m>(
         planned.left_out = true;
         return planned;
     }
-    // A database or broker speaks its own protocol over TCP, which Cloud Run does not serve.
+    // A database or broker speaks its own protocol over TCP, which Cloud Run does not serve:
+    // one with a managed service is hosted as that ([`hosted_service`]), so an integration
+    // that reaches here either has none or the model chose `hosting = "container"`.
     if let Role::Integration(integration) = &workload.role {
-        report.unsupported(
-            resource,
-            format!(
-                "`{}` is a {} that would run as a container, and Cloud Run serves HTTP only",
-                resource.name,
-                integration.kind.type_name()
+        match (Service::for_kind(integration.kind), integration.hosting_span) {
+            (Some(service), Some(span)) => report.unsupported_at(
+                span,
+                format!(
+                    "`{}` is hosted as a container (`hosting = \"container\"`), and Cloud Run serves HTTP only",
+                    resource.name
+                ),
+                "a Cloud Run service receives HTTP requests on one port; clients cannot open a TCP connection to it",
+                &format!(
+                    "remove `hosting = \"container\"`: on this target a {} is {}",
+                    integration.kind.type_name(),
+                    managed_name(service)
+                ),
+                &format!("`{}`", resource.name),
+                diags,
             ),
-            "a Cloud Run service receives HTTP requests on one port; clients cannot open a TCP connection to it",
-            "set `azure = { hosting = \"managed\" }` on a Postgres or Redis (Cloud SQL, Memorystore), or make it an `external` service",
-            &format!("`{}`", resource.name),
-            diags,
-        );
+            _ => report.unsupported(
+                resource,
+                format!(
+                    "`{}` is a {}, which this target does not host as a managed service, and Cloud Run cannot run its container: it serves HTTP only",
+                    resource.name,
+                    integration.kind.type_name()
+                ),
+                "a Cloud Run service receives HTTP requests on one port; clients cannot open a TCP connection to it",
+                "run it elsewhere and make it an `external` service",
+                &format!("`{}`", resource.name),
+                diags,
+            ),
+        }
         planned.left_out = true;
         return planned;
     }

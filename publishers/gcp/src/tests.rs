@@ -143,15 +143,73 @@ fn what_cloud_run_cannot_run_is_reported_at_the_resource() {
         };
     }
     let raw = app("raw", &[], vec![endpoint("tcp", 5000, false)], &[]);
-    let db = hosted("db", integration(IntegrationKind::Postgres));
+    // RabbitMQ has no managed service here: its container cannot run on Cloud Run.
+    let db = hosted("db", integration(IntegrationKind::RabbitMq));
     let m = model(Vec::new(), vec![db, api, raw]);
     let (artifacts, diags) = publish(&PUBLISHER, &m, false);
     assert!(artifacts.is_none());
     assert_eq!(codes(&diags), ["E0702", "E0707", "E0704", "E0702"]);
-    // With --allow-unsupported: the database and the TCP-only container are left out, the
+    // With --allow-unsupported: the broker and the TCP-only container are left out, the
     // second port is not served; the size stays an error.
     let (_, diags) = publish(&PUBLISHER, &m, true);
     assert_eq!(codes(&diags), ["W0701", "E0707", "W0701", "W0701"]);
+}
+
+#[test]
+fn postgres_and_redis_are_managed_unless_the_model_chooses_a_container() {
+    let uses = app(
+        "api",
+        &[],
+        vec![http("http", 8080, false)],
+        &["orders", "cache"],
+    );
+    let mut pg = integration(IntegrationKind::Postgres);
+    pg.databases = vec![s("orders".to_string())];
+    // No `azure = { hosting }`: Cloud SQL and Memorystore, as if `managed` were written.
+    let m = model(
+        Vec::new(),
+        vec![
+            hosted("pg", pg.clone()),
+            hosted("cache", integration(IntegrationKind::Redis)),
+            uses.clone(),
+        ],
+    );
+    let main = main_tf(&m);
+    assert!(
+        main.contains("resource \"google_sql_database_instance\" \"pg\""),
+        "{main}"
+    );
+    assert!(main.contains("resource \"google_sql_database\" \"pg_orders\""));
+    assert!(main.contains("resource \"google_redis_instance\" \"cache\""));
+    assert!(
+        !main.contains("library/postgres"),
+        "no Postgres container: {main}"
+    );
+
+    // `hosting = "container"` is the model's choice, which Cloud Run cannot follow.
+    let mut cache = integration(IntegrationKind::Redis);
+    cache.azure_hosting = Some(s(AzureHosting::Container));
+    let m = model(
+        Vec::new(),
+        vec![hosted("pg", pg), hosted("cache", cache), uses],
+    );
+    let (artifacts, diags) = publish(&PUBLISHER, &m, false);
+    assert!(artifacts.is_none());
+    assert_eq!(codes(&diags), ["E0702"]);
+    let error = diags.iter().next().unwrap();
+    assert!(
+        error.message.contains("`cache` is hosted as a container"),
+        "{}",
+        error.message
+    );
+    assert!(
+        error
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("Memorystore for Redis"),
+        "{error:?}"
+    );
 }
 
 #[test]

@@ -223,7 +223,7 @@ impl<'m> Resolver<'m> for Values<'_, 'm> {
     }
 
     fn managed(&mut self, part: &Part, out: &mut Template, depth: usize) -> bool {
-        match managed::connection(self.plan.model, part) {
+        match managed::connection_by(self.plan.model, part, crate::plan::hosted_service) {
             Some(connection) => {
                 self.pieces(&connection, out, depth);
                 true
