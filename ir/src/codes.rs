@@ -92,7 +92,7 @@ codes! {
     INVALID_FARGATE_RESOURCES = "E0706" "invalid-fargate-resources"
         "AWS Fargate (the terraform-aws target) accepts only fixed CPU and memory combinations; the help lists them.";
     INVALID_CLOUD_RUN_RESOURCES = "E0707" "invalid-cloud-run-resources"
-        "Google Cloud Run (the terraform-gcp target) accepts CPU 1, 2, 4, 6 or 8 (or 0.08 to 0.99), memory up to 32Gi, and memory over 4Gi only with more CPUs; the help lists the rules.";
+        "Google Cloud Run (the terraform-gcp target) accepts CPU 1, 2, 4, 6 or 8 (or 0.08 to 0.99), memory up to 32Gi, and memory over 4Gi only with more CPUs; the help lists the rules. An app with `files` shares its instance with the container that writes them, and the two together must fit the same rules.";
     MANIFEST_KEY_IGNORED = "W0201" "manifest-key-ignored"
         "An Aspire manifest describes something aspirec does not carry out: a build step (`containerFiles`, a build secret of type `file`), or a resource's `deployment` (Aspire's own Azure Bicep module for it, which no target deploys: each writes its own definition of the resource). It is left out, and the help says what to do instead.";
     ENV_OVERRIDES_INJECTED = "W0301" "env-overrides-injected"

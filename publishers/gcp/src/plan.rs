@@ -66,6 +66,9 @@ pub struct Run<'m> {
     pub cpu_target: Option<u32>,
     /// The init container that writes the workload's folders of `files`.
     pub files: Option<Folders<'m>>,
+    /// That container's size: the smallest share that keeps the instance's total one Cloud Run
+    /// accepts ([`sizing::files_share`]).
+    pub files_size: Size,
     /// `Some` for a job: a Cloud Run job, started by hand.
     pub job: Option<Trigger>,
     /// Left out of the output by --allow-unsupported (an integration Cloud Run cannot serve).
@@ -219,6 +222,7 @@ fn run<'m>(
         },
         cpu_target: workload.autoscale.map(|a| a.cpu),
         files: None,
+        files_size: sizing::DEFAULT,
         job: workload
             .job
             .as_ref()
@@ -442,8 +446,39 @@ fn run<'m>(
         planned.files = None;
         return planned;
     }
+    if files.is_some() {
+        match sizing::files_share(planned.size) {
+            Some(share) => planned.files_size = share,
+            None => diags.push(
+                Diagnostic::new(
+                    codes::INVALID_CLOUD_RUN_RESOURCES,
+                    resource.span,
+                    format!(
+                        "`{}` asks for {} and has `files`, whose container needs a share of the instance beyond Cloud Run's largest ({TARGET} target)",
+                        resource.name,
+                        aspirec_azure::sizing::asked(&workload.limits)
+                    ),
+                )
+                .label("no room for the files' container")
+                .help(format!(
+                    "ask for less, so that the app and its files' container fit: {}",
+                    sizing::rules()
+                )),
+            ),
+        }
+    }
     planned.files = files;
     planned
+}
+
+impl Run<'_> {
+    /// What the instance is allocated: the app's size, and its files' container's.
+    pub fn instance(&self) -> Size {
+        match self.files {
+            Some(_) => self.size.plus(self.files_size),
+            None => self.size,
+        }
+    }
 }
 
 impl<'m> Plan<'m> {

@@ -11,6 +11,7 @@ use aspirec_azure::plan::AppImage;
 use aspirec_hcl::{Raw, Ref, Template, Text, TfWriter};
 
 use crate::plan::{Egress, Plan, Run};
+use crate::sizing::Size;
 use crate::values::Values;
 
 /// The port the files' init container answers its startup probe on, once the files are
@@ -136,8 +137,10 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, run
         Ref("google_service_account", [label, "email"]),
     );
     if run.job.is_none() {
-        if run.size.fractional() {
-            // Below one CPU, Cloud Run serves one request at a time per instance.
+        if run.instance().fractional() {
+            // Below one CPU, Cloud Run serves one request at a time per instance, in the first
+            // generation execution environment only ("Configure CPU limits for services").
+            w.attr("execution_environment", "EXECUTION_ENVIRONMENT_GEN1");
             w.attr("max_instance_request_concurrency", 1u32);
         }
         w.block("scaling", &[]);
@@ -162,7 +165,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, run
         w.end();
     }
     if let Some(files) = &run.files {
-        files_container(w, files);
+        files_container(w, files, run.files_size, run.instance().fractional());
     }
     w.block("containers", &[]);
     w.attr("name", run.container.as_str());
@@ -198,7 +201,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, run
     w.attr("cpu", run.size.cpu_text().as_str());
     w.attr("memory", run.size.memory_text().as_str());
     w.end();
-    if run.size.fractional() && run.job.is_none() {
+    if run.instance().fractional() && run.job.is_none() {
         // Below one CPU, Cloud Run allocates CPU only while a request is served.
         w.attr("cpu_idle", true);
     }
@@ -315,7 +318,12 @@ fn member(label: &str) -> Template {
 /// The init container of the folders of `files`: busybox writes them into in-memory volumes,
 /// then answers on [`FILES_READY_PORT`], which its startup probe waits for; the app's
 /// container depends on it, so it starts only once the files are there.
-fn files_container(w: &mut TfWriter, files: &aspirec_azure::files::Folders<'_>) {
+fn files_container(
+    w: &mut TfWriter,
+    files: &aspirec_azure::files::Folders<'_>,
+    size: Size,
+    fractional: bool,
+) {
     w.block("containers", &[]);
     w.attr("name", files.container.as_str());
     w.attr("image", INIT_IMAGE);
@@ -326,9 +334,12 @@ fn files_container(w: &mut TfWriter, files: &aspirec_azure::files::Folders<'_>) 
     w.array("command", ["/bin/sh", "-c", command.as_str()]);
     w.block("resources", &[]);
     w.object("limits");
-    w.attr("cpu", "1");
-    w.attr("memory", "512Mi");
+    w.attr("cpu", size.cpu_text().as_str());
+    w.attr("memory", size.memory_text().as_str());
     w.end();
+    if fractional {
+        w.attr("cpu_idle", true);
+    }
     w.end();
     for (variable, value) in &files.variables {
         w.block("env", &[]);

@@ -48,9 +48,18 @@ impl Size {
         }
     }
 
-    /// Below one CPU, Cloud Run needs a concurrency of 1 and CPU only during requests.
+    /// Below one CPU, Cloud Run needs a concurrency of 1, CPU only during requests and the
+    /// first-generation execution environment.
     pub fn fractional(&self) -> bool {
         self.millicores < 1000
+    }
+
+    /// Two containers' sizes together: what their instance is allocated.
+    pub fn plus(self, other: Size) -> Size {
+        Size {
+            millicores: self.millicores + other.millicores,
+            mebibytes: self.mebibytes + other.mebibytes,
+        }
     }
 }
 
@@ -125,6 +134,22 @@ pub fn size(limits: &Limits) -> Option<Size> {
     allowed(size).then_some(size)
 }
 
+/// The share of an instance that the container writing `files` takes beside an app of size
+/// `app`: the smallest (CPU first, from 80m in steps of 10m, then memory, from 128 MiB) that
+/// keeps the instance's total a size Cloud Run accepts, since an instance's containers share
+/// one allocation of the sizes above. `None` when no share does (an app of 8 CPUs).
+pub fn files_share(app: Size) -> Option<Size> {
+    (80..=8000).step_by(10).find_map(|millicores| {
+        let cpu = app.millicores + millicores;
+        let mebibytes = least_memory(cpu).saturating_sub(app.mebibytes).max(128);
+        let share = Size {
+            millicores,
+            mebibytes,
+        };
+        allowed(app.plus(share)).then_some(share)
+    })
+}
+
 /// The rules, for the help of E0707.
 pub fn rules() -> &'static str {
     "CPU 1, 2, 4, 6 or 8, or 0.08 to 0.99 in steps of 0.01; memory 128Mi to 32Gi; memory over 4Gi needs 2 CPUs, \
@@ -177,6 +202,24 @@ mod tests {
         // Too little memory for the CPU.
         assert_eq!(size(&limits(Some("4"), Some("1Gi"))), None);
         assert_eq!(size(&limits(None, Some("1000000"))), None);
+    }
+
+    #[test]
+    fn the_files_container_takes_the_smallest_share_that_keeps_the_instance_valid() {
+        let share = |cpu, memory| files_share(size(&limits(Some(cpu), Some(memory))).unwrap());
+        // 580m / 640Mi: a fraction, and 500m takes over 512Mi.
+        assert_eq!(share("500m", "512Mi"), s(80, 128));
+        // Over 1Gi needs a whole CPU: 1 CPU / 1152Mi, not 1.5 CPU.
+        assert_eq!(share("500m", "1Gi"), s(500, 128));
+        // Above 1 CPU only whole CPUs: 2 CPUs; 2 + 2 = 4 CPUs need 2Gi in all.
+        assert_eq!(share("1", "512Mi"), s(1000, 128));
+        assert_eq!(share("2", "1Gi"), s(2000, 1024));
+        assert_eq!(share("8", "4Gi"), None);
+        for (cpu, memory) in [("80m", "128Mi"), ("990m", "1Gi"), ("6", "8Gi")] {
+            let app = size(&limits(Some(cpu), Some(memory))).unwrap();
+            let total = app.plus(files_share(app).unwrap());
+            assert!(allowed(total), "{cpu}/{memory}: {total:?}");
+        }
     }
 
     #[test]

@@ -213,6 +213,32 @@ fn postgres_and_redis_are_managed_unless_the_model_chooses_a_container() {
 }
 
 #[test]
+fn below_one_cpu_a_service_is_first_generation_with_one_request_at_a_time() {
+    let mut api = app("api", &[], vec![http("http", 8080, true)], &[]);
+    if let ResourceKindDecl::Compute(c) = &mut api.kind {
+        c.limits = LimitsDecl {
+            cpu: Some(s("250m".to_string())),
+            memory: Some(s("256Mi".to_string())),
+        };
+    }
+    let main = main_tf(&model(Vec::new(), vec![api]));
+    assert!(
+        main.contains("execution_environment            = \"EXECUTION_ENVIRONMENT_GEN1\""),
+        "{main}"
+    );
+    assert!(
+        main.contains("max_instance_request_concurrency = 1"),
+        "{main}"
+    );
+    assert!(main.contains("cpu_idle = true"), "{main}");
+    // One whole CPU: none of it.
+    let api = app("api", &[], vec![http("http", 8080, true)], &[]);
+    let main = main_tf(&model(Vec::new(), vec![api]));
+    assert!(!main.contains("EXECUTION_ENVIRONMENT_GEN1"), "{main}");
+    assert!(!main.contains("cpu_idle"), "{main}");
+}
+
+#[test]
 fn the_second_port_is_left_unserved_with_allow_unsupported() {
     let api = app(
         "api",
