@@ -18,7 +18,6 @@
 //!
 //! [resources.cache]
 //! type = "redis"
-//! azure = { hosting = "managed" }
 //!
 //! [resources.api]
 //! type = "container"
