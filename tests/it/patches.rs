@@ -75,6 +75,16 @@ fn attempts() -> Vec<String> {
             "[[patches]]\ntarget = \"k8s\"\nkind = \"StatefulSet\"\nname = \"cache\"\njson_patch = [{{ op = \"move\", path = \"/metadata/annotations\", from = \"/spec/template/spec/containers/0/env\" }}]"
         ),
     ];
+    let compose = |body: &str| format!("[[patches]]\ntarget = \"compose\"\n{body}");
+    attempts.extend([
+        compose(&format!(
+            "service = \"api\"\nmerge = {{ labels = {{ a = \"{MARKER}\" }} }}"
+        )),
+        compose(&format!("merge = {{ x-note = \"{MARKER}\" }}")),
+        compose("service = \"api\"\nmerge = { environment = { TOKEN = \"x\" } }"),
+        compose("service = \"cache\"\nmerge = { environment = { REDIS_PASSWORD = \"x\" } }"),
+        compose("merge = { services = { api = { environment = { TOKEN = \"${OTHER}\" } } } }"),
+    ]);
     attempts.retain(|a| !a.is_empty());
     attempts
 }

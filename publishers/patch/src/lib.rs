@@ -69,3 +69,34 @@ pub fn parts(pointer: &str) -> Option<Vec<String>> {
             .collect(),
     )
 }
+
+/// Reports a patch addressed at `name`, which the target does not emit (`E0801`), at `at`;
+/// `what` says what it is ("Compose service"), `known` what there is instead.
+pub fn report_missing<'a>(
+    diags: &mut ir::Diagnostics,
+    target: &str,
+    at: ir::Span,
+    what: &str,
+    name: &str,
+    known: impl Iterator<Item = &'a str> + Clone,
+) {
+    let help = match ir::diagnostic::did_you_mean(name, known.clone()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => {
+            let all: Vec<String> = known.map(|k| format!("`{k}`")).collect();
+            if all.is_empty() {
+                format!("the {target} output has no {what}")
+            } else {
+                format!("the {what}s are {}", all.join(", "))
+            }
+        }
+    };
+    diags
+        .report(
+            ir::codes::PATCH_ADDRESS_MISSING,
+            at,
+            format!("the patch addresses {what} `{name}`, which the {target} output does not have"),
+        )
+        .with_label(format!("no {what} of this name"))
+        .with_help(help);
+}

@@ -16,8 +16,8 @@ pub enum ListRule {
     /// The patch's items are added after the list's.
     Append,
     /// Items are maps with a key `key`: an item of the patch merges into the item with the
-    /// same value there, or is added after the others. A patch item without the key makes the
-    /// whole list replaced.
+    /// same value there, or is added after the others. A patch item without the key is added
+    /// unless an equal item is there.
     ByKey(&'static str),
     /// Like [`ListRule::Append`], but an item equal to one already there is not added twice.
     Union,
@@ -77,13 +77,16 @@ pub fn merge(
                 }
                 ListRule::ByKey(key) => {
                     let keyed = |item: &Value| item.get(key).filter(|k| !k.is_null()).cloned();
-                    if changes.iter().any(|change| keyed(change).is_none()) {
-                        *items = changes.iter().map(without_nulls).collect();
-                        touched.push(pointer(path));
-                        return;
-                    }
                     for change in changes {
-                        let found = items.iter().position(|item| keyed(item) == keyed(change));
+                        // An item without the key (a short-syntax string) is added unless an
+                        // equal one is there.
+                        let found = match keyed(change) {
+                            Some(wanted) => {
+                                items.iter().position(|i| keyed(i) == Some(wanted.clone()))
+                            }
+                            None if items.contains(change) => continue,
+                            None => None,
+                        };
                         let index = found.unwrap_or(items.len());
                         path.push(index.to_string());
                         match found {
@@ -172,11 +175,14 @@ mod tests {
                 "/other"
             ]
         );
-        // An item without the key replaces the list.
+        // An item without the key is added, once.
         let (value, _) = merged(
-            json!({"containers": [{"name": "a"}]}),
-            json!({"containers": [{"image": "z"}]}),
+            json!({"containers": [{"name": "a"}, "s"]}),
+            json!({"containers": [{"image": "z"}, "s"]}),
         );
-        assert_eq!(value, json!({"containers": [{"image": "z"}]}));
+        assert_eq!(
+            value,
+            json!({"containers": [{"name": "a"}, "s", {"image": "z"}]})
+        );
     }
 }
