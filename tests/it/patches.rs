@@ -85,6 +85,26 @@ fn attempts() -> Vec<String> {
         compose("service = \"cache\"\nmerge = { environment = { REDIS_PASSWORD = \"x\" } }"),
         compose("merge = { services = { api = { environment = { TOKEN = \"${OTHER}\" } } } }"),
     ]);
+    let terraform =
+        |target: &str, body: &str| format!("[[patches]]\ntarget = \"{target}\"\n{body}");
+    for target in ["terraform", "terraform-aws"] {
+        attempts.extend([
+            terraform(
+                target,
+                &format!("append = '''\noutput \"x\" {{\n  value = \"{MARKER}\"\n}}\n'''"),
+            ),
+            terraform(
+                target,
+                "resource = \"random_password.cache_password\"\nmerge = { length = 4 }",
+            ),
+        ]);
+    }
+    attempts.extend([
+        terraform("terraform", &format!("resource = \"azurerm_container_app.api\"\nmerge = {{ tags = {{ t = \"{MARKER}\" }} }}")),
+        terraform("terraform", "resource = \"azurerm_container_app.api\"\nmerge = { secret = [{ name = \"token\", value = \"x\" }] }"),
+        terraform("terraform", "resource = \"azurerm_container_app.api\"\nmerge = { template = { container = [{ name = \"api\", image = \"api:1\", cpu = 0.5, memory = \"1Gi\" }] } }"),
+        terraform("terraform-aws", "resource = \"aws_ecs_cluster.main\"\nmerge = { sensitive = true }"),
+    ]);
     attempts.retain(|a| !a.is_empty());
     attempts
 }
