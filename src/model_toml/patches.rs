@@ -156,9 +156,6 @@ impl Reader<'_> {
         let Some(path) = self.string(node) else {
             return;
         };
-        let Some(text) = super::files::read_text(&path, self.read_file, diags) else {
-            return;
-        };
         let extension = path.value.rsplit('.').next().unwrap_or_default();
         let target = patch.target.value.as_str();
         let fits = match extension {
@@ -184,6 +181,9 @@ impl Reader<'_> {
                 });
             return;
         }
+        let Some(text) = super::files::read_text(&path, self.read_file, diags) else {
+            return;
+        };
         let parsed = match extension {
             "yaml" | "yml" => serde_yaml::from_str::<serde_json::Value>(&text)
                 .map(|value| Some(aspirec_patch::doc(&value)))

@@ -105,6 +105,15 @@ fn attempts() -> Vec<String> {
         terraform("terraform", "resource = \"azurerm_container_app.api\"\nmerge = { template = { container = [{ name = \"api\", image = \"api:1\", cpu = 0.5, memory = \"1Gi\" }] } }"),
         terraform("terraform-aws", "resource = \"aws_ecs_cluster.main\"\nmerge = { sensitive = true }"),
     ]);
+    let bicep = |body: &str| format!("[[patches]]\ntarget = \"bicep\"\n{body}");
+    attempts.extend([
+        bicep(&format!("resource = \"apiApp\"\nmerge = {{ tags = {{ t = \"{MARKER}\" }} }}")),
+        bicep(&format!("append = \"output x string = '{MARKER}'\"")),
+        bicep("append = \"output x string = token\""),
+        bicep("resource = \"apiApp\"\nmerge = { properties = { configuration = { secrets = [] } } }"),
+        bicep("resource = \"apiApp\"\nmerge = { properties = { template = { containers = [] } } }"),
+        bicep("resource = \"apiApp\"\nmerge = { properties = { template = { containers = [{ name = \"api\", env = [{ name = \"TOKEN\", secretRef = \"other\" }] }] } } }"),
+    ]);
     attempts.retain(|a| !a.is_empty());
     attempts
 }
