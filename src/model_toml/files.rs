@@ -22,15 +22,7 @@ pub(crate) fn read(
     if !inside(&source, diags) {
         return None;
     }
-    let mut fail = |why: String| {
-        diags
-            .report(
-                codes::UNREADABLE_FILE,
-                source.span,
-                format!("`{}` cannot be read", source.value),
-            )
-            .with_label(why);
-    };
+    let mut fail = |why: String| unreadable(&source, why, diags);
     let (folder, files) = match read_file(path) {
         Ok(text) => {
             let name = path.rsplit('/').next().unwrap_or(path).to_string();
@@ -102,14 +94,17 @@ pub(crate) fn read_text(
         return None;
     }
     read_file(&source.value)
-        .map_err(|why| {
-            diags
-                .report(
-                    codes::UNREADABLE_FILE,
-                    source.span,
-                    format!("`{}` cannot be read", source.value),
-                )
-                .with_label(why);
-        })
+        .map_err(|why| unreadable(source, why, diags))
         .ok()
+}
+
+/// Reports that `source` cannot be read, and why (`E0209`).
+fn unreadable(source: &Spanned<String>, why: String, diags: &mut Diagnostics) {
+    diags
+        .report(
+            codes::UNREADABLE_FILE,
+            source.span,
+            format!("`{}` cannot be read", source.value),
+        )
+        .with_label(why);
 }

@@ -118,20 +118,24 @@ fn attempts() -> Vec<String> {
     attempts
 }
 
+fn compile(text: &str) -> aspirec::Compilation {
+    aspirec::compile(
+        "model.toml",
+        text.as_bytes(),
+        &aspirec::CompileOptions {
+            targets: aspirec::targets::all().to_vec(),
+            ..Default::default()
+        },
+    )
+}
+
 #[test]
 fn no_patch_can_write_a_secret_or_change_its_handling() {
     let attempts = attempts();
     assert!(attempts.len() >= 10);
     for attempt in attempts {
         let text = model(&attempt);
-        let compilation = aspirec::compile(
-            "model.toml",
-            text.as_bytes(),
-            &aspirec::CompileOptions {
-                targets: aspirec::targets::all().to_vec(),
-                ..Default::default()
-            },
-        );
+        let compilation = compile(&text);
         let rendered = compilation.render_diagnostics();
         assert!(
             compilation
@@ -159,14 +163,7 @@ fn no_patch_can_write_a_secret_or_change_its_handling() {
 #[test]
 fn the_model_of_the_attempts_compiles() {
     let text = model("");
-    let compilation = aspirec::compile(
-        "model.toml",
-        text.as_bytes(),
-        &aspirec::CompileOptions {
-            targets: aspirec::targets::all().to_vec(),
-            ..Default::default()
-        },
-    );
+    let compilation = compile(&text);
     assert!(
         !compilation.has_errors(),
         "{}",
