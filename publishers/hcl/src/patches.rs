@@ -234,6 +234,7 @@ fn invalid_hcl(diags: &mut Diagnostics, at: Span, error: &str) {
                 .lines()
                 .next()
                 .unwrap_or(error)
+                .trim_start()
                 .trim_start_matches("--> ")
                 .to_string(),
         );
