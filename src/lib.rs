@@ -82,6 +82,7 @@ pub mod manifest;
 pub mod model_toml;
 pub mod output;
 mod parallel;
+mod patch;
 pub mod render;
 pub mod targets;
 
@@ -341,6 +342,7 @@ pub fn compile_with_sink(
         strict_names,
         targets: named,
         partial,
+        patches,
     } = match &options.read_file {
         Some(reader) => front::load_with(
             &mut sources,
@@ -385,6 +387,9 @@ pub fn compile_with_sink(
     }
     timings.push(("front".to_string(), start.elapsed()));
     let start = Instant::now();
+    if let Some(model) = &declared {
+        patch::refuse_secret_literals(model, &patches, &mut diags);
+    }
     let checked = declared.filter(|_| !diags.has_errors()).and_then(|model| {
         let check_options = ir::CheckOptions {
             targets: &targets,
@@ -422,6 +427,7 @@ pub fn compile_with_sink(
             model_dir: options.model_dir.clone(),
             chart_version: options.chart_version.clone(),
             targets: options.targets.iter().map(|t| t.id()).collect(),
+            patches: patches.into(),
         };
         let mut artifacts = Vec::new();
         for (target, files, target_diags, took) in publish_all(

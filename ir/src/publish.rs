@@ -63,6 +63,8 @@ pub struct PublishOptions {
     /// `--chart-version`: the version of the Helm chart (a SemVer 2 version, checked by the
     /// command line); the helm target chooses one when it is not given.
     pub chart_version: Option<String>,
+    /// The model's patches of every target ([`crate::patch`]); each target applies its own.
+    pub patches: std::sync::Arc<[crate::patch::Patch]>,
 }
 
 impl PublishOptions {

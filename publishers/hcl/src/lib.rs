@@ -6,13 +6,15 @@
 //! [`expr`] writes expressions and escapes strings and templates; [`params`] writes what
 //! every target declares for the model's parameters (a `variable` each, `random_password` or
 //! `random_string` for generated ones, and the references values use); [`blocks`] writes the
-//! small blocks every output has (`output`, `terraform { required_providers }`).
+//! small blocks every output has (`output`, `terraform { required_providers }`); [`patches`]
+//! writes the model's Terraform patches as override and appended files.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 pub mod blocks;
 pub mod emit;
 pub mod expr;
 pub mod params;
+pub mod patches;
 
 pub use emit::{TfWriter, opt};
 pub use expr::{Call, Inline, Raw, Ref, Template, Text, to_text};
