@@ -100,12 +100,19 @@ fn workload(model: &CheckedModel, w: &Workload) -> Json {
         "entrypoint": w.entrypoint,
         "args": w.args.iter().map(|v| value(model, v)).collect::<Vec<_>>(),
         "replicas": w.replicas,
-        "endpoints": w.endpoints.iter().map(|e| json!({
-            "name": e.name, "scheme": e.scheme,
-            "transport": format!("{:?}", e.transport).to_lowercase(),
-            "protocol": format!("{:?}", e.protocol).to_lowercase(),
-            "target_port": e.target_port, "port": e.port, "external": e.external,
-        })).collect::<Vec<_>>(),
+        "endpoints": w.endpoints.iter().map(|e| {
+            let mut endpoint = json!({
+                "name": e.name, "scheme": e.scheme,
+                "transport": format!("{:?}", e.transport).to_lowercase(),
+                "protocol": format!("{:?}", e.protocol).to_lowercase(),
+                "target_port": e.target_port, "port": e.port, "external": e.external,
+            });
+            // Only where the model gives one, so that endpoints without keep their shape.
+            if let (Some(ingress), Json::Object(map)) = (&e.ingress, &mut endpoint) {
+                map.insert("ingress".into(), ingress_json(ingress));
+            }
+            endpoint
+        }).collect::<Vec<_>>(),
         "env": w.env.iter().map(|e| {
             let mut entry = value(model, &e.value);
             if let Json::Object(map) = &mut entry {
@@ -178,4 +185,17 @@ pub fn display(model: &CheckedModel, value: &Value) -> String {
         }
     }
     out
+}
+
+/// An endpoint's `ingress`: hosts, path, TLS (`{"secret": ...}` or `{"issuer": ...}`), class.
+fn ingress_json(ingress: &ir::Ingress) -> Json {
+    json!({
+        "hosts": ingress.hosts,
+        "path": ingress.path,
+        "tls": ingress.tls.as_ref().map(|tls| match tls {
+            ir::Tls::Secret(secret) => json!({"secret": secret}),
+            ir::Tls::Issuer(issuer) => json!({"issuer": issuer}),
+        }),
+        "class": ingress.class,
+    })
 }

@@ -552,6 +552,47 @@ pub struct Endpoint {
     /// Where others reach it (defaults to `target_port`).
     pub port: u16,
     pub external: bool,
+    /// Hosts, path, TLS and class of an external HTTP endpoint (`ingress`); `None`: the
+    /// target's default (a `*.localhost` host on Kubernetes, the platform's domain elsewhere).
+    pub ingress: Option<Ingress>,
+}
+
+/// How an external HTTP endpoint is reached from outside (`ingress`), checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ingress {
+    /// DNS names, lowercase, no wildcard; may be empty (the target's default host).
+    pub hosts: Vec<String>,
+    /// A path prefix starting with `/` (default `/`).
+    pub path: String,
+    /// Where `path` is written, else the `ingress` table: for a target without paths.
+    pub path_span: crate::span::Span,
+    /// Only with `hosts`.
+    pub tls: Option<Tls>,
+    /// Where `tls` is written.
+    pub tls_span: crate::span::Span,
+    /// An Ingress class name (Kubernetes only).
+    pub class: Option<String>,
+    /// Where `class` is written, else the `ingress` table.
+    pub class_span: crate::span::Span,
+    /// The `ingress` table.
+    pub span: crate::span::Span,
+}
+
+impl Ingress {
+    /// Whether `path` routes everything (the only path Container Apps can express).
+    pub fn routes_everything(&self) -> bool {
+        self.path == "/"
+    }
+}
+
+/// Where the certificate of an ingress's hosts comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tls {
+    /// A certificate that exists by this name: a Kubernetes TLS Secret, a certificate of the
+    /// Container Apps environment.
+    Secret(String),
+    /// A cert-manager ClusterIssuer that issues one (Kubernetes only).
+    Issuer(String),
 }
 
 impl Endpoint {

@@ -208,6 +208,29 @@ pub struct EndpointDecl {
     pub target_port: Option<Spanned<i64>>,
     pub port: Option<Spanned<i64>>,
     pub external: bool,
+    /// `ingress = { hosts, path, tls, class }`: how an external HTTP endpoint is reached.
+    pub ingress: Option<IngressDecl>,
+    pub span: Span,
+}
+
+/// `ingress = { hosts?, path?, tls?, class? }` of an endpoint, as written (checked in
+/// `passes::ingress`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IngressDecl {
+    pub hosts: Vec<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub tls: Option<TlsDecl>,
+    pub class: Option<Spanned<String>>,
+    /// The `ingress` table itself.
+    pub span: Span,
+}
+
+/// `tls = { secret }` or `tls = { issuer }` (the schema allows exactly one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsDecl {
+    pub secret: Option<Spanned<String>>,
+    pub issuer: Option<Spanned<String>>,
+    /// The `tls` table itself.
     pub span: Span,
 }
 

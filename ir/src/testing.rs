@@ -118,6 +118,7 @@ pub fn endpoint(name: &str, target_port: i64, external: bool) -> EndpointDecl {
         target_port: Some(s(target_port)),
         port: None,
         external,
+        ingress: None,
         span: Span::DETACHED,
     }
 }

@@ -10,9 +10,9 @@ use ir::expr::Template;
 use ir::integrations::IntegrationKind;
 use ir::model::{
     AutoscaleDecl, AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl,
-    ExternalDecl, Generate, HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, JobDecl,
-    LimitsDecl, Model, ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl, ResourceDecl,
-    ResourceKindDecl, VolumeDecl,
+    ExternalDecl, Generate, HealthCheckDecl, HealthDecl, IngressDecl, Inject, IntegrationDecl,
+    JobDecl, LimitsDecl, Model, ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl,
+    ResourceDecl, ResourceKindDecl, TlsDecl, VolumeDecl,
 };
 use ir::{Diagnostics, FileId, Spanned};
 
@@ -309,7 +309,28 @@ impl Lowerer<'_, '_> {
             target_port: self.integer(table, "target_port"),
             port: self.integer(table, "port"),
             external: Self::flag(table, "external", false),
+            ingress: table.get("ingress").and_then(|node| self.ingress(node)),
             span: span(self.file, &key.span),
+        })
+    }
+
+    /// `ingress = { hosts?, path?, tls?, class? }` of an endpoint.
+    fn ingress(&self, node: &Node<'_>) -> Option<IngressDecl> {
+        let table = node.as_table()?;
+        let tls = table.get("tls").and_then(|node| {
+            let tls = node.as_table()?;
+            Some(TlsDecl {
+                secret: self.text(tls, "secret"),
+                issuer: self.text(tls, "issuer"),
+                span: span(self.file, &node.span),
+            })
+        });
+        Some(IngressDecl {
+            hosts: self.strings(table, "hosts"),
+            path: self.text(table, "path"),
+            tls,
+            class: self.text(table, "class"),
+            span: span(self.file, &node.span),
         })
     }
 

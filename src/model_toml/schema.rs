@@ -556,12 +556,58 @@ const ENDPOINTS: Field = field(
                     Shape::Enum(&["http", "http2", "tcp"]),
                     "`http2` for gRPC.",
                 ),
+                INGRESS,
             ],
             requires: &[],
             conflicts: &[],
         }),
     },
     "Network endpoints, by name.",
+);
+const INGRESS: Field = field(
+    "ingress",
+    Shape::Table(&TableShape {
+        fields: &[
+            field(
+                "hosts",
+                Shape::Array(&Shape::String),
+                "DNS names the endpoint is reached at, for example [\"shop.example.com\"] (default: the target's own: `<resource>.<namespace>.localhost` on Kubernetes, the Container Apps domain); custom domains on Container Apps.",
+            ),
+            field(
+                "path",
+                Shape::String,
+                "A path prefix, starting with `/` (default `/`); Kubernetes only (Container Apps routes the whole host).",
+            ),
+            field(
+                "tls",
+                Shape::Table(&TableShape {
+                    fields: &[
+                        field(
+                            "secret",
+                            Shape::String,
+                            "An existing certificate by name: a Kubernetes TLS Secret, a certificate of the Container Apps environment.",
+                        ),
+                        field(
+                            "issuer",
+                            Shape::String,
+                            "A cert-manager ClusterIssuer that issues the certificate (Kubernetes only).",
+                        ),
+                    ],
+                    requires: &[&["secret"], &["issuer"]],
+                    conflicts: &[["secret", "issuer"]],
+                }),
+                "HTTPS for the `hosts` (which it requires): `{ secret = \"...\" }` or `{ issuer = \"...\" }`.",
+            ),
+            field(
+                "class",
+                Shape::String,
+                "The Kubernetes Ingress class (default: the cluster's default class).",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "How an external HTTP endpoint is reached: its hosts, path prefix, TLS certificate and Kubernetes Ingress class.",
 );
 const INJECT: Shape = Shape::Enum(&[
     "connection_string",

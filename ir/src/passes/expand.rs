@@ -508,6 +508,7 @@ fn integration_workload(
                 target_port: e.port,
                 port: e.port,
                 external: false,
+                ingress: None,
             })
             .collect(),
         // Scaling a stateful single-node service needs its own clustering setup.
@@ -762,7 +763,7 @@ fn endpoints(
             None if scheme == "udp" => Protocol::Udp,
             None => Protocol::Tcp,
         };
-        out.push(Endpoint {
+        let mut endpoint = Endpoint {
             name: name.clone(),
             scheme,
             transport,
@@ -770,8 +771,12 @@ fn endpoints(
             target_port,
             port: published.unwrap_or(target_port),
             external: decl.external,
-        });
+            ingress: None,
+        };
+        endpoint.ingress = crate::passes::ingress::ingress(owner, decl, &endpoint, diags);
+        out.push(endpoint);
     }
+    crate::passes::ingress::agree(owner, decls, &out, diags);
     out
 }
 

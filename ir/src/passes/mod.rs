@@ -4,6 +4,7 @@ pub(crate) mod autoscale;
 pub(crate) mod expand;
 pub(crate) mod files;
 pub(crate) mod graph;
+pub(crate) mod ingress;
 pub(crate) mod inject;
 pub(crate) mod jobs;
 pub(crate) mod modules;

@@ -37,6 +37,14 @@ pub enum Note<'m> {
     ScheduledJob(&'m str),
     /// The workload's `files` are written by an init container, and writable.
     FilesWritten(String),
+    /// Custom domains, and the certificate of the environment they are bound to (none:
+    /// added unbound).
+    CustomDomains {
+        hosts: Vec<&'m str>,
+        certificate: Option<&'m str>,
+    },
+    /// An Ingress class, which Container Apps has no use for.
+    IngressClass(&'m str),
 }
 
 impl Note<'_> {
@@ -84,6 +92,23 @@ impl Note<'_> {
             }
             Note::FilesWritten(container) => format!(
                 "Its `files` are written by the init container `{container}` into an EmptyDir volume, mounted at each target: Container Apps has no read-only mounts, so the app could change its copy."
+            ),
+            Note::CustomDomains { hosts, certificate } => {
+                let dns = format!(
+                    "Custom domains {}: before deploying, each needs a CNAME record to the app's FQDN and a TXT record `asuid.<host>` with the environment's custom domain verification id",
+                    hosts.join(", ")
+                );
+                match certificate {
+                    Some(name) => format!(
+                        "{dns}; they are bound to the certificate `{name}` of the environment, which must be uploaded to it before they are bound (`az containerapp env certificate upload --certificate-name {name}`; on a first deployment, once the environment exists)."
+                    ),
+                    None => format!(
+                        "{dns}; they are added without a certificate (`az containerapp hostname bind` gives one a managed certificate)."
+                    ),
+                }
+            }
+            Note::IngressClass(class) => format!(
+                "The Ingress class `{class}` is for Kubernetes: a container app has one ingress, of its own."
             ),
         }
     }

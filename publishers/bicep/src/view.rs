@@ -497,13 +497,28 @@ pub(crate) struct IngressView {
     pub(crate) transport: Source,
     pub(crate) exposed_port: Option<Number>,
     pub(crate) additional: Views<PortMappingView>,
+    pub(crate) domains: Views<DomainView>,
 }
 view!(IngressView {
     external,
     target_port,
     transport,
     exposed_port,
-    additional
+    additional,
+    domains
+});
+
+/// A custom domain: `binding_type` `'SniEnabled'` with a `certificate_id`, or `'Disabled'`.
+#[derive(Debug)]
+pub(crate) struct DomainView {
+    pub(crate) name: Source,
+    pub(crate) binding_type: Source,
+    pub(crate) certificate_id: Option<Source>,
+}
+view!(DomainView {
+    name,
+    binding_type,
+    certificate_id
 });
 
 #[derive(Debug)]

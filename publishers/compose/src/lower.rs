@@ -113,6 +113,11 @@ impl Lowering<'_> {
                  that wait for `{name}` wait until it has started."
             ));
         }
+        for endpoint in &workload.endpoints {
+            if let Some(ingress) = &endpoint.ingress {
+                self.notes.push(ingress_note(name, endpoint, ingress));
+            }
+        }
         if let Some(scale) = &workload.autoscale {
             self.notes.push(format!(
                 "`{name}`: Compose does not autoscale; it runs `autoscale.min` ({}) of up to {} replicas (the other \
@@ -599,6 +604,32 @@ fn has_relative_host_path(workload: &Workload) -> bool {
         Image::Pull(_) => false,
     };
     context || workload.bind_mounts.iter().any(|b| relative(&b.source))
+}
+
+/// What Compose does with an endpoint's `ingress`: nothing, said in the header. Compose
+/// publishes the port on the host, with no host names, path routing or TLS in front of it.
+fn ingress_note(name: &str, endpoint: &Endpoint, ingress: &ir::Ingress) -> String {
+    let mut parts = Vec::new();
+    if !ingress.hosts.is_empty() {
+        parts.push(format!("hosts {}", ingress.hosts.join(", ")));
+    }
+    if !ingress.routes_everything() {
+        parts.push(format!("path {}", ingress.path));
+    }
+    match &ingress.tls {
+        Some(ir::Tls::Secret(secret)) => parts.push(format!("TLS certificate `{secret}`")),
+        Some(ir::Tls::Issuer(issuer)) => parts.push(format!("TLS from issuer `{issuer}`")),
+        None => {}
+    }
+    if let Some(class) = &ingress.class {
+        parts.push(format!("Ingress class `{class}`"));
+    }
+    format!(
+        "`{name}`: endpoint `{}` is published on the host over plain HTTP, without its ingress settings ({}): \
+         Compose has no ingress; put a reverse proxy in front of it to serve them.",
+        endpoint.name,
+        parts.join("; ")
+    )
 }
 
 #[cfg(test)]

@@ -67,8 +67,16 @@ impl Printer for Kustomize {
                 }
                 Content::Namespace | Content::Workload(_) => &object.comment,
             };
-            if let Manifest::Ingress(_) = &object.manifest {
-                self.has_ingress = true;
+            // The note on default hosts is for an Ingress that has one; the model's own
+            // hosts (`ingress.hosts`) need no patch.
+            if let Manifest::Ingress(ingress) = &object.manifest {
+                let namespace = self.app.as_ref().map_or("", |app| app.namespace.as_str());
+                let default = format!(".{namespace}.localhost");
+                self.has_ingress |= ingress
+                    .spec
+                    .iter()
+                    .flat_map(|spec| spec.rules.iter().flatten())
+                    .any(|rule| rule.host.as_ref().is_some_and(|h| h.ends_with(&default)));
             }
             crate::plan::each_manifest!(&object.manifest, o => text.push(o, comment))?;
         }

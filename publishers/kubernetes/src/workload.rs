@@ -58,6 +58,8 @@ pub(crate) fn plan(
         image: ImageRef::parse(owner.workload.image.reference()),
         resources: container.resources,
         ingress: Vec::new(),
+        ingress_class: None,
+        ingress_tls: None,
         volumes: std::mem::take(&mut storage.knobs),
         load_balancer: None,
     };
@@ -77,8 +79,10 @@ pub(crate) fn plan(
         knobs.load_balancer = Some(name);
         objects.push(service);
     }
-    if let Some((ingress, hosts)) = network::ingress(ctx, owner) {
-        knobs.ingress = hosts;
+    if let Some((ingress, settings)) = network::ingress(ctx, owner) {
+        knobs.ingress = settings.hosts;
+        knobs.ingress_class = settings.class;
+        knobs.ingress_tls = settings.tls_secret;
         objects.push(ingress);
     }
     for (index, claim) in storage.claims.into_iter().enumerate() {

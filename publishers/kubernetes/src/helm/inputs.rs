@@ -150,11 +150,12 @@ pub(crate) fn notes(settings: &Settings<'_>, header: &str, chart: &str) -> Strin
         for host in &workload.ingress {
             out.push_str(&format!(
                 "{{{{- with {values}.ingress }}}}{{{{ if .enabled }}}}\n\
-                 \x20 {object} ({port}): {{{{ if .tlsSecret }}}}https{{{{ else }}}}http{{{{ end }}}}://{{{{ index .hosts {port_key} }}}}/ (Ingress)\n\
+                 \x20 {object} ({port}): {{{{ if .tlsSecret }}}}https{{{{ else }}}}http{{{{ end }}}}://{{{{ index .hosts {port_key} }}}}{path} (Ingress)\n\
                  {{{{- end }}}}{{{{ end }}}}\n",
                 object = workload.object,
                 port = host.port,
                 port_key = escape::go_string(&host.port),
+                path = escape::text(&host.path),
             ));
         }
         if let Some(service) = &workload.load_balancer {

@@ -232,7 +232,7 @@ fn workload(workload: &Workload) -> Node<'_> {
             .map(|h| (h.port.as_str(), Node::text()))
             .collect();
         let ports = workload.ingress.iter().map(|h| h.port.as_str()).collect();
-        let ingress = vec![
+        let mut ingress = vec![
             ("enabled", Node::typed("boolean")),
             ("hosts", Node::object(hosts, Some(ports))),
             (
@@ -240,10 +240,17 @@ fn workload(workload: &Workload) -> Node<'_> {
                 Node::typed("string").described("A TLS Secret for the hosts; empty: HTTP only."),
             ),
         ];
-        properties.push((
-            "ingress",
-            Node::object(ingress, Some(vec!["enabled", "hosts", "tlsSecret"])),
-        ));
+        let mut keys = vec!["enabled", "hosts", "tlsSecret"];
+        if workload.ingress_class.is_some() {
+            ingress.push((
+                "className",
+                Node::typed("string").described(
+                    "The class of this Ingress; empty: the chart-wide `ingress.className`.",
+                ),
+            ));
+            keys.push("className");
+        }
+        properties.push(("ingress", Node::object(ingress, Some(keys))));
         required.push("ingress");
     }
     if !workload.volumes.is_empty() {

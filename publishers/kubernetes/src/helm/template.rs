@@ -185,7 +185,11 @@ fn form(knob: &Knob, scope: &Scope<'_>) -> Option<Form> {
         },
         Knob::IngressHost(index) => quoted(host(workload?, *index)?),
         Knob::IngressClass => Form::With {
-            value: "$.Values.ingress.className".to_string(),
+            value: if workload?.ingress_class.is_some() {
+                "$w.ingress.className | default $.Values.ingress.className".to_string()
+            } else {
+                "$.Values.ingress.className".to_string()
+            },
             body: Body::Quoted,
         },
         Knob::IngressTls => {
