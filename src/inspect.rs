@@ -14,7 +14,7 @@ use serde_json::{Value as Json, json};
 pub const FORMAT_VERSION: u32 = 1;
 
 pub fn to_json(model: &CheckedModel) -> Json {
-    json!({
+    let mut out = json!({
         "format_version": FORMAT_VERSION,
         "name": model.name(),
         "namespace": model.namespace(),
@@ -40,7 +40,23 @@ pub fn to_json(model: &CheckedModel) -> Json {
         })).collect::<Vec<_>>(),
         "resources": model.resources().map(|(_, r)| resource(model, r)).collect::<Vec<_>>(),
         "start_order": model.start_order().iter().map(|id| model.resource(*id).name.as_str()).collect::<Vec<_>>(),
-    })
+    });
+    // Only where the model has some, so that models without keep their shape. Values are
+    // shown as expressions, so the password is its parameter's name.
+    if !model.registries().is_empty() {
+        out["registries"] = model
+            .registries()
+            .iter()
+            .map(|r| {
+                json!({
+                    "name": r.name, "server": r.server,
+                    "username": value(model, &r.username), "password": value(model, &r.password),
+                    "pull_secret": r.pull_secret,
+                })
+            })
+            .collect();
+    }
+    out
 }
 
 fn resource(model: &CheckedModel, resource: &Resource) -> Json {

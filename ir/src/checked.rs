@@ -37,6 +37,37 @@ pub struct CheckedModel {
     pub(crate) dashboard: Option<ResourceId>,
     /// Which connection information of each resource is secret, by resource index.
     pub(crate) taint: Vec<Taint>,
+    /// Private registries' pull credentials, in model order.
+    pub(crate) registries: Vec<Registry>,
+}
+
+/// Pull credentials of a private registry (`[registries.<name>]`), used by every image whose
+/// reference starts with its server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registry {
+    pub name: String,
+    /// The host (and port) images name, lowercase (`ghcr.io`); Docker Hub is `docker.io`.
+    pub server: String,
+    pub username: Value,
+    /// Carries a secret parameter (the check makes sure), so no target writes it in clear.
+    pub password: Value,
+    /// The name of the Kubernetes Secret of type `kubernetes.io/dockerconfigjson` that the
+    /// deployer creates.
+    pub pull_secret: String,
+    /// Where it is declared.
+    pub span: crate::span::Span,
+}
+
+/// The registry host of an image reference, as Docker reads it: the first path component when
+/// it has a `.` or a `:` or is `localhost`, else Docker Hub (`docker.io`).
+pub fn image_server(reference: &str) -> &str {
+    match reference.split_once('/') {
+        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => match first {
+            "index.docker.io" | "registry-1.docker.io" => "docker.io",
+            host => host,
+        },
+        _ => "docker.io",
+    }
 }
 
 /// Whether a resource's connection string and each of its connection properties (in the
@@ -50,6 +81,19 @@ pub(crate) struct Taint {
 }
 
 impl CheckedModel {
+    /// Private registries' pull credentials, in model order.
+    pub fn registries(&self) -> &[Registry] {
+        &self.registries
+    }
+
+    /// The registry whose credentials pull `image` (by its server), if the model has one.
+    pub fn registry_of(&self, image: &Image) -> Option<&Registry> {
+        let server = image_server(image.reference());
+        self.registries
+            .iter()
+            .find(|r| r.server.eq_ignore_ascii_case(server))
+    }
+
     /// Fills in [`CheckedModel::taint`]; the check calls it once, on a model without errors
     /// (so connection strings do not contain themselves).
     pub(crate) fn compute_taint(&mut self) {

@@ -46,6 +46,7 @@ pub fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Mo
         pre_injected: false,
         unresolved_reads: None,
         observability: crate::model::ObservabilityDecl::default(),
+        registries: Vec::new(),
     }
 }
 

@@ -12,7 +12,7 @@ use ir::model::{
     AutoscaleDecl, AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl,
     ExternalDecl, Generate, HealthCheckDecl, HealthDecl, IngressDecl, Inject, IntegrationDecl,
     JobDecl, LimitsDecl, Model, ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl,
-    ResourceDecl, ResourceKindDecl, TlsDecl, VolumeDecl,
+    RegistryDecl, ResourceDecl, ResourceKindDecl, TlsDecl, VolumeDecl,
 };
 use ir::{Diagnostics, FileId, Spanned};
 
@@ -58,6 +58,9 @@ pub(crate) fn lower(
     let resources = each(resources.into_iter(), |(key, node)| {
         lowerer.resource(&key, &node)
     });
+    let registries = each(entries(&root, "registries").iter(), |(key, node)| {
+        lowerer.registry(key, node)
+    });
     Some(Model {
         name,
         namespace,
@@ -68,6 +71,7 @@ pub(crate) fn lower(
         pre_injected: false,
         unresolved_reads: None,
         observability,
+        registries,
     })
 }
 
@@ -311,6 +315,18 @@ impl Lowerer<'_, '_> {
             external: Self::flag(table, "external", false),
             ingress: table.get("ingress").and_then(|node| self.ingress(node)),
             span: span(self.file, &key.span),
+        })
+    }
+
+    /// `[registries.<name>] server, username, password, pull_secret?`.
+    fn registry(&mut self, key: &Key<'_>, node: &Node<'_>) -> Option<RegistryDecl> {
+        let table = node.as_table()?;
+        Some(RegistryDecl {
+            name: self.name(key),
+            server: self.text(table, "server")?,
+            username: self.template(table.get("username")?)?,
+            password: self.template(table.get("password")?)?,
+            pull_secret: self.text(table, "pull_secret"),
         })
     }
 

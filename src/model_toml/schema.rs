@@ -138,6 +138,7 @@ pub(crate) static MODEL: TableShape = TableShape {
             },
             "Deploy-time inputs, by name.",
         ),
+        REGISTRIES,
         field(
             "resources",
             Shape::Map {
@@ -563,6 +564,39 @@ const ENDPOINTS: Field = field(
         }),
     },
     "Network endpoints, by name.",
+);
+const REGISTRIES: Field = field(
+    "registries",
+    Shape::Map {
+        keys: Keys::Name,
+        values: &Shape::Table(&TableShape {
+            fields: &[
+                required(
+                    "server",
+                    Shape::String,
+                    "The registry host (and port) that image references start with: `ghcr.io`, `myregistry.azurecr.io`, `docker.io` for Docker Hub.",
+                ),
+                required(
+                    "username",
+                    Shape::Template,
+                    "The user name: text, or a parameter (`{ghcr-user.value}`).",
+                ),
+                required(
+                    "password",
+                    Shape::Template,
+                    "The password or token: a secret parameter (`{ghcr-token.value}`), supplied at deploy time.",
+                ),
+                field(
+                    "pull_secret",
+                    Shape::String,
+                    "The Kubernetes image pull Secret (type kubernetes.io/dockerconfigjson) the deployer creates (default `<name>-pull-secret`).",
+                ),
+            ],
+            requires: &[],
+            conflicts: &[],
+        }),
+    },
+    "Pull credentials of private registries, by name: every image whose reference starts with a registry's `server` is pulled with them (`imagePullSecrets` on Kubernetes, a registry with a password secret on Container Apps, `docker login` for Compose).",
 );
 const INGRESS: Field = field(
     "ingress",

@@ -41,6 +41,8 @@ pub(crate) struct Ctx<'m> {
     pub(crate) dashboard: Option<crate::passes::telemetry::Dashboard>,
     /// The model's `otlp_endpoint`, resolved.
     pub(crate) otlp_endpoint: Option<Value>,
+    /// The registries' credentials, resolved (`passes::registries` checks them).
+    pub(crate) registries: Vec<Registry>,
 }
 
 /// Where a checked resource comes from, for the later passes to resolve and report on it.
@@ -72,6 +74,7 @@ impl Ctx<'_> {
             dashboard: self.dashboard.map(|d| d.id),
             start_order,
             taint: Vec::new(),
+            registries: self.registries,
         };
         checked.compute_taint();
         checked
@@ -116,6 +119,7 @@ pub(crate) fn run<'m>(
         module_of_decl: Vec::with_capacity(model.resources.len()),
         dashboard: None,
         otlp_endpoint: None,
+        registries: Vec::new(),
     };
     for decl in &model.resources {
         let id = ResourceId(ctx.resources.len() as u32);

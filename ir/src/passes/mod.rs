@@ -9,6 +9,7 @@ pub(crate) mod inject;
 pub(crate) mod jobs;
 pub(crate) mod modules;
 pub(crate) mod names;
+pub(crate) mod registries;
 pub(crate) mod resolve;
 pub(crate) mod telemetry;
 pub(crate) mod variables;

@@ -25,7 +25,7 @@ pub enum Note<'m> {
     /// The server's databases (their names) are not created: the image has no init hook.
     DatabasesNotCreated(Vec<String>),
     /// The image is built from source and must be pushed first.
-    BuiltFromSource(&'m str),
+    BuiltFromSource(&'m str, Option<&'m str>),
     /// `wait_for` cannot be enforced.
     WaitForIgnored,
     /// A health command became a TCP probe on this port.
@@ -75,8 +75,11 @@ impl Note<'_> {
                     names.join(", ")
                 )
             }
-            Note::BuiltFromSource(name) => format!(
+            Note::BuiltFromSource(name, None) => format!(
                 "`{name}` is built from source: push its image with the tag in `image_tag` before deploying (registry credentials are not part of the model)."
+            ),
+            Note::BuiltFromSource(name, Some(registry)) => format!(
+                "`{name}` is built from source: push its image with the tag in `image_tag` before deploying (to the registry `{registry}`, whose credentials the app pulls it with)."
             ),
             Note::WaitForIgnored => {
                 "Azure Container Apps has no start order: `wait_for` is not enforced.".to_string()
@@ -151,7 +154,7 @@ pub(crate) fn of<'m>(
         notes.push(Note::FilesWritten(format!("{app}-files")));
     }
     if let ir::Image::Build(_) = &workload.image {
-        notes.push(Note::BuiltFromSource(&resource.name));
+        notes.push(Note::BuiltFromSource(&resource.name, None));
     }
     if !workload.wait_for.is_empty() {
         notes.push(Note::WaitForIgnored);

@@ -314,6 +314,13 @@ impl<'m> Plan<'m> {
         let domains = crate::domains::of(resource, workload, &ingress, &reporter, diags);
         let mut notes = notes::of(resource, workload, probe.as_ref(), &creation);
         notes.extend(crate::domains::notes(workload, &domains));
+        if let Some(registry) = self.model.registry_of(&workload.image) {
+            for note in &mut notes {
+                if let Note::BuiltFromSource(_, pushed_to) = note {
+                    *pushed_to = Some(&registry.name);
+                }
+            }
+        }
         App {
             id,
             resource,

@@ -21,8 +21,8 @@ use crate::modules::ModuleSymbols;
 use crate::values::{self, Symbols};
 use crate::view::{
     AppView, AppVolumeView, Bool, CpuRuleView, DomainView, EnvView, FilesView, HttpProbeView,
-    IngressView, InitView, JobView, MountView, Number, PortMappingView, ProbeView, SecretView,
-    Source, SubPathMountView, Views, list, views,
+    IngressView, InitView, JobView, MountView, Number, PortMappingView, ProbeView, RegistryView,
+    SecretView, Source, SubPathMountView, Views, list, views,
 };
 
 /// What an app's view refers to besides the app itself.
@@ -76,6 +76,18 @@ pub(crate) fn view(
             secret_ref: None,
         },
     }));
+    let registry = values.registry.as_ref().map(|registry| {
+        Arc::new(RegistryView {
+            server: Source::of(registry.server),
+            username: bicep(&registry.username),
+            password_secret: Source::of(
+                values
+                    .secrets
+                    .get(registry.password)
+                    .map_or("", |s| s.name.as_str()),
+            ),
+        })
+    });
     let ingress = app.ingress.main.map(|main| {
         Arc::new(IngressView {
             external: Bool(main.external),
@@ -109,6 +121,7 @@ pub(crate) fn view(
         comments: list(app.notes.iter().map(|note| note.text())),
         ingress,
         secrets,
+        registry,
         image: Source::of(&image(ctx, app.image)),
         command: list(app.workload.entrypoint.iter().map(Source::of)),
         args: list(values.args.iter().map(bicep)),

@@ -353,6 +353,8 @@ pub(crate) struct AppView {
     pub(crate) comments: Arc<List<String>>,
     pub(crate) ingress: Option<Arc<IngressView>>,
     pub(crate) secrets: Views<SecretView>,
+    /// The private registry its image is pulled from, with credentials.
+    pub(crate) registry: Option<Arc<RegistryView>>,
     pub(crate) image: Source,
     pub(crate) command: Arc<List<Source>>,
     pub(crate) args: Arc<List<Source>>,
@@ -382,6 +384,7 @@ view!(AppView {
     comments,
     ingress,
     secrets,
+    registry,
     image,
     command,
     args,
@@ -506,6 +509,19 @@ view!(IngressView {
     exposed_port,
     additional,
     domains
+});
+
+/// A private registry of an app: its server, username and the secret holding its password.
+#[derive(Debug)]
+pub(crate) struct RegistryView {
+    pub(crate) server: Source,
+    pub(crate) username: Source,
+    pub(crate) password_secret: Source,
+}
+view!(RegistryView {
+    server,
+    username,
+    password_secret
 });
 
 /// A custom domain: `binding_type` `'SniEnabled'` with a `certificate_id`, or `'Disabled'`.

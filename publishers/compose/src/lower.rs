@@ -60,6 +60,7 @@ pub(crate) fn lower(
         services.push((name, service));
     }
     cx.file.services = services.into_iter().collect();
+    cx.notes.extend(login_notes(model));
     // Only a library caller that gave no output folder leaves the model's folder unknown.
     if options.model_dir.is_empty() && model.workloads().any(|(_, _, w)| has_relative_host_path(w))
     {
@@ -604,6 +605,34 @@ fn has_relative_host_path(workload: &Workload) -> bool {
         Image::Pull(_) => false,
     };
     context || workload.bind_mounts.iter().any(|b| relative(&b.source))
+}
+
+/// How images of private registries are pulled: Compose reads the credentials `docker login`
+/// stored on the machine, so the output holds none. One note per registry, naming its
+/// services.
+fn login_notes(model: &CheckedModel) -> Vec<String> {
+    model
+        .registries()
+        .iter()
+        .filter_map(|registry| {
+            let services: Vec<String> = model
+                .workloads()
+                .chain(model.build_only())
+                .filter(|(_, _, w)| model.registry_of(&w.image) == Some(registry))
+                .map(|(_, r, _)| format!("`{}`", r.name))
+                .collect();
+            (!services.is_empty()).then(|| {
+                format!(
+                    "The images of {} are in the private registry `{}` (`{}`): run `docker login {}` \
+                     with its credentials before `docker compose pull`, `up` or `push`.",
+                    services.join(", "),
+                    registry.name,
+                    registry.server,
+                    registry.server
+                )
+            })
+        })
+        .collect()
 }
 
 /// What Compose does with an endpoint's `ingress`: nothing, said in the header. Compose

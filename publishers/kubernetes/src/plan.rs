@@ -260,6 +260,8 @@ pub(crate) enum Knob {
     Resources,
     /// The name of the Secret that holds the deploy-time inputs ([`App::secret_name`]).
     SecretName,
+    /// The image pull Secret of the registry of this name ([`App::registries`]).
+    PullSecret(String),
     /// A key of the parameters' ConfigMap.
     Parameter(ParameterKey),
     /// The size of the workload's volume [`Workload::volumes`]`[index]`.
@@ -351,6 +353,18 @@ pub(crate) struct App {
     pub(crate) tag: String,
     /// The Secret the user supplies, which holds [`Inputs::secrets`].
     pub(crate) secret_name: String,
+    /// The private registries: their image pull Secrets, which the user creates.
+    pub(crate) registries: Vec<Registry>,
+}
+
+/// A private registry's image pull Secret.
+#[derive(Clone)]
+pub(crate) struct Registry {
+    /// The model's name of the registry, the key of its Helm value.
+    pub(crate) name: String,
+    pub(crate) server: String,
+    /// The Secret's name (type `kubernetes.io/dockerconfigjson`).
+    pub(crate) pull_secret: String,
 }
 
 /// The deploy-time inputs the objects read, known once every object is made.

@@ -90,6 +90,20 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
         w.attrs(&[("name", &secret.name), ("value", &*text)]);
         w.end();
     }
+    if let Some(registry) = &values.registry {
+        value::write(plan, params, values.chunks(&registry.username), text);
+        let secret = values
+            .secrets
+            .get(registry.password)
+            .map_or("", |s| s.name.as_str());
+        w.block("registry", &[]);
+        w.attrs(&[
+            ("server", &registry.server),
+            ("username", &*text),
+            ("password_secret_name", &secret),
+        ]);
+        w.end();
+    }
     if let Some(main) = &app.ingress.main {
         ingress(w, main);
     }

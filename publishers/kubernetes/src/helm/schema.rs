@@ -155,6 +155,30 @@ pub(crate) fn schema(settings: &Settings<'_>, header: &str) -> String {
         ));
         required.push("conditions");
     }
+    if !settings.app.registries.is_empty() {
+        let registries = settings
+            .app
+            .registries
+            .iter()
+            .map(|r| {
+                let secret = Node::text().described(
+                    "The image pull Secret (type kubernetes.io/dockerconfigjson) of this registry.",
+                );
+                (
+                    r.name.as_str(),
+                    Node::object(vec![("pullSecret", secret)], Some(vec!["pullSecret"])),
+                )
+            })
+            .collect();
+        let names = settings
+            .app
+            .registries
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        properties.push(("registries", Node::object(registries, Some(names))));
+        required.push("registries");
+    }
     if settings.has_ingress() {
         let class = Node::typed("string")
             .described("The class of every Ingress; empty: the cluster's default.");

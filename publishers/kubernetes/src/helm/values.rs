@@ -159,6 +159,23 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
             .collect();
         section(&mut out, "conditions", &map)?;
     }
+    if !app.registries.is_empty() {
+        out.push('\n');
+        comment(
+            &mut out,
+            "",
+            &[
+                "The image pull Secret of each private registry (type kubernetes.io/dockerconfigjson), which the chart".to_string(),
+                "never creates: `kubectl create secret docker-registry <pullSecret> --docker-server=... --docker-username=... --docker-password=...`.".to_string(),
+            ],
+        );
+        let registries: Map<String, Value> = app
+            .registries
+            .iter()
+            .map(|r| (r.name.clone(), json!({ "pullSecret": r.pull_secret })))
+            .collect();
+        section(&mut out, "registries", &registries)?;
+    }
     if settings.has_ingress() {
         out.push('\n');
         comment(
