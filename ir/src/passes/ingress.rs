@@ -257,13 +257,9 @@ fn tls_label(tls: Option<&Tls>) -> String {
 /// labels when `max` > 63), reported at its value when it is not one.
 fn object_name(name: &Spanned<String>, max: usize, diags: &mut Diagnostics) -> bool {
     let dots = max > 63;
-    let valid = !name.value.is_empty()
-        && name.value.len() <= max
+    let valid = name.value.len() <= max
         && (dots || !name.value.contains('.'))
-        && name
-            .value
-            .split('.')
-            .all(|label| label_problem(label).is_none());
+        && is_dns_subdomain(&name.value);
     if !valid {
         let what = if dots {
             "a DNS subdomain"
@@ -318,6 +314,14 @@ pub(crate) fn host_problem(host: &str) -> Option<String> {
         return Some("an IP address is not a host name".to_string());
     }
     None
+}
+
+/// A DNS subdomain of RFC 1123 (a Kubernetes object name): labels of lowercase letters,
+/// digits and `-`, at most 253 characters.
+pub(crate) fn is_dns_subdomain(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| label_problem(label).is_none())
 }
 
 /// Why `label` is not an RFC 1123 label, if it is not.

@@ -12,6 +12,7 @@ use crate::checked::{Registry, ResourceKind, image_server};
 use crate::codes;
 use crate::diagnostic::Diagnostics;
 use crate::expr::Segment;
+use crate::passes::ingress::is_dns_subdomain;
 use crate::passes::resolve::Resolver;
 
 /// Resolves and checks the model's registries into `ctx.registries` (each that passes).
@@ -165,22 +166,6 @@ fn server_problem(server: &str) -> Option<&'static str> {
         return Some("it is not a host name with a domain (or `localhost`)");
     }
     None
-}
-
-/// A DNS subdomain of RFC 1123: labels of lowercase letters, digits and `-`, at most 253
-/// characters.
-fn is_dns_subdomain(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
 }
 
 #[cfg(test)]
