@@ -22,7 +22,7 @@ pub(crate) enum Command {
     Check {
         #[command(flatten)]
         input: Input,
-        /// Only these targets' rules apply: k8s, helm, compose, terraform, bicep, or all (repeatable,
+        /// Only these targets' rules apply: k8s, helm, compose, terraform, bicep, terraform-aws, or all (repeatable,
         /// or comma-separated); default: the model's `targets`, else all
         #[arg(long = "emit", value_name = "TARGET", value_delimiter = ',')]
         emit: Vec<String>,
@@ -39,7 +39,7 @@ pub(crate) enum Command {
     Build {
         #[command(flatten)]
         input: Input,
-        /// Target to emit: k8s, helm, compose, terraform, bicep, or all (repeatable, or
+        /// Target to emit: k8s, helm, compose, terraform, bicep, terraform-aws, or all (repeatable, or
         /// comma-separated); default: the model's `targets`, else all
         #[arg(long = "emit", value_name = "TARGET", value_delimiter = ',')]
         emit: Vec<String>,

@@ -116,6 +116,7 @@ fn workload(model: &CheckedModel, w: &Workload) -> Json {
         "entrypoint": w.entrypoint,
         "args": w.args.iter().map(|v| value(model, v)).collect::<Vec<_>>(),
         "replicas": w.replicas,
+        "autoscale": w.autoscale.map(|a| json!({"min": a.min, "max": a.max, "cpu": a.cpu})),
         "endpoints": w.endpoints.iter().map(|e| {
             let mut endpoint = json!({
                 "name": e.name, "scheme": e.scheme,

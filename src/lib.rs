@@ -244,7 +244,14 @@ impl Compilation {
 }
 
 /// The targets by publishing time at 10,000 services, slowest first (README, Benchmarks).
-const SLOWEST_FIRST: [&str; 5] = ["helm", "bicep", "k8s", "terraform", "compose"];
+const SLOWEST_FIRST: [&str; 6] = [
+    "helm",
+    "bicep",
+    "k8s",
+    "terraform",
+    "terraform-aws",
+    "compose",
+];
 
 /// Runs the publishers on a few worker threads (they are pure and share the model read-only),
 /// and returns their results in the targets' order, so output and diagnostics do not depend
@@ -281,8 +288,11 @@ fn publish_all(
         });
         let took = start.elapsed();
         let failed = diags.has_errors() || (deny_warnings && !diags.is_empty());
-        if let Some(files) = files.as_ref().filter(|_| !failed) {
-            sink(target.id(), files);
+        let mut files = files;
+        if let Some(files) = files.as_mut().filter(|_| !failed) {
+            if sink(target.id(), files) {
+                files.release_contents();
+            }
         }
         (target.id(), files, diags, took)
     };
@@ -303,12 +313,14 @@ fn publish_all(
 /// Receives each target's artifacts on a publisher's thread as soon as that target is done
 /// without errors, while other targets may still be publishing: so that the binary can start
 /// writing early. Another target may still fail the compilation afterwards, so whatever a sink
-/// does must be undoable.
-pub type Sink<'a> = &'a (dyn Fn(&'static str, &Artifacts) + Sync);
+/// does must be undoable. It returns whether it wrote the files where they stay: the
+/// compilation then keeps only their paths ([`Artifacts::release_contents`]), which frees
+/// that target's output while the others are printed.
+pub type Sink<'a> = &'a (dyn Fn(&'static str, &Artifacts) -> bool + Sync);
 
 /// Compiles one model file (`name` as the user wrote it, `bytes` its contents). No IO.
 pub fn compile(name: &str, bytes: &[u8], options: &CompileOptions) -> Compilation {
-    compile_with_sink(name, bytes, options, &|_, _| {})
+    compile_with_sink(name, bytes, options, &|_, _| false)
 }
 
 /// [`compile`], handing each target's artifacts to `sink` as soon as they are ready.

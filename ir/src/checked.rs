@@ -697,6 +697,8 @@ pub struct FileMount {
     pub folder: bool,
     /// Each file's name and text, in name order.
     pub files: Vec<(String, String)>,
+    /// Where `target` is written: for a target that cannot place the mount.
+    pub span: crate::span::Span,
 }
 
 impl FileMount {

@@ -89,6 +89,8 @@ codes! {
         "A target cannot expose the endpoints as declared, for example more than one external endpoint on Azure Container Apps. `--allow-unsupported` makes an external endpoint Container Apps cannot expose (not HTTP, or a second external port) internal, with a warning.";
     INVALID_AZURE_MODULE = "E0705" "invalid-azure-module"
         "An Azure Bicep module (`azure.bicep.v0`/`v1` in an Aspire manifest) cannot be deployed as written: its `.bicep` file cannot be read (it belongs beside the manifest, where Aspire writes it), or the manifest passes a parameter the file does not declare, or leaves out one it requires. `--allow-unsupported` leaves a module whose file is missing out, with a warning.";
+    INVALID_FARGATE_RESOURCES = "E0706" "invalid-fargate-resources"
+        "AWS Fargate (the terraform-aws target) accepts only fixed CPU and memory combinations; the help lists them.";
     MANIFEST_KEY_IGNORED = "W0201" "manifest-key-ignored"
         "An Aspire manifest describes something aspirec does not carry out: a build step (`containerFiles`, a build secret of type `file`), or a resource's `deployment` (Aspire's own Azure Bicep module for it, which no target deploys: each writes its own definition of the resource). It is left out, and the help says what to do instead.";
     ENV_OVERRIDES_INJECTED = "W0301" "env-overrides-injected"

@@ -110,6 +110,8 @@ impl PublishOptions {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Artifacts {
     files: BTreeMap<String, String>,
+    /// The contents were dropped once written ([`Artifacts::release_contents`]).
+    released: bool,
 }
 
 impl Artifacts {
@@ -135,6 +137,40 @@ impl Artifacts {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Drops the contents and keeps the paths, once whoever holds the artifacts has written
+    /// them where they stay: the output of a large model is most of a build's memory, and
+    /// each target's can be freed while the others are still being printed. The contents read
+    /// empty afterwards; [`Artifacts::is_released`] says so.
+    pub fn release_contents(&mut self) {
+        for contents in self.files.values_mut() {
+            *contents = String::new();
+        }
+        self.released = true;
+    }
+
+    /// Whether [`Artifacts::release_contents`] dropped the contents.
+    pub fn is_released(&self) -> bool {
+        self.released
+    }
+
+    /// The files a publisher printed, unless `diags` has more errors than `errors_before` (a
+    /// publisher that plans and then prints reports every problem first, and returns nothing
+    /// when one is an error).
+    pub fn unless_errors(
+        files: Vec<(String, String)>,
+        diags: &Diagnostics,
+        errors_before: usize,
+    ) -> Option<Artifacts> {
+        if diags.error_count() > errors_before {
+            return None;
+        }
+        let mut artifacts = Artifacts::new();
+        for (path, text) in files {
+            artifacts.insert(path, text);
+        }
+        Some(artifacts)
     }
 }
 

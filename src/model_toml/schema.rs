@@ -471,12 +471,12 @@ const AZURE: Field = field(
         fields: &[required(
             "hosting",
             Shape::Enum(&["managed", "container"]),
-            "`managed`: the Azure service where one exists; `container`: a container app with an Azure Files volume.",
+            "`managed`: the cloud's own service where one exists (Postgres, Redis: Azure's, or RDS and ElastiCache for terraform-aws); `container`: a container with a file-share volume.",
         )],
         requires: &[],
         conflicts: &[],
     }),
-    "How the Azure targets host this service.",
+    "How the cloud targets (Azure's, terraform-aws) host this service.",
 );
 
 const BUILD: Field = field(

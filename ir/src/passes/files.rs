@@ -72,6 +72,7 @@ pub(crate) fn mount(decl: &FilesDecl, diags: &mut Diagnostics) -> Option<FileMou
             target: target.value.trim_end_matches('/').to_string(),
             folder: decl.folder,
             files,
+            span: target.span,
         }
     })
 }
@@ -137,6 +138,7 @@ mod tests {
             target: "/t".to_string(),
             folder: true,
             files: vec![(name.to_string(), text.to_string())],
+            span: crate::span::Span::DETACHED,
         };
         assert_eq!(one("a", "x").content_hash(), one("a", "x").content_hash());
         assert_ne!(one("a", "x").content_hash(), one("a", "y").content_hash());

@@ -50,7 +50,7 @@ pub struct InitDatabases {
 
 /// What becomes of an integration's child databases on Container Apps.
 #[derive(Debug)]
-pub(crate) enum Creation {
+pub enum Creation {
     /// Created by the init container.
     Init(InitDatabases),
     /// Not created: the image has no init hook (SQL Server); their names.
@@ -61,7 +61,7 @@ pub(crate) enum Creation {
 
 /// The creation of the child databases of `integration`, run as the container app `app`,
 /// whose volumes already took the names in `volumes`.
-pub(crate) fn creation(
+pub fn creation(
     model: &CheckedModel,
     integration: &Integration,
     app: &str,

@@ -38,10 +38,33 @@ pub(crate) fn init(workload: &Workload, app: &str, volumes: &mut UniqueNames) ->
     if workload.files.is_empty() {
         return None;
     }
+    let (variables, command) = writes(&workload.files);
+    let mounts = workload
+        .files
+        .iter()
+        .enumerate()
+        .map(|(index, mount)| (mount.target.clone(), sub_path(index, mount)))
+        .collect();
+    Some(InitFiles {
+        container: format!("{app}-files"),
+        volume: volumes.claim("files", crate::names::APP_NAME_MAX),
+        image: INIT_IMAGE,
+        variables,
+        command,
+        mounts,
+        size: &PAIRS[0],
+    })
+}
+
+/// What an init container needs to write `mounts`: `(variable, file contents)`, one per file,
+/// and the shell command line (run with `/bin/sh -c`) that writes each entry's files into
+/// `{FILES_MOUNT}/<its index>` (also the AWS target's, which mounts a volume there per entry).
+pub fn writes<'a>(
+    mounts: impl IntoIterator<Item = &'a FileMount>,
+) -> (Vec<(String, String)>, String) {
     let mut variables = Vec::new();
     let mut command = Vec::new();
-    let mut mounts = Vec::new();
-    for (index, mount) in workload.files.iter().enumerate() {
+    for (index, mount) in mounts.into_iter().enumerate() {
         command.push(format!("mkdir -p {FILES_MOUNT}/{index}"));
         for (name, content) in &mount.files {
             let variable = format!("ASPIREC_FILE_{}", variables.len());
@@ -50,17 +73,8 @@ pub(crate) fn init(workload: &Workload, app: &str, volumes: &mut UniqueNames) ->
             ));
             variables.push((variable, content.clone()));
         }
-        mounts.push((mount.target.clone(), sub_path(index, mount)));
     }
-    Some(InitFiles {
-        container: format!("{app}-files"),
-        volume: volumes.claim("files", crate::names::APP_NAME_MAX),
-        image: INIT_IMAGE,
-        variables,
-        command: command.join(" && "),
-        mounts,
-        size: &PAIRS[0],
-    })
+    (variables, command.join(" && "))
 }
 
 fn sub_path(index: usize, mount: &FileMount) -> String {

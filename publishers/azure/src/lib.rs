@@ -78,14 +78,7 @@ impl ir::Publisher for AzurePublisher {
         let errors_before = diags.error_count();
         let plan = plan(model, options, self.target, diags);
         let files = (self.print)(&plan, options, diags);
-        if diags.error_count() > errors_before {
-            return None;
-        }
-        let mut artifacts = ir::Artifacts::new();
-        for (path, text) in files {
-            artifacts.insert(path, text);
-        }
-        Some(artifacts)
+        ir::Artifacts::unless_errors(files, diags, errors_before)
     }
 }
 

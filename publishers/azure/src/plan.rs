@@ -46,6 +46,24 @@ pub enum Hosting {
     Nothing,
 }
 
+impl Hosting {
+    /// The container's index, for an [`Hosting::App`].
+    pub fn app(self) -> Option<usize> {
+        match self {
+            Hosting::App(index) => Some(index),
+            Hosting::Server(_) | Hosting::Database(_) | Hosting::Nothing => None,
+        }
+    }
+
+    /// The server's index, for a managed server or a database on one.
+    pub fn server(self) -> Option<usize> {
+        match self {
+            Hosting::Server(index) | Hosting::Database(index) => Some(index),
+            Hosting::App(_) | Hosting::Nothing => None,
+        }
+    }
+}
+
 /// Every Azure resource of the deployment.
 #[derive(Debug)]
 pub struct Plan<'m> {
@@ -204,7 +222,7 @@ pub fn plan<'m>(
     let mut plan = Plan {
         model,
         reporter,
-        hosting: Vec::with_capacity(model.resources().len()),
+        hosting: Vec::new(),
         apps: Vec::new(),
         servers: Vec::new(),
         shares: Shares::default(),
@@ -212,36 +230,54 @@ pub fn plan<'m>(
         deployer_params,
         module_index,
     };
+    plan.hosting = place(model, &mut plan, diags);
+    plan
+}
+
+/// What a cloud's plan makes of the resources [`place`] decides on.
+pub trait Placer<'m> {
+    /// Plans `workload` as a container (an app, a task); its index among them.
+    fn place_app(
+        &mut self,
+        id: ResourceId,
+        resource: &'m Resource,
+        workload: &'m Workload,
+        diags: &mut Diagnostics,
+    ) -> usize;
+
+    /// Plans `resource` as the managed `service`; its index among the servers.
+    fn place_server(&mut self, id: ResourceId, resource: &'m Resource, service: Service) -> usize;
+
+    /// Adds the database `database` (resource `id`) to server number `server`.
+    fn place_database(
+        &mut self,
+        server: usize,
+        id: ResourceId,
+        resource: &'m Resource,
+        name: &'m str,
+    );
+}
+
+/// Where each resource of `model` lives, by the rule every cloud plan shares: a workload is
+/// a managed server when its integration asks for one that exists ([`managed::service`]),
+/// else a container; a database on a managed server is hosted by it; any other database and
+/// every external service have nothing of their own.
+pub fn place<'m>(
+    model: &'m CheckedModel,
+    placer: &mut impl Placer<'m>,
+    diags: &mut Diagnostics,
+) -> Vec<Hosting> {
+    let mut hosting = Vec::with_capacity(model.resources().len());
     for (id, resource) in model.resources() {
-        let hosting = match &resource.kind {
+        let place = match &resource.kind {
             ResourceKind::Workload(workload) => match managed::service(resource) {
-                Some(service) => {
-                    plan.servers.push(Server {
-                        id,
-                        resource,
-                        service,
-                        label: names::label(&resource.name),
-                        name_prefix: names::global_prefix(model.name(), &resource.name),
-                        databases: Vec::new(),
-                    });
-                    Hosting::Server(plan.servers.len() - 1)
-                }
-                None => {
-                    let app = plan.app(id, resource, workload, diags);
-                    plan.apps.push(app);
-                    Hosting::App(plan.apps.len() - 1)
-                }
+                Some(service) => Hosting::Server(placer.place_server(id, resource, service)),
+                None => Hosting::App(placer.place_app(id, resource, workload, diags)),
             },
             ResourceKind::Database(database) => {
-                match plan.hosting.get(database.server.0 as usize).copied() {
+                match hosting.get(database.server.0 as usize).copied() {
                     Some(Hosting::Server(index)) => {
-                        if let Some(server) = plan.servers.get_mut(index) {
-                            server.databases.push(ManagedDatabase {
-                                id,
-                                label: names::label(&resource.name),
-                                name: &database.database_name,
-                            });
-                        }
+                        placer.place_database(index, id, resource, &database.database_name);
                         Hosting::Database(index)
                     }
                     Some(Hosting::App(_) | Hosting::Database(_) | Hosting::Nothing) | None => {
@@ -252,9 +288,51 @@ pub fn plan<'m>(
             // Reported by the check (W0703): Container Apps deploy nothing for it.
             ResourceKind::External(_) | ResourceKind::BuildOnly(_) => Hosting::Nothing,
         };
-        plan.hosting.push(hosting);
+        hosting.push(place);
     }
-    plan
+    hosting
+}
+
+impl<'m> Placer<'m> for Plan<'m> {
+    fn place_app(
+        &mut self,
+        id: ResourceId,
+        resource: &'m Resource,
+        workload: &'m Workload,
+        diags: &mut Diagnostics,
+    ) -> usize {
+        let app = self.app(id, resource, workload, diags);
+        self.apps.push(app);
+        self.apps.len() - 1
+    }
+
+    fn place_server(&mut self, id: ResourceId, resource: &'m Resource, service: Service) -> usize {
+        self.servers.push(Server {
+            id,
+            resource,
+            service,
+            label: names::label(&resource.name),
+            name_prefix: names::global_prefix(self.model.name(), &resource.name),
+            databases: Vec::new(),
+        });
+        self.servers.len() - 1
+    }
+
+    fn place_database(
+        &mut self,
+        server: usize,
+        id: ResourceId,
+        resource: &'m Resource,
+        name: &'m str,
+    ) {
+        if let Some(server) = self.servers.get_mut(server) {
+            server.databases.push(ManagedDatabase {
+                id,
+                label: names::label(&resource.name),
+                name,
+            });
+        }
+    }
 }
 
 impl<'m> Plan<'m> {
@@ -417,24 +495,20 @@ impl<'m> Plan<'m> {
 
     /// The app hosting resource `id`, if it runs as one.
     pub fn app_of(&self, id: ResourceId) -> Option<&App<'m>> {
-        match self.hosting.get(id.0 as usize) {
-            Some(Hosting::App(index)) => self.apps.get(*index),
-            Some(Hosting::Server(_) | Hosting::Database(_) | Hosting::Nothing) | None => None,
-        }
+        let index = self.hosting.get(id.0 as usize)?.app()?;
+        self.apps.get(index)
     }
 
     /// The server hosting resource `id` (a managed server, or the server of a managed
     /// database).
     pub fn server_of(&self, id: ResourceId) -> Option<&Server<'m>> {
-        match self.hosting.get(id.0 as usize) {
-            Some(Hosting::Server(index) | Hosting::Database(index)) => self.servers.get(*index),
-            Some(Hosting::App(_) | Hosting::Nothing) | None => None,
-        }
+        let index = self.hosting.get(id.0 as usize)?.server()?;
+        self.servers.get(index)
     }
 }
 
 /// The image of a workload: a built image's repository is its reference without the tag.
-fn image(image: &Image) -> AppImage<'_> {
+pub fn image(image: &Image) -> AppImage<'_> {
     match image {
         Image::Pull(reference) => AppImage::Pull(reference),
         Image::Build(build) => {

@@ -13,8 +13,6 @@
 #![warn(clippy::wildcard_enum_match_arm)]
 
 mod app;
-mod emit;
-mod expr;
 mod managed;
 mod outputs;
 mod params;
@@ -24,15 +22,17 @@ mod storage;
 mod tests;
 mod value;
 
-// Every naming rule is the shared one; modules name it `crate::names`.
+// Every naming rule is the shared one; modules name it `crate::names`. The HCL writer is the
+// one every Terraform target shares; modules name it `crate::emit` and `crate::expr`.
 use aspirec_azure::names;
 use aspirec_azure::values::AppValues;
 use aspirec_azure::{AzurePublisher, Plan, Target};
+use aspirec_hcl::{emit, expr};
 use ir::{Diagnostics, PublishOptions};
 
 use crate::emit::TfWriter;
 use crate::expr::Template;
-use crate::value::Params;
+use aspirec_hcl::params::Params;
 
 /// The Terraform target, registered in the root crate's `targets` module: the Azure plan,
 /// printed as HCL.
@@ -57,7 +57,7 @@ fn files(
     diags: &mut Diagnostics,
 ) -> Vec<(String, String)> {
     let header = options.header();
-    let params = Params::new(plan.model);
+    let params = Params::new(plan.model, names::variable_name);
     let mut values = plan.values();
     // Managed services and apps come last in `main.tf`, but what comes before them (the
     // generated parameters) depends on what they use: they are written first, on their own.
@@ -122,14 +122,12 @@ fn files_around(
     );
     let mut providers = TfWriter::new(header);
     outputs::providers(&mut providers);
-    [
-        ("main.tf", main),
-        ("outputs.tf", outputs),
-        ("providers.tf", providers),
-        ("variables.tf", variables),
-        ("versions.tf", versions),
-    ]
-    .into_iter()
-    .map(|(path, file)| (path.to_string(), file.finish()))
-    .collect()
+    aspirec_hcl::blocks::Files {
+        main,
+        outputs,
+        providers,
+        variables,
+        versions,
+    }
+    .finish()
 }

@@ -4,16 +4,11 @@
 use aspirec_azure::Plan;
 
 use crate::emit::TfWriter;
-use crate::expr::{Inline, Template};
+use aspirec_hcl::blocks::{self, Provider, output};
+
+use crate::expr::Template;
 use crate::shared::RESOURCE_GROUP_NAME;
 use crate::value::DEFAULT_DOMAIN;
-
-fn output(w: &mut TfWriter, name: &str, description: &str, value: impl Inline) {
-    w.block("output", &[name]);
-    w.attr("description", description);
-    w.attr("value", value);
-    w.end();
-}
 
 /// The resource group, the environment's domain, and the URL of every external endpoint.
 pub(crate) fn outputs(w: &mut TfWriter, plan: &Plan<'_>) {
@@ -53,25 +48,23 @@ pub(crate) struct Providers {
 
 /// `terraform { required_version, required_providers }`.
 pub(crate) fn versions(w: &mut TfWriter, providers: Providers) {
-    fn provider(w: &mut TfWriter, name: &'static str, source: &str, version: &str) {
-        w.object(name);
-        w.attr("source", source);
-        w.attr("version", version);
-        w.end();
-    }
-    w.block("terraform", &[]);
-    w.attr("required_version", ">= 1.5.0");
-    w.block("required_providers", &[]);
     // 4.30 or later: storage shares take `storage_account_id`.
-    provider(w, "azurerm", "hashicorp/azurerm", "~> 4.30");
+    let mut required = vec![Provider {
+        name: "azurerm",
+        source: "hashicorp/azurerm",
+        version: "~> 4.30",
+    }];
     if providers.random {
-        provider(w, "random", "hashicorp/random", "~> 3.6");
+        required.push(blocks::RANDOM);
     }
     if providers.azapi {
-        provider(w, "azapi", "Azure/azapi", "~> 2.0");
+        required.push(Provider {
+            name: "azapi",
+            source: "Azure/azapi",
+            version: "~> 2.0",
+        });
     }
-    w.end();
-    w.end();
+    blocks::versions(w, &required);
 }
 
 /// `provider "azurerm" { features {} }`: the other providers need no configuration.

@@ -5,37 +5,10 @@
 use aspirec_azure::Plan;
 use aspirec_azure::managed::Service;
 use aspirec_azure::values::Chunk;
-use ir::{CheckedModel, ParamId};
 
-use crate::expr::{Call, Raw, Ref, Template, to_text};
-use crate::names;
+pub(crate) use aspirec_hcl::params::Params;
 
-/// The reference to every parameter, made once per publication: values refer to the same
-/// parameters again and again.
-pub(crate) struct Params {
-    /// `var.<name>`, or `local.<name>` for a generated parameter, by `ParamId`.
-    references: Vec<String>,
-}
-
-impl Params {
-    pub(crate) fn new(model: &CheckedModel) -> Params {
-        Params {
-            references: model
-                .parameters()
-                .map(|(_, p)| {
-                    let root = if p.generate.is_some() { "local" } else { "var" };
-                    to_text(&Ref(root, [&names::variable_name(&p.name)]))
-                })
-                .collect(),
-        }
-    }
-
-    fn reference(&self, id: ParamId) -> &str {
-        self.references
-            .get(id.0 as usize)
-            .map_or("", String::as_str)
-    }
-}
+use crate::expr::{Call, Raw, Ref, Template};
 
 /// The azurerm resource type of a managed service.
 pub(crate) fn server_type(service: Service) -> &'static str {
@@ -56,14 +29,7 @@ pub(crate) fn write(plan: &Plan<'_>, params: &Params, chunks: &[Chunk<'_>], out:
             Chunk::DefaultDomain => {
                 out.expr(&DEFAULT_DOMAIN);
             }
-            Chunk::Param { param, uri } => {
-                let reference = Raw(params.reference(*param));
-                if *uri {
-                    out.expr(&Call("urlencode", &[&reference]));
-                } else {
-                    out.expr(&reference);
-                }
-            }
+            Chunk::Param { param, uri } => params.write(*param, *uri, out),
             Chunk::ServerHost(server) => server_attribute(plan, *server, None, out, false),
             Chunk::AdminLogin(server) => {
                 server_attribute(plan, *server, Some("administrator_login"), out, false);

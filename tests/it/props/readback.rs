@@ -19,7 +19,8 @@ pub(crate) fn env_value(target: &str, artifacts: &Artifacts, var: &str) -> Resul
         "k8s" => kubernetes(artifacts, var)?,
         "helm" => helm(artifacts, var)?,
         "compose" => compose(artifacts, var)?,
-        "terraform" => terraform(artifacts, var)?,
+        "terraform" => terraform(artifacts, var, Layout::Azure)?,
+        "terraform-aws" => terraform(artifacts, var, Layout::Aws)?,
         "bicep" => bicep(artifacts, var)?,
         other => return Err(format!("no reader for target {other}")),
     };
@@ -247,12 +248,23 @@ fn compose(artifacts: &Artifacts, var: &str) -> Result<Found, String> {
     Ok(found)
 }
 
-/// Terraform: every `env` block whose `name` is `var`; its `value` read by the HCL template
-/// rules ([`unescape::hcl_expression`]) with `var.<name>` bound to each variable's `default`.
-/// A `secret_name` instead of a `value` is not known at compile time. The files must parse with
-/// hcl-rs; values are read from the text itself (hcl-rs's template reader has a bug, see
-/// [`unescape`]), which relies on the `terraform fmt` layout: one attribute per line.
-fn terraform(artifacts: &Artifacts, var: &str) -> Result<Found, String> {
+/// Where a Terraform output keeps a container's environment.
+#[derive(Clone, Copy)]
+enum Layout {
+    /// azurerm: `env { name = .. value = .. }` blocks (or `secret_name` instead of `value`).
+    Azure,
+    /// An ECS container definition: `{ name = .. value = .. }` objects, the value on the next
+    /// line (or `valueFrom`, a secret's ARN, instead).
+    Aws,
+}
+
+/// Terraform: every environment entry whose `name` is `var` ([`Layout`]); its `value` read by
+/// the HCL template rules ([`unescape::hcl_expression`]) with `var.<name>` bound to each
+/// variable's `default`. A secret reference instead of a `value` is not known at compile time.
+/// The files must parse with hcl-rs; values are read from the text itself (hcl-rs's template
+/// reader has a bug, see [`unescape`]), which relies on the `terraform fmt` layout: one
+/// attribute per line.
+fn terraform(artifacts: &Artifacts, var: &str, layout: Layout) -> Result<Found, String> {
     let files: Vec<&str> = artifacts
         .iter()
         .filter(|(p, _)| p.ends_with(".tf"))
@@ -299,14 +311,29 @@ fn terraform(artifacts: &Artifacts, var: &str) -> Result<Found, String> {
         for (at, line) in lines.iter().enumerate() {
             let named = attribute(line, "name")
                 .is_some_and(|n| unescape::hcl_expression(&n, &no_vars).as_deref() == Ok(var));
-            if !named || at == 0 || lines[at - 1].trim() != "env {" {
+            if !named {
                 continue;
             }
-            let block = lines[at + 1..].iter().take_while(|l| l.trim() != "}");
-            found.push(match block.clone().find_map(|l| attribute(l, "value")) {
-                Some(expr) => unescape::hcl_expression(&expr, &vars),
-                None => Err(format!("{var} has no value (secret_name?)")),
-            });
+            match layout {
+                Layout::Azure => {
+                    if at == 0 || lines[at - 1].trim() != "env {" {
+                        continue;
+                    }
+                    let block = lines[at + 1..].iter().take_while(|l| l.trim() != "}");
+                    found.push(match block.clone().find_map(|l| attribute(l, "value")) {
+                        Some(expr) => unescape::hcl_expression(&expr, &vars),
+                        None => Err(format!("{var} has no value (secret_name?)")),
+                    });
+                }
+                Layout::Aws => {
+                    let next = lines.get(at + 1).copied().unwrap_or_default();
+                    if let Some(expr) = attribute(next, "value") {
+                        found.push(unescape::hcl_expression(&expr, &vars));
+                    } else if attribute(next, "valueFrom").is_some() {
+                        found.push(Err(format!("{var} has no value (a secret's ARN)")));
+                    }
+                }
+            }
         }
     }
     Ok(found)

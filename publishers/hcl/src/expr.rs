@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 /// An expression written on one line: literals, references, calls and string templates.
-pub(crate) trait Inline {
+pub trait Inline {
     fn write_to(&self, out: &mut String);
 }
 
@@ -54,7 +54,7 @@ integers!(u16, u32, u64);
 /// HCL text written as it is: a keyword (`null`, the type `string`) or a number already
 /// spelled as HCL spells it, or a reference that never changes.
 #[derive(Clone, Copy)]
-pub(crate) struct Raw<'a>(pub(crate) &'a str);
+pub struct Raw<'a>(pub &'a str);
 
 impl Inline for Raw<'_> {
     fn write_to(&self, out: &mut String) {
@@ -66,7 +66,7 @@ impl Inline for Raw<'_> {
 /// is this target's own name (a resource type, `var`, `local`): like a key, it is written as
 /// it is; the rest may come from the model and is sanitized.
 #[derive(Clone, Copy)]
-pub(crate) struct Ref<'a, const N: usize>(pub(crate) &'static str, pub(crate) [&'a str; N]);
+pub struct Ref<'a, const N: usize>(pub &'static str, pub [&'a str; N]);
 
 impl<const N: usize> Inline for Ref<'_, N> {
     fn write_to(&self, out: &mut String) {
@@ -80,7 +80,7 @@ impl<const N: usize> Inline for Ref<'_, N> {
 }
 
 /// A function call `name(arg, ...)` of a Terraform function, whose name is written as it is.
-pub(crate) struct Call<'a>(pub(crate) &'static str, pub(crate) &'a [&'a dyn Inline]);
+pub struct Call<'a>(pub &'static str, pub &'a [&'a dyn Inline]);
 
 impl Inline for Call<'_> {
     fn write_to(&self, out: &mut String) {
@@ -99,7 +99,7 @@ impl Inline for Call<'_> {
 
 /// User text as a string expression that Terraform reads back as exactly that text.
 #[derive(Clone, Copy)]
-pub(crate) struct Text<'a>(pub(crate) &'a str);
+pub struct Text<'a>(pub &'a str);
 
 impl Inline for Text<'_> {
     fn write_to(&self, out: &mut String) {
@@ -108,7 +108,7 @@ impl Inline for Text<'_> {
 }
 
 /// The text of an expression.
-pub(crate) fn to_text(expr: &dyn Inline) -> String {
+pub fn to_text(expr: &dyn Inline) -> String {
     let mut out = String::new();
     expr.write_to(&mut out);
     out
@@ -117,7 +117,7 @@ pub(crate) fn to_text(expr: &dyn Inline) -> String {
 /// An identifier (block type, attribute or object key, reference part) as hcl-rs's
 /// `Identifier::sanitized` makes it: valid ones unchanged, others with `_` for every
 /// character that may not appear there.
-pub(crate) fn ident(name: &str, out: &mut String) {
+pub fn ident(name: &str, out: &mut String) {
     if is_ascii_ident(name) {
         out.push_str(name);
     } else {
@@ -153,7 +153,7 @@ const IN_IDENT: [bool; 256] = {
 /// below U+0020 escaped, and from the first `${` or `%{` on, its template-marker escaping,
 /// which doubles the `$`/`%` of a marker but skips the character after every `$`/`%` (so it
 /// misses one marker of `%${`; user text goes through [`Text`] and [`Template`] instead).
-pub(crate) fn quote(value: &str, out: &mut String) {
+pub fn quote(value: &str, out: &mut String) {
     if let Err(Marker(at)) = quote_plain(value, out) {
         escape_markers(value.get(at..).unwrap_or_default(), out);
         out.push('"');
@@ -240,20 +240,20 @@ fn escape_char(c: char, out: &mut String) {
 /// The pieces lie back to back in one string (expressions as HCL text), so building one
 /// allocates nothing once a cleared template is reused.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Template {
+pub struct Template {
     text: String,
     /// Where each piece ends in `text`, and whether it is an expression.
     ends: Vec<(usize, bool)>,
 }
 
 impl Template {
-    pub(crate) fn clear(&mut self) {
+    pub fn clear(&mut self) {
         self.text.clear();
         self.ends.clear();
     }
 
     /// Appends literal text (joined to literal text before it).
-    pub(crate) fn text(&mut self, text: &str) -> &mut Template {
+    pub fn text(&mut self, text: &str) -> &mut Template {
         if !text.is_empty() {
             self.text.push_str(text);
             match self.ends.last_mut() {
@@ -265,7 +265,7 @@ impl Template {
     }
 
     /// Appends an interpolated expression.
-    pub(crate) fn expr(&mut self, expr: &dyn Inline) -> &mut Template {
+    pub fn expr(&mut self, expr: &dyn Inline) -> &mut Template {
         expr.write_to(&mut self.text);
         self.ends.push((self.text.len(), true));
         self

@@ -20,10 +20,11 @@ use crate::expr::{Inline, ident, quote};
 enum Open {
     /// A block, and where its body starts in the output (to write an empty one as `{}`).
     Block { body: usize },
-    /// An object (an attribute's value or an array element).
-    Object { body: usize },
-    /// An array; `empty` until its first element.
-    Array { empty: bool },
+    /// An object (an attribute's value or an array element), and what closes it (`}`, or
+    /// `})` inside a call).
+    Object { body: usize, close: &'static str },
+    /// An array; `empty` until its first element; what closes it (`]`, or `])`).
+    Array { empty: bool, close: &'static str },
 }
 
 /// What the current body wrote last, which decides the blank lines.
@@ -70,7 +71,7 @@ impl Run {
 }
 
 /// An optional value of [`TfWriter::attrs_opt`].
-pub(crate) fn opt<T: Inline>(value: Option<&T>) -> Option<&dyn Inline> {
+pub fn opt<T: Inline>(value: Option<&T>) -> Option<&dyn Inline> {
     value.map(|value| value as &dyn Inline)
 }
 
@@ -78,7 +79,7 @@ pub(crate) fn opt<T: Inline>(value: Option<&T>) -> Option<&dyn Inline> {
 const SPACES: &str = "                                ";
 
 /// A `.tf` file under construction.
-pub(crate) struct TfWriter {
+pub struct TfWriter {
     out: String,
     open: Vec<Open>,
     last: Last,
@@ -87,7 +88,7 @@ pub(crate) struct TfWriter {
 
 impl TfWriter {
     /// A file that starts with the header comment.
-    pub(crate) fn new(header: &str) -> TfWriter {
+    pub fn new(header: &str) -> TfWriter {
         let mut writer = TfWriter::part();
         writer.out.push_str("# ");
         writer.out.push_str(header);
@@ -96,14 +97,14 @@ impl TfWriter {
     }
 
     /// Top-level blocks without a header, to be appended to a file with [`TfWriter::append`].
-    pub(crate) fn part() -> TfWriter {
+    pub fn part() -> TfWriter {
         TfWriter::with_capacity(0)
     }
 
     /// A part for about `bytes` of text. Growing a string of tens of megabytes by doubling
     /// copies it again and again and touches twice the memory; room that is never written
     /// costs no memory.
-    pub(crate) fn with_capacity(bytes: usize) -> TfWriter {
+    pub fn with_capacity(bytes: usize) -> TfWriter {
         TfWriter {
             out: String::with_capacity(bytes),
             open: Vec::new(),
@@ -113,7 +114,7 @@ impl TfWriter {
     }
 
     /// Appends the text of `part` (top-level blocks) to this file.
-    pub(crate) fn append(&mut self, part: TfWriter) {
+    pub fn append(&mut self, part: TfWriter) {
         let mut text = part.finish();
         self.flush();
         if text.len() > self.out.len() {
@@ -126,24 +127,29 @@ impl TfWriter {
     }
 
     /// The length of the text so far.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.out.len()
     }
 
+    /// Whether nothing was written yet.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
     /// Makes room for `bytes` more of text (see [`TfWriter::with_capacity`]).
-    pub(crate) fn reserve(&mut self, bytes: usize) {
+    pub fn reserve(&mut self, bytes: usize) {
         self.out.reserve(bytes);
     }
 
     /// The file text. Every block must be closed.
-    pub(crate) fn finish(mut self) -> String {
+    pub fn finish(mut self) -> String {
         debug_assert!(self.open.is_empty(), "an unclosed block");
         self.flush();
         self.out
     }
 
     /// `# ` comment lines before the next top-level block, saying why it looks as it does.
-    pub(crate) fn comment(&mut self, lines: &[impl AsRef<str>]) {
+    pub fn comment(&mut self, lines: &[impl AsRef<str>]) {
         if lines.is_empty() {
             return;
         }
@@ -159,7 +165,7 @@ impl TfWriter {
     }
 
     /// Opens `kind "label" ... {`; [`TfWriter::end`] closes it.
-    pub(crate) fn block(&mut self, kind: &'static str, labels: &[&str]) {
+    pub fn block(&mut self, kind: &'static str, labels: &[&str]) {
         self.start_block(kind);
         for label in labels {
             self.out.push(' ');
@@ -170,7 +176,7 @@ impl TfWriter {
 
     /// Opens `resource "kind" "label" {`: [`TfWriter::block`] with this target's own resource
     /// type, which (like a key) is written as it is, without looking for anything to escape.
-    pub(crate) fn resource(&mut self, kind: &'static str, label: &str) {
+    pub fn resource(&mut self, kind: &'static str, label: &str) {
         debug_assert!(
             kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
             "{kind}"
@@ -209,7 +215,7 @@ impl TfWriter {
     }
 
     /// `key = value` on one line, aligned with its neighbours.
-    pub(crate) fn attr(&mut self, key: &'static str, value: impl Inline) {
+    pub fn attr(&mut self, key: &'static str, value: impl Inline) {
         self.start_line();
         self.out.push_str(key);
         // This target's own keys are ASCII: their width is their length.
@@ -220,7 +226,7 @@ impl TfWriter {
     /// A run of `key = value` lines written together: as their width is known, they are
     /// aligned as they are written and (unless the run goes on with wider keys) need no
     /// padding afterwards, which would move the text after them.
-    pub(crate) fn attrs(&mut self, attrs: &[(&'static str, &dyn Inline)]) {
+    pub fn attrs(&mut self, attrs: &[(&'static str, &dyn Inline)]) {
         let width = attrs.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
         for &(key, value) in attrs {
             self.aligned(key, width, value);
@@ -228,7 +234,7 @@ impl TfWriter {
     }
 
     /// [`TfWriter::attrs`] where some values may be absent: those lines are left out.
-    pub(crate) fn attrs_opt(&mut self, attrs: &[(&'static str, Option<&dyn Inline>)]) {
+    pub fn attrs_opt(&mut self, attrs: &[(&'static str, Option<&dyn Inline>)]) {
         let width = attrs
             .iter()
             .filter_map(|(key, value)| value.map(|_| key.len()))
@@ -254,7 +260,7 @@ impl TfWriter {
     }
 
     /// [`TfWriter::attr`] with a key that comes from the model, sanitized as hcl-rs did.
-    pub(crate) fn attr_named(&mut self, key: &str, value: impl Inline) {
+    pub fn attr_named(&mut self, key: &str, value: impl Inline) {
         self.start_line();
         let start = self.out.len();
         ident(key, &mut self.out);
@@ -282,27 +288,55 @@ impl TfWriter {
     }
 
     /// `key = value` when there is a value.
-    pub(crate) fn attr_opt(&mut self, key: &'static str, value: Option<impl Inline>) {
+    pub fn attr_opt(&mut self, key: &'static str, value: Option<impl Inline>) {
         if let Some(value) = value {
             self.attr(key, value);
         }
     }
 
     /// Opens `key = {`; entries are [`TfWriter::attr`]s, [`TfWriter::end`] closes it.
-    pub(crate) fn object(&mut self, key: &'static str) {
+    pub fn object(&mut self, key: &'static str) {
         self.multi_line_attr(key, " = {\n");
         let body = self.out.len();
-        self.open.push(Open::Object { body });
+        self.open.push(Open::Object { body, close: "}" });
+    }
+
+    /// Opens `key = function({`, an object passed to a function (`jsonencode`); entries are
+    /// [`TfWriter::attr`]s, [`TfWriter::end`] closes both.
+    pub fn call_object(&mut self, key: &'static str, function: &'static str) {
+        self.call_opening(key, function, "({\n");
+        let body = self.out.len();
+        self.open.push(Open::Object { body, close: "})" });
+    }
+
+    /// Opens `key = function([`, an array of objects ([`TfWriter::object_item`]) passed to a
+    /// function (`jsonencode`); [`TfWriter::end`] closes both.
+    pub fn call_object_array(&mut self, key: &'static str, function: &'static str) {
+        self.call_opening(key, function, "([\n");
+        self.open.push(Open::Array {
+            empty: true,
+            close: "])",
+        });
+    }
+
+    /// `key = function(` and the bracket that opens its argument.
+    fn call_opening(&mut self, key: &'static str, function: &'static str, bracket: &str) {
+        debug_assert!(
+            function.bytes().all(|b| b.is_ascii_lowercase()),
+            "{function}"
+        );
+        self.multi_line_attr(key, " = ");
+        self.out.push_str(function);
+        self.out.push_str(bracket);
     }
 
     /// `key = [item, ...]`, one item per line.
-    pub(crate) fn array<T: Inline>(
-        &mut self,
-        key: &'static str,
-        items: impl IntoIterator<Item = T>,
-    ) {
+    pub fn array<T: Inline>(&mut self, key: &'static str, items: impl IntoIterator<Item = T>) {
         self.multi_line_attr(key, " = [\n");
-        self.open.push(Open::Array { empty: true });
+        self.open.push(Open::Array {
+            empty: true,
+            close: "]",
+        });
         for item in items {
             self.separate_item();
             self.indent();
@@ -313,33 +347,36 @@ impl TfWriter {
     }
 
     /// Opens `key = [`, for objects as items ([`TfWriter::object_item`]).
-    pub(crate) fn object_array(&mut self, key: &'static str) {
+    pub fn object_array(&mut self, key: &'static str) {
         self.multi_line_attr(key, " = [\n");
-        self.open.push(Open::Array { empty: true });
+        self.open.push(Open::Array {
+            empty: true,
+            close: "]",
+        });
     }
 
     /// Opens an object as the next item of the innermost array.
-    pub(crate) fn object_item(&mut self) {
+    pub fn object_item(&mut self) {
         self.flush();
         self.separate_item();
         self.indent();
         self.out.push_str("{\n");
         let body = self.out.len();
-        self.open.push(Open::Object { body });
+        self.open.push(Open::Object { body, close: "}" });
         self.last = Last::Nothing;
     }
 
     /// Closes the innermost block, object or array.
-    pub(crate) fn end(&mut self) {
+    pub fn end(&mut self) {
         self.flush();
         let Some(open) = self.open.pop() else {
             debug_assert!(false, "nothing to close");
             return;
         };
         let (empty, close, last) = match open {
-            Open::Block { body } => (self.out.len() == body, "}\n", Last::Block),
-            Open::Object { body } => (self.out.len() == body, "}\n", Last::Attribute),
-            Open::Array { empty } => (empty, "]\n", Last::Attribute),
+            Open::Block { body } => (self.out.len() == body, "}", Last::Block),
+            Open::Object { body, close } => (self.out.len() == body, close, Last::Attribute),
+            Open::Array { empty, close } => (empty, close, Last::Attribute),
         };
         if empty {
             // `{}` and `[]` on the opening line.
@@ -348,6 +385,7 @@ impl TfWriter {
             self.indent();
         }
         self.out.push_str(close);
+        self.out.push('\n');
         self.last = last;
     }
 
@@ -365,7 +403,7 @@ impl TfWriter {
 
     /// Ends the previous item of the innermost array with a comma.
     fn separate_item(&mut self) {
-        if let Some(Open::Array { empty }) = self.open.last_mut() {
+        if let Some(Open::Array { empty, .. }) = self.open.last_mut() {
             if !*empty {
                 self.out.pop();
                 self.out.push_str(",\n");
@@ -465,6 +503,27 @@ mod tests {
         assert_eq!(
             w.finish(),
             "\n# why\nresource \"kind\" \"label\" {\n  name = \"n\"\n\n  inner {\n    flag = true\n  }\n\n  after = var.x\n}\n\nnext {}\n"
+        );
+    }
+
+    #[test]
+    fn arguments_of_a_call_span_lines_and_close_with_it() {
+        let mut w = TfWriter::part();
+        w.block("b", &[]);
+        w.attr("family", "f");
+        w.call_object_array("defs", "jsonencode");
+        w.object_item();
+        w.attr("name", "a");
+        w.attr("essential", true);
+        w.end();
+        w.end();
+        w.call_object("policy", "jsonencode");
+        w.attr("Version", "1");
+        w.end();
+        w.end();
+        assert_eq!(
+            w.finish(),
+            "\nb {\n  family = \"f\"\n  defs = jsonencode([\n    {\n      name      = \"a\"\n      essential = true\n    }\n  ])\n  policy = jsonencode({\n    Version = \"1\"\n  })\n}\n"
         );
     }
 
