@@ -164,6 +164,12 @@ fn registry_passwords_are_referenced_by_name_only() {
             "passwordSecretRef: 'registry-ghcr-password'",
         ),
         ("compose", "compose.yaml", "run `docker login ghcr.io`"),
+        (
+            "terraform-aws",
+            "main.tf",
+            "credentialsParameter = aws_secretsmanager_secret.api_registry.arn",
+        ),
+        ("terraform-aws", "main.tf", "password = var.ghcr_token"),
     ];
     for (target, artifacts) in &compilation.artifacts {
         for (path, contents) in artifacts.iter() {
