@@ -101,6 +101,8 @@ codes! {
         "An Aspire manifest describes something aspirec does not carry out: a build step (`containerFiles`, a build secret of type `file`), or a resource's `deployment` (Aspire's own Azure Bicep module for it, which no target deploys: each writes its own definition of the resource). It is left out, and the help says what to do instead.";
     ENV_OVERRIDES_INJECTED = "W0301" "env-overrides-injected"
         "An explicit `env` entry has the same name as a variable a reference injects; the explicit one wins.";
+    UNUSED_REGISTRY = "W0303" "unused-registry"
+        "A registry of `[registries]` is used by no image: an image uses the credentials of the registry whose `server` its reference starts with (`ghcr.io/acme/api:1` is pulled from `ghcr.io`; a reference without a host, from `docker.io`). Check the spelling of `server`, or remove the registry.";
     SECRET_LITERAL_DEFAULT = "W0501" "secret-literal-default"
         "A secret parameter has a literal `value` in the model file, so the secret is committed with it. Remove it and supply the value at deploy time.";
     UNSUPPORTED_LEFT_OUT = "W0701" "unsupported-left-out"

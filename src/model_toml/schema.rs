@@ -140,6 +140,7 @@ pub(crate) static MODEL: TableShape = TableShape {
             },
             "Deploy-time inputs, by name.",
         ),
+        REGISTRIES,
         field(
             "resources",
             Shape::Map {
@@ -568,12 +569,91 @@ const ENDPOINTS: Field = field(
                     Shape::Enum(&["http", "http2", "tcp"]),
                     "`http2` for gRPC.",
                 ),
+                INGRESS,
             ],
             requires: &[],
             conflicts: &[],
         }),
     },
     "Network endpoints, by name.",
+);
+const REGISTRIES: Field = field(
+    "registries",
+    Shape::Map {
+        keys: Keys::Name,
+        values: &Shape::Table(&TableShape {
+            fields: &[
+                required(
+                    "server",
+                    Shape::String,
+                    "The registry host (and port) that image references start with: `ghcr.io`, `myregistry.azurecr.io`, `docker.io` for Docker Hub.",
+                ),
+                required(
+                    "username",
+                    Shape::Template,
+                    "The user name: text, or a parameter (`{ghcr-user.value}`).",
+                ),
+                required(
+                    "password",
+                    Shape::Template,
+                    "The password or token: a secret parameter (`{ghcr-token.value}`), supplied at deploy time.",
+                ),
+                field(
+                    "pull_secret",
+                    Shape::String,
+                    "The Kubernetes image pull Secret (type kubernetes.io/dockerconfigjson) the deployer creates (default `<name>-pull-secret`).",
+                ),
+            ],
+            requires: &[],
+            conflicts: &[],
+        }),
+    },
+    "Pull credentials of private registries, by name: every image whose reference starts with a registry's `server` is pulled with them (`imagePullSecrets` on Kubernetes, a registry with a password secret on Container Apps, `docker login` for Compose).",
+);
+const INGRESS: Field = field(
+    "ingress",
+    Shape::Table(&TableShape {
+        fields: &[
+            field(
+                "hosts",
+                Shape::Array(&Shape::String),
+                "DNS names the endpoint is reached at, for example [\"shop.example.com\"] (default: the target's own: `<resource>.<namespace>.localhost` on Kubernetes, the Container Apps domain); custom domains on Container Apps.",
+            ),
+            field(
+                "path",
+                Shape::String,
+                "A path prefix, starting with `/` (default `/`); Kubernetes only (Container Apps routes the whole host).",
+            ),
+            field(
+                "tls",
+                Shape::Table(&TableShape {
+                    fields: &[
+                        field(
+                            "secret",
+                            Shape::String,
+                            "An existing certificate by name: a Kubernetes TLS Secret, a certificate of the Container Apps environment.",
+                        ),
+                        field(
+                            "issuer",
+                            Shape::String,
+                            "A cert-manager ClusterIssuer that issues the certificate (Kubernetes only).",
+                        ),
+                    ],
+                    requires: &[&["secret"], &["issuer"]],
+                    conflicts: &[["secret", "issuer"]],
+                }),
+                "HTTPS for the `hosts` (which it requires): `{ secret = \"...\" }` or `{ issuer = \"...\" }`.",
+            ),
+            field(
+                "class",
+                Shape::String,
+                "The Kubernetes Ingress class (default: the cluster's default class).",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "How an external HTTP endpoint is reached: its hosts, path prefix, TLS certificate and Kubernetes Ingress class.",
 );
 const INJECT: Shape = Shape::Enum(&[
     "connection_string",

@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 
 pub mod databases;
+mod domains;
 pub mod files;
 pub mod ingress;
 pub mod managed;

@@ -161,6 +161,15 @@ pub(crate) fn run(
         declared_namespace: model.namespace().to_string(),
         tag: model.tag().to_string(),
         secret_name: ctx.inputs.secret_name(),
+        registries: model
+            .registries()
+            .iter()
+            .map(|r| plan::Registry {
+                name: r.name.clone(),
+                server: r.server.clone(),
+                pull_secret: r.pull_secret.clone(),
+            })
+            .collect(),
     });
     let namespace_file = plan::File {
         content: Content::Namespace,
