@@ -175,3 +175,41 @@ fn the_model_of_the_attempts_compiles() {
         }
     }
 }
+
+/// A registry's pull Secret is the model's (Helm sets its name from a value): a patch that
+/// re-points or removes it is refused, like the Secret that holds the deploy-time inputs.
+#[test]
+fn a_patch_cannot_change_a_registry_pull_secret() {
+    let registry = "[parameters.ghcr-token]\nsecret = true\n\n[registries.ghcr]\nserver = \"ghcr.io\"\nusername = \"bot\"\npassword = \"{ghcr-token.value}\"\n\n";
+    let patched = |body: &str| {
+        let text = model(&format!(
+            "[[patches]]\ntarget = \"k8s\"\nkind = \"Deployment\"\nname = \"api\"\n{body}"
+        ))
+        .replace("image = \"api:1\"", "image = \"ghcr.io/acme/api:1\"")
+        .replace("[resources.cache]", &format!("{registry}[resources.cache]"));
+        compile(&text)
+    };
+    let unpatched = patched("merge = { metadata = { annotations = { a = \"b\" } } }");
+    assert!(
+        !unpatched.has_errors(),
+        "{}",
+        unpatched.render_diagnostics()
+    );
+    let k8s = &unpatched.artifacts[0].1;
+    assert!(
+        k8s.iter()
+            .any(|(_, text)| text.contains("imagePullSecrets")),
+        "the model has a pull Secret to protect"
+    );
+    for body in [
+        "json_patch = [{ op = \"remove\", path = \"/spec/template/spec/imagePullSecrets\" }]",
+        "json_patch = [{ op = \"replace\", path = \"/spec/template/spec/imagePullSecrets/0/name\", value = \"other\" }]",
+    ] {
+        let compilation = patched(body);
+        assert!(compilation.has_errors(), "{body}: accepted");
+        assert!(
+            compilation.artifacts.is_empty(),
+            "{body}: output on an error"
+        );
+    }
+}

@@ -459,6 +459,7 @@ fn check_places(object: &Object, touched: &[String], at: Span) -> Result<(), Box
                 | Knob::Image
                 | Knob::Resources
                 | Knob::SecretName
+                | Knob::PullSecret(_)
                 | Knob::Parameter(_)
                 | Knob::StorageSize(_)
                 | Knob::StorageClass(_)
