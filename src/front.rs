@@ -15,6 +15,8 @@ pub struct Loaded {
     /// A model.toml with schema errors only in some resources and parameters: the model
     /// without them and their names (see [`crate::model_toml::Parsed::partial`]).
     pub partial: Option<(Model, Vec<String>)>,
+    /// The model's patches (model.toml's `[[patches]]`; an Aspire manifest has none).
+    pub patches: Vec<ir::patch::Patch>,
 }
 
 /// Loads one input file into `sources` and parses it, reading no other file.
@@ -62,6 +64,7 @@ pub fn load_with(
                 strict_names: true,
                 targets: None,
                 partial: None,
+                patches: Vec::new(),
             };
         }
     };
@@ -73,6 +76,7 @@ pub fn load_with(
             strict_names: false,
             targets: None,
             partial: None,
+            patches: Vec::new(),
         }
     } else {
         let parsed =
@@ -82,6 +86,7 @@ pub fn load_with(
             strict_names: true,
             targets: parsed.targets,
             partial: parsed.partial,
+            patches: parsed.patches,
         }
     }
 }

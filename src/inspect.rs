@@ -14,7 +14,7 @@ use serde_json::{Value as Json, json};
 pub const FORMAT_VERSION: u32 = 1;
 
 pub fn to_json(model: &CheckedModel) -> Json {
-    json!({
+    let mut out = json!({
         "format_version": FORMAT_VERSION,
         "name": model.name(),
         "namespace": model.namespace(),
@@ -40,7 +40,23 @@ pub fn to_json(model: &CheckedModel) -> Json {
         })).collect::<Vec<_>>(),
         "resources": model.resources().map(|(_, r)| resource(model, r)).collect::<Vec<_>>(),
         "start_order": model.start_order().iter().map(|id| model.resource(*id).name.as_str()).collect::<Vec<_>>(),
-    })
+    });
+    // Only where the model has some, so that models without keep their shape. Values are
+    // shown as expressions, so the password is its parameter's name.
+    if !model.registries().is_empty() {
+        out["registries"] = model
+            .registries()
+            .iter()
+            .map(|r| {
+                json!({
+                    "name": r.name, "server": r.server,
+                    "username": value(model, &r.username), "password": value(model, &r.password),
+                    "pull_secret": r.pull_secret,
+                })
+            })
+            .collect();
+    }
+    out
 }
 
 fn resource(model: &CheckedModel, resource: &Resource) -> Json {
@@ -100,12 +116,20 @@ fn workload(model: &CheckedModel, w: &Workload) -> Json {
         "entrypoint": w.entrypoint,
         "args": w.args.iter().map(|v| value(model, v)).collect::<Vec<_>>(),
         "replicas": w.replicas,
-        "endpoints": w.endpoints.iter().map(|e| json!({
-            "name": e.name, "scheme": e.scheme,
-            "transport": format!("{:?}", e.transport).to_lowercase(),
-            "protocol": format!("{:?}", e.protocol).to_lowercase(),
-            "target_port": e.target_port, "port": e.port, "external": e.external,
-        })).collect::<Vec<_>>(),
+        "autoscale": w.autoscale.map(|a| json!({"min": a.min, "max": a.max, "cpu": a.cpu})),
+        "endpoints": w.endpoints.iter().map(|e| {
+            let mut endpoint = json!({
+                "name": e.name, "scheme": e.scheme,
+                "transport": format!("{:?}", e.transport).to_lowercase(),
+                "protocol": format!("{:?}", e.protocol).to_lowercase(),
+                "target_port": e.target_port, "port": e.port, "external": e.external,
+            });
+            // Only where the model gives one, so that endpoints without keep their shape.
+            if let (Some(ingress), Json::Object(map)) = (&e.ingress, &mut endpoint) {
+                map.insert("ingress".into(), ingress_json(ingress));
+            }
+            endpoint
+        }).collect::<Vec<_>>(),
         "env": w.env.iter().map(|e| {
             let mut entry = value(model, &e.value);
             if let Json::Object(map) = &mut entry {
@@ -178,4 +202,17 @@ pub fn display(model: &CheckedModel, value: &Value) -> String {
         }
     }
     out
+}
+
+/// An endpoint's `ingress`: hosts, path, TLS (`{"secret": ...}` or `{"issuer": ...}`), class.
+fn ingress_json(ingress: &ir::Ingress) -> Json {
+    json!({
+        "hosts": ingress.hosts,
+        "path": ingress.path,
+        "tls": ingress.tls.as_ref().map(|tls| match tls {
+            ir::Tls::Secret(secret) => json!({"secret": secret}),
+            ir::Tls::Issuer(issuer) => json!({"issuer": issuer}),
+        }),
+        "class": ingress.class,
+    })
 }

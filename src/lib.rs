@@ -82,6 +82,7 @@ pub mod manifest;
 pub mod model_toml;
 pub mod output;
 mod parallel;
+mod patch;
 pub mod render;
 pub mod targets;
 
@@ -289,8 +290,11 @@ fn publish_all(
         });
         let took = start.elapsed();
         let failed = diags.has_errors() || (deny_warnings && !diags.is_empty());
-        if let Some(files) = files.as_ref().filter(|_| !failed) {
-            sink(target.id(), files);
+        let mut files = files;
+        if let Some(files) = files.as_mut().filter(|_| !failed) {
+            if sink(target.id(), files) {
+                files.release_contents();
+            }
         }
         (target.id(), files, diags, took)
     };
@@ -311,12 +315,14 @@ fn publish_all(
 /// Receives each target's artifacts on a publisher's thread as soon as that target is done
 /// without errors, while other targets may still be publishing: so that the binary can start
 /// writing early. Another target may still fail the compilation afterwards, so whatever a sink
-/// does must be undoable.
-pub type Sink<'a> = &'a (dyn Fn(&'static str, &Artifacts) + Sync);
+/// does must be undoable. It returns whether it wrote the files where they stay: the
+/// compilation then keeps only their paths ([`Artifacts::release_contents`]), which frees
+/// that target's output while the others are printed.
+pub type Sink<'a> = &'a (dyn Fn(&'static str, &Artifacts) -> bool + Sync);
 
 /// Compiles one model file (`name` as the user wrote it, `bytes` its contents). No IO.
 pub fn compile(name: &str, bytes: &[u8], options: &CompileOptions) -> Compilation {
-    compile_with_sink(name, bytes, options, &|_, _| {})
+    compile_with_sink(name, bytes, options, &|_, _| false)
 }
 
 /// [`compile`], handing each target's artifacts to `sink` as soon as they are ready.
@@ -337,6 +343,7 @@ pub fn compile_with_sink(
         strict_names,
         targets: named,
         partial,
+        patches,
     } = match &options.read_file {
         Some(reader) => front::load_with(
             &mut sources,
@@ -381,6 +388,9 @@ pub fn compile_with_sink(
     }
     timings.push(("front".to_string(), start.elapsed()));
     let start = Instant::now();
+    if let Some(model) = &declared {
+        patch::refuse_secret_literals(model, &patches, &mut diags);
+    }
     let checked = declared.filter(|_| !diags.has_errors()).and_then(|model| {
         let check_options = ir::CheckOptions {
             targets: &targets,
@@ -418,6 +428,7 @@ pub fn compile_with_sink(
             model_dir: options.model_dir.clone(),
             chart_version: options.chart_version.clone(),
             targets: options.targets.iter().map(|t| t.id()).collect(),
+            patches: patches.into(),
         };
         let mut artifacts = Vec::new();
         for (target, files, target_diags, took) in publish_all(

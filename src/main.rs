@@ -54,7 +54,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     deny_warnings,
                     ..options(&input, &emit)?
                 };
-                let mut compilation = compile_with(&input, options, &|_, _| {})?;
+                let mut compilation = compile_with(&input, options, &|_, _| false)?;
                 code = code.max(u8::from(compilation.has_errors()));
                 seen.leave_out(&mut compilation);
                 let report = Report::new(&envs::label(&input), &compilation, format);
@@ -125,7 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(code)
         }
         Command::Inspect { input } => {
-            let compilation = compile_with(&input, options(&input, &[])?, &|_, _| {})?;
+            let compilation = compile_with(&input, options(&input, &[])?, &|_, _| false)?;
             Report::new(
                 &display_name(&input.model),
                 &compilation,
@@ -146,7 +146,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 model_targets: false,
                 ..options(&input, &[])?
             };
-            let compilation = compile_with(&input, options, &|_, _| {})?;
+            let compilation = compile_with(&input, options, &|_, _| false)?;
             Report::new(
                 &display_name(&input.model),
                 &compilation,
@@ -327,14 +327,16 @@ impl Build {
         let early = (!check).then(|| output::EarlyWriter::new(out));
         let early_timings = std::sync::Mutex::new(Vec::new());
         let sink = |target: &'static str, files: &ir::Artifacts| {
-            if let Some(early) = &early {
-                let start = Instant::now();
-                early.stage(target, files);
-                let took = start.elapsed();
-                if let Ok(mut timings) = early_timings.lock() {
-                    timings.push((format!("write {target} (early)"), took));
-                }
+            let Some(early) = &early else {
+                return false;
+            };
+            let start = Instant::now();
+            let staged = early.stage(target, files);
+            let took = start.elapsed();
+            if let Ok(mut timings) = early_timings.lock() {
+                timings.push((format!("write {target} (early)"), took));
             }
+            staged
         };
         let options = CompileOptions {
             model_dir,

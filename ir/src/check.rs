@@ -44,6 +44,7 @@ pub fn check(
     let symbols = passes::names::run(model, options, diags);
     passes::variables::run(model, diags);
     let mut ctx = passes::expand::run(model, &symbols, options, diags);
+    passes::ingress::distinct(&ctx.resources, diags);
     passes::resolve::run(&mut ctx, diags);
     passes::inject::run(&mut ctx, diags);
     passes::telemetry::inject(&mut ctx);

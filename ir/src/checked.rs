@@ -37,6 +37,37 @@ pub struct CheckedModel {
     pub(crate) dashboard: Option<ResourceId>,
     /// Which connection information of each resource is secret, by resource index.
     pub(crate) taint: Vec<Taint>,
+    /// Private registries' pull credentials, in model order.
+    pub(crate) registries: Vec<Registry>,
+}
+
+/// Pull credentials of a private registry (`[registries.<name>]`), used by every image whose
+/// reference starts with its server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registry {
+    pub name: String,
+    /// The host (and port) images name, lowercase (`ghcr.io`); Docker Hub is `docker.io`.
+    pub server: String,
+    pub username: Value,
+    /// Carries a secret parameter (the check makes sure), so no target writes it in clear.
+    pub password: Value,
+    /// The name of the Kubernetes Secret of type `kubernetes.io/dockerconfigjson` that the
+    /// deployer creates.
+    pub pull_secret: String,
+    /// Where it is declared.
+    pub span: crate::span::Span,
+}
+
+/// The registry host of an image reference, as Docker reads it: the first path component when
+/// it has a `.` or a `:` or is `localhost`, else Docker Hub (`docker.io`).
+pub fn image_server(reference: &str) -> &str {
+    match reference.split_once('/') {
+        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => match first {
+            "index.docker.io" | "registry-1.docker.io" => "docker.io",
+            host => host,
+        },
+        _ => "docker.io",
+    }
 }
 
 /// Whether a resource's connection string and each of its connection properties (in the
@@ -50,6 +81,19 @@ pub(crate) struct Taint {
 }
 
 impl CheckedModel {
+    /// Private registries' pull credentials, in model order.
+    pub fn registries(&self) -> &[Registry] {
+        &self.registries
+    }
+
+    /// The registry whose credentials pull `image` (by its server), if the model has one.
+    pub fn registry_of(&self, image: &Image) -> Option<&Registry> {
+        let server = image_server(image.reference());
+        self.registries
+            .iter()
+            .find(|r| r.server.eq_ignore_ascii_case(server))
+    }
+
     /// Fills in [`CheckedModel::taint`]; the check calls it once, on a model without errors
     /// (so connection strings do not contain themselves).
     pub(crate) fn compute_taint(&mut self) {
@@ -556,6 +600,47 @@ pub struct Endpoint {
     /// Where others reach it (defaults to `target_port`).
     pub port: u16,
     pub external: bool,
+    /// Hosts, path, TLS and class of an external HTTP endpoint (`ingress`); `None`: the
+    /// target's default (a `*.localhost` host on Kubernetes, the platform's domain elsewhere).
+    pub ingress: Option<Ingress>,
+}
+
+/// How an external HTTP endpoint is reached from outside (`ingress`), checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ingress {
+    /// DNS names, lowercase, no wildcard; may be empty (the target's default host).
+    pub hosts: Vec<String>,
+    /// A path prefix starting with `/` (default `/`).
+    pub path: String,
+    /// Where `path` is written, else the `ingress` table: for a target without paths.
+    pub path_span: crate::span::Span,
+    /// Only with `hosts`.
+    pub tls: Option<Tls>,
+    /// Where `tls` is written.
+    pub tls_span: crate::span::Span,
+    /// An Ingress class name (Kubernetes only).
+    pub class: Option<String>,
+    /// Where `class` is written, else the `ingress` table.
+    pub class_span: crate::span::Span,
+    /// The `ingress` table.
+    pub span: crate::span::Span,
+}
+
+impl Ingress {
+    /// Whether `path` routes everything (the only path Container Apps can express).
+    pub fn routes_everything(&self) -> bool {
+        self.path == "/"
+    }
+}
+
+/// Where the certificate of an ingress's hosts comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tls {
+    /// A certificate that exists by this name: a Kubernetes TLS Secret, a certificate of the
+    /// Container Apps environment.
+    Secret(String),
+    /// A cert-manager ClusterIssuer that issues one (Kubernetes only).
+    Issuer(String),
 }
 
 impl Endpoint {

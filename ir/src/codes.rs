@@ -1,7 +1,7 @@
 //! Every diagnostic code aspirec can report, with its documentation, in one table.
 //!
 //! Codes are grouped by stage (E01 syntax, E02 schema, E03 names and references, E04 ports and
-//! endpoints, E05 parameters and secrets, E06 graph, E07 targets; W for warnings, B for bugs).
+//! endpoints, E05 parameters and secrets, E06 graph, E07 targets, E08 patches; W for warnings, B for bugs).
 //! A retired number is never reused. A tidy test checks that every code here is exercised by a
 //! fixture under `tests/fixtures/` and the README's table is generated from [`ALL`].
 
@@ -93,10 +93,18 @@ codes! {
         "AWS Fargate (the terraform-aws target) accepts only fixed CPU and memory combinations; the help lists them.";
     INVALID_CLOUD_RUN_RESOURCES = "E0707" "invalid-cloud-run-resources"
         "Google Cloud Run (the terraform-gcp target) accepts CPU 1, 2, 4, 6 or 8 (or 0.08 to 0.99), memory up to 32Gi, and memory over 4Gi only with more CPUs; the help lists the rules. An app with `files` shares its instance with the container that writes them, and the two together must fit the same rules.";
+    PATCH_ADDRESS_MISSING = "E0801" "patch-address-missing"
+        "A patch addresses something the target does not emit: a Kubernetes object by kind and name, a Compose service, a Terraform resource address or a Bicep symbolic name. The help names the closest one that exists; `aspirec build` and a look at the output show the names.";
+    PATCH_TOUCHES_SECRET = "E0802" "patch-touches-secret"
+        "A patch would write a secret value or change how a secret is handled: a Kubernetes Secret or a `secretKeyRef`/`secretRef`, a Compose variable whose value is a secret, a Terraform `sensitive` setting or secret, a Bicep `@secure()` parameter, or a literal equal to a secret parameter's value. Secrets are supplied at deploy time and never written into output; change the model instead.";
+    INVALID_PATCH = "E0803" "invalid-patch"
+        "A patch cannot be applied: a JSON patch operation whose path does not exist or whose `test` fails, a field the object's type does not have, a value of the wrong type, a deploy-time place of the Helm chart (image, replicas, namespace, CPU and memory, ... which the model and the chart's values set), a key the patch's target does not use, or a patch file that cannot be parsed.";
     MANIFEST_KEY_IGNORED = "W0201" "manifest-key-ignored"
         "An Aspire manifest describes something aspirec does not carry out: a build step (`containerFiles`, a build secret of type `file`), or a resource's `deployment` (Aspire's own Azure Bicep module for it, which no target deploys: each writes its own definition of the resource). It is left out, and the help says what to do instead.";
     ENV_OVERRIDES_INJECTED = "W0301" "env-overrides-injected"
         "An explicit `env` entry has the same name as a variable a reference injects; the explicit one wins.";
+    UNUSED_REGISTRY = "W0303" "unused-registry"
+        "A registry of `[registries]` is used by no image: an image uses the credentials of the registry whose `server` its reference starts with (`ghcr.io/acme/api:1` is pulled from `ghcr.io`; a reference without a host, from `docker.io`). Check the spelling of `server`, or remove the registry.";
     SECRET_LITERAL_DEFAULT = "W0501" "secret-literal-default"
         "A secret parameter has a literal `value` in the model file, so the secret is committed with it. Remove it and supply the value at deploy time.";
     UNSUPPORTED_LEFT_OUT = "W0701" "unsupported-left-out"

@@ -8,6 +8,7 @@
 //! - [`publish`]: the [`Publisher`] trait and [`Artifacts`].
 //! - [`diagnostic`] and [`codes`]: diagnostics as data, and every code with its documentation.
 //! - [`text`]: what user text may not carry into a generated comment.
+//! - [`patch`]: the model's patches, handed to each target to apply to what it emits.
 //! - [`generate`]: a parameter's `generate` rule in words and as a shell command, for the
 //!   targets that leave the value to whoever deploys.
 #![warn(clippy::wildcard_enum_match_arm)]
@@ -20,6 +21,7 @@ pub mod generate;
 pub mod group;
 pub mod integrations;
 pub mod model;
+pub mod patch;
 pub mod publish;
 pub mod quantity;
 pub mod span;

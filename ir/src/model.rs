@@ -28,6 +28,22 @@ pub struct Model {
     pub unresolved_reads: Option<String>,
     /// Where workloads send OpenTelemetry data, and whether the dashboard is deployed.
     pub observability: ObservabilityDecl,
+    /// `[registries.<name>]`: pull credentials of private registries.
+    pub registries: Vec<RegistryDecl>,
+}
+
+/// `[registries.<name>] server, username, password, pull_secret?` as written (checked in
+/// `passes::registries`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistryDecl {
+    pub name: Spanned<String>,
+    /// The registry host (`ghcr.io`, `myregistry.azurecr.io`, `localhost:5000`).
+    pub server: Spanned<String>,
+    pub username: Template,
+    /// Must carry a secret parameter.
+    pub password: Template,
+    /// The Kubernetes image pull Secret's name (default `<name>-pull-secret`).
+    pub pull_secret: Option<Spanned<String>>,
 }
 
 /// The observability of the app (Aspire's dashboard and its OTLP exporter variables; see
@@ -208,6 +224,29 @@ pub struct EndpointDecl {
     pub target_port: Option<Spanned<i64>>,
     pub port: Option<Spanned<i64>>,
     pub external: bool,
+    /// `ingress = { hosts, path, tls, class }`: how an external HTTP endpoint is reached.
+    pub ingress: Option<IngressDecl>,
+    pub span: Span,
+}
+
+/// `ingress = { hosts?, path?, tls?, class? }` of an endpoint, as written (checked in
+/// `passes::ingress`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IngressDecl {
+    pub hosts: Vec<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub tls: Option<TlsDecl>,
+    pub class: Option<Spanned<String>>,
+    /// The `ingress` table itself.
+    pub span: Span,
+}
+
+/// `tls = { secret }` or `tls = { issuer }` (the schema allows exactly one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsDecl {
+    pub secret: Option<Spanned<String>>,
+    pub issuer: Option<Spanned<String>>,
+    /// The `tls` table itself.
     pub span: Span,
 }
 

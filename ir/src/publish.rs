@@ -63,6 +63,8 @@ pub struct PublishOptions {
     /// `--chart-version`: the version of the Helm chart (a SemVer 2 version, checked by the
     /// command line); the helm target chooses one when it is not given.
     pub chart_version: Option<String>,
+    /// The model's patches of every target ([`crate::patch`]); each target applies its own.
+    pub patches: std::sync::Arc<[crate::patch::Patch]>,
 }
 
 impl PublishOptions {
@@ -110,6 +112,8 @@ impl PublishOptions {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Artifacts {
     files: BTreeMap<String, String>,
+    /// The contents were dropped once written ([`Artifacts::release_contents`]).
+    released: bool,
 }
 
 impl Artifacts {
@@ -135,6 +139,22 @@ impl Artifacts {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Drops the contents and keeps the paths, once whoever holds the artifacts has written
+    /// them where they stay: the output of a large model is most of a build's memory, and
+    /// each target's can be freed while the others are still being printed. The contents read
+    /// empty afterwards; [`Artifacts::is_released`] says so.
+    pub fn release_contents(&mut self) {
+        for contents in self.files.values_mut() {
+            *contents = String::new();
+        }
+        self.released = true;
+    }
+
+    /// Whether [`Artifacts::release_contents`] dropped the contents.
+    pub fn is_released(&self) -> bool {
+        self.released
     }
 
     /// The files a publisher printed, unless `diags` has more errors than `errors_before` (a

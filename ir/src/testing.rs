@@ -46,6 +46,7 @@ pub fn model(parameters: Vec<ParameterDecl>, resources: Vec<ResourceDecl>) -> Mo
         pre_injected: false,
         unresolved_reads: None,
         observability: crate::model::ObservabilityDecl::default(),
+        registries: Vec::new(),
     }
 }
 
@@ -118,6 +119,7 @@ pub fn endpoint(name: &str, target_port: i64, external: bool) -> EndpointDecl {
         target_port: Some(s(target_port)),
         port: None,
         external,
+        ingress: None,
         span: Span::DETACHED,
     }
 }

@@ -424,6 +424,7 @@ fn endpoint(
         target_port,
         port,
         external: record.bool("external", diags).is_some_and(|e| e.value),
+        ingress: None,
         span: binding.key_span,
     })
 }

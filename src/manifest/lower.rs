@@ -89,6 +89,9 @@ pub(super) fn model(
             otlp_endpoint: None,
             protocol: OtlpProtocol::Grpc,
         },
+        // A manifest names no registry credentials (Aspire's deployers take them from the
+        // environment).
+        registries: Vec::new(),
     };
     for entry in entries {
         let name = name_of(entry);

@@ -19,31 +19,10 @@ pub(crate) fn read(
     diags: &mut Diagnostics,
 ) -> Option<FilesDecl> {
     let path = source.value.trim_end_matches('/');
-    let escapes = path.is_empty()
-        || path.starts_with('/')
-        || path.contains('\\')
-        || path.contains(':')
-        || path.split('/').any(|part| part == "..");
-    if escapes {
-        diags
-            .report(
-                codes::UNREADABLE_FILE,
-                source.span,
-                format!("`{}` is not a path inside the model's folder", source.value),
-            )
-            .with_label("files are read relative to the model's folder, and only from inside it")
-            .with_help("write a relative path without `..`, with `/` between folders");
+    if !inside(&source, diags) {
         return None;
     }
-    let mut fail = |why: String| {
-        diags
-            .report(
-                codes::UNREADABLE_FILE,
-                source.span,
-                format!("`{}` cannot be read", source.value),
-            )
-            .with_label(why);
-    };
+    let mut fail = |why: String| unreadable(&source, why, diags);
     let (folder, files) = match read_file(path) {
         Ok(text) => {
             let name = path.rsplit('/').next().unwrap_or(path).to_string();
@@ -80,4 +59,52 @@ pub(crate) fn read(
         folder,
         files,
     })
+}
+
+/// Whether `source` names a path inside the model's folder in so many words (relative, no
+/// `..`); reports it (`E0209`) if not, without reading it.
+fn inside(source: &Spanned<String>, diags: &mut Diagnostics) -> bool {
+    let path = source.value.trim_end_matches('/');
+    let escapes = path.is_empty()
+        || path.starts_with('/')
+        || path.contains('\\')
+        || path.contains(':')
+        || path.split('/').any(|part| part == "..");
+    if escapes {
+        diags
+            .report(
+                codes::UNREADABLE_FILE,
+                source.span,
+                format!("`{}` is not a path inside the model's folder", source.value),
+            )
+            .with_label("files are read relative to the model's folder, and only from inside it")
+            .with_help("write a relative path without `..`, with `/` between folders");
+    }
+    !escapes
+}
+
+/// The text of one file beside the model (a patch's), with the checks of `files`; `None`
+/// after a reported problem.
+pub(crate) fn read_text(
+    source: &Spanned<String>,
+    read_file: ReadFile<'_>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    if !inside(source, diags) {
+        return None;
+    }
+    read_file(&source.value)
+        .map_err(|why| unreadable(source, why, diags))
+        .ok()
+}
+
+/// Reports that `source` cannot be read, and why (`E0209`).
+fn unreadable(source: &Spanned<String>, why: String, diags: &mut Diagnostics) {
+    diags
+        .report(
+            codes::UNREADABLE_FILE,
+            source.span,
+            format!("`{}` cannot be read", source.value),
+        )
+        .with_label(why);
 }

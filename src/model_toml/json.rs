@@ -144,6 +144,7 @@ fn shape(shape: &Shape, tag: Option<&str>) -> Value {
         }
         Shape::Count => json!({ "type": "integer", "minimum": 0, "maximum": u32::MAX }),
         Shape::Bool => json!({ "type": "boolean" }),
+        Shape::Any => json!({}),
         Shape::Array(items) => json!({ "type": "array", "items": self::shape(items, tag) }),
         Shape::Table(table_shape) => table(table_shape, None),
         Shape::Map { keys, values } => {

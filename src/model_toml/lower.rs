@@ -10,9 +10,9 @@ use ir::expr::Template;
 use ir::integrations::IntegrationKind;
 use ir::model::{
     AutoscaleDecl, AzureHosting, BuildDecl, ComputeDecl, DashboardDecl, EndpointDecl, EnvDecl,
-    ExternalDecl, Generate, HealthCheckDecl, HealthDecl, Inject, IntegrationDecl, JobDecl,
-    LimitsDecl, Model, ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl, ResourceDecl,
-    ResourceKindDecl, VolumeDecl,
+    ExternalDecl, Generate, HealthCheckDecl, HealthDecl, IngressDecl, Inject, IntegrationDecl,
+    JobDecl, LimitsDecl, Model, ObservabilityDecl, OtlpProtocol, ParameterDecl, ReferenceDecl,
+    RegistryDecl, ResourceDecl, ResourceKindDecl, TlsDecl, VolumeDecl,
 };
 use ir::{Diagnostics, FileId, Spanned};
 
@@ -58,6 +58,9 @@ pub(crate) fn lower(
     let resources = each(resources.into_iter(), |(key, node)| {
         lowerer.resource(&key, &node)
     });
+    let registries = each(entries(&root, "registries").iter(), |(key, node)| {
+        lowerer.registry(key, node)
+    });
     Some(Model {
         name,
         namespace,
@@ -68,6 +71,7 @@ pub(crate) fn lower(
         pre_injected: false,
         unresolved_reads: None,
         observability,
+        registries,
     })
 }
 
@@ -309,7 +313,40 @@ impl Lowerer<'_, '_> {
             target_port: self.integer(table, "target_port"),
             port: self.integer(table, "port"),
             external: Self::flag(table, "external", false),
+            ingress: table.get("ingress").and_then(|node| self.ingress(node)),
             span: span(self.file, &key.span),
+        })
+    }
+
+    /// `[registries.<name>] server, username, password, pull_secret?`.
+    fn registry(&mut self, key: &Key<'_>, node: &Node<'_>) -> Option<RegistryDecl> {
+        let table = node.as_table()?;
+        Some(RegistryDecl {
+            name: self.name(key),
+            server: self.text(table, "server")?,
+            username: self.template(table.get("username")?)?,
+            password: self.template(table.get("password")?)?,
+            pull_secret: self.text(table, "pull_secret"),
+        })
+    }
+
+    /// `ingress = { hosts?, path?, tls?, class? }` of an endpoint.
+    fn ingress(&self, node: &Node<'_>) -> Option<IngressDecl> {
+        let table = node.as_table()?;
+        let tls = table.get("tls").and_then(|node| {
+            let tls = node.as_table()?;
+            Some(TlsDecl {
+                secret: self.text(tls, "secret"),
+                issuer: self.text(tls, "issuer"),
+                span: span(self.file, &node.span),
+            })
+        });
+        Some(IngressDecl {
+            hosts: self.strings(table, "hosts"),
+            path: self.text(table, "path"),
+            tls,
+            class: self.text(table, "class"),
+            span: span(self.file, &node.span),
         })
     }
 

@@ -10,7 +10,7 @@
 //!    also yields the JSON Schema of [`json_schema()`].
 //! 4. [`lower`]: the checked tree to the IR; expressions are parsed here, with positions
 //!    mapped back to the source by [`strings`]. [`targets`] reads the model's `targets`,
-//!    which are the driver's business, not the IR's.
+//!    which are the driver's business, not the IR's, and [`patches`] the `[[patches]]`.
 //!
 //! All problems of steps 2 to 4 are reported in one run.
 
@@ -18,6 +18,7 @@ mod files;
 mod json;
 mod lower;
 mod overlay;
+mod patches;
 mod schema;
 mod secrets;
 mod stream;
@@ -53,6 +54,8 @@ pub struct Parsed {
     pub partial: Option<(Model, Vec<String>)>,
     /// The model's top-level `targets`, `None` when it names none.
     pub targets: Option<Vec<Spanned<String>>>,
+    /// The model's `[[patches]]`, an environment's after the model's own.
+    pub patches: Vec<ir::patch::Patch>,
 }
 
 /// [`parse`], with the model's `targets`, and the valid part of a model with schema errors.
@@ -71,6 +74,7 @@ pub fn parse_with_targets(
     overlay::apply(file, &mut root, environment, diags);
     let broken = validate::check_model(file, &root, diags);
     let targets = targets::read(file, &root, diags);
+    let patches = patches::read(file, text, &root, read_file, diags);
     // Every error so far is in a resource's or parameter's own table.
     let only_broken = diags.error_count() - errors_before == broken.errors;
     let model = lower::lower(file, text, root, read_file, diags);
@@ -79,6 +83,7 @@ pub fn parse_with_targets(
             model,
             partial: None,
             targets,
+            patches,
         };
     }
     let partial = model.filter(|_| only_broken).map(|mut model| {
@@ -94,6 +99,7 @@ pub fn parse_with_targets(
         model: None,
         partial,
         targets,
+        patches,
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! The selected overlay is merged into the tree before the schema check, so overridden
 //! values are checked like any other and their spans point into the environment section.
-//! Tables merge key by key; arrays and scalars replace. `parameters.<p> = "x"` sets `value`
+//! Tables merge key by key; arrays and scalars replace, but for `patches`, which are appended. `parameters.<p> = "x"` sets `value`
 //! of parameter `p`. Every environment, selected or not, is checked for overrides of
 //! parameters and resources that do not exist (E0208); the schema check covers the keys of
 //! the ones not selected.
@@ -167,6 +167,20 @@ fn merge_environment<'s>(root: &mut Table<'s>, overlay: Table<'s>) {
             }
             // Every override in it is of something undeclared (already reported).
             (Value::Table(_), None) if section => {}
+            // An environment's patches come after the model's, which still apply: a patch
+            // of one environment should not have to repeat every patch of the model.
+            (Value::Array(added), _) if key.name == "patches" => {
+                match root.get_mut("patches").map(|node| &mut node.value) {
+                    Some(Value::Array(patches)) => patches.items.extend(added.items),
+                    _ => root.insert(
+                        key,
+                        Node {
+                            value: Value::Array(added),
+                            span: node.span,
+                        },
+                    ),
+                }
+            }
             (value, _) => merge_entry(
                 root,
                 key,
@@ -278,6 +292,36 @@ resources.web.replicas = 1
                 .as_table()
                 .is_some_and(|e| e.get("prod").is_none() && e.get("dev").is_some())
         );
+    }
+
+    #[test]
+    fn an_environments_patches_come_after_the_models() {
+        let text = "name = \"a\"\n[[patches]]\ntarget = \"k8s\"\nkind = \"A\"\n[[environments.prod.patches]]\ntarget = \"k8s\"\nkind = \"B\"\n[[environments.dev.patches]]\ntarget = \"compose\"\n";
+        let kinds = |environment| {
+            let (root, diags) = applied(text, environment);
+            assert_eq!(diags, Vec::<String>::new());
+            at(&root, &["patches"])
+                .as_array()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    p.as_table()
+                        .and_then(|t| t.get("kind"))
+                        .and_then(Node::as_str)
+                        .unwrap_or("-")
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(None), ["A"]);
+        assert_eq!(kinds(Some("prod")), ["A", "B"]);
+        assert_eq!(kinds(Some("dev")), ["A", "-"]);
+        // Without patches of its own, the model gets the environment's.
+        let (root, _) = applied(
+            "name = \"a\"\n[[environments.prod.patches]]\ntarget = \"k8s\"\n",
+            Some("prod"),
+        );
+        assert_eq!(at(&root, &["patches"]).as_array().map(<[_]>::len), Some(1));
     }
 
     #[test]

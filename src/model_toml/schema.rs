@@ -41,6 +41,8 @@ pub(crate) enum Shape {
     /// A resource override in an environment: keys of the overridden resource's type, none
     /// required.
     ResourceOverride,
+    /// Any TOML value (a patch's content, which the target checks when it applies it).
+    Any,
     /// The id of a target aspirec can emit (`k8s`, ...), as [`crate::targets`] lists them:
     /// a new target is accepted without a change here.
     Target,
@@ -138,6 +140,7 @@ pub(crate) static MODEL: TableShape = TableShape {
             },
             "Deploy-time inputs, by name.",
         ),
+        REGISTRIES,
         field(
             "resources",
             Shape::Map {
@@ -145,6 +148,11 @@ pub(crate) static MODEL: TableShape = TableShape {
                 values: &Shape::Resource,
             },
             "The resources of the app, by name.",
+        ),
+        field(
+            "patches",
+            Shape::Array(&Shape::Table(&PATCH)),
+            "Changes to what a target emits, for fields the model does not have (see the format reference, Patches). An environment's patches are applied after the model's.",
         ),
         field(
             "environments",
@@ -236,6 +244,11 @@ pub(crate) static OVERLAY: TableShape = TableShape {
                 values: &Shape::ResourceOverride,
             },
             "`<resource>.<key> = ...`: overrides keys of a declared resource.",
+        ),
+        field(
+            "patches",
+            Shape::Array(&Shape::Table(&PATCH)),
+            "Changes to what a target emits, for fields the model does not have (see the format reference, Patches). Added after the model's own patches.",
         ),
     ],
     requires: &[],
@@ -556,12 +569,91 @@ const ENDPOINTS: Field = field(
                     Shape::Enum(&["http", "http2", "tcp"]),
                     "`http2` for gRPC.",
                 ),
+                INGRESS,
             ],
             requires: &[],
             conflicts: &[],
         }),
     },
     "Network endpoints, by name.",
+);
+const REGISTRIES: Field = field(
+    "registries",
+    Shape::Map {
+        keys: Keys::Name,
+        values: &Shape::Table(&TableShape {
+            fields: &[
+                required(
+                    "server",
+                    Shape::String,
+                    "The registry host (and port) that image references start with: `ghcr.io`, `myregistry.azurecr.io`, `docker.io` for Docker Hub.",
+                ),
+                required(
+                    "username",
+                    Shape::Template,
+                    "The user name: text, or a parameter (`{ghcr-user.value}`).",
+                ),
+                required(
+                    "password",
+                    Shape::Template,
+                    "The password or token: a secret parameter (`{ghcr-token.value}`), supplied at deploy time.",
+                ),
+                field(
+                    "pull_secret",
+                    Shape::String,
+                    "The Kubernetes image pull Secret (type kubernetes.io/dockerconfigjson) the deployer creates (default `<name>-pull-secret`).",
+                ),
+            ],
+            requires: &[],
+            conflicts: &[],
+        }),
+    },
+    "Pull credentials of private registries, by name: every image whose reference starts with a registry's `server` is pulled with them (`imagePullSecrets` on Kubernetes, a registry with a password secret on Container Apps, `docker login` for Compose).",
+);
+const INGRESS: Field = field(
+    "ingress",
+    Shape::Table(&TableShape {
+        fields: &[
+            field(
+                "hosts",
+                Shape::Array(&Shape::String),
+                "DNS names the endpoint is reached at, for example [\"shop.example.com\"] (default: the target's own: `<resource>.<namespace>.localhost` on Kubernetes, the Container Apps domain); custom domains on Container Apps.",
+            ),
+            field(
+                "path",
+                Shape::String,
+                "A path prefix, starting with `/` (default `/`); Kubernetes only (Container Apps routes the whole host).",
+            ),
+            field(
+                "tls",
+                Shape::Table(&TableShape {
+                    fields: &[
+                        field(
+                            "secret",
+                            Shape::String,
+                            "An existing certificate by name: a Kubernetes TLS Secret, a certificate of the Container Apps environment.",
+                        ),
+                        field(
+                            "issuer",
+                            Shape::String,
+                            "A cert-manager ClusterIssuer that issues the certificate (Kubernetes only).",
+                        ),
+                    ],
+                    requires: &[&["secret"], &["issuer"]],
+                    conflicts: &[["secret", "issuer"]],
+                }),
+                "HTTPS for the `hosts` (which it requires): `{ secret = \"...\" }` or `{ issuer = \"...\" }`.",
+            ),
+            field(
+                "class",
+                Shape::String,
+                "The Kubernetes Ingress class (default: the cluster's default class).",
+            ),
+        ],
+        requires: &[],
+        conflicts: &[],
+    }),
+    "How an external HTTP endpoint is reached: its hosts, path prefix, TLS certificate and Kubernetes Ingress class.",
 );
 const INJECT: Shape = Shape::Enum(&[
     "connection_string",
@@ -735,6 +827,83 @@ const LIMITS: Field = field(
     }),
     "CPU and memory limits.",
 );
+
+/// One `[[patches]]` entry; which keys a target uses is checked when it is read
+/// (`super::patches`).
+pub(crate) static PATCH: TableShape = TableShape {
+    fields: &[
+        required(
+            "target",
+            Shape::Enum(ir::patch::TARGETS),
+            "The target whose output it changes (`k8s` changes the kustomize base and the Helm chart).",
+        ),
+        field(
+            "kind",
+            Shape::String,
+            "k8s: the kind of the object to change (`Deployment`, `Service`, ...).",
+        ),
+        field(
+            "name",
+            Shape::String,
+            "k8s: the name of the object to change, as emitted.",
+        ),
+        field(
+            "service",
+            Shape::String,
+            "compose: the service to change; without it, `merge` applies to the whole document.",
+        ),
+        field(
+            "resource",
+            Shape::String,
+            "terraform, terraform-aws: the address (`type.label`) of the resource to change; bicep: its symbolic name.",
+        ),
+        field(
+            "merge",
+            Shape::Any,
+            "A document merged into what is addressed: maps merge key by key; see the format reference for lists and each target.",
+        ),
+        field(
+            "json_patch",
+            Shape::Array(&Shape::Table(&JSON_OP)),
+            "k8s: RFC 6902 operations on the object, applied after `merge`.",
+        ),
+        field(
+            "file",
+            Shape::String,
+            "A file beside the model with the patch's content: YAML or JSON (`.yaml`, `.yml`, `.json`) is the `merge` document; `.tf` or `.bicep` text is appended (with `resource`, a `.tf` file's attributes and blocks override the resource's).",
+        ),
+        field(
+            "append",
+            Shape::String,
+            "terraform, terraform-aws, bicep: text appended to the main file (new resources, modules, outputs).",
+        ),
+    ],
+    requires: &[],
+    conflicts: &[["merge", "file"], ["append", "file"]],
+};
+
+static JSON_OP: TableShape = TableShape {
+    fields: &[
+        required(
+            "op",
+            Shape::Enum(&["add", "remove", "replace", "move", "copy", "test"]),
+            "The RFC 6902 operation.",
+        ),
+        required(
+            "path",
+            Shape::String,
+            "A JSON pointer into the object (`/spec/template/spec/nodeSelector`).",
+        ),
+        field(
+            "from",
+            Shape::String,
+            "move, copy: the JSON pointer to take the value from.",
+        ),
+        field("value", Shape::Any, "add, replace, test: the value."),
+    ],
+    requires: &[],
+    conflicts: &[],
+};
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,8 @@
 //! Finds the secret values a model.toml spells out, so that no diagnostic shows them: the
 //! `value` of every parameter with `secret = true`, and every environment's override of it
-//! (`[environments.<env>] parameters.<p> = "..."` or `parameters.<p>.value`), selected or not.
+//! (`[environments.<env>] parameters.<p> = "..."` or `parameters.<p>.value`), selected or not,
+//! and a registry's `password` unless it is one expression (a password written out is refused
+//! by the check, which shows its line).
 //!
 //! It runs on the tree before the schema check, so a value of the wrong type, a parameter
 //! with other errors or an unselected environment is concealed too: any snippet near such a
@@ -26,6 +28,21 @@ pub(crate) fn conceal(file: FileId, root: &Table<'_>, diags: &mut Diagnostics) {
                 .and_then(|t| t.get("value"))
             {
                 diags.conceal(span(file, &value.span));
+            }
+        }
+    }
+    if let Some(registries) = root.get("registries").and_then(Node::as_table) {
+        for (_, registry) in registries.entries() {
+            let Some(password) = registry.as_table().and_then(|t| t.get("password")) else {
+                continue;
+            };
+            let one_expression = password.as_str().is_some_and(|text| {
+                text.starts_with('{')
+                    && text.ends_with('}')
+                    && !text[1..text.len() - 1].contains(['{', '}'])
+            });
+            if !one_expression {
+                diags.conceal(span(file, &password.span));
             }
         }
     }

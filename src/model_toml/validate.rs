@@ -138,7 +138,7 @@ impl Checker<'_, '_> {
             Shape::String | Shape::Template => {
                 self.expect(node, node.as_str().is_some(), shape, path);
             }
-            Shape::Tag => {}
+            Shape::Tag | Shape::Any => {}
             Shape::Target => match node.as_str() {
                 Some(text) => {
                     let ids: Vec<&str> = crate::targets::all().iter().map(|t| t.id()).collect();
@@ -560,6 +560,7 @@ fn same_kind(shape: &Shape, value: &Value<'_>) -> bool {
             matches!(value, Value::Table(_))
         }
         Shape::Either(alternatives) => alternatives.iter().any(|a| same_kind(a, value)),
+        Shape::Any => true,
     }
 }
 
@@ -609,6 +610,7 @@ fn noun(shape: &Shape) -> &'static str {
         | Shape::Resource
         | Shape::ResourceOverride
         | Shape::Either(_) => "table",
+        Shape::Any => "value",
     }
 }
 

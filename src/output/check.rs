@@ -37,6 +37,11 @@ pub fn check(
     out: &Path,
     artifacts: &[(&'static str, Artifacts)],
 ) -> anyhow::Result<Vec<Difference>> {
+    if let Some((target, _)) = artifacts.iter().find(|(_, files)| files.is_released()) {
+        anyhow::bail!(
+            "internal error: the files of `{target}` were released, so they cannot be compared; this is a bug in aspirec"
+        );
+    }
     let jobs: Vec<(usize, &str, &str, &str)> = artifacts
         .iter()
         .flat_map(|(target, files)| {

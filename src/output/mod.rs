@@ -115,11 +115,13 @@ impl EarlyWriter {
         }
     }
 
-    /// Stages `files` when `out/<target>` does not exist (otherwise [`write_with`] writes them).
-    /// Runs on the caller's thread; an error is kept for [`write_with`] to report.
-    pub fn stage(&self, target: &'static str, files: &Artifacts) {
+    /// Stages `files` when `out/<target>` does not exist (otherwise [`write_with`] writes them),
+    /// and says whether it did: then the files are written where they stay, and their contents
+    /// may be released. Runs on the caller's thread; an error is kept for [`write_with`] to
+    /// report.
+    pub fn stage(&self, target: &'static str, files: &Artifacts) -> bool {
         if !absent(&self.out.join(target)) {
-            return;
+            return false;
         }
         let staging = staging_path(&self.out, target);
         let result = (|| -> anyhow::Result<()> {
@@ -137,8 +139,12 @@ impl EarlyWriter {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         staged.folders.push((target, staging));
-        if let Err(error) = result {
-            staged.error.get_or_insert(error);
+        match result {
+            Ok(()) => true,
+            Err(error) => {
+                staged.error.get_or_insert(error);
+                false
+            }
         }
     }
 
@@ -251,6 +257,12 @@ fn write_planned(
         }
         let staging = absent(&dir).then(|| staging_path(out, target));
         let prestaged = staged.iter().any(|(t, _)| t == target);
+        // Released contents are written already; anywhere else they would be empty files.
+        if files.is_released() && !prestaged {
+            bail!(
+                "internal error: the files of `{target}` were released before being written; this is a bug in aspirec"
+            );
+        }
         if prestaged && staging.is_none() {
             bail!(
                 "`{}` appeared while aspirec was writing it; build again",

@@ -235,9 +235,13 @@ def check_notes(app, chart, secret_keys, values):
         text = yaml.safe_load(shown.stdout)["data"]["notes"]
         problems = [f"NOTES.txt does not name secret {key}" for key in secret_keys if f"  {key}\n" not in text]
         for workload in (values.get("workloads") or {}).values():
-            for host in ((workload.get("ingress") or {}).get("hosts") or {}).values():
-                if f"http://{host}/" not in text:
-                    problems.append(f"NOTES.txt does not give http://{host}/")
+            ingress = workload.get("ingress") or {}
+            # HTTPS where the chart has a TLS Secret (the model's `ingress.tls`); the URL goes
+            # on with the rule's path.
+            scheme = "https" if ingress.get("tlsSecret") else "http"
+            for host in (ingress.get("hosts") or {}).values():
+                if f"{scheme}://{host}/" not in text:
+                    problems.append(f"NOTES.txt does not give {scheme}://{host}/")
         return problems
     finally:
         shutil.rmtree(copy, ignore_errors=True)

@@ -60,7 +60,9 @@ fn azure_type(terraform: &str) -> Option<&'static str> {
         "azurerm_resource_group"
         | "random_string"
         | "random_password"
-        | "azapi_update_resource" => {
+        | "azapi_update_resource"
+        // A custom domain is part of its container app in Bicep (`customDomains`).
+        | "azurerm_container_app_custom_domain" => {
             return None;
         }
         other => panic!("add `{other}` to the Azure types of this test"),

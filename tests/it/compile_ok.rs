@@ -47,7 +47,8 @@ pub(crate) fn targets_for(path: &Path) -> Vec<&'static dyn ir::Publisher> {
 }
 
 /// The inputs that Cloud Run cannot run as written (integrations with no managed service there,
-/// containers that serve no HTTP, a second port, a named volume, a job with a folder of files):
+/// containers that serve no HTTP, a second port, a named volume, a job with a folder of files,
+/// an image from a registry with credentials):
 /// terraform-gcp reports them (E0702, E0704), so the every-target tests leave that target
 /// out, and [`gcp_unsupported_inputs_report_then_build_with_allow_unsupported`] checks the
 /// report and snapshots the output `--allow-unsupported` gives, as `.ci/run` validates it.

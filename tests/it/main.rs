@@ -9,6 +9,7 @@ mod compile_err;
 mod compile_ok;
 mod hardening;
 mod output;
+mod patches;
 mod props;
 mod schema;
 mod secrets;

@@ -292,3 +292,37 @@ fn targets_written_early_appear_only_when_the_build_succeeds() {
         "{summary}"
     );
 }
+
+#[test]
+fn a_target_written_early_keeps_only_its_paths_and_is_written_whole() {
+    let out = scratch("released");
+    let options = aspirec::CompileOptions {
+        targets: aspirec::targets::all().to_vec(),
+        ..Default::default()
+    };
+    // As the binary does: each target staged as soon as it is printed, its contents then
+    // released (the memory of a large build).
+    let early = output::EarlyWriter::new(&out);
+    let compilation =
+        aspirec::compile_with_sink("model.toml", BASE.as_bytes(), &options, &|t, f| {
+            early.stage(t, f)
+        });
+    assert!(!compilation.has_errors());
+    let expected = compile(BASE);
+    for ((target, released), (_, whole)) in compilation.artifacts.iter().zip(&expected) {
+        assert!(released.is_released(), "{target} was staged, so released");
+        assert!(released.iter().all(|(_, text)| text.is_empty()));
+        let paths = |a: &ir::Artifacts| a.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>();
+        assert_eq!(paths(released), paths(whole), "{target}: the paths stay");
+    }
+    // Released contents cannot be compared, nor written anywhere but where they were staged.
+    let error = output::check(&out, &compilation.artifacts).unwrap_err();
+    assert!(error.to_string().contains("released"), "{error}");
+    let elsewhere = scratch("released-elsewhere");
+    let error = output::write(&elsewhere, &compilation.artifacts).unwrap_err();
+    assert!(error.to_string().contains("released"), "{error}");
+    assert!(fs::read_dir(&elsewhere).unwrap().next().is_none());
+    // The staged folders are the whole output, byte for byte.
+    output::write_with(&out, &compilation.artifacts, early, &|_| Ok(())).unwrap();
+    assert!(output::check(&out, &expected).unwrap().is_empty());
+}

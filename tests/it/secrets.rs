@@ -117,3 +117,78 @@ fn secret_literals_never_reach_a_diagnostic() {
         }
     }
 }
+
+/// A private registry's password (production.toml's `ghcr-token`, given a literal value by an
+/// overlay) is in no emitted file: each target names the credential instead, by the pull
+/// Secret (Kubernetes, Helm), the container-app secret that a deploy-time variable fills
+/// (Terraform, Bicep), or `docker login` (Compose).
+#[test]
+fn registry_passwords_are_referenced_by_name_only() {
+    let input = root().join("tests/models/production.toml");
+    let text = std::fs::read_to_string(&input).unwrap();
+    let marker = "Registry-Token-Marker-7f3a";
+    let overlay =
+        format!("{text}\n[environments.registry-scan]\nparameters.ghcr-token = '{marker}'\n");
+    let compilation = aspirec::compile(
+        "model.toml",
+        overlay.as_bytes(),
+        &aspirec::CompileOptions {
+            targets: aspirec::targets::all().to_vec(),
+            environment: Some("registry-scan".into()),
+            read_file: Some(aspirec::files_beside(&input)),
+            // Cloud Run cannot pull with a registry password: terraform-gcp leaves the
+            // credentials (and the rest it cannot run, see GCP_UNSUPPORTED) out, and so
+            // writes no password either.
+            allow_unsupported: true,
+            ..Default::default()
+        },
+    );
+    assert!(
+        !compilation.has_errors(),
+        "{}",
+        compilation.render_diagnostics()
+    );
+    let mut expected = vec![
+        ("k8s", "api.yaml", "name: \"ghcr-pull-secret\""),
+        (
+            "k8s",
+            "kustomization.yaml",
+            "kubectl create secret docker-registry ghcr-pull-secret",
+        ),
+        (
+            "helm",
+            "prod/values.yaml",
+            "pullSecret: \"ghcr-pull-secret\"",
+        ),
+        (
+            "terraform",
+            "main.tf",
+            "password_secret_name = \"registry-ghcr-password\"",
+        ),
+        ("terraform", "main.tf", "value = var.ghcr_token"),
+        (
+            "bicep",
+            "main.bicep",
+            "passwordSecretRef: 'registry-ghcr-password'",
+        ),
+        ("compose", "compose.yaml", "run `docker login ghcr.io`"),
+        (
+            "terraform-aws",
+            "main.tf",
+            "credentialsParameter = aws_secretsmanager_secret.api_registry.arn",
+        ),
+        ("terraform-aws", "main.tf", "password = var.ghcr_token"),
+    ];
+    for (target, artifacts) in &compilation.artifacts {
+        for (path, contents) in artifacts.iter() {
+            assert!(
+                !contents.contains(marker),
+                "{target}/{path} contains the registry password"
+            );
+            expected.retain(|(t, p, needle)| {
+                !(*t == &**target && path.ends_with(p) && contents.contains(needle))
+            });
+        }
+    }
+    assert!(expected.is_empty(), "not referenced by name: {expected:?}");
+}

@@ -41,6 +41,8 @@ pub(crate) struct Ctx<'m> {
     pub(crate) dashboard: Option<crate::passes::telemetry::Dashboard>,
     /// The model's `otlp_endpoint`, resolved.
     pub(crate) otlp_endpoint: Option<Value>,
+    /// The registries' credentials, resolved (`passes::registries` checks them).
+    pub(crate) registries: Vec<Registry>,
 }
 
 /// Where a checked resource comes from, for the later passes to resolve and report on it.
@@ -72,6 +74,7 @@ impl Ctx<'_> {
             dashboard: self.dashboard.map(|d| d.id),
             start_order,
             taint: Vec::new(),
+            registries: self.registries,
         };
         checked.compute_taint();
         checked
@@ -116,6 +119,7 @@ pub(crate) fn run<'m>(
         module_of_decl: Vec::with_capacity(model.resources.len()),
         dashboard: None,
         otlp_endpoint: None,
+        registries: Vec::new(),
     };
     for decl in &model.resources {
         let id = ResourceId(ctx.resources.len() as u32);
@@ -509,6 +513,7 @@ fn integration_workload(
                 target_port: e.port,
                 port: e.port,
                 external: false,
+                ingress: None,
             })
             .collect(),
         // Scaling a stateful single-node service needs its own clustering setup.
@@ -763,7 +768,7 @@ fn endpoints(
             None if scheme == "udp" => Protocol::Udp,
             None => Protocol::Tcp,
         };
-        out.push(Endpoint {
+        let mut endpoint = Endpoint {
             name: name.clone(),
             scheme,
             transport,
@@ -771,8 +776,12 @@ fn endpoints(
             target_port,
             port: published.unwrap_or(target_port),
             external: decl.external,
-        });
+            ingress: None,
+        };
+        endpoint.ingress = crate::passes::ingress::ingress(owner, decl, &endpoint, diags);
+        out.push(endpoint);
     }
+    crate::passes::ingress::agree(owner, decls, &out, diags);
     out
 }
 

@@ -21,8 +21,8 @@ enum Memo {
     Done(Option<Value>),
 }
 
-struct Resolver<'a, 'm> {
-    ctx: &'a mut Ctx<'m>,
+pub(crate) struct Resolver<'a, 'm> {
+    pub(crate) ctx: &'a mut Ctx<'m>,
     passwords: Vec<Memo>,
     /// Implicit parameters standing for values of resources left out by `--allow-unsupported`.
     left_out: IndexMap<String, ParamId>,
@@ -51,6 +51,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
     if let Some(collector) = &model.observability.otlp_endpoint {
         resolver.ctx.otlp_endpoint = Some(resolver.template(collector, diags));
     }
+    crate::passes::registries::resolve(&mut resolver, diags);
     report_connection_cycles(ctx, diags);
     modules::report_cycles(ctx, diags);
 }
@@ -387,7 +388,7 @@ impl<'m> Resolver<'_, 'm> {
             .collect()
     }
 
-    fn template(&mut self, template: &Template, diags: &mut Diagnostics) -> Value {
+    pub(crate) fn template(&mut self, template: &Template, diags: &mut Diagnostics) -> Value {
         // Every segment gives at most one part: sized once, as most values are one segment.
         let mut value = Value {
             parts: Vec::with_capacity(template.segments.len()),

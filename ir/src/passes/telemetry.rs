@@ -52,6 +52,7 @@ pub(crate) fn declare(ctx: &mut Ctx<'_>, diags: &mut Diagnostics) {
         target_port,
         port: target_port,
         external,
+        ingress: None,
     };
     let text = |(name, value): (&str, &str)| EnvVar {
         name: name.to_string(),

@@ -56,7 +56,8 @@ impl ir::Publisher for AwsPublisher {
     ) -> Option<ir::Artifacts> {
         let errors_before = diags.error_count();
         let plan = plan::plan(model, options, diags);
-        let files = files(&plan, options);
+        let mut files = files(&plan, options);
+        aspirec_hcl::patches::apply("terraform-aws", &mut files, options, diags);
         ir::Artifacts::unless_errors(files, diags, errors_before)
     }
 }
@@ -140,6 +141,28 @@ fn files(plan: &Plan<'_>, options: &PublishOptions) -> Vec<(String, String)> {
             false,
         );
     }
+    for task in &plan.tasks {
+        for &(index, _) in &task.public {
+            let Some(endpoint) = task.workload.endpoints.get(index) else {
+                continue;
+            };
+            if let Some(ir::Tls::Secret(secret)) =
+                endpoint.ingress.as_ref().and_then(|i| i.tls.as_ref())
+            {
+                let label = task::target_label(task, &endpoint.name);
+                variable(
+                    &mut variables,
+                    &task::certificate_variable(&label),
+                    &format!(
+                        "The ARN of the ACM certificate (`{secret}` on Kubernetes) of the hosts of `{}` endpoint `{}`",
+                        task.resource.name, endpoint.name
+                    ),
+                    None,
+                    false,
+                );
+            }
+        }
+    }
     params::variables(&mut variables, model, &used, names::variable_name);
 
     let mut outputs = TfWriter::new(&header);
@@ -165,11 +188,24 @@ fn files(plan: &Plan<'_>, options: &PublishOptions) -> Vec<(String, String)> {
             let Some(endpoint) = task.workload.endpoints.get(index) else {
                 continue;
             };
+            // With `ingress`, the first host (the one the certificate is for), over HTTPS with
+            // a certificate, and the path prefix.
+            let ingress = endpoint.ingress.as_ref();
+            let https = matches!(
+                ingress.and_then(|i| i.tls.as_ref()),
+                Some(ir::Tls::Secret(_))
+            );
             let mut url = Template::default();
-            url.text("http://")
-                .expr(&Ref("aws_lb", [&task.label, "dns_name"]));
-            if port != 80 {
+            url.text(if https { "https://" } else { "http://" });
+            match ingress.and_then(|i| i.hosts.first()) {
+                Some(host) => url.text(host),
+                None => url.expr(&Ref("aws_lb", [&task.label, "dns_name"])),
+            };
+            if port != if https { 443 } else { 80 } {
                 url.text(&format!(":{port}"));
+            }
+            if let Some(ingress) = ingress.filter(|i| !i.routes_everything()) {
+                url.text(&ingress.path);
             }
             output(
                 &mut outputs,

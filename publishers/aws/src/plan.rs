@@ -61,7 +61,8 @@ pub struct Task<'m> {
     /// workload's endpoints and the port mapping's name.
     pub ports: Vec<(usize, String)>,
     /// External HTTP endpoints on the service's own load balancer, one per target port: index
-    /// into the workload's endpoints and the listener's port (80 for the first).
+    /// into the workload's endpoints and the listener's port (80 for the first, 443 when it
+    /// has a TLS certificate).
     pub public: Vec<(usize, u16)>,
     /// The container's health check command (`CMD` or `CMD-SHELL` first) and its timing.
     pub health: Option<(Vec<String>, Timing)>,
@@ -246,8 +247,27 @@ impl<'m> Plan<'m> {
             }) {
                 continue;
             }
-            // The first on port 80 of the service's own load balancer, others on their port.
-            let port = if public.is_empty() { 80 } else { endpoint.port };
+            // The first on port 80 of the service's own load balancer (443 with a TLS
+            // certificate, `ingress.tls`), others on their port.
+            let tls = endpoint.ingress.as_ref().and_then(|i| i.tls.as_ref());
+            let port = match (public.is_empty(), tls) {
+                (true, Some(ir::Tls::Secret(_))) => 443,
+                (true, _) => 80,
+                (false, _) => endpoint.port,
+            };
+            if let (Some(ir::Tls::Issuer(issuer)), Some(ingress)) = (tls, &endpoint.ingress) {
+                report.unsupported_at(
+                    ingress.tls_span,
+                    format!(
+                        "endpoint `{}` of `{}` takes its certificate from the cert-manager issuer `{issuer}`, which AWS does not have",
+                        endpoint.name, resource.name
+                    ),
+                    "cert-manager runs in Kubernetes clusters; an Application Load Balancer serves an ACM certificate",
+                    "name a certificate with `tls = { secret = \"...\" }`: its ACM certificate ARN is then a variable (in an environment of its own if Kubernetes keeps the issuer)",
+                    "the certificate",
+                    diags,
+                );
+            }
             if public.iter().any(|&(_, taken)| taken == port) {
                 let message = format!(
                     "external endpoint `{}` of `{}` needs load balancer port {port}, which another of its endpoints listens on ({TARGET} target)",

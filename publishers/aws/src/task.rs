@@ -61,6 +61,36 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
             env.push(Env::Plain(var.name.clone(), value));
         }
     }
+    // A private registry's credentials: one Secrets Manager secret of the JSON ECS reads
+    // (`username`, `password`), whose values are deploy-time variables.
+    let registry = model.registry_of(&workload.image).map(|registry| {
+        let label = secret_labels
+            .claim(&format!("{}_registry", task.label), 200)
+            .replace('-', "_");
+        let (mut username, mut password) = (Template::default(), Template::default());
+        values.write(&registry.username, &mut username);
+        values.write(&registry.password, &mut password);
+        w.resource("aws_secretsmanager_secret", &label);
+        w.attr(
+            "name",
+            format!("{app}/{}/registry-{}", task.name, registry.name),
+        );
+        w.attr("recovery_window_in_days", 0u32);
+        w.end();
+        w.resource("aws_secretsmanager_secret_version", &label);
+        w.attr(
+            "secret_id",
+            Ref("aws_secretsmanager_secret", [&label, "id"]),
+        );
+        let json = format!(
+            "jsonencode({{ username = {}, password = {} }})",
+            aspirec_hcl::to_text(&username),
+            aspirec_hcl::to_text(&password)
+        );
+        w.attr("secret_string", Raw(&json));
+        w.end();
+        label
+    });
     let mut args = Vec::with_capacity(workload.args.len());
     for arg in &workload.args {
         let mut value = Template::default();
@@ -167,6 +197,14 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
             );
             w.end();
         }
+        w.end();
+    }
+    if let Some(label) = &registry {
+        w.object("repositoryCredentials");
+        w.attr(
+            "credentialsParameter",
+            Ref("aws_secretsmanager_secret", [label, "arn"]),
+        );
         w.end();
     }
     if let Some((command, timing)) = &task.health {
@@ -284,18 +322,7 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, tas
         w.end();
         w.end();
 
-        w.resource("aws_lb_listener", &label);
-        w.attr("load_balancer_arn", Ref("aws_lb", [&task.label, "arn"]));
-        w.attr("port", port);
-        w.attr("protocol", "HTTP");
-        w.block("default_action", &[]);
-        w.attr("type", "forward");
-        w.attr(
-            "target_group_arn",
-            Ref("aws_lb_target_group", [&label, "arn"]),
-        );
-        w.end();
-        w.end();
+        listener(w, task, endpoint, &label, port);
     }
 
     match &task.job {
@@ -443,6 +470,31 @@ fn notes(plan: &Plan<'_>, task: &Task<'_>) -> Vec<String> {
         )),
         None => {}
     }
+    for &(index, _) in &task.public {
+        let Some(ingress) = task
+            .workload
+            .endpoints
+            .get(index)
+            .and_then(|e| e.ingress.as_ref())
+        else {
+            continue;
+        };
+        if !ingress.hosts.is_empty() {
+            notes.push(format!(
+                "Its load balancer routes the hosts {} only: point their DNS records (a CNAME or an alias) at its DNS name.",
+                ingress.hosts.join(", ")
+            ));
+        }
+    }
+    // The check makes one resource's endpoints agree on their class: one note.
+    let class = (task.public.iter())
+        .filter_map(|&(index, _)| task.workload.endpoints.get(index)?.ingress.as_ref())
+        .find_map(|ingress| ingress.class.as_deref());
+    if let Some(class) = class {
+        notes.push(format!(
+            "The Ingress class `{class}` is for Kubernetes: the service has a load balancer of its own."
+        ));
+    }
     if let Some(files) = &task.files {
         notes.push(format!(
             "Its folders of `files` are written by the init container `{}` into task volumes, mounted read-only at each target.",
@@ -536,6 +588,94 @@ fn fargate_network(w: &mut TfWriter) {
     w.attr("security_groups", TASKS_SECURITY_GROUPS);
     w.attr("assign_public_ip", true);
     w.end();
+}
+
+/// The listener of a public endpoint, forwarding to its target group `label`: everything, or
+/// with `ingress` hosts or a path, only what a rule per host matches (`host_header`, and
+/// `path_pattern` of the prefix and what is below it), the rest answered 404. With a TLS
+/// certificate (`ingress.tls.secret`), HTTPS with the ACM certificate whose ARN is the
+/// variable [`certificate_variable`].
+fn listener(w: &mut TfWriter, task: &Task<'_>, endpoint: &ir::Endpoint, label: &str, port: u16) {
+    let ingress = endpoint.ingress.as_ref();
+    let https = matches!(
+        ingress.and_then(|i| i.tls.as_ref()),
+        Some(ir::Tls::Secret(_))
+    );
+    let routed = ingress.filter(|i| !i.hosts.is_empty() || !i.routes_everything());
+    let target = Ref("aws_lb_target_group", [label, "arn"]);
+    w.resource("aws_lb_listener", label);
+    w.attr("load_balancer_arn", Ref("aws_lb", [&task.label, "arn"]));
+    w.attr("port", port);
+    if https {
+        w.attr("protocol", "HTTPS");
+        w.attr("ssl_policy", SSL_POLICY);
+        w.attr(
+            "certificate_arn",
+            Ref("var", [&certificate_variable(label)]),
+        );
+    } else {
+        w.attr("protocol", "HTTP");
+    }
+    w.block("default_action", &[]);
+    if routed.is_some() {
+        w.attr("type", "fixed-response");
+        w.block("fixed_response", &[]);
+        w.attr("content_type", "text/plain");
+        w.attr("status_code", "404");
+        w.end();
+    } else {
+        w.attr("type", "forward");
+        w.attr("target_group_arn", target);
+    }
+    w.end();
+    w.end();
+    let Some(ingress) = routed else {
+        return;
+    };
+    let paths: Vec<String> = if ingress.routes_everything() {
+        Vec::new()
+    } else {
+        let prefix = ingress.path.trim_end_matches('/');
+        vec![prefix.to_string(), format!("{prefix}/*")]
+    };
+    // One rule per host (a rule matches at most five values), or one for the path alone.
+    let hosts: Vec<Option<&str>> = if ingress.hosts.is_empty() {
+        vec![None]
+    } else {
+        ingress.hosts.iter().map(|h| Some(h.as_str())).collect()
+    };
+    for (index, host) in hosts.into_iter().enumerate() {
+        w.resource("aws_lb_listener_rule", &format!("{label}_{}", index + 1));
+        w.attr("listener_arn", Ref("aws_lb_listener", [label, "arn"]));
+        w.attr("priority", (index + 1) as u32);
+        w.block("action", &[]);
+        w.attr("type", "forward");
+        w.attr("target_group_arn", target);
+        w.end();
+        if let Some(host) = host {
+            w.block("condition", &[]);
+            w.block("host_header", &[]);
+            w.array("values", [Text(host)]);
+            w.end();
+            w.end();
+        }
+        if !paths.is_empty() {
+            w.block("condition", &[]);
+            w.block("path_pattern", &[]);
+            w.array("values", paths.iter().map(|p| Text(p)));
+            w.end();
+            w.end();
+        }
+        w.end();
+    }
+}
+
+/// The TLS policy of an HTTPS listener: TLS 1.3 and 1.2 only (AWS's recommended policy).
+const SSL_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/// The variable of the ACM certificate ARN of the public endpoint whose listener is `label`.
+pub fn certificate_variable(label: &str) -> String {
+    format!("{label}_certificate_arn")
 }
 
 /// The label of a public endpoint's target group and listener.

@@ -468,6 +468,7 @@ mod tests {
             target_port,
             port,
             external,
+            ingress: None,
         }
     }
 

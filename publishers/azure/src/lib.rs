@@ -18,6 +18,7 @@ use std::borrow::Cow;
 
 pub mod cloud_report;
 pub mod databases;
+mod domains;
 pub mod files;
 pub mod ingress;
 pub mod managed;

@@ -25,7 +25,7 @@ pub enum Note<'m> {
     /// The server's databases (their names) are not created: the image has no init hook.
     DatabasesNotCreated(Vec<String>),
     /// The image is built from source and must be pushed first.
-    BuiltFromSource(&'m str),
+    BuiltFromSource(&'m str, Option<&'m str>),
     /// `wait_for` cannot be enforced.
     WaitForIgnored,
     /// A health command became a TCP probe on this port.
@@ -37,6 +37,14 @@ pub enum Note<'m> {
     ScheduledJob(&'m str),
     /// The workload's `files` are written by an init container, and writable.
     FilesWritten(String),
+    /// Custom domains, and the certificate of the environment they are bound to (none:
+    /// added unbound).
+    CustomDomains {
+        hosts: Vec<&'m str>,
+        certificate: Option<&'m str>,
+    },
+    /// An Ingress class, which Container Apps has no use for.
+    IngressClass(&'m str),
 }
 
 impl Note<'_> {
@@ -67,8 +75,11 @@ impl Note<'_> {
                     names.join(", ")
                 )
             }
-            Note::BuiltFromSource(name) => format!(
+            Note::BuiltFromSource(name, None) => format!(
                 "`{name}` is built from source: push its image with the tag in `image_tag` before deploying (registry credentials are not part of the model)."
+            ),
+            Note::BuiltFromSource(name, Some(registry)) => format!(
+                "`{name}` is built from source: push its image with the tag in `image_tag` before deploying (to the registry `{registry}`, whose credentials the app pulls it with)."
             ),
             Note::WaitForIgnored => {
                 "Azure Container Apps has no start order: `wait_for` is not enforced.".to_string()
@@ -84,6 +95,23 @@ impl Note<'_> {
             }
             Note::FilesWritten(container) => format!(
                 "Its `files` are written by the init container `{container}` into an EmptyDir volume, mounted at each target: Container Apps has no read-only mounts, so the app could change its copy."
+            ),
+            Note::CustomDomains { hosts, certificate } => {
+                let dns = format!(
+                    "Custom domains {}: before deploying, each needs a CNAME record to the app's FQDN and a TXT record `asuid.<host>` with the environment's custom domain verification id",
+                    hosts.join(", ")
+                );
+                match certificate {
+                    Some(name) => format!(
+                        "{dns}; they are bound to the certificate `{name}` of the environment, which must be uploaded to it before they are bound (`az containerapp env certificate upload --certificate-name {name}`; on a first deployment, once the environment exists)."
+                    ),
+                    None => format!(
+                        "{dns}; they are added without a certificate (`az containerapp hostname bind` gives one a managed certificate)."
+                    ),
+                }
+            }
+            Note::IngressClass(class) => format!(
+                "The Ingress class `{class}` is for Kubernetes: a container app has one ingress, of its own."
             ),
         }
     }
@@ -126,7 +154,7 @@ pub(crate) fn of<'m>(
         notes.push(Note::FilesWritten(format!("{app}-files")));
     }
     if let ir::Image::Build(_) = &workload.image {
-        notes.push(Note::BuiltFromSource(&resource.name));
+        notes.push(Note::BuiltFromSource(&resource.name, None));
     }
     if !workload.wait_for.is_empty() {
         notes.push(Note::WaitForIgnored);

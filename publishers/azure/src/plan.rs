@@ -99,6 +99,8 @@ pub struct App<'m> {
     pub label: String,
     pub image: AppImage<'m>,
     pub ingress: Ingress,
+    /// The custom domains of its external HTTP ingress (`ingress.hosts`), in model order.
+    pub domains: Vec<CustomDomain<'m>>,
     /// The CPU/memory pair (the default one after an E0703, so planning goes on).
     pub size: &'static Pair,
     pub probe: Option<Probe<'m>>,
@@ -122,6 +124,16 @@ pub struct App<'m> {
     /// `Some` for a job: a Container Apps job (`Microsoft.App/jobs`, `azurerm_container_app_job`)
     /// instead of a container app, with no ingress, probes or scale.
     pub job: Option<Trigger<'m>>,
+}
+
+/// A host name of an app's external ingress, bound to a certificate of the environment or
+/// (without one) added unbound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CustomDomain<'m> {
+    pub host: &'m str,
+    /// The name of a certificate of the Container Apps environment (`tls.secret`), bound by
+    /// SNI; `None`: the host is added with its binding disabled.
+    pub certificate: Option<&'m str>,
 }
 
 /// How a Container Apps job starts.
@@ -384,7 +396,16 @@ impl<'m> Plan<'m> {
             None => Creation::Nothing,
         };
         let files = files::init(workload, &name, &mut taken);
-        let notes = notes::of(resource, workload, probe.as_ref(), &creation);
+        let domains = crate::domains::of(resource, workload, &ingress, &reporter, diags);
+        let mut notes = notes::of(resource, workload, probe.as_ref(), &creation);
+        notes.extend(crate::domains::notes(workload, &domains));
+        if let Some(registry) = self.model.registry_of(&workload.image) {
+            for note in &mut notes {
+                if let Note::BuiltFromSource(_, pushed_to) = note {
+                    *pushed_to = Some(&registry.name);
+                }
+            }
+        }
         App {
             id,
             resource,
@@ -398,6 +419,7 @@ impl<'m> Plan<'m> {
                 Creation::ByTheApps(_) | Creation::Nothing => None,
             },
             ingress,
+            domains,
             size,
             probe,
             scale: match workload.autoscale {

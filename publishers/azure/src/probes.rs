@@ -98,6 +98,7 @@ mod tests {
             target_port,
             port: target_port,
             external: false,
+            ingress: None,
         }
     }
 

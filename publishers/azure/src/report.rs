@@ -84,6 +84,10 @@ pub enum Unsupported<'a> {
     MixedVaultSecret(&'a str),
     /// A module parameter (named) that reads a Key Vault secret.
     VaultSecretParam(&'a str),
+    /// An endpoint's ingress path prefix other than `/`: Container Apps routes whole hosts.
+    IngressPath(&'a Endpoint, &'a str),
+    /// A cert-manager issuer for an endpoint's hosts: Container Apps has no cert-manager.
+    CertificateIssuer(&'a Endpoint, &'a str),
 }
 
 /// Reports for one target, with or without `--allow-unsupported`.
@@ -169,6 +173,26 @@ impl Reporter {
                 "Bicep passes a Key Vault secret to a module only from a vault whose name is known before deploying, and aspirec never writes a secret in plain text",
                 "pass the vault's name and let the module read the secret, instead",
                 "the parameter",
+            ),
+            Unsupported::IngressPath(endpoint, path) => (
+                format!(
+                    "endpoint `{}` of `{name}` routes only the path `{path}`, which Azure Container Apps cannot do",
+                    endpoint.name
+                ),
+                format!("path `{path}`"),
+                "a Container Apps ingress routes every path of its hosts to one app",
+                "route the whole host (`path = \"/\"`, the default), for example in an environment of its own",
+                "the path",
+            ),
+            Unsupported::CertificateIssuer(endpoint, issuer) => (
+                format!(
+                    "endpoint `{}` of `{name}` takes its certificate from the cert-manager issuer `{issuer}`, which Azure Container Apps does not have",
+                    endpoint.name
+                ),
+                format!("issuer `{issuer}`"),
+                "cert-manager runs in Kubernetes clusters; Container Apps binds a certificate of its environment, or a managed certificate that `az containerapp hostname bind` gives a host added without one",
+                "name a certificate of the environment with `tls = { secret = \"...\" }` (in an environment of its own if Kubernetes keeps the issuer)",
+                "the certificate binding",
             ),
         };
         let d = Diagnostic::new(
@@ -435,6 +459,7 @@ mod tests {
             target_port,
             port: target_port,
             external,
+            ingress: None,
         }
     }
 

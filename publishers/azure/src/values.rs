@@ -515,7 +515,36 @@ impl<'p, 'm: 'p> Values<'p, 'm> {
                 value,
             });
         }
+        // A private registry's password is a secret parameter (the check makes sure): a
+        // container-app secret, which the registry entry names.
+        if let Some(registry) = self.plan.model.registry_of(&app.workload.image) {
+            let username = self.render(&registry.username, &mut out.chunks);
+            let password = self.render(&registry.password, &mut out.chunks);
+            let name = out.secret_names.claim(
+                &crate::names::secret_name(&format!("registry-{}-password", registry.name)),
+                crate::names::SECRET_NAME_MAX,
+            );
+            out.secrets.push(Secret {
+                name,
+                value: SecretValue::Text(password.range),
+            });
+            out.registry = Some(RegistryValue {
+                server: &registry.server,
+                username: username.range,
+                password: out.secrets.len() - 1,
+            });
+        }
     }
+}
+
+/// The pull credentials of an app's image: its registry's server, the username (the range
+/// of its chunks) and the container-app secret that holds the password.
+#[derive(Debug)]
+pub struct RegistryValue<'p> {
+    pub server: &'p str,
+    pub username: Range<usize>,
+    /// The index into [`AppValues::secrets`].
+    pub password: usize,
 }
 
 /// The rendered arguments, environment and secrets of one app, reused from app to app so
@@ -527,8 +556,11 @@ pub struct AppValues<'p> {
     /// The arguments that carry no secret (the others were reported).
     pub args: Vec<Range<usize>>,
     pub env: Vec<Env<'p>>,
-    /// The app's secrets, in the order of the variables that read them.
+    /// The app's secrets, in the order of the variables that read them (then its registry
+    /// password).
     pub secrets: Vec<Secret<'p>>,
+    /// The registry its image is pulled from, with credentials.
+    pub registry: Option<RegistryValue<'p>>,
     secret_names: crate::names::UniqueNames,
 }
 
@@ -538,6 +570,7 @@ impl<'p> AppValues<'p> {
         self.args.clear();
         self.env.clear();
         self.secrets.clear();
+        self.registry = None;
         self.secret_names.clear();
     }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use aspirec_azure::databases::{INIT_IMAGE, INIT_MOUNT, INITDB_DIR, SCRIPT_VARIABLE};
 use aspirec_azure::files::FILES_MOUNT;
 use aspirec_azure::plan::{
-    App, AppImage, CPU_SCALE_RULE, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Trigger,
+    App, AppImage, CPU_SCALE_RULE, CustomDomain, JOB_REPLICA_TIMEOUT, JOB_RETRY_LIMIT, Trigger,
 };
 use aspirec_azure::probes::Check;
 use aspirec_azure::storage::Shares;
@@ -20,9 +20,9 @@ use crate::bicep_string::BicepStr;
 use crate::modules::ModuleSymbols;
 use crate::values::{self, Symbols};
 use crate::view::{
-    AppView, AppVolumeView, Bool, CpuRuleView, EnvView, FilesView, HttpProbeView, IngressView,
-    InitView, JobView, MountView, Number, PortMappingView, ProbeView, SecretView, Source,
-    SubPathMountView, Views, list, views,
+    AppView, AppVolumeView, Bool, CpuRuleView, DomainView, EnvView, FilesView, HttpProbeView,
+    IngressView, InitView, JobView, MountView, Number, PortMappingView, ProbeView, RegistryView,
+    SecretView, Source, SubPathMountView, Views, list, views,
 };
 
 /// What an app's view refers to besides the app itself.
@@ -76,6 +76,18 @@ pub(crate) fn view(
             secret_ref: None,
         },
     }));
+    let registry = values.registry.as_ref().map(|registry| {
+        Arc::new(RegistryView {
+            server: Source::of(registry.server),
+            username: bicep(&registry.username),
+            password_secret: Source::of(
+                values
+                    .secrets
+                    .get(registry.password)
+                    .map_or("", |s| s.name.as_str()),
+            ),
+        })
+    });
     let ingress = app.ingress.main.map(|main| {
         Arc::new(IngressView {
             external: Bool(main.external),
@@ -86,6 +98,7 @@ pub(crate) fn view(
                 target_port: Number::of(m.target_port),
                 exposed_port: Number::of(m.exposed_port),
             })),
+            domains: views(app.domains.iter().map(domain)),
         })
     });
     let share_name = |index: usize| {
@@ -108,6 +121,7 @@ pub(crate) fn view(
         comments: list(app.notes.iter().map(|note| note.text())),
         ingress,
         secrets,
+        registry,
         image: Source::of(&image(ctx, app.image)),
         command: list(app.workload.entrypoint.iter().map(Source::of)),
         args: list(values.args.iter().map(bicep)),
@@ -219,4 +233,26 @@ fn probes(app: &App<'_>) -> Views<ProbeView> {
         timeout: timing.timeout.map(Number::of),
         failure_threshold: timing.failure_threshold.map(Number::of),
     }))
+}
+
+/// A custom domain of the app's ingress, bound by SNI to the named certificate of the
+/// environment (`env`), or added with its binding disabled.
+fn domain(domain: &CustomDomain<'_>) -> DomainView {
+    match domain.certificate {
+        Some(certificate) => {
+            let mut id = BicepStr::expr("env.id");
+            id.push_text("/certificates/");
+            id.push_text(certificate);
+            DomainView {
+                name: Source::of(domain.host),
+                binding_type: Source::of("SniEnabled"),
+                certificate_id: Some(Source::raw(id.to_bicep())),
+            }
+        }
+        None => DomainView {
+            name: Source::of(domain.host),
+            binding_type: Source::of("Disabled"),
+            certificate_id: None,
+        },
+    }
 }

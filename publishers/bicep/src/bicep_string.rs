@@ -153,7 +153,6 @@ impl Literal for BicepStr {
 /// Bicep's escapes are `\\`, `\'`, `\n`, `\r`, `\t`, `\$` and `\u{hex}`. `$` only needs one
 /// when `{` follows; other control characters (and the invisible line/paragraph separators
 /// and BOM) use `\u{...}` so the file stays one visible line per property.
-#[cfg(test)]
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(&mut out, text);

@@ -6,7 +6,8 @@
 //! environment, a user-assigned identity, container apps, managed Postgres and Redis, Azure
 //! Files for named volumes) and renders every value; this crate names their Bicep symbols and
 //! prints them. Pipeline: [`build`] turns the plan into the view objects of [`view`] ([`app`]
-//! for container apps, [`values`] for values, [`storage`] and [`params`]), and [`templates`]
+//! for container apps, [`values`] for values, [`storage`] and [`params`]), [`patches`] (the
+//! model's `bicep` patches on `main.bicep`), and [`templates`]
 //! prints them with minijinja: each container app as soon as it is built, the few other
 //! resources by kind. An Aspire manifest's Bicep modules ([`modules`]) are `module`
 //! declarations of copies of their files, written beside `main.bicep`. The templates hold layout only, and every Bicep string is escaped by
@@ -21,6 +22,7 @@ mod chunks;
 mod modules;
 mod names;
 mod params;
+mod patches;
 mod storage;
 mod templates;
 mod values;
@@ -50,7 +52,8 @@ fn files(
     let files = templates::Templates::new()
         .and_then(|templates| build::build(plan, options, &templates, diags));
     match files {
-        Ok(files) => {
+        Ok(mut files) => {
+            patches::apply(&mut files.main, options, diags);
             let mut out = vec![
                 ("main.bicep".to_string(), files.main),
                 ("main.bicepparam".to_string(), files.params),

@@ -353,6 +353,8 @@ pub(crate) struct AppView {
     pub(crate) comments: Arc<List<String>>,
     pub(crate) ingress: Option<Arc<IngressView>>,
     pub(crate) secrets: Views<SecretView>,
+    /// The private registry its image is pulled from, with credentials.
+    pub(crate) registry: Option<Arc<RegistryView>>,
     pub(crate) image: Source,
     pub(crate) command: Arc<List<Source>>,
     pub(crate) args: Arc<List<Source>>,
@@ -382,6 +384,7 @@ view!(AppView {
     comments,
     ingress,
     secrets,
+    registry,
     image,
     command,
     args,
@@ -497,13 +500,41 @@ pub(crate) struct IngressView {
     pub(crate) transport: Source,
     pub(crate) exposed_port: Option<Number>,
     pub(crate) additional: Views<PortMappingView>,
+    pub(crate) domains: Views<DomainView>,
 }
 view!(IngressView {
     external,
     target_port,
     transport,
     exposed_port,
-    additional
+    additional,
+    domains
+});
+
+/// A private registry of an app: its server, username and the secret holding its password.
+#[derive(Debug)]
+pub(crate) struct RegistryView {
+    pub(crate) server: Source,
+    pub(crate) username: Source,
+    pub(crate) password_secret: Source,
+}
+view!(RegistryView {
+    server,
+    username,
+    password_secret
+});
+
+/// A custom domain: `binding_type` `'SniEnabled'` with a `certificate_id`, or `'Disabled'`.
+#[derive(Debug)]
+pub(crate) struct DomainView {
+    pub(crate) name: Source,
+    pub(crate) binding_type: Source,
+    pub(crate) certificate_id: Option<Source>,
+}
+view!(DomainView {
+    name,
+    binding_type,
+    certificate_id
 });
 
 #[derive(Debug)]

@@ -3,6 +3,7 @@
 //! - [`lower`] turns the checked model into the Compose file's own types ([`spec`]), resolving
 //!   values with [`values`] into Compose's interpolation syntax ([`interpolation`]).
 //! - [`env_file`] lists every variable the file reads, for the user's `.env`.
+//! - [`patches`] merges the model's `compose` patches into the file, by Compose's merge rules.
 //!
 //! Deploy-time values (parameters, secrets) are never written: compose.yaml refers to them as
 //! `${NAME...}` variables that Compose reads from `.env` at `up` time. The `.env` file itself
@@ -15,6 +16,7 @@ mod env_file;
 mod interpolation;
 mod lower;
 mod names;
+mod patches;
 mod paths;
 mod spec;
 mod values;
@@ -64,6 +66,13 @@ impl Publisher for Compose {
         let errors_before = diags.error_count();
         let lowered = lower::lower(model, options, diags);
         check_variable_names(model, &lowered.used, diags);
+        let secret_variables: Vec<String> = lowered
+            .used
+            .iter()
+            .filter(|v| model.parameter(v.param).secret)
+            .map(|v| v.name(model))
+            .collect();
+        let patched = patches::apply(&lowered.file, &secret_variables, options, diags);
         if diags.error_count() > errors_before {
             return None;
         }
@@ -86,11 +95,19 @@ impl Publisher for Compose {
                 push_comment(&mut compose, &item);
             }
         }
-        if let Err(error) = aspirec_yaml::write_document(
-            &mut compose,
-            &lowered.file,
-            aspirec_yaml::KeyOrder::AS_SERIALIZED,
-        ) {
+        let written = match patched {
+            Ok(Some(document)) => aspirec_yaml::write_document(
+                &mut compose,
+                &document,
+                aspirec_yaml::KeyOrder::AS_SERIALIZED,
+            ),
+            _ => aspirec_yaml::write_document(
+                &mut compose,
+                &lowered.file,
+                aspirec_yaml::KeyOrder::AS_SERIALIZED,
+            ),
+        };
+        if let Err(error) = written {
             values::bug(
                 diags,
                 &format!("compose.yaml cannot be serialised: {error}"),

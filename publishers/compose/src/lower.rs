@@ -60,6 +60,7 @@ pub(crate) fn lower(
         services.push((name, service));
     }
     cx.file.services = services.into_iter().collect();
+    cx.notes.extend(login_notes(model));
     // Only a library caller that gave no output folder leaves the model's folder unknown.
     if options.model_dir.is_empty() && model.workloads().any(|(_, _, w)| has_relative_host_path(w))
     {
@@ -112,6 +113,11 @@ impl Lowering<'_> {
                  the container, whose image may have no HTTP client (distroless and .NET images have none); services \
                  that wait for `{name}` wait until it has started."
             ));
+        }
+        for endpoint in &workload.endpoints {
+            if let Some(ingress) = &endpoint.ingress {
+                self.notes.push(ingress_note(name, endpoint, ingress));
+            }
         }
         if let Some(scale) = &workload.autoscale {
             self.notes.push(format!(
@@ -599,6 +605,60 @@ fn has_relative_host_path(workload: &Workload) -> bool {
         Image::Pull(_) => false,
     };
     context || workload.bind_mounts.iter().any(|b| relative(&b.source))
+}
+
+/// How images of private registries are pulled: Compose reads the credentials `docker login`
+/// stored on the machine, so the output holds none. One note per registry, naming its
+/// services.
+fn login_notes(model: &CheckedModel) -> Vec<String> {
+    model
+        .registries()
+        .iter()
+        .filter_map(|registry| {
+            let services: Vec<String> = model
+                .workloads()
+                .chain(model.build_only())
+                .filter(|(_, _, w)| model.registry_of(&w.image) == Some(registry))
+                .map(|(_, r, _)| format!("`{}`", r.name))
+                .collect();
+            (!services.is_empty()).then(|| {
+                format!(
+                    "The images of {} are in the private registry `{}` (`{}`): run `docker login {}` \
+                     with its credentials before `docker compose pull`, `up` or `push`.",
+                    services.join(", "),
+                    registry.name,
+                    registry.server,
+                    registry.server
+                )
+            })
+        })
+        .collect()
+}
+
+/// What Compose does with an endpoint's `ingress`: nothing, said in the header. Compose
+/// publishes the port on the host, with no host names, path routing or TLS in front of it.
+fn ingress_note(name: &str, endpoint: &Endpoint, ingress: &ir::Ingress) -> String {
+    let mut parts = Vec::new();
+    if !ingress.hosts.is_empty() {
+        parts.push(format!("hosts {}", ingress.hosts.join(", ")));
+    }
+    if !ingress.routes_everything() {
+        parts.push(format!("path {}", ingress.path));
+    }
+    match &ingress.tls {
+        Some(ir::Tls::Secret(secret)) => parts.push(format!("TLS certificate `{secret}`")),
+        Some(ir::Tls::Issuer(issuer)) => parts.push(format!("TLS from issuer `{issuer}`")),
+        None => {}
+    }
+    if let Some(class) = &ingress.class {
+        parts.push(format!("Ingress class `{class}`"));
+    }
+    format!(
+        "`{name}`: endpoint `{}` is published on the host over plain HTTP, without its ingress settings ({}): \
+         Compose has no ingress; put a reverse proxy in front of it to serve them.",
+        endpoint.name,
+        parts.join("; ")
+    )
 }
 
 #[cfg(test)]

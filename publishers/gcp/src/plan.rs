@@ -69,6 +69,9 @@ pub struct Run<'m> {
     /// That container's size: the smallest share that keeps the instance's total one Cloud Run
     /// accepts ([`sizing::files_share`]).
     pub files_size: Size,
+    /// The `ingress` settings of the served external endpoint: its hosts become domain
+    /// mappings ([`crate::run`] writes them, with notes on its TLS and class).
+    pub ingress: Option<&'m ir::Ingress>,
     /// `Some` for a job: a Cloud Run job, started by hand.
     pub job: Option<Trigger>,
     /// Left out of the output by --allow-unsupported (an integration Cloud Run cannot serve).
@@ -223,6 +226,7 @@ fn run<'m>(
         cpu_target: workload.autoscale.map(|a| a.cpu),
         files: None,
         files_size: sizing::DEFAULT,
+        ingress: None,
         job: workload
             .job
             .as_ref()
@@ -392,6 +396,20 @@ fn run<'m>(
             ),
         }
     }
+    planned.ingress = ingress(resource, workload, &planned, report, diags);
+    if let Some(registry) = model.registry_of(&workload.image) {
+        report.unsupported_at(
+            registry.span,
+            format!(
+                "`{}` pulls its image from the registry `{}` with a username and password, which Cloud Run cannot use",
+                resource.name, registry.name
+            ),
+            "Cloud Run pulls an image with the service's own identity, from Artifact Registry or a public registry; it takes no registry password",
+            "push the image to Artifact Registry (or mirror the registry with an Artifact Registry remote repository holding its credentials), and name that image",
+            "the registry's credentials (the image is pulled without them)",
+            diags,
+        );
+    }
     planned.probe = workload.health.as_ref().and_then(|health| match &health.check {
         HealthCheck::Http { path, endpoint } => {
             let port = workload.endpoints.get(*endpoint).map(|e| e.target_port)?;
@@ -469,6 +487,41 @@ fn run<'m>(
     }
     planned.files = files;
     planned
+}
+
+/// The `ingress` settings of the external endpoint `planned` serves, if any. A domain mapping
+/// maps a whole host to a service: a path other than `/` is E0702 at the path (W0701 with
+/// --allow-unsupported, and the host then reaches every path).
+fn ingress<'m>(
+    resource: &Resource,
+    workload: &'m Workload,
+    planned: &Run<'m>,
+    report: Report,
+    diags: &mut Diagnostics,
+) -> Option<&'m ir::Ingress> {
+    if !planned.public || planned.job.is_some() {
+        return None;
+    }
+    let served = workload.endpoints.get(planned.port?)?;
+    let (endpoint, settings) = workload
+        .endpoints
+        .iter()
+        .filter(|e| e.external && e.target_port == served.target_port)
+        .find_map(|e| Some((e, e.ingress.as_ref()?)))?;
+    if !settings.routes_everything() {
+        report.unsupported_at(
+            settings.path_span,
+            format!(
+                "endpoint `{}` of `{}` is reached at the path `{}` of its hosts, and a Cloud Run domain mapping maps a whole host",
+                endpoint.name, resource.name, settings.path
+            ),
+            "a domain mapping sends every path of its host to one service",
+            "route the whole host (`path = \"/\"`), or put a load balancer with a URL map in front of the services",
+            "the path (the hosts then reach every path of the service)",
+            diags,
+        );
+    }
+    Some(settings)
 }
 
 impl Run<'_> {

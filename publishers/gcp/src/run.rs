@@ -288,6 +288,64 @@ pub fn write(w: &mut TfWriter, plan: &Plan<'_>, values: &mut Values<'_, '_>, run
         w.attr("member", "allUsers");
         w.end();
     }
+    if let Some(ingress) = run.ingress {
+        domain_mappings(w, run, ingress);
+    }
+}
+
+/// A `google_cloud_run_domain_mapping` per host of the served endpoint's `ingress`, with notes:
+/// the DNS records to create, the certificate Cloud Run provisions itself (so the model's TLS
+/// secret or issuer is not used) and a Kubernetes Ingress class that does not apply.
+fn domain_mappings(w: &mut TfWriter, run: &Run<'_>, ingress: &ir::Ingress) {
+    let label = run.label.as_str();
+    let mut notes = Vec::new();
+    if !ingress.hosts.is_empty() {
+        notes.push(format!(
+            "`{}` is also served at {}: point each host's DNS at Cloud Run (the records are in the mapping's `status.resource_records`); Cloud Run provisions and renews a managed certificate for each host.",
+            run.resource.name,
+            ingress
+                .hosts
+                .iter()
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    match &ingress.tls {
+        Some(ir::Tls::Secret(secret)) => notes.push(format!(
+            "The TLS secret `{secret}` is not used: Cloud Run serves these hosts with its own managed certificates."
+        )),
+        Some(ir::Tls::Issuer(issuer)) => notes.push(format!(
+            "The certificate issuer `{issuer}` is not used: Cloud Run serves these hosts with its own managed certificates."
+        )),
+        None => {}
+    }
+    if let Some(class) = &ingress.class {
+        notes.push(format!(
+            "The Ingress class `{class}` is for Kubernetes: a Cloud Run service has no Ingress."
+        ));
+    }
+    if !notes.is_empty() {
+        w.comment(&notes);
+    }
+    for host in &ingress.hosts {
+        w.resource(
+            "google_cloud_run_domain_mapping",
+            &format!("{label}_{}", aspirec_azure::names::label(host)),
+        );
+        w.attr("location", Ref("var", ["region"]));
+        w.attr("name", host.as_str());
+        w.block("metadata", &[]);
+        w.attr("namespace", Ref("var", ["project"]));
+        w.end();
+        w.block("spec", &[]);
+        w.attr(
+            "route_name",
+            Ref("google_cloud_run_v2_service", [label, "name"]),
+        );
+        w.end();
+        w.end();
+    }
 }
 
 /// The Secret Manager id of `run`'s variable `var`: `<service>-<VAR>`, every character

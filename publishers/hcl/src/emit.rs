@@ -174,6 +174,36 @@ impl TfWriter {
         self.open_body();
     }
 
+    /// Opens a block whose kind is not this target's own (a patch's): written as an identifier.
+    pub fn block_named(&mut self, kind: &str, labels: &[&str]) {
+        let mut name = String::new();
+        ident(kind, &mut name);
+        self.start_block(&name);
+        for label in labels {
+            self.out.push(' ');
+            quote(label, &mut self.out);
+        }
+        self.open_body();
+    }
+
+    /// Appends `text` as it is (a patch's own HCL), after a blank line.
+    pub fn raw_lines(&mut self, text: &str) {
+        self.flush();
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+        self.out.push_str(text.trim_end());
+        self.out.push('\n');
+        self.last = Last::Block;
+    }
+
+    /// Appends `text` (lines already indented for the innermost open block) as it is.
+    pub fn raw_body(&mut self, text: &str) {
+        self.flush();
+        self.out.push_str(text);
+        self.last = Last::Attribute;
+    }
+
     /// Opens `resource "kind" "label" {`: [`TfWriter::block`] with this target's own resource
     /// type, which (like a key) is written as it is, without looking for anything to escape.
     pub fn resource(&mut self, kind: &'static str, label: &str) {
@@ -190,7 +220,7 @@ impl TfWriter {
     }
 
     /// The blank line before a block, and its type.
-    fn start_block(&mut self, kind: &'static str) {
+    fn start_block(&mut self, kind: &str) {
         self.flush();
         // Top-level blocks are separated by a blank line (their comments come after it).
         let blank = if self.open.is_empty() {

@@ -67,8 +67,16 @@ impl Printer for Kustomize {
                 }
                 Content::Namespace | Content::Workload(_) => &object.comment,
             };
-            if let Manifest::Ingress(_) = &object.manifest {
-                self.has_ingress = true;
+            // The note on default hosts is for an Ingress that has one; the model's own
+            // hosts (`ingress.hosts`) need no patch.
+            if let Manifest::Ingress(ingress) = &object.manifest {
+                let namespace = self.app.as_ref().map_or("", |app| app.namespace.as_str());
+                let default = format!(".{namespace}.localhost");
+                self.has_ingress |= ingress
+                    .spec
+                    .iter()
+                    .flat_map(|spec| spec.rules.iter().flatten())
+                    .any(|rule| rule.host.as_ref().is_some_and(|h| h.ends_with(&default)));
             }
             crate::plan::each_manifest!(&object.manifest, o => text.push(o, comment))?;
         }
@@ -133,6 +141,18 @@ fn kustomization(
             ),
         ]);
     }
+    if !app.registries.is_empty() {
+        notes.extend([
+            String::new(),
+            "Image pull Secrets of the private registries, which aspirec never writes; create each before applying:"
+                .to_string(),
+        ]);
+        notes.extend(
+            app.registries
+                .iter()
+                .map(|r| create_pull_secret(r, &app.namespace)),
+        );
+    }
     if has_ingress {
         notes.extend([
             String::new(),
@@ -152,6 +172,15 @@ fn kustomization(
     let mut text = emit::comment_lines(&notes);
     aspirec_yaml::write_document(&mut text, &body, aspirec_yaml::KeyOrder::AS_SERIALIZED)?;
     Ok(text)
+}
+
+/// The command that creates a registry's image pull Secret (its credentials are the
+/// deployer's, typed at the command line: none is in the output).
+pub(crate) fn create_pull_secret(registry: &crate::plan::Registry, namespace: &str) -> String {
+    format!(
+        "  kubectl create secret docker-registry {} --namespace {namespace} --docker-server={} --docker-username=<user> --docker-password=<password>",
+        registry.pull_secret, registry.server
+    )
 }
 
 /// `secrets.env.example`: every key of the Secret, what it is, and how to generate it.

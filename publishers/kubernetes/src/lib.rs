@@ -17,7 +17,8 @@
 //!
 //! The modules (private, so named without links): `lower` maps the checked model to the plan
 //! (`plan`: k8s-openapi objects and their deploy-time places), resolving values with `values`
-//! and naming with `names`; `kustomize` and `helm` print it, through `aspirec_yaml`.
+//! and naming with `names`; `patches` applies the model's `k8s` patches to its objects;
+//! `kustomize` and `helm` print it, through `aspirec_yaml`.
 #![warn(clippy::wildcard_enum_match_arm)]
 
 use ir::{Artifacts, CheckedModel, Diagnostics, PublishOptions, Publisher};
@@ -35,6 +36,7 @@ mod kustomize;
 mod lower;
 mod names;
 mod network;
+mod patches;
 mod plan;
 mod refused;
 mod values;

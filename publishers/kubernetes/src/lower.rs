@@ -20,6 +20,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use crate::conditional::{self, Conditional};
 use crate::inputs::{self, Inputs};
 use crate::names;
+use crate::patches::Patcher;
 use crate::plan::{self, Content, Knob, Object, PrintError, Printer};
 use crate::workload;
 
@@ -68,13 +69,18 @@ struct File {
 }
 
 impl File {
-    /// Hands `file` to the printer and keeps what the checks need.
+    /// Applies the patches to `file`'s objects, hands it to the printer and keeps what the
+    /// checks need.
     fn print(
         printer: &mut impl Printer,
+        (patcher, diags): (&mut Patcher<'_>, &mut Diagnostics),
         path: String,
         origin: ir::Span,
-        file: plan::File,
+        mut file: plan::File,
     ) -> Result<File, PrintError> {
+        for object in &mut file.objects {
+            patcher.apply(object, diags);
+        }
         let identities = file
             .objects
             .iter()
@@ -155,13 +161,24 @@ pub(crate) fn run(
         declared_namespace: model.namespace().to_string(),
         tag: model.tag().to_string(),
         secret_name: ctx.inputs.secret_name(),
+        registries: model
+            .registries()
+            .iter()
+            .map(|r| plan::Registry {
+                name: r.name.clone(),
+                server: r.server.clone(),
+                pull_secret: r.pull_secret.clone(),
+            })
+            .collect(),
     });
     let namespace_file = plan::File {
         content: Content::Namespace,
         objects: vec![Object::new(namespace(&ctx))],
     };
+    let mut patcher = Patcher::new(options);
     let mut files: Vec<File> = vec![File::print(
         &mut printer,
+        (&mut patcher, diags),
         names::NAMESPACE_FILE.to_string(),
         ir::Span::DETACHED,
         namespace_file,
@@ -177,7 +194,13 @@ pub(crate) fn run(
             objects,
         };
         let path = names::resource_file(&owner.object);
-        files.push(File::print(&mut printer, path, resource.span, file)?);
+        files.push(File::print(
+            &mut printer,
+            (&mut patcher, diags),
+            path,
+            resource.span,
+            file,
+        )?);
     }
     let parameters = ctx.inputs.parameter_keys(model);
     if let Some(config_map) = defaults(&ctx, &parameters) {
@@ -187,6 +210,7 @@ pub(crate) fn run(
         };
         let file = File::print(
             &mut printer,
+            (&mut patcher, diags),
             names::PARAMETERS_FILE.to_string(),
             ir::Span::DETACHED,
             file,
@@ -196,6 +220,12 @@ pub(crate) fn run(
         files.insert(1, file);
     }
     check_duplicates(&ctx, &files, diags);
+    let objects = files.iter().flat_map(|f| {
+        f.identities
+            .iter()
+            .map(|(kind, name)| (*kind, name.as_str()))
+    });
+    patcher.finish(objects, diags);
     printer.finish(&plan::Inputs {
         parameters,
         secrets: ctx.inputs.secret_plan(model),

@@ -260,6 +260,8 @@ pub(crate) enum Knob {
     Resources,
     /// The name of the Secret that holds the deploy-time inputs ([`App::secret_name`]).
     SecretName,
+    /// The image pull Secret of the registry of this name ([`App::registries`]).
+    PullSecret(String),
     /// A key of the parameters' ConfigMap.
     Parameter(ParameterKey),
     /// The size of the workload's volume [`Workload::volumes`]`[index]`.
@@ -304,6 +306,10 @@ pub(crate) struct Workload {
     pub(crate) resources: Option<ResourceRequirements>,
     /// One host per Ingress rule, named by its endpoint's port name; empty without an Ingress.
     pub(crate) ingress: Vec<IngressHost>,
+    /// The class the model gives the workload's Ingress (`ingress.class`).
+    pub(crate) ingress_class: Option<String>,
+    /// The TLS Secret of the workload's Ingress, from the model (`ingress.tls`).
+    pub(crate) ingress_tls: Option<String>,
     pub(crate) volumes: Vec<Volume>,
     /// The LoadBalancer Service of the external endpoints that are not HTTP.
     pub(crate) load_balancer: Option<String>,
@@ -311,9 +317,20 @@ pub(crate) struct Workload {
 
 /// One Ingress rule's host.
 pub(crate) struct IngressHost {
-    /// The port name of the endpoint it routes to.
+    /// The port name of the endpoint it routes to, for the endpoint's first host; for its
+    /// `n`th, `<port>.<n>`. The key of its Helm value.
     pub(crate) port: String,
     pub(crate) host: String,
+    /// The path prefix the rule routes.
+    pub(crate) path: String,
+}
+
+/// The deploy-time values of a workload's Ingress, with the model's settings.
+#[derive(Default)]
+pub(crate) struct IngressKnobs {
+    pub(crate) hosts: Vec<IngressHost>,
+    pub(crate) class: Option<String>,
+    pub(crate) tls_secret: Option<String>,
 }
 
 /// One volume claim (or claim template) of a workload.
@@ -336,6 +353,18 @@ pub(crate) struct App {
     pub(crate) tag: String,
     /// The Secret the user supplies, which holds [`Inputs::secrets`].
     pub(crate) secret_name: String,
+    /// The private registries: their image pull Secrets, which the user creates.
+    pub(crate) registries: Vec<Registry>,
+}
+
+/// A private registry's image pull Secret.
+#[derive(Clone)]
+pub(crate) struct Registry {
+    /// The model's name of the registry, the key of its Helm value.
+    pub(crate) name: String,
+    pub(crate) server: String,
+    /// The Secret's name (type `kubernetes.io/dockerconfigjson`).
+    pub(crate) pull_secret: String,
 }
 
 /// The deploy-time inputs the objects read, known once every object is made.

@@ -16,9 +16,9 @@ use k8s_openapi::api::apps::v1::{
 };
 use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, ExecAction, HTTPGetAction,
-    PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource,
-    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, Volume, VolumeMount,
-    VolumeResourceRequirements,
+    LocalObjectReference, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    PersistentVolumeClaimVolumeSource, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, Volume, VolumeMount, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -58,6 +58,8 @@ pub(crate) fn plan(
         image: ImageRef::parse(owner.workload.image.reference()),
         resources: container.resources,
         ingress: Vec::new(),
+        ingress_class: None,
+        ingress_tls: None,
         volumes: std::mem::take(&mut storage.knobs),
         load_balancer: None,
     };
@@ -77,8 +79,10 @@ pub(crate) fn plan(
         knobs.load_balancer = Some(name);
         objects.push(service);
     }
-    if let Some((ingress, hosts)) = network::ingress(ctx, owner) {
-        knobs.ingress = hosts;
+    if let Some((ingress, settings)) = network::ingress(ctx, owner) {
+        knobs.ingress = settings.hosts;
+        knobs.ingress_class = settings.class;
+        knobs.ingress_tls = settings.tls_secret;
         objects.push(ingress);
     }
     for (index, claim) in storage.claims.into_iter().enumerate() {
@@ -428,6 +432,16 @@ fn pod_template(
     let values = ContainerValues {
         resources: container.resources.clone(),
     };
+    // The registry's pull Secret, created by the deployer (`kubectl create secret
+    // docker-registry`), for an image pulled from a private registry.
+    let registry = ctx.model.registry_of(&owner.workload.image);
+    let mut slots = slots;
+    if let Some(registry) = registry {
+        slots.push(Slot::new(
+            "/spec/template/spec/imagePullSecrets/0/name",
+            Knob::PullSecret(registry.name.clone()),
+        ));
+    }
     let template = PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(owner.labels.clone()),
@@ -440,6 +454,11 @@ fn pod_template(
             // break images that read such names (Confluent's Kafka exits on `KAFKA_PORT`).
             // Discovery goes through DNS and the model's own variables.
             enable_service_links: Some(false),
+            image_pull_secrets: registry.map(|r| {
+                vec![LocalObjectReference {
+                    name: r.pull_secret.clone(),
+                }]
+            }),
             init_containers: (!init_containers.is_empty()).then_some(init_containers),
             service_account_name: waits_for_jobs(owner).then(|| job::waiter_account(owner)),
             security_context: storage.fs_group.map(|group| PodSecurityContext {

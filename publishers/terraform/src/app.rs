@@ -90,6 +90,20 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
         w.attrs(&[("name", &secret.name), ("value", &*text)]);
         w.end();
     }
+    if let Some(registry) = &values.registry {
+        value::write(plan, params, values.chunks(&registry.username), text);
+        let secret = values
+            .secrets
+            .get(registry.password)
+            .map_or("", |s| s.name.as_str());
+        w.block("registry", &[]);
+        w.attrs(&[
+            ("server", &registry.server),
+            ("username", &*text),
+            ("password_secret_name", &secret),
+        ]);
+        w.end();
+    }
     if let Some(main) = &app.ingress.main {
         ingress(w, main);
     }
@@ -142,6 +156,7 @@ pub(crate) fn write(w: &mut TfWriter, printed: &Printed<'_>, text: &mut Template
     w.end();
     w.end();
 
+    custom_domains(w, app);
     if app.ingress.additional.is_empty() {
         return false;
     }
@@ -293,6 +308,50 @@ fn ingress(w: &mut TfWriter, main: &MainIngress) {
 }
 
 /// azurerm 4.x cannot set additional port mappings, so an azapi patch of the app adds them.
+/// An `azurerm_container_app_custom_domain` per host of the app's external ingress, bound by
+/// SNI to the named certificate of the environment; one without a certificate ignores later
+/// changes of its binding, so that one made outside Terraform (`az containerapp hostname
+/// bind`, a managed certificate) stays.
+fn custom_domains(w: &mut TfWriter, app: &App<'_>) {
+    for (index, domain) in app.domains.iter().enumerate() {
+        w.resource(
+            "azurerm_container_app_custom_domain",
+            &format!("{}_domain{}", app.label, index + 1),
+        );
+        w.attrs(&[
+            ("name", &domain.host),
+            (
+                "container_app_id",
+                &Ref("azurerm_container_app", [&app.label, "id"]),
+            ),
+        ]);
+        match domain.certificate {
+            Some(certificate) => {
+                let mut id = Template::default();
+                id.expr(&ENVIRONMENT_ID)
+                    .text("/certificates/")
+                    .text(certificate);
+                w.attrs(&[
+                    ("container_app_environment_certificate_id", &id),
+                    ("certificate_binding_type", &"SniEnabled"),
+                ]);
+            }
+            None => {
+                w.block("lifecycle", &[]);
+                w.array(
+                    "ignore_changes",
+                    [
+                        Raw("certificate_binding_type"),
+                        Raw("container_app_environment_certificate_id"),
+                    ],
+                );
+                w.end();
+            }
+        }
+        w.end();
+    }
+}
+
 fn port_mappings(w: &mut TfWriter, label: &str, mappings: &[PortMapping]) {
     w.resource("azapi_update_resource", &format!("{label}_ports"));
     w.attr("type", CONTAINER_APPS_API);

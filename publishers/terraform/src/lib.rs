@@ -39,8 +39,19 @@ use aspirec_hcl::params::Params;
 pub static PUBLISHER: AzurePublisher = AzurePublisher {
     target: Target::Terraform,
     description: "Terraform for Azure Container Apps (azurerm provider)",
-    print: files,
+    print: patched_files,
 };
+
+/// [`files`], with the model's `terraform` patches as files beside them.
+fn patched_files(
+    plan: &Plan<'_>,
+    options: &PublishOptions,
+    diags: &mut Diagnostics,
+) -> Vec<(String, String)> {
+    let mut out = files(plan, options, diags);
+    aspirec_hcl::patches::apply("terraform", &mut out, options, diags);
+    out
+}
 
 /// Room for the text of one app: a few kilobytes each (environments are the variable part),
 /// generously, as room that is never written costs no memory (see [`TfWriter::with_capacity`]).

@@ -101,6 +101,18 @@ pub(crate) fn notes(settings: &Settings<'_>, header: &str, chart: &str) -> Strin
          Release {{{{ .Release.Name }}}} of the chart {{{{ .Chart.Name }}}} {{{{ .Chart.Version }}}}, in namespace {{{{ .Release.Namespace }}}}.\n",
         escape::comment(header)
     );
+    if !settings.app.registries.is_empty() {
+        out.push_str(
+            "\nImages of private registries are pulled with these Secrets, which this release does not create:\n",
+        );
+        for registry in &settings.app.registries {
+            out.push_str(&format!(
+                "  kubectl create secret docker-registry {{{{ (index .Values.registries {}).pullSecret }}}} --namespace {{{{ .Release.Namespace }}}} --docker-server={} --docker-username=<user> --docker-password=<password>\n",
+                escape::go_string(&registry.name),
+                escape::text(&registry.server),
+            ));
+        }
+    }
     let secret_keys = settings.secret_keys();
     if !secret_keys.is_empty() {
         let create = escape::go_string(&format!("{chart}.createSecret"));
@@ -150,11 +162,12 @@ pub(crate) fn notes(settings: &Settings<'_>, header: &str, chart: &str) -> Strin
         for host in &workload.ingress {
             out.push_str(&format!(
                 "{{{{- with {values}.ingress }}}}{{{{ if .enabled }}}}\n\
-                 \x20 {object} ({port}): {{{{ if .tlsSecret }}}}https{{{{ else }}}}http{{{{ end }}}}://{{{{ index .hosts {port_key} }}}}/ (Ingress)\n\
+                 \x20 {object} ({port}): {{{{ if .tlsSecret }}}}https{{{{ else }}}}http{{{{ end }}}}://{{{{ index .hosts {port_key} }}}}{path} (Ingress)\n\
                  {{{{- end }}}}{{{{ end }}}}\n",
                 object = workload.object,
                 port = host.port,
                 port_key = escape::go_string(&host.port),
+                path = escape::text(&host.path),
             ));
         }
         if let Some(service) = &workload.load_balancer {

@@ -155,6 +155,30 @@ pub(crate) fn schema(settings: &Settings<'_>, header: &str) -> String {
         ));
         required.push("conditions");
     }
+    if !settings.app.registries.is_empty() {
+        let registries = settings
+            .app
+            .registries
+            .iter()
+            .map(|r| {
+                let secret = Node::text().described(
+                    "The image pull Secret (type kubernetes.io/dockerconfigjson) of this registry.",
+                );
+                (
+                    r.name.as_str(),
+                    Node::object(vec![("pullSecret", secret)], Some(vec!["pullSecret"])),
+                )
+            })
+            .collect();
+        let names = settings
+            .app
+            .registries
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        properties.push(("registries", Node::object(registries, Some(names))));
+        required.push("registries");
+    }
     if settings.has_ingress() {
         let class = Node::typed("string")
             .described("The class of every Ingress; empty: the cluster's default.");
@@ -232,7 +256,7 @@ fn workload(workload: &Workload) -> Node<'_> {
             .map(|h| (h.port.as_str(), Node::text()))
             .collect();
         let ports = workload.ingress.iter().map(|h| h.port.as_str()).collect();
-        let ingress = vec![
+        let mut ingress = vec![
             ("enabled", Node::typed("boolean")),
             ("hosts", Node::object(hosts, Some(ports))),
             (
@@ -240,10 +264,17 @@ fn workload(workload: &Workload) -> Node<'_> {
                 Node::typed("string").described("A TLS Secret for the hosts; empty: HTTP only."),
             ),
         ];
-        properties.push((
-            "ingress",
-            Node::object(ingress, Some(vec!["enabled", "hosts", "tlsSecret"])),
-        ));
+        let mut keys = vec!["enabled", "hosts", "tlsSecret"];
+        if workload.ingress_class.is_some() {
+            ingress.push((
+                "className",
+                Node::typed("string").described(
+                    "The class of this Ingress; empty: the chart-wide `ingress.className`.",
+                ),
+            ));
+            keys.push("className");
+        }
+        properties.push(("ingress", Node::object(ingress, Some(keys))));
         required.push("ingress");
     }
     if !workload.volumes.is_empty() {

@@ -74,6 +74,7 @@ pub(crate) fn document(
             | Knob::Image
             | Knob::Resources
             | Knob::SecretName
+            | Knob::PullSecret(_)
             | Knob::Parameter(_)
             | Knob::StorageSize(_)
             | Knob::StorageClass(_)
@@ -164,6 +165,10 @@ fn form(knob: &Knob, scope: &Scope<'_>) -> Option<Form> {
             body: Body::Yaml,
         },
         Knob::SecretName => fixed("{{ $.Values.secretName | quote }}"),
+        Knob::PullSecret(registry) => quoted(format!(
+            "index $.Values.registries {} \"pullSecret\"",
+            escape::go_string(registry)
+        )),
         Knob::Parameter(key) => {
             let value = format!(
                 "index $.Values.parameters {}",
@@ -185,7 +190,11 @@ fn form(knob: &Knob, scope: &Scope<'_>) -> Option<Form> {
         },
         Knob::IngressHost(index) => quoted(host(workload?, *index)?),
         Knob::IngressClass => Form::With {
-            value: "$.Values.ingress.className".to_string(),
+            value: if workload?.ingress_class.is_some() {
+                "$w.ingress.className | default $.Values.ingress.className".to_string()
+            } else {
+                "$.Values.ingress.className".to_string()
+            },
             body: Body::Quoted,
         },
         Knob::IngressTls => {

@@ -159,12 +159,34 @@ pub(crate) fn yaml(settings: &Settings<'_>, header: &str) -> Result<String, aspi
             .collect();
         section(&mut out, "conditions", &map)?;
     }
+    if !app.registries.is_empty() {
+        out.push('\n');
+        comment(
+            &mut out,
+            "",
+            &[
+                "The image pull Secret of each private registry (type kubernetes.io/dockerconfigjson), which the chart".to_string(),
+                "never creates: `kubectl create secret docker-registry <pullSecret> --docker-server=... --docker-username=... --docker-password=...`.".to_string(),
+            ],
+        );
+        let registries: Map<String, Value> = app
+            .registries
+            .iter()
+            .map(|r| (r.name.clone(), json!({ "pullSecret": r.pull_secret })))
+            .collect();
+        section(&mut out, "registries", &registries)?;
+    }
     if settings.has_ingress() {
         out.push('\n');
         comment(
             &mut out,
             "",
-            &["The class of every Ingress; empty: the cluster's default class.".to_string()],
+            &[if settings.workloads.iter().any(|w| w.ingress_class.is_some()) {
+                "The class of every Ingress whose workload names none (`workloads.<w>.ingress.className`); empty: the cluster's default class."
+            } else {
+                "The class of every Ingress; empty: the cluster's default class."
+            }
+            .to_string()],
         );
         section(&mut out, "ingress", &json!({ "className": "" }))?;
     }
@@ -255,7 +277,8 @@ impl<'a> WorkloadValues<'a> {
                         .map(|h| (h.port.as_str(), h.host.as_str()))
                         .collect(),
                 ),
-                tls_secret: "",
+                tls_secret: workload.ingress_tls.as_deref().unwrap_or_default(),
+                class_name: workload.ingress_class.as_deref(),
             }),
             storage: (!workload.volumes.is_empty()).then(|| {
                 Entries(
@@ -313,7 +336,10 @@ impl Serialize for Resources<'_> {
 struct IngressValues<'a> {
     enabled: bool,
     hosts: Entries<&'a str, &'a str>,
-    tls_secret: &'static str,
+    tls_secret: &'a str,
+    /// The model's class of this workload's Ingress; without one, the chart-wide class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class_name: Option<&'a str>,
 }
 
 #[derive(Serialize)]
