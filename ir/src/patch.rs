@@ -15,7 +15,14 @@ use crate::span::{Span, Spanned};
 
 /// The targets a patch can name. The kustomize base and the Helm chart print one plan, so
 /// one `k8s` patch changes both.
-pub const TARGETS: &[&str] = &["k8s", "compose", "terraform", "terraform-aws", "bicep"];
+pub const TARGETS: &[&str] = &[
+    "k8s",
+    "compose",
+    "terraform",
+    "terraform-aws",
+    "terraform-gcp",
+    "bicep",
+];
 
 /// One `[[patches]]` entry.
 #[derive(Clone, Debug, PartialEq)]

@@ -14,7 +14,7 @@ fn keys_of(target: &str) -> &'static [&'static str] {
     match target {
         "k8s" => &["kind", "name", "merge", "json_patch"],
         "compose" => &["service", "merge"],
-        "terraform" | "terraform-aws" => &["resource", "merge", "append"],
+        "terraform" | "terraform-aws" | "terraform-gcp" => &["resource", "merge", "append"],
         _ => &["resource", "merge", "append"],
     }
 }
@@ -135,7 +135,7 @@ impl Reader<'_> {
                 .with_label("`resource` and `merge` go together")
                 .with_help("`resource` names the symbolic name whose declaration `merge` changes; `append` adds declarations");
         }
-        if matches!(target, "terraform" | "terraform-aws")
+        if matches!(target, "terraform" | "terraform-aws" | "terraform-gcp")
             && patch.resource.is_none()
             && patch.merge.is_some()
         {
@@ -160,9 +160,10 @@ impl Reader<'_> {
         let target = patch.target.value.as_str();
         let fits = match extension {
             "yaml" | "yml" | "json" => {
-                !matches!(target, "terraform" | "terraform-aws") || patch.resource.is_some()
+                !matches!(target, "terraform" | "terraform-aws" | "terraform-gcp")
+                    || patch.resource.is_some()
             }
-            "tf" => matches!(target, "terraform" | "terraform-aws"),
+            "tf" => matches!(target, "terraform" | "terraform-aws" | "terraform-gcp"),
             "bicep" => target == "bicep" && patch.resource.is_none(),
             _ => false,
         };

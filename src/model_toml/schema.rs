@@ -855,7 +855,7 @@ pub(crate) static PATCH: TableShape = TableShape {
         field(
             "resource",
             Shape::String,
-            "terraform, terraform-aws: the address (`type.label`) of the resource to change; bicep: its symbolic name.",
+            "terraform, terraform-aws, terraform-gcp: the address (`type.label`) of the resource to change; bicep: its symbolic name.",
         ),
         field(
             "merge",
@@ -875,7 +875,7 @@ pub(crate) static PATCH: TableShape = TableShape {
         field(
             "append",
             Shape::String,
-            "terraform, terraform-aws, bicep: text appended to the main file (new resources, modules, outputs).",
+            "terraform, terraform-aws, terraform-gcp, bicep: text appended to the main file (new resources, modules, outputs).",
         ),
     ],
     requires: &[],

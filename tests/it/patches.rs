@@ -87,23 +87,28 @@ fn attempts() -> Vec<String> {
     ]);
     let terraform =
         |target: &str, body: &str| format!("[[patches]]\ntarget = \"{target}\"\n{body}");
+    for target in ["terraform", "terraform-aws", "terraform-gcp"] {
+        attempts.push(terraform(
+            target,
+            &format!("append = '''\noutput \"x\" {{\n  value = \"{MARKER}\"\n}}\n'''"),
+        ));
+    }
+    // Cloud Run's Redis is a Memorystore, whose AUTH string Google generates.
     for target in ["terraform", "terraform-aws"] {
-        attempts.extend([
-            terraform(
-                target,
-                &format!("append = '''\noutput \"x\" {{\n  value = \"{MARKER}\"\n}}\n'''"),
-            ),
-            terraform(
-                target,
-                "resource = \"random_password.cache_password\"\nmerge = { length = 4 }",
-            ),
-        ]);
+        attempts.push(terraform(
+            target,
+            "resource = \"random_password.cache_password\"\nmerge = { length = 4 }",
+        ));
     }
     attempts.extend([
         terraform("terraform", &format!("resource = \"azurerm_container_app.api\"\nmerge = {{ tags = {{ t = \"{MARKER}\" }} }}")),
         terraform("terraform", "resource = \"azurerm_container_app.api\"\nmerge = { secret = [{ name = \"token\", value = \"x\" }] }"),
         terraform("terraform", "resource = \"azurerm_container_app.api\"\nmerge = { template = { container = [{ name = \"api\", image = \"api:1\", cpu = 0.5, memory = \"1Gi\" }] } }"),
         terraform("terraform-aws", "resource = \"aws_ecs_cluster.main\"\nmerge = { sensitive = true }"),
+        terraform("terraform-gcp", &format!("resource = \"google_cloud_run_v2_service.api\"\nmerge = {{ labels = {{ t = \"{MARKER}\" }} }}")),
+        terraform("terraform-gcp", "resource = \"google_cloud_run_v2_service.api\"\nmerge = { template = { containers = [{ image = \"api:1\" }] } }"),
+        terraform("terraform-gcp", "resource = \"google_secret_manager_secret_version.api_token\"\nmerge = { secret_data = \"x\" }"),
+        terraform("terraform-gcp", "resource = \"google_redis_instance.cache\"\nmerge = { auth_enabled = false }"),
     ]);
     let bicep = |body: &str| format!("[[patches]]\ntarget = \"bicep\"\n{body}");
     attempts.extend([

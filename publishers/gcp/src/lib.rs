@@ -56,7 +56,8 @@ impl ir::Publisher for GcpPublisher {
     ) -> Option<ir::Artifacts> {
         let errors_before = diags.error_count();
         let plan = plan::plan(model, options, diags);
-        let files = files(&plan, options);
+        let mut files = files(&plan, options);
+        aspirec_hcl::patches::apply("terraform-gcp", &mut files, options, diags);
         ir::Artifacts::unless_errors(files, diags, errors_before)
     }
 }

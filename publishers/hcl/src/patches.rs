@@ -1,4 +1,4 @@
-//! The model's patches of a Terraform target (`terraform`, `terraform-aws`: one mechanism for
+//! The model's patches of a Terraform target (`terraform`, `terraform-aws`, `terraform-gcp`: one mechanism for
 //! both, see [`ir::patch`]), by the rules of Terraform's override files:
 //!
 //! - a patch with a `resource` (`type.label`) changes that resource's block where it is
@@ -25,16 +25,27 @@ use crate::expr::{Raw, ident, quote};
 pub const APPENDED_FILE: &str = "patches.tf";
 
 /// What a line that reads a secret holds: a generated password, a Container Apps secret
-/// reference, an ECS secret (from Secrets Manager).
+/// reference, an ECS secret (from Secrets Manager), a Cloud Run secret (from Secret Manager),
+/// a Memorystore AUTH string.
 const SECRET_READS: &[&str] = &[
     "random_password.",
     "secret_name",
     "valueFrom",
     "aws_secretsmanager_secret",
+    "google_secret_manager_secret",
+    ".auth_string",
 ];
 
-/// Block types whose contents are secret however they are written.
-const SECRET_BLOCKS: &[&str] = &["secret", "secrets", "secret_options"];
+/// Resources that generate or hold a secret's value: never patched.
+const SECRET_RESOURCES: &[&str] = &[
+    "random_password.",
+    "aws_secretsmanager_secret_version.",
+    "google_secret_manager_secret_version.",
+];
+
+/// Arguments and block types whose contents are secret however they are written (a
+/// Memorystore's `auth_enabled` turns its password off).
+const SECRET_BLOCKS: &[&str] = &["secret", "secrets", "secret_options", "auth_enabled"];
 
 /// Adds the patches of `target` to `files` (path, text), after reporting what is wrong.
 pub fn apply(
@@ -76,11 +87,14 @@ pub fn apply(
                 .with_label(why)
                 .with_help("secrets are Terraform variables supplied at deploy time (or generated passwords); change the model's parameters instead");
         };
-        if resource.value.starts_with("random_password.") {
+        if SECRET_RESOURCES
+            .iter()
+            .any(|kind| resource.value.starts_with(kind))
+        {
             refuse(
                 diags,
                 resource.span,
-                format!("`{}` generates a secret", resource.value),
+                format!("`{}` generates or holds a secret", resource.value),
             );
             continue;
         }
